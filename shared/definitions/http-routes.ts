@@ -1,0 +1,38 @@
+import type { FunctionName } from './events.js';
+
+/** HTTP API routes (contract, DESIGN.md section 3): API Gateway routes in CDK and the local server's router. */
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly target: FunctionName;
+}
+
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/', target: 'web' },
+  { method: 'POST', path: '/uploads', target: 'presign' },
+  { method: 'GET', path: '/status', target: 'status' },
+];
+
+/** Finds the route for a request; path parameters as `{name}` segments. */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: HttpRoute; pathParameters: Record<string, string> } | null {
+  const parts = path.split('/').filter(Boolean);
+  for (const route of HTTP_ROUTES) {
+    if (route.method !== method) continue;
+    const want = route.path.split('/').filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = want.every((seg, i) => {
+      const got = parts[i]!;
+      if (seg.startsWith('{') && seg.endsWith('}')) {
+        params[seg.slice(1, -1)] = decodeURIComponent(got);
+        return true;
+      }
+      return seg === got;
+    });
+    if (ok) return { route, pathParameters: params };
+  }
+  return null;
+}

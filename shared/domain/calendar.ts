@@ -1,0 +1,125 @@
+import type { Regime } from './regime.js';
+
+/**
+ * Time-zone and working-day arithmetic. Pure: every function takes its instants and the zone.
+ * Local calendar dates are 'YYYY-MM-DD' strings; instants are Date.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+function wallClock(instant: Date, tz: string) {
+  const parts = formatter(tz).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+function offsetMs(instant: Date, tz: string): number {
+  const w = wallClock(instant, tz);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The instant at which the wall clock in `tz` shows the given local time. */
+export function zonedTime(tz: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date {
+  const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const first = offsetMs(new Date(guess), tz);
+  const second2 = offsetMs(new Date(guess - first), tz);
+  return new Date(guess - second2);
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in `tz`. */
+export function localDate(instant: Date, tz: string): string {
+  const w = wallClock(instant, tz);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function isWorkingDay(date: string, holidays: readonly string[]): boolean {
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return dow !== 0 && dow !== 6 && !holidays.includes(date);
+}
+
+/** The n-th working day after (n > 0) or before (n < 0) `date`, not counting `date` itself. */
+export function addWorkingDays(date: string, n: number, holidays: readonly string[]): string {
+  const step = n >= 0 ? 1 : -1;
+  let left = Math.abs(n);
+  let d = date;
+  while (left > 0) {
+    d = addDays(d, step);
+    if (isWorkingDay(d, holidays)) left -= 1;
+  }
+  return d;
+}
+
+/** The key dates of one reporting period, as instants and local dates. */
+export interface PeriodDates {
+  period: number;
+  opensAt: Date;
+  cutOffFrom: string;
+  cutOffTo: string;
+  /** Local date of the deadline; the deadline is the end of that day. */
+  dueDate: string;
+  dueAt: Date;
+  consolidationAt: Date;
+}
+
+export function periodDates(regime: Regime, period: number): PeriodDates {
+  const tz = regime.timeZone;
+  const md = (x: { month: number; day: number; yearOffset: number }) =>
+    `${period + x.yearOffset}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}`;
+  const at = (x: { month: number; day: number; yearOffset: number }, h = 0) =>
+    zonedTime(tz, period + x.yearOffset, x.month, x.day, h);
+  const dueDate = md(regime.deadline);
+  return {
+    period,
+    opensAt: at(regime.opensOn),
+    cutOffFrom: md(regime.cutOff.from),
+    cutOffTo: md(regime.cutOff.to),
+    dueDate,
+    dueAt: endOfLocalDay(dueDate, tz),
+    consolidationAt: at(regime.consolidation, regime.consolidation.hour),
+  };
+}
+
+/** The last millisecond of a local date. */
+export function endOfLocalDay(date: string, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(zonedTime(tz, y, m, d + 1).getTime() - 1);
+}
+
+/** "ngày 18 tháng 12 năm 2026" */
+export function vietnameseDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `ngày ${d} tháng ${m} năm ${y}`;
+}
+
+/** "08:15 ngày 18/12/2026" in the regime's zone. */
+export function vietnameseDateTime(instant: Date, tz: string): string {
+  const w = wallClock(instant, tz);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(w.hour)}:${p(w.minute)} ngày ${p(w.day)}/${p(w.month)}/${w.year}`;
+}

@@ -1,0 +1,254 @@
+import * as z from 'zod';
+import { periodDates } from './calendar.js';
+import { findUnit, type Regime } from './regime.js';
+
+/**
+ * The annual report (one per unit and period; later uploads are new versions). The four sections
+ * follow the directive's four task groups. Every field carries its Vietnamese label through
+ * `.describe()`, so the web form, the Excel template, validation messages and the consolidation
+ * all read labels from this one definition.
+ */
+export const MAX_COUNT = 10_000_000;
+const count = (label: string) => z.number().int().min(0).max(MAX_COUNT).describe(label);
+const text = (label: string, max: number) => z.string().trim().max(max).describe(label);
+const isoDate = (label: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải theo dạng YYYY-MM-DD').describe(label);
+
+export const PROGRAMME_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] as const;
+export const PROGRAMME_STATUS_LABELS: Record<(typeof PROGRAMME_STATUSES)[number], string> = {
+  NOT_STARTED: 'Chưa triển khai',
+  IN_PROGRESS: 'Đang triển khai',
+  COMPLETED: 'Đã hoàn thành',
+};
+const programme = (label: string) =>
+  z
+    .object({
+      status: z.enum(PROGRAMME_STATUSES).describe(`${label} — tình hình thực hiện`),
+      notes: text(`${label} — ghi chú`, 2000).default(''),
+    })
+    .strict()
+    .describe(label);
+
+export const SECTION_LABELS = {
+  dissemination: 'I. Phổ biến, quán triệt',
+  planAndSolutions: 'II. Kế hoạch và giải pháp nâng cao hiệu quả công tác dân vận',
+  programmes: 'III. Thực hiện Kế hoạch 739/KH-UBND, 740/KH-UBND; giám sát, phản biện xã hội',
+  emulation: 'IV. Thi đua, khen thưởng',
+  narrative: 'V. Đánh giá chung, kiến nghị, đề xuất',
+  preparer: 'Người lập báo cáo',
+} as const;
+
+export const ReportSchema = z
+  .object({
+    formVersion: z.string().min(1).max(20).describe('Phiên bản biểu mẫu'),
+    unitId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ').describe('Mã đơn vị'),
+    period: z.number().int().min(2000).max(2100).describe('Năm báo cáo'),
+    dissemination: z
+      .object({
+        sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
+        participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
+        participantsWorkers: count('Số lượt người lao động tham dự'),
+        mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
+        exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
+        danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
+      })
+      .strict()
+      .describe(SECTION_LABELS.dissemination),
+    planAndSolutions: z
+      .object({
+        planIssued: z.boolean().describe('Đơn vị đã ban hành kế hoạch cụ thể'),
+        planNumber: text('Số hiệu kế hoạch', 50).optional(),
+        planDate: isoDate('Ngày ban hành kế hoạch').optional(),
+        democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
+        dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
+        citizenReceptions: count('Số lượt tiếp công dân'),
+        petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
+        petitionsResolved: count('Số đơn thư đã giải quyết'),
+        prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
+        inspections: count('Số cuộc kiểm tra công vụ'),
+        disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
+        socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
+        villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
+        selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
+      })
+      .strict()
+      .describe(SECTION_LABELS.planAndSolutions),
+    programmes: z
+      .object({
+        plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
+        plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
+        supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
+        commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
+        commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
+      })
+      .strict()
+      .describe(SECTION_LABELS.programmes),
+    emulation: z
+      .object({
+        movementsLaunched: count('Số phong trào thi đua được phát động'),
+        collectivesCommended: count('Số tập thể được khen thưởng'),
+        individualsCommended: count('Số cá nhân được khen thưởng'),
+      })
+      .strict()
+      .describe(SECTION_LABELS.emulation),
+    narrative: z
+      .object({
+        results: text('Kết quả nổi bật', 5000).default(''),
+        limitations: text('Hạn chế, nguyên nhân', 5000).default(''),
+        proposals: text('Kiến nghị, đề xuất', 5000).default(''),
+      })
+      .strict()
+      .describe(SECTION_LABELS.narrative),
+    preparer: z
+      .object({
+        name: z.string().trim().min(2, 'Nhập họ và tên người lập').max(100).describe('Họ và tên'),
+        title: z.string().trim().min(2, 'Nhập chức vụ').max(100).describe('Chức vụ'),
+        email: z.email('Email không hợp lệ').max(200).describe('Email'),
+        phone: z.string().trim().regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ').describe('Điện thoại'),
+      })
+      .strict()
+      .describe(SECTION_LABELS.preparer),
+    signedDocumentKey: z
+      .string()
+      .regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')
+      .optional()
+      .describe('Văn bản báo cáo đã ký (PDF)'),
+  })
+  .strict();
+
+export type AnnualReport = z.infer<typeof ReportSchema>;
+export type ReportInput = z.input<typeof ReportSchema>;
+export type SectionKey = 'dissemination' | 'planAndSolutions' | 'programmes' | 'emulation';
+export const NUMERIC_SECTIONS: readonly SectionKey[] = ['dissemination', 'planAndSolutions', 'programmes', 'emulation'];
+
+export interface Indicator {
+  section: SectionKey;
+  field: string;
+  /** Dotted path, e.g. 'dissemination.sessions'. */
+  path: string;
+  label: string;
+}
+
+/** Every count of the four sections, in form order, read from the schema itself. */
+export const INDICATORS: readonly Indicator[] = NUMERIC_SECTIONS.flatMap((section) => {
+  const shape = ReportSchema.shape[section].shape as Record<string, z.ZodType>;
+  return Object.entries(shape)
+    .filter(([, s]) => s instanceof z.ZodNumber)
+    .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: s.description ?? field }));
+});
+
+/** Reads an indicator's value from a report. */
+export function indicatorValue(report: AnnualReport, ind: Indicator): number {
+  return (report[ind.section] as Record<string, unknown>)[ind.field] as number;
+}
+
+/** The label of any dotted path in the schema, for messages. */
+export function labelOf(path: readonly PropertyKey[]): string | undefined {
+  let s: z.ZodType | undefined = ReportSchema;
+  let label: string | undefined;
+  for (const seg of path) {
+    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.def.innerType as z.ZodType;
+    if (!(s instanceof z.ZodObject)) return label;
+    s = (s.shape as Record<string, z.ZodType>)[String(seg)];
+    if (!s) return label;
+    label = s.description ?? label;
+  }
+  return label;
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+  label?: string;
+}
+
+/** Vietnamese messages for zod's built-in issues. */
+function vietnamese(iss: z.core.$ZodRawIssue): string {
+  switch (iss.code) {
+    case 'invalid_type':
+      if (iss.input === undefined) return 'Bắt buộc phải nhập';
+      if (iss.expected === 'number' || iss.expected === 'int') return 'Phải là số nguyên không âm';
+      if (iss.expected === 'string') return 'Phải là văn bản';
+      if (iss.expected === 'boolean') return 'Phải chọn có hoặc không';
+      if (iss.expected === 'object') return 'Phải là một nhóm thông tin';
+      return 'Sai kiểu dữ liệu';
+    case 'too_small':
+      if (iss.origin === 'number') return `Không được nhỏ hơn ${iss.minimum}`;
+      if (iss.origin === 'string') return Number(iss.minimum) <= 1 ? 'Không được để trống' : `Tối thiểu ${iss.minimum} ký tự`;
+      return `Tối thiểu ${iss.minimum} mục`;
+    case 'too_big':
+      if (iss.origin === 'number') return `Không được lớn hơn ${iss.maximum}`;
+      if (iss.origin === 'string') return `Tối đa ${iss.maximum} ký tự`;
+      return `Tối đa ${iss.maximum} mục`;
+    case 'unrecognized_keys':
+      return `Trường không thuộc biểu mẫu: ${iss.keys.join(', ')}`;
+    case 'invalid_format':
+      return iss.format === 'email' ? 'Email không hợp lệ' : 'Sai định dạng';
+    case 'invalid_value':
+      return `Giá trị phải là một trong: ${iss.values.map(String).join(', ')}`;
+    default:
+      return 'Giá trị không hợp lệ';
+  }
+}
+
+export interface ReportContext {
+  regime: Regime;
+  /** When given, the report must name this unit and period (they come from the object key). */
+  expected?: { unitId: string; period: number };
+}
+
+export type ValidationResult = { ok: true; report: AnnualReport } | { ok: false; issues: ValidationIssue[] };
+
+const issue = (path: string, message: string): ValidationIssue => {
+  const label = labelOf(path.split('.'));
+  return label ? { path, message, label } : { path, message };
+};
+
+/**
+ * Validates a parsed report: the strict schema, then the cross-field rules and the context
+ * (known unit, the period and unit the upload was issued for, the data window for dates).
+ * Returns every problem at once, in Vietnamese.
+ */
+export function validateReport(input: unknown, ctx: ReportContext): ValidationResult {
+  const parsed = ReportSchema.safeParse(input, { error: (iss) => vietnamese(iss) });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => {
+        const path = i.path.map(String).join('.');
+        const label = labelOf(i.path);
+        return label ? { path, message: i.message, label } : { path, message: i.message };
+      }),
+    };
+  }
+  const r = parsed.data;
+  const issues: ValidationIssue[] = [];
+  if (r.formVersion !== ctx.regime.formVersion) {
+    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${r.formVersion} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
+  }
+  if (!findUnit(ctx.regime, r.unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${r.unitId}"`));
+  if (ctx.expected && r.unitId !== ctx.expected.unitId) {
+    issues.push(issue('unitId', `Báo cáo ghi đơn vị "${r.unitId}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
+  }
+  if (ctx.expected && r.period !== ctx.expected.period) {
+    issues.push(issue('period', `Báo cáo ghi năm ${r.period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
+  }
+  const p = r.planAndSolutions;
+  if (p.petitionsResolved > p.petitionsReceived) {
+    issues.push(issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${p.petitionsResolved}) không được lớn hơn số tiếp nhận (${p.petitionsReceived})`));
+  }
+  if (r.programmes.commentsAccepted > r.programmes.commentsReceived) {
+    issues.push(issue('programmes.commentsAccepted', `Số ý kiến đã tiếp thu (${r.programmes.commentsAccepted}) không được lớn hơn số đã tiếp nhận (${r.programmes.commentsReceived})`));
+  }
+  if (p.planIssued) {
+    if (!p.planNumber) issues.push(issue('planAndSolutions.planNumber', 'Đã ban hành kế hoạch thì phải ghi số hiệu kế hoạch'));
+    if (!p.planDate) {
+      issues.push(issue('planAndSolutions.planDate', 'Đã ban hành kế hoạch thì phải ghi ngày ban hành'));
+    } else {
+      const d = periodDates(ctx.regime, r.period);
+      if (p.planDate < d.cutOffFrom || p.planDate > d.cutOffTo || Number.isNaN(Date.parse(p.planDate))) {
+        issues.push(issue('planAndSolutions.planDate', `Ngày ban hành kế hoạch phải trong kỳ báo cáo (${d.cutOffFrom} đến ${d.cutOffTo})`));
+      }
+    }
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, report: r };
+}

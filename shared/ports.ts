@@ -1,0 +1,170 @@
+import type { Regime } from './domain/regime.js';
+import type { AnnualReport, ValidationIssue } from './domain/report.js';
+import type { ComplianceStatus, ExtensionFact, ReviewFact, StatusFacts, VersionFact } from './domain/status.js';
+
+/**
+ * The ports use cases depend on. AWS adapters live in shared/adapters; tests use in-memory ones
+ * (test/support/memory-ports.ts). No AWS import here.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  etag: string;
+  contentType?: string;
+}
+
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
+export interface ObjectStore {
+  head(key: string): Promise<StoredObject | null>;
+  /** Reads at most maxBytes; throws ObjectTooLargeError beyond. */
+  read(key: string, maxBytes: number): Promise<Uint8Array>;
+  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost>;
+  presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+}
+
+export class ObjectTooLargeError extends Error {
+  constructor(readonly key: string, readonly maxBytes: number) {
+    super(`Object ${key} is larger than ${maxBytes} bytes`);
+    this.name = 'ObjectTooLargeError';
+  }
+}
+
+export interface BusEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+export interface EventBus {
+  publish(events: readonly BusEvent[]): Promise<void>;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
+}
+export interface MailMessage {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  html: string;
+  text: string;
+  attachments?: MailAttachment[];
+}
+export interface Mailer {
+  send(message: MailMessage): Promise<{ messageId: string }>;
+}
+
+export interface RegimeStore {
+  get(): Promise<Regime | null>;
+  put(regime: Regime): Promise<void>;
+}
+
+/** One stored upload of a unit's report (valid or not): the report version record. */
+export interface StoredVersion extends VersionFact {
+  period: number;
+  unitId: string;
+  etag: string;
+  key: string;
+  size: number;
+  sha256: string;
+  format: 'json' | 'xlsx' | 'unknown';
+  report?: AnnualReport;
+  signedDocumentKey?: string;
+}
+
+export interface ReportFacts {
+  versions: StoredVersion[];
+  reviews: ReviewFact[];
+  extension?: ExtensionFact;
+}
+
+export interface ReportStore {
+  /** Conditional put keyed on (period, unit, uploadId, etag): 'exists' when already stored. */
+  putVersion(v: StoredVersion): Promise<'created' | 'exists'>;
+  /** Versions, reviews and extension of one unit for one period: one Query. */
+  facts(period: number, unitId: string): Promise<ReportFacts>;
+  putReview(period: number, unitId: string, review: ReviewFact): Promise<void>;
+  putExtension(period: number, unitId: string, ext: ExtensionFact): Promise<void>;
+}
+
+export interface UnitStatusRecord {
+  period: number;
+  unitId: string;
+  /** Optimistic-concurrency version: every write is conditional on the previous rev. */
+  rev: number;
+  /** The status at the time of the last write (reads re-derive it with the clock). */
+  status: ComplianceStatus;
+  facts: StatusFacts;
+  /** Upload ids already reflected, so each new upload is announced exactly once. */
+  uploadIds: string[];
+  /** Headline figures of the latest valid version, for the board. */
+  keyFigures?: Record<string, number>;
+  updatedAt: string;
+}
+
+export interface StatusStore {
+  get(period: number, unitId: string): Promise<UnitStatusRecord | null>;
+  /** Writes if the stored rev equals expectedRev (null: no item yet); false on conflict. */
+  put(record: UnitStatusRecord, expectedRev: number | null): Promise<boolean>;
+  /** All status items of a period: a paginated Query on one partition. */
+  list(period: number): Promise<UnitStatusRecord[]>;
+}
+
+export interface TokenRecord {
+  tokenHash: string;
+  unitId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+export interface TokenStore {
+  put(t: TokenRecord): Promise<void>;
+  get(tokenHash: string): Promise<TokenRecord | null>;
+  listByUnit(unitId: string): Promise<TokenRecord[]>;
+  revoke(tokenHash: string, at: string): Promise<void>;
+  touch(tokenHash: string, at: string): Promise<void>;
+}
+
+export interface AuditEntry {
+  at: string;
+  eventId: string;
+  action: string;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+export interface AuditLog {
+  append(period: number, unitId: string, entry: AuditEntry): Promise<void>;
+  list(period: number, unitId: string): Promise<AuditEntry[]>;
+}
+
+export type NoticeState = 'claimed' | 'sent' | 'failed';
+export interface NoticeRecord {
+  period: number;
+  unitId: string;
+  kind: string;
+  step: string;
+  state: NoticeState;
+  claimedAt: string;
+  messageId?: string;
+  error?: string;
+}
+export interface NoticeLedger {
+  /** Conditional create; false when the (period, unit, kind, step) entry exists. */
+  claim(rec: Omit<NoticeRecord, 'state'>): Promise<boolean>;
+  get(period: number, unitId: string, kind: string, step: string): Promise<NoticeRecord | null>;
+  markSent(period: number, unitId: string, kind: string, step: string, messageId: string): Promise<void>;
+  markFailed(period: number, unitId: string, kind: string, step: string, error: string): Promise<void>;
+  list(period: number, unitId: string): Promise<NoticeRecord[]>;
+}
+
+export type { ValidationIssue };

@@ -108,7 +108,29 @@ export interface UnitStatusRecord {
   uploadIds: string[];
   /** Headline figures of the latest valid version, for the board. */
   keyFigures?: Record<string, number>;
+  /** The last change, and whether "Unit Status Changed" for it has been published (outbox). */
+  lastChange?: StatusChange;
+  announced: boolean;
   updatedAt: string;
+}
+
+export interface NewUpload {
+  uploadId: string;
+  receivedAt: string;
+  valid: boolean;
+}
+
+/** Detail of the "Unit Status Changed" event. */
+export interface StatusChange {
+  period: number;
+  unitId: string;
+  previousStatus: ComplianceStatus | null;
+  status: ComplianceStatus;
+  /** Uploads not announced before: each gets exactly one receipt or rejection email. */
+  newUploads: NewUpload[];
+  /** Set when the change is a return for revision. */
+  returnedReason?: string;
+  at: string;
 }
 
 export interface StatusStore {
@@ -162,6 +184,8 @@ export interface NoticeLedger {
   /** Conditional create; false when the (period, unit, kind, step) entry exists. */
   claim(rec: Omit<NoticeRecord, 'state'>): Promise<boolean>;
   get(period: number, unitId: string, kind: string, step: string): Promise<NoticeRecord | null>;
+  /** Takes over a stale or failed entry: conditional on its claimedAt being unchanged. */
+  reclaim(rec: NoticeRecord, claimedAt: string): Promise<boolean>;
   markSent(period: number, unitId: string, kind: string, step: string, messageId: string): Promise<void>;
   markFailed(period: number, unitId: string, kind: string, step: string, error: string): Promise<void>;
   list(period: number, unitId: string): Promise<NoticeRecord[]>;

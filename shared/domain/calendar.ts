@@ -111,10 +111,13 @@ export function endOfLocalDay(date: string, tz: string): Date {
   return new Date(zonedTime(tz, y, m, d + 1).getTime() - 1);
 }
 
-/** "ngày 18 tháng 12 năm 2026" */
+/**
+ * "ngày 18 tháng 12 năm 2026". Nghị định 30/2020/NĐ-CP (Phụ lục I): a day below 10 and the
+ * months 1 and 2 take a leading zero, other months do not — "ngày 05 tháng 01", "ngày 05 tháng 3".
+ */
 export function vietnameseDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `ngày ${d} tháng ${m} năm ${y}`;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `ngày ${String(d).padStart(2, '0')} tháng ${m <= 2 ? String(m).padStart(2, '0') : m} năm ${y}`;
 }
 
 /** "08:15 ngày 18/12/2026" in the regime's zone. */

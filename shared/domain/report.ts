@@ -11,7 +11,15 @@ import { findUnit, type Regime } from './regime.js';
 export const MAX_COUNT = 10_000_000;
 const count = (label: string) => z.number().int().min(0).max(MAX_COUNT).describe(label);
 const text = (label: string, max: number) => z.string().trim().max(max).describe(label);
-const isoDate = (label: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày phải theo dạng YYYY-MM-DD').describe(label);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A calendar date that exists: Date.parse rolls '2026-02-30' over to 2 March instead of failing. */
+const realDate = (d: string) => {
+  if (!ISO_DATE.test(d)) return true; // the format check reports it
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
+const isoDate = (label: string) =>
+  z.string().regex(ISO_DATE, 'Ngày phải theo dạng YYYY-MM-DD').refine(realDate, 'Ngày không tồn tại').describe(label);
 
 export const PROGRAMME_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] as const;
 export const PROGRAMME_STATUS_LABELS: Record<(typeof PROGRAMME_STATUSES)[number], string> = {
@@ -141,6 +149,13 @@ export function indicatorValue(report: AnnualReport, ind: Indicator): number {
   return (report[ind.section] as Record<string, unknown>)[ind.field] as number;
 }
 
+/** A schema's own description, or that of the schema it wraps (`.optional()`/`.default()` do not carry it over). */
+function describedAs(s: z.ZodType): string | undefined {
+  let t: z.ZodType = s;
+  while (!t.description && (t instanceof z.ZodOptional || t instanceof z.ZodDefault)) t = t.def.innerType as z.ZodType;
+  return t.description;
+}
+
 /** The label of any dotted path in the schema, for messages. */
 export function labelOf(path: readonly PropertyKey[]): string | undefined {
   let s: z.ZodType | undefined = ReportSchema;
@@ -150,7 +165,7 @@ export function labelOf(path: readonly PropertyKey[]): string | undefined {
     if (!(s instanceof z.ZodObject)) return label;
     s = (s.shape as Record<string, z.ZodType>)[String(seg)];
     if (!s) return label;
-    label = s.description ?? label;
+    label = describedAs(s) ?? label;
   }
   return label;
 }
@@ -203,6 +218,59 @@ const issue = (path: string, message: string): ValidationIssue => {
   return label ? { path, message, label } : { path, message };
 };
 
+/** Reads a field of an object-like value, or undefined. */
+const field = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
+const countOf = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+const textOf = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
+
+/**
+ * The cross-field and context rules. They read the input defensively so that they also run when
+ * the schema has failed elsewhere: a unit learns every problem from one upload, not one per retry.
+ */
+function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const formVersion = textOf(field(input, 'formVersion'));
+  const unitId = textOf(field(input, 'unitId'));
+  const period = countOf(field(input, 'period'));
+  const knownPeriod = period !== undefined && period >= 2000 && period <= 2100 ? period : undefined;
+  if (formVersion !== undefined && formVersion !== ctx.regime.formVersion) {
+    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${formVersion} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
+  }
+  if (unitId !== undefined && !findUnit(ctx.regime, unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${unitId}"`));
+  if (ctx.expected && unitId !== undefined && unitId !== ctx.expected.unitId) {
+    issues.push(issue('unitId', `Báo cáo ghi đơn vị "${unitId}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
+  }
+  if (ctx.expected && period !== undefined && period !== ctx.expected.period) {
+    issues.push(issue('period', `Báo cáo ghi năm ${period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
+  }
+  const p = field(input, 'planAndSolutions');
+  const received = countOf(field(p, 'petitionsReceived'));
+  const resolved = countOf(field(p, 'petitionsResolved'));
+  if (received !== undefined && resolved !== undefined && resolved > received) {
+    issues.push(issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${resolved}) không được lớn hơn số tiếp nhận (${received})`));
+  }
+  const g = field(input, 'programmes');
+  const commentsReceived = countOf(field(g, 'commentsReceived'));
+  const commentsAccepted = countOf(field(g, 'commentsAccepted'));
+  if (commentsReceived !== undefined && commentsAccepted !== undefined && commentsAccepted > commentsReceived) {
+    issues.push(issue('programmes.commentsAccepted', `Số ý kiến đã tiếp thu (${commentsAccepted}) không được lớn hơn số đã tiếp nhận (${commentsReceived})`));
+  }
+  if (field(p, 'planIssued') === true) {
+    const planNumber = textOf(field(p, 'planNumber'));
+    const planDate = textOf(field(p, 'planDate'));
+    if (!planNumber) issues.push(issue('planAndSolutions.planNumber', 'Đã ban hành kế hoạch thì phải ghi số hiệu kế hoạch'));
+    if (!planDate) {
+      issues.push(issue('planAndSolutions.planDate', 'Đã ban hành kế hoạch thì phải ghi ngày ban hành'));
+    } else if (knownPeriod !== undefined) {
+      const d = periodDates(ctx.regime, knownPeriod);
+      if (planDate < d.cutOffFrom || planDate > d.cutOffTo || Number.isNaN(Date.parse(planDate))) {
+        issues.push(issue('planAndSolutions.planDate', `Ngày ban hành kế hoạch phải trong kỳ báo cáo (${d.cutOffFrom} đến ${d.cutOffTo})`));
+      }
+    }
+  }
+  return issues;
+}
+
 /**
  * Validates a parsed report: the strict schema, then the cross-field rules and the context
  * (known unit, the period and unit the upload was issued for, the data window for dates).
@@ -211,44 +279,15 @@ const issue = (path: string, message: string): ValidationIssue => {
 export function validateReport(input: unknown, ctx: ReportContext): ValidationResult {
   const parsed = ReportSchema.safeParse(input, { error: (iss) => vietnamese(iss) });
   if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((i) => {
-        const path = i.path.map(String).join('.');
-        const label = labelOf(i.path);
-        return label ? { path, message: i.message, label } : { path, message: i.message };
-      }),
-    };
+    const issues: ValidationIssue[] = parsed.error.issues.map((i) => {
+      const path = i.path.map(String).join('.');
+      const label = labelOf(i.path);
+      return label ? { path, message: i.message, label } : { path, message: i.message };
+    });
+    // A field the schema already rejected gets no second, derived complaint.
+    const flagged = new Set(issues.map((i) => i.path));
+    return { ok: false, issues: [...issues, ...ruleIssues(input, ctx).filter((i) => !flagged.has(i.path))] };
   }
-  const r = parsed.data;
-  const issues: ValidationIssue[] = [];
-  if (r.formVersion !== ctx.regime.formVersion) {
-    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${r.formVersion} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
-  }
-  if (!findUnit(ctx.regime, r.unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${r.unitId}"`));
-  if (ctx.expected && r.unitId !== ctx.expected.unitId) {
-    issues.push(issue('unitId', `Báo cáo ghi đơn vị "${r.unitId}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
-  }
-  if (ctx.expected && r.period !== ctx.expected.period) {
-    issues.push(issue('period', `Báo cáo ghi năm ${r.period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
-  }
-  const p = r.planAndSolutions;
-  if (p.petitionsResolved > p.petitionsReceived) {
-    issues.push(issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${p.petitionsResolved}) không được lớn hơn số tiếp nhận (${p.petitionsReceived})`));
-  }
-  if (r.programmes.commentsAccepted > r.programmes.commentsReceived) {
-    issues.push(issue('programmes.commentsAccepted', `Số ý kiến đã tiếp thu (${r.programmes.commentsAccepted}) không được lớn hơn số đã tiếp nhận (${r.programmes.commentsReceived})`));
-  }
-  if (p.planIssued) {
-    if (!p.planNumber) issues.push(issue('planAndSolutions.planNumber', 'Đã ban hành kế hoạch thì phải ghi số hiệu kế hoạch'));
-    if (!p.planDate) {
-      issues.push(issue('planAndSolutions.planDate', 'Đã ban hành kế hoạch thì phải ghi ngày ban hành'));
-    } else {
-      const d = periodDates(ctx.regime, r.period);
-      if (p.planDate < d.cutOffFrom || p.planDate > d.cutOffTo || Number.isNaN(Date.parse(p.planDate))) {
-        issues.push(issue('planAndSolutions.planDate', `Ngày ban hành kế hoạch phải trong kỳ báo cáo (${d.cutOffFrom} đến ${d.cutOffTo})`));
-      }
-    }
-  }
-  return issues.length ? { ok: false, issues } : { ok: true, report: r };
+  const issues = ruleIssues(parsed.data, ctx);
+  return issues.length ? { ok: false, issues } : { ok: true, report: parsed.data };
 }

@@ -1,0 +1,17 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { busConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
+
+/** "Report Accepted/Rejected/Reviewed" → recompute the unit's status (idempotent). */
+const fn = composeFunction('compliance', busConfig);
+const bus = fn.bus();
+
+export const handler = async (event: EventBridgeEvent<string, { period: number; unitId: string }>) => {
+  fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });
+  const result = await updateCompliance(
+    { bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() },
+    { period: event.detail.period, unitId: event.detail.unitId },
+  );
+  return { changed: result.changed, status: result.record?.status ?? null };
+};

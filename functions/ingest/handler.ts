@@ -1,0 +1,30 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { bucketConfig, busConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { ingestReport } from '../../shared/use-cases/ingest-report.js';
+
+/** S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. */
+interface ObjectCreatedDetail {
+  bucket: { name: string };
+  object: { key: string; size: number; etag: string };
+}
+
+const fn = composeFunction('ingest', bucketConfig.extend(busConfig.shape));
+const objects = fn.objects();
+const bus = fn.bus();
+
+export const handler = async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>) => {
+  fn.logger.appendKeys({ eventId: event.id, key: event.detail.object.key });
+  const result = await ingestReport(
+    { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime: await fn.regime() },
+    {
+      bucket: event.detail.bucket.name,
+      key: event.detail.object.key,
+      size: event.detail.object.size,
+      etag: event.detail.object.etag,
+      time: event.time,
+    },
+  );
+  fn.logger.info('ingested', { outcome: result.outcome, reasons: result.version?.reasons.length ?? 0 });
+  return { outcome: result.outcome };
+};

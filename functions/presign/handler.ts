@@ -1,0 +1,17 @@
+import { bucketConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { bearerToken, httpHandler, json, parseBody } from '../../shared/http/api.js';
+import { createUpload, UploadRequestSchema } from '../../shared/use-cases/create-upload.js';
+
+/** POST /uploads — a presigned POST for the token's unit. */
+const fn = composeFunction('presign', bucketConfig);
+const objects = fn.objects();
+
+export const handler = httpHandler(async (event) => {
+  const request = parseBody(event, UploadRequestSchema);
+  const result = await createUpload(
+    { tokens: fn.tables.tokens, audit: fn.tables.audit, objects, clock: fn.clock, regime: await fn.regime() },
+    { token: bearerToken(event), request },
+  );
+  return json(200, result);
+}, fn.logger);

@@ -1,0 +1,27 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { mailConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
+import type { StatusChange } from '../../shared/ports.js';
+import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
+
+/** "Unit Status Changed" → receipt, rejection reasons, or return-for-revision email. */
+const fn = composeFunction('receipt', mailConfig);
+const mailer = fn.mailer();
+
+export const handler = async (event: EventBridgeEvent<string, StatusChange>) => {
+  fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });
+  return sendReceipts(
+    {
+      mailer,
+      reports: fn.tables.reports,
+      ledger: fn.tables.notices,
+      tokens: fn.tables.tokens,
+      audit: fn.tables.audit,
+      clock: fn.clock,
+      regime: await fn.regime(),
+      appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
+    },
+    event.detail,
+  );
+};

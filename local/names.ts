@@ -1,0 +1,21 @@
+/** Resource names of the local stack; shared by the stack and the CLI. */
+export const LOCAL_NAMES = {
+  table: 'baocao',
+  bucket: 'baocao-reports',
+  bus: 'baocao',
+  region: 'ap-southeast-1',
+  /** s3rver accepts only this key id; the other emulators accept anything. */
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+  sender: 'baocao@kontum.gov.example',
+  sesConfigurationSet: 'baocao',
+} as const;
+
+export interface LocalEndpoints {
+  app: string;
+  s3: string;
+  dynamodb: string;
+  ses: string;
+  mailbox: string;
+  adminToken: string;
+}

@@ -1,0 +1,295 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { keys, TABLE_DEFINITION } from '../definitions/table.js';
+import { parseRegime, type Regime } from '../domain/regime.js';
+import type { ExtensionFact, ReviewFact } from '../domain/status.js';
+import type {
+  AuditEntry,
+  AuditLog,
+  NoticeLedger,
+  NoticeRecord,
+  RegimeStore,
+  ReportFacts,
+  ReportStore,
+  StatusStore,
+  StoredVersion,
+  TokenRecord,
+  TokenStore,
+  UnitStatusRecord,
+} from '../ports.js';
+
+/**
+ * DynamoDB adapters over the single table (shared/definitions/table.ts). Each takes the document
+ * client and the table name in its constructor. No transactions (dynalite has none): every
+ * invariant is a conditional single-item write.
+ */
+type Item = Record<string, unknown>;
+const KEY_ATTRS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', TABLE_DEFINITION.ttlAttribute, 'type'];
+
+function strip<T>(item: Item): T {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  return out as T;
+}
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+const ttlIn = (from: string, days: number) => Math.floor(Date.parse(from) / 1000) + days * 86_400;
+
+abstract class TableAdapter {
+  constructor(
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  /** Every page of a Query on one partition. */
+  protected async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
+      items.push(...((page.Items ?? []) as Item[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  protected partition(pk: string, skPrefix?: string): Promise<Item[]> {
+    return this.queryAll({
+      KeyConditionExpression: skPrefix ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+      ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
+    });
+  }
+
+  /** Put only if absent; false when the item already exists. */
+  protected async putNew(item: Item): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  protected async getItem(key: { PK: string; SK: string }): Promise<Item | null> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return (r.Item as Item | undefined) ?? null;
+  }
+}
+
+export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
+  async get(): Promise<Regime | null> {
+    const item = await this.getItem(keys.regime());
+    return item ? parseRegime(item.regime) : null;
+  }
+  async put(regime: Regime): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(), type: 'regime', regime } }));
+  }
+}
+
+export class DynamoReportStore extends TableAdapter implements ReportStore {
+  async putVersion(v: StoredVersion): Promise<'created' | 'exists'> {
+    const created = await this.putNew({ ...keys.reportVersion(v.period, v.unitId, v.uploadId, v.etag), type: 'version', ...v });
+    return created ? 'created' : 'exists';
+  }
+
+  async facts(period: number, unitId: string): Promise<ReportFacts> {
+    const items = await this.partition(keys.reportPartition(period, unitId));
+    const facts: ReportFacts = { versions: [], reviews: [] };
+    for (const item of items) {
+      const sk = String(item.SK);
+      if (sk.startsWith('V#')) facts.versions.push(strip<StoredVersion>(item));
+      else if (sk.startsWith('R#')) facts.reviews.push(strip<ReviewFact>(item));
+      else if (sk === 'EXT') facts.extension = strip<ExtensionFact>(item);
+    }
+    return facts;
+  }
+
+  async putReview(period: number, unitId: string, review: ReviewFact): Promise<void> {
+    await this.putNew({ ...keys.review(period, unitId, review.at, review.reviewId), type: 'review', ...review });
+  }
+
+  async putExtension(period: number, unitId: string, ext: ExtensionFact): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.extension(period, unitId), type: 'extension', ...ext } }));
+  }
+}
+
+export class DynamoStatusStore extends TableAdapter implements StatusStore {
+  async get(period: number, unitId: string): Promise<UnitStatusRecord | null> {
+    const item = await this.getItem(keys.unitStatus(period, unitId));
+    return item ? strip<UnitStatusRecord>(item) : null;
+  }
+
+  async put(record: UnitStatusRecord, expectedRev: number | null): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.unitStatus(record.period, record.unitId), type: 'status', ...record },
+          ...(expectedRev === null
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': expectedRev } }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async list(period: number): Promise<UnitStatusRecord[]> {
+    const items = await this.partition(keys.periodPartition(period), 'UNIT#');
+    return items.map((i) => strip<UnitStatusRecord>(i));
+  }
+}
+
+export class DynamoTokenStore extends TableAdapter implements TokenStore {
+  async put(t: TokenRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.token(t.tokenHash),
+          type: 'token',
+          GSI1PK: keys.tokensByUnit(t.unitId),
+          GSI1SK: t.createdAt,
+          // Kept a year past expiry for the audit of uses, then removed by TTL.
+          [TABLE_DEFINITION.ttlAttribute]: ttlIn(t.expiresAt, 365),
+          ...t,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async get(tokenHash: string): Promise<TokenRecord | null> {
+    const item = await this.getItem(keys.token(tokenHash));
+    return item ? strip<TokenRecord>(item) : null;
+  }
+
+  async listByUnit(unitId: string): Promise<TokenRecord[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE_DEFINITION.indexes[0].name,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.tokensByUnit(unitId) },
+    });
+    return items.map((i) => strip<TokenRecord>(i));
+  }
+
+  async revoke(tokenHash: string, at: string): Promise<void> {
+    await this.set(tokenHash, 'revokedAt', at);
+  }
+
+  async touch(tokenHash: string, at: string): Promise<void> {
+    await this.set(tokenHash, 'lastUsedAt', at);
+  }
+
+  private async set(tokenHash: string, attr: string, value: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.token(tokenHash),
+        UpdateExpression: 'SET #a = :v',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#a': attr },
+        ExpressionAttributeValues: { ':v': value },
+      }),
+    );
+  }
+}
+
+export class DynamoAuditLog extends TableAdapter implements AuditLog {
+  /** Append-only: an entry with the same (time, eventId) is written once, never overwritten. */
+  async append(period: number, unitId: string, entry: AuditEntry): Promise<void> {
+    await this.putNew({ ...keys.audit(period, unitId, entry.at, entry.eventId), type: 'audit', ...entry });
+  }
+
+  async list(period: number, unitId: string): Promise<AuditEntry[]> {
+    const items = await this.partition(keys.auditPartition(period, unitId));
+    return items.map((i) => strip<AuditEntry>(i));
+  }
+}
+
+export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
+  async claim(rec: Omit<NoticeRecord, 'state'>): Promise<boolean> {
+    return this.putNew({
+      ...keys.notice(rec.period, rec.unitId, rec.kind, rec.step),
+      type: 'notice',
+      [TABLE_DEFINITION.ttlAttribute]: ttlIn(rec.claimedAt, 400),
+      ...rec,
+      state: 'claimed',
+    });
+  }
+
+  async get(period: number, unitId: string, kind: string, step: string): Promise<NoticeRecord | null> {
+    const item = await this.getItem(keys.notice(period, unitId, kind, step));
+    return item ? strip<NoticeRecord>(item) : null;
+  }
+
+  async reclaim(rec: NoticeRecord, claimedAt: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(rec.period, rec.unitId, rec.kind, rec.step),
+          UpdateExpression: 'SET claimedAt = :new, #s = :claimed',
+          ConditionExpression: 'claimedAt = :old AND #s <> :sent',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':new': claimedAt, ':old': rec.claimedAt, ':claimed': 'claimed', ':sent': 'sent' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async markSent(period: number, unitId: string, kind: string, step: string, messageId: string): Promise<void> {
+    await this.update(period, unitId, kind, step, { state: 'sent', messageId });
+  }
+
+  async markFailed(period: number, unitId: string, kind: string, step: string, error: string): Promise<void> {
+    await this.update(period, unitId, kind, step, { state: 'failed', error: error.slice(0, 1000) });
+  }
+
+  async list(period: number, unitId: string): Promise<NoticeRecord[]> {
+    const items = await this.partition(`NOTICE#${period}#${unitId}`);
+    return items.map((i) => strip<NoticeRecord>(i));
+  }
+
+  private async update(period: number, unitId: string, kind: string, step: string, values: Record<string, string>): Promise<void> {
+    const names = Object.keys(values);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.notice(period, unitId, kind, step),
+        UpdateExpression: `SET ${names.map((n, i) => `#n${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])),
+      }),
+    );
+  }
+}
+
+/** All table adapters over one client and table. */
+export function tableAdapters(doc: DynamoDBDocumentClient, tableName: string) {
+  return {
+    regimes: new DynamoRegimeStore(doc, tableName),
+    reports: new DynamoReportStore(doc, tableName),
+    statuses: new DynamoStatusStore(doc, tableName),
+    tokens: new DynamoTokenStore(doc, tableName),
+    audit: new DynamoAuditLog(doc, tableName),
+    notices: new DynamoNoticeLedger(doc, tableName),
+  };
+}

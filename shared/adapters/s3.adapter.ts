@@ -1,0 +1,76 @@
+import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ObjectTooLargeError, type ObjectStore, type PresignedPost, type StoredObject } from '../ports.js';
+
+/**
+ * S3 object store. `publicClient` signs what a browser uses (presigned POST/GET); locally it
+ * points at the policy-checking front of s3rver, on AWS it is the same client as `client`.
+ */
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly publicClient: S3Client = client,
+  ) {}
+
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { key, size: r.ContentLength ?? 0, etag: (r.ETag ?? '').replaceAll('"', ''), ...(r.ContentType ? { contentType: r.ContentType } : {}) };
+    } catch (e) {
+      if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound') return null;
+      throw e;
+    }
+  }
+
+  async read(key: string, maxBytes: number): Promise<Uint8Array> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if ((r.ContentLength ?? 0) > maxBytes) {
+      await r.Body?.transformToWebStream().cancel();
+      throw new ObjectTooLargeError(key, maxBytes);
+    }
+    // Bounded read even if the length header lies.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of r.Body as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost> {
+    const { url, fields } = await createPresignedPost(this.publicClient, {
+      Bucket: this.bucket,
+      Key: input.key,
+      // Every form field the client sends has a condition, as real S3 requires.
+      Conditions: [
+        { bucket: this.bucket },
+        ['eq', '$key', input.key],
+        ['content-length-range', input.minSize, input.maxSize],
+        ['eq', '$Content-Type', input.contentType],
+      ],
+      Fields: { 'Content-Type': input.contentType },
+      Expires: input.expiresSeconds,
+    });
+    return { url, fields };
+  }
+
+  async presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string> {
+    return getSignedUrl(
+      this.publicClient,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(downloadName ? { ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` } : {}),
+      }),
+      { expiresIn: expiresSeconds },
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { headerValue } from '../email/layout.js';
+import type { Mailer, MailMessage } from '../ports.js';
+
+export interface SesMailerOptions {
+  from: string;
+  replyTo?: string;
+  configurationSet?: string;
+  /** Sends per second at most (the account's SES rate); the SDK retries throttling errors. */
+  maxPerSecond?: number;
+}
+
+/**
+ * SES (v2) mailer: simple HTML + text messages, or a raw MIME message when there are
+ * attachments. The configuration set is passed on every send.
+ */
+export class SesMailer implements Mailer {
+  private nextSlot = 0;
+
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly options: SesMailerOptions,
+  ) {}
+
+  async send(m: MailMessage): Promise<{ messageId: string }> {
+    await this.throttle();
+    const subject = headerValue(m.subject);
+    const common = {
+      FromEmailAddress: this.options.from,
+      Destination: { ToAddresses: m.to, ...(m.cc?.length ? { CcAddresses: m.cc } : {}) },
+      ...(this.options.replyTo ? { ReplyToAddresses: [this.options.replyTo] } : {}),
+      ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+    };
+    const content = m.attachments?.length
+      ? { Raw: { Data: await this.raw(m, subject) } }
+      : {
+          Simple: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: m.html, Charset: 'UTF-8' }, Text: { Data: m.text, Charset: 'UTF-8' } },
+          },
+        };
+    const r = await this.client.send(new SendEmailCommand({ ...common, Content: content }));
+    return { messageId: r.MessageId ?? '' };
+  }
+
+  private async raw(m: MailMessage, subject: string): Promise<Uint8Array> {
+    const composer = new MailComposer({
+      from: this.options.from,
+      to: m.to,
+      ...(m.cc?.length ? { cc: m.cc } : {}),
+      ...(this.options.replyTo ? { replyTo: this.options.replyTo } : {}),
+      subject,
+      html: m.html,
+      text: m.text,
+      attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })),
+    });
+    return composer.compile().build();
+  }
+
+  private async throttle(): Promise<void> {
+    const perSecond = this.options.maxPerSecond ?? 14;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + 1000 / perSecond;
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+}

@@ -1,0 +1,71 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type * as z from 'zod';
+import { RequestError } from '../errors.js';
+
+/** HTTP API adapter helpers: JSON bodies, the contract's error shape, bearer tokens. */
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResult(statusCode: number, code: string, message: string, details?: unknown): HttpResult {
+  return json(statusCode, { error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
+export function bearerToken(event: HttpEvent): string | null {
+  const h = event.headers?.authorization ?? event.headers?.Authorization;
+  const m = h ? /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/.exec(h) : null;
+  return m ? m[1]! : null;
+}
+
+/** Parses a JSON request body with a schema; a bad body is a 400 naming every field. */
+export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  let raw: unknown;
+  try {
+    const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+    raw = JSON.parse(text);
+  } catch {
+    throw new RequestError(400, 'INVALID_JSON', 'Nội dung yêu cầu không phải JSON hợp lệ');
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
+  }
+  return r.data;
+}
+
+export function queryPeriod(event: HttpEvent): number {
+  const p = event.queryStringParameters?.period;
+  if (!p || !/^\d{4}$/.test(p)) throw new RequestError(400, 'INVALID_PERIOD', 'Tham số period phải là năm dạng YYYY');
+  return Number(p);
+}
+
+export interface LoggerLike {
+  error(message: string, ...extra: unknown[]): void;
+}
+
+/** Wraps an HTTP use case: RequestError → its 4xx JSON; anything else → 500 without internals. */
+export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResult>, logger: LoggerLike = console) {
+  return async (event: HttpEvent): Promise<HttpResult> => {
+    try {
+      return await fn(event);
+    } catch (e) {
+      if (e instanceof RequestError) return errorResult(e.status, e.code, e.message, e.details);
+      logger.error('Unhandled error', e as Error);
+      return errorResult(500, 'INTERNAL', 'Lỗi hệ thống; vui lòng thử lại sau');
+    }
+  };
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { objectKeys } from '../definitions/table.js';
+import { periodDates } from '../domain/calendar.js';
+import { expectedUnits, type Regime } from '../domain/regime.js';
+import { RequestError } from '../errors.js';
+import type { AuditLog, Clock, ObjectStore, TokenStore } from '../ports.js';
+import { authenticateUnit } from './tokens.js';
+
+/** What can be uploaded, by declared content type: the key extension and the size cap. */
+export const UPLOAD_KINDS = {
+  'application/json': { ext: 'json', maxSize: 1024 * 1024, what: 'report' },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { ext: 'xlsx', maxSize: 5 * 1024 * 1024, what: 'report' },
+  'application/pdf': { ext: 'pdf', maxSize: 20 * 1024 * 1024, what: 'signed' },
+} as const;
+export type UploadContentType = keyof typeof UPLOAD_KINDS;
+export const UPLOAD_EXPIRY_SECONDS = 300;
+
+export const UploadRequestSchema = z
+  .object({
+    period: z.number().int().min(2000).max(2100),
+    fileName: z.string().min(1).max(200),
+    contentType: z.string().min(1).max(200),
+    size: z.number().int().min(1),
+  })
+  .strict();
+
+/** A time-ordered, unguessable upload id: base36 milliseconds + 64 random bits. */
+export function newUploadId(now: Date): string {
+  return now.getTime().toString(36).padStart(9, '0') + randomBytes(8).toString('hex');
+}
+
+/**
+ * POST /uploads: a presigned POST for one file of the token's unit.
+ * 1. Authenticate the unit token (401/403).
+ * 2. Check the period: known, the unit is expected in it, and open (400/403/409).
+ * 3. Check the declared type and size against the kind's limits (415/413).
+ * 4. Build the key from the token's unit — never from the client — and presign a POST pinning
+ *    key, content type, size range and a short expiry.
+ * 5. Record the token's use in the audit trail.
+ */
+export async function createUpload(
+  deps: { tokens: TokenStore; objects: ObjectStore; audit: AuditLog; clock: Clock; regime: Regime },
+  input: { token: string | null; request: z.infer<typeof UploadRequestSchema> },
+) {
+  const { unit, record } = await authenticateUnit(deps, input.token);
+  const { period, fileName, contentType, size } = input.request;
+  const now = deps.clock.now();
+  const currentYear = now.getUTCFullYear();
+  if (period < deps.regime.firstPeriod || period > currentYear + 1) {
+    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${deps.regime.firstPeriod} đến ${currentYear})`);
+  }
+  if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
+    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
+  }
+  const dates = periodDates(deps.regime, period);
+  if (now < dates.opensAt) {
+    throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo năm ${period} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
+  }
+  const kind = UPLOAD_KINDS[contentType as UploadContentType];
+  if (!kind) {
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${contentType} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
+  }
+  if (!fileName.toLowerCase().endsWith(`.${kind.ext}`)) {
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${fileName}" không khớp loại ${contentType} (cần đuôi .${kind.ext})`);
+  }
+  if (size > kind.maxSize) {
+    throw new RequestError(413, 'FILE_TOO_LARGE', `Tệp ${size} byte vượt giới hạn ${kind.maxSize} byte`);
+  }
+  const uploadId = newUploadId(now);
+  const key = kind.ext === 'pdf' ? objectKeys.signed(period, unit.id, uploadId) : objectKeys.incoming(period, unit.id, uploadId, kind.ext);
+  const post = await deps.objects.presignPost({ key, contentType, minSize: 1, maxSize: kind.maxSize, expiresSeconds: UPLOAD_EXPIRY_SECONDS });
+  const at = now.toISOString();
+  await deps.tokens.touch(record.tokenHash, at);
+  await deps.audit.append(period, unit.id, {
+    at,
+    eventId: `presign-${uploadId}`,
+    action: 'UPLOAD_AUTHORIZED',
+    actor: `token:${record.tokenHash.slice(0, 12)}`,
+    detail: { key, fileName, contentType, size },
+  });
+  return { ...post, key, uploadId, expiresAt: new Date(now.getTime() + UPLOAD_EXPIRY_SECONDS * 1000).toISOString() };
+}

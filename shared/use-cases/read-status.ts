@@ -1,0 +1,64 @@
+import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
+import type { ValidationIssue } from '../domain/report.js';
+import { computeRates, deriveStatus, ratesByGroup, type ComplianceStatus, type Rates, type StatusFacts } from '../domain/status.js';
+import type { Clock, StatusStore } from '../ports.js';
+
+export interface UnitStatusRow {
+  unitId: string;
+  name: string;
+  group: UnitGroup;
+  email: string;
+  status: ComplianceStatus;
+  firstValidAt: string | null;
+  lastUploadAt: string | null;
+  versions: number;
+  reasons: ValidationIssue[];
+  latestValidUploadId: string | null;
+  extensionUntil: string | null;
+  keyFigures: Record<string, number> | null;
+}
+
+export interface PeriodStatus {
+  period: number;
+  asOf: string;
+  rates: Rates & { byGroup: Record<UnitGroup, Rates> };
+  units: UnitStatusRow[];
+}
+
+const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
+
+/**
+ * The status of every expected unit for a period (GET /status, the board, the daily job).
+ * 1. Query the period's status items (one partition, paginated; never a Scan).
+ * 2. For every unit expected in the period (validFrom/validTo), derive the status from the stored
+ *    facts and `now` — so OVERDUE appears by the clock, consistently with the daily job.
+ * 3. Compute the DHIS2 rates overall and per group.
+ */
+export async function readStatus(deps: { statuses: StatusStore; clock: Clock; regime: Regime }, input: { period: number }): Promise<PeriodStatus> {
+  const now = deps.clock.now();
+  const records = new Map((await deps.statuses.list(input.period)).map((r) => [r.unitId, r]));
+  const units = expectedUnits(deps.regime, input.period).map((u): UnitStatusRow => {
+    const rec = records.get(u.id);
+    const facts = rec?.facts ?? NO_FACTS;
+    return {
+      unitId: u.id,
+      name: u.name,
+      group: u.group,
+      email: u.email,
+      status: deriveStatus(facts, { regime: deps.regime, period: input.period, now }),
+      firstValidAt: facts.firstValidAt ?? null,
+      lastUploadAt: facts.lastUploadAt ?? null,
+      versions: facts.versions,
+      reasons: facts.reasons,
+      latestValidUploadId: facts.latestValidUploadId ?? null,
+      extensionUntil: facts.extensionUntil ?? null,
+      keyFigures: rec?.keyFigures ?? null,
+    };
+  });
+  return {
+    period: input.period,
+    asOf: now.toISOString(),
+    rates: { ...computeRates(units.map((u) => u.status)), byGroup: ratesByGroup(units) },
+    units,
+  };
+}

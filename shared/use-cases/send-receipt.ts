@@ -1,0 +1,56 @@
+import { findUnit, type Regime } from '../domain/regime.js';
+import { effectiveDueAt } from '../domain/status.js';
+import { localDate } from '../domain/calendar.js';
+import { receiptEmail, rejectionEmail, returnedEmail } from '../email/unit-email.js';
+import type { AuditLog, Clock, Mailer, NoticeLedger, ReportStore, StatusChange, TokenStore } from '../ports.js';
+import { sendOnce } from './send-once.js';
+import { issueToken } from './tokens.js';
+
+/**
+ * Emails the unit after "Unit Status Changed".
+ * 1. For each upload the change announces: a receipt (time, SHA-256, version, status) for a
+ *    valid report — copied to the preparer — or the rejection reasons in Vietnamese.
+ * 2. For a return for revision: the reason and a fresh personal link.
+ * Each email goes through the notice ledger (sendOnce), so a redelivered event sends nothing new.
+ */
+export async function sendReceipts(
+  deps: { reports: ReportStore; ledger: NoticeLedger; mailer: Mailer; tokens: TokenStore; audit: AuditLog; clock: Clock; regime: Regime; appUrl: string },
+  change: StatusChange,
+): Promise<{ sent: number }> {
+  const unit = findUnit(deps.regime, change.unitId);
+  if (!unit) return { sent: 0 };
+  const { versions, extension } = await deps.reports.facts(change.period, change.unitId);
+  const ordered = [...versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId));
+  const dueDate = localDate(effectiveDueAt(deps.regime, change.period, extension ? { extensionUntil: extension.until } : {}), deps.regime.timeZone);
+  let sent = 0;
+  const record = async (kind: string, step: string, detail: Record<string, unknown>) => {
+    sent += 1;
+    await deps.audit.append(change.period, unit.id, { at: deps.clock.now().toISOString(), eventId: `notice-${kind}-${step}`, action: 'NOTICE_SENT', actor: 'system:receipt', detail: { kind, ...detail } });
+  };
+
+  for (const upload of change.newUploads) {
+    const index = ordered.findIndex((v) => v.uploadId === upload.uploadId);
+    const version = ordered[index];
+    if (!version) continue;
+    const kind = version.valid ? 'receipt' : 'rejection';
+    const email = version.valid
+      ? receiptEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), sha256: version.sha256, versionNumber: index + 1, status: change.status, dueDate, link: deps.appUrl })
+      : rejectionEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), reasons: version.reasons, dueDate, link: deps.appUrl });
+    const cc = version.valid && version.report && version.report.preparer.email !== unit.email ? [version.report.preparer.email] : [];
+    const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind, step: version.uploadId }, () =>
+      deps.mailer.send({ to: [unit.email], ...(cc.length ? { cc } : {}), ...email }),
+    );
+    if (outcome === 'sent') await record(kind, version.uploadId, { uploadId: version.uploadId });
+  }
+
+  if (change.status === 'RETURNED' && change.previousStatus !== 'RETURNED') {
+    const step = `returned-${change.at}`;
+    const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind: 'returned', step }, async () => {
+      const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime: deps.regime }, { unitId: unit.id });
+      const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', link: `${deps.appUrl}/#t=${token}`, dueDate });
+      return deps.mailer.send({ to: [unit.email], ...email });
+    });
+    if (outcome === 'sent') await record('returned', step, { reason: change.returnedReason });
+  }
+  return { sent };
+}

@@ -1,0 +1,96 @@
+import { DETAIL_TYPES } from '../definitions/events.js';
+import { findUnit, type Regime } from '../domain/regime.js';
+import type { AnnualReport } from '../domain/report.js';
+import { deriveStatus, summarizeFacts, type StatusFacts } from '../domain/status.js';
+import { ConcurrencyError } from '../errors.js';
+import type { AuditLog, Clock, EventBus, NewUpload, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
+
+const MAX_ATTEMPTS = 8;
+
+/** The headline figures the board shows for a unit's latest valid report. */
+export function keyFigures(r: AnnualReport): Record<string, number> {
+  return {
+    sessions: r.dissemination.sessions,
+    participants: r.dissemination.participantsOfficials + r.dissemination.participantsWorkers,
+    dialogues: r.planAndSolutions.dialogues,
+    petitionsReceived: r.planAndSolutions.petitionsReceived,
+    petitionsResolved: r.planAndSolutions.petitionsResolved,
+    commended: r.emulation.collectivesCommended + r.emulation.individualsCommended,
+  };
+}
+
+const sameFacts = (a: StatusFacts, b: StatusFacts) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Recomputes one unit's status for one period after "Report Accepted/Rejected/Reviewed".
+ * Idempotent and order-independent: it folds everything stored, not the event.
+ * 1. Read the unit's versions, reviews and extension (one Query) and its status item.
+ * 2. Derive facts and status with `now`; note uploads not yet announced.
+ * 3. Nothing new and already announced → done (a duplicate event changes nothing).
+ * 4. Otherwise write the item conditionally on its rev (a lost race re-reads and retries),
+ *    marked "not announced" with the change to announce.
+ * 5. Publish "Unit Status Changed", then mark it announced (conditional again). A crash between
+ *    the two leaves it unannounced, so the next delivery publishes it: nothing is lost.
+ */
+export async function updateCompliance(
+  deps: { reports: ReportStore; statuses: StatusStore; bus: EventBus; audit: AuditLog; clock: Clock; regime: Regime },
+  input: { period: number; unitId: string },
+): Promise<{ changed: boolean; record?: UnitStatusRecord }> {
+  const { period, unitId } = input;
+  if (!findUnit(deps.regime, unitId)) return { changed: false };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [stored, current] = await Promise.all([deps.reports.facts(period, unitId), deps.statuses.get(period, unitId)]);
+    const now = deps.clock.now();
+    const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
+    const status = deriveStatus(facts, { regime: deps.regime, period, now });
+    const known = new Set(current?.uploadIds ?? []);
+    const fresh: NewUpload[] = stored.versions
+      .filter((v) => !known.has(v.uploadId))
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+      .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
+    const unchanged = current && sameFacts(current.facts, facts) && current.status === status && fresh.length === 0;
+
+    let record = current;
+    if (!unchanged) {
+      const carried = current && !current.announced && current.lastChange ? current.lastChange : undefined;
+      const latestValid = stored.versions.find((v) => v.uploadId === facts.latestValidUploadId);
+      const change: StatusChange = {
+        period,
+        unitId,
+        previousStatus: carried ? carried.previousStatus : (current?.status ?? null),
+        status,
+        newUploads: [...(carried?.newUploads ?? []), ...fresh],
+        ...(facts.returnedAt ? { returnedReason: facts.reasons[0]?.message ?? '' } : {}),
+        at: now.toISOString(),
+      };
+      record = {
+        period,
+        unitId,
+        rev: (current?.rev ?? 0) + 1,
+        status,
+        facts,
+        uploadIds: [...known, ...fresh.map((u) => u.uploadId)],
+        ...(latestValid?.report ? { keyFigures: keyFigures(latestValid.report) } : {}),
+        lastChange: change,
+        announced: false,
+        updatedAt: now.toISOString(),
+      };
+      if (!(await deps.statuses.put(record, current?.rev ?? null))) continue;
+      await deps.audit.append(period, unitId, {
+        at: change.at,
+        eventId: `status-${record.rev}`,
+        action: 'STATUS_CHANGED',
+        actor: 'system:compliance',
+        detail: { from: change.previousStatus, to: status, newUploads: fresh.map((u) => u.uploadId) },
+      });
+    }
+    if (!record || record.announced || !record.lastChange) return { changed: false, ...(record ? { record } : {}) };
+
+    await deps.bus.publish([{ detailType: DETAIL_TYPES.unitStatusChanged, detail: { ...record.lastChange } }]);
+    const announced = { ...record, rev: record.rev + 1, announced: true };
+    // Losing this race is harmless: whoever won re-announces or already did.
+    await deps.statuses.put(announced, record.rev);
+    return { changed: true, record: announced };
+  }
+  throw new ConcurrencyError(`status of ${unitId} for ${period}`);
+}

@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { DETAIL_TYPES } from '../../shared/definitions/events.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { sampleReport } from '../../shared/domain/sample-report.js';
+import { RequestError } from '../../shared/errors.js';
+import type { StatusChange } from '../../shared/ports.js';
+import { createUpload } from '../../shared/use-cases/create-upload.js';
+import { ingestReport } from '../../shared/use-cases/ingest-report.js';
+import { sendOnce } from '../../shared/use-cases/send-once.js';
+import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
+import { issueToken } from '../../shared/use-cases/tokens.js';
+import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
+import {
+  FixedClock,
+  MemoryAuditLog,
+  MemoryBus,
+  MemoryLedger,
+  MemoryMailer,
+  MemoryObjectStore,
+  MemoryReportStore,
+  MemoryStatusStore,
+  MemoryTokenStore,
+} from '../support/memory-ports.js';
+
+const regime = DEFAULT_REGIME;
+const UNIT = 'so-tu-phap';
+const JSON_TYPE = 'application/json';
+
+function world(at = '2026-11-28T03:00:00Z') {
+  const clock = new FixedClock(new Date(at));
+  return {
+    clock,
+    regime,
+    tokens: new MemoryTokenStore(),
+    objects: new MemoryObjectStore(),
+    audit: new MemoryAuditLog(),
+    reports: new MemoryReportStore(),
+    statuses: new MemoryStatusStore(),
+    bus: new MemoryBus(),
+    ledger: new MemoryLedger(),
+    mailer: new MemoryMailer(),
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<RequestError> {
+  const e = await p.then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(RequestError);
+  return e as RequestError;
+}
+
+describe('createUpload (POST /uploads)', () => {
+  const request = { period: 2026, fileName: 'bao-cao.json', contentType: JSON_TYPE, size: 2048 };
+
+  it('presigns a key under the token’s unit, whatever the client asks', async () => {
+    const w = world();
+    const { token } = await issueToken(w, { unitId: UNIT });
+
+    const r = await createUpload(w, { token, request });
+
+    expect(r.key).toMatch(new RegExp(`^incoming/2026/${UNIT}/[0-9a-z]{25}\\.json$`));
+    expect(r.fields.key).toBe(r.key);
+    expect(Date.parse(r.expiresAt) - w.clock.now().getTime()).toBe(300_000);
+    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['UPLOAD_AUTHORIZED']);
+  });
+
+  it('refuses a missing, unknown, revoked or expired token with 401 and a code naming it', async () => {
+    const w = world();
+    const { token } = await issueToken(w, { unitId: UNIT, expiresAt: new Date('2026-12-01T00:00:00Z') });
+
+    expect((await rejection(createUpload(w, { token: null, request }))).code).toBe('MISSING_TOKEN');
+    expect((await rejection(createUpload(w, { token: 'x'.repeat(32), request }))).code).toBe('INVALID_TOKEN');
+    w.clock.set('2026-12-02T00:00:00Z');
+    const expired = await rejection(createUpload(w, { token, request }));
+    expect([expired.status, expired.code]).toEqual([401, 'EXPIRED_TOKEN']);
+    w.clock.set('2026-11-28T03:00:00Z');
+    const [rec] = await w.tokens.listByUnit(UNIT);
+    await w.tokens.revoke(rec!.tokenHash, '2026-11-28T02:00:00Z');
+    expect((await rejection(createUpload(w, { token, request }))).code).toBe('REVOKED_TOKEN');
+  });
+
+  it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {
+    const w = world('2026-10-15T00:00:00Z');
+    const { token } = await issueToken(w, { unitId: UNIT });
+
+    expect((await rejection(createUpload(w, { token, request }))).code).toBe('PERIOD_NOT_OPEN');
+    w.clock.set('2026-11-28T03:00:00Z');
+    expect((await rejection(createUpload(w, { token, request: { ...request, period: 2015 } }))).code).toBe('INVALID_PERIOD');
+    const badType = await rejection(createUpload(w, { token, request: { ...request, contentType: 'text/html', fileName: 'x.html' } }));
+    expect([badType.status, badType.code]).toEqual([415, 'UNSUPPORTED_TYPE']);
+    const mismatch = await rejection(createUpload(w, { token, request: { ...request, fileName: 'x.exe' } }));
+    expect(mismatch.status).toBe(415);
+    const big = await rejection(createUpload(w, { token, request: { ...request, size: 1024 * 1024 + 1 } }));
+    expect([big.status, big.code]).toEqual([413, 'FILE_TOO_LARGE']);
+  });
+});
+
+describe('ingestReport', () => {
+  const key = (id = '0mi1abcd0123456789abcdef0') => `incoming/2026/${UNIT}/${id}.json`;
+  const event = (k: string, size: number) => ({ bucket: 'b', key: k, size, etag: 'e1', time: '2026-12-01T02:00:00.000Z' });
+
+  it('accepts a valid report, stores the version with its SHA-256 and emits Report Accepted', async () => {
+    const w = world();
+    await w.objects.put(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+
+    const r = await ingestReport(w, event(key(), 100));
+
+    expect(r.outcome).toBe('accepted');
+    expect(r.version?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(w.bus.events.map((e) => e.detailType)).toEqual([DETAIL_TYPES.reportAccepted]);
+    expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
+  });
+
+  it('rejects a report naming another unit, with Vietnamese reasons, and keeps the raw object', async () => {
+    const w = world();
+    await w.objects.put(key(), JSON.stringify(sampleReport(regime, 'so-y-te', 2026)), JSON_TYPE);
+
+    const r = await ingestReport(w, event(key(), 100));
+
+    expect(r.outcome).toBe('rejected');
+    expect(r.version?.reasons.map((x) => x.message).join(' ')).toContain('đường dẫn nộp là của đơn vị');
+    expect(w.bus.events[0]?.detailType).toBe(DETAIL_TYPES.reportRejected);
+    expect(await w.objects.head(key())).not.toBeNull();
+  });
+
+  it('rejects bytes that are neither JSON nor the Excel template, and malformed JSON', async () => {
+    const w = world();
+    await w.objects.put(key('0mi1abcd0123456789abcdef1'), 'GIF89a....', JSON_TYPE);
+    await w.objects.put(key('0mi1abcd0123456789abcdef2'), '{"formVersion": ', JSON_TYPE);
+
+    const a = await ingestReport(w, event(key('0mi1abcd0123456789abcdef1'), 10));
+    const b = await ingestReport(w, event(key('0mi1abcd0123456789abcdef2'), 16));
+
+    expect(a.version?.reasons[0]?.message).toContain('Không nhận dạng được');
+    expect(b.version?.reasons[0]?.message).toContain('JSON không đọc được');
+  });
+
+  it('stores a redelivered event once but emits again, so a crash between store and emit loses nothing', async () => {
+    const w = world();
+    await w.objects.put(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+    w.bus.failNext = 1;
+
+    await expect(ingestReport(w, event(key(), 100))).rejects.toThrow('bus unavailable');
+    await ingestReport(w, event(key(), 100));
+
+    expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
+    expect(w.bus.events).toHaveLength(1);
+  });
+});
+
+describe('updateCompliance', () => {
+  async function store(w: ReturnType<typeof world>, uploadId: string, receivedAt: string, valid: boolean) {
+    await w.reports.putVersion({
+      period: 2026, unitId: UNIT, uploadId, etag: 'e', key: `incoming/2026/${UNIT}/${uploadId}.json`, size: 1,
+      receivedAt, sha256: 'a'.repeat(64), format: 'json', valid, reasons: valid ? [] : [{ path: 'x', message: 'sai' }],
+      ...(valid ? { report: sampleReport(regime, UNIT, 2026) } : {}),
+    });
+  }
+
+  it('announces a change once; the same event again changes nothing', async () => {
+    const w = world();
+    await store(w, 'u1', '2026-12-01T02:00:00.000Z', true);
+
+    const first = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const again = await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect(first.record?.status).toBe('ON_TIME');
+    expect(again.changed).toBe(false);
+    expect(w.bus.events).toHaveLength(1);
+    const change = w.bus.events[0]!.detail as unknown as StatusChange;
+    expect(change).toMatchObject({ previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u1', valid: true }] });
+  });
+
+  it('is order-independent: a late-arriving older upload is still announced, timeliness by first valid', async () => {
+    const w = world();
+    await store(w, 'u2', '2026-12-20T02:00:00.000Z', true);
+    await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await store(w, 'u1', '2026-12-10T02:00:00.000Z', true);
+
+    const r = await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect(r.record?.status).toBe('ON_TIME');
+    expect(w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId))).toEqual(['u2', 'u1']);
+  });
+
+  it('re-announces after a crash between the status write and the publish', async () => {
+    const w = world();
+    await store(w, 'u1', '2026-12-01T02:00:00.000Z', false);
+    w.bus.failNext = 1;
+
+    await expect(updateCompliance(w, { period: 2026, unitId: UNIT })).rejects.toThrow();
+    const retry = await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect(retry.changed).toBe(true);
+    expect(w.bus.events).toHaveLength(1);
+    expect((w.bus.events[0]!.detail as unknown as StatusChange).status).toBe('REJECTED');
+  });
+
+  it('never loses one of two racing updates (conditional writes on rev)', async () => {
+    const w = world();
+    await store(w, 'u1', '2026-12-01T02:00:00.000Z', false);
+    await store(w, 'u2', '2026-12-02T02:00:00.000Z', true);
+
+    await Promise.all([updateCompliance(w, { period: 2026, unitId: UNIT }), updateCompliance(w, { period: 2026, unitId: UNIT })]);
+
+    const rec = await w.statuses.get(2026, UNIT);
+    expect(rec?.uploadIds.sort()).toEqual(['u1', 'u2']);
+    expect(rec?.announced).toBe(true);
+    const announced = w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId));
+    expect(new Set(announced)).toEqual(new Set(['u1', 'u2']));
+  });
+});
+
+describe('sendOnce and receipts', () => {
+  const key = { period: 2026, unitId: UNIT, kind: 'receipt', step: 'u1' };
+
+  it('sends once; a second call is skipped', async () => {
+    const w = world();
+    const send = () => w.mailer.send({ to: ['a@b.example'], subject: 's', html: 'h', text: 't' });
+
+    expect(await sendOnce({ ledger: w.ledger, clock: w.clock }, key, send)).toBe('sent');
+    expect(await sendOnce({ ledger: w.ledger, clock: w.clock }, key, send)).toBe('skipped');
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+
+  it('retries a failed send, and takes over a stale claim left by a crash, without duplicating', async () => {
+    const w = world();
+    const send = () => w.mailer.send({ to: ['a@b.example'], subject: 's', html: 'h', text: 't' });
+    w.mailer.failNext = 1;
+    await expect(sendOnce({ ledger: w.ledger, clock: w.clock }, key, send)).rejects.toThrow('SES throttled');
+    expect(await sendOnce({ ledger: w.ledger, clock: w.clock }, key, send)).toBe('sent');
+
+    const crashed = { ...key, step: 'u2' };
+    await w.ledger.claim({ ...crashed, claimedAt: w.clock.now().toISOString() });
+    expect(await sendOnce({ ledger: w.ledger, clock: w.clock }, crashed, send)).toBe('skipped');
+    w.clock.set('2026-11-28T03:05:00Z');
+    expect(await sendOnce({ ledger: w.ledger, clock: w.clock }, crashed, send)).toBe('sent');
+    expect(w.mailer.sent).toHaveLength(2);
+  });
+
+  it('emails a receipt (to the unit, copied to the preparer) or the rejection reasons', async () => {
+    const w = world();
+    const report = sampleReport(regime, UNIT, 2026);
+    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u1', etag: 'e', key: 'k1', size: 1, receivedAt: '2026-12-01T02:00:00.000Z', sha256: 'f'.repeat(64), format: 'json', valid: true, reasons: [], report });
+    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u0', etag: 'e', key: 'k0', size: 1, receivedAt: '2026-11-30T02:00:00.000Z', sha256: '0'.repeat(64), format: 'json', valid: false, reasons: [{ path: 'a', label: 'Số buổi', message: 'Không được nhỏ hơn 0' }] });
+    const change: StatusChange = { period: 2026, unitId: UNIT, previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u0', receivedAt: '', valid: false }, { uploadId: 'u1', receivedAt: '', valid: true }], at: '2026-12-01T02:00:01.000Z' };
+
+    await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
+    await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
+
+    expect(w.mailer.sent).toHaveLength(2);
+    const [rejected, receipt] = w.mailer.sent;
+    expect(rejected!.text).toContain('Không được nhỏ hơn 0');
+    expect(receipt!.to).toEqual([regime.units.find((u) => u.id === UNIT)!.email]);
+    expect(receipt!.cc).toEqual([report.preparer.email]);
+    expect(receipt!.text).toContain('f'.repeat(64));
+  });
+});

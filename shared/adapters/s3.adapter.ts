@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { presignedPostOptions } from './post-policy.js';
 import { ObjectTooLargeError, type ObjectStore, type PresignedPost, type StoredObject } from '../ports.js';
 
 /**
@@ -46,19 +47,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost> {
-    const { url, fields } = await createPresignedPost(this.publicClient, {
-      Bucket: this.bucket,
-      Key: input.key,
-      // Every form field the client sends has a condition, as real S3 requires.
-      Conditions: [
-        { bucket: this.bucket },
-        ['eq', '$key', input.key],
-        ['content-length-range', input.minSize, input.maxSize],
-        ['eq', '$Content-Type', input.contentType],
-      ],
-      Fields: { 'Content-Type': input.contentType },
-      Expires: input.expiresSeconds,
-    });
+    // Every form field the client sends has a condition, as real S3 requires (see post-policy.ts).
+    const { url, fields } = await createPresignedPost(this.publicClient, presignedPostOptions({ bucket: this.bucket, ...input }));
     return { url, fields };
   }
 

@@ -1,0 +1,45 @@
+import type { Regime } from '../domain/regime.js';
+import type { FunctionName } from './events.js';
+
+/**
+ * Schedules, defined once: CDK deploys them as EventBridge Scheduler schedules (with the time
+ * zone) and the local stack's scheduler fires the same definitions against its clock.
+ * The annual consolidation date comes from the regime (data), so it is a function of it.
+ */
+export interface ScheduleDef {
+  readonly id: string;
+  readonly description: string;
+  readonly target: FunctionName;
+  /** Local wall-clock fire time in `timeZone`; month/day absent = every day. */
+  readonly at: { hour: number; minute: number; month?: number; day?: number };
+  readonly timeZone: string;
+  /** The payload the target receives. */
+  readonly input: { job: string };
+}
+
+export function schedules(regime: Regime): readonly ScheduleDef[] {
+  return [
+    {
+      id: 'DailyNotices',
+      description: 'Reminders, overdue notices and escalation, every morning',
+      target: 'notices',
+      at: { hour: 8, minute: 0 },
+      timeZone: regime.timeZone,
+      input: { job: 'daily-notices' },
+    },
+    {
+      id: 'AnnualSummary',
+      description: 'Consolidate the period and email leadership on the regime’s consolidation date',
+      target: 'summary',
+      at: { hour: regime.consolidation.hour, minute: 0, month: regime.consolidation.month, day: regime.consolidation.day },
+      timeZone: regime.timeZone,
+      input: { job: 'annual-summary' },
+    },
+  ];
+}
+
+/** EventBridge Scheduler's cron form: cron(minutes hours day-of-month month day-of-week year). */
+export function cronExpression(s: ScheduleDef): string {
+  const { minute, hour, month, day } = s.at;
+  return `cron(${minute} ${hour} ${day ?? '*'} ${month ?? '*'} ? *)`;
+}

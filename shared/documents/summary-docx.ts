@@ -1,0 +1,336 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Header,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableBorders,
+  TableCell,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+  type IParagraphOptions,
+} from 'docx';
+import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
+import {
+  indicatorTotal,
+  regimeSubject,
+  viNumber,
+  viPercent,
+  xmlSafe,
+  type Consolidation,
+  type UnitText,
+} from '../domain/consolidation.js';
+import { GROUP_LABELS, type Regime } from '../domain/regime.js';
+import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
+import { STATUS_LABELS } from '../domain/status.js';
+
+/**
+ * The draft of the province's general report, laid out as a Vietnamese administrative document
+ * (Nghị định 30/2020/NĐ-CP, Phụ lục I): issuing-body and national-motto header, number/symbol and
+ * place-date placeholders, title, body in Times New Roman 14, "Nơi nhận" and signature blocks.
+ * It is a DRAFT for Sở Nội vụ to edit, and says so on its first line.
+ */
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+const FONT = 'Times New Roman';
+const PT = (n: number) => n * 2; // docx sizes are half-points
+const BODY = PT(14);
+const A4 = { width: 11906, height: 16838 };
+const MARGIN = { top: 1134, bottom: 1134, left: 1701, right: 1134 }; // 20 / 20 / 30 / 20 mm
+const TEXT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
+const DOTS = '……';
+
+interface RunSpec {
+  text: string;
+  bold?: boolean;
+  italics?: boolean;
+  size?: number;
+}
+const run = (r: RunSpec | string) => {
+  const s = typeof r === 'string' ? { text: r } : r;
+  return new TextRun({ text: xmlSafe(s.text), bold: s.bold, italics: s.italics, size: s.size, font: FONT });
+};
+
+function para(children: (RunSpec | string)[], opts: Omit<IParagraphOptions, 'children'> = {}): Paragraph {
+  return new Paragraph({ ...opts, children: children.map(run) });
+}
+
+/** A justified body paragraph with the customary first-line indent. */
+const body = (...children: (RunSpec | string)[]) =>
+  para(children, { alignment: AlignmentType.BOTH, indent: { firstLine: 567 }, spacing: { before: 60, after: 60, line: 300 } });
+
+const heading = (text: string) =>
+  para([{ text, bold: true }], { alignment: AlignmentType.BOTH, indent: { firstLine: 567 }, spacing: { before: 120, after: 60, line: 300 } });
+
+const centered = (children: (RunSpec | string)[], spacing = { before: 0, after: 0 }) =>
+  para(children, { alignment: AlignmentType.CENTER, spacing });
+
+/** A short centred rule under a header line: a bottom border on an indented empty paragraph. */
+const rule = (cellWidth: number, ruleWidth: number) => {
+  const side = Math.max(0, Math.round((cellWidth - ruleWidth) / 2));
+  return new Paragraph({
+    children: [],
+    indent: { left: side, right: side },
+    spacing: { before: 0, after: 120 },
+    border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 } },
+  });
+};
+
+const cell = (children: Paragraph[], width: number, opts: { columnSpan?: number; shade?: boolean } = {}) =>
+  new TableCell({
+    children,
+    width: { size: width, type: WidthType.DXA },
+    verticalAlign: VerticalAlignTable.CENTER,
+    ...(opts.columnSpan ? { columnSpan: opts.columnSpan } : {}),
+    ...(opts.shade ? { shading: { fill: 'F2F2F2', color: 'auto', type: 'clear' as const } } : {}),
+  });
+
+/** "UBND TỈNH KON TUM" from "Ủy ban nhân dân tỉnh Kon Tum". */
+export function parentBodyHeading(regime: Regime): string {
+  return regime.issuingBody.replace(/^\s*(ủy|uỷ) ban nhân dân/iu, 'UBND').toLocaleUpperCase('vi');
+}
+
+/** "Sở Nội vụ" from "Sở Nội vụ tỉnh Kon Tum" (the place is already in the parent body). */
+export function receivingBodyShort(regime: Regime): string {
+  return regime.receivingBody.name.replace(/\s+(tỉnh|thành phố)\s+.+$/iu, '').trim();
+}
+
+/** The symbol of the issuing body in "Số: …/BC-SNV": initials of its short name ("Sở Nội vụ" → "SNV"). */
+export function bodySymbol(regime: Regime): string {
+  return receivingBodyShort(regime)
+    .split(/\s+/)
+    .map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '').charAt(0).toLocaleUpperCase('vi'))
+    .join('');
+}
+
+const unitList = (names: string[]) => (names.length ? `${names.join('; ')}.` : 'không có.');
+
+function headerBlock(c: Consolidation, regime: Regime): Table {
+  const left = Math.round(TEXT_WIDTH * 0.4);
+  const right = TEXT_WIDTH - left;
+  const year = localDate(new Date(c.asOf), regime.timeZone).slice(0, 4);
+  const leftCell = cell(
+    [
+      centered([{ text: parentBodyHeading(regime), size: PT(13) }]),
+      centered([{ text: receivingBodyShort(regime).toLocaleUpperCase('vi'), bold: true, size: PT(13) }]),
+      rule(left, 1300),
+      centered([{ text: `Số: ${DOTS}/BC-${bodySymbol(regime)}`, size: PT(13) }]),
+    ],
+    left,
+  );
+  const rightCell = cell(
+    [
+      centered([{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, size: PT(13) }]),
+      centered([{ text: 'Độc lập - Tự do - Hạnh phúc', bold: true, size: PT(14) }]),
+      rule(right, 3000),
+      centered([{ text: `${regime.issuingPlace}, ngày ${DOTS} tháng ${DOTS} năm ${year}`, italics: true, size: PT(14) }]),
+    ],
+    right,
+  );
+  return new Table({
+    rows: [new TableRow({ children: [leftCell, rightCell] })],
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [left, right],
+    borders: TableBorders.NONE,
+  });
+}
+
+function indicatorTable(c: Consolidation): Table {
+  const widths = [700, TEXT_WIDTH - 700 - 3 * 1500, 1500, 1500, 1500];
+  const small = (t: string, o: { bold?: boolean; italics?: boolean; align?: 'left' | 'center' | 'right' } = {}) =>
+    para([{ text: t, bold: o.bold, italics: o.italics, size: PT(12) }], {
+      alignment: o.align === 'right' ? AlignmentType.RIGHT : o.align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
+      spacing: { before: 40, after: 40 },
+    });
+  const header = new TableRow({
+    tableHeader: true,
+    children: ['STT', 'Chỉ tiêu', 'Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district].map((h, i) =>
+      cell([small(h, { bold: true, align: 'center' })], widths[i]!, { shade: true }),
+    ),
+  });
+  const rows: TableRow[] = [header];
+  for (const section of NUMERIC_SECTIONS) {
+    rows.push(new TableRow({ children: [cell([small(SECTION_LABELS[section], { bold: true })], TEXT_WIDTH, { columnSpan: 5 })] }));
+    c.indicators
+      .filter((i) => i.section === section)
+      .forEach((ind, k) => {
+        rows.push(
+          new TableRow({
+            children: [
+              cell([small(String(k + 1), { align: 'center' })], widths[0]!),
+              cell([small(ind.label)], widths[1]!),
+              cell([small(viNumber(ind.total), { bold: true, align: 'right' })], widths[2]!),
+              cell([small(viNumber(ind.province), { align: 'right' })], widths[3]!),
+              cell([small(viNumber(ind.district), { align: 'right' })], widths[4]!),
+            ],
+          }),
+        );
+      });
+  }
+  return new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths });
+}
+
+/** The units' own words, one paragraph per unit (and per line of its text). */
+function unitTexts(items: UnitText[], none: string): Paragraph[] {
+  if (items.length === 0) return [body({ text: none, italics: true })];
+  return items.flatMap((it) => {
+    const lines = it.text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return [body({ text: `- ${it.name}: `, bold: true }, lines[0] ?? ''), ...lines.slice(1).map((l) => body(l))];
+  });
+}
+
+function signatureBlock(regime: Regime): Table {
+  const left = Math.round(TEXT_WIDTH * 0.5);
+  const right = TEXT_WIDTH - left;
+  const recipients = [...regime.leadership.map((l) => `- ${l.name};`), '- Lưu: VT.'];
+  const leftCell = cell(
+    [
+      para([{ text: 'Nơi nhận:', bold: true, italics: true, size: PT(12) }], { spacing: { before: 0, after: 0 } }),
+      ...recipients.map((r) => para([{ text: r, size: PT(11) }], { spacing: { before: 0, after: 0 } })),
+    ],
+    left,
+  );
+  const rightCell = cell(
+    [
+      centered([{ text: 'GIÁM ĐỐC', bold: true, size: PT(14) }]),
+      ...Array.from({ length: 4 }, () => centered([''])),
+      centered([{ text: DOTS.repeat(4), size: PT(14) }]),
+    ],
+    right,
+  );
+  return new Table({
+    rows: [new TableRow({ children: [leftCell, rightCell] })],
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [left, right],
+    borders: TableBorders.NONE,
+  });
+}
+
+/**
+ * Builds the .docx draft. `updateOf`: the number of the earlier summary this one replaces (set when
+ * a late or revised report arrived after it), e.g. 1 for the second version.
+ */
+export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: { updateOf?: number } = {}): Promise<Uint8Array> {
+  const v = (path: string) => viNumber(indicatorTotal(c, path).total);
+  const tz = regime.timeZone;
+  const asOf = vietnameseDateTime(new Date(c.asOf), tz);
+  const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
+  const subject = regimeSubject(regime);
+  const title = `${subject.charAt(0).toLocaleUpperCase('vi')}${subject.slice(1)} năm ${c.period}`;
+  const sender = receivingBodyShort(regime);
+  const o = c.rates.overall;
+  const p = c.rates.province;
+  const d = c.rates.district;
+  const counted = c.countedReports.total;
+  const expected = o.expected;
+
+  const draftNote = [
+    `Dự thảo do Hệ thống báo cáo tự động tổng hợp từ báo cáo của ${counted}/${expected} cơ quan, đơn vị (số liệu đến ${asOf}), để ${sender} biên tập, hoàn chỉnh trước khi trình ký ban hành.`,
+    opts.updateOf !== undefined
+      ? ` Đây là bản cập nhật, thay thế bản tổng hợp lần ${opts.updateOf}, do có báo cáo gửi bổ sung hoặc thay đổi sau lần tổng hợp trước.`
+      : '',
+  ].join('');
+
+  const petitionsReceived = indicatorTotal(c, 'planAndSolutions.petitionsReceived').total;
+  const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
+  const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
+  const prog = (k: 'plan739' | 'plan740') =>
+    (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const).map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`).join(', ');
+
+  const byStatus = (pred: (u: Consolidation['units'][number]) => boolean) => c.units.filter(pred).map((u) => u.name);
+  const notReported = c.notReported.map((u) => `${u.name} (${STATUS_LABELS[u.status].toLocaleLowerCase('vi')})`);
+
+  const children: (Paragraph | Table)[] = [
+    para([{ text: opts.updateOf !== undefined ? 'DỰ THẢO — BẢN CẬP NHẬT' : 'DỰ THẢO', bold: true, size: PT(12) }], {
+      spacing: { before: 0, after: 120 },
+      border: {
+        top: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 },
+        bottom: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 },
+        left: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 },
+        right: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 },
+      },
+      indent: { right: TEXT_WIDTH - 2600 },
+      alignment: AlignmentType.CENTER,
+    }),
+    headerBlock(c, regime),
+    centered([{ text: 'BÁO CÁO', bold: true, size: PT(14) }], { before: 360, after: 0 }),
+    centered([{ text: title, bold: true, size: PT(14) }]),
+    rule(TEXT_WIDTH, 2000),
+    para([{ text: draftNote, italics: true, size: PT(12) }], { alignment: AlignmentType.BOTH, spacing: { before: 0, after: 120 } }),
+    body(
+      `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} năm ${c.period} như sau:`,
+    ),
+
+    heading(SECTION_LABELS.dissemination),
+    body(
+      `Các cơ quan, đơn vị đã tổ chức ${v('dissemination.sessions')} hội nghị, buổi phổ biến, quán triệt với ${v('dissemination.participantsOfficials')} lượt cán bộ, công chức, viên chức tham dự và ${v('dissemination.participantsWorkers')} lượt người lao động tham dự; đăng tải ${v('dissemination.mediaItems')} tin, bài, phóng sự tuyên truyền; tuyên truyền, nhân rộng ${v('dissemination.exemplaryExamples')} gương tập thể, cá nhân điển hình tiên tiến; xây dựng, nhân rộng ${v('dissemination.danVanKheoModels')} mô hình “Dân vận khéo”.`,
+    ),
+
+    heading(SECTION_LABELS.planAndSolutions),
+    body(
+      `Có ${viNumber(c.plansIssued.total)}/${viNumber(counted)} cơ quan, đơn vị đã ban hành kế hoạch cụ thể nâng cao hiệu quả công tác dân vận (${GROUP_LABELS.province}: ${viNumber(c.plansIssued.province)}; ${GROUP_LABELS.district}: ${viNumber(c.plansIssued.district)}).`,
+    ),
+    body(
+      `Xây dựng, sửa đổi, bổ sung ${v('planAndSolutions.democracyRegulations')} quy chế dân chủ; tổ chức ${v('planAndSolutions.dialogues')} buổi đối thoại, tiếp xúc với Nhân dân; tiếp ${v('planAndSolutions.citizenReceptions')} lượt công dân; tiếp nhận ${viNumber(petitionsReceived)} đơn thư khiếu nại, tố cáo, kiến nghị, đã giải quyết ${viNumber(petitionsResolved)} đơn${resolvedShare}; có ${v('planAndSolutions.prolongedOrCrowdCases')} vụ khiếu kiện kéo dài, đông người, vượt cấp.`,
+    ),
+    body(
+      `Tổ chức ${v('planAndSolutions.inspections')} cuộc kiểm tra công vụ; xử lý kỷ luật ${v('planAndSolutions.disciplinedStaff')} cán bộ, công chức, viên chức. Hỗ trợ ${v('planAndSolutions.socialPolicySupport')} lượt người có công, hộ nghèo, đối tượng bảo trợ xã hội. Rà soát, sửa đổi, bổ sung ${v('planAndSolutions.villageConventionsReviewed')} hương ước, quy ước; xây dựng, duy trì ${v('planAndSolutions.selfManagementModels')} mô hình tự quản ở thôn, tổ dân phố.`,
+    ),
+
+    heading(SECTION_LABELS.programmes),
+    body(`Kế hoạch số 739/KH-UBND: ${prog('plan739')}. Kế hoạch số 740/KH-UBND: ${prog('plan740')}.`),
+    body(
+      `Phối hợp với Mặt trận Tổ quốc Việt Nam, các tổ chức chính trị - xã hội tổ chức ${v('programmes.supervisionSessions')} cuộc giám sát, phản biện xã hội; tiếp nhận ${v('programmes.commentsReceived')} ý kiến góp ý xây dựng chính quyền, đã tiếp thu ${v('programmes.commentsAccepted')} ý kiến.`,
+    ),
+
+    heading(SECTION_LABELS.emulation),
+    body(
+      `Phát động ${v('emulation.movementsLaunched')} phong trào thi đua; khen thưởng ${v('emulation.collectivesCommended')} tập thể và ${v('emulation.individualsCommended')} cá nhân có thành tích xuất sắc trong thực hiện công tác dân vận chính quyền.`,
+    ),
+    body({ text: `Số liệu tổng hợp theo nhóm cơ quan, đơn vị tại bảng sau (đơn vị tính: theo từng chỉ tiêu):`, italics: true }),
+    indicatorTable(c),
+
+    heading('V. Tình hình gửi báo cáo của các cơ quan, đơn vị'),
+    body(
+      `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${GROUP_LABELS.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${GROUP_LABELS.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
+    ),
+    body({ text: '- Gửi đúng hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'ON_TIME'))),
+    body({ text: '- Gửi trễ hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'LATE'))),
+    body({ text: '- Chưa gửi hoặc báo cáo chưa hợp lệ: ', bold: true }, unitList(notReported)),
+
+    heading('VI. Hạn chế, nguyên nhân'),
+    ...unitTexts(c.limitations, 'Các cơ quan, đơn vị không nêu hạn chế, nguyên nhân.'),
+
+    heading('VII. Kiến nghị, đề xuất'),
+    ...unitTexts(c.proposals, 'Các cơ quan, đơn vị không có kiến nghị, đề xuất.'),
+    body(`Trên đây là báo cáo ${subject} năm ${c.period}, ${sender} báo cáo ${regime.issuingBody} xem xét, chỉ đạo./.`),
+    para([''], { spacing: { before: 120, after: 0 } }),
+    signatureBlock(regime),
+  ];
+
+  const doc = new Document({
+    creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
+    title: xmlSafe(`Báo cáo ${title} (dự thảo)`),
+    styles: { default: { document: { run: { font: FONT, size: BODY } } } },
+    sections: [
+      {
+        properties: {
+          titlePage: true,
+          page: { size: A4, margin: MARGIN },
+        },
+        headers: {
+          // Page numbers from the second page on, centred at the top (Nghị định 30/2020/NĐ-CP).
+          default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: PT(13) })] })] }),
+          first: new Header({ children: [] }),
+        },
+        children,
+      },
+    ],
+  });
+  return Packer.pack(doc, 'uint8array');
+}

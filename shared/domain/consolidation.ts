@@ -1,0 +1,314 @@
+import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
+import { INDICATORS, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
+import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
+
+/**
+ * The annual consolidation ("tổng hợp"): every unit's latest accepted report folded into the
+ * province's totals, the compliance table and the units' narrative. Pure: the same rows and `now`
+ * always give the same result, and one pass over the units (linear in their number).
+ *
+ * Figures are counted only for units that have reported (ON_TIME or LATE) — a RETURNED report is
+ * under revision, so its figures, proposals and limitations stay out until it is accepted again,
+ * consistent with the unit appearing in `notReported`.
+ */
+
+export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
+
+export interface GroupTotals {
+  total: number;
+  province: number;
+  district: number;
+}
+
+export interface IndicatorTotal extends GroupTotals {
+  /** Dotted path, e.g. 'dissemination.sessions' (see INDICATORS). */
+  path: string;
+  section: SectionKey;
+  field: string;
+  label: string;
+}
+
+export interface ConsolidationRow {
+  unitId: string;
+  status: ComplianceStatus;
+  firstValidAt?: string;
+  lastUploadAt?: string;
+  versions: number;
+  /** The unit's latest valid report for the period, when there is one. */
+  report?: AnnualReport;
+}
+
+export interface ConsolidationInput {
+  regime: Regime;
+  period: number;
+  now: Date;
+  /** One row per unit (the last wins on duplicates); rows of units not expected for the period are ignored. */
+  rows: readonly ConsolidationRow[];
+}
+
+export interface ConsolidatedUnit {
+  unitId: string;
+  name: string;
+  group: UnitGroup;
+  email: string;
+  status: ComplianceStatus;
+  /** The figures below are counted in the totals. */
+  counted: boolean;
+  /** First valid upload (what on time / late is judged on); null when none. */
+  submittedAt: string | null;
+  lastUploadAt: string | null;
+  /** true ON_TIME, false LATE, null not reported. */
+  onTime: boolean | null;
+  versions: number;
+  planIssued: boolean | null;
+  /** Every indicator path → its value, or null when the unit's figures are not counted. */
+  values: Record<string, number | null>;
+}
+
+export interface NotReportedUnit {
+  unitId: string;
+  name: string;
+  group: UnitGroup;
+  email: string;
+  status: ComplianceStatus;
+}
+
+export interface UnitText {
+  unitId: string;
+  name: string;
+  group: UnitGroup;
+  text: string;
+}
+
+export interface Consolidation {
+  regimeId: string;
+  period: number;
+  /** When it was computed (ISO); excluded from the content hash. */
+  asOf: string;
+  /** One entry per INDICATOR, in form order. */
+  indicators: IndicatorTotal[];
+  /** Expected units: province first, then district, each in regime order. */
+  units: ConsolidatedUnit[];
+  rates: { overall: Rates; province: Rates; district: Rates };
+  statusCounts: Record<ComplianceStatus, number>;
+  /** Units whose figures are in the totals, per group. */
+  countedReports: GroupTotals;
+  /** Units that issued their own plan (planAndSolutions.planIssued), per group. */
+  plansIssued: GroupTotals;
+  programmes: { plan739: Record<ProgrammeStatus, number>; plan740: Record<ProgrammeStatus, number> };
+  /** Expected units with no accepted report (status other than ON_TIME / LATE). */
+  notReported: NotReportedUnit[];
+  /** Units with an accepted status but no report given to consolidate (a data problem to log). */
+  withoutFigures: string[];
+  proposals: UnitText[];
+  limitations: UnitText[];
+}
+
+const GROUPS: readonly UnitGroup[] = ['province', 'district'];
+
+const zeroProgrammes = (): Record<ProgrammeStatus, number> =>
+  Object.fromEntries(PROGRAMME_STATUSES.map((s) => [s, 0])) as Record<ProgrammeStatus, number>;
+
+export function consolidate(input: ConsolidationInput): Consolidation {
+  const { regime, period, now } = input;
+  const byUnit = new Map<string, ConsolidationRow>();
+  for (const row of input.rows) byUnit.set(row.unitId, row);
+
+  const expected = expectedUnits(regime, period);
+  const ordered: Unit[] = GROUPS.flatMap((g) => expected.filter((u) => u.group === g));
+
+  const sums = INDICATORS.map(() => ({ province: 0, district: 0 }));
+  const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
+  const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
+  const plansIssued: GroupTotals = { total: 0, province: 0, district: 0 };
+  const programmes = { plan739: zeroProgrammes(), plan740: zeroProgrammes() };
+  const units: ConsolidatedUnit[] = [];
+  const notReported: NotReportedUnit[] = [];
+  const withoutFigures: string[] = [];
+  const proposals: UnitText[] = [];
+  const limitations: UnitText[] = [];
+
+  // A unit with no status item has never uploaded: its status follows from the clock alone.
+  const silentStatus = deriveStatus({ versions: 0, reasons: [] }, { regime, period, now });
+
+  for (const unit of ordered) {
+    const row = byUnit.get(unit.id);
+    const status: ComplianceStatus = row?.status ?? silentStatus;
+    statusCounts[status] += 1;
+    const reported = hasReported(status);
+    const report = reported ? row?.report : undefined;
+    if (reported && !report) withoutFigures.push(unit.id);
+
+    const values: Record<string, number | null> = {};
+    INDICATORS.forEach((ind, i) => {
+      const v = report ? indicatorValue(report, ind) : null;
+      values[ind.path] = v;
+      if (v !== null) sums[i]![unit.group] += v;
+    });
+
+    if (report) {
+      countedReports[unit.group] += 1;
+      if (report.planAndSolutions.planIssued) plansIssued[unit.group] += 1;
+      programmes.plan739[report.programmes.plan739.status] += 1;
+      programmes.plan740[report.programmes.plan740.status] += 1;
+      const who = { unitId: unit.id, name: unit.name, group: unit.group };
+      if (report.narrative.proposals.trim()) proposals.push({ ...who, text: report.narrative.proposals.trim() });
+      if (report.narrative.limitations.trim()) limitations.push({ ...who, text: report.narrative.limitations.trim() });
+    }
+    if (!reported) notReported.push({ unitId: unit.id, name: unit.name, group: unit.group, email: unit.email, status });
+
+    units.push({
+      unitId: unit.id,
+      name: unit.name,
+      group: unit.group,
+      email: unit.email,
+      status,
+      counted: report !== undefined,
+      submittedAt: row?.firstValidAt ?? null,
+      lastUploadAt: row?.lastUploadAt ?? null,
+      onTime: status === 'ON_TIME' ? true : status === 'LATE' ? false : null,
+      versions: row?.versions ?? 0,
+      planIssued: report ? report.planAndSolutions.planIssued : null,
+      values,
+    });
+  }
+
+  countedReports.total = countedReports.province + countedReports.district;
+  plansIssued.total = plansIssued.province + plansIssued.district;
+  const byGroup = ratesByGroup(units);
+
+  return {
+    regimeId: regime.id,
+    period,
+    asOf: now.toISOString(),
+    indicators: INDICATORS.map((ind, i) => {
+      const s = sums[i]!;
+      return { path: ind.path, section: ind.section, field: ind.field, label: ind.label, total: s.province + s.district, province: s.province, district: s.district };
+    }),
+    units,
+    rates: { overall: computeRates(units.map((u) => u.status)), province: byGroup.province, district: byGroup.district },
+    statusCounts,
+    countedReports,
+    plansIssued,
+    programmes,
+    notReported,
+    withoutFigures,
+    proposals,
+    limitations,
+  };
+}
+
+/** The consolidated total of one indicator; throws on an unknown path (a renamed field must fail tests, not print 0). */
+export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
+  const found = c.indicators.find((i) => i.path === path);
+  if (!found) throw new Error(`Unknown indicator ${path}`);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content hash: "same data → same hash", so re-running the summary sends nothing new.
+
+/** JSON with object keys sorted at every level and undefined members dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
+export function contentHash(c: Consolidation): string {
+  const { asOf: _asOf, ...data } = c;
+  return sha256Hex(canonicalJson(data));
+}
+
+/**
+ * A small pure SHA-256 (FIPS 180-4) over UTF-8 text, so the domain needs no node:crypto and stays
+ * synchronous. Tested against node:crypto.
+ */
+const primes = (n: number): number[] => {
+  const out: number[] = [];
+  for (let c = 2; out.length < n; c++) if (out.every((p) => c % p !== 0)) out.push(c);
+  return out;
+};
+const frac32 = (x: number) => Math.floor((x - Math.floor(x)) * 0x1_0000_0000) >>> 0;
+const K = Uint32Array.from(primes(64), (p) => frac32(Math.cbrt(p)));
+const H0 = Uint32Array.from(primes(8), (p) => frac32(Math.sqrt(p)));
+const ror = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+
+export function sha256Hex(text: string): string {
+  const data = new TextEncoder().encode(text);
+  const blocks = Math.ceil((data.length + 9) / 64);
+  const buf = new Uint8Array(blocks * 64);
+  buf.set(data);
+  buf[data.length] = 0x80;
+  const view = new DataView(buf.buffer);
+  const bits = data.length * 8;
+  view.setUint32(buf.length - 8, Math.floor(bits / 0x1_0000_0000));
+  view.setUint32(buf.length - 4, bits >>> 0);
+
+  const h = Uint32Array.from(H0);
+  const w = new Uint32Array(64);
+  for (let off = 0; off < buf.length; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
+    for (let i = 16; i < 64; i++) {
+      const a = w[i - 15]!;
+      const b = w[i - 2]!;
+      const s0 = ror(a, 7) ^ ror(a, 18) ^ (a >>> 3);
+      const s1 = ror(b, 17) ^ ror(b, 19) ^ (b >>> 10);
+      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
+    }
+    let [a, b, c, d, e, f, g, hh] = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!];
+    for (let i = 0; i < 64; i++) {
+      const t1 = (hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) >>> 0;
+      const t2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    [a, b, c, d, e, f, g, hh].forEach((v, i) => {
+      h[i] = (h[i]! + v) >>> 0;
+    });
+  }
+  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vietnamese presentation helpers shared by the workbook, the draft report and the email.
+
+/** 4567 → "4.567" (Vietnamese thousands separator), independent of the ICU data installed. */
+export function viNumber(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/** 0.6667 → "66,7%" (Vietnamese decimal comma). */
+export function viPercent(rate: number, digits = 1): string {
+  return `${(rate * 100).toFixed(digits).replace('.', ',')}%`;
+}
+
+/**
+ * The subject of the regime's report without its leading "Báo cáo":
+ * "Báo cáo kết quả thực hiện công tác dân vận chính quyền" → "kết quả thực hiện công tác dân vận chính quyền".
+ */
+export function regimeSubject(regime: Regime): string {
+  return regime.name.replace(/^\s*báo cáo\s+/iu, '').trim();
+}
+
+/** A short tag for subjects: "Báo cáo kết quả thực hiện công tác X" → "Báo cáo X". */
+export function regimeShortName(regime: Regime): string {
+  return regime.name.replace(/^\s*báo cáo\s+kết quả\s+(thực hiện\s+)?(công tác\s+)?/iu, 'Báo cáo ').trim();
+}
+
+/** Removes characters XML 1.0 cannot carry (they would corrupt a .docx or .xlsx). */
+export function xmlSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+}

@@ -64,7 +64,7 @@ export async function ingestReport(
     }
   } catch (e) {
     if (e instanceof ObjectTooLargeError) reasons.push(reason(`Tệp vượt quá dung lượng cho phép (${MAX_REPORT_BYTES} byte)`));
-    else if (e instanceof XlsxRejectedError) reasons.push(reason(e.message));
+    else if (e instanceof XlsxRejectedError) reasons.push(reason(e.reason));
     else throw e; // transient (S3 unreachable…): let the event be retried
   }
 

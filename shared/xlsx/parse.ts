@@ -1,0 +1,176 @@
+import ExcelJS from 'exceljs';
+import { sniffFileType } from '../domain/file-type.js';
+import {
+  BOOLEAN_LABELS,
+  META_KEYS,
+  META_SHEET,
+  META_UNIT_ID_COL,
+  META_UNIT_NAME_COL,
+  TEMPLATE_FIELDS,
+  TEMPLATE_SHEET,
+  type TemplateField,
+} from './template.js';
+import { DEFAULT_XLSX_LIMITS, XlsxRejectedError, assertDimensions, guardXlsx, type XlsxLimits } from './zip-guard.js';
+
+export { XlsxRejectedError, type XlsxRejectionCode, type XlsxLimits, DEFAULT_XLSX_LIMITS } from './zip-guard.js';
+
+export interface ParseTemplateOptions {
+  limits?: Partial<XlsxLimits>;
+}
+
+/** Worksheet parts exceljs would parse but the report never needs: less work, less surface. */
+const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'extLst', 'hyperlinks', 'drawing', 'picture', 'legacyDrawing', 'tableParts', 'headerFooter', 'autoFilter', 'rowBreaks'];
+
+/**
+ * Reads a filled template into the report's input shape, for validateReport to judge. It does not
+ * validate: a text in a number cell reaches validateReport as a string, so the clerk gets the
+ * schema's Vietnamese message for that field.
+ *
+ * The primary course:
+ * 1. Refuse anything that is not an xlsx by content (magic bytes and package parts).
+ * 2. Run the zip guard (entries, sizes, real inflation, XML shape); load only the re-packed parts.
+ * 3. Bound every sheet's dimensions again after loading.
+ * 4. Find the report sheet and map column A codes to column C values.
+ * 5. Convert each known field by its kind (Có/Không, status labels, dates, numbers); omit empty cells.
+ * 6. Take formVersion, unitId and period from the metadata sheet (the visible rows as fallback).
+ */
+export async function parseTemplate(bytes: Uint8Array, opts: ParseTemplateOptions = {}): Promise<unknown> {
+  const limits: XlsxLimits = { ...DEFAULT_XLSX_LIMITS, ...opts.limits };
+  if (sniffFileType(bytes) !== 'xlsx') throw new XlsxRejectedError('NOT_XLSX', 'Tệp không phải Excel hợp lệ (.xlsx)');
+  const guarded = guardXlsx(bytes, limits);
+
+  const wb = new ExcelJS.Workbook();
+  try {
+    const options = { ignoreNodes: IGNORED_NODES, maxRows: limits.maxRows, maxCols: limits.maxColumns };
+    const buffer = Buffer.from(guarded.bytes.buffer, guarded.bytes.byteOffset, guarded.bytes.byteLength);
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer, options);
+  } catch (e) {
+    if (e instanceof Error && /^Max .* exceeded$/.test(e.message)) {
+      assertDimensions(limits.maxRows + 1, limits.maxColumns + 1, limits, 'load');
+    }
+    throw new XlsxRejectedError('CORRUPT', 'Tệp Excel bị hỏng hoặc không đúng cấu trúc, không đọc được', { why: e instanceof Error ? e.message : String(e) });
+  }
+  for (const sheet of wb.worksheets) assertDimensions(sheet.rowCount, sheet.columnCount, limits, sheet.name);
+
+  const sheet = wb.getWorksheet(TEMPLATE_SHEET) ?? wb.worksheets.find((s) => s.state === 'visible');
+  const cells = sheet ? codedCells(sheet) : new Map<string, ExcelJS.CellValue>();
+  if (!TEMPLATE_FIELDS.some((f) => cells.has(f.path))) {
+    throw new XlsxRejectedError('NOT_TEMPLATE', `Tệp Excel không theo biểu mẫu báo cáo: không tìm thấy trang "${TEMPLATE_SHEET}" với mã trường ở cột A. Hãy tải biểu mẫu mới và nhập lại.`);
+  }
+
+  const report: Record<string, unknown> = {};
+  const meta = readMeta(wb.getWorksheet(META_SHEET));
+  const formVersion = meta.get(META_KEYS.formVersion) ?? plain(cells.get('formVersion'));
+  const unitId = meta.get(META_KEYS.unitId) ?? unitFromName(plain(cells.get('unitId')), meta.units);
+  const period = meta.get(META_KEYS.period) ?? plain(cells.get('period'));
+  if (formVersion !== undefined) report.formVersion = typeof formVersion === 'number' ? String(formVersion) : formVersion;
+  if (unitId !== undefined) report.unitId = unitId;
+  if (period !== undefined) report.period = typeof period === 'string' && /^\d{4}$/.test(period) ? Number(period) : period;
+
+  for (const field of TEMPLATE_FIELDS) {
+    const value = convert(field, plain(cells.get(field.path)));
+    // Sections exist even when empty, so each missing field is reported by its own path.
+    const keys = field.path.split('.');
+    let target = report;
+    for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
+    if (value !== undefined) target[keys[keys.length - 1] as string] = value;
+  }
+
+  return report;
+}
+
+/** Column A code → column C value, for every row that has a code. The first row with a code wins. */
+function codedCells(sheet: ExcelJS.Worksheet): Map<string, ExcelJS.CellValue> {
+  const out = new Map<string, ExcelJS.CellValue>();
+  sheet.eachRow((row) => {
+    const code = plain(row.getCell(1).value);
+    if (typeof code === 'string' && !out.has(code)) out.set(code, row.getCell(3).value);
+  });
+  return out;
+}
+
+type Plain = string | number | boolean | Date | undefined;
+
+/** A cell value reduced to a primitive: formulas give their cached result, rich text its text; blank is undefined. */
+export function plain(v: ExcelJS.CellValue | undefined): Plain {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') {
+    const t = v.normalize('NFC').trim();
+    return t === '' ? undefined : t;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('richText' in v) return plain(v.richText.map((r) => r.text).join(''));
+    if ('formula' in v || 'sharedFormula' in v) return plain((v as { result?: ExcelJS.CellValue }).result);
+    if ('error' in v) return String(v.error);
+    if ('text' in v) return plain(v.text as ExcelJS.CellValue);
+  }
+  return undefined;
+}
+
+const same = (a: string, b: string) => a.localeCompare(b, 'vi', { sensitivity: 'accent' }) === 0;
+const pad = (n: number | string) => String(n).padStart(2, '0');
+/** Excel's serial day 25569 is 1970-01-01 (1900 date system, as exceljs writes). */
+const EXCEL_EPOCH_OFFSET = 25569;
+
+function convert(field: TemplateField, v: Plain): unknown {
+  if (v === undefined) return undefined;
+  switch (field.kind) {
+    case 'count':
+      // Digits typed into a text-formatted cell are still the clerk's number; anything else goes to zod as is.
+      return typeof v === 'string' && /^[+-]?\d{1,15}$/.test(v) ? Number(v) : v;
+    case 'boolean':
+      if (typeof v === 'string') {
+        if (same(v, BOOLEAN_LABELS.true)) return true;
+        if (same(v, BOOLEAN_LABELS.false)) return false;
+      }
+      return v;
+    case 'choice': {
+      if (typeof v !== 'string') return v;
+      const hit = field.choices?.find((c) => same(v, c.label) || v === c.value);
+      return hit ? hit.value : v;
+    }
+    case 'date':
+      return toIsoDate(v);
+    case 'text':
+      if (v instanceof Date) return v.toISOString().slice(0, 10);
+      return typeof v === 'string' ? v : String(v);
+  }
+}
+
+function toIsoDate(v: Exclude<Plain, undefined>): unknown {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'ngày không hợp lệ' : v.toISOString().slice(0, 10);
+  // A serial number in a cell that lost its date format (1950..2149).
+  if (typeof v === 'number' && Number.isInteger(v) && v > 18264 && v < 91311) {
+    return new Date((v - EXCEL_EPOCH_OFFSET) * 86_400_000).toISOString().slice(0, 10);
+  }
+  if (typeof v !== 'string') return v;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  return m ? `${m[3]}-${pad(m[2] as string)}-${pad(m[1] as string)}` : v;
+}
+
+interface Meta {
+  get(key: string): Plain;
+  units: ReadonlyMap<string, string>;
+}
+
+function readMeta(sheet: ExcelJS.Worksheet | undefined): Meta {
+  const values = new Map<string, Plain>();
+  const units = new Map<string, string>();
+  sheet?.eachRow((row, n) => {
+    const key = plain(row.getCell(1).value);
+    if (typeof key === 'string') values.set(key, plain(row.getCell(2).value));
+    const id = plain(row.getCell(META_UNIT_ID_COL).value);
+    const name = plain(row.getCell(META_UNIT_NAME_COL).value);
+    if (n > 1 && typeof id === 'string' && typeof name === 'string') units.set(name, id);
+  });
+  return { get: (k) => values.get(k), units };
+}
+
+/** The unit list shows names; the report needs the id. An unknown name goes through for validateReport to refuse. */
+function unitFromName(v: Plain, units: ReadonlyMap<string, string>): Plain {
+  if (typeof v !== 'string') return v;
+  for (const [name, id] of units) if (same(v, name)) return id;
+  return v;
+}

@@ -2,9 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableAdapters } from '../shared/adapters/dynamodb.adapter.js';
 import { systemClock } from '../shared/clock.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import { GROUP_LABELS, type Regime } from '../shared/domain/regime.js';
@@ -13,7 +10,9 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
-import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
+import { consolidateCommand } from './commands/consolidate.js';
+import type { LocalEndpoints } from './names.js';
+import { localTables } from './upload-client.js';
 
 /**
  * `npm run cli -- <command>` (also the package bin): talks to the running local stack found
@@ -24,6 +23,8 @@ const USAGE = `Usage: baocao <command> [options]
   token issue --unit ID [--expires YYYY-MM-DD] [--json]
   report sample --unit ID --period YYYY
   status --period YYYY [--json]
+  check-overdue --period YYYY [--at DATE] [--dry-run]
+  consolidate --period YYYY [--send] [--out DIR]
 Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)`;
 
 class UsageError extends Error {}
@@ -37,17 +38,8 @@ async function endpoints(file: string | undefined): Promise<LocalEndpoints> {
   }
 }
 
-function tables(ep: LocalEndpoints) {
-  const ddb = new DynamoDBClient({
-    endpoint: ep.dynamodb,
-    region: LOCAL_NAMES.region,
-    credentials: { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey },
-  });
-  return tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_NAMES.table);
-}
-
 async function regimeOf(ep: LocalEndpoints): Promise<Regime> {
-  return (await tables(ep).regimes.get()) ?? DEFAULT_REGIME;
+  return (await localTables(ep).regimes.get()) ?? DEFAULT_REGIME;
 }
 
 function period(value: string | undefined): number {
@@ -67,6 +59,10 @@ export async function main(argv: string[], out: (line: string) => void = console
       period: { type: 'string' },
       expires: { type: 'string' },
       endpoints: { type: 'string' },
+      send: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      at: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
   const [cmd, sub] = positionals;
@@ -85,13 +81,17 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(JSON.stringify(sampleReport(regime, values.unit, period(values.period)), null, 2));
     return;
   }
+  const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
+  if (command === 'consolidate') {
+    await consolidateCommand({ period: period(values.period), send: values.send, ...endpointsFile, ...(values.out ? { outDir: values.out } : {}) }, out);
+    return;
+  }
   const ep = await endpoints(values.endpoints);
   if (command === 'token issue') {
     if (!values.unit) throw new UsageError('--unit ID is required');
     const expiresAt = values.expires ? new Date(`${values.expires}T23:59:59+07:00`) : undefined;
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be YYYY-MM-DD');
-    const t = tables(ep);
-    const issued = await issueToken({ tokens: t.tokens, clock: systemClock, regime: await regimeOf(ep) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}) });
+    const issued = await issueToken({ tokens: localTables(ep).tokens, clock: systemClock, regime: await regimeOf(ep) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}) });
     const link = `${ep.app}/#t=${issued.token}`;
     if (values.json) out(JSON.stringify({ token: issued.token, unitId: issued.unitId, link, expiresAt: issued.expiresAt }));
     else {

@@ -192,3 +192,30 @@ export interface NoticeLedger {
 }
 
 export type { ValidationIssue };
+
+/** One published version of a period's consolidated summary (the SUMMARY item). */
+export interface SummaryRecord {
+  period: number;
+  /** 1, 2, …: each new version is a change of the consolidated data ("bản cập nhật" from 2 on). */
+  version: number;
+  /** contentHash of the consolidation: the same data gives the same hash, so nothing new is sent. */
+  hash: string;
+  /** Object keys of the workbook and the draft under summaries/{period}/v{n}/. */
+  keys: { xlsx: string; docx: string };
+  /** When the version number was claimed (before anything was sent). */
+  createdAt: string;
+  /** Set once the email to the leadership was accepted by SES. */
+  sentAt?: string;
+  messageId?: string;
+  /** Set once "Summary Published" was put on the bus (outbox: a crash before it publishes on the next run). */
+  publishedAt?: string;
+}
+
+export interface SummaryStore {
+  /** The highest version of a period, or null: one Query on the period's summary partition. */
+  latest(period: number): Promise<SummaryRecord | null>;
+  /** Conditional create of the version item: false when that (period, version) exists — another run won it. */
+  put(record: SummaryRecord): Promise<boolean>;
+  /** Records what happened after the claim (sentAt, messageId, publishedAt) on an existing version item. */
+  update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>): Promise<void>;
+}

@@ -20,6 +20,8 @@ import type {
   ReportStore,
   StatusStore,
   StoredVersion,
+  SummaryRecord,
+  SummaryStore,
   TokenRecord,
   TokenStore,
   UnitStatusRecord,
@@ -282,6 +284,43 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
   }
 }
 
+export class DynamoSummaryStore extends TableAdapter implements SummaryStore {
+  async latest(period: number): Promise<SummaryRecord | null> {
+    // Version sort keys are zero-padded (keys.summary), so the last item of the partition is the highest.
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.summaryPartition(period), ':sk': 'V#' },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = page.Items?.[0] as Item | undefined;
+    return item ? strip<SummaryRecord>(item) : null;
+  }
+
+  async put(record: SummaryRecord): Promise<boolean> {
+    return this.putNew({ ...keys.summary(record.period, record.version), type: 'summary', ...record });
+  }
+
+  async update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>): Promise<void> {
+    const names = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined);
+    if (names.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.summary(period, version),
+        UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n as keyof typeof fields]])),
+      }),
+    );
+  }
+}
+
 /** All table adapters over one client and table. */
 export function tableAdapters(doc: DynamoDBDocumentClient, tableName: string) {
   return {
@@ -291,5 +330,6 @@ export function tableAdapters(doc: DynamoDBDocumentClient, tableName: string) {
     tokens: new DynamoTokenStore(doc, tableName),
     audit: new DynamoAuditLog(doc, tableName),
     notices: new DynamoNoticeLedger(doc, tableName),
+    summaries: new DynamoSummaryStore(doc, tableName),
   };
 }

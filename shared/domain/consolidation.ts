@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
 import { INDICATORS, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
@@ -225,60 +226,9 @@ export function contentHash(c: Consolidation): string {
   return sha256Hex(canonicalJson(data));
 }
 
-/**
- * A small pure SHA-256 (FIPS 180-4) over UTF-8 text, so the domain needs no node:crypto and stays
- * synchronous. Tested against node:crypto.
- */
-const primes = (n: number): number[] => {
-  const out: number[] = [];
-  for (let c = 2; out.length < n; c++) if (out.every((p) => c % p !== 0)) out.push(c);
-  return out;
-};
-const frac32 = (x: number) => Math.floor((x - Math.floor(x)) * 0x1_0000_0000) >>> 0;
-const K = Uint32Array.from(primes(64), (p) => frac32(Math.cbrt(p)));
-const H0 = Uint32Array.from(primes(8), (p) => frac32(Math.sqrt(p)));
-const ror = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-
+/** SHA-256 (hex) of UTF-8 text, by node:crypto: a maintained implementation, not a hand-written one. */
 export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text);
-  const blocks = Math.ceil((data.length + 9) / 64);
-  const buf = new Uint8Array(blocks * 64);
-  buf.set(data);
-  buf[data.length] = 0x80;
-  const view = new DataView(buf.buffer);
-  const bits = data.length * 8;
-  view.setUint32(buf.length - 8, Math.floor(bits / 0x1_0000_0000));
-  view.setUint32(buf.length - 4, bits >>> 0);
-
-  const h = Uint32Array.from(H0);
-  const w = new Uint32Array(64);
-  for (let off = 0; off < buf.length; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!;
-      const b = w[i - 2]!;
-      const s0 = ror(a, 7) ^ ror(a, 18) ^ (a >>> 3);
-      const s1 = ror(b, 17) ^ ror(b, 19) ^ (b >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) >>> 0;
-    }
-    let [a, b, c, d, e, f, g, hh] = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!];
-    for (let i = 0; i < 64; i++) {
-      const t1 = (hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) >>> 0;
-      const t2 = ((ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    [a, b, c, d, e, f, g, hh].forEach((v, i) => {
-      h[i] = (h[i]! + v) >>> 0;
-    });
-  }
-  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import type {
   StatusStore,
   StoredObject,
   StoredVersion,
+  SummaryRecord,
+  SummaryStore,
   TokenRecord,
   TokenStore,
   UnitStatusRecord,
@@ -211,5 +213,24 @@ export class MemoryRegimeStore implements RegimeStore {
   }
   async put(r: Regime) {
     this.regime = r;
+  }
+}
+
+export class MemorySummaryStore implements SummaryStore {
+  items = new Map<string, SummaryRecord>();
+  async latest(period: number) {
+    const mine = [...this.items.values()].filter((r) => r.period === period).sort((a, b) => b.version - a.version);
+    return mine[0] ? clone(mine[0]) : null;
+  }
+  async put(record: SummaryRecord) {
+    const k = `${record.period}/${record.version}`;
+    if (this.items.has(k)) return false;
+    this.items.set(k, clone(record));
+    return true;
+  }
+  async update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>) {
+    const r = this.items.get(`${period}/${version}`);
+    if (!r) throw new Error(`No summary ${period} v${version}`);
+    Object.assign(r, clone(fields));
   }
 }

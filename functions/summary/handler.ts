@@ -1,0 +1,101 @@
+import * as z from 'zod';
+import { adminConfig, bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
+import { localDate } from '../../shared/domain/calendar.js';
+import { bearerToken, httpHandler, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
+import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
+import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
+
+/**
+ * The annual consolidation, two ways in:
+ * - the AnnualSummary schedule (payload {job: 'annual-summary'}): the regime's current period —
+ *   the year of now in the regime's time zone — consolidated and sent to the leadership;
+ * - POST /summaries (admin bearer token), body {period, send?}: send=false (the default) is a
+ *   preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
+ */
+const fn = composeFunction('summary', bucketConfig.extend(busConfig.shape).extend(mailConfig.shape).extend(adminConfig.shape));
+const objects = fn.objects();
+const bus = fn.bus();
+const mailer = fn.mailer();
+const appUrl = fn.config[ENV.appUrl].replace(/\/$/, '');
+
+/** Presigned download links live this long (the CLI fetches them at once). */
+const LINK_SECONDS = 15 * 60;
+
+export const SummaryRequestSchema = z
+  .object({
+    period: z.number().int().min(2000).max(2100),
+    send: z.boolean().default(false),
+  })
+  .strict();
+
+async function run(input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
+  const deps = {
+    statuses: fn.tables.statuses,
+    reports: fn.tables.reports,
+    summaries: fn.tables.summaries,
+    ledger: fn.tables.notices,
+    objects,
+    mailer,
+    bus,
+    clock: fn.clock,
+    regime: await fn.regime(),
+    appUrl,
+  };
+  const result = await publishSummary(deps, input);
+  fn.logger.info('summary', { period: result.period, outcome: result.outcome, version: result.version, sent: result.sent });
+  return result;
+}
+
+/** What the API answers: the figures the CLI prints and links to the files. */
+async function response(r: PublishSummaryResult, timeZone: string) {
+  const c = r.consolidation;
+  const [xlsx, docx] = await Promise.all([
+    objects.presignGet(r.keys.xlsx, LINK_SECONDS, r.fileNames.xlsx),
+    objects.presignGet(r.keys.docx, LINK_SECONDS, r.fileNames.docx),
+  ]);
+  return {
+    outcome: r.outcome,
+    period: r.period,
+    version: r.version,
+    hash: r.hash,
+    changed: r.changed,
+    sent: r.sent,
+    ...(r.messageId ? { messageId: r.messageId } : {}),
+    asOf: c.asOf,
+    timeZone,
+    keys: r.keys,
+    fileNames: r.fileNames,
+    urls: { xlsx, docx },
+    rates: c.rates,
+    countedReports: c.countedReports,
+    indicators: c.indicators.map(({ path, label, total, province, district }) => ({ path, label, total, province, district })),
+    notReported: c.notReported,
+  };
+}
+
+const http = httpHandler(async (event) => {
+  authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
+  const input = parseBody(event, SummaryRequestSchema);
+  const result = await run(input);
+  return json(200, await response(result, (await fn.regime()).timeZone));
+}, fn.logger);
+
+const isHttpEvent = (e: unknown): e is HttpEvent =>
+  typeof e === 'object' && e !== null && typeof (e as { requestContext?: { http?: unknown } }).requestContext?.http === 'object';
+
+const isScheduledJob = (e: unknown): e is { job: 'annual-summary' } =>
+  typeof e === 'object' && e !== null && (e as { job?: unknown }).job === 'annual-summary';
+
+export const handler = async (event: unknown) => {
+  if (isHttpEvent(event)) return http(event);
+  if (isScheduledJob(event)) {
+    const regime = await fn.regime();
+    const period = Number(localDate(fn.clock.now(), regime.timeZone).slice(0, 4));
+    // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
+    const r = await run({ period, send: true });
+    return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
+  }
+  throw new Error('summary: unsupported event (expected an HTTP API request or {job: "annual-summary"})');
+};

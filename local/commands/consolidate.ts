@@ -1,0 +1,105 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { viNumber, viPercent } from '../../shared/domain/consolidation.js';
+import { vietnameseDateTime } from '../../shared/domain/calendar.js';
+import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
+import { STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
+import { KEY_FIGURES } from '../../shared/email/summary-email.js';
+import type { LocalEndpoints } from '../names.js';
+
+/**
+ * `consolidate --period YYYY [--send] [--out DIR]`: POST /summaries on the running local stack
+ * with the admin token of endpoints.json, then a Vietnamese summary of the result. Without
+ * --send it is a preview (files under summaries/{period}/preview/, nothing emailed, no version
+ * taken); --out DIR downloads the workbook and the draft through the answer's presigned links.
+ */
+export interface ConsolidateArgs {
+  period: number;
+  send?: boolean;
+  /** Default $DATA_DIR/endpoints.json (DATA_DIR defaults to .data). */
+  endpointsFile?: string;
+  outDir?: string;
+}
+
+/** The answer of POST /summaries (functions/summary/handler.ts). */
+export interface SummaryResponse {
+  outcome: 'published' | 'unchanged' | 'preview';
+  period: number;
+  version: number;
+  hash: string;
+  changed: boolean;
+  sent: boolean;
+  messageId?: string;
+  asOf: string;
+  timeZone: string;
+  keys: { xlsx: string; docx: string };
+  fileNames: { xlsx: string; docx: string };
+  urls: { xlsx: string; docx: string };
+  rates: { overall: Rates; province: Rates; district: Rates };
+  countedReports: { total: number; province: number; district: number };
+  indicators: { path: string; label: string; total: number; province: number; district: number }[];
+  notReported: { unitId: string; name: string; group: UnitGroup; email: string; status: ComplianceStatus }[];
+}
+
+export async function consolidateCommand(args: ConsolidateArgs, out: (line: string) => void = console.log): Promise<SummaryResponse & { written: string[] }> {
+  const file = args.endpointsFile ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
+  const ep = await readFile(file, 'utf8').then(
+    (s) => JSON.parse(s) as LocalEndpoints,
+    () => {
+      throw new Error(`Không đọc được ${file}: hệ thống cục bộ đã chạy chưa (npm start)?`);
+    },
+  );
+
+  const res = await fetch(`${ep.app}/summaries`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ep.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ period: args.period, send: Boolean(args.send) }),
+  });
+  const body = (await res.json().catch(() => ({}))) as SummaryResponse | { error?: { code: string; message: string } };
+  if (!res.ok || 'error' in body) {
+    const err = 'error' in body ? body.error : undefined;
+    throw new Error(`POST /summaries thất bại (${res.status})${err ? `: ${err.code}: ${err.message}` : ''}`);
+  }
+  const r = body as SummaryResponse;
+
+  out(`TỔNG HỢP BÁO CÁO NĂM ${r.period} — số liệu đến ${vietnameseDateTime(new Date(r.asOf), r.timeZone)}`);
+  out(
+    r.outcome === 'published'
+      ? `Đã gửi bản tổng hợp số ${r.version}${r.version > 1 ? ' (bản cập nhật)' : ''} tới lãnh đạo${r.messageId ? ` — mã thư ${r.messageId}` : ''}.`
+      : r.outcome === 'unchanged'
+        ? `Số liệu không thay đổi so với bản số ${r.version} đã gửi: không gửi gì thêm.`
+        : `Bản xem trước, chưa gửi${r.changed ? ` (khi gửi sẽ là bản số ${r.version}${r.version > 1 ? ', bản cập nhật' : ''})` : ` (số liệu giống bản số ${r.version} đã gửi)`}. Thêm --send để gửi lãnh đạo.`,
+  );
+
+  const rate = (label: string, x: Rates) =>
+    `  ${label}: đã báo cáo ${x.reported}/${x.expected} (${viPercent(x.reportingRate)}), đúng hạn ${x.onTime}/${x.expected} (${viPercent(x.onTimeRate)})`;
+  out('Tình hình gửi báo cáo:');
+  out(rate('Toàn tỉnh', r.rates.overall));
+  out(rate(GROUP_LABELS.province, r.rates.province));
+  out(rate(GROUP_LABELS.district, r.rates.district));
+
+  out(`Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${GROUP_LABELS.province}; ${GROUP_LABELS.district}):`);
+  for (const path of KEY_FIGURES) {
+    const i = r.indicators.find((x) => x.path === path);
+    if (i) out(`  - ${i.label}: ${viNumber(i.total)} (${viNumber(i.province)}; ${viNumber(i.district)})`);
+  }
+
+  out(`Cơ quan, đơn vị chưa gửi báo cáo (${r.notReported.length}):`);
+  if (r.notReported.length === 0) out('  Tất cả đã gửi báo cáo.');
+  for (const u of r.notReported) out(`  - ${u.name} — ${STATUS_LABELS[u.status]}`);
+
+  out(`Tệp trên kho lưu trữ: ${r.keys.xlsx}, ${r.keys.docx}`);
+  const written: string[] = [];
+  if (args.outDir) {
+    await mkdir(args.outDir, { recursive: true });
+    for (const kind of ['xlsx', 'docx'] as const) {
+      const got = await fetch(r.urls[kind]);
+      if (!got.ok) throw new Error(`Không tải được ${r.fileNames[kind]} (${got.status})`);
+      const path = join(args.outDir, r.fileNames[kind]);
+      await writeFile(path, new Uint8Array(await got.arrayBuffer()));
+      written.push(path);
+      out(`Đã lưu: ${path}`);
+    }
+  }
+  return { ...r, written };
+}

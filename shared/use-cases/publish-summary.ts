@@ -1,0 +1,241 @@
+import { DETAIL_TYPES } from '../definitions/events.js';
+import { objectKeys } from '../definitions/table.js';
+import { buildSummaryDocx, DOCX_CONTENT_TYPE } from '../documents/summary-docx.js';
+import { buildSummaryWorkbook, XLSX_CONTENT_TYPE } from '../documents/summary-workbook.js';
+import { consolidate, contentHash, type Consolidation, type ConsolidationRow } from '../domain/consolidation.js';
+import type { Regime } from '../domain/regime.js';
+import { hasReported } from '../domain/status.js';
+import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
+import { ConcurrencyError, RequestError } from '../errors.js';
+import type { Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
+import { readStatus } from './read-status.js';
+import { sendOnce } from './send-once.js';
+
+export interface PublishSummaryDeps {
+  statuses: StatusStore;
+  reports: ReportStore;
+  summaries: SummaryStore;
+  /** The notice ledger makes the leadership email at-most-once per version (sendOnce). */
+  ledger: NoticeLedger;
+  objects: ObjectStore;
+  mailer: Mailer;
+  bus: EventBus;
+  clock: Clock;
+  regime: Regime;
+  appUrl?: string;
+  /** Report reads in flight at once (default 16): still one Query per reported unit. */
+  concurrency?: number;
+}
+
+export interface SummaryFiles {
+  xlsx: Uint8Array;
+  docx: Uint8Array;
+}
+
+export interface PublishSummaryResult {
+  /**
+   * published: this run claimed a new version (or resumed one that was never sent) and emailed it;
+   * unchanged: the data equal the latest version's, nothing was sent (or another run is sending it);
+   * preview: send was false — files built and stored under summaries/{period}/preview/, nothing else.
+   */
+  outcome: 'published' | 'unchanged' | 'preview';
+  period: number;
+  /** published/unchanged: the version in force; preview: the number these data would be published as. */
+  version: number;
+  hash: string;
+  /** Do the data differ from the latest published version? (false for unchanged) */
+  changed: boolean;
+  /** This run emailed the leadership. */
+  sent: boolean;
+  messageId?: string;
+  keys: { xlsx: string; docx: string };
+  fileNames: { xlsx: string; docx: string };
+  /** The bytes, when this run built them (published, preview). */
+  files?: SummaryFiles;
+  consolidation: Consolidation;
+}
+
+/** Pseudo unit id of the summary's entries in the notice ledger (unit ids are [a-z0-9-], so no clash). */
+export const SUMMARY_LEDGER_UNIT = '_summary';
+const MAX_ATTEMPTS = 5;
+
+/** Where a version's files live: summaries/{period}/v{n}/ (objectKeys.summaries) with stable names. */
+export function summaryKeys(period: number, version: number): { xlsx: string; docx: string } {
+  const prefix = objectKeys.summaries(period, version);
+  const names = summaryFileNames(period, version);
+  return { xlsx: `${prefix}${names.xlsx}`, docx: `${prefix}${names.docx}` };
+}
+
+/** Previews (send=false) never take a version number: summaries/{period}/preview/, overwritten each time. */
+export function previewKeys(period: number, version: number): { xlsx: string; docx: string } {
+  const prefix = `summaries/${period}/preview/`;
+  const names = summaryFileNames(period, version);
+  return { xlsx: `${prefix}${names.xlsx}`, docx: `${prefix}${names.docx}` };
+}
+
+/**
+ * The annual consolidation, published to the leadership (schedule, admin API, CLI).
+ * 1. Read every unit's status for the period (one Query on the period partition, as readStatus).
+ * 2. For each ON_TIME / LATE unit, read its report facts (one Query per unit: linear) and take the
+ *    report of its latest valid upload.
+ * 3. Consolidate (pure) and hash the result (contentHash: `asOf` excluded).
+ * 4. Read the latest SUMMARY item of the period. Same hash, already sent → `unchanged`, send nothing.
+ * 5. Otherwise claim version n = latest + 1 with a conditional put of the SUMMARY item
+ *    {n, hash, keys} BEFORE anything is sent; a run losing the claim re-reads and decides again
+ *    (same data → `unchanged`, so a concurrent run never sends a version twice).
+ * 6. Through the notice ledger (sendOnce, step v{n}): build the workbook and the draft (the draft
+ *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/, email the
+ *    leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject from v2 on.
+ * 7. Record sentAt and the message id on the SUMMARY item, publish "Summary Published"
+ *    {period, version, hash, keys, sent}, then record publishedAt.
+ * A version claimed but never sent (a crash, SES down) has the same hash on the next run, which
+ * resumes it (step 6; the ledger takes over only a failed or stale claim) instead of skipping it.
+ *
+ * Without `send` (the CLI's preview): steps 1–3, then the files are built and stored under
+ * summaries/{period}/preview/ with the names of the version the data would be published as, and
+ * returned. No version is claimed, no email, no event: a preview never consumes a version number.
+ */
+export async function publishSummary(deps: PublishSummaryDeps, input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
+  const { period } = input;
+  const currentYear = deps.clock.now().getUTCFullYear();
+  if (period < deps.regime.firstPeriod || period > currentYear + 1) {
+    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${deps.regime.firstPeriod} đến ${currentYear})`);
+  }
+  const consolidation = await consolidatePeriod(deps, period);
+  const hash = contentHash(consolidation);
+  const base = { period, hash, consolidation };
+
+  if (!input.send) {
+    const latest = await deps.summaries.latest(period);
+    const changed = latest?.hash !== hash;
+    const version = changed ? (latest?.version ?? 0) + 1 : latest.version;
+    const files = await buildFiles(consolidation, deps.regime, version);
+    const keys = previewKeys(period, version);
+    await storeFiles(deps.objects, keys, files);
+    return { ...base, outcome: 'preview', version, changed, sent: false, keys, fileNames: summaryFileNames(period, version), files };
+  }
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const latest = await deps.summaries.latest(period);
+    if (latest && latest.hash === hash) {
+      if (latest.sentAt) {
+        await announce(deps, latest);
+        return unchanged(base, latest);
+      }
+      return deliver(deps, consolidation, latest);
+    }
+    const version = (latest?.version ?? 0) + 1;
+    const record: SummaryRecord = { period, version, hash, keys: summaryKeys(period, version), createdAt: deps.clock.now().toISOString() };
+    if (await deps.summaries.put(record)) return deliver(deps, consolidation, record);
+  }
+  throw new ConcurrencyError(`summary version of ${period}`);
+}
+
+function unchanged(base: { period: number; hash: string; consolidation: Consolidation }, record: SummaryRecord): PublishSummaryResult {
+  return {
+    ...base,
+    outcome: 'unchanged',
+    version: record.version,
+    changed: false,
+    sent: false,
+    ...(record.messageId ? { messageId: record.messageId } : {}),
+    keys: record.keys,
+    fileNames: summaryFileNames(record.period, record.version),
+  };
+}
+
+/** Steps 6–7 for a claimed version. */
+async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: SummaryRecord): Promise<PublishSummaryResult> {
+  const { period, version } = record;
+  const ledgerKey = { period, unitId: SUMMARY_LEDGER_UNIT, kind: 'summary', step: `v${version}` };
+  let files: SummaryFiles | undefined;
+  const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, ledgerKey, async () => {
+    files = await buildFiles(c, deps.regime, version);
+    await storeFiles(deps.objects, record.keys, files);
+    const email = summaryEmail(c, deps.regime, { version, isUpdate: version > 1, ...(deps.appUrl ? { appUrl: deps.appUrl } : {}) });
+    const to = [...new Set(deps.regime.leadership.map((l) => l.email))];
+    const cc = to.includes(deps.regime.receivingBody.email) ? [] : [deps.regime.receivingBody.email];
+    return deps.mailer.send({ to, ...(cc.length ? { cc } : {}), ...email, attachments: summaryAttachments(files, period, version) });
+  });
+
+  const entry = await deps.ledger.get(period, SUMMARY_LEDGER_UNIT, 'summary', `v${version}`);
+  const base = { period, hash: record.hash, consolidation: c };
+  // Skipped: another run holds a fresh claim on this version and will finish it.
+  if (entry?.state !== 'sent') return unchanged(base, record);
+  const sentRecord: SummaryRecord = { ...record, sentAt: record.sentAt ?? deps.clock.now().toISOString(), ...(entry.messageId ? { messageId: entry.messageId } : {}) };
+  await deps.summaries.update(period, version, { sentAt: sentRecord.sentAt, ...(entry.messageId ? { messageId: entry.messageId } : {}) });
+  await announce(deps, sentRecord);
+  if (outcome !== 'sent') return unchanged(base, sentRecord);
+  return {
+    ...base,
+    outcome: 'published',
+    version,
+    changed: true,
+    sent: true,
+    ...(sentRecord.messageId ? { messageId: sentRecord.messageId } : {}),
+    keys: record.keys,
+    fileNames: summaryFileNames(period, version),
+    ...(files ? { files } : {}),
+  };
+}
+
+/** "Summary Published" once per sent version (an outbox: publishedAt is recorded after the event). */
+async function announce(deps: PublishSummaryDeps, record: SummaryRecord): Promise<void> {
+  if (record.publishedAt) return;
+  await deps.bus.publish([
+    {
+      detailType: DETAIL_TYPES.summaryPublished,
+      detail: { period: record.period, version: record.version, hash: record.hash, keys: record.keys, sent: Boolean(record.sentAt) },
+    },
+  ]);
+  await deps.summaries.update(record.period, record.version, { publishedAt: deps.clock.now().toISOString() });
+}
+
+async function buildFiles(c: Consolidation, regime: Regime, version: number): Promise<SummaryFiles> {
+  const [xlsx, docx] = await Promise.all([
+    buildSummaryWorkbook(c, regime),
+    buildSummaryDocx(c, regime, version > 1 ? { updateOf: version - 1 } : {}),
+  ]);
+  return { xlsx, docx };
+}
+
+async function storeFiles(objects: ObjectStore, keys: { xlsx: string; docx: string }, files: SummaryFiles): Promise<void> {
+  await Promise.all([objects.put(keys.xlsx, files.xlsx, XLSX_CONTENT_TYPE), objects.put(keys.docx, files.docx, DOCX_CONTENT_TYPE)]);
+}
+
+/** Steps 1–3: Query only, one read per reported unit. */
+async function consolidatePeriod(deps: PublishSummaryDeps, period: number): Promise<Consolidation> {
+  const status = await readStatus(deps, { period });
+  const rows = await mapLimit(status.units, deps.concurrency ?? 16, async (u): Promise<ConsolidationRow> => {
+    const row: ConsolidationRow = {
+      unitId: u.unitId,
+      status: u.status,
+      versions: u.versions,
+      ...(u.firstValidAt ? { firstValidAt: u.firstValidAt } : {}),
+      ...(u.lastUploadAt ? { lastUploadAt: u.lastUploadAt } : {}),
+    };
+    if (!hasReported(u.status) || !u.latestValidUploadId) return row;
+    const { versions } = await deps.reports.facts(period, u.unitId);
+    // The same upload id can carry several etags (an overwritten key): the last received wins.
+    const report = versions
+      .filter((v) => v.uploadId === u.latestValidUploadId && v.valid && v.report)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+      .at(-1)?.report;
+    return report ? { ...row, report } : row;
+  });
+  return consolidate({ regime: deps.regime, period, now: new Date(status.asOf), rows });
+}
+
+/** Maps with at most `limit` calls in flight, keeping the order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

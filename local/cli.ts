@@ -10,6 +10,7 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
+import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
 import type { LocalEndpoints } from './names.js';
 import { localTables } from './upload-client.js';
@@ -82,6 +83,10 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
+  if (command === 'check-overdue') {
+    await checkOverdue({ period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...endpointsFile }, out);
+    return;
+  }
   if (command === 'consolidate') {
     await consolidateCommand({ period: period(values.period), send: values.send, ...endpointsFile, ...(values.out ? { outDir: values.out } : {}) }, out);
     return;

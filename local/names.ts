@@ -18,4 +18,6 @@ export interface LocalEndpoints {
   ses: string;
   mailbox: string;
   adminToken: string;
+  /** The local EventBridge endpoint (not in the contract; used by CLI commands that run handlers). */
+  events: string;
 }

@@ -58,7 +58,7 @@ export async function uploadFile(
   if (!res.ok || 'error' in presign) return { presignStatus: res.status, presign };
   const form = new FormData();
   for (const [k, v] of Object.entries(presign.fields)) form.append(k, v);
-  form.append('file', new Blob([bytes], { type: contentType }), input.fileName ?? `bao-cao.${input.kind}`);
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), input.fileName ?? `bao-cao.${input.kind}`);
   const post = await fetch(presign.url, { method: 'POST', body: form });
   return { presignStatus: res.status, presign, postStatus: post.status, postBody: await post.text() };
 }

@@ -1,0 +1,56 @@
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { busConfig, mailConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
+import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
+
+/**
+ * EventBridge Scheduler "DailyNotices" (08:00 Asia/Ho_Chi_Minh; locally the stack's scheduler and
+ * `cli check-overdue`) → reminders, overdue notices and the escalation digest. A failure on some
+ * notices is rethrown after the others were sent, so the schedule's retry policy re-runs the job;
+ * the notice ledger makes that re-run send only what was not sent.
+ */
+const fn = composeFunction('notices', mailConfig.extend(busConfig.shape));
+const mailer = fn.mailer();
+const bus = fn.bus();
+
+/** The schedule's payload (schedules.ts), optionally narrowed by the CLI or an operator. */
+export const NoticesEventSchema = z
+  .object({
+    job: z.literal('daily-notices'),
+    periods: z.array(z.number().int().min(2000).max(2100)).min(1).optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+export type NoticesEvent = z.infer<typeof NoticesEventSchema>;
+
+export const handler = async (event: unknown, context?: Context) => {
+  if (context) fn.logger.addContext(context);
+  const input = NoticesEventSchema.parse(event);
+  fn.logger.resetKeys();
+  fn.logger.appendKeys({ job: input.job, dryRun: input.dryRun ?? false, ...(input.periods ? { periods: input.periods } : {}) });
+  try {
+    const summary = await sendDueNotices(
+      {
+        statuses: fn.tables.statuses,
+        ledger: fn.tables.notices,
+        tokens: fn.tables.tokens,
+        audit: fn.tables.audit,
+        mailer,
+        bus,
+        clock: fn.clock,
+        regime: await fn.regime(),
+        appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
+      },
+      { ...(input.periods ? { periods: input.periods } : {}), ...(input.dryRun ? { dryRun: true } : {}) },
+    );
+    fn.logger.info('notices done', { today: summary.today, periods: summary.periods, counts: summary.counts, skipped: summary.skipped });
+    return summary;
+  } catch (e) {
+    if (e instanceof NoticesFailedError) {
+      fn.logger.error('some notices failed; the schedule will retry', { counts: e.summary.counts, failed: e.summary.failed, periodErrors: e.summary.periodErrors });
+    }
+    throw e;
+  }
+};

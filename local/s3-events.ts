@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type S3rver from 's3rver';
+import { systemClock } from '../shared/clock.js';
+import type { Clock } from '../shared/ports.js';
+import { eventTime, LOCAL_ACCOUNT, type BusEnvelope, type LocalEventBus } from './event-bus.js';
+
+/** One record of an S3 notification as s3rver emits it (key not URL-encoded, no versionId). */
+export interface S3NotificationRecord {
+  eventName: string;
+  eventTime?: string;
+  requestParameters?: { sourceIPAddress?: string };
+  responseElements?: { 'x-amz-request-id'?: string };
+  s3: {
+    bucket: { name: string };
+    object: { key: string; size?: number; eTag?: string; sequencer?: string };
+  };
+}
+export interface S3Notification {
+  Records: S3NotificationRecord[];
+}
+
+/** The S3 API call behind each ObjectCreated event name, as EventBridge reports it in `detail.reason`. */
+const REASONS: Record<string, string> = {
+  'ObjectCreated:Put': 'PutObject',
+  'ObjectCreated:Post': 'PostObject',
+  'ObjectCreated:Copy': 'CopyObject',
+  'ObjectCreated:CompleteMultipartUpload': 'CompleteMultipartUpload',
+};
+
+/**
+ * Translates s3rver's notification into the events S3 sends to EventBridge ("Object Created" on the
+ * default bus). Deletions are dropped: nothing routes on them.
+ */
+export function toObjectCreatedEvents(n: S3Notification, opts: { now: Date; region: string }): BusEnvelope[] {
+  return n.Records.flatMap((r) => {
+    const reason = REASONS[r.eventName];
+    if (!reason) return [];
+    const { bucket, object } = r.s3;
+    return [
+      {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: LOCAL_ACCOUNT,
+        time: eventTime(opts.now),
+        region: opts.region,
+        resources: [`arn:aws:s3:::${bucket.name}`],
+        detail: {
+          version: '0',
+          bucket: { name: bucket.name },
+          object: {
+            key: object.key,
+            size: object.size ?? 0,
+            // S3 notifications may quote the ETag; EventBridge never does.
+            etag: (object.eTag ?? '').replace(/"/g, ''),
+            sequencer: object.sequencer ?? '',
+          },
+          'request-id': r.responseElements?.['x-amz-request-id'] ?? '',
+          requester: LOCAL_ACCOUNT,
+          'source-ip-address': r.requestParameters?.sourceIPAddress ?? '',
+          reason,
+        },
+      },
+    ];
+  });
+}
+
+/** Forwards every object s3rver stores to the bus's default bus; returns the unsubscribe. */
+export function forwardS3Events(s3rver: S3rver, bus: LocalEventBus, opts: { region: string; clock?: Clock }): () => void {
+  const clock = opts.clock ?? systemClock;
+  const listener = (n: S3Notification) => {
+    // Synchronous on purpose: s3rver emits before it answers the upload, so once the client has its
+    // response the delivery is already counted by bus.idle().
+    for (const event of toObjectCreatedEvents(n, { now: clock.now(), region: opts.region })) bus.deliver(event, 'default');
+  };
+  s3rver.on('event', listener);
+  return () => s3rver.off('event', listener);
+}

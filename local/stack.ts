@@ -1,0 +1,239 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { DynamoRegimeStore } from '../shared/adapters/dynamodb.adapter.js';
+import { MAX_POST_PRE_DATA_BYTES } from '../shared/adapters/post-policy.js';
+import { BUS_NAME, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
+import { schedules } from '../shared/definitions/schedules.js';
+import { ENV } from '../shared/definitions/env-keys.js';
+import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
+import type { Regime } from '../shared/domain/regime.js';
+import { UPLOAD_KINDS } from '../shared/use-cases/create-upload.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from './emulators.js';
+import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
+import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
+import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
+import { startS3PostFront } from './s3-post-front.js';
+import { forwardS3Events } from './s3-events.js';
+import { Scheduler } from './scheduler.js';
+
+export const LOCAL_TABLE = LOCAL_NAMES.table;
+export const LOCAL_BUCKET = LOCAL_NAMES.bucket;
+export type { LocalEndpoints };
+
+export interface LocalStackOptions {
+  /** Everything persistent: emulator data, admin token, endpoints.json, dead letters. */
+  dataDir: string;
+  /** App port; 0 = ephemeral. Default: $PORT or 3000. */
+  port?: number;
+  /** Seeded into the table at every start (default: the Kon Tum regime). */
+  regime?: Regime;
+  /** No request or delivery logs (tests). */
+  quiet?: boolean;
+  /** The bus's retry policy for failing targets (tests and the demo shorten it). */
+  retry?: Partial<RetryPolicy>;
+  /**
+   * 'realtime' (default): the scheduler ticks every 30 s with the (virtual) clock. 'manual': it
+   * fires only when `scheduler.tick(now)` is called — tests and the demo, which move the clock.
+   */
+  scheduler?: 'realtime' | 'manual';
+  /** Replaces the import of functions/<name>/handler.ts (tests with fake handlers). */
+  loadFunction?: (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>>;
+}
+
+export interface LocalStack {
+  endpoints: LocalEndpoints;
+  /** Wait for the pipeline to settle with `bus.idle()`; observe with `bus.delivered`, `bus.published`, `bus.deadLetters`. */
+  bus: LocalEventBus;
+  /** Fires `schedules(regime)` like EventBridge Scheduler; `tick(now)` drives it by hand. */
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Handler modules read their config at import; a later stack in the same process needs fresh instances. */
+let generation = 0;
+
+/**
+ * Starts the local stack: emulators, the local bus and the API Gateway stand-in, with the same
+ * handlers Lambda runs, configured only through the environment as on AWS.
+ * 1. Emulators (data under dataDir), table and bucket created if missing.
+ * 2. Bus endpoint and HTTP server (their URLs go into the handlers' configuration).
+ * 3. process.env set before any handler is imported (handlers parse it at module scope).
+ * 4. The regime seeded; S3 object events forwarded to the default bus; endpoints.json written.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  await mkdir(opts.dataDir, { recursive: true });
+  // Before the first SDK client is built: the emulators' setup uses the SDK too.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const log = opts.quiet ? () => {} : (line: string) => console.log(line);
+  const regime = opts.regime ?? DEFAULT_REGIME;
+  const adminToken = await loadAdminToken(opts.dataDir);
+  const loadFunction = opts.loadFunction ?? functionLoader(++generation);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((e: unknown) => console.error('[local] stop failed:', e));
+  };
+  try {
+    const emulators: Emulators = await startEmulators({ dataDir: opts.dataDir, tableName: LOCAL_TABLE, bucketName: LOCAL_BUCKET });
+    stops.push(() => emulators.stop());
+
+    // Browsers and presigned URLs go through the front, which enforces POST policies as S3 does
+    // (s3rver ignores them). Its expiry check uses real time, as the SDK signs with real time.
+    const s3Front = await startS3PostFront({
+      target: emulators.s3,
+      accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+      region: LOCAL_REGION,
+      maxBodyBytes: Math.max(...Object.values(UPLOAD_KINDS).map((k) => k.maxSize)) + MAX_POST_PRE_DATA_BYTES + 64 * 1024,
+    });
+    stops.push(() => s3Front.stop());
+
+    const bus = new LocalEventBus({
+      bucketName: LOCAL_BUCKET,
+      loadTarget: (name) => loadFunction(name) as Promise<EventTarget>,
+      dataDir: opts.dataDir,
+      region: LOCAL_REGION,
+      retry: opts.retry,
+      log,
+    });
+    const eventsEndpoint = await bus.listen();
+    stops.push(() => bus.close());
+
+    const http: LocalHttpServer = await startHttpServer({
+      loadHandler: (name) => loadFunction(name) as Promise<HttpHandler>,
+      port: opts.port ?? Number(process.env.PORT ?? 3000),
+      log,
+    });
+    stops.push(() => http.close());
+    // localhost, not 127.0.0.1: the URL people open and the origin the form runs under (DESIGN.md section 3).
+    const app = http.url.replace('127.0.0.1', 'localhost');
+
+    Object.assign(
+      process.env,
+      localEnvironment({ app, adminToken, regime, dynamodb: emulators.dynamodb, s3: emulators.s3, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
+    );
+
+    // Overwrites on purpose: a changed regime (or a new default) takes effect at the next start.
+    const ddb = new DynamoDBClient({ endpoint: emulators.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      await new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE).put(regime);
+    } finally {
+      ddb.destroy();
+    }
+
+    const unforward = forwardS3Events(emulators.s3rver, bus, { region: LOCAL_REGION });
+    stops.push(async () => unforward());
+
+    // `events` is beyond the contract's keys: it lets the CLI run a handler against this stack's bus.
+    const endpoints: LocalEndpoints = { app, s3: emulators.s3, dynamodb: emulators.dynamodb, ses: emulators.ses, mailbox: emulators.mailbox, adminToken, events: eventsEndpoint };
+    await writeFile(join(opts.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
+
+    // The schedules CDK deploys; one whose function is not written yet is left out, as in CDK.
+    const known = new Set<string>(FUNCTION_NAMES);
+    const scheduler = new Scheduler({
+      schedules: schedules(regime).filter((d) => known.has(d.target)),
+      invoke: async (target, input) => (await loadFunction(target))(input),
+      log,
+    });
+    if ((opts.scheduler ?? 'realtime') === 'realtime') scheduler.start();
+    stops.push(() => scheduler.stop());
+    return { endpoints, bus, scheduler, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The environment the local stack gives its handlers: the same variables CDK sets on AWS, plus the
+ * endpoint overrides and emulator credentials. A CLI process that runs a handler itself uses it too.
+ */
+export function localEnvironment(e: {
+  app: string;
+  adminToken: string;
+  regime: Regime;
+  dynamodb: string;
+  s3: string;
+  /** The S3 endpoint browsers and presigned URLs use (the policy-checking front); default `s3`. */
+  s3Public?: string;
+  ses: string;
+  events: string;
+}): Record<string, string> {
+  return {
+    [ENV.tableName]: LOCAL_NAMES.table,
+    [ENV.bucketName]: LOCAL_NAMES.bucket,
+    [ENV.busName]: BUS_NAME,
+    [ENV.senderAddress]: LOCAL_NAMES.sender,
+    [ENV.replyToAddress]: e.regime.receivingBody.email,
+    [ENV.sesConfigurationSet]: LOCAL_NAMES.sesConfigurationSet,
+    [ENV.adminTokenSha256]: createHash('sha256').update(e.adminToken).digest('hex'),
+    [ENV.appUrl]: e.app,
+    [ENV.dynamodbEndpoint]: e.dynamodb,
+    [ENV.s3Endpoint]: e.s3,
+    [ENV.s3PublicEndpoint]: e.s3Public ?? e.s3,
+    [ENV.sesEndpoint]: e.ses,
+    [ENV.eventsEndpoint]: e.events,
+    [ENV.region]: LOCAL_NAMES.region,
+    AWS_ACCESS_KEY_ID: LOCAL_NAMES.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_NAMES.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** The admin token is made once per data dir and kept (0600) so the board link survives restarts. */
+async function loadAdminToken(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'admin-token');
+  const existing = await readFile(file, 'utf8').then((s) => s.trim(), () => '');
+  if (existing) return existing;
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+/** Imports functions/<name>/handler.ts once per stack and calls its `handler` as Lambda would. */
+function functionLoader(gen: number): (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>> {
+  const cache = new Map<FunctionName, Promise<(event: unknown) => Promise<unknown>>>();
+  return (name) => {
+    let loaded = cache.get(name);
+    if (!loaded) {
+      // The first stack of a process imports the plain module; later ones a fresh instance, which
+      // reads the environment (new ports) again. tsx and vitest resolve .js to the .ts source; the
+      // specifier is a variable so vite does not try to glob a template literal at build time.
+      const specifier = `../functions/${name}/handler.js${gen > 1 ? `?stack=${gen}` : ''}`;
+      loaded = import(/* @vite-ignore */ specifier).then((m: { handler?: unknown }) => {
+        if (typeof m.handler !== 'function') throw new Error(`functions/${name}/handler has no exported handler`);
+        const handler = m.handler as LambdaHandler;
+        return (event: unknown) => handler(event, lambdaContext(name));
+      });
+      // A failed import is retried on the next call instead of being cached.
+      loaded.catch(() => cache.delete(name));
+      cache.set(name, loaded);
+    }
+    return loaded;
+  };
+}
+
+/** Enough of a Lambda context for Powertools and logging. */
+function lambdaContext(name: FunctionName): Context {
+  const functionName = `baocao-${name}`;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

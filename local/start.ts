@@ -1,0 +1,62 @@
+/**
+ * `npm start`: the local stack on http://localhost:3000 (PORT), data under .data (DATA_DIR).
+ * Prints the links a person needs: the form, a unit's link, the status board, the mailbox.
+ */
+import { resolve } from 'node:path';
+import { makeClients } from '../shared/adapters/clients.js';
+import { DynamoTokenStore } from '../shared/adapters/dynamodb.adapter.js';
+import { systemClock } from '../shared/clock.js';
+import { endpointsConfig, loadConfig } from '../shared/config/config.js';
+import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
+import { issueToken } from '../shared/use-cases/tokens.js';
+import { LOCAL_TABLE, startLocalStack } from './stack.js';
+
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const port = Number(process.env.PORT ?? 3000);
+const regime = DEFAULT_REGIME;
+
+const stack = await startLocalStack({ dataDir, port, regime }).catch((err: unknown) => {
+  if ((err as { code?: string }).code === 'EADDRINUSE') {
+    console.error(`Cổng ${port} đang được dùng; đặt PORT khác / Port ${port} is in use; set PORT to another one.`);
+    process.exit(1);
+  }
+  throw err;
+});
+const { app, mailbox, adminToken } = stack.endpoints;
+
+// A fresh link each start (tokens are stored hashed, so an old one cannot be printed again).
+const unit = regime.units[0];
+let unitLine = '(chưa có đơn vị / no unit in the regime)';
+if (unit) {
+  const { doc } = makeClients(loadConfig(endpointsConfig));
+  const { token } = await issueToken({ tokens: new DynamoTokenStore(doc, LOCAL_TABLE), clock: systemClock, regime }, { unitId: unit.id });
+  unitLine = `${app}/#t=${token}   (${unit.name})`;
+}
+
+console.log(`
+baocao — hệ thống chạy cục bộ đã sẵn sàng / local stack ready
+
+  Biểu mẫu báo cáo        / Upload form:       ${app}/
+  Đường dẫn của đơn vị    / Sample unit link:  ${unitLine}
+  Bảng theo dõi (Sở Nội vụ) / Status board:    ${app}/board#admin=${adminToken}
+  Hộp thư (giả lập SES)   / Mailbox:           ${mailbox}
+
+  Dữ liệu / Data: ${dataDir}  (endpoints.json)
+  Nhấn Ctrl+C để dừng / Press Ctrl+C to stop
+`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) process.exit(1); // a second Ctrl+C does not wait
+  stopping = true;
+  console.log(`\n${signal}: đang dừng / stopping…`);
+  stack.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

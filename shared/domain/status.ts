@@ -54,15 +54,21 @@ export interface StatusFacts {
   extensionUntil?: string;
 }
 
+/** Receipt order: S3 time, then the upload id (time-ordered at presign). */
+const receiptOrder = (a: VersionFact, b: VersionFact) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId);
+
 /** Folds all recorded versions, reviews and the extension into the status facts (order-independent). */
 export function summarizeFacts(versions: readonly VersionFact[], reviews: readonly ReviewFact[], extension?: ExtensionFact): StatusFacts {
-  const byTime = [...versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId));
+  const byTime = [...versions].sort(receiptOrder);
   const valid = byTime.filter((v) => v.valid);
   const last = byTime.at(-1);
   const lastReview = [...reviews].sort((a, b) => a.at.localeCompare(b.at) || a.reviewId.localeCompare(b.reviewId)).at(-1);
   const latestValid = valid.at(-1);
-  const returned =
-    lastReview?.decision === 'RETURN' && !valid.some((v) => v.receivedAt > lastReview.at) ? lastReview : undefined;
+  // A return is cleared by a valid version received after the one it sent back. Receipt order,
+  // not clock strings: S3 event times have whole seconds, review times milliseconds.
+  const reviewed = lastReview && byTime.find((v) => v.uploadId === lastReview.uploadId);
+  const clears = (v: VersionFact) => (reviewed ? receiptOrder(v, reviewed) > 0 : v.receivedAt > (lastReview?.at ?? ''));
+  const returned = lastReview?.decision === 'RETURN' && !valid.some(clears) ? lastReview : undefined;
   const facts: StatusFacts = { versions: byTime.length, reasons: [] };
   if (valid[0]) {
     facts.firstValidAt = valid[0].receivedAt;

@@ -436,3 +436,23 @@ describe('rates as DHIS2 defines them', () => {
     expect(rates.reportingRate).toBe(0.3333);
   });
 });
+
+describe('a return for revision in the same second as uploads', () => {
+  const regime = DEFAULT_REGIME;
+  const v = (uploadId: string, receivedAt: string): VersionFact => ({ uploadId, receivedAt, valid: true, reasons: [] });
+
+  it('is not cleared by the version it returned, even when the review is in the same second', () => {
+    const facts = summarizeFacts([v('a1', '2026-12-01T02:00:00Z')], [{ reviewId: 'r', at: '2026-12-01T02:00:00.500Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }]);
+
+    expect(deriveStatus(facts, { regime, period: 2026, now: new Date('2026-12-02T00:00:00Z') })).toBe('RETURNED');
+  });
+
+  it('is cleared by a later version received in the same whole second as the review', () => {
+    const facts = summarizeFacts(
+      [v('a1', '2026-12-01T02:00:00Z'), v('a2', '2026-12-01T02:00:00Z')],
+      [{ reviewId: 'r', at: '2026-12-01T02:00:00.900Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }],
+    );
+
+    expect(deriveStatus(facts, { regime, period: 2026, now: new Date('2026-12-02T00:00:00Z') })).toBe('ON_TIME');
+  });
+});

@@ -1,0 +1,53 @@
+import * as z from 'zod';
+import { adminConfig, bucketConfig, busConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
+import { RequestError } from '../../shared/errors.js';
+import { bearerToken, httpHandler, json, parseBody, queryPeriod, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
+import { grantExtension } from '../../shared/use-cases/grant-extension.js';
+import { readAudit } from '../../shared/use-cases/read-audit.js';
+import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
+import { reviewReport } from '../../shared/use-cases/review-report.js';
+import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
+
+/**
+ * The admin API of Sở Nội vụ (admin bearer token), one function with a small router over its
+ * routes (shared/definitions/http-routes.ts, target 'admin'):
+ *   GET  /units/{id}/reports?period=YYYY   versions, reviews, extension, status, download links
+ *   POST /units/{id}/review                accept or return a version for revision
+ *   POST /units/{id}/extension             extend the unit's deadline for a period
+ *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
+ */
+const fn = composeFunction('admin', adminConfig.extend(bucketConfig.shape).extend(busConfig.shape));
+const objects = fn.objects();
+const bus = fn.bus();
+
+/** Any JSON object: the use cases validate the fields themselves (and say which are wrong). */
+const anyObject = z.record(z.string(), z.unknown(), { error: 'Nội dung yêu cầu phải là một đối tượng JSON' });
+
+const unitId = (event: HttpEvent) => event.pathParameters?.id ?? '';
+
+const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
+  'GET /units/{id}/reports': async (event) =>
+    json(200, await readUnitReports({ reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) })),
+
+  'GET /units/{id}/audit': async (event) =>
+    json(200, await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) })),
+
+  'POST /units/{id}/review': async (event) => {
+    const deps = { reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() };
+    return json(201, await reviewReport(deps, { unitId: unitId(event), body: parseBody(event, anyObject) }));
+  },
+
+  'POST /units/{id}/extension': async (event) => {
+    const deps = { reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() };
+    return json(201, await grantExtension(deps, { unitId: unitId(event), body: parseBody(event, anyObject) }));
+  },
+};
+
+export const handler = httpHandler(async (event) => {
+  authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
+  const route = routes[event.routeKey];
+  if (!route) throw new RequestError(404, 'NOT_FOUND', 'Không có chức năng này');
+  return route(event);
+}, fn.logger);

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { DETAIL_TYPES } from '../definitions/events.js';
+import { findUnit, type Regime, type Unit } from '../domain/regime.js';
+import { deriveStatus, summarizeFacts, type ComplianceStatus, type ReviewFact } from '../domain/status.js';
+import { RequestError } from '../errors.js';
+import type { AuditLog, Clock, EventBus, ReportStore, StoredVersion } from '../ports.js';
+
+/** A review's or an extension's free-text reason: what the unit reads in its email. */
+export const REASON_MAX = 2000;
+const UNIT_ID = /^[a-z0-9-]{1,64}$/;
+
+/** Object bodies of the admin API: strict, every message in Vietnamese. */
+export const strictBody = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `Trường không thuộc yêu cầu: ${iss.keys.join(', ')}` : 'Nội dung yêu cầu phải là một đối tượng JSON',
+  });
+
+export const periodField = z
+  .number({ error: 'Năm báo cáo (period) phải là số dạng YYYY' })
+  .int('Năm báo cáo (period) phải là số nguyên')
+  .min(2000, 'Năm báo cáo (period) không hợp lệ')
+  .max(2100, 'Năm báo cáo (period) không hợp lệ');
+
+export const reasonField = z
+  .string({ error: 'Lý do phải là văn bản' })
+  .trim()
+  .max(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`);
+
+/** Who acted, as typed on the board (the admin token is shared, so this is a declaration, kept for the audit). */
+export const reviewerField = z.string({ error: 'Tên cán bộ xử lý phải là văn bản' }).trim().max(100, 'Tên cán bộ xử lý tối đa 100 ký tự');
+
+export const ReviewRequestSchema = strictBody({
+  period: periodField,
+  uploadId: z.string({ error: 'Thiếu mã bản nộp (uploadId)' }).regex(/^[0-9a-z]{10,40}$/, 'Mã bản nộp (uploadId) không hợp lệ'),
+  decision: z.enum(['ACCEPT', 'RETURN'], { error: 'Quyết định (decision) phải là ACCEPT (chấp nhận) hoặc RETURN (trả lại)' }),
+  reason: reasonField.optional(),
+  reviewer: reviewerField.optional(),
+}).superRefine((r, ctx) => {
+  if (r.decision === 'RETURN' && !r.reason) {
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Trả lại báo cáo thì phải ghi lý do để đơn vị chỉnh sửa' });
+  }
+});
+export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
+
+/**
+ * Validates a request body against a schema: 400 INVALID_REQUEST naming every bad field, in the
+ * same shape as the HTTP adapter's parseBody, so the use case can be called (and tested) directly.
+ */
+export function validateRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(nội dung)'}: ${d.message}`).join('; ')}`, details);
+}
+
+/** The unit named in the path: 400 when it cannot be an id, 404 when the regime has no such unit. */
+export function requireUnit(regime: Regime, unitId: string): Unit {
+  if (!UNIT_ID.test(unitId)) throw new RequestError(400, 'INVALID_UNIT', 'Mã đơn vị không hợp lệ');
+  const unit = findUnit(regime, unitId);
+  if (!unit) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${unitId}"`);
+  return unit;
+}
+
+export const byReceipt = (a: StoredVersion, b: StoredVersion) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId);
+
+export const adminActor = (reviewer?: string) => (reviewer ? `admin:${reviewer}` : 'admin');
+
+const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toString('hex');
+
+/**
+ * Sở Nội vụ accepts a unit's report version or returns it for revision (POST /units/{id}/review).
+ * 1. Validate the request: a RETURN needs a reason of at most 2000 characters (400).
+ * 2. The unit must exist (404) and the version must be stored (404 UNKNOWN_VERSION), valid
+ *    (409 INVALID_VERSION: a rejected upload was already answered with its reasons) and the latest
+ *    valid one (409 SUPERSEDED_VERSION: the unit has sent a newer report since the page was loaded).
+ * 3. Store the review (a new fact; reviews are never overwritten) and append it to the audit trail.
+ * 4. Publish "Report Reviewed": compliance recomputes the status (RETURNED, or back to ON_TIME/LATE
+ *    on ACCEPT), and on RETURNED the receipt function emails the unit the reason and a fresh link.
+ * Returns the review and the status it leads to, for the board to show at once.
+ */
+export async function reviewReport(
+  deps: { reports: ReportStore; audit: AuditLog; bus: EventBus; clock: Clock; regime: Regime },
+  input: { unitId: string; body: unknown },
+): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
+  const unit = requireUnit(deps.regime, input.unitId);
+  const req = validateRequest(ReviewRequestSchema, input.body);
+  const { period } = req;
+  const facts = await deps.reports.facts(period, unit.id);
+  const ordered = [...facts.versions].sort(byReceipt);
+  const version = ordered.filter((v) => v.uploadId === req.uploadId).at(-1);
+  if (!version) {
+    throw new RequestError(404, 'UNKNOWN_VERSION', `Không có bản nộp "${req.uploadId}" của ${unit.name} cho kỳ báo cáo năm ${period}`);
+  }
+  if (!version.valid) {
+    throw new RequestError(409, 'INVALID_VERSION', 'Bản nộp này không hợp lệ (đã bị từ chối khi kiểm tra); chỉ xem xét được bản hợp lệ');
+  }
+  const latestValid = ordered.filter((v) => v.valid).at(-1);
+  if (latestValid && latestValid.uploadId !== version.uploadId) {
+    throw new RequestError(409, 'SUPERSEDED_VERSION', 'Đơn vị đã gửi bản báo cáo mới hơn; tải lại bảng theo dõi và xem xét bản mới nhất');
+  }
+
+  const now = deps.clock.now();
+  const review: ReviewFact = {
+    reviewId: newId(now),
+    at: now.toISOString(),
+    decision: req.decision,
+    uploadId: version.uploadId,
+    ...(req.reason ? { reason: req.reason } : {}),
+  };
+  await deps.reports.putReview(period, unit.id, review);
+  await deps.audit.append(period, unit.id, {
+    at: review.at,
+    eventId: `review-${review.reviewId}`,
+    action: 'REPORT_REVIEWED',
+    actor: adminActor(req.reviewer),
+    detail: { uploadId: review.uploadId, decision: review.decision, ...(review.reason ? { reason: review.reason } : {}) },
+  });
+  await deps.bus.publish([
+    {
+      detailType: DETAIL_TYPES.reportReviewed,
+      detail: { period, unitId: unit.id, uploadId: review.uploadId, decision: review.decision, reviewId: review.reviewId },
+    },
+  ]);
+  const status = deriveStatus(summarizeFacts(facts.versions, [...facts.reviews, review], facts.extension), { regime: deps.regime, period, now });
+  return { review, status };
+}

@@ -1,0 +1,206 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
+import { LOCAL_BUCKET, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import { objectKeys } from '../../shared/definitions/table.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { sampleReport } from '../../shared/domain/sample-report.js';
+import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
+import { newUploadId } from '../../shared/use-cases/create-upload.js';
+import { openBrowser, type BoardBrowser } from './support/board-browser.js';
+
+/**
+ * The status board in headless Chromium against a fresh local stack, seeded with one period:
+ * 4 units on time (one of them with its signed PDF), 1 late, 1 with an invalid upload, the
+ * rest missing — seen after the deadline. Sở Nội vụ returns a report from the board; the table
+ * follows without a reload and the unit gets the email.
+ */
+const PERIOD = 2026;
+const SCREENSHOT = join('test-results', 'screenshots', 'board.png');
+const SCREENSHOT_DETAIL = join('test-results', 'screenshots', 'board-detail.png');
+const regime = DEFAULT_REGIME;
+const emailOf = (unitId: string) => regime.units.find((u) => u.id === unitId)!.email;
+
+let dir: string;
+let stack: LocalStack;
+let s3: S3Client;
+let browser: BoardBrowser;
+const requestedUrls: string[] = [];
+
+async function put(key: string, body: string | Uint8Array, contentType: string) {
+  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: body, ContentType: contentType }));
+}
+async function upload(unitId: string, report: unknown, signedPdf = false) {
+  const uploadId = newUploadId(systemClock.now());
+  let body = report;
+  if (signedPdf) {
+    const signedKey = objectKeys.signed(PERIOD, unitId, uploadId);
+    await put(signedKey, '%PDF-1.4\n% văn bản đã ký\n%%EOF\n', 'application/pdf');
+    body = { ...(report as object), signedDocumentKey: signedKey };
+  }
+  await put(objectKeys.incoming(PERIOD, unitId, uploadId, 'json'), JSON.stringify(body), 'application/json');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'baocao-board-'));
+  setVirtualNow(new Date('2026-12-05T02:00:00Z'));
+  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+
+  for (const unit of ['so-tu-phap', 'so-tai-chinh', 'tp-kon-tum']) await upload(unit, sampleReport(regime, unit, PERIOD));
+  await upload('so-cong-thuong', sampleReport(regime, 'so-cong-thuong', PERIOD), true);
+  setVirtualNow(new Date('2026-12-06T02:00:00Z'));
+  await upload('so-y-te', { ...sampleReport(regime, 'so-y-te', PERIOD), period: 2025 });
+  setVirtualNow(new Date('2026-12-19T02:00:00Z'));
+  await upload('dak-ha', sampleReport(regime, 'dak-ha', PERIOD));
+  await stack.bus.idle();
+  // Seen on the morning after the deadline.
+  setVirtualNow(new Date('2026-12-19T03:00:00Z'));
+
+  browser = await openBrowser();
+  browser.page.on('request', (r) => requestedUrls.push(r.url()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  s3?.destroy();
+  await stack?.stop();
+  resetClock();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const row = (unitId: string) => browser.page.locator(`#rows tr[data-unit="${unitId}"]`);
+const visibleUnits = () => browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.unit!));
+const visibleStatuses = () => browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.status!));
+const text = (selector: string) => browser.page.locator(selector).innerText();
+async function statusCell(unitId: string, status: ComplianceStatus) {
+  await row(unitId).locator('.badge', { hasText: STATUS_LABELS[status] }).waitFor({ timeout: 15_000 });
+}
+
+describe('the status board', () => {
+  it('opens with the admin link, takes the token out of the address bar, and shows every expected unit with its status and the rates', async () => {
+    const { page } = browser;
+    await page.goto(`${stack.endpoints.app}/board#admin=${stack.endpoints.adminToken}`);
+    await row('so-tu-phap').waitFor();
+
+    expect(page.url()).toBe(`${stack.endpoints.app}/board`);
+    expect(await page.locator('#rows tr[data-unit]').count()).toBe(regime.units.length);
+    await statusCell('so-tu-phap', 'ON_TIME');
+    await statusCell('so-cong-thuong', 'ON_TIME');
+    await statusCell('tp-kon-tum', 'ON_TIME');
+    await statusCell('dak-ha', 'LATE');
+    // An invalid upload and no upload at all: both overdue once the deadline has passed.
+    await statusCell('so-y-te', 'OVERDUE');
+    await statusCell('ngoc-hoi', 'OVERDUE');
+    expect(await row('so-tu-phap').locator('td.first').innerText()).toBe('09:00 05/12/2026');
+    expect(await row('dak-ha').locator('td.versions').innerText()).toBe('1');
+
+    // 5 of 31 reported, 4 on time; districts 2 of 10 (1 on time); provincial 3 of 21.
+    expect(await text('#rate-all .reporting-rate')).toBe('16,1%');
+    expect(await text('#rate-all .on-time-rate')).toBe('12,9%');
+    expect(await text('#rate-all .count.reported')).toBe('(5/31)');
+    expect(await text('#rate-all .count.on-time')).toBe('(4/31)');
+    expect(await text('#rate-district .reporting-rate')).toBe('20%');
+    expect(await text('#rate-district .on-time-rate')).toBe('10%');
+    expect(await text('#rate-province .reporting-rate')).toBe('14,3%');
+  });
+
+  it('filters by status, by group, with the status chips and by name', async () => {
+    const { page } = browser;
+    await page.selectOption('#f-status', 'ON_TIME');
+    expect((await visibleUnits()).sort()).toEqual(['so-cong-thuong', 'so-tai-chinh', 'so-tu-phap', 'tp-kon-tum']);
+
+    await page.selectOption('#f-group', 'district');
+    expect(await visibleUnits()).toEqual(['tp-kon-tum']);
+
+    await page.selectOption('#f-status', '');
+    expect(new Set(await visibleStatuses())).toEqual(new Set(['ON_TIME', 'LATE', 'OVERDUE']));
+    expect(await page.locator('#rows tr[data-unit]').count()).toBe(regime.units.filter((u) => u.group === 'district').length);
+
+    await page.selectOption('#f-group', '');
+    await page.locator('#counts .chip[data-status="LATE"]').click();
+    expect(await visibleUnits()).toEqual(['dak-ha']);
+    await page.locator('#counts .chip[data-status="LATE"]').click();
+
+    await page.fill('#f-query', 'dak');
+    expect((await visibleUnits()).sort()).toEqual(['dak-glei', 'dak-ha', 'dak-to']);
+    await page.fill('#f-query', '');
+    expect(await page.locator('#rows tr[data-unit]').count()).toBe(regime.units.length);
+  });
+
+  it('shows a unit’s versions readably, with working downloads of the raw upload and the signed PDF', async () => {
+    const { page } = browser;
+    await row('so-cong-thuong').locator('button.link').click();
+    const version = page.locator('#d-versions article.version').first();
+    await version.waitFor();
+
+    const report = version.locator('.report');
+    await expect(report.locator('h4').first().innerText()).resolves.toBe('I. Phổ biến, quán triệt');
+    const sessions = sampleReport(regime, 'so-cong-thuong', PERIOD).dissemination.sessions;
+    await expect(report.locator('tr', { hasText: 'Số hội nghị, buổi phổ biến, quán triệt' }).locator('td').innerText()).resolves.toBe(String(sessions));
+    expect(await report.innerText()).not.toContain('{');
+
+    const raw = await version.locator('a.dl-raw').getAttribute('href');
+    const signed = await version.locator('a.dl-signed').getAttribute('href');
+    const rawRes = await fetch(raw!);
+    expect(rawRes.status).toBe(200);
+    expect(((await rawRes.json()) as { unitId: string }).unitId).toBe('so-cong-thuong');
+    const pdf = await fetch(signed!);
+    expect(pdf.status).toBe(200);
+    expect((await pdf.text()).startsWith('%PDF')).toBe(true);
+    expect(pdf.headers.get('content-disposition')).toContain('van-ban-ky.pdf');
+
+    await expect(page.locator('#d-audit tr[data-action="REPORT_ACCEPTED"]').count()).resolves.toBe(1);
+  });
+
+  it('returning a report with a reason changes the unit’s status in the table and the unit receives the email', async () => {
+    const { page } = browser;
+    setVirtualNow(new Date('2026-12-20T02:00:00Z'));
+    const reason = 'Đề nghị bổ sung số liệu mục II (đơn thư) và ký số lại văn bản.';
+
+    await page.fill('#reviewer', 'Nguyễn Văn An');
+    await page.locator('#btn-return').click();
+    await expect(page.locator('#action-msg').innerText()).resolves.toContain('Nhập lý do');
+    await page.fill('#return-reason', reason);
+    await page.locator('#btn-return').click();
+    await page.locator('#action-msg', { hasText: 'Đã trả lại' }).waitFor();
+
+    // No reload: the board's own refresh picks the change up.
+    await statusCell('so-cong-thuong', 'RETURNED');
+    await page.locator('#rate-all .reporting-rate', { hasText: '12,9%' }).waitFor();
+    await page.locator('#d-audit tr[data-action="REPORT_REVIEWED"]', { hasText: reason }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('#d-versions .review.RETURN').innerText()).resolves.toContain(reason);
+
+    await stack.bus.idle();
+    const store = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
+    const returned = store.emails.filter((e) => e.destination.to.some((t) => t.includes(emailOf('so-cong-thuong'))) && e.body.text?.includes(reason));
+    expect(returned).toHaveLength(1);
+    expect(returned[0]!.body.text).toMatch(/#t=[\w-]+/);
+
+    await mkdir(join('test-results', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT_DETAIL });
+    await page.locator('#d-close').click();
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('follows a report that arrives while it is open, without a reload', async () => {
+    await statusCell('ngoc-hoi', 'OVERDUE');
+
+    await upload('ngoc-hoi', sampleReport(regime, 'ngoc-hoi', PERIOD));
+    await stack.bus.idle();
+
+    // The board polls /status every few seconds.
+    await statusCell('ngoc-hoi', 'LATE');
+    expect(await row('ngoc-hoi').locator('td.versions').innerText()).toBe('1');
+  });
+
+  it('never puts the admin token in a URL it requests, and raises no script error', async () => {
+    expect(requestedUrls.length).toBeGreaterThan(5);
+    expect(requestedUrls.filter((u) => u.includes(stack.endpoints.adminToken))).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});

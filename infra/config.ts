@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import * as z from 'zod';
+import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
+import { parseRegime, type Regime } from '../shared/domain/regime.js';
+import { REPO_ROOT } from './paths.js';
+
+/**
+ * Deployment parameters, read from CDK context (`cdk.json` or `cdk synth -c key=value`) and
+ * validated with zod at synth: a bad value fails `cdk synth` with a message naming the key.
+ * Every key has a default, so a bare `npm run synth` works; a real deployment sets at least
+ * senderAddress, alarmEmail, adminTokenSha256 and appOrigin (README, deploy guide).
+ */
+
+/** The values CloudWatch Logs accepts for a retention period. */
+const RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+// `-c key=value` always arrives as a string; cdk.json may hold a number.
+const days = (what: string, fallback: number) =>
+  z.coerce.number().int().min(1).max(3650).default(fallback).describe(what);
+
+const retention = (what: string, fallback: RetentionDays) =>
+  z.coerce
+    .number()
+    .int()
+    .refine((v) => RETENTION_VALUES.includes(v), `must be one of the CloudWatch Logs retention values: ${RETENTION_VALUES.join(', ')}`)
+    .default(fallback)
+    .transform((v) => v as RetentionDays)
+    .describe(what);
+
+/** A sha256 that no token hashes to: the admin API stays locked until a real hash is configured. */
+export const LOCKED_ADMIN_TOKEN_SHA256 = '0'.repeat(64);
+
+export const ContextSchema = z
+  .object({
+    senderAddress: z.email().default('no-reply@baocao.example').describe('From address of every email; an SES identity is created for it'),
+    senderDomain: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'expected a lowercase DNS domain such as snv.kontum.gov.vn')
+      .optional()
+      .describe('When set, SES verifies this whole domain (DKIM) instead of the single sender address'),
+    replyTo: z.email().optional().describe("Reply-To of every email; defaults to the regime's receiving body (Sở Nội vụ)"),
+    alarmEmail: z.email().default('ops@baocao.example').describe('Subscribed to the alarm topic'),
+    adminTokenSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expected the lowercase hex SHA-256 of the admin token (64 characters)')
+      .default(LOCKED_ADMIN_TOKEN_SHA256)
+      .describe('Hash of the admin bearer token for GET /status; the default locks the admin API'),
+    appOrigin: z
+      .url({ protocol: /^https$/, error: 'expected an https origin such as https://baocao.snv.kontum.gov.vn' })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .refine((v) => new URL(v).origin === v, 'expected an origin only (scheme and host, no path)')
+      .optional()
+      .describe('Origin the form is served from (custom domain); bucket CORS and email links use it. Default: the API endpoint'),
+    logRetentionDays: retention('Retention of every function and API log group', RetentionDays.ONE_YEAR),
+    accessLogRetentionDays: days('Days S3 server access logs are kept', 365),
+    quarantineRetentionDays: days('Days a rejected (quarantined) upload is kept before it expires', 180),
+    supersededRetentionDays: days('Days a noncurrent (superseded or deleted) object version is kept', 90),
+    archiveRetentionDays: days('Days the bus archive keeps events for replay', 365),
+    regimeFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Path (from the repository root) of a regime JSON file replacing the built-in one'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // A domain identity only authorises addresses of that domain (or its subdomains).
+    if (c.senderDomain && !`.${c.senderAddress.split('@')[1] ?? ''}`.endsWith(`.${c.senderDomain}`)) {
+      ctx.addIssue({ code: 'custom', path: ['senderAddress'], message: `must be an address at senderDomain ${c.senderDomain}` });
+    }
+  });
+
+export type ContextInput = z.input<typeof ContextSchema>;
+export type Context = z.output<typeof ContextSchema>;
+
+export interface BaocaoConfig extends Omit<Context, 'replyTo'> {
+  readonly replyTo: string;
+  readonly regime: Regime;
+}
+
+export class InfraConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid CDK context for baocao: ${problems.join('; ')}`);
+    this.name = 'InfraConfigError';
+  }
+}
+
+export const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as (keyof Context)[];
+
+/** Reads our keys from the context (others, e.g. feature flags, are not ours) and validates them. */
+export function configFromContext(node: Node): BaocaoConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) {
+    const v: unknown = node.tryGetContext(key);
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  return parseConfig(raw);
+}
+
+export function parseConfig(raw: Record<string, unknown>): BaocaoConfig {
+  const r = ContextSchema.safeParse(raw);
+  if (!r.success) {
+    throw new InfraConfigError(
+      r.error.issues.map((i) => {
+        const key = i.path.join('.') || '(context)';
+        const got = i.path.length > 0 ? raw[String(i.path[0])] : undefined;
+        return `${key}: ${i.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  const regime = r.data.regimeFile ? loadRegimeFile(r.data.regimeFile) : DEFAULT_REGIME;
+  return { ...r.data, replyTo: r.data.replyTo ?? regime.receivingBody.email, regime };
+}
+
+function loadRegimeFile(file: string): Regime {
+  const path = resolve(REPO_ROOT, file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InfraConfigError([`regimeFile: cannot read ${path} as JSON: ${(e as Error).message}`]);
+  }
+  try {
+    return parseRegime(json);
+  } catch (e) {
+    throw new InfraConfigError([`regimeFile (${path}): ${(e as Error).message}`]);
+  }
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsCustomResource, AwsCustomResourcePolicy, Logging, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { keys } from '../../shared/definitions/table.js';
+import type { Regime } from '../../shared/domain/regime.js';
+
+/** DynamoDB's JSON for a plain value (the SDK call takes the low-level PutItem shape). */
+type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { L: AttributeValue[] } | { M: Record<string, AttributeValue> };
+export function toAttributeValue(value: unknown): AttributeValue {
+  if (value === null) return { NULL: true };
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (Array.isArray(value)) return { L: value.map(toAttributeValue) };
+  if (typeof value === 'object') {
+    const m: Record<string, AttributeValue> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) m[k] = toAttributeValue(v);
+    return { M: m };
+  }
+  throw new Error(`cannot store ${typeof value} in DynamoDB`);
+}
+
+export interface RegimeSeedProps {
+  readonly table: ITable;
+  /** The regime synth validated (the built-in one, or the deployer's regimeFile). */
+  readonly regime: Regime;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * Writes the regime into the table on deploy (item REGIME/CURRENT, the shape the regime store
+ * reads), so the functions run the same regime the schedules were built from. Written again only
+ * when the regime changes (the physical id is its hash); left in place on stack deletion.
+ */
+export class RegimeSeed extends Construct {
+  readonly resource: AwsCustomResource;
+
+  constructor(scope: Construct, id: string, props: RegimeSeedProps) {
+    super(scope, id);
+    const item = { ...keys.regime(), type: 'regime', regime: props.regime };
+    const digest = createHash('sha256').update(JSON.stringify(props.regime)).digest('hex').slice(0, 16);
+    const put = {
+      service: 'DynamoDB',
+      action: 'PutItem',
+      parameters: { TableName: props.table.tableName, Item: (toAttributeValue(item) as { M: Record<string, AttributeValue> }).M },
+      physicalResourceId: PhysicalResourceId.of(`regime-${props.regime.id}-${digest}`),
+      // The regime lists unit contact addresses: keep the request out of the provider's logs.
+      logging: Logging.withDataHidden(),
+    };
+
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'baocao regime seed' });
+    logGroup.grantWrite(role);
+
+    this.resource = new AwsCustomResource(this, 'Put', {
+      onCreate: put,
+      onUpdate: put,
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [props.table.tableArn] }),
+      role,
+      logGroup,
+      installLatestAwsSdk: false,
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+    });
+
+    // The provider function is a CDK-managed singleton at the stack root, invoked synchronously by CloudFormation.
+    const provider = Stack.of(this).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+    if (!provider) throw new Error('RegimeSeed: the AwsCustomResource provider function was not found (CDK changed its id?)');
+    {
+      Validations.of(provider).acknowledge(
+        { id: 'Serverless-LambdaDLQ', reason: 'CDK custom-resource provider, invoked synchronously by CloudFormation, which reports a failure in the stack events.' },
+        { id: 'Serverless-LambdaTracing', reason: 'CDK custom-resource provider runs once per regime change at deploy time; its outcome is in the CloudFormation events, a trace adds nothing.' },
+      );
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { FunctionName } from '../shared/definitions/events.js';
+import type { ScheduleDef } from '../shared/definitions/schedules.js';
+import { configFromContext, type BaocaoConfig } from './config.js';
+import { ServiceStack } from './stacks/service-stack.js';
+import { StatefulStack } from './stacks/stateful-stack.js';
+
+export interface BaocaoApp {
+  readonly app: App;
+  readonly config: BaocaoConfig;
+  readonly stateful: StatefulStack;
+  readonly service: ServiceStack;
+}
+
+export interface CreateAppOptions {
+  readonly appProps?: AppProps;
+  /** Register the cdk-nag packs as validation plugins (they run at synth). Default true. */
+  readonly nag?: boolean;
+  readonly schedules?: readonly ScheduleDef[];
+  readonly entryOf?: (name: FunctionName) => string;
+}
+
+/**
+ * The whole CDK app: config from context (validated), the stateful stack, the compute stack that
+ * binds to it, and cdk-nag (AWS Solutions and Serverless packs) as synth-time validation.
+ * infra/app.ts synthesizes it; the tests build it the same way.
+ */
+export function createApp(options: CreateAppOptions = {}): BaocaoApp {
+  const app = new App(options.appProps);
+  const config = configFromContext(app.node);
+  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
+
+  const stateful = new StatefulStack(app, 'BaocaoStateful', {
+    env,
+    description: 'baocao: uploads bucket, single table, event bus and archive, SES identity (retained)',
+    config,
+  });
+  const service = new ServiceStack(app, 'BaocaoService', {
+    env,
+    description: 'baocao: functions, HTTP API, rules, schedules, DLQs, alarms',
+    config,
+    stateful,
+    ...(options.schedules ? { schedules: options.schedules } : {}),
+    ...(options.entryOf ? { entryOf: options.entryOf } : {}),
+  });
+  service.addStackDependency(stateful);
+
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  }
+  return { app, config, stateful, service };
+}

@@ -1,0 +1,165 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ENV } from '../shared/definitions/env-keys.js';
+import { FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
+import { objectKeys } from '../shared/definitions/table.js';
+import type { BaocaoConfig } from './config.js';
+import type { AlarmSink } from './constructs/alarms.js';
+import { BaocaoFunction, type Sender } from './constructs/baocao-function.js';
+
+/** What a function may be bound to. */
+export interface FunctionDeps {
+  readonly config: BaocaoConfig;
+  readonly table: ITable;
+  readonly bucket: IBucket;
+  readonly bus: IEventBus;
+  readonly sender: Sender;
+  /** Public URL of the form, for links in emails (the API endpoint unless appOrigin is set). */
+  readonly appUrl: string;
+  readonly alarms: AlarmSink;
+}
+
+export interface FunctionSpec {
+  readonly description: string;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  /** Environment and grants, through the binders only. */
+  readonly bind: (fn: BaocaoFunction, deps: FunctionDeps) => void;
+}
+
+/** `summaries/` — the top folder of objectKeys.summaries(…). */
+const SUMMARIES_PREFIX = objectKeys.summaries(2000, 1).split('/')[0] + '/';
+
+/**
+ * One entry per function in FUNCTION_NAMES (the mapped type makes a missing one a compile
+ * error). This is the only place that says what each function may touch.
+ */
+export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
+  web: {
+    description: 'serves the upload form (GET /)',
+    memorySize: 256,
+    bind: () => {},
+  },
+  presign: {
+    description: 'unit token to presigned POST (POST /uploads)',
+    bind: (fn, d) =>
+      fn.bindTable(d.table, 'readWrite').bindBucket(d.bucket, { write: [objectKeys.incomingPrefix, objectKeys.signedPrefix] }),
+  },
+  status: {
+    description: 'compliance board data for the admin token (GET /status)',
+    bind: (fn, d) => fn.bindTable(d.table, 'read').setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+  },
+  ingest: {
+    description: 'validates an uploaded report and stores the version',
+    memorySize: 1024,
+    timeout: Duration.seconds(60),
+    bind: (fn, d) =>
+      fn
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix] })
+        .bindTable(d.table, 'readWrite')
+        .bindBus(d.bus),
+  },
+  compliance: {
+    description: "recomputes a unit's compliance status",
+    bind: (fn, d) => fn.bindTable(d.table, 'readWrite').bindBus(d.bus),
+  },
+  receipt: {
+    description: 'emails the unit a receipt or the rejection reasons',
+    timeout: Duration.seconds(30),
+    bind: (fn, d) => fn.bindTable(d.table, 'readWrite').bindSender(d.sender).setEnv(ENV.appUrl, d.appUrl),
+  },
+  board: {
+    description: 'serves the status board page (GET /board)',
+    memorySize: 256,
+    // The page shows the regime's periods; the regime is read from the table.
+    bind: (fn, d) => fn.bindTable(d.table, 'read'),
+  },
+  admin: {
+    description: "Sở Nội vụ actions on a unit's report: versions, review, extension, audit",
+    // Reads report objects for download links; review and extension are recorded and announced.
+    bind: (fn, d) =>
+      fn
+        .bindTable(d.table, 'readWrite')
+        .bindBus(d.bus)
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix] })
+        .setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+  },
+  unit: {
+    description: "the clerk's view of their unit: dates, status, versions (GET /me)",
+    // Reading with a unit token touches the token and appends to the audit trail.
+    bind: (fn, d) => fn.bindTable(d.table, 'readWrite'),
+  },
+  template: {
+    description: 'the Excel report template, prefilled for a unit token (GET /template.xlsx)',
+    memorySize: 1024,
+    bind: (fn, d) => fn.bindTable(d.table, 'readWrite'),
+  },
+  notices: {
+    description: 'daily reminders, overdue notices and escalation',
+    timeout: Duration.minutes(5),
+    bind: (fn, d) => fn.bindTable(d.table, 'readWrite').bindSender(d.sender).bindBus(d.bus).setEnv(ENV.appUrl, d.appUrl),
+  },
+  summary: {
+    description: 'consolidates a period into XLSX and DOCX and emails leadership',
+    memorySize: 1024,
+    // Reachable through the HTTP API too (POST /summaries), whose integration times out at 30 s.
+    timeout: Duration.seconds(29),
+    bind: (fn, d) =>
+      fn
+        .bindTable(d.table, 'readWrite')
+        .bindBucket(d.bucket, { read: [SUMMARIES_PREFIX], write: [SUMMARIES_PREFIX] })
+        .bindBus(d.bus)
+        .bindSender(d.sender)
+        .setEnv(ENV.appUrl, d.appUrl)
+        .setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+  },
+};
+
+/**
+ * Builds each function once, in the capability construct that first asks for it, and can tell
+ * at the end of synth whether one was never wired to anything.
+ */
+export class FunctionCatalog {
+  private readonly built = new Map<FunctionName, BaocaoFunction>();
+
+  constructor(
+    private readonly deps: FunctionDeps,
+    private readonly entryOf?: (name: FunctionName) => string,
+  ) {}
+
+  obtain(scope: Construct, name: FunctionName): BaocaoFunction {
+    const existing = this.built.get(name);
+    if (existing) return existing;
+    const spec = FUNCTION_SPECS[name] as FunctionSpec | undefined;
+    if (!spec) throw new Error(`baocao wiring: function ${name} has no entry in FUNCTION_SPECS (infra/functions.ts)`);
+    const id = `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`;
+    const fn = new BaocaoFunction(scope, id, {
+      name,
+      description: spec.description,
+      logRetention: this.deps.config.logRetentionDays,
+      alarms: this.deps.alarms,
+      ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+      ...(spec.timeout ? { timeout: spec.timeout } : {}),
+      ...(this.entryOf ? { entry: this.entryOf(name) } : {}),
+    });
+    spec.bind(fn, this.deps);
+    this.built.set(name, fn);
+    return fn;
+  }
+
+  get(name: FunctionName): BaocaoFunction | undefined {
+    return this.built.get(name);
+  }
+
+  all(): ReadonlyMap<FunctionName, BaocaoFunction> {
+    return this.built;
+  }
+
+  /** Names in FUNCTION_NAMES that no route, API or schedule made. */
+  unwired(): FunctionName[] {
+    return FUNCTION_NAMES.filter((n) => !this.built.has(n));
+  }
+}

@@ -1,0 +1,107 @@
+import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { EVENT_ROUTES, FUNCTION_NAMES, type EventRoute, type FunctionName } from '../../shared/definitions/events.js';
+import { schedules, type ScheduleDef } from '../../shared/definitions/schedules.js';
+import type { BaocaoConfig } from '../config.js';
+import { OpsAlarms } from '../constructs/alarms.js';
+import { Compliance } from '../constructs/compliance.js';
+import type { RoutedEvent } from '../constructs/event-routes.js';
+import { Ingest } from '../constructs/ingest.js';
+import { Schedules } from '../constructs/schedules.js';
+import { UploadApi } from '../constructs/upload-api.js';
+import { FunctionCatalog } from '../functions.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: BaocaoConfig;
+  readonly stateful: StatefulResources;
+  /** Schedules to create; defaults to shared/definitions `schedules(config.regime)`. */
+  readonly schedules?: readonly ScheduleDef[];
+  /** Entry file per function; defaults to functions/<name>/handler.ts (tests may use fixtures). */
+  readonly entryOf?: (name: FunctionName) => string;
+}
+
+/**
+ * Compute: the functions, the HTTP API, the rules and schedules that invoke them, their DLQs and
+ * the alarms. Holds no data, so it can be destroyed and redeployed at will.
+ */
+export class ServiceStack extends Stack {
+  readonly alarms: OpsAlarms;
+  readonly catalog: FunctionCatalog;
+  readonly upload: UploadApi;
+  readonly ingest: Ingest;
+  readonly compliance: Compliance;
+  readonly schedules: Schedules;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+
+    this.alarms = new OpsAlarms(this, 'Alarms', { email: config.alarmEmail });
+    this.alarms.watchMailReputation();
+
+    // Email links point at the form: the custom origin when configured, else the API endpoint,
+    // which exists only once the API below is built.
+    const appUrl = config.appOrigin ?? Lazy.string({ produce: () => this.upload.url });
+    this.catalog = new FunctionCatalog(
+      { config, table: stateful.table, bucket: stateful.bucket, bus: stateful.bus, sender: stateful.sender, appUrl, alarms: this.alarms },
+      props.entryOf,
+    );
+
+    this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
+    const routing = {
+      catalog: this.catalog,
+      buses: { baocao: stateful.bus },
+      bucketName: stateful.bucket.bucketName,
+      alarms: this.alarms,
+    };
+    this.ingest = new Ingest(this, 'Ingest', routing);
+    this.compliance = new Compliance(this, 'Compliance', routing);
+    this.schedules = new Schedules(this, 'Schedules', {
+      defs: deployableSchedules(this, props.schedules ?? schedules(config.regime)),
+      catalog: this.catalog,
+      alarms: this.alarms,
+    });
+
+    assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.upload.url, description: 'Form: {ApiUrl}#t=UNIT_TOKEN; board: {ApiUrl}board#admin=TOKEN' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+}
+
+/**
+ * A schedule whose target has not joined FUNCTION_NAMES yet (its function is still being written)
+ * is left out with a warning instead of failing synth.
+ */
+function deployableSchedules(stack: Stack, defs: readonly ScheduleDef[]): ScheduleDef[] {
+  const known = new Set<string>(FUNCTION_NAMES);
+  return defs.filter((d) => {
+    if (known.has(d.target)) return true;
+    Annotations.of(stack).addWarningV2(
+      `baocao:schedule-${d.id}`,
+      `Schedule ${d.id} targets "${d.target}", which is not in FUNCTION_NAMES yet: not deployed.`,
+    );
+    return false;
+  });
+}
+
+/**
+ * A route no capability claims, or a function nothing invokes, is a wiring bug: fail synth and
+ * say which (a new capability construct lists its targets, see Ingest.TARGETS).
+ */
+export function assertEverythingWired(
+  routes: readonly EventRoute[],
+  routed: readonly Pick<RoutedEvent, 'route'>[],
+  catalog: Pick<FunctionCatalog, 'unwired'>,
+): void {
+  const seen = new Map<string, number>();
+  for (const r of routed) seen.set(r.route.id, (seen.get(r.route.id) ?? 0) + 1);
+  const problems: string[] = [];
+  for (const route of routes) {
+    const n = seen.get(route.id) ?? 0;
+    if (n !== 1) problems.push(`event route ${route.id} (target ${route.target}) is wired ${n} times, expected once`);
+  }
+  for (const name of catalog.unwired()) problems.push(`function ${name} is in FUNCTION_NAMES but no route, API or schedule invokes it`);
+  if (problems.length > 0) throw new Error(`baocao wiring: ${problems.join('; ')}`);
+}

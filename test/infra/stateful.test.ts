@@ -1,0 +1,152 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QUARANTINE_TAG } from '../../infra/defaults.js';
+import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
+import { keys, objectKeys, TABLE_DEFINITION } from '../../shared/definitions/table.js';
+import { toAttributeValue } from '../../infra/constructs/regime-seed.js';
+import { buildTestApp, type TestApp } from './support.js';
+
+describe('stateful stack', () => {
+  let t: TestApp;
+  beforeAll(() => {
+    t = buildTestApp({
+      appOrigin: 'https://baocao.snv.example',
+      quarantineRetentionDays: '45',
+      supersededRetentionDays: 30,
+      archiveRetentionDays: 400,
+    });
+  });
+
+  const uploadsId = () => t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never);
+  const logsId = () => t.stateful.getLogicalId(t.stateful.accessLogs.node.defaultChild as never);
+
+  it('keeps the uploads bucket private, encrypted, versioned and retained', () => {
+    t.statefulTemplate.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logsId() }, LogFilePrefix: 'uploads/' },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const bucket = t.statefulTemplate.toJSON().Resources[uploadsId()];
+    expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logsId() });
+  });
+
+  it('denies every non-TLS request to both buckets', () => {
+    for (const id of [uploadsId(), logsId()]) {
+      t.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('sends Object Created to EventBridge natively (no notifications custom resource)', () => {
+    t.statefulTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    t.statefulTemplate.resourceCountIs('Custom::S3BucketNotifications', 0);
+    // The only function here is the regime seed's custom-resource provider.
+    const fns = Object.values(t.statefulTemplate.findResources('AWS::Lambda::Function')) as { Properties: { Role: unknown } }[];
+    expect(fns.map((f) => f.Properties.Role)).toEqual([
+      { 'Fn::GetAtt': [t.stateful.getLogicalId(t.stateful.regimeSeed.node.findChild('Role').node.defaultChild as never), 'Arn'] },
+    ]);
+  });
+
+  it('expires superseded versions and quarantined uploads after the configured days, and keeps accepted ones', () => {
+    const rules = t.statefulTemplate.toJSON().Resources[uploadsId()].Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules).toContainEqual(expect.objectContaining({ Id: 'ExpireSupersededVersions', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'ExpireQuarantinedUploads',
+        Prefix: objectKeys.incomingPrefix,
+        TagFilters: [{ Key: QUARANTINE_TAG.key, Value: QUARANTINE_TAG.value }],
+        ExpirationInDays: 45,
+      }),
+    );
+    // Only tagged (rejected) objects ever expire while current.
+    for (const rule of rules) if (rule['ExpirationInDays'] !== undefined) expect(rule['TagFilters']).toBeDefined();
+  });
+
+  it('allows browser POSTs from the form origin only', () => {
+    t.statefulTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedMethods: ['POST'], AllowedOrigins: ['https://baocao.snv.example'] })] },
+    });
+  });
+
+  it('builds the table from TABLE_DEFINITION, protected, on demand, with TTL', () => {
+    const { partitionKey, sortKey, indexes, ttlAttribute } = TABLE_DEFINITION;
+    t.statefulTemplate.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        GlobalSecondaryIndexes: indexes.map((i) =>
+          Match.objectLike({
+            IndexName: i.name,
+            KeySchema: [
+              { AttributeName: i.partitionKey, KeyType: 'HASH' },
+              { AttributeName: i.sortKey, KeyType: 'RANGE' },
+            ],
+          }),
+        ),
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('creates the baocao bus and archives its events for the configured days', () => {
+    t.statefulTemplate.hasResourceProperties('AWS::Events::EventBus', { Name: BUS_NAME });
+    t.statefulTemplate.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [t.stateful.getLogicalId(t.stateful.bus.node.defaultChild as never), 'Arn'] },
+      EventPattern: { source: [EVENT_SOURCE] },
+      RetentionDays: 400,
+    });
+  });
+
+  it('sends mail through an identity whose configuration set tracks reputation and suppresses bounces and complaints', () => {
+    const setId = t.stateful.getLogicalId(t.stateful.sender.configurationSet.node.defaultChild as never);
+    t.statefulTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: Match.arrayEquals(['BOUNCE', 'COMPLAINT']) },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+    });
+    t.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: t.config.senderAddress,
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: setId } },
+    });
+  });
+
+  it('seeds the table with the regime synth validated, with PutItem on that table only', () => {
+    const [seed] = Object.values(t.statefulTemplate.findResources('Custom::AWS')) as { Properties: { Create: { 'Fn::Join': [string, unknown[]] }; Update: unknown } }[];
+    const tableRef = { Ref: t.stateful.getLogicalId(t.stateful.table.node.defaultChild as never) };
+    const parts = seed!.Properties.Create['Fn::Join'][1];
+    expect(parts.filter((p) => typeof p !== 'string')).toEqual([tableRef]);
+    const call = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TABLE')).join('')) as { action: string; parameters: { TableName: string; Item: unknown } };
+    expect(call.action).toBe('PutItem');
+    expect(call.parameters.TableName).toBe('TABLE');
+    expect(call.parameters.Item).toEqual((toAttributeValue({ ...keys.regime(), type: 'regime', regime: t.config.regime }) as { M: unknown }).M);
+    expect(seed!.Properties.Update).toEqual(seed!.Properties.Create);
+    t.statefulTemplate.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableRef.Ref, 'Arn'] } }] },
+    });
+  });
+
+  it('protects the stateful stack from deletion', () => {
+    expect(t.stateful.terminationProtection).toBe(true);
+  });
+});

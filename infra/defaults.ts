@@ -92,9 +92,5 @@ export const API_THROTTLE = { rateLimit: 25, burstLimit: 50 } as const;
 /** Alarms: any message in a DLQ, any function error or throttle in a 5-minute window. */
 export const ALARM_PERIOD = Duration.minutes(5);
 
-/**
- * Object tag that marks a rejected (quarantined) upload; the bucket lifecycle expires tagged
- * objects after `quarantineRetentionDays`. Accepted uploads are never tagged and are kept.
- * Proposed for shared/definitions so the ingest adapter can set it (see the infra notes).
- */
-export const QUARANTINE_TAG = { key: 'baocao-outcome', value: 'rejected' } as const;
+/** Defined with the object keys, since ingest sets it; the lifecycle rule filters on it. */
+export { QUARANTINE_TAG } from '../shared/definitions/table.js';

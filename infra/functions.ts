@@ -58,7 +58,7 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     timeout: Duration.seconds(60),
     bind: (fn, d) =>
       fn
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix] })
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix] })
         .bindTable(d.table, 'readWrite')
         .bindBus(d.bus),
   },

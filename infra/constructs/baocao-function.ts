@@ -42,6 +42,8 @@ export interface BucketAccess {
   readonly read?: readonly string[];
   /** Key prefixes the function may write (PutObject; also what a presigned POST needs). */
   readonly write?: readonly string[];
+  /** Key prefixes whose objects the function may tag (PutObjectTagging), e.g. to quarantine. */
+  readonly tag?: readonly string[];
 }
 
 /** An SES identity with the configuration set every send must use. */
@@ -155,8 +157,9 @@ export class BaocaoFunction extends NodejsFunction {
   bindBucket(bucket: IBucket, access: BucketAccess): this {
     const read = access.read ?? [];
     const write = access.write ?? [];
+    const tag = access.tag ?? [];
     if (read.length + write.length === 0) throw new Error(`${this.node.path}: bindBucket needs a read or write prefix`);
-    for (const prefix of [...read, ...write]) {
+    for (const prefix of [...read, ...write, ...tag]) {
       if (!/^[a-z0-9-]+\/$/.test(prefix)) throw new Error(`${this.node.path}: bucket prefix "${prefix}" must be a folder such as incoming/`);
     }
     this.setEnv(ENV.bucketName, bucket.bucketName);
@@ -177,7 +180,12 @@ export class BaocaoFunction extends NodejsFunction {
         new PolicyStatement({ actions: ['s3:PutObject'], resources: write.map((p) => bucket.arnForObjects(`${p}*`)) }),
       );
     }
-    for (const p of new Set([...read, ...write])) {
+    if (tag.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: tag.map((p) => bucket.arnForObjects(`${p}*`)) }),
+      );
+    }
+    for (const p of new Set([...read, ...write, ...tag])) {
       acknowledgeWildcardResourceLater(
         this.executionRole,
         bucket.arnForObjects(`${p}*`),

@@ -55,6 +55,12 @@ export const objectKeys = {
   summaries: (period: number, n: number) => `summaries/${period}/v${n}/`,
 } as const;
 
+/**
+ * The tag ingest puts on a rejected upload; the bucket lifecycle expires tagged objects after the
+ * quarantine retention. Accepted uploads are never tagged and are kept.
+ */
+export const QUARANTINE_TAG = { key: 'baocao-outcome', value: 'rejected' } as const;
+
 const INCOMING_KEY = /^incoming\/(\d{4})\/([a-z0-9-]{1,64})\/([0-9a-z]{10,40})\.(json|xlsx)$/;
 
 /** Parses an incoming key; null when it is not one this system could have issued. */

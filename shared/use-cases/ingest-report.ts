@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
-import { parseIncomingKey } from '../definitions/table.js';
+import { parseIncomingKey, QUARANTINE_TAG } from '../definitions/table.js';
 import { sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
 import { validateReport, type ValidationIssue } from '../domain/report.js';
@@ -100,6 +100,8 @@ export async function ingestReport(
     ...(valid && report?.signedDocumentKey ? { signedDocumentKey: report.signedDocumentKey } : {}),
   };
   const stored = await deps.reports.putVersion(version);
+  // Quarantined, not deleted: the lifecycle expires it after the retention period.
+  if (!valid && sha256) await deps.objects.tag(input.key, { [QUARANTINE_TAG.key]: QUARANTINE_TAG.value });
   await deps.audit.append(period, unitId, {
     at: input.time,
     eventId: `ingest-${uploadId}`,

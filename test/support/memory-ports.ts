@@ -198,6 +198,11 @@ export class MemoryObjectStore implements ObjectStore {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(key, { body: bytes, contentType, etag: `etag-${this.objects.size + 1}` });
   }
+  tags = new Map<string, Record<string, string>>();
+  async tag(key: string, tags: Record<string, string>) {
+    if (!this.objects.has(key)) throw new Error(`NoSuchKey ${key}`);
+    this.tags.set(key, { ...tags });
+  }
   async presignPost(input: { key: string; contentType: string }): Promise<PresignedPost> {
     return { url: 'memory://bucket', fields: { key: input.key, 'Content-Type': input.contentType } };
   }

@@ -108,6 +108,7 @@ describe('ingestReport', () => {
     expect(r.version?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(w.bus.events.map((e) => e.detailType)).toEqual([DETAIL_TYPES.reportAccepted]);
     expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
+    expect(w.objects.tags.has(key())).toBe(false);
   });
 
   it('rejects a report naming another unit, with Vietnamese reasons, and keeps the raw object', async () => {
@@ -120,6 +121,7 @@ describe('ingestReport', () => {
     expect(r.version?.reasons.map((x) => x.message).join(' ')).toContain('đường dẫn nộp là của đơn vị');
     expect(w.bus.events[0]?.detailType).toBe(DETAIL_TYPES.reportRejected);
     expect(await w.objects.head(key())).not.toBeNull();
+    expect(w.objects.tags.get(key())).toEqual({ 'baocao-outcome': 'rejected' });
   });
 
   it('rejects bytes that are neither JSON nor the Excel template, and malformed JSON', async () => {

@@ -1,7 +1,187 @@
-/** Placeholder form page; the full form (issue 3) replaces it. */
-export function formPage(): string {
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Nộp báo cáo công tác dân vận chính quyền</title></head>
-<body><main><h1>Nộp báo cáo công tác dân vận chính quyền</h1>
-<p>Mở đường dẫn riêng của đơn vị (dạng <code>/#t=…</code>) để nộp báo cáo.</p></main></body></html>`;
+import { errorId, fieldId, FORM_SECTIONS, groupLabel, SIGNED_DOCUMENT_LABEL, type FormField, type FormSection } from './form/fields.js';
+import { COUNT_MAX } from './form/fields.js';
+import { FORM_CSS } from './styles.js';
+
+/**
+ * The unit's upload form (GET /). Static HTML: the fields are generated from ReportSchema
+ * (web/form/fields.ts), the behaviour is the browser bundle (web/form/main.ts) inlined as one
+ * script. Nothing per request is in it — the unit's token stays in the URL fragment and only the
+ * script reads it.
+ */
+export const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const optional = (f: FormField) => (f.optional ? ' <span class="opt">(không bắt buộc)</span>' : '');
+
+function control(f: FormField): string {
+  const id = fieldId(f.path);
+  const common = `id="${id}" name="${esc(f.path)}" data-path="${esc(f.path)}" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}`;
+  const max = f.maxLength === undefined ? '' : ` maxlength="${f.maxLength}"`;
+  switch (f.kind) {
+    case 'count':
+      return `<input ${common} type="number" inputmode="numeric" min="0" max="${COUNT_MAX}" step="1" autocomplete="off">`;
+    case 'choice':
+      return `<select ${common}><option value="">— Chọn —</option>${(f.choices ?? [])
+        .map((c) => `<option value="${esc(c.value)}">${esc(c.label)}</option>`)
+        .join('')}</select>`;
+    case 'date':
+      return `<input ${common} type="date">`;
+    case 'email':
+      return `<input ${common} type="email" autocomplete="email"${max}>`;
+    case 'tel':
+      return `<input ${common} type="tel" inputmode="tel" autocomplete="tel"${max}>`;
+    case 'longtext':
+      return `<textarea ${common} rows="4"${max}></textarea>`;
+    default:
+      return `<input ${common} type="text"${max}>`;
+  }
+}
+
+function field(f: FormField): string {
+  const error = `<p class="error" id="${errorId(f.path)}"></p>`;
+  if (f.kind === 'boolean') {
+    const id = fieldId(f.path);
+    const radio = (value: 'true' | 'false', label: string) =>
+      `<label><input type="radio" id="${id}-${value}" name="${esc(f.path)}" data-path="${esc(f.path)}" value="${value}" aria-describedby="${errorId(f.path)}"> ${label}</label>`;
+    return `<fieldset class="field" id="${id}" tabindex="-1" data-field="${esc(f.path)}" role="radiogroup" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}>
+<legend>${esc(f.label)}${optional(f)}</legend><div class="radios">${radio('true', 'Có')}${radio('false', 'Không')}</div>${error}</fieldset>`;
+  }
+  const wide = f.kind === 'longtext' || f.kind === 'text' || f.kind === 'email' ? ' wide' : '';
+  return `<div class="field${wide}" data-field="${esc(f.path)}"><label for="${fieldId(f.path)}">${esc(f.label)}${optional(f)}</label>${control(f)}${error}</div>`;
+}
+
+/** A section's fields; fields of a nested object (a programme) go in their own group, legend from the schema. */
+function section(s: FormSection): string {
+  const parts: string[] = [];
+  let group: string | null = null;
+  for (const f of s.fields) {
+    const parent = f.path.split('.').slice(0, -1).join('.');
+    const g = parent === s.key ? null : parent;
+    if (g !== group) {
+      if (group) parts.push('</fieldset>');
+      if (g) parts.push(`<fieldset class="group"><legend>${esc(groupLabel(g) ?? g)}</legend>`);
+      group = g;
+    }
+    parts.push(field(f));
+  }
+  if (group) parts.push('</fieldset>');
+  return `<fieldset class="section" id="section-${s.key}"><legend>${esc(s.legend)}</legend>${parts.join('\n')}</fieldset>`;
+}
+
+export function formFieldsHtml(): string {
+  return FORM_SECTIONS.map(section).join('\n');
+}
+
+const TITLE = 'Báo cáo kết quả công tác dân vận chính quyền';
+
+export function formPage(input: { script: string; css?: string }): string {
+  const css = input.css ?? FORM_CSS;
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${TITLE}</title>
+<style>${css}</style>
+</head>
+<body>
+<header class="masthead"><div class="wrap">
+<p class="org">Ủy ban nhân dân tỉnh Kon Tum · Sở Nội vụ</p>
+<h1>${TITLE}</h1>
+</div></header>
+<main class="wrap" id="main">
+<noscript><section class="card notice"><h2>Cần bật JavaScript</h2><p>Biểu mẫu kiểm tra số liệu ngay trên trình duyệt; hãy bật JavaScript rồi mở lại đường dẫn của đơn vị.</p></section></noscript>
+<p id="loading" class="muted">Đang tải thông tin đơn vị…</p>
+
+<section id="link-error" class="card notice" role="alert" hidden aria-labelledby="link-error-title">
+<h2 id="link-error-title">Không mở được biểu mẫu</h2>
+<p id="link-error-message"></p>
+<p>Mã lỗi: <span class="code" id="link-error-code"></span></p>
+<p id="link-error-help">Vui lòng liên hệ Sở Nội vụ để được cấp đường dẫn nộp báo cáo mới. Đường dẫn có dạng <span class="code">…/#t=…</span> được gửi riêng cho từng đơn vị qua email.</p>
+<p class="small">Có thể <a href="/template.xlsx" id="blank-template-link">tải biểu mẫu Excel trống</a> để chuẩn bị số liệu trước.</p>
+</section>
+
+<section id="unit-panel" class="card" hidden aria-labelledby="unit-name">
+<div class="row spread">
+<div><p class="muted small flush">Đơn vị báo cáo</p><h2 id="unit-name" class="flush"></h2></div>
+<div class="row">
+<label for="period-select">Năm báo cáo</label>
+<select id="period-select" class="auto"></select>
+</div>
+</div>
+<dl class="facts spaced">
+<dt>Tình trạng</dt><dd><span id="status-pill" class="pill"></span></dd>
+<dt>Hạn gửi báo cáo</dt><dd id="due-date"></dd>
+<dt>Thời gian chốt số liệu</dt><dd id="cut-off"></dd>
+<dt>Nơi nhận</dt><dd id="receiver"></dd>
+</dl>
+<div id="status-reasons" hidden><p class="muted reasons-title">Lý do:</p><ul id="status-reasons-list"></ul></div>
+<div class="actions">
+<a class="button secondary" id="template-link" href="/template.xlsx">Tải biểu mẫu Excel</a>
+<span class="muted small">Biểu mẫu đã điền sẵn tên đơn vị và năm báo cáo.</span>
+</div>
+<h3 class="sub">Các lần nộp trong kỳ</h3>
+<p id="versions-empty" class="muted">Chưa có lần nộp nào cho kỳ báo cáo này.</p>
+<table id="versions" hidden><thead><tr><th scope="col">Thời điểm nhận</th><th scope="col">Kết quả</th><th scope="col">Định dạng</th><th scope="col">SHA-256</th><th scope="col">Lý do</th></tr></thead><tbody id="versions-body"></tbody></table>
+</section>
+
+<section id="receipt" class="card receipt" hidden tabindex="-1" aria-labelledby="receipt-title" aria-live="polite">
+<h2 id="receipt-title">Biên nhận nộp báo cáo</h2>
+<dl class="facts">
+<dt>Tệp</dt><dd id="receipt-file"></dd>
+<dt>Thời điểm gửi</dt><dd id="receipt-time"></dd>
+<dt>Mã lần nộp</dt><dd class="hash" id="receipt-upload"></dd>
+<dt>SHA-256</dt><dd class="hash" id="receipt-sha"></dd>
+</dl>
+<p id="receipt-progress" class="progress"></p>
+<p id="receipt-outcome" class="outcome" hidden></p>
+<ul id="receipt-reasons" hidden></ul>
+</section>
+
+<div id="form-area" hidden>
+<form id="report-form" novalidate aria-labelledby="form-title">
+<div class="card intro">
+<h2 id="form-title">Nhập báo cáo trực tuyến</h2>
+<p class="muted">Số liệu là số nguyên không âm; mục nào không có thì ghi 0. Báo cáo được kiểm tra ngay trên trình duyệt theo đúng quy định của hệ thống trước khi gửi; bản nháp được lưu tự động trên máy này.</p>
+<p id="draft-status" class="muted small flush" aria-live="polite"></p>
+</div>
+<div id="error-summary" class="summary" role="alert" tabindex="-1" hidden aria-labelledby="error-summary-title">
+<h2 id="error-summary-title">Báo cáo chưa hợp lệ, chưa được gửi</h2>
+<p>Vui lòng sửa các mục sau:</p>
+<ul id="error-summary-list"></ul>
+</div>
+${formFieldsHtml()}
+<fieldset class="section" id="section-signed"><legend>${esc(SIGNED_DOCUMENT_LABEL)}</legend>
+<div class="field wide" data-field="signedDocumentKey">
+<label for="f-signedDocument">${esc(SIGNED_DOCUMENT_LABEL)} <span class="opt">(không bắt buộc; tệp PDF, tối đa 20 MB)</span></label>
+<input id="f-signedDocument" type="file" accept="application/pdf,.pdf" aria-describedby="err-signedDocumentKey hint-signedDocument">
+<p id="hint-signedDocument" class="muted small flush"></p>
+<p class="error" id="err-signedDocumentKey"></p>
+</div>
+</fieldset>
+<div class="actions">
+<button type="submit" id="submit-report">Kiểm tra và nộp báo cáo</button>
+<button type="button" class="secondary" id="clear-draft">Xóa bản nháp</button>
+<span id="submit-status" class="progress" aria-live="polite"></span>
+</div>
+<p id="submit-error" class="summary" role="alert" hidden></p>
+</form>
+
+<form id="excel-form" class="card" novalidate aria-labelledby="excel-title">
+<h2 id="excel-title">Hoặc nộp bằng tệp Excel theo biểu mẫu</h2>
+<p class="muted small">Tải biểu mẫu Excel ở trên, nhập số liệu vào các ô nền vàng, rồi chọn tệp để nộp. Tệp được kiểm tra như báo cáo nhập trực tuyến.</p>
+<div class="field wide" data-field="excel">
+<label for="excel-file">Tệp Excel (.xlsx)</label>
+<input id="excel-file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="err-excel">
+<p class="error" id="err-excel" role="alert"></p>
+</div>
+<div class="actions"><button type="submit" id="submit-excel">Nộp tệp Excel</button><span id="excel-status" class="progress" aria-live="polite"></span></div>
+</form>
+</div>
+</main>
+<script>${input.script}</script>
+</body>
+</html>`;
 }

@@ -12,11 +12,13 @@ export const DETAIL_TYPES = {
   unitStatusChanged: 'Unit Status Changed',
   noticeSent: 'Notice Sent',
   summaryPublished: 'Summary Published',
+  /** Sở Nội vụ extended one unit's deadline for one period: its status is recomputed. */
+  deadlineExtended: 'Deadline Extended',
 } as const;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 /** The function names; each has functions/<name>/handler.ts. */
-export const FUNCTION_NAMES = ['web', 'presign', 'status', 'ingest', 'compliance', 'receipt'] as const;
+export const FUNCTION_NAMES = ['web', 'presign', 'status', 'ingest', 'compliance', 'receipt', 'board', 'admin', 'notices', 'summary', 'unit', 'template'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** A subset of EventBridge pattern syntax: literal lists and `{prefix}` matchers, nested objects. */
@@ -48,11 +50,11 @@ export const EVENT_ROUTES: readonly EventRoute[] = [
   },
   {
     id: 'ReportOutcomeToCompliance',
-    description: 'Recompute the unit status after an accepted, rejected or reviewed report',
+    description: 'Recompute the unit status after an accepted, rejected or reviewed report, or an extended deadline',
     bus: 'baocao',
     pattern: () => ({
       source: [EVENT_SOURCE],
-      'detail-type': [DETAIL_TYPES.reportAccepted, DETAIL_TYPES.reportRejected, DETAIL_TYPES.reportReviewed],
+      'detail-type': [DETAIL_TYPES.reportAccepted, DETAIL_TYPES.reportRejected, DETAIL_TYPES.reportReviewed, DETAIL_TYPES.deadlineExtended],
     }),
     target: 'compliance',
   },

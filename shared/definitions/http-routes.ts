@@ -11,6 +11,14 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/', target: 'web' },
   { method: 'POST', path: '/uploads', target: 'presign' },
   { method: 'GET', path: '/status', target: 'status' },
+  { method: 'GET', path: '/board', target: 'board' },
+  { method: 'GET', path: '/units/{id}/reports', target: 'admin' },
+  { method: 'POST', path: '/units/{id}/review', target: 'admin' },
+  { method: 'POST', path: '/units/{id}/extension', target: 'admin' },
+  { method: 'GET', path: '/units/{id}/audit', target: 'admin' },
+  { method: 'POST', path: '/summaries', target: 'summary' },
+  { method: 'GET', path: '/me', target: 'unit' },
+  { method: 'GET', path: '/template.xlsx', target: 'template' },
 ];
 
 /** Finds the route for a request; path parameters as `{name}` segments. */

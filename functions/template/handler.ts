@@ -1,0 +1,29 @@
+import * as z from 'zod';
+import { composeFunction } from '../../shared/compose.js';
+import { bearerToken, httpHandler, queryPeriod } from '../../shared/http/api.js';
+import { buildTemplate } from '../../shared/xlsx/template.js';
+import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../web/template-download.js';
+
+/** GET /template.xlsx?period=YYYY — the Excel template; prefilled with the unit when a unit token is sent. */
+const fn = composeFunction('template', z.object({}));
+
+export const handler = httpHandler(async (event) => {
+  const period = event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
+  const file = await downloadTemplate(
+    { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime(), build: buildTemplate },
+    { token: bearerToken(event), ...(period === undefined ? {} : { period }) },
+  );
+  return {
+    statusCode: 200,
+    isBase64Encoded: true,
+    headers: {
+      'content-type': XLSX_CONTENT_TYPE,
+      'content-disposition': contentDisposition(file.fileName),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      // Prefilled with a unit when a token came: never kept by a shared cache.
+      'cache-control': 'no-store',
+    },
+    body: Buffer.from(file.bytes).toString('base64'),
+  };
+}, fn.logger);

@@ -1,0 +1,123 @@
+import type { ValidationIssue } from '../../shared/domain/report.js';
+import { FORM_FIELDS, type FormField } from './fields.js';
+
+/**
+ * The form's values as the page holds them (and keeps in a draft): one string per field path,
+ * exactly what the inputs show. Turning them into the report input is pure, so the browser and
+ * unit tests share it. Conversions never hide a mistake: a value that is not a number stays a
+ * string, so validateReport gives the clerk the schema's own Vietnamese message for it.
+ */
+export type RawValues = Record<string, string>;
+
+/** What a number input reports when the browser could not read a number from it (validity.badInput). */
+export const NOT_A_NUMBER = 'không phải số';
+
+export interface Identity {
+  formVersion: string;
+  unitId: string;
+  period: number;
+}
+
+function convert(field: FormField, raw: string | undefined): unknown {
+  const v = raw ?? '';
+  switch (field.kind) {
+    case 'count': {
+      const t = v.trim();
+      if (t === '') return undefined;
+      return /^-?\d{1,15}(\.\d+)?$/.test(t) ? Number(t) : t;
+    }
+    case 'boolean':
+      return v === 'true' ? true : v === 'false' ? false : undefined;
+    case 'choice':
+    case 'date':
+      return v === '' ? undefined : v;
+    default:
+      // An optional text without a default (e.g. the plan number) is absent when empty; others stay strings.
+      return v.trim() === '' && field.optional ? undefined : v;
+  }
+}
+
+/** The report input (before validation) from the form values, the page's identity and the attachment key. */
+export function toReportInput(raw: RawValues, identity: Identity, signedDocumentKey?: string): Record<string, unknown> {
+  const report: Record<string, unknown> = { formVersion: identity.formVersion, unitId: identity.unitId, period: identity.period };
+  for (const field of FORM_FIELDS) {
+    const keys = field.path.split('.');
+    let target = report;
+    // Sections exist even when empty, so each missing field is named by its own path.
+    for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
+    const value = convert(field, raw[field.path]);
+    if (value !== undefined) target[keys[keys.length - 1] as string] = value;
+  }
+  if (signedDocumentKey) report.signedDocumentKey = signedDocumentKey;
+  return report;
+}
+
+function get(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+/** The form values that show a report (prefill, tests). */
+export function fromReport(report: unknown): RawValues {
+  const raw: RawValues = {};
+  for (const field of FORM_FIELDS) {
+    const v = get(report, field.path);
+    if (v === undefined || v === null) continue;
+    raw[field.path] = String(v);
+  }
+  return raw;
+}
+
+export interface PlacedIssues {
+  /** Field path → its messages, for the error beside each field. */
+  byField: Map<string, string[]>;
+  /** Every issue in form order (those without a field last), for the summary at the top. */
+  summary: { path: string; fieldPath: string | null; label: string; message: string }[];
+}
+
+const FIELD_ORDER = new Map(FORM_FIELDS.map((f, i) => [f.path, i]));
+
+/** The field an issue belongs to: its own path, or the first field under an object-level path. */
+function fieldFor(path: string): string | null {
+  if (FIELD_ORDER.has(path)) return path;
+  const under = FORM_FIELDS.find((f) => path !== '' && f.path.startsWith(`${path}.`));
+  return under ? under.path : null;
+}
+
+/** Places validateReport's issues beside their fields and in a summary. */
+export function placeIssues(issues: readonly ValidationIssue[]): PlacedIssues {
+  const byField = new Map<string, string[]>();
+  const summary = issues.map((i) => {
+    const fieldPath = fieldFor(i.path);
+    if (fieldPath) byField.set(fieldPath, [...(byField.get(fieldPath) ?? []), i.message]);
+    const label = (fieldPath && FORM_FIELDS[FIELD_ORDER.get(fieldPath) ?? -1]?.label) || i.label || 'Báo cáo';
+    return { path: i.path, fieldPath, label, message: i.message };
+  });
+  summary.sort((a, b) => (FIELD_ORDER.get(a.fieldPath ?? '') ?? 1e9) - (FIELD_ORDER.get(b.fieldPath ?? '') ?? 1e9));
+  return { byField, summary };
+}
+
+/** localStorage key of a draft: one per unit and period. */
+export const draftKey = (unitId: string, period: number) => `baocao:draft:${unitId}:${period}`;
+
+export interface Draft {
+  savedAt: string;
+  values: RawValues;
+  signedDocumentKey?: string;
+}
+
+/** Reads a stored draft defensively: a corrupt or foreign entry is ignored, never trusted. */
+export function parseDraft(text: string | null): Draft | null {
+  if (!text) return null;
+  try {
+    const d = JSON.parse(text) as Partial<Draft>;
+    if (typeof d !== 'object' || d === null || typeof d.savedAt !== 'string' || typeof d.values !== 'object' || d.values === null) return null;
+    const values: RawValues = {};
+    for (const f of FORM_FIELDS) {
+      const v = (d.values as Record<string, unknown>)[f.path];
+      if (typeof v === 'string') values[f.path] = v;
+    }
+    return { savedAt: d.savedAt, values, ...(typeof d.signedDocumentKey === 'string' ? { signedDocumentKey: d.signedDocumentKey } : {}) };
+  } catch {
+    return null;
+  }
+}

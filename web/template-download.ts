@@ -1,0 +1,60 @@
+import { localDate, periodDates } from '../shared/domain/calendar.js';
+import { expectedUnits, type Regime, type Unit } from '../shared/domain/regime.js';
+import { RequestError } from '../shared/errors.js';
+import type { AuditLog, Clock, TokenStore } from '../shared/ports.js';
+import { openPeriods, recordTokenUse } from '../shared/use-cases/read-unit-view.js';
+import { authenticateUnit } from '../shared/use-cases/tokens.js';
+import type { BuildTemplateInput } from '../shared/xlsx/template.js';
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * GET /template.xlsx?period=YYYY — the Excel "biểu mẫu".
+ * 1. With a token (Authorization): authenticate it — a dead link is an error, not a silent blank
+ *    template — and prefill the unit. Without one: the blank template with the unit list.
+ * 2. Resolve the period: the one asked for (in range, the unit expected in it) or the newest open one.
+ * 3. Build the workbook from the schema; record the token's use in the audit trail.
+ * 4. Name the file in Vietnamese (the header carries an ASCII fallback too).
+ */
+export async function downloadTemplate(
+  deps: { tokens: TokenStore; audit: AuditLog; clock: Clock; regime: Regime; build: (input: BuildTemplateInput) => Promise<Uint8Array> },
+  input: { token: string | null; period?: number },
+): Promise<{ bytes: Uint8Array; fileName: string; period: number; unitId: string | null }> {
+  const { regime } = deps;
+  const now = deps.clock.now();
+  const auth = input.token ? await authenticateUnit(deps, input.token) : null;
+  const unit: Unit | undefined = auth?.unit;
+  const currentYear = Number(localDate(now, regime.timeZone).slice(0, 4));
+  const defaultPeriod = unit
+    ? (openPeriods(regime, unit, now).find((p) => p <= currentYear) ?? currentYear)
+    : now >= periodDates(regime, currentYear).opensAt
+      ? currentYear
+      : Math.max(regime.firstPeriod, currentYear - 1);
+  const period = input.period ?? defaultPeriod;
+  if (period < regime.firstPeriod || period > currentYear + 1) {
+    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${regime.firstPeriod} đến ${currentYear})`);
+  }
+  if (unit && !expectedUnits(regime, period).some((u) => u.id === unit.id)) {
+    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
+  }
+  const bytes = await deps.build({ regime, period, ...(unit ? { unit: unit.id } : {}) });
+  if (auth) await recordTokenUse(deps, { record: auth.record, period, route: 'GET /template.xlsx', now });
+  const fileName = `Biểu mẫu báo cáo dân vận ${period}${unit ? ` - ${unit.name}` : ''}.xlsx`;
+  return { bytes, fileName, period, unitId: unit?.id ?? null };
+}
+
+/** "Biểu mẫu … Đắk Hà.xlsx" → "Bieu mau … Dak Ha.xlsx": for clients that ignore filename*. */
+export function asciiFileName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^A-Za-z0-9 ._()-]/g, '_');
+}
+
+/** RFC 6266 / 5987: an ASCII `filename` and the exact UTF-8 name in `filename*`. */
+export function contentDisposition(name: string): string {
+  const encoded = encodeURIComponent(name.normalize('NFC')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${asciiFileName(name)}"; filename*=UTF-8''${encoded}`;
+}

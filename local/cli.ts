@@ -12,6 +12,7 @@ import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
+import { invite, listTokens, revokeTokens } from './commands/tokens.js';
 import type { LocalEndpoints } from './names.js';
 import { localTables } from './upload-client.js';
 
@@ -22,6 +23,9 @@ import { localTables } from './upload-client.js';
 const USAGE = `Usage: baocao <command> [options]
   units list [--json]
   token issue --unit ID [--expires YYYY-MM-DD] [--json]
+  token list [--unit ID] [--json]
+  token revoke (--token TOKEN | --id ID | --unit ID)
+  invite --period YYYY [--unit ID] [--resend]
   report sample --unit ID --period YYYY
   status --period YYYY [--json]
   check-overdue --period YYYY [--at DATE] [--dry-run]
@@ -64,6 +68,9 @@ export async function main(argv: string[], out: (line: string) => void = console
       out: { type: 'string' },
       at: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      token: { type: 'string' },
+      id: { type: 'string' },
+      resend: { type: 'boolean', default: false },
     },
   });
   const [cmd, sub] = positionals;
@@ -104,6 +111,18 @@ export async function main(argv: string[], out: (line: string) => void = console
       out(`Đường dẫn: ${link}`);
       out(issued.token);
     }
+    return;
+  }
+  if (command === 'token list') {
+    await listTokens(ep, { ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
+    return;
+  }
+  if (command === 'token revoke') {
+    await revokeTokens(ep, { ...(values.token ? { token: values.token } : {}), ...(values.id ? { id: values.id } : {}), ...(values.unit ? { unitId: values.unit } : {}) }, out);
+    return;
+  }
+  if (command === 'invite') {
+    await invite(ep, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
     return;
   }
   if (command === 'status') {

@@ -1,0 +1,71 @@
+import { makeClients } from '../../shared/adapters/clients.js';
+import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
+import { SesMailer } from '../../shared/adapters/ses.adapter.js';
+import { systemClock } from '../../shared/clock.js';
+import { endpointsConfig, loadConfig } from '../../shared/config/config.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import type { Regime } from '../../shared/domain/regime.js';
+import { RequestError } from '../../shared/errors.js';
+import type { TokenRecord } from '../../shared/ports.js';
+import { sendInvites } from '../../shared/use-cases/send-invites.js';
+import { sha256Hex } from '../../shared/use-cases/tokens.js';
+import { LOCAL_NAMES, type LocalEndpoints } from '../names.js';
+import { localEnvironment } from '../stack.js';
+
+/**
+ * Token lifecycle and invitations against the running local stack: `token list`, `token revoke`,
+ * `invite`. The CLI process is one more runtime of the same adapters and use cases.
+ */
+function runtime(ep: LocalEndpoints, regime: Regime) {
+  const env = localEnvironment({ ...ep, regime });
+  const clients = makeClients(loadConfig(endpointsConfig, env));
+  return { clients, tables: tableAdapters(clients.doc, LOCAL_NAMES.table) };
+}
+
+async function withRegime(ep: LocalEndpoints) {
+  // The emulators' credentials, without disturbing a process that already has its own.
+  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_NAMES.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_NAMES.secretAccessKey;
+  const regime = (await runtime(ep, DEFAULT_REGIME).tables.regimes.get()) ?? DEFAULT_REGIME;
+  return { regime, ...runtime(ep, regime) };
+}
+
+const state = (t: TokenRecord, now: string) => (t.revokedAt ? 'thu hồi' : t.expiresAt <= now ? 'hết hạn' : 'còn hiệu lực');
+
+export async function listTokens(ep: LocalEndpoints, args: { unitId?: string; json?: boolean }, out: (line: string) => void): Promise<TokenRecord[]> {
+  const { regime, tables } = await withRegime(ep);
+  const unitIds = args.unitId ? [args.unitId] : regime.units.map((u) => u.id);
+  const tokens = (await Promise.all(unitIds.map((id) => tables.tokens.listByUnit(id)))).flat();
+  const now = systemClock.now().toISOString();
+  if (args.json) out(JSON.stringify(tokens.map((t) => ({ ...t, id: t.tokenHash.slice(0, 12), state: state(t, now) })), null, 2));
+  else for (const t of tokens) out(`${t.tokenHash.slice(0, 12)}  ${t.unitId.padEnd(20)} ${state(t, now).padEnd(13)} tạo ${t.createdAt}  hết hạn ${t.expiresAt}  dùng lần cuối ${t.lastUsedAt ?? '—'}`);
+  return tokens;
+}
+
+/** Revokes one token (the token itself, or the id `token list` shows) or every live token of a unit. */
+export async function revokeTokens(ep: LocalEndpoints, args: { token?: string; id?: string; unitId?: string }, out: (line: string) => void): Promise<number> {
+  if (!args.token && !args.id && !args.unitId) throw new RequestError(400, 'MISSING_ARGUMENT', 'token revoke needs --token TOKEN, --id ID or --unit ID');
+  const { regime, tables } = await withRegime(ep);
+  const byToken = args.token ? await tables.tokens.get(sha256Hex(args.token)) : null;
+  const candidates = args.token
+    ? (byToken ? [byToken] : [])
+    : (await Promise.all((args.unitId ? [args.unitId] : regime.units.map((u) => u.id)).map((id) => tables.tokens.listByUnit(id)))).flat();
+  const targets = candidates.filter((t) => !t.revokedAt && (!args.id || t.tokenHash.startsWith(args.id)));
+  if (targets.length === 0) throw new RequestError(404, 'TOKEN_NOT_FOUND', 'Không tìm thấy mã truy cập còn hiệu lực nào để thu hồi');
+  const now = systemClock.now().toISOString();
+  for (const t of targets) await tables.tokens.revoke(t.tokenHash, now);
+  out(`Đã thu hồi ${targets.length} mã truy cập.`);
+  return targets.length;
+}
+
+export async function invite(ep: LocalEndpoints, args: { period: number; unitId?: string; resend?: boolean }, out: (line: string) => void) {
+  const { regime, tables, clients } = await withRegime(ep);
+  const mailer = new SesMailer(clients.ses, { from: LOCAL_NAMES.sender, replyTo: regime.receivingBody.email, configurationSet: LOCAL_NAMES.sesConfigurationSet });
+  const results = await sendInvites(
+    { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regime, appUrl: ep.app },
+    { period: args.period, ...(args.unitId ? { unitIds: [args.unitId] } : {}), ...(args.resend ? { resend: true } : {}) },
+  );
+  const sent = results.filter((r) => r.outcome === 'sent').length;
+  out(`Đã gửi thư mời cho ${sent} đơn vị; ${results.length - sent} đơn vị đã được mời trước đó (dùng --resend để gửi lại).`);
+  return results;
+}

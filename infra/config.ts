@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
-import { parseRegime, type Regime } from '../shared/domain/regime.js';
+import type { Regime } from '../shared/domain/regime.js';
+import { readRegimeFile } from '../shared/regime-file.js';
 import { REPO_ROOT } from './paths.js';
 
 /**
@@ -116,16 +116,9 @@ export function parseConfig(raw: Record<string, unknown>): BaocaoConfig {
 }
 
 function loadRegimeFile(file: string): Regime {
-  const path = resolve(REPO_ROOT, file);
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return readRegimeFile(resolve(REPO_ROOT, file));
   } catch (e) {
-    throw new InfraConfigError([`regimeFile: cannot read ${path} as JSON: ${(e as Error).message}`]);
-  }
-  try {
-    return parseRegime(json);
-  } catch (e) {
-    throw new InfraConfigError([`regimeFile (${path}): ${(e as Error).message}`]);
+    throw new InfraConfigError([`regimeFile: ${(e as Error).message}`]);
   }
 }

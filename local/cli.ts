@@ -34,6 +34,9 @@ Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults t
 
 class UsageError extends Error {}
 
+// The SDK's Node 20 deprecation notice is noise on a command line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function endpoints(file: string | undefined): Promise<LocalEndpoints> {
   const path = file ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
   try {

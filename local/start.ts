@@ -8,12 +8,21 @@ import { DynamoTokenStore } from '../shared/adapters/dynamodb.adapter.js';
 import { systemClock } from '../shared/clock.js';
 import { endpointsConfig, loadConfig } from '../shared/config/config.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
+import { readRegimeFile } from '../shared/regime-file.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { LOCAL_TABLE, startLocalStack } from './stack.js';
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const port = Number(process.env.PORT ?? 3000);
-const regime = DEFAULT_REGIME;
+let regime = DEFAULT_REGIME;
+if (process.env.REGIME_FILE) {
+  try {
+    regime = readRegimeFile(resolve(process.env.REGIME_FILE));
+  } catch (e) {
+    console.error(`REGIME_FILE không hợp lệ / invalid: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
 
 const stack = await startLocalStack({ dataDir, port, regime }).catch((err: unknown) => {
   if ((err as { code?: string }).code === 'EADDRINUSE') {

@@ -59,7 +59,7 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baocao-regime-'));
     const file = join(dir, 'regime.json');
     writeFileSync(file, JSON.stringify({ ...DEFAULT_REGIME, timeZone: 'Mars/Olympus' }));
-    expect(() => parseConfig({ regimeFile: file })).toThrow(/regimeFile .*timeZone/);
+    expect(() => parseConfig({ regimeFile: file })).toThrow(/regimeFile: .*timeZone/);
     expect(() => parseConfig({ regimeFile: join(dir, 'missing.json') })).toThrow(/regimeFile: cannot read/);
   });
 

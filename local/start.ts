@@ -3,7 +3,7 @@
  * Prints the links a person needs: the form, a unit's link, the status board, the mailbox.
  */
 import { resolve } from 'node:path';
-import { makeClients } from '../shared/adapters/clients.js';
+import { dynamoDocClient } from '../shared/adapters/clients/dynamodb.js';
 import { DynamoTokenStore } from '../shared/adapters/dynamodb.adapter.js';
 import { systemClock } from '../shared/clock.js';
 import { endpointsConfig, loadConfig } from '../shared/config/config.js';
@@ -37,7 +37,7 @@ const { app, mailbox, adminToken } = stack.endpoints;
 const unit = regime.units[0];
 let unitLine = '(chưa có đơn vị / no unit in the regime)';
 if (unit) {
-  const { doc } = makeClients(loadConfig(endpointsConfig));
+  const doc = dynamoDocClient(loadConfig(endpointsConfig));
   const { token } = await issueToken({ tokens: new DynamoTokenStore(doc, LOCAL_TABLE), clock: systemClock, regime }, { unitId: unit.id });
   unitLine = `${app}/#t=${token}   (${unit.name})`;
 }

@@ -9,6 +9,8 @@ import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { reviewReport } from '../../shared/use-cases/review-report.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
+import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 
 /**
  * The admin API of Sở Nội vụ (admin bearer token), one function with a small router over its
@@ -19,8 +21,8 @@ import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
  *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
  */
 const fn = composeFunction('admin', adminConfig.extend(bucketConfig.shape).extend(busConfig.shape));
-const objects = fn.objects();
-const bus = fn.bus();
+const objects = objectStoreFrom(fn.config);
+const bus = busFrom(fn.config);
 
 /** Any JSON object: the use cases validate the fields themselves (and say which are wrong). */
 const anyObject = z.record(z.string(), z.unknown(), { error: 'Nội dung yêu cầu phải là một đối tượng JSON' });

@@ -2,10 +2,11 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 
 /** "Report Accepted/Rejected/Reviewed" → recompute the unit's status (idempotent). */
 const fn = composeFunction('compliance', busConfig);
-const bus = fn.bus();
+const bus = busFrom(fn.config);
 
 export const handler = async (event: EventBridgeEvent<string, { period: number; unitId: string }>) => {
   fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });

@@ -2,6 +2,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { bucketConfig, busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
+import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 
 /** S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. */
 interface ObjectCreatedDetail {
@@ -10,8 +12,8 @@ interface ObjectCreatedDetail {
 }
 
 const fn = composeFunction('ingest', bucketConfig.extend(busConfig.shape));
-const objects = fn.objects();
-const bus = fn.bus();
+const objects = objectStoreFrom(fn.config);
+const bus = busFrom(fn.config);
 
 export const handler = async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>) => {
   fn.logger.appendKeys({ eventId: event.id, key: event.detail.object.key });

@@ -4,6 +4,8 @@ import { busConfig, mailConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
 /**
  * EventBridge Scheduler "DailyNotices" (08:00 Asia/Ho_Chi_Minh; locally the stack's scheduler and
@@ -12,8 +14,8 @@ import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-
  * the notice ledger makes that re-run send only what was not sent.
  */
 const fn = composeFunction('notices', mailConfig.extend(busConfig.shape));
-const mailer = fn.mailer();
-const bus = fn.bus();
+const mailer = mailerFrom(fn.config);
+const bus = busFrom(fn.config);
 
 /** The schedule's payload (schedules.ts), optionally narrowed by the CLI or an operator. */
 export const NoticesEventSchema = z

@@ -2,10 +2,11 @@ import { bucketConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { bearerToken, httpHandler, json, parseBody } from '../../shared/http/api.js';
 import { createUpload, UploadRequestSchema } from '../../shared/use-cases/create-upload.js';
+import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 
 /** POST /uploads — a presigned POST for the token's unit. */
 const fn = composeFunction('presign', bucketConfig);
-const objects = fn.objects();
+const objects = objectStoreFrom(fn.config);
 
 export const handler = httpHandler(async (event) => {
   const request = parseBody(event, UploadRequestSchema);

@@ -4,10 +4,11 @@ import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import type { StatusChange } from '../../shared/ports.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
+import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
 /** "Unit Status Changed" → receipt, rejection reasons, or return-for-revision email. */
 const fn = composeFunction('receipt', mailConfig);
-const mailer = fn.mailer();
+const mailer = mailerFrom(fn.config);
 
 export const handler = async (event: EventBridgeEvent<string, StatusChange>) => {
   fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });

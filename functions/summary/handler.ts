@@ -6,6 +6,9 @@ import { localDate } from '../../shared/domain/calendar.js';
 import { bearerToken, httpHandler, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
 import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
+import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
 /**
  * The annual consolidation, two ways in:
@@ -15,9 +18,9 @@ import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
  *   preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
  */
 const fn = composeFunction('summary', bucketConfig.extend(busConfig.shape).extend(mailConfig.shape).extend(adminConfig.shape));
-const objects = fn.objects();
-const bus = fn.bus();
-const mailer = fn.mailer();
+const objects = objectStoreFrom(fn.config);
+const bus = busFrom(fn.config);
+const mailer = mailerFrom(fn.config);
 const appUrl = fn.config[ENV.appUrl].replace(/\/$/, '');
 
 /** Presigned download links live this long (the CLI fetches them at once). */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeClients } from '../../shared/adapters/clients.js';
+import { dynamoDocClient } from '../../shared/adapters/clients/dynamodb.js';
 import { DynamoRegimeStore } from '../../shared/adapters/dynamodb.adapter.js';
 import { setVirtualNow } from '../../shared/clock.js';
 import { endpointsConfig, loadConfig } from '../../shared/config/config.js';
@@ -107,7 +107,7 @@ export async function checkOverdue(args: CheckOverdueArgs, out: (line: string) =
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // The environment the stack gives its handlers; the regime read from the stack decides Reply-To.
   Object.assign(process.env, localEnvironment({ ...ep, regime: DEFAULT_REGIME }));
-  const { doc } = makeClients(loadConfig(endpointsConfig));
+  const doc = dynamoDocClient(loadConfig(endpointsConfig));
   const regime = (await new DynamoRegimeStore(doc, LOCAL_NAMES.table).get()) ?? DEFAULT_REGIME;
   Object.assign(process.env, localEnvironment({ ...ep, regime }));
   if (args.at) setVirtualNow(parseAt(args.at, regime.timeZone));

@@ -1,4 +1,5 @@
-import { makeClients } from '../../shared/adapters/clients.js';
+import { dynamoDocClient } from '../../shared/adapters/clients/dynamodb.js';
+import { sesClient } from '../../shared/adapters/clients/ses.js';
 import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
 import { SesMailer } from '../../shared/adapters/ses.adapter.js';
 import { systemClock } from '../../shared/clock.js';
@@ -17,9 +18,8 @@ import { localEnvironment } from '../stack.js';
  * `invite`. The CLI process is one more runtime of the same adapters and use cases.
  */
 function runtime(ep: LocalEndpoints, regime: Regime) {
-  const env = localEnvironment({ ...ep, regime });
-  const clients = makeClients(loadConfig(endpointsConfig, env));
-  return { clients, tables: tableAdapters(clients.doc, LOCAL_NAMES.table) };
+  const cfg = loadConfig(endpointsConfig, localEnvironment({ ...ep, regime }));
+  return { cfg, tables: tableAdapters(dynamoDocClient(cfg), LOCAL_NAMES.table) };
 }
 
 async function withRegime(ep: LocalEndpoints) {
@@ -59,8 +59,8 @@ export async function revokeTokens(ep: LocalEndpoints, args: { token?: string; i
 }
 
 export async function invite(ep: LocalEndpoints, args: { period: number; unitId?: string; resend?: boolean }, out: (line: string) => void) {
-  const { regime, tables, clients } = await withRegime(ep);
-  const mailer = new SesMailer(clients.ses, { from: LOCAL_NAMES.sender, replyTo: regime.receivingBody.email, configurationSet: LOCAL_NAMES.sesConfigurationSet });
+  const { regime, tables, cfg } = await withRegime(ep);
+  const mailer = new SesMailer(sesClient(cfg), { from: LOCAL_NAMES.sender, replyTo: regime.receivingBody.email, configurationSet: LOCAL_NAMES.sesConfigurationSet });
   const results = await sendInvites(
     { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regime, appUrl: ep.app },
     { period: args.period, ...(args.unitId ? { unitIds: [args.unitId] } : {}), ...(args.resend ? { resend: true } : {}) },

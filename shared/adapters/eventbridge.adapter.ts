@@ -1,5 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type * as z from 'zod';
+import type { busConfig, EndpointsConfig } from '../config/config.js';
+import { ENV } from '../definitions/env-keys.js';
 import { EVENT_SOURCE } from '../definitions/events.js';
+import { eventsClient } from './clients/events.js';
 import type { BusEvent, EventBus } from '../ports.js';
 
 export class EventPublishError extends Error {
@@ -35,3 +39,6 @@ export class EventBridgeBus implements EventBus {
     }
   }
 }
+
+/** The bus of a function bound to it (composition roots). */
+export const busFrom = (cfg: EndpointsConfig & z.infer<typeof busConfig>) => new EventBridgeBus(eventsClient(cfg), cfg[ENV.busName]);

@@ -1,6 +1,10 @@
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { bucketConfig, EndpointsConfig } from '../config/config.js';
+import { ENV } from '../definitions/env-keys.js';
+import type * as z from 'zod';
+import { s3Clients } from './clients/s3.js';
 import { presignedPostOptions } from './post-policy.js';
 import { ObjectTooLargeError, type ObjectStore, type PresignedPost, type StoredObject } from '../ports.js';
 
@@ -69,4 +73,10 @@ export class S3ObjectStore implements ObjectStore {
       { expiresIn: expiresSeconds },
     );
   }
+}
+
+/** The object store of a function bound to the bucket (composition roots). */
+export function objectStoreFrom(cfg: EndpointsConfig & z.infer<typeof bucketConfig>): S3ObjectStore {
+  const { s3, s3Public } = s3Clients(cfg);
+  return new S3ObjectStore(s3, cfg[ENV.bucketName], s3Public);
 }

@@ -1,6 +1,10 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type * as z from 'zod';
+import type { EndpointsConfig, mailConfig } from '../config/config.js';
+import { ENV } from '../definitions/env-keys.js';
 import { headerValue } from '../email/layout.js';
+import { sesClient } from './clients/ses.js';
 import type { Mailer, MailMessage } from '../ports.js';
 
 export interface SesMailerOptions {
@@ -65,4 +69,13 @@ export class SesMailer implements Mailer {
     this.nextSlot = slot + 1000 / perSecond;
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
+}
+
+/** The mailer of a function bound to a sender (composition roots): From, Reply-To and configuration set from config. */
+export function mailerFrom(cfg: EndpointsConfig & z.infer<typeof mailConfig>): SesMailer {
+  return new SesMailer(sesClient(cfg), {
+    from: cfg[ENV.senderAddress],
+    ...(cfg[ENV.replyToAddress] ? { replyTo: cfg[ENV.replyToAddress] } : {}),
+    ...(cfg[ENV.sesConfigurationSet] ? { configurationSet: cfg[ENV.sesConfigurationSet] } : {}),
+  });
 }

@@ -87,7 +87,18 @@ export interface PeriodDates {
   consolidationAt: Date;
 }
 
-export function periodDates(regime: Regime, period: number): PeriodDates {
+/** Computed once per (regime, period): each costs several Intl look-ups and every status and validation needs it. */
+const periodCache = new WeakMap<Regime, Map<number, Readonly<PeriodDates>>>();
+
+export function periodDates(regime: Regime, period: number): Readonly<PeriodDates> {
+  let byPeriod = periodCache.get(regime);
+  if (!byPeriod) periodCache.set(regime, (byPeriod = new Map()));
+  let dates = byPeriod.get(period);
+  if (!dates) byPeriod.set(period, (dates = Object.freeze(computePeriodDates(regime, period))));
+  return dates;
+}
+
+function computePeriodDates(regime: Regime, period: number): PeriodDates {
   const tz = regime.timeZone;
   const md = (x: { month: number; day: number; yearOffset: number }) =>
     `${period + x.yearOffset}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}`;

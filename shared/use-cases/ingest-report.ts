@@ -5,7 +5,6 @@ import { sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
 import { validateReport, type ValidationIssue } from '../domain/report.js';
 import { ObjectTooLargeError, type AuditLog, type EventBus, type ObjectStore, type ReportStore, type StoredVersion } from '../ports.js';
-import { parseTemplate } from '../xlsx/parse.js';
 import { XlsxRejectedError } from '../xlsx/zip-guard.js';
 import { UPLOAD_KINDS } from './create-upload.js';
 
@@ -58,6 +57,8 @@ export async function ingestReport(
       }
     } else if (type === 'xlsx') {
       format = 'xlsx';
+      // Loaded on first use: most uploads are JSON, and exceljs costs ~100 ms of cold start.
+      const { parseTemplate } = await import('../xlsx/parse.js');
       parsed = await parseTemplate(bytes);
     } else {
       reasons.push(reason('Không nhận dạng được nội dung tệp: chỉ nhận báo cáo dạng JSON hoặc tệp Excel (.xlsx) theo biểu mẫu'));

@@ -183,6 +183,8 @@ export function localEnvironment(e: {
     AWS_ACCESS_KEY_ID: LOCAL_NAMES.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_NAMES.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // CloudWatch EMF lines mean nothing without CloudWatch; the metric calls still run.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
 

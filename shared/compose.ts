@@ -1,28 +1,68 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type * as z from 'zod';
 import { dynamoDocClient } from './adapters/clients/dynamodb.js';
 import { tableAdapters } from './adapters/dynamodb.adapter.js';
 import { systemClock } from './clock.js';
 import { endpointsConfig, loadConfig, tableConfig } from './config/config.js';
 import { ENV } from './definitions/env-keys.js';
+import { httpHandler, type HttpEvent, type HttpResult } from './http/api.js';
 import { regimeLoader } from './runtime.js';
+
+/** Names of the application metrics (CloudWatch EMF, namespace "baocao"). */
+export const METRICS = {
+  reportsAccepted: 'ReportsAccepted',
+  reportsRejected: 'ReportsRejected',
+  noticesSent: 'NoticesSent',
+  receiptsSent: 'ReceiptsSent',
+  summariesPublished: 'SummariesPublished',
+} as const;
 
 /**
  * What every function's composition root builds at module scope (once per cold start): its
  * config (parsed with zod, failing fast, naming the variable), the table adapters, the regime
- * loader, the logger and the clock. A function that also needs the bucket, the bus or the mailer
- * adds that config piece in `extra` and builds the adapter with objectStoreFrom / busFrom /
- * mailerFrom, so it bundles only the SDK clients it uses.
+ * loader, the Powertools logger and metrics, and the clock. A function that also needs the bucket,
+ * the bus or the mailer adds that config piece in `extra` and builds the adapter with
+ * objectStoreFrom / busFrom / mailerFrom, so it bundles only the SDK clients it uses.
  */
 export function composeFunction<S extends z.ZodObject>(service: string, extra: S) {
   const schema = endpointsConfig.extend(tableConfig.shape).extend(extra.shape);
   const config = loadConfig(schema) as z.infer<typeof endpointsConfig> & z.infer<typeof tableConfig> & z.infer<S>;
   const tables = tableAdapters(dynamoDocClient(config), config[ENV.tableName]);
+  const logger = new Logger({ serviceName: `baocao-${service}` });
+  const metrics = new Metrics({ namespace: 'baocao', serviceName: `baocao-${service}` });
+
+  /** One invocation: the event's correlation id on every log line; metrics flushed; keys cleared after. */
+  const invocation = async <T>(correlationId: string, work: () => Promise<T>): Promise<T> => {
+    logger.appendKeys({ correlation_id: correlationId });
+    try {
+      return await work();
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+
   return {
     config,
     tables,
     clock: systemClock,
     regime: regimeLoader(tables.regimes),
-    logger: new Logger({ serviceName: `baocao-${service}` }),
+    logger,
+    /** Counts one occurrence (or `n`) of an application metric. */
+    count: (name: (typeof METRICS)[keyof typeof METRICS], n = 1) => {
+      if (n > 0) metrics.addMetric(name, MetricUnit.Count, n);
+    },
+    invocation,
+    /** An HTTP API handler: 4xx/5xx JSON errors, correlation id = the API request id. */
+    http: (work: (event: HttpEvent) => Promise<HttpResult>) => {
+      const wrapped = httpHandler(work, logger);
+      return (event: HttpEvent) => invocation(event.requestContext?.requestId ?? 'http', () => wrapped(event));
+    },
+    /** An EventBridge handler: correlation id = the event id (the same across retries). */
+    onEvent:
+      <E extends { id: string }, R>(work: (event: E) => Promise<R>) =>
+      (event: E) =>
+        invocation(event.id, () => work(event)),
   };
 }

@@ -3,7 +3,7 @@ import { adminConfig, bucketConfig, busConfig } from '../../shared/config/config
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { RequestError } from '../../shared/errors.js';
-import { bearerToken, httpHandler, json, parseBody, queryPeriod, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
+import { bearerToken, json, parseBody, queryPeriod, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
 import { grantExtension } from '../../shared/use-cases/grant-extension.js';
 import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
@@ -47,9 +47,9 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = httpHandler(async (event) => {
+export const handler = fn.http(async (event) => {
   authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
   const route = routes[event.routeKey];
   if (!route) throw new RequestError(404, 'NOT_FOUND', 'Không có chức năng này');
   return route(event);
-}, fn.logger);
+});

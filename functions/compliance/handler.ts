@@ -8,11 +8,11 @@ import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 const fn = composeFunction('compliance', busConfig);
 const bus = busFrom(fn.config);
 
-export const handler = async (event: EventBridgeEvent<string, { period: number; unitId: string }>) => {
-  fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });
+export const handler = fn.onEvent(async (event: EventBridgeEvent<string, { period: number; unitId: string }>) => {
+  fn.logger.appendKeys({ unitId: event.detail.unitId });
   const result = await updateCompliance(
     { bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() },
     { period: event.detail.period, unitId: event.detail.unitId },
   );
   return { changed: result.changed, status: result.record?.status ?? null };
-};
+});

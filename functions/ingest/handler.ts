@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { bucketConfig, busConfig } from '../../shared/config/config.js';
-import { composeFunction } from '../../shared/compose.js';
+import { composeFunction, METRICS } from '../../shared/compose.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -15,8 +15,8 @@ const fn = composeFunction('ingest', bucketConfig.extend(busConfig.shape));
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 
-export const handler = async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>) => {
-  fn.logger.appendKeys({ eventId: event.id, key: event.detail.object.key });
+export const handler = fn.onEvent(async (event: EventBridgeEvent<'Object Created', ObjectCreatedDetail>) => {
+  fn.logger.appendKeys({ key: event.detail.object.key });
   const result = await ingestReport(
     { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime: await fn.regime() },
     {
@@ -27,6 +27,7 @@ export const handler = async (event: EventBridgeEvent<'Object Created', ObjectCr
       time: event.time,
     },
   );
+  if (result.outcome !== 'ignored') fn.count(result.outcome === 'accepted' ? METRICS.reportsAccepted : METRICS.reportsRejected);
   fn.logger.info('ingested', { outcome: result.outcome, reasons: result.version?.reasons.length ?? 0 });
   return { outcome: result.outcome };
-};
+});

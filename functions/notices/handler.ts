@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { busConfig, mailConfig } from '../../shared/config/config.js';
-import { composeFunction } from '../../shared/compose.js';
+import { randomUUID } from 'node:crypto';
+import { composeFunction, METRICS } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -27,32 +28,36 @@ export const NoticesEventSchema = z
   .strict();
 export type NoticesEvent = z.infer<typeof NoticesEventSchema>;
 
-export const handler = async (event: unknown, context?: Context) => {
-  if (context) fn.logger.addContext(context);
-  const input = NoticesEventSchema.parse(event);
-  fn.logger.resetKeys();
-  fn.logger.appendKeys({ job: input.job, dryRun: input.dryRun ?? false, ...(input.periods ? { periods: input.periods } : {}) });
-  try {
-    const summary = await sendDueNotices(
-      {
-        statuses: fn.tables.statuses,
-        ledger: fn.tables.notices,
-        tokens: fn.tables.tokens,
-        audit: fn.tables.audit,
-        mailer,
-        bus,
-        clock: fn.clock,
-        regime: await fn.regime(),
-        appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
-      },
-      { ...(input.periods ? { periods: input.periods } : {}), ...(input.dryRun ? { dryRun: true } : {}) },
-    );
-    fn.logger.info('notices done', { today: summary.today, periods: summary.periods, counts: summary.counts, skipped: summary.skipped });
-    return summary;
-  } catch (e) {
-    if (e instanceof NoticesFailedError) {
-      fn.logger.error('some notices failed; the schedule will retry', { counts: e.summary.counts, failed: e.summary.failed, periodErrors: e.summary.periodErrors });
+const sent = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+export const handler = async (event: unknown, context?: Context) =>
+  fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+    if (context) fn.logger.addContext(context);
+    const input = NoticesEventSchema.parse(event);
+    fn.logger.appendKeys({ job: input.job, dryRun: input.dryRun ?? false, ...(input.periods ? { periods: input.periods } : {}) });
+    try {
+      const summary = await sendDueNotices(
+        {
+          statuses: fn.tables.statuses,
+          ledger: fn.tables.notices,
+          tokens: fn.tables.tokens,
+          audit: fn.tables.audit,
+          mailer,
+          bus,
+          clock: fn.clock,
+          regime: await fn.regime(),
+          appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
+        },
+        { ...(input.periods ? { periods: input.periods } : {}), ...(input.dryRun ? { dryRun: true } : {}) },
+      );
+      if (!input.dryRun) fn.count(METRICS.noticesSent, sent(summary.counts));
+      fn.logger.info('notices done', { today: summary.today, periods: summary.periods, counts: summary.counts, skipped: summary.skipped });
+      return summary;
+    } catch (e) {
+      if (e instanceof NoticesFailedError) {
+        fn.count(METRICS.noticesSent, sent(e.summary.counts));
+        fn.logger.error('some notices failed; the schedule will retry', { counts: e.summary.counts, failed: e.summary.failed, periodErrors: e.summary.periodErrors });
+      }
+      throw e;
     }
-    throw e;
-  }
-};
+  });

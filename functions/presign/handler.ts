@@ -1,6 +1,6 @@
 import { bucketConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
-import { bearerToken, httpHandler, json, parseBody } from '../../shared/http/api.js';
+import { bearerToken, json, parseBody } from '../../shared/http/api.js';
 import { createUpload, UploadRequestSchema } from '../../shared/use-cases/create-upload.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 
@@ -8,11 +8,11 @@ import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 const fn = composeFunction('presign', bucketConfig);
 const objects = objectStoreFrom(fn.config);
 
-export const handler = httpHandler(async (event) => {
+export const handler = fn.http(async (event) => {
   const request = parseBody(event, UploadRequestSchema);
   const result = await createUpload(
     { tokens: fn.tables.tokens, audit: fn.tables.audit, objects, clock: fn.clock, regime: await fn.regime() },
     { token: bearerToken(event), request },
   );
   return json(200, result);
-}, fn.logger);
+});

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mailConfig } from '../../shared/config/config.js';
-import { composeFunction } from '../../shared/compose.js';
+import { composeFunction, METRICS } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import type { StatusChange } from '../../shared/ports.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
@@ -10,9 +10,9 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 const fn = composeFunction('receipt', mailConfig);
 const mailer = mailerFrom(fn.config);
 
-export const handler = async (event: EventBridgeEvent<string, StatusChange>) => {
-  fn.logger.appendKeys({ eventId: event.id, unitId: event.detail.unitId });
-  return sendReceipts(
+export const handler = fn.onEvent(async (event: EventBridgeEvent<string, StatusChange>) => {
+  fn.logger.appendKeys({ unitId: event.detail.unitId });
+  const result = await sendReceipts(
     {
       mailer,
       reports: fn.tables.reports,
@@ -25,4 +25,6 @@ export const handler = async (event: EventBridgeEvent<string, StatusChange>) => 
     },
     event.detail,
   );
-};
+  fn.count(METRICS.receiptsSent, result.sent);
+  return result;
+});

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { adminConfig, bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
-import { composeFunction } from '../../shared/compose.js';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { composeFunction, METRICS } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { localDate } from '../../shared/domain/calendar.js';
-import { bearerToken, httpHandler, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
+import { bearerToken, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
 import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
@@ -47,6 +49,7 @@ async function run(input: { period: number; send: boolean }): Promise<PublishSum
     appUrl,
   };
   const result = await publishSummary(deps, input);
+  if (result.sent) fn.count(METRICS.summariesPublished);
   fn.logger.info('summary', { period: result.period, outcome: result.outcome, version: result.version, sent: result.sent });
   return result;
 }
@@ -78,12 +81,12 @@ async function response(r: PublishSummaryResult, timeZone: string) {
   };
 }
 
-const http = httpHandler(async (event) => {
+const http = fn.http(async (event) => {
   authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
   const input = parseBody(event, SummaryRequestSchema);
   const result = await run(input);
   return json(200, await response(result, (await fn.regime()).timeZone));
-}, fn.logger);
+});
 
 const isHttpEvent = (e: unknown): e is HttpEvent =>
   typeof e === 'object' && e !== null && typeof (e as { requestContext?: { http?: unknown } }).requestContext?.http === 'object';
@@ -91,14 +94,14 @@ const isHttpEvent = (e: unknown): e is HttpEvent =>
 const isScheduledJob = (e: unknown): e is { job: 'annual-summary' } =>
   typeof e === 'object' && e !== null && (e as { job?: unknown }).job === 'annual-summary';
 
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context?: Context) => {
   if (isHttpEvent(event)) return http(event);
-  if (isScheduledJob(event)) {
+  if (isScheduledJob(event)) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
     const regime = await fn.regime();
     const period = Number(localDate(fn.clock.now(), regime.timeZone).slice(0, 4));
     // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
     const r = await run({ period, send: true });
     return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
-  }
+  });
   throw new Error('summary: unsupported event (expected an HTTP API request or {job: "annual-summary"})');
 };

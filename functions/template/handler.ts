@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { composeFunction } from '../../shared/compose.js';
-import { bearerToken, httpHandler, queryPeriod } from '../../shared/http/api.js';
+import { bearerToken, queryPeriod } from '../../shared/http/api.js';
 import { buildTemplate } from '../../shared/xlsx/template.js';
 import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../web/template-download.js';
 
 /** GET /template.xlsx?period=YYYY — the Excel template; prefilled with the unit when a unit token is sent. */
 const fn = composeFunction('template', z.object({}));
 
-export const handler = httpHandler(async (event) => {
+export const handler = fn.http(async (event) => {
   const period = event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
   const file = await downloadTemplate(
     { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime(), build: buildTemplate },
@@ -26,4 +26,4 @@ export const handler = httpHandler(async (event) => {
     },
     body: Buffer.from(file.bytes).toString('base64'),
   };
-}, fn.logger);
+});

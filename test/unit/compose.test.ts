@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { composeFunction, METRICS } from '../../shared/compose.js';
+import { ConfigError } from '../../shared/config/config.js';
+
+/** The composition root's cross-cutting parts: config that fails fast, correlation ids, metrics. */
+const ENV_OK = { TABLE_NAME: 'baocao', AWS_REGION: 'ap-southeast-1', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_DEV: 'false' };
+let lines: string[];
+
+beforeEach(() => {
+  for (const [k, v] of Object.entries(ENV_OK)) vi.stubEnv(k, v);
+  lines = [];
+  const capture = (chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('composeFunction', () => {
+  it('fails at cold start naming the missing variable', () => {
+    vi.stubEnv('TABLE_NAME', '');
+
+    expect(() => composeFunction('x', z.object({}))).toThrow(ConfigError);
+    expect(() => composeFunction('x', z.object({}))).toThrow(/TABLE_NAME/);
+  });
+
+  it('puts the event id on every log line of the invocation, clears it after, and flushes metrics as EMF', async () => {
+    const fn = composeFunction('ingest', z.object({}));
+    const handler = fn.onEvent(async (event: { id: string }) => {
+      fn.count(METRICS.reportsAccepted);
+      fn.logger.info('ingested');
+      return event.id;
+    });
+
+    await handler({ id: 'evt-123' });
+    fn.logger.info('after');
+
+    const json = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(json.find((j) => j.message === 'ingested')?.correlation_id).toBe('evt-123');
+    expect(json.find((j) => j.message === 'after')?.correlation_id).toBeUndefined();
+    const emf = json.find((j) => '_aws' in j)!;
+    expect(emf.ReportsAccepted).toBe(1);
+    expect(JSON.stringify(emf._aws)).toContain('"Namespace":"baocao"');
+  });
+
+  it('answers an HTTP error as the contract JSON with the request id as correlation id', async () => {
+    const fn = composeFunction('presign', z.object({}));
+    const handler = fn.http(async () => {
+      throw new Error('boom');
+    });
+
+    const res = await handler({ requestContext: { requestId: 'req-9' } } as never);
+
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body as string)).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) } });
+    expect(lines.join('')).toContain('req-9');
+    expect(lines.join('')).not.toContain('"_aws"');
+  });
+});

@@ -27,6 +27,8 @@ export interface ObjectStore {
   /** Reads at most maxBytes; throws ObjectTooLargeError beyond. */
   read(key: string, maxBytes: number): Promise<Uint8Array>;
   put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  /** The first `bytes` bytes (a ranged GET), to check a file's content without reading it all. */
+  readPrefix(key: string, bytes: number): Promise<Uint8Array>;
   /** Replaces the object's tags (the lifecycle expires quarantined uploads by tag). */
   tag(key: string, tags: Record<string, string>): Promise<void>;
   presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost>;

@@ -46,6 +46,11 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.concat(chunks);
   }
 
+  async readPrefix(key: string, bytes: number): Promise<Uint8Array> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+    return (await r.Body!.transformToByteArray()).slice(0, bytes);
+  }
+
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }

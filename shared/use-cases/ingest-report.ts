@@ -78,6 +78,10 @@ export async function ingestReport(
         const expectedPrefix = `signed/${period}/${unitId}/`;
         const doc = report.signedDocumentKey.startsWith(expectedPrefix) ? await deps.objects.head(report.signedDocumentKey) : null;
         if (!doc) reasons.push(reason('Không tìm thấy văn bản đã ký (PDF) của đơn vị đã khai báo', 'signedDocumentKey'));
+        // Checked by content, not by name: a PDF starts with %PDF-.
+        else if (sniffFileType(await deps.objects.readPrefix(report.signedDocumentKey, 8)) !== 'pdf') {
+          reasons.push(reason('Văn bản đã ký không phải tệp PDF', 'signedDocumentKey'));
+        }
       }
     } else {
       reasons.push(...result.issues);

@@ -194,6 +194,9 @@ export class MemoryObjectStore implements ObjectStore {
     if (o.body.byteLength > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
     return o.body;
   }
+  async readPrefix(key: string, bytes: number) {
+    return (await this.read(key, Number.MAX_SAFE_INTEGER)).slice(0, bytes);
+  }
   async put(key: string, body: Uint8Array | string, contentType: string) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     this.objects.set(key, { body: bytes, contentType, etag: `etag-${this.objects.size + 1}` });

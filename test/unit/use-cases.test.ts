@@ -257,3 +257,36 @@ describe('sendOnce and receipts', () => {
     expect(receipt!.text).toContain('f'.repeat(64));
   });
 });
+
+describe('ingestReport: the signed document', () => {
+  const key = `incoming/2026/${UNIT}/0mi1abcd0123456789abcdef9.json`;
+  const signed = `signed/2026/${UNIT}/0mi1abcd0123456789abcdef8.pdf`;
+  const event = { bucket: 'b', key, size: 100, etag: 'e1', time: '2026-12-01T02:00:00.000Z' };
+
+  it('accepts a report whose signed document is a PDF by content', async () => {
+    const w = world();
+    await w.objects.put(signed, '%PDF-1.7\n...', 'application/pdf');
+    await w.objects.put(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+
+    const r = await ingestReport(w, event);
+
+    expect(r.outcome).toBe('accepted');
+    expect(r.version?.signedDocumentKey).toBe(signed);
+  });
+
+  it('rejects a report whose "PDF" is something else, or missing, or another unit’s', async () => {
+    const w = world();
+    await w.objects.put(signed, '<html>not a pdf</html>', 'application/pdf');
+    await w.objects.put(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+    const other = `signed/2026/so-y-te/0mi1abcd0123456789abcdef7.pdf`;
+    await w.objects.put(other, '%PDF-1.7', 'application/pdf');
+    const key2 = key.replace('ef9', 'ef6');
+    await w.objects.put(key2, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: other }), JSON_TYPE);
+
+    const notPdf = await ingestReport(w, event);
+    const foreign = await ingestReport(w, { ...event, key: key2 });
+
+    expect(notPdf.version?.reasons).toEqual([{ path: 'signedDocumentKey', message: 'Văn bản đã ký không phải tệp PDF' }]);
+    expect(foreign.version?.reasons[0]?.message).toContain('Không tìm thấy văn bản đã ký');
+  });
+});

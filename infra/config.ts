@@ -30,6 +30,17 @@ const retention = (what: string, fallback: RetentionDays) =>
     .transform((v) => v as RetentionDays)
     .describe(what);
 
+/** `-c key='[…]'` arrives as a string; cdk.json can hold the JSON value itself. */
+const jsonValue = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v; // the schema then says what was expected
+    }
+  }, schema);
+
 /** A sha256 that no token hashes to: the admin API stays locked until a real hash is configured. */
 export const LOCKED_ADMIN_TOKEN_SHA256 = '0'.repeat(64);
 
@@ -64,6 +75,12 @@ export const ContextSchema = z
       .min(1)
       .optional()
       .describe('Path (from the repository root) of a regime JSON file replacing the built-in one'),
+    leadership: jsonValue(z.array(z.object({ name: z.string().min(2), email: z.email() }).strict()).min(1))
+      .optional()
+      .describe('Replaces the regime\'s leadership recipients of the summary: JSON [{"name","email"}]'),
+    unitContacts: jsonValue(z.record(z.string().regex(/^[a-z0-9-]{1,64}$/, 'expected a unit id'), z.email()))
+      .optional()
+      .describe('Overrides units\' contact emails: JSON {"unitId": "email"}'),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -111,8 +128,20 @@ export function parseConfig(raw: Record<string, unknown>): BaocaoConfig {
       }),
     );
   }
-  const regime = r.data.regimeFile ? loadRegimeFile(r.data.regimeFile) : DEFAULT_REGIME;
+  const regime = withOverrides(r.data.regimeFile ? loadRegimeFile(r.data.regimeFile) : DEFAULT_REGIME, r.data);
   return { ...r.data, replyTo: r.data.replyTo ?? regime.receivingBody.email, regime };
+}
+
+/** Leadership and unit-contact overrides applied over the regime; an unknown unit id fails synth. */
+function withOverrides(regime: Regime, c: Pick<Context, 'leadership' | 'unitContacts'>): Regime {
+  const contacts = c.unitContacts ?? {};
+  const unknown = Object.keys(contacts).filter((id) => !regime.units.some((u) => u.id === id));
+  if (unknown.length) throw new InfraConfigError([`unitContacts: unknown unit id ${unknown.map((id) => JSON.stringify(id)).join(', ')}`]);
+  return {
+    ...regime,
+    ...(c.leadership ? { leadership: c.leadership } : {}),
+    units: regime.units.map((u) => (contacts[u.id] ? { ...u, email: contacts[u.id]! } : u)),
+  };
 }
 
 function loadRegimeFile(file: string): Regime {

@@ -19,6 +19,20 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
     expect(config.appOrigin).toBeUndefined();
   });
 
+  it('overrides leadership and unit contacts from JSON context values; an unknown unit fails naming it', () => {
+    const config = parseConfig({
+      leadership: '[{"name":"Chủ tịch UBND tỉnh","email":"chutich@kontum.gov.vn"}]',
+      unitContacts: { 'dak-ha': 'vanthu@dakha.kontum.gov.vn' },
+    });
+
+    expect(config.regime.leadership).toEqual([{ name: 'Chủ tịch UBND tỉnh', email: 'chutich@kontum.gov.vn' }]);
+    expect(config.regime.units.find((u) => u.id === 'dak-ha')?.email).toBe('vanthu@dakha.kontum.gov.vn');
+    expect(config.regime.units.find((u) => u.id === 'dak-to')?.email).toBe('vanthu.dak-to@kontum.gov.example');
+    expect(() => parseConfig({ unitContacts: '{"khong-co":"a@b.vn"}' })).toThrow(/unitContacts: unknown unit id "khong-co"/);
+    expect(() => parseConfig({ leadership: 'not json' })).toThrow(/leadership/);
+    expect(() => parseConfig({ unitContacts: { 'dak-ha': 'not-an-email' } })).toThrow(/unitContacts\.dak-ha/);
+  });
+
   it('accepts string values as `-c key=value` passes them', () => {
     const config = parseConfig({ logRetentionDays: '90', quarantineRetentionDays: '30', adminTokenSha256: HASH, appOrigin: 'https://baocao.snv.example/' });
     expect(config.logRetentionDays).toBe(90);

@@ -213,7 +213,7 @@ export class BaocaoFunction extends NodejsFunction {
     const stack = Stack.of(this);
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: ['ses:SendEmail'],
         resources: [
           sender.identity.emailIdentityArn,
           stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: sender.configurationSet.configurationSetName }),

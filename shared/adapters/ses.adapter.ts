@@ -1,5 +1,4 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type * as z from 'zod';
 import type { EndpointsConfig, mailConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';
@@ -16,8 +15,8 @@ export interface SesMailerOptions {
 }
 
 /**
- * SES (v2) mailer: simple HTML + text messages, or a raw MIME message when there are
- * attachments. The configuration set is passed on every send.
+ * SES (v2) mailer: HTML + text messages, with attachments when given (SES v2 "Simple" content
+ * carries them). The configuration set is passed on every send.
  */
 export class SesMailer implements Mailer {
   private nextSlot = 0;
@@ -36,30 +35,25 @@ export class SesMailer implements Mailer {
       ...(this.options.replyTo ? { ReplyToAddresses: [this.options.replyTo] } : {}),
       ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
     };
-    const content = m.attachments?.length
-      ? { Raw: { Data: await this.raw(m, subject) } }
-      : {
-          Simple: {
-            Subject: { Data: subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: m.html, Charset: 'UTF-8' }, Text: { Data: m.text, Charset: 'UTF-8' } },
-          },
-        };
+    const content = {
+      Simple: {
+        Subject: { Data: subject, Charset: 'UTF-8' },
+        Body: { Html: { Data: m.html, Charset: 'UTF-8' }, Text: { Data: m.text, Charset: 'UTF-8' } },
+        // SES v2 builds the MIME message, attachments included: no hand-assembled raw message.
+        ...(m.attachments?.length
+          ? {
+              Attachments: m.attachments.map((x) => ({
+                FileName: headerValue(x.filename),
+                ContentType: x.contentType,
+                ContentDisposition: 'ATTACHMENT' as const,
+                RawContent: x.content,
+              })),
+            }
+          : {}),
+      },
+    };
     const r = await this.client.send(new SendEmailCommand({ ...common, Content: content }));
     return { messageId: r.MessageId ?? '' };
-  }
-
-  private async raw(m: MailMessage, subject: string): Promise<Uint8Array> {
-    const composer = new MailComposer({
-      from: this.options.from,
-      to: m.to,
-      ...(m.cc?.length ? { cc: m.cc } : {}),
-      ...(this.options.replyTo ? { replyTo: this.options.replyTo } : {}),
-      subject,
-      html: m.html,
-      text: m.text,
-      attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })),
-    });
-    return composer.compile().build();
   }
 
   private async throttle(): Promise<void> {

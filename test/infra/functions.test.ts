@@ -180,7 +180,7 @@ describe('functions', () => {
     for (const name of FUNCTION_NAMES.filter((n) => EXPECTED_ENV[n].includes(ENV.senderAddress))) {
       const ses = statementsOf(name).filter((s) => asList(s.Action).some((a) => a.startsWith('ses:')));
       expect(ses).toHaveLength(1);
-      expect(asList(ses[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(asList(ses[0]!.Action).sort()).toEqual(['ses:SendEmail']);
       expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': t.config.senderAddress } });
       const resources = JSON.stringify(ses[0]!.Resource);
       expect(resources).toContain(JSON.stringify(rendered(t.service, t.stateful.sender.identity.emailIdentityArn)).slice(1, -1));

@@ -7,7 +7,7 @@ import { bearerToken, json, parseBody, queryPeriod, type HttpEvent, type HttpRes
 import { grantExtension } from '../../shared/use-cases/grant-extension.js';
 import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
-import { reviewReport } from '../../shared/use-cases/review-report.js';
+import { reviewReport, type AdminActionDeps } from '../../shared/use-cases/review-report.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -28,6 +28,7 @@ const bus = busFrom(fn.config);
 const anyObject = z.record(z.string(), z.unknown(), { error: 'Nội dung yêu cầu phải là một đối tượng JSON' });
 
 const unitId = (event: HttpEvent) => event.pathParameters?.id ?? '';
+const actionDeps = async (): Promise<AdminActionDeps> => ({ reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() });
 
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /units/{id}/reports': async (event) =>
@@ -36,15 +37,11 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /units/{id}/audit': async (event) =>
     json(200, await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) })),
 
-  'POST /units/{id}/review': async (event) => {
-    const deps = { reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() };
-    return json(201, await reviewReport(deps, { unitId: unitId(event), body: parseBody(event, anyObject) }));
-  },
+  'POST /units/{id}/review': async (event) =>
+    json(201, await reviewReport(await actionDeps(), { unitId: unitId(event), body: parseBody(event, anyObject) })),
 
-  'POST /units/{id}/extension': async (event) => {
-    const deps = { reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() };
-    return json(201, await grantExtension(deps, { unitId: unitId(event), body: parseBody(event, anyObject) }));
-  },
+  'POST /units/{id}/extension': async (event) =>
+    json(201, await grantExtension(await actionDeps(), { unitId: unitId(event), body: parseBody(event, anyObject) })),
 };
 
 export const handler = fn.http(async (event) => {

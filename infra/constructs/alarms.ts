@@ -61,12 +61,12 @@ export class OpsAlarms extends Construct implements AlarmSink {
   }
 
   watchQueue(queue: IQueue, what: string): void {
-    this.add(queue.node.id, `Messages waiting in the DLQ of ${what}`, queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }), queue);
+    this.add(queue, queue.node.id, `Messages waiting in the DLQ of ${what}`, queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }));
   }
 
   watchFunction(fn: IFunction, what: string): void {
-    this.add(`${fn.node.id}Errors`, `Errors in the ${what} function`, fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }), fn);
-    this.add(`${fn.node.id}Throttles`, `Throttles of the ${what} function`, fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }), fn);
+    this.add(fn, `${fn.node.id}Errors`, `Errors in the ${what} function`, fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }));
+    this.add(fn, `${fn.node.id}Throttles`, `Throttles of the ${what} function`, fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }));
   }
 
   /**
@@ -75,30 +75,16 @@ export class OpsAlarms extends Construct implements AlarmSink {
    */
   watchMailReputation(): void {
     const rate = (name: string) => new Metric({ namespace: 'AWS/SES', metricName: name, statistic: 'Maximum', period: Duration.hours(1) });
-    this.addThreshold('MailBounceRate', 'SES bounce rate above 2.5 %', rate('Reputation.BounceRate'), 0.025);
-    this.addThreshold('MailComplaintRate', 'SES complaint rate above 0.05 %', rate('Reputation.ComplaintRate'), 0.0005);
+    this.add(this, 'MailBounceRate', 'SES bounce rate above 2.5 %', rate('Reputation.BounceRate'), 0.025);
+    this.add(this, 'MailComplaintRate', 'SES complaint rate above 0.05 %', rate('Reputation.ComplaintRate'), 0.0005);
   }
 
-  private addThreshold(id: string, description: string, metric: IMetric, threshold: number): void {
-    const alarm = new Alarm(this, `${id}Alarm`, {
-      alarmDescription: `baocao: ${description}`,
-      metric,
-      threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(this.action);
-    alarm.addOkAction(this.action);
-    this.alarms.push(alarm);
-  }
-
-  /** The alarm lives beside the resource it watches, so its construct path names it. */
-  private add(id: string, description: string, metric: IMetric, owner: Construct): void {
+  /** One alarm at or above `threshold`; it lives beside the resource it watches, so its construct path names it. */
+  private add(owner: Construct, id: string, description: string, metric: IMetric, threshold = 1): void {
     const alarm = new Alarm(owner, `${id}Alarm`, {
       alarmDescription: `baocao: ${description}`,
       metric,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,

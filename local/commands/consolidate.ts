@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { viNumber, viPercent } from '../../shared/domain/consolidation.js';
+import { viNumber, viPercent, type Consolidation, type IndicatorTotal } from '../../shared/domain/consolidation.js';
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
-import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
-import { STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
+import { GROUP_LABELS } from '../../shared/domain/regime.js';
+import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
 import { KEY_FIGURES } from '../../shared/email/summary-email.js';
+import type { PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import type { LocalEndpoints } from '../names.js';
 
 /**
@@ -21,25 +22,16 @@ export interface ConsolidateArgs {
   outDir?: string;
 }
 
-/** The answer of POST /summaries (functions/summary/handler.ts). */
-export interface SummaryResponse {
-  outcome: 'published' | 'unchanged' | 'preview';
-  period: number;
-  version: number;
-  hash: string;
-  changed: boolean;
-  sent: boolean;
-  messageId?: string;
-  asOf: string;
-  timeZone: string;
-  keys: { xlsx: string; docx: string };
-  fileNames: { xlsx: string; docx: string };
-  urls: { xlsx: string; docx: string };
-  rates: { overall: Rates; province: Rates; district: Rates };
-  countedReports: { total: number; province: number; district: number };
-  indicators: { path: string; label: string; total: number; province: number; district: number }[];
-  notReported: { unitId: string; name: string; group: UnitGroup; email: string; status: ComplianceStatus }[];
-}
+/**
+ * The answer of POST /summaries (functions/summary/handler.ts): the use case's result without the
+ * bytes, the figures the CLI prints and presigned links to the files.
+ */
+export type SummaryResponse = Pick<PublishSummaryResult, 'outcome' | 'period' | 'version' | 'hash' | 'changed' | 'sent' | 'messageId' | 'keys' | 'fileNames'> &
+  Pick<Consolidation, 'asOf' | 'rates' | 'countedReports' | 'notReported'> & {
+    timeZone: string;
+    urls: { xlsx: string; docx: string };
+    indicators: Pick<IndicatorTotal, 'path' | 'label' | 'total' | 'province' | 'district'>[];
+  };
 
 export async function consolidateCommand(args: ConsolidateArgs, out: (line: string) => void = console.log): Promise<SummaryResponse & { written: string[] }> {
   const file = args.endpointsFile ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');

@@ -1,5 +1,6 @@
 import { addDays, isWorkingDay, localDate, periodDates, zonedTime } from '../../shared/domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
+import { seededRandom } from '../../shared/domain/sample-report.js';
 
 /**
  * The demo's reporting year, as data: who uploads what, when, through which path, and what Sở Nội
@@ -80,17 +81,6 @@ export const SCRIPTED = {
 export const RETURN_REASON =
   'Số liệu tiếp công dân và giải quyết đơn thư (mục 2) chưa khớp với báo cáo 6 tháng đầu năm; đề nghị đơn vị rà soát, chỉnh sửa và gửi lại báo cáo kèm văn bản đã ký số.';
 export const REVIEWER = 'Nguyễn Văn An (Phòng Xây dựng chính quyền, Sở Nội vụ)';
-
-/** FNV-1a seeded xorshift-multiply PRNG: the same seed, the same sequence, on every machine. */
-export function seededRandom(seed: string): () => number {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return () => {
-    h = Math.imul(h ^ (h >>> 15), 2246822507);
-    h = Math.imul(h ^ (h >>> 13), 3266489909);
-    return ((h ^= h >>> 16) >>> 0) / 4294967296;
-  };
-}
 
 function workingDaysBetween(from: string, to: string, holidays: readonly string[]): string[] {
   const out: string[] = [];

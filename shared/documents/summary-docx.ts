@@ -110,34 +110,35 @@ export function bodySymbol(regime: Regime): string {
 
 const unitList = (names: string[]) => (names.length ? `${names.join('; ')}.` : 'không có.');
 
-function headerBlock(c: Consolidation, regime: Regime): Table {
-  const left = Math.round(TEXT_WIDTH * 0.4);
+/** A borderless two-column table across the text width; each side is laid out for its own width. */
+function twoColumns(leftShare: number, leftContent: (width: number) => Paragraph[], rightContent: (width: number) => Paragraph[]): Table {
+  const left = Math.round(TEXT_WIDTH * leftShare);
   const right = TEXT_WIDTH - left;
-  const year = localDate(new Date(c.asOf), regime.timeZone).slice(0, 4);
-  const leftCell = cell(
-    [
-      centered([{ text: parentBodyHeading(regime), size: PT(13) }]),
-      centered([{ text: receivingBodyShort(regime).toLocaleUpperCase('vi'), bold: true, size: PT(13) }]),
-      rule(left, 1300),
-      centered([{ text: `Số: ${DOTS}/BC-${bodySymbol(regime)}`, size: PT(13) }]),
-    ],
-    left,
-  );
-  const rightCell = cell(
-    [
-      centered([{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, size: PT(13) }]),
-      centered([{ text: 'Độc lập - Tự do - Hạnh phúc', bold: true, size: PT(14) }]),
-      rule(right, 3000),
-      centered([{ text: `${regime.issuingPlace}, ngày ${DOTS} tháng ${DOTS} năm ${year}`, italics: true, size: PT(14) }]),
-    ],
-    right,
-  );
   return new Table({
-    rows: [new TableRow({ children: [leftCell, rightCell] })],
+    rows: [new TableRow({ children: [cell(leftContent(left), left), cell(rightContent(right), right)] })],
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
     columnWidths: [left, right],
     borders: TableBorders.NONE,
   });
+}
+
+function headerBlock(c: Consolidation, regime: Regime): Table {
+  const year = localDate(new Date(c.asOf), regime.timeZone).slice(0, 4);
+  return twoColumns(
+    0.4,
+    (width) => [
+      centered([{ text: parentBodyHeading(regime), size: PT(13) }]),
+      centered([{ text: receivingBodyShort(regime).toLocaleUpperCase('vi'), bold: true, size: PT(13) }]),
+      rule(width, 1300),
+      centered([{ text: `Số: ${DOTS}/BC-${bodySymbol(regime)}`, size: PT(13) }]),
+    ],
+    (width) => [
+      centered([{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, size: PT(13) }]),
+      centered([{ text: 'Độc lập - Tự do - Hạnh phúc', bold: true, size: PT(14) }]),
+      rule(width, 3000),
+      centered([{ text: `${regime.issuingPlace}, ngày ${DOTS} tháng ${DOTS} năm ${year}`, italics: true, size: PT(14) }]),
+    ],
+  );
 }
 
 function indicatorTable(c: Consolidation): Table {
@@ -185,30 +186,19 @@ function unitTexts(items: UnitText[], none: string): Paragraph[] {
 }
 
 function signatureBlock(regime: Regime): Table {
-  const left = Math.round(TEXT_WIDTH * 0.5);
-  const right = TEXT_WIDTH - left;
   const recipients = [...regime.leadership.map((l) => `- ${l.name};`), '- Lưu: VT.'];
-  const leftCell = cell(
-    [
+  return twoColumns(
+    0.5,
+    () => [
       para([{ text: 'Nơi nhận:', bold: true, italics: true, size: PT(12) }], { spacing: { before: 0, after: 0 } }),
       ...recipients.map((r) => para([{ text: r, size: PT(11) }], { spacing: { before: 0, after: 0 } })),
     ],
-    left,
-  );
-  const rightCell = cell(
-    [
+    () => [
       centered([{ text: 'GIÁM ĐỐC', bold: true, size: PT(14) }]),
       ...Array.from({ length: 4 }, () => centered([''])),
       centered([{ text: DOTS.repeat(4), size: PT(14) }]),
     ],
-    right,
   );
-  return new Table({
-    rows: [new TableRow({ children: [leftCell, rightCell] })],
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [left, right],
-    borders: TableBorders.NONE,
-  });
 }
 
 /**

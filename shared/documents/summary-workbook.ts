@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { periodDates, vietnameseDateTime } from '../domain/calendar.js';
+import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
 import { regimeSubject, viPercent, xmlSafe, type Consolidation, type ConsolidatedUnit } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
@@ -35,22 +35,6 @@ type Value = string | number | Date | ExcelJS.CellFormulaValue | null;
 
 const text = (s: string) => xmlSafe(s);
 const quoteFormula = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
-/** The wall-clock time of an instant in `tz`, as a Date whose UTC fields show it (Excel has no zones). */
-function wallClockDate(iso: string, tz: string): Date {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(iso));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return new Date(Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')));
-}
 
 function newSheet(wb: ExcelJS.Workbook, name: string, frozen: { rows: number; cols?: number }): ExcelJS.Worksheet {
   return wb.addWorksheet(name, {
@@ -272,7 +256,7 @@ function complianceSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime,
     put(ws, r, 2, u.name);
     put(ws, r, 3, groupLabel(u.group));
     put(ws, r, 4, STATUS_LABELS[u.status]);
-    put(ws, r, 5, u.submittedAt ? wallClockDate(u.submittedAt, regime.timeZone) : null, { numFmt: 'dd/mm/yyyy hh:mm', align: 'center' });
+    put(ws, r, 5, u.submittedAt ? wallClockAsUtc(new Date(u.submittedAt), regime.timeZone) : null, { numFmt: 'dd/mm/yyyy hh:mm', align: 'center' });
     put(ws, r, 6, onTimeLabel(u), { align: 'center' });
     put(ws, r, 7, u.versions, { numFmt: NUM, align: 'center' });
     put(ws, r, 8, u.email, { wrap: false });

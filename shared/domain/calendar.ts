@@ -29,10 +29,14 @@ function wallClock(instant: Date, tz: string) {
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
 }
 
-function offsetMs(instant: Date, tz: string): number {
+/** The wall-clock time of an instant in `tz`, to the second, as a Date whose UTC fields show it (Excel has no zones). */
+export function wallClockAsUtc(instant: Date, tz: string): Date {
   const w = wallClock(instant, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
+}
+
+function offsetMs(instant: Date, tz: string): number {
+  return wallClockAsUtc(instant, tz).getTime() - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 /** The instant at which the wall clock in `tz` shows the given local time. */

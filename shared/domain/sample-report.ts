@@ -1,8 +1,11 @@
 import type { Regime } from './regime.js';
 import type { AnnualReport } from './report.js';
 
-/** A small deterministic PRNG so a sample depends only on (unit, period, variant). */
-function prng(seed: string): () => number {
+/**
+ * FNV-1a seeded xorshift-multiply PRNG: the same seed, the same sequence, on every machine — so a
+ * sample depends only on (unit, period, variant) and the demo's plan only on its regime and period.
+ */
+export function seededRandom(seed: string): () => number {
   let h = 2166136261;
   for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
   return () => {
@@ -14,7 +17,7 @@ function prng(seed: string): () => number {
 
 /** A valid, realistic report for docs, tests and the demo (`cli report sample`). */
 export function sampleReport(regime: Regime, unitId: string, period: number, variant = 0): AnnualReport {
-  const r = prng(`${unitId}/${period}/${variant}`);
+  const r = seededRandom(`${unitId}/${period}/${variant}`);
   const n = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const received = n(5, 120);
   const comments = n(0, 60);

@@ -1,11 +1,10 @@
 import * as z from 'zod';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { addDays, periodDates } from '../domain/calendar.js';
-import { expectedUnits, type Regime } from '../domain/regime.js';
+import { expectedUnits } from '../domain/regime.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ExtensionFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
-import type { AuditLog, Clock, EventBus, ReportStore } from '../ports.js';
-import { adminActor, periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest } from './review-report.js';
+import { adminActor, periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest, type AdminActionDeps } from './review-report.js';
 
 /** An extension reaches at most this far past the regime's deadline. */
 export const MAX_EXTENSION_DAYS = 365;
@@ -37,10 +36,7 @@ export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
  *    deadline but within the extension becomes ON_TIME; OVERDUE goes back to PENDING).
  * Returns the extension and the status it leads to, for the board to show at once.
  */
-export async function grantExtension(
-  deps: { reports: ReportStore; audit: AuditLog; bus: EventBus; clock: Clock; regime: Regime },
-  input: { unitId: string; body: unknown },
-): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
+export async function grantExtension(deps: AdminActionDeps, input: { unitId: string; body: unknown }): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ExtensionRequestSchema, input.body);
   const { period } = req;

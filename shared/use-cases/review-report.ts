@@ -67,6 +67,15 @@ export const byReceipt = (a: StoredVersion, b: StoredVersion) => a.receivedAt.lo
 
 export const adminActor = (reviewer?: string) => (reviewer ? `admin:${reviewer}` : 'admin');
 
+/** What Sở Nội vụ's decisions on a unit (review, extension) need: a fact stored, audited and announced. */
+export interface AdminActionDeps {
+  reports: ReportStore;
+  audit: AuditLog;
+  bus: EventBus;
+  clock: Clock;
+  regime: Regime;
+}
+
 const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toString('hex');
 
 /**
@@ -80,10 +89,7 @@ const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toStrin
  *    on ACCEPT), and on RETURNED the receipt function emails the unit the reason and a fresh link.
  * Returns the review and the status it leads to, for the board to show at once.
  */
-export async function reviewReport(
-  deps: { reports: ReportStore; audit: AuditLog; bus: EventBus; clock: Clock; regime: Regime },
-  input: { unitId: string; body: unknown },
-): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
+export async function reviewReport(deps: AdminActionDeps, input: { unitId: string; body: unknown }): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ReviewRequestSchema, input.body);
   const { period } = req;

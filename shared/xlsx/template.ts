@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import * as z from 'zod';
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
-import { MAX_COUNT, PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS } from '../domain/report.js';
+import { MAX_COUNT, ReportSchema } from '../domain/report.js';
+import { REPORT_SECTIONS, valueKind, type ReportField, type ValueKind } from '../domain/report-fields.js';
 
 /**
  * The Excel "biểu mẫu" clerks know, generated from ReportSchema: every row of the sheet is a field
@@ -10,19 +11,8 @@ import { MAX_COUNT, PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS } from
  * column A so parsing does not depend on labels or row positions.
  */
 
-export type FieldKind = 'count' | 'boolean' | 'choice' | 'date' | 'text';
-
-export interface TemplateField {
-  /** Dotted path in the report, e.g. 'dissemination.sessions'; written in column A. */
-  path: string;
-  label: string;
-  kind: FieldKind;
-  /** Optional or defaulted in the schema. */
-  optional: boolean;
-  maxLength?: number;
-  /** For 'choice': schema value and the Vietnamese label shown in the list. */
-  choices?: readonly { value: string; label: string }[];
-}
+/** A cell holds a value; how the form lets it be typed (email, phone, long text) does not matter here. */
+export type TemplateField = Omit<ReportField, 'kind'> & { kind: ValueKind };
 
 export interface TemplateSection {
   key: string;
@@ -43,54 +33,11 @@ export const META_KEYS = { template: 'template', formVersion: 'formVersion', per
 export const META_UNIT_ID_COL = 4;
 export const META_UNIT_NAME_COL = 5;
 
-const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/.source;
-
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
-  let s = schema;
-  let optional = false;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) {
-    optional = true;
-    s = s.def.innerType as z.ZodType;
-  }
-  return { inner: s, optional };
-}
-
-function leaf(path: string, schema: z.ZodType): TemplateField {
-  const { inner, optional } = unwrap(schema);
-  const label = schema.description ?? inner.description ?? path;
-  if (inner instanceof z.ZodNumber) return { path, label, kind: 'count', optional };
-  if (inner instanceof z.ZodBoolean) return { path, label, kind: 'boolean', optional };
-  if (inner instanceof z.ZodEnum) {
-    const labels: Record<string, string> = PROGRAMME_STATUS_LABELS;
-    const choices = inner.options.map((v) => ({ value: String(v), label: labels[String(v)] ?? String(v) }));
-    return { path, label, kind: 'choice', optional, choices };
-  }
-  // Every other leaf is a string of some format; its JSON Schema says which (public zod API).
-  const json = z.toJSONSchema(inner) as { pattern?: string; maxLength?: number };
-  const kind: FieldKind = json.pattern === ISO_DATE_PATTERN ? 'date' : 'text';
-  return json.maxLength === undefined ? { path, label, kind, optional } : { path, label, kind, optional, maxLength: json.maxLength };
-}
-
-function fieldsOf(prefix: string, obj: z.ZodObject): TemplateField[] {
-  return Object.entries(obj.shape as Record<string, z.ZodType>).flatMap(([key, s]) => {
-    const { inner } = unwrap(s);
-    return inner instanceof z.ZodObject ? fieldsOf(`${prefix}.${key}`, inner) : [leaf(`${prefix}.${key}`, s)];
-  });
-}
-
-/**
- * The sections of the template in schema order: every object-valued top-level field of
- * ReportSchema. Top-level scalars are either identity (metadata) or, like signedDocumentKey,
- * set by the upload flow rather than typed by the clerk.
- */
-export const TEMPLATE_SECTIONS: readonly TemplateSection[] = Object.entries(ReportSchema.shape as Record<string, z.ZodType>).flatMap(
-  ([key, s]) => {
-    const { inner } = unwrap(s);
-    if (!(inner instanceof z.ZodObject)) return [];
-    const label = (SECTION_LABELS as Record<string, string>)[key] ?? s.description ?? key;
-    return [{ key, label, fields: fieldsOf(key, inner) }];
-  },
-);
+/** The sections of the template: the report's sections (shared/domain/report-fields.ts), in schema order. */
+export const TEMPLATE_SECTIONS: readonly TemplateSection[] = REPORT_SECTIONS.map((s) => ({
+  ...s,
+  fields: s.fields.map((f) => ({ ...f, kind: valueKind(f.kind) })),
+}));
 
 export const TEMPLATE_FIELDS: readonly TemplateField[] = TEMPLATE_SECTIONS.flatMap((s) => s.fields);
 

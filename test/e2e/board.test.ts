@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,7 +11,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
-import { openBrowser, type BoardBrowser } from './support/board-browser.js';
+import { launchBrowser, type TestBrowser } from './support/browser.js';
 
 /**
  * The status board in headless Chromium against a fresh local stack, seeded with one period:
@@ -20,15 +20,13 @@ import { openBrowser, type BoardBrowser } from './support/board-browser.js';
  * follows without a reload and the unit gets the email.
  */
 const PERIOD = 2026;
-const SCREENSHOT = join('test-results', 'screenshots', 'board.png');
-const SCREENSHOT_DETAIL = join('test-results', 'screenshots', 'board-detail.png');
 const regime = DEFAULT_REGIME;
 const emailOf = (unitId: string) => regime.units.find((u) => u.id === unitId)!.email;
 
 let dir: string;
 let stack: LocalStack;
 let s3: S3Client;
-let browser: BoardBrowser;
+let browser: TestBrowser;
 const requestedUrls: string[] = [];
 
 async function put(key: string, body: string | Uint8Array, contentType: string) {
@@ -61,7 +59,7 @@ beforeAll(async () => {
   // Seen on the morning after the deadline.
   setVirtualNow(new Date('2026-12-19T03:00:00Z'));
 
-  browser = await openBrowser();
+  browser = await launchBrowser();
   browser.page.on('request', (r) => requestedUrls.push(r.url()));
 });
 
@@ -181,10 +179,9 @@ describe('the status board', () => {
     expect(returned).toHaveLength(1);
     expect(returned[0]!.body.text).toMatch(/#t=[\w-]+/);
 
-    await mkdir(join('test-results', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT_DETAIL });
+    await browser.screenshot(page, 'board-detail', { fullPage: false });
     await page.locator('#d-close').click();
-    await page.screenshot({ path: SCREENSHOT });
+    await browser.screenshot(page, 'board', { fullPage: false });
   });
 
   it('follows a report that arrives while it is open, without a reload', async () => {

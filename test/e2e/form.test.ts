@@ -7,7 +7,8 @@ import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { SECTION_LABELS } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
-import { BOOLEAN_LABELS, META_KEYS, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../../shared/xlsx/template.js';
+import { fillTemplate } from '../../shared/xlsx/fill.js';
+import { META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { writeFormBundle } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS } from '../../web/form/fields.js';
 import { draftKey, fromReport } from '../../web/form/values.js';
@@ -79,32 +80,6 @@ async function fillForm(page: Page, report: unknown): Promise<void> {
 }
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
-
-/** Fills a downloaded template's input cells from a report, as a clerk's Excel would store them. */
-async function fillTemplate(template: Uint8Array, report: unknown): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(template) as unknown as ExcelJS.Buffer);
-  const ws = wb.getWorksheet(TEMPLATE_SHEET);
-  if (!ws) throw new Error('the template has no report sheet');
-  const get = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], report);
-  ws.eachRow((row) => {
-    const code = row.getCell(1).value;
-    const field = TEMPLATE_FIELDS.find((f) => f.path === code);
-    const v = field ? get(field.path) : undefined;
-    if (!field || v === undefined) return;
-    row.getCell(3).value =
-      field.kind === 'boolean'
-        ? v
-          ? BOOLEAN_LABELS.true
-          : BOOLEAN_LABELS.false
-        : field.kind === 'choice'
-          ? (field.choices?.find((c) => c.value === v)?.label ?? null)
-          : field.kind === 'date'
-            ? new Date(`${String(v)}T00:00:00Z`)
-            : (v as ExcelJS.CellValue);
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const enc = (s: string) => new TextEncoder().encode(s);
 /** The two parts that make a zip an xlsx to a content sniffer. */
@@ -294,7 +269,7 @@ describe('the Excel template', () => {
     expect(Number(meta.get(META_KEYS.period))).toBe(PERIOD);
 
     // Act (2): fill it as a clerk would and upload it through the page's Excel path
-    const filled = await fillTemplate(template, sampleReport(t.regime, unitId, PERIOD));
+    const filled = Buffer.from(await fillTemplate(template, sampleReport(t.regime, unitId, PERIOD)));
     await page.getByLabel('Tệp Excel (.xlsx)').setInputFiles({ name: download.suggestedFilename(), mimeType: XLSX_TYPE, buffer: filled });
     await page.getByRole('button', { name: 'Nộp tệp Excel' }).click();
 

@@ -242,3 +242,23 @@ export class MemorySummaryStore implements SummaryStore {
     Object.assign(r, clone(fields));
   }
 }
+
+/**
+ * A world for use cases to run in: every in-memory port, the clock at `at`, the regime. Each use
+ * case takes the ports its deps name; add what a test needs besides (`appUrl`) with a spread.
+ */
+export function memoryWorld(at: Date | string, regime: Regime) {
+  return {
+    clock: new FixedClock(new Date(at)),
+    regime,
+    tokens: new MemoryTokenStore(),
+    objects: new MemoryObjectStore(),
+    audit: new MemoryAuditLog(),
+    reports: new MemoryReportStore(),
+    statuses: new MemoryStatusStore(),
+    summaries: new MemorySummaryStore(),
+    ledger: new MemoryLedger(),
+    bus: new MemoryBus(),
+    mailer: new MemoryMailer(),
+  };
+}

@@ -9,37 +9,14 @@ import { summaryFileNames } from '../../shared/email/summary-email.js';
 import type { StoredVersion } from '../../shared/ports.js';
 import { publishSummary, SUMMARY_LEDGER_UNIT } from '../../shared/use-cases/publish-summary.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
-import {
-  FixedClock,
-  MemoryAuditLog,
-  MemoryBus,
-  MemoryLedger,
-  MemoryMailer,
-  MemoryObjectStore,
-  MemoryReportStore,
-  MemoryStatusStore,
-  MemorySummaryStore,
-} from '../support/memory-ports.js';
+import { FixedClock, MemoryAuditLog, MemoryBus, memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
 const PERIOD = 2026;
 const ON_TIME_UNITS = ['so-tu-phap', 'so-y-te', 'dak-ha'] as const;
 const LEADERSHIP = regime.leadership.map((l) => l.email);
 
-function world(at = '2026-12-20T01:00:00Z') {
-  return {
-    clock: new FixedClock(new Date(at)),
-    regime,
-    statuses: new MemoryStatusStore(),
-    reports: new MemoryReportStore(),
-    summaries: new MemorySummaryStore(),
-    ledger: new MemoryLedger(),
-    objects: new MemoryObjectStore(),
-    mailer: new MemoryMailer(),
-    bus: new MemoryBus(),
-    appUrl: 'http://localhost:3000',
-  };
-}
+const world = (at = '2026-12-20T01:00:00Z') => ({ ...memoryWorld(at, regime), appUrl: 'http://localhost:3000' });
 type World = ReturnType<typeof world>;
 
 let uploads = 0;

@@ -12,17 +12,7 @@ import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { reviewReport } from '../../shared/use-cases/review-report.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
-import {
-  FixedClock,
-  MemoryAuditLog,
-  MemoryBus,
-  MemoryLedger,
-  MemoryMailer,
-  MemoryObjectStore,
-  MemoryReportStore,
-  MemoryStatusStore,
-  MemoryTokenStore,
-} from '../support/memory-ports.js';
+import { memoryWorld } from '../support/memory-ports.js';
 import { BOARD_CSP, boardConfig, boardPage, boardPeriod } from '../../web/board/page.js';
 import { BOARD_SCRIPT } from '../../web/board/script.js';
 import { BOARD_STYLES } from '../../web/board/styles.js';
@@ -38,21 +28,7 @@ const regime = parseRegime({
 const UNIT = 'so-tu-phap';
 const PERIOD = 2026;
 
-function world(at = '2026-12-10T03:00:00Z') {
-  return {
-    clock: new FixedClock(new Date(at)),
-    regime,
-    reports: new MemoryReportStore(),
-    statuses: new MemoryStatusStore(),
-    audit: new MemoryAuditLog(),
-    bus: new MemoryBus(),
-    objects: new MemoryObjectStore(),
-    tokens: new MemoryTokenStore(),
-    ledger: new MemoryLedger(),
-    mailer: new MemoryMailer(),
-    appUrl: 'https://baocao.example',
-  };
-}
+const world = (at = '2026-12-10T03:00:00Z') => ({ ...memoryWorld(at, regime), appUrl: 'https://baocao.example' });
 type World = ReturnType<typeof world>;
 
 /** Stores a version as ingest would have; valid ones carry a sample report. */

@@ -7,15 +7,7 @@ import type { StatusFacts } from '../../shared/domain/status.js';
 import type { MailMessage } from '../../shared/ports.js';
 import { NoticesFailedError, openPeriods, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
 import { authenticateUnit } from '../../shared/use-cases/tokens.js';
-import {
-  FixedClock,
-  MemoryAuditLog,
-  MemoryBus,
-  MemoryLedger,
-  MemoryMailer,
-  MemoryStatusStore,
-  MemoryTokenStore,
-} from '../support/memory-ports.js';
+import { MemoryStatusStore, memoryWorld } from '../support/memory-ports.js';
 
 /*
  * Period 2026 of the default calendar: deadline Fri 18 Dec 2026; T−7 Fri 11 Dec, T−1wd Thu 17 Dec,
@@ -32,19 +24,7 @@ function smallRegime(overrides: Partial<Regime['notices']> = {}, units = DEFAULT
   return parseRegime({ ...DEFAULT_REGIME, notices: { ...DEFAULT_REGIME.notices, ...overrides }, units });
 }
 
-function world(date: string, regime: Regime = smallRegime()) {
-  return {
-    clock: new FixedClock(at8(date)),
-    regime,
-    appUrl: APP,
-    statuses: new MemoryStatusStore(),
-    ledger: new MemoryLedger(),
-    mailer: new MemoryMailer(),
-    tokens: new MemoryTokenStore(),
-    audit: new MemoryAuditLog(),
-    bus: new MemoryBus(),
-  };
-}
+const world = (date: string, regime: Regime = smallRegime()) => ({ ...memoryWorld(at8(date), regime), appUrl: APP });
 type World = ReturnType<typeof world>;
 
 /** A unit that sent a valid report at `at` (ISO with offset). */

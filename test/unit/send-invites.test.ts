@@ -3,19 +3,9 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { RequestError } from '../../shared/errors.js';
 import { sendInvites } from '../../shared/use-cases/send-invites.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
-import { FixedClock, MemoryAuditLog, MemoryLedger, MemoryMailer, MemoryTokenStore } from '../support/memory-ports.js';
+import { memoryWorld } from '../support/memory-ports.js';
 
-function world() {
-  return {
-    tokens: new MemoryTokenStore(),
-    ledger: new MemoryLedger(),
-    mailer: new MemoryMailer(),
-    audit: new MemoryAuditLog(),
-    clock: new FixedClock(new Date('2026-11-02T01:00:00Z')),
-    regime: DEFAULT_REGIME,
-    appUrl: 'https://baocao.example',
-  };
-}
+const world = () => ({ ...memoryWorld('2026-11-02T01:00:00Z', DEFAULT_REGIME), appUrl: 'https://baocao.example' });
 
 describe('sendInvites', () => {
   it('emails every expected unit its own link, with a token valid past the deadline, once', async () => {

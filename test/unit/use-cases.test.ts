@@ -10,37 +10,13 @@ import { sendOnce } from '../../shared/use-cases/send-once.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
-import {
-  FixedClock,
-  MemoryAuditLog,
-  MemoryBus,
-  MemoryLedger,
-  MemoryMailer,
-  MemoryObjectStore,
-  MemoryReportStore,
-  MemoryStatusStore,
-  MemoryTokenStore,
-} from '../support/memory-ports.js';
+import { memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
 const JSON_TYPE = 'application/json';
 
-function world(at = '2026-11-28T03:00:00Z') {
-  const clock = new FixedClock(new Date(at));
-  return {
-    clock,
-    regime,
-    tokens: new MemoryTokenStore(),
-    objects: new MemoryObjectStore(),
-    audit: new MemoryAuditLog(),
-    reports: new MemoryReportStore(),
-    statuses: new MemoryStatusStore(),
-    bus: new MemoryBus(),
-    ledger: new MemoryLedger(),
-    mailer: new MemoryMailer(),
-  };
-}
+const world = (at = '2026-11-28T03:00:00Z') => memoryWorld(at, regime);
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
   const e = await p.then(() => null, (x: unknown) => x);

@@ -9,22 +9,12 @@ import { openPeriods, readUnitView } from '../../shared/use-cases/read-unit-view
 import { issueToken, sha256Hex } from '../../shared/use-cases/tokens.js';
 import { buildTemplate, META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { asciiFileName, contentDisposition, downloadTemplate } from '../../web/template-download.js';
-import { FixedClock, MemoryAuditLog, MemoryReportStore, MemoryStatusStore, MemoryTokenStore } from '../support/memory-ports.js';
+import { memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
 
-function world(at = '2026-11-28T03:00:00Z', r: Regime = regime) {
-  return {
-    clock: new FixedClock(new Date(at)),
-    regime: r,
-    tokens: new MemoryTokenStore(),
-    audit: new MemoryAuditLog(),
-    reports: new MemoryReportStore(),
-    statuses: new MemoryStatusStore(),
-    build: buildTemplate,
-  };
-}
+const world = (at = '2026-11-28T03:00:00Z', r: Regime = regime) => ({ ...memoryWorld(at, r), build: buildTemplate });
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
   const e = await p.then(() => null, (x: unknown) => x);

@@ -5,8 +5,9 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
 import { INDICATORS, MAX_COUNT, PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS, validateReport, type ReportContext } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
+import { fillTemplate } from '../../shared/xlsx/fill.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
-import { BOOLEAN_LABELS, buildTemplate, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../../shared/xlsx/template.js';
+import { buildTemplate, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../../shared/xlsx/template.js';
 import { DEFAULT_XLSX_LIMITS, guardXlsx, XlsxRejectedError, type XlsxRejectionCode } from '../../shared/xlsx/zip-guard.js';
 
 const UNIT = 'so-y-te';
@@ -15,7 +16,7 @@ const ctx: ReportContext = { regime: DEFAULT_REGIME, expected: { unitId: UNIT, p
 const MB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: read and fill a template the way a clerk's Excel would, build hostile zips by hand.
+// Helpers: read a template, build hostile zips by hand.
 
 async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
@@ -34,42 +35,6 @@ function rowsByCode(wb: ExcelJS.Workbook): Map<string, ExcelJS.Row> {
   });
   return rows;
 }
-
-function get(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
-}
-
-/** What a clerk types for a report value: labels for lists, dates as date cells. */
-function cellValueFor(path: string, value: unknown): ExcelJS.CellValue {
-  const field = TEMPLATE_FIELDS.find((f) => f.path === path);
-  if (!field) throw new Error(`no field ${path}`);
-  if (value === undefined) return null;
-  switch (field.kind) {
-    case 'boolean':
-      return value ? BOOLEAN_LABELS.true : BOOLEAN_LABELS.false;
-    case 'choice':
-      return field.choices?.find((c) => c.value === value)?.label ?? null;
-    case 'date':
-      return new Date(`${String(value)}T00:00:00Z`);
-    default:
-      return value as ExcelJS.CellValue;
-  }
-}
-
-/** Fills column C of the template by field code and returns the saved file. */
-async function fill(template: Uint8Array, values: Record<string, ExcelJS.CellValue>): Promise<Uint8Array> {
-  const wb = await load(template);
-  const rows = rowsByCode(wb);
-  for (const [code, value] of Object.entries(values)) {
-    const row = rows.get(code);
-    if (!row) throw new Error(`no row ${code}`);
-    row.getCell(3).value = value;
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
-}
-
-const sampleValues = (report: unknown) =>
-  Object.fromEntries(TEMPLATE_FIELDS.map((f) => [f.path, cellValueFor(f.path, get(report, f.path))]));
 
 async function rejection(p: Promise<unknown> | (() => unknown)): Promise<XlsxRejectedError> {
   try {
@@ -236,7 +201,7 @@ describe('buildTemplate', () => {
     expect(unitCell?.protection?.locked).toBe(false);
     expect(unitCell?.dataValidation).toMatchObject({ type: 'list', formulae: [`${META_SHEET}!$E$2:$E$${DEFAULT_REGIME.units.length + 1}`] });
 
-    const filled = await fill(template, { ...sampleValues(sampleReport(DEFAULT_REGIME, 'dak-ha', PERIOD)), unitId: 'UBND huyện Đắk Hà' });
+    const filled = await fillTemplate(template, sampleReport(DEFAULT_REGIME, 'dak-ha', PERIOD), { unitId: 'UBND huyện Đắk Hà' });
     const parsed = await parseTemplate(filled);
 
     expect(parsed).toMatchObject({ unitId: 'dak-ha', period: PERIOD, formVersion: DEFAULT_REGIME.formVersion });
@@ -251,7 +216,7 @@ describe('buildTemplate', () => {
 describe('parseTemplate', () => {
   it('round-trips a template filled with a sample report into the same valid report', async () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
-    const filled = await fill(await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT }), sampleValues(sample));
+    const filled = await fillTemplate(await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT }), sample);
 
     const parsed = await parseTemplate(filled);
     const result = validateReport(parsed, ctx);
@@ -262,7 +227,7 @@ describe('parseTemplate', () => {
   it('leaves a negative number for validation, which names the field', async () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
-    const filled = await fill(template, { ...sampleValues(sample), 'dissemination.sessions': -5 });
+    const filled = await fillTemplate(template, sample, { 'dissemination.sessions': -5 });
 
     const result = validateReport(await parseTemplate(filled), ctx);
 
@@ -274,7 +239,7 @@ describe('parseTemplate', () => {
   it('passes text in a number cell through as text and an empty count as missing, so the messages say so', async () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
-    const filled = await fill(template, { ...sampleValues(sample), 'emulation.movementsLaunched': 'mười hai', 'emulation.collectivesCommended': null, 'emulation.individualsCommended': '7' });
+    const filled = await fillTemplate(template, sample, { 'emulation.movementsLaunched': 'mười hai', 'emulation.collectivesCommended': null, 'emulation.individualsCommended': '7' });
 
     const parsed = (await parseTemplate(filled)) as { emulation: Record<string, unknown> };
     const result = validateReport(parsed, ctx);
@@ -292,7 +257,7 @@ describe('parseTemplate', () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
     const parse = async (planDate: ExcelJS.CellValue) =>
-      (await parseTemplate(await fill(template, { ...sampleValues(sample), 'planAndSolutions.planDate': planDate }))) as {
+      (await parseTemplate(await fillTemplate(template, sample, { 'planAndSolutions.planDate': planDate }))) as {
         planAndSolutions: { planDate?: unknown; planIssued: unknown };
         programmes: { plan739: { status: unknown } };
       };

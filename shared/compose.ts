@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type * as z from 'zod';
 import { dynamoDocClient } from './adapters/clients/dynamodb.js';
 import { tableAdapters } from './adapters/dynamodb.adapter.js';
 import { systemClock } from './clock.js';
@@ -8,6 +7,7 @@ import { endpointsConfig, loadConfig, tableConfig } from './config/config.js';
 import { ENV } from './definitions/env-keys.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './http/api.js';
 import { regimeLoader } from './runtime.js';
+import * as z from './zod-mini.js';
 
 /** Names of the application metrics (CloudWatch EMF, namespace "baocao"). */
 export const METRICS = {
@@ -20,13 +20,13 @@ export const METRICS = {
 
 /**
  * What every function's composition root builds at module scope (once per cold start): its
- * config (parsed with zod, failing fast, naming the variable), the table adapters, the regime
+ * config (parsed with zod/mini, failing fast, naming the variable), the table adapters, the regime
  * loader, the Powertools logger and metrics, and the clock. A function that also needs the bucket,
  * the bus or the mailer adds that config piece in `extra` and builds the adapter with
  * objectStoreFrom / busFrom / mailerFrom, so it bundles only the SDK clients it uses.
  */
-export function composeFunction<S extends z.ZodObject>(service: string, extra: S) {
-  const schema = endpointsConfig.extend(tableConfig.shape).extend(extra.shape);
+export function composeFunction<S extends z.core.$ZodObject>(service: string, extra: S) {
+  const schema = z.extend(endpointsConfig, { ...tableConfig.shape, ...extra._zod.def.shape });
   const config = loadConfig(schema) as z.infer<typeof endpointsConfig> & z.infer<typeof tableConfig> & z.infer<S>;
   const tables = tableAdapters(dynamoDocClient(config), config[ENV.tableName]);
   const logger = new Logger({ serviceName: `baocao-${service}` });

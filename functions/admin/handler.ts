@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { adminConfig, bucketConfig, busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
@@ -11,6 +10,7 @@ import { reviewReport, type AdminActionDeps } from '../../shared/use-cases/revie
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import * as z from '../../shared/zod-mini.js';
 
 /**
  * The admin API of Sở Nội vụ (admin bearer token), one function with a small router over its
@@ -20,7 +20,7 @@ import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
  *   POST /units/{id}/extension             extend the unit's deadline for a period
  *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
  */
-const fn = composeFunction('admin', adminConfig.extend(bucketConfig.shape).extend(busConfig.shape));
+const fn = composeFunction('admin', z.extend(adminConfig, { ...bucketConfig.shape, ...busConfig.shape }));
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 

@@ -4,6 +4,7 @@ import { composeFunction, METRICS } from '../../shared/compose.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import * as z from '../../shared/zod-mini.js';
 
 /** S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. */
 interface ObjectCreatedDetail {
@@ -11,7 +12,7 @@ interface ObjectCreatedDetail {
   object: { key: string; size: number; etag: string };
 }
 
-const fn = composeFunction('ingest', bucketConfig.extend(busConfig.shape));
+const fn = composeFunction('ingest', z.extend(bucketConfig, busConfig.shape));
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 

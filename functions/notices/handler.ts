@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { busConfig, mailConfig } from '../../shared/config/config.js';
 import { randomUUID } from 'node:crypto';
 import { composeFunction, METRICS } from '../../shared/compose.js';
@@ -7,6 +6,7 @@ import { ENV } from '../../shared/definitions/env-keys.js';
 import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
+import * as z from '../../shared/zod-mini.js';
 
 /**
  * EventBridge Scheduler "DailyNotices" (08:00 Asia/Ho_Chi_Minh; locally the stack's scheduler and
@@ -14,18 +14,16 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
  * notices is rethrown after the others were sent, so the schedule's retry policy re-runs the job;
  * the notice ledger makes that re-run send only what was not sent.
  */
-const fn = composeFunction('notices', mailConfig.extend(busConfig.shape));
+const fn = composeFunction('notices', z.extend(mailConfig, busConfig.shape));
 const mailer = mailerFrom(fn.config);
 const bus = busFrom(fn.config);
 
 /** The schedule's payload (schedules.ts), optionally narrowed by the CLI or an operator. */
-export const NoticesEventSchema = z
-  .object({
-    job: z.literal('daily-notices'),
-    periods: z.array(z.number().int().min(2000).max(2100)).min(1).optional(),
-    dryRun: z.boolean().optional(),
-  })
-  .strict();
+export const NoticesEventSchema = z.strictObject({
+  job: z.literal('daily-notices'),
+  periods: z.optional(z.array(z.number().check(z.int(), z.minimum(2000), z.maximum(2100))).check(z.minLength(1))),
+  dryRun: z.optional(z.boolean()),
+});
 export type NoticesEvent = z.infer<typeof NoticesEventSchema>;
 
 const sent = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { adminConfig, bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -10,6 +9,7 @@ import { publishSummary, type PublishSummaryResult } from '../../shared/use-case
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import * as z from '../../shared/zod-mini.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
 /**
@@ -19,7 +19,7 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
  * - POST /summaries (admin bearer token), body {period, send?}: send=false (the default) is a
  *   preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
  */
-const fn = composeFunction('summary', bucketConfig.extend(busConfig.shape).extend(mailConfig.shape).extend(adminConfig.shape));
+const fn = composeFunction('summary', z.extend(bucketConfig, { ...busConfig.shape, ...mailConfig.shape, ...adminConfig.shape }));
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 const mailer = mailerFrom(fn.config);
@@ -28,12 +28,10 @@ const appUrl = fn.config[ENV.appUrl].replace(/\/$/, '');
 /** Presigned download links live this long (the CLI fetches them at once). */
 const LINK_SECONDS = 15 * 60;
 
-export const SummaryRequestSchema = z
-  .object({
-    period: z.number().int().min(2000).max(2100),
-    send: z.boolean().default(false),
-  })
-  .strict();
+export const SummaryRequestSchema = z.strictObject({
+  period: z.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
+  send: z._default(z.boolean(), false),
+});
 
 async function run(input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
   const deps = {

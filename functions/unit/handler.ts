@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { composeFunction } from '../../shared/compose.js';
 import { bearerToken, json, queryPeriod } from '../../shared/http/api.js';
 import { readUnitView } from '../../shared/use-cases/read-unit-view.js';
+import * as z from '../../shared/zod-mini.js';
 
 /** GET /me?period=YYYY — the clerk's view of their unit: dates, status, previous versions (unit token). */
 const fn = composeFunction('unit', z.object({}));

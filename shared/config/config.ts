@@ -1,33 +1,48 @@
-import * as z from 'zod';
 import { ENV } from '../definitions/env-keys.js';
+import * as z from '../zod-mini.js';
 
 /**
  * Function configuration, parsed once at module scope (fail fast at cold start, naming the
- * missing variable). Each function composes the pieces it needs.
+ * missing variable). Each function composes the pieces it needs. zod/mini (shared/zod-mini.ts):
+ * every composed function loads this module, so its schemas stay light.
  */
-const name = (what: string) => z.string().min(1).describe(what);
-const url = (what: string) => z.url().optional().describe(what);
+const name = () => z.string().check(z.minLength(1));
+const url = () => z.optional(z.url());
 
 export const endpointsConfig = z.object({
-  [ENV.region]: z.string().min(1).default('ap-southeast-1').describe('AWS region'),
-  [ENV.dynamodbEndpoint]: url('DynamoDB endpoint override (local stack only)'),
-  [ENV.s3Endpoint]: url('S3 endpoint override (local stack only)'),
-  [ENV.s3PublicEndpoint]: url('S3 endpoint browsers POST to (local stack only)'),
-  [ENV.sesEndpoint]: url('SES endpoint override (local stack only)'),
-  [ENV.eventsEndpoint]: url('EventBridge endpoint override (local stack only)'),
+  /** AWS region. */
+  [ENV.region]: z._default(z.string().check(z.minLength(1)), 'ap-southeast-1'),
+  /** DynamoDB endpoint override (local stack only). */
+  [ENV.dynamodbEndpoint]: url(),
+  /** S3 endpoint override (local stack only). */
+  [ENV.s3Endpoint]: url(),
+  /** S3 endpoint browsers POST to (local stack only). */
+  [ENV.s3PublicEndpoint]: url(),
+  /** SES endpoint override (local stack only). */
+  [ENV.sesEndpoint]: url(),
+  /** EventBridge endpoint override (local stack only). */
+  [ENV.eventsEndpoint]: url(),
 });
 
-export const tableConfig = z.object({ [ENV.tableName]: name('DynamoDB table name') });
-export const bucketConfig = z.object({ [ENV.bucketName]: name('S3 bucket for uploads and summaries') });
-export const busConfig = z.object({ [ENV.busName]: name('EventBridge bus name') });
+/** DynamoDB table name. */
+export const tableConfig = z.object({ [ENV.tableName]: name() });
+/** S3 bucket for uploads and summaries. */
+export const bucketConfig = z.object({ [ENV.bucketName]: name() });
+/** EventBridge bus name. */
+export const busConfig = z.object({ [ENV.busName]: name() });
 export const mailConfig = z.object({
-  [ENV.senderAddress]: z.email().describe('From address of every email'),
-  [ENV.replyToAddress]: z.email().optional().describe('Reply-To address (Sở Nội vụ)'),
-  [ENV.sesConfigurationSet]: z.string().min(1).optional().describe('SES configuration set passed on every send'),
-  [ENV.appUrl]: z.url().describe('Public URL of the form, for links in emails'),
+  /** From address of every email. */
+  [ENV.senderAddress]: z.email(),
+  /** Reply-To address (Sở Nội vụ). */
+  [ENV.replyToAddress]: z.optional(z.email()),
+  /** SES configuration set passed on every send. */
+  [ENV.sesConfigurationSet]: z.optional(z.string().check(z.minLength(1))),
+  /** Public URL of the form, for links in emails. */
+  [ENV.appUrl]: z.url(),
 });
 export const adminConfig = z.object({
-  [ENV.adminTokenSha256]: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex of the admin token').describe('Admin token hash'),
+  /** Admin token hash. */
+  [ENV.adminTokenSha256]: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex of the admin token')),
 });
 
 export class ConfigError extends Error {
@@ -38,8 +53,8 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment with a schema; throws naming every bad variable. */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
-  const r = schema.safeParse(env);
+export function loadConfig<S extends z.core.$ZodObject>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const r = z.safeParse(schema, env);
   if (!r.success) {
     throw new ConfigError(`Invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
 import { RequestError } from '../errors.js';
+import * as z from '../zod-mini.js';
 
 /** HTTP API adapter helpers: JSON bodies, the contract's error shape, bearer tokens. */
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -30,8 +30,8 @@ export function bearerToken(event: HttpEvent): string | null {
   return m ? m[1]! : null;
 }
 
-/** Parses a JSON request body with a schema; a bad body is a 400 naming every field. */
-export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+/** Parses a JSON request body with a schema (zod/mini or classic); a bad body is a 400 naming every field. */
+export function parseBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.infer<S> {
   let raw: unknown;
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
@@ -39,7 +39,7 @@ export function parseBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.i
   } catch {
     throw new RequestError(400, 'INVALID_JSON', 'Nội dung yêu cầu không phải JSON hợp lệ');
   }
-  const r = schema.safeParse(raw);
+  const r = z.safeParse(schema, raw);
   if (!r.success) {
     const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);

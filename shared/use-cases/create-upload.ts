@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
 import { objectKeys } from '../definitions/table.js';
 import { periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, ObjectStore, TokenStore } from '../ports.js';
+import * as z from '../zod-mini.js';
 import { authenticateUnit } from './tokens.js';
 
 /** What can be uploaded, by declared content type: the key extension and the size cap. */
@@ -16,14 +16,12 @@ export const UPLOAD_KINDS = {
 export type UploadContentType = keyof typeof UPLOAD_KINDS;
 export const UPLOAD_EXPIRY_SECONDS = 300;
 
-export const UploadRequestSchema = z
-  .object({
-    period: z.number().int().min(2000).max(2100),
-    fileName: z.string().min(1).max(200),
-    contentType: z.string().min(1).max(200),
-    size: z.number().int().min(1),
-  })
-  .strict();
+export const UploadRequestSchema = z.strictObject({
+  period: z.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
+  fileName: z.string().check(z.minLength(1), z.maxLength(200)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(200)),
+  size: z.number().check(z.int(), z.minimum(1)),
+});
 
 /** A time-ordered, unguessable upload id: base36 milliseconds + 64 random bits. */
 export function newUploadId(now: Date): string {

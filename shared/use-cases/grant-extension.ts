@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { addDays, periodDates } from '../domain/calendar.js';
 import { expectedUnits } from '../domain/regime.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ExtensionFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
+import * as z from '../zod-mini.js';
 import { adminActor, periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest, type AdminActionDeps } from './review-report.js';
 
 /** An extension reaches at most this far past the regime's deadline. */
@@ -18,10 +18,9 @@ export const ExtensionRequestSchema = strictBody({
   period: periodField,
   until: z
     .string({ error: 'Thiếu ngày gia hạn (until), dạng YYYY-MM-DD' })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày gia hạn (until) phải theo dạng YYYY-MM-DD')
-    .refine(realDate, 'Ngày gia hạn (until) không tồn tại'),
-  reason: reasonField.min(1, 'Gia hạn thì phải ghi lý do'),
-  reviewer: reviewerField.optional(),
+    .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày gia hạn (until) phải theo dạng YYYY-MM-DD'), z.refine(realDate, 'Ngày gia hạn (until) không tồn tại')),
+  reason: reasonField.check(z.minLength(1, 'Gia hạn thì phải ghi lý do')),
+  reviewer: z.optional(reviewerField),
 });
 export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
 

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { findUnit, type Regime, type Unit } from '../domain/regime.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ReviewFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, ReportStore, StoredVersion } from '../ports.js';
+import * as z from '../zod-mini.js';
 
 /** A review's or an extension's free-text reason: what the unit reads in its email. */
 export const REASON_MAX = 2000;
 const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 
-/** Object bodies of the admin API: strict, every message in Vietnamese. */
-export const strictBody = <T extends z.ZodRawShape>(shape: T) =>
+/** Object bodies of the admin API: strict, every message in Vietnamese. zod/mini (shared/zod-mini.ts). */
+export const strictBody = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.strictObject(shape, {
     error: (iss) =>
       iss.code === 'unrecognized_keys' ? `Trường không thuộc yêu cầu: ${iss.keys.join(', ')}` : 'Nội dung yêu cầu phải là một đối tượng JSON',
@@ -19,37 +19,38 @@ export const strictBody = <T extends z.ZodRawShape>(shape: T) =>
 
 export const periodField = z
   .number({ error: 'Năm báo cáo (period) phải là số dạng YYYY' })
-  .int('Năm báo cáo (period) phải là số nguyên')
-  .min(2000, 'Năm báo cáo (period) không hợp lệ')
-  .max(2100, 'Năm báo cáo (period) không hợp lệ');
+  .check(
+    z.int('Năm báo cáo (period) phải là số nguyên'),
+    z.minimum(2000, 'Năm báo cáo (period) không hợp lệ'),
+    z.maximum(2100, 'Năm báo cáo (period) không hợp lệ'),
+  );
 
-export const reasonField = z
-  .string({ error: 'Lý do phải là văn bản' })
-  .trim()
-  .max(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`);
+export const reasonField = z.string({ error: 'Lý do phải là văn bản' }).check(z.trim(), z.maxLength(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`));
 
 /** Who acted, as typed on the board (the admin token is shared, so this is a declaration, kept for the audit). */
-export const reviewerField = z.string({ error: 'Tên cán bộ xử lý phải là văn bản' }).trim().max(100, 'Tên cán bộ xử lý tối đa 100 ký tự');
+export const reviewerField = z.string({ error: 'Tên cán bộ xử lý phải là văn bản' }).check(z.trim(), z.maxLength(100, 'Tên cán bộ xử lý tối đa 100 ký tự'));
 
 export const ReviewRequestSchema = strictBody({
   period: periodField,
-  uploadId: z.string({ error: 'Thiếu mã bản nộp (uploadId)' }).regex(/^[0-9a-z]{10,40}$/, 'Mã bản nộp (uploadId) không hợp lệ'),
+  uploadId: z.string({ error: 'Thiếu mã bản nộp (uploadId)' }).check(z.regex(/^[0-9a-z]{10,40}$/, 'Mã bản nộp (uploadId) không hợp lệ')),
   decision: z.enum(['ACCEPT', 'RETURN'], { error: 'Quyết định (decision) phải là ACCEPT (chấp nhận) hoặc RETURN (trả lại)' }),
-  reason: reasonField.optional(),
-  reviewer: reviewerField.optional(),
-}).superRefine((r, ctx) => {
-  if (r.decision === 'RETURN' && !r.reason) {
-    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Trả lại báo cáo thì phải ghi lý do để đơn vị chỉnh sửa' });
-  }
-});
+  reason: z.optional(reasonField),
+  reviewer: z.optional(reviewerField),
+}).check(
+  z.superRefine((r, ctx) => {
+    if (r.decision === 'RETURN' && !r.reason) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Trả lại báo cáo thì phải ghi lý do để đơn vị chỉnh sửa' });
+    }
+  }),
+);
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
 
 /**
  * Validates a request body against a schema: 400 INVALID_REQUEST naming every bad field, in the
  * same shape as the HTTP adapter's parseBody, so the use case can be called (and tested) directly.
  */
-export function validateRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const r = schema.safeParse(input);
+export function validateRequest<S extends z.core.$ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = z.safeParse(schema, input);
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(nội dung)'}: ${d.message}`).join('; ')}`, details);

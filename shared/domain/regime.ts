@@ -9,12 +9,15 @@ function buildRegimeSchema() {
   const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
   const text = (min: number) => z.string().check(z.minLength(min));
 
-  const monthDay = z.strictObject({
-    month: int(1, 12),
-    day: int(1, 31),
-    /** Relative to the reporting year: -1 means the previous calendar year. */
-    yearOffset: z._default(int(-1, 1), 0),
-  });
+  const monthDay = z
+    .strictObject({
+      month: int(1, 12),
+      day: int(1, 31),
+      /** Relative to the reporting year: -1 means the previous calendar year. */
+      yearOffset: z._default(int(-1, 1), 0),
+    })
+    // Every year has the date (so 29 February is refused): 31 February must not roll into March.
+    .check(z.refine((d) => d.day <= new Date(Date.UTC(2001, d.month, 0)).getUTCDate(), { error: 'no such day in that month', path: ['day'] }));
 
   const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'));
   const unitId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'lowercase letters, digits and dashes'));
@@ -85,8 +88,16 @@ function buildRegimeSchema() {
       z.refine((us) => new Set(us.map((u) => u.id)).size === us.length, 'unit ids must be unique'),
     ),
     leadership: z.array(z.strictObject({ name: text(2), email: z.email() })).check(z.minLength(1)),
-  });
+  }).check(
+    // The dates must come in the order the year runs: window, then opening and deadline after it.
+    z.refine((r) => order(r.cutOff.from) < order(r.cutOff.to), { error: 'the cut-off window must start before it ends', path: ['cutOff'] }),
+    z.refine((r) => order(r.cutOff.to) < order(r.deadline), { error: 'the deadline must come after the cut-off window ends', path: ['deadline'] }),
+    z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
+  );
 }
+
+/** A month/day relative to the reporting year as one comparable number. */
+const order = (d: { month: number; day: number; yearOffset: number }) => d.yearOffset * 10_000 + d.month * 100 + d.day;
 
 let regimeSchema: ReturnType<typeof buildRegimeSchema> | undefined;
 /** The schema a regime is validated with (built once). */

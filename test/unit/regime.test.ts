@@ -268,3 +268,29 @@ describe('expectedUnits', () => {
     expect(in2018).toEqual([]);
   });
 });
+
+describe('regime dates are checked as dates, in the order the year runs', () => {
+  const withDates = (patch: Record<string, unknown>) => ({ ...JSON.parse(JSON.stringify(DEFAULT_REGIME)), ...patch });
+  const messageOf = (input: unknown) => {
+    try {
+      parseRegime(input);
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('refuses a day the month does not have, naming the field', () => {
+    expect(messageOf(withDates({ deadline: { month: 2, day: 31, yearOffset: 0 } }))).toContain('deadline.day: no such day in that month');
+    expect(messageOf(withDates({ opensOn: { month: 4, day: 31, yearOffset: 0 } }))).toContain('opensOn.day');
+    expect(messageOf(withDates({ deadline: { month: 12, day: 31, yearOffset: 0 } }))).toBe('');
+  });
+
+  it('refuses a cut-off window that ends before it starts, and a deadline inside the window', () => {
+    const reversed = withDates({ cutOff: { from: { month: 12, day: 14, yearOffset: 0 }, to: { month: 12, day: 15, yearOffset: -1 } } });
+    const early = withDates({ deadline: { month: 12, day: 10, yearOffset: 0 } });
+
+    expect(messageOf(reversed)).toContain('cutOff: the cut-off window must start before it ends');
+    expect(messageOf(early)).toContain('deadline: the deadline must come after the cut-off window ends');
+  });
+});

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/zod-mini.js';
 import { composeFunction } from '../../shared/compose.js';
 import { BOARD_CSP, boardConfig, boardPage } from '../../web/board/page.js';
 

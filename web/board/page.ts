@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { localDate, periodDates } from '../../shared/domain/calendar.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
 import { STATUSES, STATUS_LABELS } from '../../shared/domain/status.js';
-import { REPORT_LAYOUT, type ShownSection } from './report-layout.js';
+// Generated from ReportSchema at build time: the board Lambda does not load zod and the schema.
+import { REPORT_LAYOUT } from '../generated/report-layout.js';
+import type { ShownSection } from './report-layout.js';
 import { BOARD_SCRIPT } from './script.js';
 import { BOARD_STYLES } from './styles.js';
 

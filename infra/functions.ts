@@ -38,11 +38,6 @@ const SUMMARIES_PREFIX = objectKeys.summaries(2000, 1).split('/')[0] + '/';
  * error). This is the only place that says what each function may touch.
  */
 export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
-  web: {
-    description: 'serves the upload form (GET /)',
-    memorySize: 256,
-    bind: () => {},
-  },
   presign: {
     description: 'unit token to presigned POST (POST /uploads)',
     bind: (fn, d) =>
@@ -70,12 +65,6 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     description: 'emails the unit a receipt or the rejection reasons',
     timeout: Duration.seconds(30),
     bind: (fn, d) => fn.bindTable(d.table, 'readWrite').bindSender(d.sender).setEnv(ENV.appUrl, d.appUrl),
-  },
-  board: {
-    description: 'serves the status board page (GET /board)',
-    memorySize: 256,
-    // The page shows the regime's periods; the regime is read from the table.
-    bind: (fn, d) => fn.bindTable(d.table, 'read'),
   },
   admin: {
     description: "Sở Nội vụ actions on a unit's report: versions, review, extension, audit",

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { systemClock } from '../shared/clock.js';
 import type { FunctionName } from '../shared/definitions/events.js';
 import { HTTP_ROUTES, matchRoute, type HttpRoute } from '../shared/definitions/http-routes.js';
+import { SITE_CACHE_CONTROL, siteContentType, siteFileFor, siteHeaders } from '../shared/definitions/site.js';
 import type { Clock } from '../shared/ports.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -17,6 +20,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   clock?: Clock;
   log?: (line: string) => void;
+  /** The static site (web/dist) and the origin its pages may POST uploads to: what CloudFront serves on AWS. */
+  site?: { dir: string; uploadOrigin: string };
 }
 
 export interface LocalHttpServer {
@@ -29,8 +34,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const LOCAL_ACCOUNT = '000000000000';
 
 /**
- * The local stand-in for API Gateway (HTTP API, payload format 2.0): routes with HTTP_ROUTES, hands the
- * handler the same event API Gateway would, and writes its result back.
+ * The local stand-in for CloudFront in front of the HTTP API and the site bucket: API Gateway
+ * (payload format 2.0) for HTTP_ROUTES — the handler gets the same event API Gateway would give
+ * it and its result is written back — and, for any other GET, the static site with the headers
+ * the CloudFront response headers policy adds.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHttpServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -62,6 +69,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const rawQueryString = q < 0 ? '' : (target.slice(q + 1).split('#')[0] ?? '');
 
   const match = matchRoute(method, rawPath);
+  if (!match && opts.site && (method === 'GET' || method === 'HEAD') && (await serveSite(res, rawPath, method, opts.site))) {
+    req.resume();
+    return;
+  }
   if (!match) {
     req.resume();
     const allowed = [...new Set(HTTP_ROUTES.map((r) => r.method))].filter((m) => matchRoute(m, rawPath));
@@ -92,6 +103,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     return sendError(res, 500, 'INTERNAL', 'Internal server error');
   }
   writeResult(res, result);
+}
+
+/** Answers a site path from the built directory; false when the site has no such file. */
+async function serveSite(res: ServerResponse, path: string, method: string, site: { dir: string; uploadOrigin: string }): Promise<boolean> {
+  const file = siteFileFor(path, new Set(await readdir(site.dir).catch(() => [])));
+  if (!file) return false;
+  const body = await readFile(join(site.dir, file));
+  res.writeHead(200, {
+    ...siteHeaders(site.uploadOrigin),
+    'content-type': siteContentType(file),
+    'cache-control': SITE_CACHE_CONTROL,
+    'content-length': body.length,
+  });
+  res.end(method === 'HEAD' ? undefined : body);
+  return true;
 }
 
 /** Builds the HTTP API payload format 2.0 event, field by field as API Gateway does. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -8,6 +9,7 @@ import { DynamoRegimeStore } from '../shared/adapters/dynamodb.adapter.js';
 import { MAX_POST_PRE_DATA_BYTES } from '../shared/adapters/post-policy.js';
 import { BUS_NAME, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
 import { schedules } from '../shared/definitions/schedules.js';
+import { SITE_DIR } from '../shared/definitions/site.js';
 import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
@@ -19,6 +21,9 @@ import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
 import { startS3PostFront } from './s3-post-front.js';
 import { forwardS3Events } from './s3-events.js';
 import { Scheduler } from './scheduler.js';
+
+/** The built site (`npm run build:web`), served as CloudFront serves the site bucket. */
+const SITE_PATH = fileURLToPath(new URL(`../${SITE_DIR}`, import.meta.url));
 
 export const LOCAL_TABLE = LOCAL_NAMES.table;
 export const LOCAL_BUCKET = LOCAL_NAMES.bucket;
@@ -109,6 +114,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       loadHandler: (name) => loadFunction(name) as Promise<HttpHandler>,
       port: opts.port ?? Number(process.env.PORT ?? 3000),
       log,
+      site: { dir: SITE_PATH, uploadOrigin: new URL(s3Front.url).origin },
     });
     stops.push(() => http.close());
     // localhost, not 127.0.0.1: the URL people open and the origin the form runs under (DESIGN.md section 3).

@@ -1,11 +1,10 @@
 import { errorId, fieldId, FORM_SECTIONS, groupLabel, SIGNED_DOCUMENT_LABEL, type FormField, type FormSection } from './form/fields.js';
 import { COUNT_MAX } from './form/fields.js';
-import { FORM_CSS } from './styles.js';
 
 /**
  * The unit's upload form (GET /). Static HTML: the fields are generated from ReportSchema
- * (web/form/fields.ts), the behaviour is the browser bundle (web/form/main.ts) inlined as one
- * script. Nothing per request is in it — the unit's token stays in the URL fragment and only the
+ * (web/form/fields.ts), the behaviour is the browser bundle (web/form/main.ts → form.js), built
+ * once into web/dist by web/build.ts. Nothing per request is in it — the unit's token stays in the URL fragment and only the
  * script reads it.
  */
 export const esc = (s: string) =>
@@ -74,8 +73,8 @@ export function formFieldsHtml(): string {
 
 const TITLE = 'Báo cáo kết quả công tác dân vận chính quyền';
 
-export function formPage(input: { script: string; css?: string }): string {
-  const css = input.css ?? FORM_CSS;
+/** The form page; its script and stylesheet are files beside it (web/dist/form.js, form.css). */
+export function formPage(): string {
   return `<!doctype html>
 <html lang="vi">
 <head>
@@ -84,7 +83,7 @@ export function formPage(input: { script: string; css?: string }): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>${TITLE}</title>
-<style>${css}</style>
+<link rel="stylesheet" href="/form.css">
 </head>
 <body>
 <header class="masthead"><div class="wrap">
@@ -181,7 +180,7 @@ ${formFieldsHtml()}
 </form>
 </div>
 </main>
-<script>${input.script}</script>
+<script src="/form.js"></script>
 </body>
 </html>`;
 }

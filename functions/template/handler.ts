@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod-mini.js';
 import { composeFunction } from '../../shared/compose.js';
-import { bearerToken, queryPeriod } from '../../shared/http/api.js';
+import { bearerToken, optionalQueryPeriod } from '../../shared/http/api.js';
 import { buildTemplate } from '../../shared/xlsx/template.js';
 import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../web/template-download.js';
 
@@ -8,7 +8,7 @@ import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../w
 const fn = composeFunction('template', z.object({}));
 
 export const handler = fn.http(async (event) => {
-  const period = event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
+  const period = optionalQueryPeriod(event);
   const file = await downloadTemplate(
     { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime(), build: buildTemplate },
     { token: bearerToken(event), ...(period === undefined ? {} : { period }) },

@@ -32,9 +32,9 @@ const ACCESS_LOG_FIELDS = {
 } as const;
 
 /**
- * The HTTPS front door (API Gateway HTTP API): the form, POST /uploads and GET /status, one route
- * per entry of HTTP_ROUTES to the function it names. The form and the board are served by the API
- * itself over HTTPS, so no bucket is ever public. Stage throttling and JSON access logs.
+ * The HTTP API (API Gateway): one route per entry of HTTP_ROUTES to the function it names, reached
+ * through the site's CloudFront distribution on the pages' origin (infra/constructs/site.ts).
+ * Stage throttling and JSON access logs.
  */
 export class UploadApi extends Construct {
   readonly api: HttpApi;
@@ -73,10 +73,7 @@ export class UploadApi extends Construct {
       if (!cdk) throw new Error(`no route created for ${route.method} ${route.path}`);
       Validations.of(cdk).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason:
-          route.target === 'web'
-            ? 'Public page: the form carries no data; the unit token stays in the URL fragment and is checked by the API calls it makes.'
-            : `Bearer-token route: ${route.target} checks the token itself (unit tokens are stored as SHA-256 hashes, the admin token against a configured hash); there is no user pool to put an authorizer in front of it.`,
+        reason: `Bearer-token route: ${route.target} checks the token itself (unit tokens are stored as SHA-256 hashes, the admin token against a configured hash); there is no user pool to put an authorizer in front of it.`,
       });
       this.routes.push({ route, cdk });
     }

@@ -8,6 +8,7 @@ import { Compliance } from '../constructs/compliance.js';
 import type { RoutedEvent } from '../constructs/event-routes.js';
 import { Ingest } from '../constructs/ingest.js';
 import { Schedules } from '../constructs/schedules.js';
+import { Site } from '../constructs/site.js';
 import { UploadApi } from '../constructs/upload-api.js';
 import { FunctionCatalog } from '../functions.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -22,13 +23,14 @@ export interface ServiceStackProps extends StackProps {
 }
 
 /**
- * Compute: the functions, the HTTP API, the rules and schedules that invoke them, their DLQs and
- * the alarms. Holds no data, so it can be destroyed and redeployed at will.
+ * Compute: the functions, the HTTP API, the site (CloudFront, the pages' bucket), the rules and
+ * schedules that invoke them, their DLQs and the alarms. Holds no data, so it can be destroyed and redeployed at will.
  */
 export class ServiceStack extends Stack {
   readonly alarms: OpsAlarms;
   readonly catalog: FunctionCatalog;
   readonly upload: UploadApi;
+  readonly site: Site;
   readonly ingest: Ingest;
   readonly compliance: Compliance;
   readonly schedules: Schedules;
@@ -40,15 +42,16 @@ export class ServiceStack extends Stack {
     this.alarms = new OpsAlarms(this, 'Alarms', { email: config.alarmEmail });
     this.alarms.watchMailReputation();
 
-    // Email links point at the form: the custom origin when configured, else the API endpoint,
-    // which exists only once the API below is built.
-    const appUrl = config.appOrigin ?? Lazy.string({ produce: () => this.upload.url });
+    // Email links point at the form: the custom origin when configured, else the CloudFront
+    // domain, which exists only once the site below is built.
+    const appUrl = config.appOrigin ?? Lazy.string({ produce: () => this.site.url });
     this.catalog = new FunctionCatalog(
       { config, table: stateful.table, bucket: stateful.bucket, bus: stateful.bus, sender: stateful.sender, appUrl, alarms: this.alarms },
       props.entryOf,
     );
 
     this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
+    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs });
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },
@@ -65,7 +68,7 @@ export class ServiceStack extends Stack {
 
     assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.upload.url, description: 'Form: {ApiUrl}#t=UNIT_TOKEN; board: {ApiUrl}board#admin=TOKEN' });
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board#admin=TOKEN; the API is on the same origin' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }

@@ -1,7 +1,7 @@
 import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type Archive } from 'aws-cdk-lib/aws-events';
-import { Bucket, CfnBucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Bucket, CfnBucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -24,13 +24,15 @@ export interface StatefulStackProps extends StackProps {
 /** What the compute stack receives: every stateful resource it may bind to. */
 export interface StatefulResources {
   readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+  readonly cdnLogs: Bucket;
   readonly table: Table;
   readonly bus: EventBus;
   readonly sender: Sender;
 }
 
 /**
- * Everything that holds data or reputation: the upload bucket (and its access-log bucket), the
+ * Everything that holds data or reputation: the upload bucket (and the access-log buckets), the
  * single table, the `baocao` event bus with its archive, and the SES identity. Kept apart from
  * compute so functions, rules and the API can be replaced without risking data; every data
  * resource is RETAINed and the stack has termination protection.
@@ -38,6 +40,7 @@ export interface StatefulResources {
 export class StatefulStack extends Stack implements StatefulResources {
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
+  readonly cdnLogs: Bucket;
   readonly table: Table;
   readonly bus: EventBus;
   readonly archive: Archive;
@@ -59,7 +62,21 @@ export class StatefulStack extends Stack implements StatefulResources {
       reason: 'This is the server-access-log destination of the uploads bucket; logging it into itself would loop.',
     });
 
-    const corsOrigin = config.appOrigin ?? `https://*.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    // CloudFront standard logs are written with ACLs: a bucket of their own that allows them.
+    this.cdnLogs = new Bucket(this, 'CdnLogs', {
+      ...BUCKET_DEFAULTS,
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [
+        { id: 'ExpireCdnLogs', expiration: Duration.days(config.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(1) },
+      ],
+    });
+    Validations.of(this.cdnLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the CloudFront log destination; its own access would be logged into another log bucket for no reader.',
+    });
+
+    // The pages are on the CloudFront domain (or the custom origin): browsers POST from there.
+    const corsOrigin = config.appOrigin ?? 'https://*.cloudfront.net';
     this.bucket = new Bucket(this, 'Uploads', {
       ...BUCKET_DEFAULTS,
       serverAccessLogsBucket: this.accessLogs,

@@ -1,6 +1,9 @@
 import type { FunctionName } from './events.js';
 
-/** HTTP API routes (contract, DESIGN.md section 3): API Gateway routes in CDK and the local server's router. */
+/**
+ * HTTP API routes (contract, DESIGN.md section 3): API Gateway routes in CDK and the local server's
+ * router. The pages (GET / and GET /board) are the static site (site.ts), on the same origin.
+ */
 export interface HttpRoute {
   readonly method: 'GET' | 'POST';
   readonly path: string;
@@ -8,10 +11,8 @@ export interface HttpRoute {
 }
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: 'GET', path: '/', target: 'web' },
   { method: 'POST', path: '/uploads', target: 'presign' },
   { method: 'GET', path: '/status', target: 'status' },
-  { method: 'GET', path: '/board', target: 'board' },
   { method: 'GET', path: '/units/{id}/reports', target: 'admin' },
   { method: 'POST', path: '/units/{id}/review', target: 'admin' },
   { method: 'POST', path: '/units/{id}/extension', target: 'admin' },

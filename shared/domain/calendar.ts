@@ -141,3 +141,17 @@ export function vietnameseDateTime(instant: Date, tz: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(w.hour)}:${p(w.minute)} ngày ${p(w.day)}/${p(w.month)}/${w.year}`;
 }
+
+/** The period a viewer opens on: the latest one already open for reporting at `now`. */
+export function currentPeriod(regime: Regime, now: Date): number {
+  const year = Number(localDate(now, regime.timeZone).slice(0, 4));
+  for (let p = year + 1; p > regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) return p;
+  return regime.firstPeriod;
+}
+
+/** Every period open for reporting at `now`, newest first (the board's period list). */
+export function openPeriods(regime: Regime, now: Date): number[] {
+  const periods: number[] = [];
+  for (let p = currentPeriod(regime, now); p >= regime.firstPeriod; p--) periods.push(p);
+  return periods;
+}

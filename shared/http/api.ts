@@ -53,6 +53,11 @@ export function queryPeriod(event: HttpEvent): number {
   return Number(p);
 }
 
+/** `?period=YYYY` when given (checked as queryPeriod), else undefined: the use case picks the current one. */
+export function optionalQueryPeriod(event: HttpEvent): number | undefined {
+  return event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
+}
+
 export interface LoggerLike {
   error(message: string, ...extra: unknown[]): void;
 }

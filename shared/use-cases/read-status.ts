@@ -1,3 +1,4 @@
+import { currentPeriod, openPeriods } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
 import { computeRates, deriveStatus, ratesByGroup, type ComplianceStatus, type Rates, type StatusFacts } from '../domain/status.js';
@@ -20,6 +21,9 @@ export interface UnitStatusRow {
 
 export interface PeriodStatus {
   period: number;
+  /** Every period open for reporting now, newest first, and the regime's time zone: what the board shows. */
+  periods: number[];
+  timeZone: string;
   asOf: string;
   rates: Rates & { byGroup: Record<UnitGroup, Rates> };
   units: UnitStatusRow[];
@@ -33,11 +37,13 @@ const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
  * 2. For every unit expected in the period (validFrom/validTo), derive the status from the stored
  *    facts and `now` — so OVERDUE appears by the clock, consistently with the daily job.
  * 3. Compute the DHIS2 rates overall and per group.
+ * Without a period, the current one (the latest open for reporting) is read.
  */
-export async function readStatus(deps: { statuses: StatusStore; clock: Clock; regime: Regime }, input: { period: number }): Promise<PeriodStatus> {
+export async function readStatus(deps: { statuses: StatusStore; clock: Clock; regime: Regime }, input: { period?: number }): Promise<PeriodStatus> {
   const now = deps.clock.now();
-  const records = new Map((await deps.statuses.list(input.period)).map((r) => [r.unitId, r]));
-  const units = expectedUnits(deps.regime, input.period).map((u): UnitStatusRow => {
+  const period = input.period ?? currentPeriod(deps.regime, now);
+  const records = new Map((await deps.statuses.list(period)).map((r) => [r.unitId, r]));
+  const units = expectedUnits(deps.regime, period).map((u): UnitStatusRow => {
     const rec = records.get(u.id);
     const facts = rec?.facts ?? NO_FACTS;
     return {
@@ -45,7 +51,7 @@ export async function readStatus(deps: { statuses: StatusStore; clock: Clock; re
       name: u.name,
       group: u.group,
       email: u.email,
-      status: deriveStatus(facts, { regime: deps.regime, period: input.period, now }),
+      status: deriveStatus(facts, { regime: deps.regime, period, now }),
       firstValidAt: facts.firstValidAt ?? null,
       lastUploadAt: facts.lastUploadAt ?? null,
       versions: facts.versions,
@@ -56,7 +62,9 @@ export async function readStatus(deps: { statuses: StatusStore; clock: Clock; re
     };
   });
   return {
-    period: input.period,
+    period,
+    periods: openPeriods(deps.regime, now),
+    timeZone: deps.regime.timeZone,
     asOf: now.toISOString(),
     rates: { ...computeRates(units.map((u) => u.status)), byGroup: ratesByGroup(units) },
     units,

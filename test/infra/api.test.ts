@@ -1,7 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE } from '../../infra/defaults.js';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { apiPathPatterns } from '../../infra/constructs/site.js';
 import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
+import { SITE_CACHE_CONTROL, SITE_PAGES, siteHeaders } from '../../shared/definitions/site.js';
 import { buildTestApp, type Resources, type TestApp } from './support.js';
 
 describe('HTTP API (built from HTTP_ROUTES)', () => {
@@ -47,11 +50,99 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
     expect(format).not.toMatch(/header|querystring|authorization/i);
   });
 
-  it('serves the form itself over HTTPS: no bucket website, no public bucket', () => {
-    const buckets = Object.values(t.statefulTemplate.toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::S3::Bucket');
+  it('serves the pages from private buckets only: no bucket website, every bucket blocks public access', () => {
+    const all = { ...(t.statefulTemplate.toJSON().Resources as Resources), ...resources };
+    const buckets = Object.values(all).filter((r) => r.Type === 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(4); // uploads, access logs, CDN logs, site
     for (const b of buckets) {
       expect(b.Properties!['WebsiteConfiguration']).toBeUndefined();
       expect(b.Properties!['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     }
+  });
+});
+
+describe('the site (CloudFront in front of the pages bucket and the HTTP API)', () => {
+  let t: TestApp;
+  let resources: Resources;
+  let dist: Record<string, unknown>;
+  beforeAll(() => {
+    t = buildTestApp();
+    resources = t.serviceTemplate.toJSON().Resources as Resources;
+    const [d] = Object.values(resources).filter((r) => r.Type === 'AWS::CloudFront::Distribution');
+    dist = d!.Properties!['DistributionConfig'] as Record<string, unknown>;
+  });
+  const id = (c: { node: { defaultChild?: unknown } }) => t.service.getLogicalId(c.node.defaultChild as never);
+
+  it('reads the pages bucket through origin access control, HTTPS only, and logs every request', () => {
+    const origins = dist['Origins'] as { Id: string; S3OriginConfig?: unknown; OriginAccessControlId?: unknown; DomainName: unknown; CustomOriginConfig?: { OriginProtocolPolicy: string } }[];
+    const s3 = origins.filter((o) => o.S3OriginConfig);
+    expect(s3).toHaveLength(1);
+    expect(s3[0]!.OriginAccessControlId).toBeDefined();
+    expect(JSON.stringify(s3[0]!.DomainName)).toContain(id(t.service.site.bucket));
+    const api = origins.filter((o) => o.CustomOriginConfig);
+    expect(api).toHaveLength(1);
+    expect(api[0]!.CustomOriginConfig!.OriginProtocolPolicy).toBe('https-only');
+    expect(JSON.stringify(api[0]!.DomainName)).toContain('execute-api');
+    expect((dist['DefaultCacheBehavior'] as { ViewerProtocolPolicy: string }).ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect((dist['DefaultCacheBehavior'] as { Compress: boolean }).Compress).toBe(true); // gzip/brotli at the edge
+    expect(dist['ViewerCertificate']).toBeUndefined(); // default certificate until a custom domain
+    expect(JSON.stringify(dist['Logging'])).toContain(t.stateful.getLogicalId(t.stateful.cdnLogs.node.defaultChild as never));
+    t.serviceTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: Match.anyValue() })]),
+      }),
+    });
+  });
+
+  it('sends every HTTP_ROUTES path to the API, uncached, with the viewer headers except Host', () => {
+    const behaviors = dist['CacheBehaviors'] as { PathPattern: string; TargetOriginId: string; CachePolicyId: string; OriginRequestPolicyId: string; AllowedMethods: string[]; ViewerProtocolPolicy: string }[];
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(apiPathPatterns().sort());
+    for (const route of HTTP_ROUTES) {
+      expect(behaviors.some((b) => new RegExp(`^${b.PathPattern.replace('*', '[^/]+/?.*')}$`).test(route.path.replace(/\{\w+\}/g, 'u1'))), route.path).toBe(true);
+    }
+    for (const b of behaviors) {
+      expect(b.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+      expect(b.OriginRequestPolicyId).toBe(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId);
+      expect(b.AllowedMethods).toContain('POST');
+      expect(b.ViewerProtocolPolicy).toBe('https-only');
+    }
+  });
+
+  it('adds the same security headers the local server sends, with the uploads bucket as the only other origin', () => {
+    const [, policy] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy')!;
+    const sec = (policy.Properties!['ResponseHeadersPolicyConfig'] as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+    const uploads = t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never);
+    const csp = sec['ContentSecurityPolicy']!['ContentSecurityPolicy'] as { 'Fn::Join': [string, unknown[]] };
+    const [joiner, parts] = csp['Fn::Join'];
+    const token = parts.filter((p) => typeof p !== 'string');
+    expect(token).toHaveLength(1);
+    expect(JSON.stringify(token)).toContain(uploads); // the uploads bucket's regional domain, from the stateful stack
+    const expected = siteHeaders('https://UPLOADS');
+    expect(parts.map((p) => (typeof p === 'string' ? p : 'UPLOADS')).join(joiner)).toBe(expected['content-security-policy']);
+    expect(sec['FrameOptions']!['FrameOption']).toBe(expected['x-frame-options']);
+    expect(sec['ReferrerPolicy']!['ReferrerPolicy']).toBe(expected['referrer-policy']);
+    expect(sec['StrictTransportSecurity']!['AccessControlMaxAgeSec']).toBe(31536000);
+    expect(sec['ContentTypeOptions']!['Override']).toBe(true);
+  });
+
+  it('rewrites each page path to its file, and deploys the built site with revalidation and an invalidation', () => {
+    const fn = Object.values(resources).find((r) => r.Type === 'AWS::CloudFront::Function')!;
+    const code = fn.Properties!['FunctionCode'] as string;
+    const handler = new Function(`${code}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    for (const page of SITE_PAGES) expect(handler({ request: { uri: page.path } }).uri).toBe(`/${page.file}`);
+    expect(handler({ request: { uri: '/form.js' } }).uri).toBe('/form.js');
+    t.serviceTemplate.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: id(t.service.site.bucket) },
+      SystemMetadata: Match.objectLike({ 'cache-control': SITE_CACHE_CONTROL }),
+      DistributionPaths: ['/*'],
+    });
+  });
+
+  it('links emails and the uploads CORS rule to the CloudFront domain when no custom origin is set', () => {
+    const receipt = t.service.catalog.get('receipt')!;
+    const env = (resources[id(receipt)]!.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(env['APP_URL'])).toContain(id(t.service.site.distribution));
+    const cors = JSON.stringify((t.statefulTemplate.toJSON().Resources as Resources)[t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never)]!.Properties!['CorsConfiguration']);
+    expect(cors).toContain('https://*.cloudfront.net');
   });
 });

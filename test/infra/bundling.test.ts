@@ -23,7 +23,7 @@ describe('function bundling (esbuild, for real)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'baocao-bundle-'));
     const app = new App({ outdir, context: CDK_JSON_CONTEXT });
     const stack = new Stack(app, 'Bundled');
-    new BaocaoFunction(stack, 'Fixture', { name: 'web', description: 'bundling fixture', logRetention: 7, alarms: noAlarms, entry: FIXTURE_HANDLER });
+    new BaocaoFunction(stack, 'Fixture', { name: 'unit', description: 'bundling fixture', logRetention: 7, alarms: noAlarms, entry: FIXTURE_HANDLER });
     const template = Template.fromStack(stack);
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Handler: string } };
     expect(fn.Properties.Handler).toBe('index.handler');

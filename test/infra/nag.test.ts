@@ -51,7 +51,14 @@ const ALLOWED = [
   /^AwsSolutions-SQS3$/, // the queue is itself a DLQ
   /^Serverless-SQSRedrivePolicy$/, // the queue is itself a DLQ
   /^AwsSolutions-S1$/, // the access-log bucket
-  /^AwsSolutions-APIG4$/, // token-checking routes, the public form
+  /^AwsSolutions-APIG4$/, // token-checking routes
+  /^AwsSolutions-CFR[124]$/, // CloudFront: no geo restriction, no WAF, default certificate until a custom domain
+  // CDK's BucketDeployment handler (the site's files): its managed policy, grants, pinned runtime.
+  /^AwsSolutions-IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]$/,
+  /^AwsSolutions-IAM5\[Action::s3:(GetBucket|GetObject|List|Abort|DeleteObject)\*\]$/,
+  /^AwsSolutions-IAM5\[Resource::(arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-.+|<SiteBucket[A-Z0-9]+\.Arn>)\/\*\]$/,
+  /^AwsSolutions-L1$/,
+  /^Serverless-LambdaLatestVersion$/,
 ];
 
 describe('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth)', () => {

@@ -304,6 +304,24 @@ describe('review by Sở Nội vụ', () => {
   });
 });
 
+describe('GET /status without a period (how the board opens)', () => {
+  it('answers the current period with the periods open so far and the time zone; a bad period is still a 400', async () => {
+    at('2026-12-19T05:00:00Z');
+    const current = await call('GET', '/status');
+    const explicit = await call('GET', `/status?period=${PERIOD}`);
+    const bad = await call('GET', '/status?period=26');
+
+    expect(current.status).toBe(200);
+    const body = current.body as { period: number; periods: number[]; timeZone: string; units: unknown[] };
+    expect(body.period).toBe(PERIOD);
+    expect(body.periods[0]).toBe(PERIOD);
+    expect(body.periods).toEqual([...body.periods].sort((a, b) => b - a));
+    expect(body.timeZone).toBe('Asia/Ho_Chi_Minh');
+    expect(body.units).toEqual((explicit.body as { units: unknown[] }).units);
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PERIOD' } } });
+  });
+});
+
 describe('extension of the deadline', () => {
   it('OVERDUE → PENDING when extended; a report after the deadline but within the extension is ON_TIME', async () => {
     const unit = 'so-xay-dung';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { BUS_NAME, DETAIL_TYPES, EVENT_SOURCE, type FunctionName } from '../../shared/definitions/events.js';
 import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
+import { SITE_CACHE_CONTROL, siteHeaders } from '../../shared/definitions/site.js';
 import { keys } from '../../shared/definitions/table.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from '../../local/emulators.js';
@@ -336,7 +337,7 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
   beforeAll(async () => {
     server = await startHttpServer({
       loadHandler: async (name): Promise<HttpHandler> => {
-        if (name === 'web' && process.env.__FAIL_LOAD === '1') throw new Error('cannot import');
+        if (name === 'unit' && process.env.__FAIL_LOAD === '1') throw new Error('cannot import');
         return async (event) => {
           seen.push(event);
           return respond(event);
@@ -439,7 +440,7 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
     };
     const threw = await fetch(`${server.url}/uploads`, { method: 'POST', body: '{}' });
     process.env.__FAIL_LOAD = '1';
-    const failedLoad = await fetch(`${server.url}/`).finally(() => delete process.env.__FAIL_LOAD);
+    const failedLoad = await fetch(`${server.url}/me`).finally(() => delete process.env.__FAIL_LOAD);
 
     for (const res of [threw, failedLoad]) {
       expect(res.status).toBe(500);
@@ -486,5 +487,57 @@ describe('startLocalStack', () => {
     } finally {
       await stack.stop();
     }
+  });
+});
+
+describe('HTTP server: the static site (what CloudFront serves from the pages bucket)', () => {
+  let server: LocalHttpServer;
+  let dir: string;
+  const calls: string[] = [];
+  const upload = 'http://localhost:4999';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'baocao-site-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>form</title>');
+    await writeFile(join(dir, 'board.html'), '<!doctype html><title>board</title>');
+    await writeFile(join(dir, 'form.js'), 'void 0;');
+    await writeFile(join(dir, '.secret.js'), 'no');
+    server = await startHttpServer({
+      loadHandler: async (name) => async () => {
+        calls.push(name);
+        return { statusCode: 200, body: name };
+      },
+      site: { dir, uploadOrigin: upload },
+      log: () => {},
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers each page path with its file and the site headers, without calling a function', async () => {
+    for (const [path, title] of [['/', 'form'], ['/board', 'board']] as const) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`<title>${title}</title>`);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe(SITE_CACHE_CONTROL);
+      for (const [name, value] of Object.entries(siteHeaders(upload))) expect(res.headers.get(name), name).toBe(value);
+    }
+    const js = await fetch(`${server.url}/form.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toBe('void 0;');
+    expect(calls).toEqual([]);
+  });
+
+  it('serves nothing else: no other names, no dot-files, no paths out of the directory; API routes still win', async () => {
+    for (const path of ['/index', '/board.html/x', '/.secret.js', '/%2e%2e/package.json', '/../package.json', '/missing.js']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    }
+    expect((await fetch(`${server.url}/me`)).status).toBe(200);
+    expect(calls).toEqual(['unit']);
   });
 });

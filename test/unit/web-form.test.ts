@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { labelOf, ReportSchema, SECTION_LABELS, validateReport } from '../../shared/domain/report.js';
@@ -7,6 +6,7 @@ import { buildFormBundle, MAX_BUNDLE_BYTES } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS, FORM_SECTIONS, PAGE_SET_PATHS } from '../../web/form/fields.js';
 import { draftKey, fromReport, NOT_A_NUMBER, parseDraft, placeIssues, toReportInput } from '../../web/form/values.js';
 import { esc, formPage } from '../../web/pages.js';
+import * as z from '../../shared/zod-mini.js';
 
 const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
@@ -14,11 +14,11 @@ const identity = { formVersion: regime.formVersion, unitId: UNIT, period: 2026 }
 const ctx = { regime, expected: { unitId: UNIT, period: 2026 } };
 
 /** Every leaf path of the schema, walked independently of the form code. */
-function schemaLeaves(s: z.ZodType, prefix = ''): string[] {
+function schemaLeaves(s: z.core.$ZodType, prefix = ''): string[] {
   let t = s;
-  while (t instanceof z.ZodOptional || t instanceof z.ZodDefault) t = t.def.innerType as z.ZodType;
-  if (!(t instanceof z.ZodObject)) return [prefix];
-  return Object.entries(t.shape as Record<string, z.ZodType>).flatMap(([k, v]) => schemaLeaves(v, prefix ? `${prefix}.${k}` : k));
+  while (t instanceof z.ZodMiniOptional || t instanceof z.ZodMiniDefault) t = t._zod.def.innerType;
+  if (!(t instanceof z.ZodMiniObject)) return [prefix];
+  return Object.entries(t.shape as Record<string, z.core.$ZodType>).flatMap(([k, v]) => schemaLeaves(v, prefix ? `${prefix}.${k}` : k));
 }
 
 describe('the form fields, generated from ReportSchema', () => {
@@ -101,7 +101,7 @@ describe('form values ↔ report', () => {
 });
 
 describe('the form page', () => {
-  const html = formPage({ script: 'void 0' });
+  const html = formPage();
 
   it('labels every field for assistive technology and points it at its error', () => {
     for (const f of FORM_FIELDS) {

@@ -1,24 +1,16 @@
-import { createHash } from 'node:crypto';
-import { localDate, periodDates } from '../../shared/domain/calendar.js';
-import { GROUP_LABELS, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
+import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
 import { STATUSES, STATUS_LABELS } from '../../shared/domain/status.js';
-// Generated from ReportSchema at build time: the board Lambda does not load zod and the schema.
-import { REPORT_LAYOUT } from '../generated/report-layout.js';
-import type { ShownSection } from './report-layout.js';
-import { BOARD_SCRIPT } from './script.js';
-import { BOARD_STYLES } from './styles.js';
+import { REPORT_LAYOUT, type ShownSection } from './report-layout.js';
 
 /**
- * The status board of Sở Nội vụ (GET /board): a static page plus a small hand-written script
- * (no framework, no build step). It holds no data: the script reads the admin token from the URL
- * fragment (`#admin=…`, never sent to the server), keeps it in sessionStorage and calls the admin
- * API with it. Every label comes from the domain (statuses, groups, the report schema), passed to
- * the script as a JSON data block.
+ * The status board of Sở Nội vụ (GET /board): a static page, built once by web/build.ts into
+ * web/dist/board.html, plus a small hand-written script (board.js, no framework). It holds no data:
+ * the script reads the admin token from the URL fragment (`#admin=…`, never sent to the server),
+ * keeps it in sessionStorage and calls the admin API with it; the periods to offer and the time
+ * zone come with the status data (GET /status). Every label comes from the domain (statuses,
+ * groups, the report schema), passed to the script as a JSON data block.
  */
 export interface BoardConfig {
-  periods: number[];
-  defaultPeriod: number;
-  timeZone: string;
   pollMs: number;
   statuses: { code: string; label: string }[];
   groups: { code: UnitGroup; label: string; short: string }[];
@@ -63,21 +55,8 @@ const NOTICE_KINDS: Record<string, string> = {
 
 const SHORT_GROUPS: Record<UnitGroup, string> = { province: 'Sở, ngành', district: 'Huyện, TP' };
 
-/** The period the board opens on: the latest one already open for reporting at `now`. */
-export function boardPeriod(regime: Regime, now: Date): number {
-  const year = Number(localDate(now, regime.timeZone).slice(0, 4));
-  for (let p = year + 1; p > regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) return p;
-  return regime.firstPeriod;
-}
-
-export function boardConfig(regime: Regime, now: Date, pollMs = 5000): BoardConfig {
-  const defaultPeriod = boardPeriod(regime, now);
-  const periods: number[] = [];
-  for (let p = defaultPeriod; p >= regime.firstPeriod; p--) periods.push(p);
+export function boardConfig(pollMs = 5000): BoardConfig {
   return {
-    periods,
-    defaultPeriod,
-    timeZone: regime.timeZone,
     pollMs,
     statuses: STATUSES.map((code) => ({ code, label: STATUS_LABELS[code] })),
     groups: (Object.keys(GROUP_LABELS) as UnitGroup[]).map((code) => ({ code, label: GROUP_LABELS[code], short: SHORT_GROUPS[code] })),
@@ -92,20 +71,6 @@ export function boardConfig(regime: Regime, now: Date, pollMs = 5000): BoardConf
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** JSON inside <script type="application/json">: no "</script>" or "<!--" can close it early. */
 const jsonBlock = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
-const cspHash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
-
-/** Content-Security-Policy: only this page's own script and styles run, and it talks only to its origin. */
-export const BOARD_CSP = [
-  "default-src 'none'",
-  `script-src ${cspHash(BOARD_SCRIPT)}`,
-  `style-src ${cspHash(BOARD_STYLES)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 export function boardPage(config: BoardConfig): string {
   const filterGroups = config.groups.map((g) => `<option value="${esc(g.code)}">${esc(g.label)}</option>`).join('');
   const filterStatuses = config.statuses.map((s) => `<option value="${esc(s.code)}">${esc(s.label)}</option>`).join('');
@@ -118,7 +83,7 @@ export function boardPage(config: BoardConfig): string {
 <meta name="referrer" content="no-referrer">
 <title>Bảng theo dõi báo cáo – Sở Nội vụ</title>
 <link rel="icon" href="data:,">
-<style>${BOARD_STYLES}</style>
+<link rel="stylesheet" href="/board.css">
 </head>
 <body>
 <header class="top">
@@ -167,7 +132,7 @@ export function boardPage(config: BoardConfig): string {
   <div id="d-audit"></div>
 </aside>
 <script type="application/json" id="board-config">${jsonBlock(config)}</script>
-<script>${BOARD_SCRIPT}</script>
+<script src="/board.js"></script>
 </body>
 </html>`;
 }

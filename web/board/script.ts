@@ -1,6 +1,6 @@
 /**
- * The board's browser script, hand-written ES2017 without a build step (served inline, allowed by
- * its CSP hash). It builds every element with textContent, never innerHTML, so unit names,
+ * The board's browser script, hand-written ES2017 (web/build.ts minifies it into web/dist/board.js,
+ * allowed by the site's CSP `script-src 'self'`). It builds every element with textContent, never innerHTML, so unit names,
  * reasons and report text cannot inject markup. Written without template literals so it can live
  * in this String.raw.
  *
@@ -19,7 +19,7 @@ export const BOARD_SCRIPT = String.raw`
   CFG.groups.forEach(function (g) { GROUP[g.code] = g; });
 
   var state = {
-    token: null, period: CFG.defaultPeriod, data: null, loading: false,
+    token: null, period: null, data: null, loading: false,
     fStatus: '', fGroup: '', query: '',
     selected: null, detailSig: null, actionsKey: null, detail: null
   };
@@ -46,7 +46,11 @@ export const BOARD_SCRIPT = String.raw`
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
   function storage(kind) { try { return window[kind]; } catch (e) { return null; } }
 
-  var dtf = new Intl.DateTimeFormat('en-GB', { timeZone: CFG.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  // Times are shown in the regime's time zone, which comes with the status data (GET /status).
+  var dtf = null;
+  function useTimeZone(tz) {
+    if (!dtf || dtf.resolvedOptions().timeZone !== tz) dtf = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
   function fmtTime(iso) {
     if (!iso) return '—';
     var p = {};
@@ -111,8 +115,12 @@ export const BOARD_SCRIPT = String.raw`
     if (!state.token || state.loading) return Promise.resolve();
     state.loading = true;
     var period = state.period;
-    return api('GET', '/status?period=' + period).then(function (data) {
+    // The first call names no period: the API answers with the current one and the list to offer.
+    return api('GET', period === null ? '/status' : '/status?period=' + period).then(function (data) {
       if (period !== state.period) return;
+      useTimeZone(data.timeZone);
+      state.period = data.period;
+      syncPeriods(data.periods);
       state.data = data;
       banner('');
       render();
@@ -431,7 +439,13 @@ export const BOARD_SCRIPT = String.raw`
 
   // ---- start ---------------------------------------------------------------------------------
   var sel = $('period');
-  CFG.periods.forEach(function (p) { sel.appendChild(h('option', { value: p, text: String(p), selected: p === state.period })); });
+  function syncPeriods(periods) {
+    if (sel.options.length !== periods.length) {
+      clear(sel);
+      periods.forEach(function (p) { sel.appendChild(h('option', { value: p, text: String(p) })); });
+    }
+    sel.value = String(state.period);
+  }
   sel.addEventListener('change', function () { state.period = Number(sel.value); state.data = null; closeDetail(); clear($('rows')); refresh(); });
   $('f-status').addEventListener('change', function (e) { setStatusFilter(e.target.value); });
   $('f-group').addEventListener('change', function (e) { state.fGroup = e.target.value; if (state.data) renderRows(); });

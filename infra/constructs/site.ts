@@ -1,0 +1,195 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
+import { SITE_CACHE_CONTROL, SITE_DIR, SITE_PAGES, siteCsp } from '../../shared/definitions/site.js';
+import { BUCKET_DEFAULTS } from '../defaults.js';
+import { acknowledgeWildcardResourceLater } from '../nag.js';
+import { REPO_ROOT } from '../paths.js';
+
+export interface SiteProps {
+  /** The HTTP API: every HTTP_ROUTES path is a behavior to it, so pages and API share one origin. */
+  readonly api: HttpApi;
+  /** The uploads bucket: the one origin besides the site the pages may send to (the presigned POST). */
+  readonly uploads: IBucket;
+  /** Where the site bucket's server access logs go. */
+  readonly accessLogs: IBucket;
+  /** Where CloudFront's standard logs go (a bucket with ACLs, as CloudFront logging requires). */
+  readonly cdnLogs: IBucket;
+  /** The built site; default web/dist (`npm run build:web`). */
+  readonly siteDir?: string;
+}
+
+/** `/units/{id}/review` → `/units/*`: CloudFront path patterns of the API routes, each once. */
+export function apiPathPatterns(): string[] {
+  const patterns = HTTP_ROUTES.map((r) => {
+    const param = r.path.indexOf('/{');
+    return param < 0 ? r.path : `${r.path.slice(0, param)}/*`;
+  });
+  return [...new Set(patterns)];
+}
+
+/** Viewer-request function: a page's path → its file in the bucket (`/board` → `/board.html`). */
+export function pageRewriteCode(): string {
+  const map = Object.fromEntries(SITE_PAGES.map((p) => [p.path, `/${p.file}`]));
+  return `var PAGES = ${JSON.stringify(map)};
+function handler(event) {
+  var request = event.request;
+  var file = PAGES[request.uri];
+  if (file) request.uri = file;
+  return request;
+}`;
+}
+
+/**
+ * The pages people open — the unit's form and the Sở Nội vụ board — as a static site: a private
+ * bucket (origin access control, never public) behind CloudFront over HTTPS, with the HTTP API on
+ * the same distribution under its own paths. No Lambda runs for a page view; the response
+ * headers policy carries the site's CSP and security headers (shared/definitions/site.ts, which
+ * the local server applies too).
+ */
+export class Site extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly headers: ResponseHeadersPolicy;
+  readonly deployment: BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: SiteProps) {
+    super(scope, id);
+    const siteDir = props.siteDir ?? join(REPO_ROOT, SITE_DIR);
+    if (!SITE_PAGES.every((p) => existsSync(join(siteDir, p.file)))) {
+      throw new Error(`baocao: the site is not built (${siteDir}); run \`npm run build:web\` first (npm run synth does it).`);
+    }
+
+    // Built files only, rebuilt by every deploy: nothing to keep when the stack goes.
+    this.bucket = new Bucket(this, 'Bucket', {
+      ...BUCKET_DEFAULTS,
+      versioned: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'site/',
+    });
+
+    this.headers = new ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'baocao pages: CSP (own scripts and styles only; API and upload bucket), no framing, no referrer, HSTS',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: siteCsp(`https://${props.uploads.bucketRegionalDomainName}`), override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+    });
+
+    const pages = new CloudFrontFunction(this, 'PageRewrite', {
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'baocao: page paths to their files',
+      code: FunctionCode.fromInline(pageRewriteCode()),
+    });
+
+    const api: BehaviorOptions = {
+      origin: new HttpOrigin(`${props.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      }),
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      // Every API answer is per token and per moment: never cached. Authorization, query and body
+      // reach the API; the Host header does not (API Gateway routes on its own host name).
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'baocao: form, board and API',
+      defaultRootObject: SITE_PAGES.find((p) => p.path === '/')?.file ?? 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: true,
+      logBucket: props.cdnLogs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.headers,
+        functionAssociations: [{ function: pages, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, api])),
+    });
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions-CFR1', reason: 'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.' },
+      { id: 'AwsSolutions-CFR2', reason: 'No WAF: the API behind it is throttled at the stage and every route checks a bearer token; a web ACL can be attached later without changing the app.' },
+      { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate is used until a custom domain is configured; its viewer policy cannot be raised, and the minimum protocol set here (TLSv1.2_2021) applies once a certificate is attached.' },
+    );
+
+    // Pages are revalidated at every visit, so a deploy shows at once; the invalidation clears edges.
+    this.deployment = new BucketDeployment(this, 'Deploy', {
+      sources: [Source.asset(siteDir)],
+      destinationBucket: this.bucket,
+      cacheControl: [CacheControl.fromString(SITE_CACHE_CONTROL)],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 256,
+    });
+    acknowledgeDeploymentHandler(this, this.bucket);
+  }
+
+  /** https://{distribution}.cloudfront.net */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+}
+
+/**
+ * BucketDeployment runs a CDK-provided function (one per stack, created on first use) that copies
+ * the built site from the CDK asset bucket into the site bucket and invalidates the distribution.
+ * Its runtime, managed policy and wildcard grants are CDK's, not ours; each finding is
+ * acknowledged here with what it covers.
+ */
+function acknowledgeDeploymentHandler(site: Construct, siteBucket: IBucket): void {
+  const handler = Stack.of(site).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!handler) throw new Error('baocao: the BucketDeployment handler was not found in the stack');
+  const why = 'CDK BucketDeployment handler (deploy time only): ';
+  Validations.of(handler).acknowledge(
+    { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${why}the AWS managed policy only lets it write its own CloudWatch logs.` },
+    ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${why}CDK's grantRead/grantReadWrite action groups, scoped to the asset bucket and the site bucket only.`,
+    })),
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      reason: `${why}reads the site's zip from the CDK bootstrap asset bucket; asset keys are content hashes, not known before synth.`,
+    },
+    { id: 'AwsSolutions-IAM5[Resource::*]', reason: `${why}cloudfront:CreateInvalidation/GetInvalidation, which have no resource-level scoping in CDK's grant.` },
+    { id: 'AwsSolutions-L1', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
+    { id: 'Serverless-LambdaLatestVersion', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
+    { id: 'Serverless-LambdaDLQ', reason: `${why}invoked synchronously by CloudFormation, which reports a failure in the stack events.` },
+    { id: 'Serverless-LambdaTracing', reason: `${why}runs once per deploy; its outcome is in the CloudFormation events.` },
+  );
+  acknowledgeWildcardResourceLater(handler, `${siteBucket.bucketArn}/*`, `${why}replaces every object of the site bucket, whose keys are the built files.`);
+}

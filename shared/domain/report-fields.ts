@@ -1,9 +1,9 @@
-import * as z from 'zod';
-import { PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS } from './report.js';
+import * as z from '../zod-mini.js';
+import { PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS, unwrap } from './report.js';
 
 /**
  * The report's input fields, read from ReportSchema itself: section order, field order, labels
- * (`.describe()`), kinds, limits. The web form, the Excel template and the board's report view are
+ * (`z.describe()`), kinds, limits. The web form, the Excel template and the board's report view are
  * all generated from this list, so no label or field is written twice.
  * Pure and DOM-free: it runs in the Lambda, in the browser and in unit tests.
  */
@@ -34,46 +34,43 @@ export interface ReportSection {
 const LONG_TEXT = 1000;
 const ISO_DATE_SOURCE = /^\d{4}-\d{2}-\d{2}$/.source;
 
-/** The schema under its optional/default wrappers, and the first description found on the way in. */
-export function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; description: string | undefined } {
-  let s = schema;
-  let optional = false;
-  let description = s.description;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) {
-    optional = true;
-    s = s.def.innerType as z.ZodType;
-    description ??= s.description;
-  }
-  return { inner: s, optional, description };
-}
-
 export function valueKind(kind: FieldKind): ValueKind {
   return kind === 'email' || kind === 'tel' || kind === 'longtext' ? 'text' : kind;
 }
 
-function isIsoDate(s: z.ZodString): boolean {
-  return (s.def.checks ?? []).some((c) => {
-    const def = c._zod.def as { format?: string; pattern?: RegExp };
-    return def.format === 'regex' && def.pattern?.source === ISO_DATE_SOURCE;
-  });
+/**
+ * The definitions of a string schema's checks, which say its limits and patterns (zod keeps no
+ * summary of them). Read as data: `z.core`'s check classes, used with `instanceof`, would pull the
+ * whole of zod's core (every locale) into the browser bundle.
+ */
+const checkDefs = (s: z.core.$ZodString) => (s._zod.def.checks ?? []).map((c) => (c as z.core.$ZodChecks)._zod.def);
+
+/** The longest text the schema allows, from its `z.maxLength()` checks. */
+function maxLengthOf(s: z.core.$ZodString): number | undefined {
+  const limits = checkDefs(s).flatMap((d) => (d.check === 'max_length' ? [d.maximum] : []));
+  return limits.length ? Math.min(...limits) : undefined;
 }
 
-function leaf(path: string, key: string, schema: z.ZodType): ReportField {
+function isIsoDate(s: z.core.$ZodString): boolean {
+  return checkDefs(s).some((d) => d.check === 'string_format' && d.format === 'regex' && d.pattern?.source === ISO_DATE_SOURCE);
+}
+
+function leaf(path: string, key: string, schema: z.core.$ZodType): ReportField {
   const { inner, optional, description } = unwrap(schema);
   const label = description ?? path;
   const base = { path, label, optional };
-  if (inner instanceof z.ZodNumber) return { ...base, kind: 'count' };
-  if (inner instanceof z.ZodBoolean) return { ...base, kind: 'boolean' };
-  if (inner instanceof z.ZodEnum) {
+  if (inner instanceof z.ZodMiniNumber) return { ...base, kind: 'count' };
+  if (inner instanceof z.ZodMiniBoolean) return { ...base, kind: 'boolean' };
+  if (inner instanceof z.ZodMiniEnum) {
     const labels: Record<string, string> = PROGRAMME_STATUS_LABELS;
     return { ...base, kind: 'choice', choices: inner.options.map((v) => ({ value: String(v), label: labels[String(v)] ?? String(v) })) };
   }
-  if (inner instanceof z.ZodStringFormat && inner.format === 'email') {
-    const max = (inner as unknown as { maxLength: number | null }).maxLength ?? undefined;
+  if (inner instanceof z.ZodMiniStringFormat && inner._zod.def.format === 'email') {
+    const max = maxLengthOf(inner);
     return { ...base, ...(max === undefined ? {} : { maxLength: max }), kind: 'email' };
   }
-  if (inner instanceof z.ZodString) {
-    const max = inner.maxLength ?? undefined;
+  if (inner instanceof z.ZodMiniString) {
+    const max = maxLengthOf(inner);
     const limit = max === undefined ? {} : { maxLength: max };
     if (isIsoDate(inner)) return { ...base, kind: 'date' };
     // The schema's phone rule is a character-class regex; the key says what it is for the keyboard.
@@ -83,11 +80,11 @@ function leaf(path: string, key: string, schema: z.ZodType): ReportField {
   throw new Error(`No field kind for the schema field ${path}`);
 }
 
-function fieldsOf(prefix: string, obj: z.ZodObject): ReportField[] {
-  return Object.entries(obj.shape as Record<string, z.ZodType>).flatMap(([key, s]) => {
+function fieldsOf(prefix: string, obj: z.ZodMiniObject): ReportField[] {
+  return Object.entries(obj.shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
     const { inner } = unwrap(s);
     const path = `${prefix}.${key}`;
-    return inner instanceof z.ZodObject ? fieldsOf(path, inner) : [leaf(path, key, s)];
+    return inner instanceof z.ZodMiniObject ? fieldsOf(path, inner) : [leaf(path, key, s)];
   });
 }
 
@@ -96,9 +93,9 @@ function fieldsOf(prefix: string, obj: z.ZodObject): ReportField[] {
  * preparer). Top-level scalars are either identity (formVersion, unitId, period) or, like
  * signedDocumentKey, set by the upload flow rather than typed by the clerk.
  */
-export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(ReportSchema.shape as Record<string, z.ZodType>).flatMap(([key, s]) => {
+export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(ReportSchema.shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
   const { inner, description } = unwrap(s);
-  if (!(inner instanceof z.ZodObject)) return [];
+  if (!(inner instanceof z.ZodMiniObject)) return [];
   const label = (SECTION_LABELS as Record<string, string>)[key] ?? description ?? key;
   return [{ key, label, fields: fieldsOf(key, inner) }];
 });

@@ -1,16 +1,18 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.js';
 import { periodDates } from './calendar.js';
 import { findUnit, type Regime } from './regime.js';
 
 /**
  * The annual report (one per unit and period; later uploads are new versions). The four sections
- * follow the directive's four task groups. Every field carries its Vietnamese label through
- * `.describe()`, so the web form, the Excel template, validation messages and the consolidation
- * all read labels from this one definition.
+ * follow the directive's four task groups. Every field carries its Vietnamese label as its zod
+ * description (`z.describe()`, kept in zod's global registry as classic zod's `.describe()` did),
+ * so the web form, the Excel template, validation messages and the consolidation all read labels
+ * from this one definition. zod/mini (shared/zod-mini.ts): ingest validates with it, and classic
+ * zod would be the biggest thing in that Lambda after the AWS SDK.
  */
 export const MAX_COUNT = 10_000_000;
-const count = (label: string) => z.number().int().min(0).max(MAX_COUNT).describe(label);
-const text = (label: string, max: number) => z.string().trim().max(max).describe(label);
+const count = (label: string) => z.int().check(z.minimum(0), z.maximum(MAX_COUNT), z.describe(label));
+const text = (label: string, max: number) => z.string().check(z.trim(), z.maxLength(max), z.describe(label));
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar date that exists: Date.parse rolls '2026-02-30' over to 2 March instead of failing. */
 const realDate = (d: string) => {
@@ -19,7 +21,7 @@ const realDate = (d: string) => {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
 };
 const isoDate = (label: string) =>
-  z.string().regex(ISO_DATE, 'Ngày phải theo dạng YYYY-MM-DD').refine(realDate, 'Ngày không tồn tại').describe(label);
+  z.string().check(z.regex(ISO_DATE, 'Ngày phải theo dạng YYYY-MM-DD'), z.refine(realDate, 'Ngày không tồn tại'), z.describe(label));
 
 export const PROGRAMME_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] as const;
 export const PROGRAMME_STATUS_LABELS: Record<(typeof PROGRAMME_STATUSES)[number], string> = {
@@ -29,12 +31,11 @@ export const PROGRAMME_STATUS_LABELS: Record<(typeof PROGRAMME_STATUSES)[number]
 };
 const programme = (label: string) =>
   z
-    .object({
-      status: z.enum(PROGRAMME_STATUSES).describe(`${label} — tình hình thực hiện`),
-      notes: text(`${label} — ghi chú`, 2000).default(''),
+    .strictObject({
+      status: z.enum(PROGRAMME_STATUSES).check(z.describe(`${label} — tình hình thực hiện`)),
+      notes: z._default(text(`${label} — ghi chú`, 2000), ''),
     })
-    .strict()
-    .describe(label);
+    .check(z.describe(label));
 
 export const SECTION_LABELS = {
   dissemination: 'I. Phổ biến, quán triệt',
@@ -45,83 +46,73 @@ export const SECTION_LABELS = {
   preparer: 'Người lập báo cáo',
 } as const;
 
-export const ReportSchema = z
-  .object({
-    formVersion: z.string().min(1).max(20).describe('Phiên bản biểu mẫu'),
-    unitId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ').describe('Mã đơn vị'),
-    period: z.number().int().min(2000).max(2100).describe('Năm báo cáo'),
-    dissemination: z
-      .object({
-        sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
-        participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
-        participantsWorkers: count('Số lượt người lao động tham dự'),
-        mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
-        exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
-        danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
-      })
-      .strict()
-      .describe(SECTION_LABELS.dissemination),
-    planAndSolutions: z
-      .object({
-        planIssued: z.boolean().describe('Đơn vị đã ban hành kế hoạch cụ thể'),
-        planNumber: text('Số hiệu kế hoạch', 50).optional(),
-        planDate: isoDate('Ngày ban hành kế hoạch').optional(),
-        democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
-        dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
-        citizenReceptions: count('Số lượt tiếp công dân'),
-        petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
-        petitionsResolved: count('Số đơn thư đã giải quyết'),
-        prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
-        inspections: count('Số cuộc kiểm tra công vụ'),
-        disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
-        socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
-        villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
-        selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
-      })
-      .strict()
-      .describe(SECTION_LABELS.planAndSolutions),
-    programmes: z
-      .object({
-        plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
-        plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
-        supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
-        commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
-        commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
-      })
-      .strict()
-      .describe(SECTION_LABELS.programmes),
-    emulation: z
-      .object({
-        movementsLaunched: count('Số phong trào thi đua được phát động'),
-        collectivesCommended: count('Số tập thể được khen thưởng'),
-        individualsCommended: count('Số cá nhân được khen thưởng'),
-      })
-      .strict()
-      .describe(SECTION_LABELS.emulation),
-    narrative: z
-      .object({
-        results: text('Kết quả nổi bật', 5000).default(''),
-        limitations: text('Hạn chế, nguyên nhân', 5000).default(''),
-        proposals: text('Kiến nghị, đề xuất', 5000).default(''),
-      })
-      .strict()
-      .describe(SECTION_LABELS.narrative),
-    preparer: z
-      .object({
-        name: z.string().trim().min(2, 'Nhập họ và tên người lập').max(100).describe('Họ và tên'),
-        title: z.string().trim().min(2, 'Nhập chức vụ').max(100).describe('Chức vụ'),
-        email: z.email('Email không hợp lệ').max(200).describe('Email'),
-        phone: z.string().trim().regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ').describe('Điện thoại'),
-      })
-      .strict()
-      .describe(SECTION_LABELS.preparer),
-    signedDocumentKey: z
-      .string()
-      .regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')
-      .optional()
-      .describe('Văn bản báo cáo đã ký (PDF)'),
-  })
-  .strict();
+export const ReportSchema = z.strictObject({
+  formVersion: z.string().check(z.minLength(1), z.maxLength(20), z.describe('Phiên bản biểu mẫu')),
+  unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ'), z.describe('Mã đơn vị')),
+  period: z.int().check(z.minimum(2000), z.maximum(2100), z.describe('Năm báo cáo')),
+  dissemination: z
+    .strictObject({
+      sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
+      participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
+      participantsWorkers: count('Số lượt người lao động tham dự'),
+      mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
+      exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
+      danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
+    })
+    .check(z.describe(SECTION_LABELS.dissemination)),
+  planAndSolutions: z
+    .strictObject({
+      planIssued: z.boolean().check(z.describe('Đơn vị đã ban hành kế hoạch cụ thể')),
+      planNumber: z.optional(text('Số hiệu kế hoạch', 50)),
+      planDate: z.optional(isoDate('Ngày ban hành kế hoạch')),
+      democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
+      dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
+      citizenReceptions: count('Số lượt tiếp công dân'),
+      petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
+      petitionsResolved: count('Số đơn thư đã giải quyết'),
+      prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
+      inspections: count('Số cuộc kiểm tra công vụ'),
+      disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
+      socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
+      villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
+      selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
+    })
+    .check(z.describe(SECTION_LABELS.planAndSolutions)),
+  programmes: z
+    .strictObject({
+      plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
+      plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
+      supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
+      commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
+      commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
+    })
+    .check(z.describe(SECTION_LABELS.programmes)),
+  emulation: z
+    .strictObject({
+      movementsLaunched: count('Số phong trào thi đua được phát động'),
+      collectivesCommended: count('Số tập thể được khen thưởng'),
+      individualsCommended: count('Số cá nhân được khen thưởng'),
+    })
+    .check(z.describe(SECTION_LABELS.emulation)),
+  narrative: z
+    .strictObject({
+      results: z._default(text('Kết quả nổi bật', 5000), ''),
+      limitations: z._default(text('Hạn chế, nguyên nhân', 5000), ''),
+      proposals: z._default(text('Kiến nghị, đề xuất', 5000), ''),
+    })
+    .check(z.describe(SECTION_LABELS.narrative)),
+  preparer: z
+    .strictObject({
+      name: z.string().check(z.trim(), z.minLength(2, 'Nhập họ và tên người lập'), z.maxLength(100), z.describe('Họ và tên')),
+      title: z.string().check(z.trim(), z.minLength(2, 'Nhập chức vụ'), z.maxLength(100), z.describe('Chức vụ')),
+      email: z.email('Email không hợp lệ').check(z.maxLength(200), z.describe('Email')),
+      phone: z.string().check(z.trim(), z.regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ'), z.describe('Điện thoại')),
+    })
+    .check(z.describe(SECTION_LABELS.preparer)),
+  signedDocumentKey: z
+    .optional(z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')))
+    .check(z.describe('Văn bản báo cáo đã ký (PDF)')),
+});
 
 export type AnnualReport = z.infer<typeof ReportSchema>;
 export type ReportInput = z.input<typeof ReportSchema>;
@@ -136,36 +127,48 @@ export interface Indicator {
   label: string;
 }
 
+/** A schema's own label: the description `z.describe()` registered for it. */
+const describedBy = (s: z.core.$ZodType): string | undefined => z.globalRegistry.get(s)?.description;
+
+/**
+ * A field's schema under its `optional`/`default` wrappers, whether there were any, and the first
+ * label met on the way in: the wrappers carry none of their own unless given one (as
+ * signedDocumentKey is), the label being on the schema they wrap.
+ */
+export function unwrap(schema: z.core.$ZodType): { inner: z.core.$ZodType; optional: boolean; description: string | undefined } {
+  let s = schema;
+  let optional = false;
+  let description = describedBy(s);
+  while (s instanceof z.ZodMiniOptional || s instanceof z.ZodMiniDefault) {
+    optional = true;
+    s = s._zod.def.innerType;
+    description ??= describedBy(s);
+  }
+  return { inner: s, optional, description };
+}
+
 /** Every count of the four sections, in form order, read from the schema itself. */
-export const INDICATORS: readonly Indicator[] = NUMERIC_SECTIONS.flatMap((section) => {
-  const shape = ReportSchema.shape[section].shape as Record<string, z.ZodType>;
-  return Object.entries(shape)
-    .filter(([, s]) => s instanceof z.ZodNumber)
-    .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: s.description ?? field }));
-});
+export const INDICATORS: readonly Indicator[] = NUMERIC_SECTIONS.flatMap((section) =>
+  Object.entries(ReportSchema.shape[section].shape as Record<string, z.core.$ZodType>)
+    .filter(([, s]) => s instanceof z.ZodMiniNumber)
+    .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: describedBy(s) ?? field })),
+);
 
 /** Reads an indicator's value from a report. */
 export function indicatorValue(report: AnnualReport, ind: Indicator): number {
   return (report[ind.section] as Record<string, unknown>)[ind.field] as number;
 }
 
-/** A schema's own description, or that of the schema it wraps (`.optional()`/`.default()` do not carry it over). */
-function describedAs(s: z.ZodType): string | undefined {
-  let t: z.ZodType = s;
-  while (!t.description && (t instanceof z.ZodOptional || t instanceof z.ZodDefault)) t = t.def.innerType as z.ZodType;
-  return t.description;
-}
-
-/** The label of any dotted path in the schema, for messages. */
+/** The label of any dotted path in the schema, for messages: the deepest labelled schema on it. */
 export function labelOf(path: readonly PropertyKey[]): string | undefined {
-  let s: z.ZodType | undefined = ReportSchema;
+  let s: z.core.$ZodType | undefined = ReportSchema;
   let label: string | undefined;
   for (const seg of path) {
-    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.def.innerType as z.ZodType;
-    if (!(s instanceof z.ZodObject)) return label;
-    s = (s.shape as Record<string, z.ZodType>)[String(seg)];
+    const { inner } = unwrap(s);
+    if (!(inner instanceof z.ZodMiniObject)) return label;
+    s = (inner.shape as Record<string, z.core.$ZodType>)[String(seg)];
     if (!s) return label;
-    label = describedAs(s) ?? label;
+    label = unwrap(s).description ?? label;
   }
   return label;
 }

@@ -2,7 +2,7 @@ import { REPORT_SECTIONS, valueKind, type ValueKind } from '../../shared/domain/
 
 /**
  * How the board shows a report version: the sections and fields of ReportSchema in schema order
- * (shared/domain/report-fields.ts), each with its Vietnamese label (`.describe()`) and how to print
+ * (shared/domain/report-fields.ts), each with its Vietnamese label (`z.describe()`) and how to print
  * its value. Read from the schema, so a new field shows up on the board without a second list of labels.
  */
 export type ShownKind = ValueKind;

@@ -1,6 +1,6 @@
-import * as z from 'zod';
-import { MAX_COUNT, ReportSchema } from '../../shared/domain/report.js';
-import { REPORT_SECTIONS, unwrap, type ReportField } from '../../shared/domain/report-fields.js';
+import { MAX_COUNT, ReportSchema, unwrap } from '../../shared/domain/report.js';
+import { REPORT_SECTIONS, type ReportField } from '../../shared/domain/report-fields.js';
+import * as z from '../../shared/zod-mini.js';
 
 /**
  * The form's fields: the report's fields read from ReportSchema (shared/domain/report-fields.ts).
@@ -27,11 +27,11 @@ export const FORM_FIELDS: readonly FormField[] = FORM_SECTIONS.flatMap((s) => s.
 
 /** The nested objects inside a section (e.g. the two programmes) get their own group; their label is the schema's. */
 export function groupLabel(path: string): string | undefined {
-  let s: z.ZodType | undefined = ReportSchema;
+  let s: z.core.$ZodType | undefined = ReportSchema;
   for (const seg of path.split('.')) {
-    const inner: z.ZodType | undefined = s ? unwrap(s).inner : undefined;
-    if (!(inner instanceof z.ZodObject)) return undefined;
-    s = (inner.shape as Record<string, z.ZodType>)[seg];
+    const inner: z.core.$ZodType | undefined = s ? unwrap(s).inner : undefined;
+    if (!(inner instanceof z.ZodMiniObject)) return undefined;
+    s = (inner.shape as Record<string, z.core.$ZodType>)[seg];
   }
   return s ? unwrap(s).description : undefined;
 }

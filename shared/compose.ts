@@ -1,36 +1,28 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dynamoDocClient } from './adapters/clients/dynamodb.js';
 import { tableAdapters } from './adapters/dynamodb.adapter.js';
 import { systemClock } from './clock.js';
 import { endpointsConfig, loadConfig, tableConfig } from './config/config.js';
 import { ENV } from './definitions/env-keys.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './http/api.js';
+import type { Counter, MetricName } from './metrics.js';
 import { regimeLoader } from './runtime.js';
 import * as z from './zod-mini.js';
-
-/** Names of the application metrics (CloudWatch EMF, namespace "baocao"). */
-export const METRICS = {
-  reportsAccepted: 'ReportsAccepted',
-  reportsRejected: 'ReportsRejected',
-  noticesSent: 'NoticesSent',
-  receiptsSent: 'ReceiptsSent',
-  summariesPublished: 'SummariesPublished',
-} as const;
 
 /**
  * What every function's composition root builds at module scope (once per cold start): its
  * config (parsed with zod/mini, failing fast, naming the variable), the table adapters, the regime
- * loader, the Powertools logger and metrics, and the clock. A function that also needs the bucket,
+ * loader, the Powertools logger, the clock, and — for a function that counts — its metrics
+ * (shared/metrics.ts, passed in so only those functions bundle the metrics library). A function that also needs the bucket,
  * the bus or the mailer adds that config piece in `extra` and builds the adapter with
  * objectStoreFrom / busFrom / mailerFrom, so it bundles only the SDK clients it uses.
  */
-export function composeFunction<S extends z.core.$ZodObject>(service: string, extra: S) {
+export function composeFunction<S extends z.core.$ZodObject>(service: string, extra: S, opts: { metrics?: (service: string) => Counter } = {}) {
   const schema = z.extend(endpointsConfig, { ...tableConfig.shape, ...extra._zod.def.shape });
   const config = loadConfig(schema) as z.infer<typeof endpointsConfig> & z.infer<typeof tableConfig> & z.infer<S>;
   const tables = tableAdapters(dynamoDocClient(config), config[ENV.tableName]);
   const logger = new Logger({ serviceName: `baocao-${service}` });
-  const metrics = new Metrics({ namespace: 'baocao', serviceName: `baocao-${service}` });
+  const metrics = opts.metrics?.(service);
 
   /** One invocation: the event's correlation id on every log line; metrics flushed; keys cleared after. */
   const invocation = async <T>(correlationId: string, work: () => Promise<T>): Promise<T> => {
@@ -38,7 +30,7 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
     try {
       return await work();
     } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      metrics?.flush();
       logger.resetKeys();
     }
   };
@@ -49,9 +41,10 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
     clock: systemClock,
     regime: regimeLoader(tables.regimes),
     logger,
-    /** Counts one occurrence (or `n`) of an application metric. */
-    count: (name: (typeof METRICS)[keyof typeof METRICS], n = 1) => {
-      if (n > 0) metrics.addMetric(name, MetricUnit.Count, n);
+    /** Counts one occurrence (or `n`) of an application metric; only for a function composed with metrics. */
+    count: (name: MetricName, n = 1) => {
+      if (!metrics) throw new Error(`baocao-${service} counts ${name} but was composed without metrics`);
+      metrics.count(name, n);
     },
     invocation,
     /** An HTTP API handler: 4xx/5xx JSON errors, correlation id = the API request id. */

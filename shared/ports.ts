@@ -31,7 +31,15 @@ export interface ObjectStore {
   readPrefix(key: string, bytes: number): Promise<Uint8Array>;
   /** Replaces the object's tags (the lifecycle expires quarantined uploads by tag). */
   tag(key: string, tags: Record<string, string>): Promise<void>;
+}
+
+/** Signs the POST a browser sends straight to the bucket (its own adapter: only presign bundles it). */
+export interface UploadSigner {
   presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost>;
+}
+
+/** Signs a time-limited download link (its own adapter: only the functions that link bundle it). */
+export interface DownloadSigner {
   presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
 }
 

@@ -8,7 +8,7 @@ import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { reviewReport, type AdminActionDeps } from '../../shared/use-cases/review-report.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
-import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { downloadSignerFrom } from '../../shared/adapters/s3-download-signer.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import * as z from '../../shared/zod-mini.js';
 
@@ -21,7 +21,7 @@ import * as z from '../../shared/zod-mini.js';
  *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
  */
 const fn = composeFunction('admin', z.extend(adminConfig, { ...bucketConfig.shape, ...busConfig.shape }));
-const objects = objectStoreFrom(fn.config);
+const objects = downloadSignerFrom(fn.config);
 const bus = busFrom(fn.config);
 
 /** Any JSON object: the use cases validate the fields themselves (and say which are wrong). */

@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { bucketConfig, busConfig } from '../../shared/config/config.js';
-import { composeFunction, METRICS } from '../../shared/compose.js';
+import { composeFunction } from '../../shared/compose.js';
+import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -12,7 +13,7 @@ interface ObjectCreatedDetail {
   object: { key: string; size: number; etag: string };
 }
 
-const fn = composeFunction('ingest', z.extend(bucketConfig, busConfig.shape));
+const fn = composeFunction('ingest', z.extend(bucketConfig, busConfig.shape), { metrics: powertoolsCounter });
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 

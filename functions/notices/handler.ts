@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { busConfig, mailConfig } from '../../shared/config/config.js';
 import { randomUUID } from 'node:crypto';
-import { composeFunction, METRICS } from '../../shared/compose.js';
+import { composeFunction } from '../../shared/compose.js';
+import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -14,7 +15,7 @@ import * as z from '../../shared/zod-mini.js';
  * notices is rethrown after the others were sent, so the schedule's retry policy re-runs the job;
  * the notice ledger makes that re-run send only what was not sent.
  */
-const fn = composeFunction('notices', z.extend(mailConfig, busConfig.shape));
+const fn = composeFunction('notices', z.extend(mailConfig, busConfig.shape), { metrics: powertoolsCounter });
 const mailer = mailerFrom(fn.config);
 const bus = busFrom(fn.config);
 

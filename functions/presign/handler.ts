@@ -2,11 +2,11 @@ import { bucketConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { bearerToken, json, parseBody } from '../../shared/http/api.js';
 import { createUpload, UploadRequestSchema } from '../../shared/use-cases/create-upload.js';
-import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { uploadSignerFrom } from '../../shared/adapters/s3-upload-signer.js';
 
 /** POST /uploads — a presigned POST for the token's unit. */
 const fn = composeFunction('presign', bucketConfig);
-const objects = objectStoreFrom(fn.config);
+const objects = uploadSignerFrom(fn.config);
 
 export const handler = fn.http(async (event) => {
   const request = parseBody(event, UploadRequestSchema);

@@ -1,13 +1,14 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mailConfig } from '../../shared/config/config.js';
-import { composeFunction, METRICS } from '../../shared/compose.js';
+import { composeFunction } from '../../shared/compose.js';
+import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import type { StatusChange } from '../../shared/ports.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
 /** "Unit Status Changed" → receipt, rejection reasons, or return-for-revision email. */
-const fn = composeFunction('receipt', mailConfig);
+const fn = composeFunction('receipt', mailConfig, { metrics: powertoolsCounter });
 const mailer = mailerFrom(fn.config);
 
 export const handler = fn.onEvent(async (event: EventBridgeEvent<string, StatusChange>) => {

@@ -1,22 +1,15 @@
 import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { bucketConfig, EndpointsConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';
-import type * as z from 'zod';
+import type * as z from '../zod-mini.js';
 import { s3Clients } from './clients/s3.js';
-import { presignedPostOptions } from './post-policy.js';
-import { ObjectTooLargeError, type ObjectStore, type PresignedPost, type StoredObject } from '../ports.js';
+import { ObjectTooLargeError, type ObjectStore, type StoredObject } from '../ports.js';
 
-/**
- * S3 object store. `publicClient` signs what a browser uses (presigned POST/GET); locally it
- * points at the policy-checking front of s3rver, on AWS it is the same client as `client`.
- */
+/** S3 object store: what functions read and write themselves (signing for browsers: s3-signers.ts). */
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    private readonly publicClient: S3Client = client,
   ) {}
 
   async head(key: string): Promise<StoredObject | null> {
@@ -60,28 +53,9 @@ export class S3ObjectStore implements ObjectStore {
       new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }),
     );
   }
-
-  async presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost> {
-    // Every form field the client sends has a condition, as real S3 requires (see post-policy.ts).
-    const { url, fields } = await createPresignedPost(this.publicClient, presignedPostOptions({ bucket: this.bucket, ...input }));
-    return { url, fields };
-  }
-
-  async presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string> {
-    return getSignedUrl(
-      this.publicClient,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ...(downloadName ? { ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` } : {}),
-      }),
-      { expiresIn: expiresSeconds },
-    );
-  }
 }
 
 /** The object store of a function bound to the bucket (composition roots). */
 export function objectStoreFrom(cfg: EndpointsConfig & z.infer<typeof bucketConfig>): S3ObjectStore {
-  const { s3, s3Public } = s3Clients(cfg);
-  return new S3ObjectStore(s3, cfg[ENV.bucketName], s3Public);
+  return new S3ObjectStore(s3Clients(cfg).s3, cfg[ENV.bucketName]);
 }

@@ -3,7 +3,7 @@ import { objectKeys } from '../definitions/table.js';
 import { periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
-import type { AuditLog, Clock, ObjectStore, TokenStore } from '../ports.js';
+import type { AuditLog, Clock, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
 import { authenticateUnit } from './tokens.js';
 
@@ -38,7 +38,7 @@ export function newUploadId(now: Date): string {
  * 5. Record the token's use in the audit trail.
  */
 export async function createUpload(
-  deps: { tokens: TokenStore; objects: ObjectStore; audit: AuditLog; clock: Clock; regime: Regime },
+  deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime },
   input: { token: string | null; request: z.infer<typeof UploadRequestSchema> },
 ) {
   const { unit, record } = await authenticateUnit(deps, input.token);

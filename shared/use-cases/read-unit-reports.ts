@@ -2,7 +2,7 @@ import { localDate, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { AnnualReport, ValidationIssue } from '../domain/report.js';
 import { deriveStatus, effectiveDueAt, summarizeFacts, type ComplianceStatus, type ExtensionFact, type ReviewFact } from '../domain/status.js';
-import type { Clock, ObjectStore, ReportStore, StoredVersion } from '../ports.js';
+import type { Clock, DownloadSigner, ReportStore, StoredVersion } from '../ports.js';
 import { byReceipt, requireUnit } from './review-report.js';
 import { keyFigures } from './update-compliance.js';
 
@@ -54,7 +54,7 @@ const extOf = (key: string) => /\.([a-z0-9]+)$/.exec(key)?.[1] ?? 'bin';
  * 5. Presign short-lived GET links for the raw upload and the signed PDF.
  */
 export async function readUnitReports(
-  deps: { reports: ReportStore; objects: ObjectStore; clock: Clock; regime: Regime },
+  deps: { reports: ReportStore; objects: DownloadSigner; clock: Clock; regime: Regime },
   input: { unitId: string; period: number },
 ): Promise<UnitReports> {
   const unit = requireUnit(deps.regime, input.unitId);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { composeFunction, METRICS } from '../../shared/compose.js';
+import { composeFunction } from '../../shared/compose.js';
+import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ConfigError } from '../../shared/config/config.js';
 
 /** The composition root's cross-cutting parts: config that fails fast, correlation ids, metrics. */
@@ -30,8 +31,13 @@ describe('composeFunction', () => {
     expect(() => composeFunction('x', z.object({}))).toThrow(/TABLE_NAME/);
   });
 
+  it('refuses to count in a function composed without metrics (it does not bundle the library)', async () => {
+    const fn = composeFunction('status', z.object({}));
+    expect(() => fn.count(METRICS.reportsAccepted)).toThrow(/composed without metrics/);
+  });
+
   it('puts the event id on every log line of the invocation, clears it after, and flushes metrics as EMF', async () => {
-    const fn = composeFunction('ingest', z.object({}));
+    const fn = composeFunction('ingest', z.object({}), { metrics: powertoolsCounter });
     const handler = fn.onEvent(async (event: { id: string }) => {
       fn.count(METRICS.reportsAccepted);
       fn.logger.info('ingested');

@@ -54,7 +54,7 @@ export const FUNCTION_DEFAULTS = {
 
 /**
  * ESM, SDK bundled (63 ms vs 210 ms module load, NOTES.md), minified, external source maps.
- * The banner gives CommonJS dependencies (exceljs) a `require` inside the ESM bundle.
+ * The banner gives CommonJS dependencies (the AWS SDK's few, Powertools') a `require` inside the ESM bundle.
  */
 export const BUNDLING_DEFAULTS = {
   format: OutputFormat.ESM,

@@ -1,16 +1,19 @@
 import * as z from '../../shared/zod-mini.js';
 import { composeFunction } from '../../shared/compose.js';
 import { bearerToken, optionalQueryPeriod } from '../../shared/http/api.js';
-import { buildTemplate } from '../../shared/xlsx/template.js';
 import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../web/template-download.js';
 
 /** GET /template.xlsx?period=YYYY — the Excel template; prefilled with the unit when a unit token is sent. */
 const fn = composeFunction('template', z.object({}));
 
+/** The template module (the report's fields, the workbook writer) loads on the first download, not at cold start. */
+const buildOnFirstUse: typeof import('../../shared/xlsx/template.js').buildTemplate = async (input) =>
+  (await import('../../shared/xlsx/template.js')).buildTemplate(input);
+
 export const handler = fn.http(async (event) => {
   const period = optionalQueryPeriod(event);
   const file = await downloadTemplate(
-    { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime(), build: buildTemplate },
+    { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime(), build: buildOnFirstUse },
     { token: bearerToken(event), ...(period === undefined ? {} : { period }) },
   );
   return {

@@ -13,7 +13,7 @@ import { addDays, localDate, vietnameseDateTime, zonedTime } from '../../shared/
 import type { GroupTotals } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import type { Regime, UnitGroup } from '../../shared/domain/regime.js';
-import { INDICATORS } from '../../shared/domain/report.js';
+import { reportIndicators } from '../../shared/domain/report.js';
 import type { ComplianceStatus, Rates } from '../../shared/domain/status.js';
 import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
@@ -371,7 +371,7 @@ async function readWorkbookTotals(path: string): Promise<{ totals: Record<string
     if (typeof label === 'string' && n > 4 && !byLabel.has(label)) byLabel.set(label, n);
   });
   const totals: Record<string, GroupTotals> = {};
-  for (const ind of INDICATORS) {
+  for (const ind of reportIndicators()) {
     const row = byLabel.get(ind.label);
     if (row !== undefined) totals[ind.path] = triple(row);
   }

@@ -1,33 +1,16 @@
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  Header,
-  Packer,
-  PageNumber,
-  Paragraph,
-  Table,
-  TableBorders,
-  TableCell,
-  TableRow,
-  TextRun,
-  VerticalAlignTable,
-  WidthType,
-  type IParagraphOptions,
-} from 'docx';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
 import {
   indicatorTotal,
   regimeSubject,
   viNumber,
   viPercent,
-  xmlSafe,
   type Consolidation,
   type UnitText,
 } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
+import { docx, paragraph, table, type Block, type Cell, type Line, type Paragraph, type ParagraphProps, type Row, type Table } from '../ooxml/docx.js';
 
 /**
  * The draft of the province's general report, laid out as a Vietnamese administrative document
@@ -38,12 +21,14 @@ import { STATUS_LABELS } from '../domain/status.js';
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 const FONT = 'Times New Roman';
-const PT = (n: number) => n * 2; // docx sizes are half-points
+const PT = (n: number) => n * 2; // run sizes are half-points
 const BODY = PT(14);
 const A4 = { width: 11906, height: 16838 };
 const MARGIN = { top: 1134, bottom: 1134, left: 1701, right: 1134 }; // 20 / 20 / 30 / 20 mm
 const TEXT_WIDTH = A4.width - MARGIN.left - MARGIN.right;
 const DOTS = '……';
+/** The thin black line of the header rules and the draft box. */
+const RULE: Line = { size: 6, color: '000000', space: 1 };
 
 interface RunSpec {
   text: string;
@@ -51,44 +36,31 @@ interface RunSpec {
   italics?: boolean;
   size?: number;
 }
-const run = (r: RunSpec | string) => {
-  const s = typeof r === 'string' ? { text: r } : r;
-  return new TextRun({ text: xmlSafe(s.text), bold: s.bold, italics: s.italics, size: s.size, font: FONT });
-};
+const run = (r: RunSpec | string) => ({ font: FONT, ...(typeof r === 'string' ? { text: r } : r) });
 
-function para(children: (RunSpec | string)[], opts: Omit<IParagraphOptions, 'children'> = {}): Paragraph {
-  return new Paragraph({ ...opts, children: children.map(run) });
-}
+const para = (children: (RunSpec | string)[], props: ParagraphProps = {}): Paragraph => paragraph(children.map(run), props);
 
 /** A justified body paragraph with the customary first-line indent. */
 const body = (...children: (RunSpec | string)[]) =>
-  para(children, { alignment: AlignmentType.BOTH, indent: { firstLine: 567 }, spacing: { before: 60, after: 60, line: 300 } });
+  para(children, { align: 'both', indent: { firstLine: 567 }, spacing: { before: 60, after: 60, line: 300 } });
 
 const heading = (text: string) =>
-  para([{ text, bold: true }], { alignment: AlignmentType.BOTH, indent: { firstLine: 567 }, spacing: { before: 120, after: 60, line: 300 } });
+  para([{ text, bold: true }], { align: 'both', indent: { firstLine: 567 }, spacing: { before: 120, after: 60, line: 300 } });
 
-const centered = (children: (RunSpec | string)[], spacing = { before: 0, after: 0 }) =>
-  para(children, { alignment: AlignmentType.CENTER, spacing });
+const centered = (children: (RunSpec | string)[], spacing = { before: 0, after: 0 }) => para(children, { align: 'center', spacing });
 
 /** A short centred rule under a header line: a bottom border on an indented empty paragraph. */
 const rule = (cellWidth: number, ruleWidth: number) => {
   const side = Math.max(0, Math.round((cellWidth - ruleWidth) / 2));
-  return new Paragraph({
-    children: [],
-    indent: { left: side, right: side },
-    spacing: { before: 0, after: 120 },
-    border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 } },
-  });
+  return paragraph([], { indent: { left: side, right: side }, spacing: { before: 0, after: 120 }, border: { bottom: RULE } });
 };
 
-const cell = (children: Paragraph[], width: number, opts: { columnSpan?: number; shade?: boolean } = {}) =>
-  new TableCell({
-    children,
-    width: { size: width, type: WidthType.DXA },
-    verticalAlign: VerticalAlignTable.CENTER,
-    ...(opts.columnSpan ? { columnSpan: opts.columnSpan } : {}),
-    ...(opts.shade ? { shading: { fill: 'F2F2F2', color: 'auto', type: 'clear' as const } } : {}),
-  });
+const cell = (children: Paragraph[], opts: { span?: number; shade?: boolean } = {}): Cell => ({
+  children,
+  vAlign: 'center',
+  span: opts.span,
+  fill: opts.shade ? 'F2F2F2' : undefined,
+});
 
 /** "UBND TỈNH KON TUM" from "Ủy ban nhân dân tỉnh Kon Tum". */
 export function parentBodyHeading(regime: Regime): string {
@@ -114,12 +86,7 @@ const unitList = (names: string[]) => (names.length ? `${names.join('; ')}.` : '
 function twoColumns(leftShare: number, leftContent: (width: number) => Paragraph[], rightContent: (width: number) => Paragraph[]): Table {
   const left = Math.round(TEXT_WIDTH * leftShare);
   const right = TEXT_WIDTH - left;
-  return new Table({
-    rows: [new TableRow({ children: [cell(leftContent(left), left), cell(rightContent(right), right)] })],
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [left, right],
-    borders: TableBorders.NONE,
-  });
+  return table({ columns: [left, right], rows: [{ cells: [cell(leftContent(left)), cell(rightContent(right))] }], borders: 'none' });
 }
 
 function headerBlock(c: Consolidation, regime: Regime): Table {
@@ -143,37 +110,32 @@ function headerBlock(c: Consolidation, regime: Regime): Table {
 
 function indicatorTable(c: Consolidation): Table {
   const widths = [700, TEXT_WIDTH - 700 - 3 * 1500, 1500, 1500, 1500];
-  const small = (t: string, o: { bold?: boolean; italics?: boolean; align?: 'left' | 'center' | 'right' } = {}) =>
-    para([{ text: t, bold: o.bold, italics: o.italics, size: PT(12) }], {
-      alignment: o.align === 'right' ? AlignmentType.RIGHT : o.align === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT,
-      spacing: { before: 40, after: 40 },
-    });
-  const header = new TableRow({
-    tableHeader: true,
-    children: ['STT', 'Chỉ tiêu', 'Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district].map((h, i) =>
-      cell([small(h, { bold: true, align: 'center' })], widths[i]!, { shade: true }),
+  const small = (t: string, o: { bold?: boolean; align?: 'left' | 'center' | 'right' } = {}) =>
+    para([{ text: t, bold: o.bold, size: PT(12) }], { align: o.align ?? 'left', spacing: { before: 40, after: 40 } });
+  const header: Row = {
+    header: true,
+    cells: ['STT', 'Chỉ tiêu', 'Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district].map((h) =>
+      cell([small(h, { bold: true, align: 'center' })], { shade: true }),
     ),
-  });
-  const rows: TableRow[] = [header];
+  };
+  const rows: Row[] = [header];
   for (const section of NUMERIC_SECTIONS) {
-    rows.push(new TableRow({ children: [cell([small(SECTION_LABELS[section], { bold: true })], TEXT_WIDTH, { columnSpan: 5 })] }));
+    rows.push({ cells: [cell([small(SECTION_LABELS[section], { bold: true })], { span: 5 })] });
     c.indicators
       .filter((i) => i.section === section)
       .forEach((ind, k) => {
-        rows.push(
-          new TableRow({
-            children: [
-              cell([small(String(k + 1), { align: 'center' })], widths[0]!),
-              cell([small(ind.label)], widths[1]!),
-              cell([small(viNumber(ind.total), { bold: true, align: 'right' })], widths[2]!),
-              cell([small(viNumber(ind.province), { align: 'right' })], widths[3]!),
-              cell([small(viNumber(ind.district), { align: 'right' })], widths[4]!),
-            ],
-          }),
-        );
+        rows.push({
+          cells: [
+            cell([small(String(k + 1), { align: 'center' })]),
+            cell([small(ind.label)]),
+            cell([small(viNumber(ind.total), { bold: true, align: 'right' })]),
+            cell([small(viNumber(ind.province), { align: 'right' })]),
+            cell([small(viNumber(ind.district), { align: 'right' })]),
+          ],
+        });
       });
   }
-  return new Table({ rows, width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths });
+  return table({ columns: widths, rows, borders: { size: 4 } });
 }
 
 /** The units' own words, one paragraph per unit (and per line of its text). */
@@ -195,7 +157,7 @@ function signatureBlock(regime: Regime): Table {
     ],
     () => [
       centered([{ text: 'GIÁM ĐỐC', bold: true, size: PT(14) }]),
-      ...Array.from({ length: 4 }, () => centered([''])),
+      ...Array.from({ length: 4 }, () => centered([])),
       centered([{ text: DOTS.repeat(4), size: PT(14) }]),
     ],
   );
@@ -235,23 +197,18 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
   const byStatus = (pred: (u: Consolidation['units'][number]) => boolean) => c.units.filter(pred).map((u) => u.name);
   const notReported = c.notReported.map((u) => `${u.name} (${STATUS_LABELS[u.status].toLocaleLowerCase('vi')})`);
 
-  const children: (Paragraph | Table)[] = [
+  const children: Block[] = [
     para([{ text: opts.updateOf !== undefined ? 'DỰ THẢO — BẢN CẬP NHẬT' : 'DỰ THẢO', bold: true, size: PT(12) }], {
       spacing: { before: 0, after: 120 },
-      border: {
-        top: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 },
-        bottom: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 1 },
-        left: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 },
-        right: { style: BorderStyle.SINGLE, size: 6, color: '000000', space: 4 },
-      },
+      border: { top: RULE, bottom: RULE, left: { ...RULE, space: 4 }, right: { ...RULE, space: 4 } },
       indent: { right: TEXT_WIDTH - 2600 },
-      alignment: AlignmentType.CENTER,
+      align: 'center',
     }),
     headerBlock(c, regime),
     centered([{ text: 'BÁO CÁO', bold: true, size: PT(14) }], { before: 360, after: 0 }),
     centered([{ text: title, bold: true, size: PT(14) }]),
     rule(TEXT_WIDTH, 2000),
-    para([{ text: draftNote, italics: true, size: PT(12) }], { alignment: AlignmentType.BOTH, spacing: { before: 0, after: 120 } }),
+    para([{ text: draftNote, italics: true, size: PT(12) }], { align: 'both', spacing: { before: 0, after: 120 } }),
     body(
       `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} năm ${c.period} như sau:`,
     ),
@@ -299,28 +256,17 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
     heading('VII. Kiến nghị, đề xuất'),
     ...unitTexts(c.proposals, 'Các cơ quan, đơn vị không có kiến nghị, đề xuất.'),
     body(`Trên đây là báo cáo ${subject} năm ${c.period}, ${sender} báo cáo ${regime.issuingBody} xem xét, chỉ đạo./.`),
-    para([''], { spacing: { before: 120, after: 0 } }),
+    para([], { spacing: { before: 120, after: 0 } }),
     signatureBlock(regime),
   ];
 
-  const doc = new Document({
-    creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
-    title: xmlSafe(`Báo cáo ${title} (dự thảo)`),
-    styles: { default: { document: { run: { font: FONT, size: BODY } } } },
-    sections: [
-      {
-        properties: {
-          titlePage: true,
-          page: { size: A4, margin: MARGIN },
-        },
-        headers: {
-          // Page numbers from the second page on, centred at the top (Nghị định 30/2020/NĐ-CP).
-          default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: PT(13) })] })] }),
-          first: new Header({ children: [] }),
-        },
-        children,
-      },
-    ],
+  return docx({
+    properties: { title: `Báo cáo ${title} (dự thảo)`, creator: 'Hệ thống báo cáo công tác dân vận chính quyền', created: new Date(c.asOf) },
+    defaults: { font: FONT, size: BODY, lang: 'vi-VN' },
+    page: { ...A4, margin: MARGIN },
+    // Page numbers from the second page on, centred at the top (Nghị định 30/2020/NĐ-CP).
+    header: [paragraph([{ field: 'PAGE', font: FONT, size: PT(13) }], { align: 'center' })],
+    firstPageHeader: [],
+    body: children,
   });
-  return Packer.pack(doc, 'uint8array');
 }

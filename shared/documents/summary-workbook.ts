@@ -1,9 +1,9 @@
-import ExcelJS from 'exceljs';
 import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
 import { regimeSubject, viPercent, xmlSafe, type Consolidation, type ConsolidatedUnit } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
+import { columnLetter, Worksheet, writeXlsx, type Cell, type CellValue } from '../ooxml/xlsx-write.js';
 
 /**
  * The consolidated workbook Sở Nội vụ and the leadership open in Excel. Four sheets, each with a
@@ -22,126 +22,123 @@ export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
 const FONT = 'Times New Roman';
 const NUM = '#,##0';
 const PCT = '0.0%';
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
-const SECTION_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-const THIN: Partial<ExcelJS.Borders> = {
-  top: { style: 'thin' },
-  left: { style: 'thin' },
-  bottom: { style: 'thin' },
-  right: { style: 'thin' },
-};
-
-type Value = string | number | Date | ExcelJS.CellFormulaValue | null;
+const HEADER_FILL = 'FFD9E1F2';
+const SECTION_FILL = 'FFF2F2F2';
+/** A thin border on all four sides, in the automatic colour. */
+const THIN = {};
 
 const text = (s: string) => xmlSafe(s);
 const quoteFormula = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-function newSheet(wb: ExcelJS.Workbook, name: string, frozen: { rows: number; cols?: number }): ExcelJS.Worksheet {
-  return wb.addWorksheet(name, {
-    views: [{ state: 'frozen', ySplit: frozen.rows, xSplit: frozen.cols ?? 0 }],
-    pageSetup: {
-      paperSize: 9, // A4
+/** A4 landscape fitted to one page wide, header rows repeated on every page, the sheet's name in the footer. */
+function newSheet(name: string, frozen: { rows: number; cols?: number }): Worksheet {
+  return new Worksheet(name, {
+    frozen: { rows: frozen.rows, cols: frozen.cols ?? 0 },
+    page: {
       orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
       horizontalCentered: true,
       margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
-      printTitlesRow: `3:${frozen.rows}`,
+      titleRows: [3, frozen.rows],
+      footer: `&C${name} — Trang &P/&N`,
     },
-    headerFooter: { oddFooter: `&C${name} — Trang &P/&N` },
   });
 }
 
 /** Title (merged across the sheet, bold) and a subtitle line. */
-function titleRows(ws: ExcelJS.Worksheet, lastCol: number, title: string, subtitle: string): void {
-  ws.mergeCells(1, 1, 1, lastCol);
-  ws.mergeCells(2, 1, 2, lastCol);
-  const t = ws.getCell(1, 1);
-  t.value = text(title);
-  t.font = { name: FONT, size: 14, bold: true };
-  t.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  ws.getRow(1).height = 36;
-  const s = ws.getCell(2, 1);
-  s.value = text(subtitle);
-  s.font = { name: FONT, size: 11, italic: true };
-  s.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  ws.getRow(2).height = 20;
+function titleRows(ws: Worksheet, lastCol: number, title: string, subtitle: string): void {
+  ws.merge(1, 1, 1, lastCol);
+  ws.merge(2, 1, 2, lastCol);
+  const alignment = { horizontal: 'center', vertical: 'center', wrapText: true } as const;
+  ws.set(1, 1, text(title), { font: { name: FONT, size: 14, bold: true }, alignment });
+  ws.heights.set(1, 36);
+  ws.set(2, 1, text(subtitle), { font: { name: FONT, size: 11, italic: true }, alignment });
+  ws.heights.set(2, 20);
 }
 
-function headerCell(ws: ExcelJS.Worksheet, row: number, col: number, value: string): void {
-  const c = ws.getCell(row, col);
-  c.value = text(value);
-  c.font = { name: FONT, size: 11, bold: true };
-  c.fill = HEADER_FILL;
-  c.border = THIN;
-  c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+function headerCell(ws: Worksheet, row: number, col: number, value: string): void {
+  ws.set(row, col, text(value), {
+    font: { name: FONT, size: 11, bold: true },
+    fill: HEADER_FILL,
+    border: THIN,
+    alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+  });
 }
 
-function put(ws: ExcelJS.Worksheet, row: number, col: number, value: Value, opts: { numFmt?: string; bold?: boolean; italic?: boolean; wrap?: boolean; align?: 'left' | 'center' | 'right' } = {}): ExcelJS.Cell {
-  const c = ws.getCell(row, col);
-  c.value = typeof value === 'string' ? text(value) : value;
-  c.font = { name: FONT, size: 11, bold: opts.bold ?? false, italic: opts.italic ?? false };
-  c.border = THIN;
-  c.alignment = { vertical: 'top', wrapText: opts.wrap ?? typeof value === 'string', ...(opts.align ? { horizontal: opts.align } : {}) };
-  if (opts.numFmt) c.numFmt = opts.numFmt;
-  return c;
+interface PutOptions {
+  numFmt?: string;
+  bold?: boolean;
+  italic?: boolean;
+  wrap?: boolean;
+  align?: 'left' | 'center' | 'right';
+  fill?: string;
+}
+
+function put(ws: Worksheet, row: number, col: number, value: CellValue, opts: PutOptions = {}): void {
+  ws.set(row, col, typeof value === 'string' ? text(value) : value, {
+    font: { name: FONT, size: 11, bold: opts.bold ?? false, italic: opts.italic ?? false },
+    border: THIN,
+    alignment: { vertical: 'top', wrapText: opts.wrap ?? typeof value === 'string', ...(opts.align ? { horizontal: opts.align } : {}) },
+    ...(opts.numFmt ? { numFmt: opts.numFmt } : {}),
+    ...(opts.fill ? { fill: opts.fill } : {}),
+  });
 }
 
 /** Displayed width of a cell's value (numbers with separators, percentages, dates). */
-function displayLength(cell: ExcelJS.Cell): number {
+function displayLength(cell: Cell): number {
   const v = cell.value;
-  if (v === null || v === undefined) return 0;
+  if (v === null) return 0;
   if (typeof v === 'number') {
-    if (cell.numFmt === PCT) return 6;
+    if (cell.style?.numFmt === PCT) return 6;
     return Math.round(v).toLocaleString('en-US').length;
   }
   if (v instanceof Date) return 16;
-  if (typeof v === 'object' && 'result' in v) return typeof v.result === 'number' ? Math.round(v.result).toLocaleString('en-US').length : 8;
-  return String(v).split('\n').reduce((m, l) => Math.max(m, l.length), 0);
+  if (typeof v === 'object') return Math.round(v.result).toLocaleString('en-US').length;
+  return v.split('\n').reduce((m, l) => Math.max(m, l.length), 0);
 }
 
 /**
  * Column widths that fit the content from `fromRow` on: the longest value, or the longest word of
  * a wrapped header, clamped to [min, max]; wrapped cells get row heights for their line count.
  */
-function fitColumns(ws: ExcelJS.Worksheet, headerRows: number[], fromRow: number, limits: { min: number; max: number }[]): void {
+function fitColumns(ws: Worksheet, headerRows: number[], fromRow: number, limits: { min: number; max: number }[]): void {
+  const rows = [...ws.rows].sort(([a], [b]) => a - b);
   limits.forEach((lim, i) => {
-    const col = ws.getColumn(i + 1);
+    const col = i + 1;
     let width = lim.min;
-    col.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
-      if (rowNumber < fromRow && !headerRows.includes(rowNumber)) return;
-      if (cell.isMerged && cell.master.address !== cell.address) return;
-      const len = headerRows.includes(rowNumber)
-        ? String(cell.value ?? '').split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0)
-        : displayLength(cell);
+    for (const [rowNumber, cells] of rows) {
+      const cell = cells.get(col);
+      if (!cell || cell.value === null) continue;
+      if (rowNumber < fromRow && !headerRows.includes(rowNumber)) continue;
+      const merge = ws.mergeOf(rowNumber, col);
+      if (merge && (merge.top !== rowNumber || merge.left !== col)) continue;
+      const len = headerRows.includes(rowNumber) ? String(cell.value).split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) : displayLength(cell);
       width = Math.max(width, len + 2);
-    });
-    col.width = Math.min(width, lim.max);
+    }
+    ws.widths.set(col, Math.min(width, lim.max));
   });
-  ws.eachRow((row, rowNumber) => {
-    if (rowNumber < 3) return;
+  for (const [rowNumber, cells] of rows) {
+    if (rowNumber < 3) continue;
     let lines = 1;
-    row.eachCell((cell, colNumber) => {
+    for (const [col, cell] of cells) {
       // Merged cells span several columns: their rows get a fixed height where they are made.
-      if (typeof cell.value !== 'string' || !cell.alignment?.wrapText || cell.isMerged) return;
-      const width = (ws.getColumn(colNumber).width ?? 10) - 2;
+      if (typeof cell.value !== 'string' || !cell.style?.alignment?.wrapText || ws.mergeOf(rowNumber, col)) continue;
+      const width = (ws.widths.get(col) ?? 10) - 2;
       const n = cell.value.split('\n').reduce((sum, l) => sum + Math.max(1, Math.ceil(l.length / Math.max(width, 1))), 0);
       lines = Math.max(lines, n);
-    });
-    if (lines > 1) row.height = Math.min(409, lines * 15 + 3);
-  });
+    }
+    if (lines > 1) ws.heights.set(rowNumber, Math.min(409, lines * 15 + 3));
+  }
 }
 
 const groupLabel = (g: UnitGroup) => GROUP_LABELS[g];
 
 // ---------------------------------------------------------------------------------------------
 
-function summarySheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, subtitle: string): void {
-  const ws = newSheet(wb, SHEET_NAMES.summary, { rows: 3 });
+function summarySheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+  const ws = newSheet(SHEET_NAMES.summary, { rows: 3 });
   titleRows(ws, 5, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, 3, i + 1, h));
-  ws.getRow(3).height = 32;
+  ws.heights.set(3, 32);
 
   let r = 4;
   put(ws, r, 1, null);
@@ -151,9 +148,8 @@ function summarySheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, su
   put(ws, r, 5, c.countedReports.district, { numFmt: NUM, italic: true });
   r += 1;
   for (const section of NUMERIC_SECTIONS) {
-    ws.mergeCells(r, 1, r, 5);
-    const s = put(ws, r, 1, SECTION_LABELS[section], { bold: true, wrap: false });
-    s.fill = SECTION_FILL;
+    ws.merge(r, 1, r, 5);
+    put(ws, r, 1, SECTION_LABELS[section], { bold: true, wrap: false, fill: SECTION_FILL });
     r += 1;
     c.indicators
       .filter((ind) => ind.section === section)
@@ -173,28 +169,29 @@ function summarySheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, su
     { min: 16, max: 22 },
     { min: 16, max: 22 },
   ]);
+  return ws;
 }
 
-function byUnitSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, subtitle: string): void {
-  const ws = newSheet(wb, SHEET_NAMES.byUnit, { rows: 4, cols: 2 });
+function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+  const ws = newSheet(SHEET_NAMES.byUnit, { rows: 4, cols: 2 });
   const first = 5; // first indicator column
   const lastCol = first + c.indicators.length - 1;
   titleRows(ws, lastCol, `${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period} — SỐ LIỆU THEO TỪNG CƠ QUAN, ĐƠN VỊ`, subtitle);
 
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng báo cáo'].forEach((h, i) => {
-    ws.mergeCells(3, i + 1, 4, i + 1);
+    ws.merge(3, i + 1, 4, i + 1);
     headerCell(ws, 3, i + 1, h);
   });
   let col = first;
   for (const section of NUMERIC_SECTIONS) {
     const inds = c.indicators.filter((ind) => ind.section === section);
     if (inds.length === 0) continue;
-    if (inds.length > 1) ws.mergeCells(3, col, 3, col + inds.length - 1);
+    if (inds.length > 1) ws.merge(3, col, 3, col + inds.length - 1);
     headerCell(ws, 3, col, SECTION_LABELS[section]);
     inds.forEach((ind, i) => headerCell(ws, 4, col + i, ind.label));
     col += inds.length;
   }
-  ws.getRow(3).height = 45;
+  ws.heights.set(3, 45);
 
   const firstData = 5;
   c.units.forEach((u, i) => {
@@ -214,14 +211,14 @@ function byUnitSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, sub
     ['province', totalRow + 1],
     ['district', totalRow + 2],
   ];
-  ws.mergeCells(totalRow, 1, totalRow, 4);
+  ws.merge(totalRow, 1, totalRow, 4);
   put(ws, totalRow, 1, 'Tổng cộng', { bold: true, align: 'center' });
   for (const [g, r] of subRows) {
-    ws.mergeCells(r, 1, r, 4);
+    ws.merge(r, 1, r, 4);
     put(ws, r, 1, `Trong đó: ${groupLabel(g)}`, { italic: true });
   }
   c.indicators.forEach((ind, j) => {
-    const letter = ws.getColumn(first + j).letter;
+    const letter = columnLetter(first + j);
     const range = `${letter}${firstData}:${letter}${lastData}`;
     const groupRange = `$C$${firstData}:$C$${lastData}`;
     const empty = c.units.length === 0;
@@ -239,15 +236,16 @@ function byUnitSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, sub
     { min: 14, max: 22 },
     ...c.indicators.map(() => ({ min: 12, max: 18 })),
   ]);
+  return ws;
 }
 
-function complianceSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, subtitle: string): void {
-  const ws = newSheet(wb, SHEET_NAMES.compliance, { rows: 3 });
+function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+  const ws = newSheet(SHEET_NAMES.compliance, { rows: 3 });
   titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng', 'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)', 'Đúng hạn / Trễ hạn', 'Số lần gửi', 'Email liên hệ'].forEach((h, i) =>
     headerCell(ws, 3, i + 1, h),
   );
-  ws.getRow(3).height = 32;
+  ws.heights.set(3, 32);
 
   const onTimeLabel = (u: ConsolidatedUnit) => (u.onTime === true ? 'Đúng hạn' : u.onTime === false ? 'Trễ hạn' : '');
   c.units.forEach((u, i) => {
@@ -265,7 +263,7 @@ function complianceSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime,
   // The rates block below the table: counts and DHIS2 rates, overall and per group.
   let r = 4 + c.units.length + 1;
   ['Chỉ tiêu', 'Toàn tỉnh', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, r, i + 2, h));
-  ws.getRow(r).height = 32;
+  ws.heights.set(r, 32);
   const rates = [c.rates.overall, c.rates.province, c.rates.district];
   const lines: [string, (x: (typeof rates)[number]) => number, string][] = [
     ['Số cơ quan, đơn vị phải báo cáo', (x) => x.expected, NUM],
@@ -290,14 +288,15 @@ function complianceSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime,
     { min: 10, max: 10 },
     { min: 20, max: 45 },
   ]);
+  return ws;
 }
 
-function proposalsSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, subtitle: string): void {
-  const ws = newSheet(wb, SHEET_NAMES.proposals, { rows: 3 });
+function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+  const ws = newSheet(SHEET_NAMES.proposals, { rows: 3 });
   titleRows(ws, 4, `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Kiến nghị, đề xuất'].forEach((h, i) => headerCell(ws, 3, i + 1, h));
   if (c.proposals.length === 0) {
-    ws.mergeCells(4, 1, 4, 4);
+    ws.merge(4, 1, 4, 4);
     put(ws, 4, 1, 'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.', { italic: true, align: 'center' });
   }
   c.proposals.forEach((p, i) => {
@@ -313,25 +312,19 @@ function proposalsSheet(wb: ExcelJS.Workbook, c: Consolidation, regime: Regime, 
     { min: 16, max: 24 },
     { min: 40, max: 90 },
   ]);
+  return ws;
 }
 
-/** Builds the .xlsx; the bytes differ run to run (zip timestamps), the content does not. */
+/** Builds the .xlsx; the same consolidation gives the same bytes. */
 export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Hệ thống báo cáo công tác dân vận chính quyền';
-  wb.title = text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`);
-  wb.created = new Date(c.asOf);
-  wb.modified = new Date(c.asOf);
-
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
   const o = c.rates.overall;
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
-  summarySheet(wb, c, regime, subtitle);
-  byUnitSheet(wb, c, regime, subtitle);
-  complianceSheet(wb, c, regime, subtitle);
-  proposalsSheet(wb, c, regime, subtitle);
-
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  return writeXlsx({
+    sheets: [summarySheet(c, regime, subtitle), byUnitSheet(c, regime, subtitle), complianceSheet(c, regime, subtitle), proposalsSheet(c, regime, subtitle)],
+    creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
+    title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
+    created: new Date(c.asOf),
+  });
 }

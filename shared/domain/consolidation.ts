@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
-import { INDICATORS, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
+import { reportIndicators, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
 
 /**
@@ -118,7 +118,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
   const expected = expectedUnits(regime, period);
   const ordered: Unit[] = GROUPS.flatMap((g) => expected.filter((u) => u.group === g));
 
-  const sums = INDICATORS.map(() => ({ province: 0, district: 0 }));
+  const sums = reportIndicators().map(() => ({ province: 0, district: 0 }));
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
   const plansIssued: GroupTotals = { total: 0, province: 0, district: 0 };
@@ -141,7 +141,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     if (reported && !report) withoutFigures.push(unit.id);
 
     const values: Record<string, number | null> = {};
-    INDICATORS.forEach((ind, i) => {
+    reportIndicators().forEach((ind, i) => {
       const v = report ? indicatorValue(report, ind) : null;
       values[ind.path] = v;
       if (v !== null) sums[i]![unit.group] += v;
@@ -182,7 +182,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     regimeId: regime.id,
     period,
     asOf: now.toISOString(),
-    indicators: INDICATORS.map((ind, i) => {
+    indicators: reportIndicators().map((ind, i) => {
       const s = sums[i]!;
       return { path: ind.path, section: ind.section, field: ind.field, label: ind.label, total: s.province + s.district, province: s.province, district: s.district };
     }),

@@ -1,5 +1,5 @@
 import * as z from '../zod-mini.js';
-import { PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS, unwrap } from './report.js';
+import { PROGRAMME_STATUS_LABELS, reportSchema, SECTION_LABELS, unwrap } from './report.js';
 
 /**
  * The report's input fields, read from ReportSchema itself: section order, field order, labels
@@ -93,7 +93,7 @@ function fieldsOf(prefix: string, obj: z.ZodMiniObject): ReportField[] {
  * preparer). Top-level scalars are either identity (formVersion, unitId, period) or, like
  * signedDocumentKey, set by the upload flow rather than typed by the clerk.
  */
-export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(ReportSchema.shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
+export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(reportSchema().shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
   const { inner, description } = unwrap(s);
   if (!(inner instanceof z.ZodMiniObject)) return [];
   const label = (SECTION_LABELS as Record<string, string>)[key] ?? description ?? key;

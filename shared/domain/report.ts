@@ -46,7 +46,12 @@ export const SECTION_LABELS = {
   preparer: 'Người lập báo cáo',
 } as const;
 
-export const ReportSchema = z.strictObject({
+/**
+ * The schema, built on first use rather than at import: a function's cold start (issue 7: load
+ * time within 1.3× of its floor) should not pay for ~40 zod objects before its first report.
+ */
+const buildReportSchema = () =>
+  z.strictObject({
   formVersion: z.string().check(z.minLength(1), z.maxLength(20), z.describe('Phiên bản biểu mẫu')),
   unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ'), z.describe('Mã đơn vị')),
   period: z.int().check(z.minimum(2000), z.maximum(2100), z.describe('Năm báo cáo')),
@@ -112,10 +117,14 @@ export const ReportSchema = z.strictObject({
   signedDocumentKey: z
     .optional(z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')))
     .check(z.describe('Văn bản báo cáo đã ký (PDF)')),
-});
+  });
 
-export type AnnualReport = z.infer<typeof ReportSchema>;
-export type ReportInput = z.input<typeof ReportSchema>;
+let built: ReturnType<typeof buildReportSchema> | undefined;
+/** The annual report's schema (one instance, built on the first call). */
+export const reportSchema = () => (built ??= buildReportSchema());
+
+export type AnnualReport = z.infer<ReturnType<typeof buildReportSchema>>;
+export type ReportInput = z.input<ReturnType<typeof buildReportSchema>>;
 export type SectionKey = 'dissemination' | 'planAndSolutions' | 'programmes' | 'emulation';
 export const NUMERIC_SECTIONS: readonly SectionKey[] = ['dissemination', 'planAndSolutions', 'programmes', 'emulation'];
 
@@ -148,11 +157,13 @@ export function unwrap(schema: z.core.$ZodType): { inner: z.core.$ZodType; optio
 }
 
 /** Every count of the four sections, in form order, read from the schema itself. */
-export const INDICATORS: readonly Indicator[] = NUMERIC_SECTIONS.flatMap((section) =>
-  Object.entries(ReportSchema.shape[section].shape as Record<string, z.core.$ZodType>)
-    .filter(([, s]) => s instanceof z.ZodMiniNumber)
-    .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: describedBy(s) ?? field })),
-);
+let indicatorList: readonly Indicator[] | undefined;
+export const reportIndicators = (): readonly Indicator[] =>
+  (indicatorList ??= NUMERIC_SECTIONS.flatMap((section) =>
+    Object.entries(reportSchema().shape[section].shape as Record<string, z.core.$ZodType>)
+      .filter(([, s]) => s instanceof z.ZodMiniNumber)
+      .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: describedBy(s) ?? field })),
+  ));
 
 /** Reads an indicator's value from a report. */
 export function indicatorValue(report: AnnualReport, ind: Indicator): number {
@@ -161,7 +172,7 @@ export function indicatorValue(report: AnnualReport, ind: Indicator): number {
 
 /** The label of any dotted path in the schema, for messages: the deepest labelled schema on it. */
 export function labelOf(path: readonly PropertyKey[]): string | undefined {
-  let s: z.core.$ZodType | undefined = ReportSchema;
+  let s: z.core.$ZodType | undefined = reportSchema();
   let label: string | undefined;
   for (const seg of path) {
     const { inner } = unwrap(s);
@@ -280,7 +291,7 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
  * Returns every problem at once, in Vietnamese.
  */
 export function validateReport(input: unknown, ctx: ReportContext): ValidationResult {
-  const parsed = ReportSchema.safeParse(input, { error: (iss) => vietnamese(iss) });
+  const parsed = reportSchema().safeParse(input, { error: (iss) => vietnamese(iss) });
   if (!parsed.success) {
     const issues: ValidationIssue[] = parsed.error.issues.map((i) => {
       const path = i.path.map(String).join('.');

@@ -57,7 +57,7 @@ export async function ingestReport(
       }
     } else if (type === 'xlsx') {
       format = 'xlsx';
-      // Loaded on first use: most uploads are JSON, and exceljs costs ~100 ms of cold start.
+      // Loaded on first use: most uploads are JSON, which need neither the xlsx reader nor the template's field list.
       const { parseTemplate } = await import('../xlsx/parse.js');
       parsed = await parseTemplate(bytes);
     } else {

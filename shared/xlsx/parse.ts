@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { readXlsx, type XlsxSheet, type XlsxValue } from '../ooxml/xlsx-read.js';
 import { sniffFileType } from '../domain/file-type.js';
 import {
   BOOLEAN_LABELS,
@@ -18,9 +18,6 @@ export interface ParseTemplateOptions {
   limits?: Partial<XlsxLimits>;
 }
 
-/** Worksheet parts exceljs would parse but the report never needs: less work, less surface. */
-const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'extLst', 'hyperlinks', 'drawing', 'picture', 'legacyDrawing', 'tableParts', 'headerFooter', 'autoFilter', 'rowBreaks'];
-
 /**
  * Reads a filled template into the report's input shape, for validateReport to judge. It does not
  * validate: a text in a number cell reaches validateReport as a string, so the clerk gets the
@@ -28,8 +25,8 @@ const IGNORED_NODES = ['dataValidations', 'conditionalFormatting', 'extLst', 'hy
  *
  * The primary course:
  * 1. Refuse anything that is not an xlsx by content (magic bytes and package parts).
- * 2. Run the zip guard (entries, sizes, real inflation, XML shape); load only the re-packed parts.
- * 3. Bound every sheet's dimensions again after loading.
+ * 2. Run the zip guard (entries, sizes, real inflation, XML shape); read only the parts it checked.
+ * 3. Bound every sheet's dimensions again after reading (rows and cells may omit their address).
  * 4. Find the report sheet and map column A codes to column C values.
  * 5. Convert each known field by its kind (Có/Không, status labels, dates, numbers); omit empty cells.
  * 6. Take formVersion, unitId and period from the metadata sheet (the visible rows as fallback).
@@ -39,27 +36,22 @@ export async function parseTemplate(bytes: Uint8Array, opts: ParseTemplateOption
   if (sniffFileType(bytes) !== 'xlsx') throw new XlsxRejectedError('NOT_XLSX', 'Tệp không phải Excel hợp lệ (.xlsx)');
   const guarded = guardXlsx(bytes, limits);
 
-  const wb = new ExcelJS.Workbook();
+  let sheets: XlsxSheet[];
   try {
-    const options = { ignoreNodes: IGNORED_NODES, maxRows: limits.maxRows, maxCols: limits.maxColumns };
-    const buffer = Buffer.from(guarded.bytes.buffer, guarded.bytes.byteOffset, guarded.bytes.byteLength);
-    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer, options);
+    sheets = readXlsx(guarded.entries);
   } catch (e) {
-    if (e instanceof Error && /^Max .* exceeded$/.test(e.message)) {
-      assertDimensions(limits.maxRows + 1, limits.maxColumns + 1, limits, 'load');
-    }
     throw new XlsxRejectedError('CORRUPT', 'Tệp Excel bị hỏng hoặc không đúng cấu trúc, không đọc được', { why: e instanceof Error ? e.message : String(e) });
   }
-  for (const sheet of wb.worksheets) assertDimensions(sheet.rowCount, sheet.columnCount, limits, sheet.name);
+  for (const sheet of sheets) assertDimensions(sheet.rowCount, sheet.columnCount, limits, sheet.name);
 
-  const sheet = wb.getWorksheet(TEMPLATE_SHEET) ?? wb.worksheets.find((s) => s.state === 'visible');
-  const cells = sheet ? codedCells(sheet) : new Map<string, ExcelJS.CellValue>();
+  const sheet = sheets.find((s) => s.name === TEMPLATE_SHEET) ?? sheets.find((s) => s.state === 'visible');
+  const cells = sheet ? codedCells(sheet) : new Map<string, XlsxValue>();
   if (!TEMPLATE_FIELDS.some((f) => cells.has(f.path))) {
     throw new XlsxRejectedError('NOT_TEMPLATE', `Tệp Excel không theo biểu mẫu báo cáo: không tìm thấy trang "${TEMPLATE_SHEET}" với mã trường ở cột A. Hãy tải biểu mẫu mới và nhập lại.`);
   }
 
   const report: Record<string, unknown> = {};
-  const meta = readMeta(wb.getWorksheet(META_SHEET));
+  const meta = readMeta(sheets.find((s) => s.name === META_SHEET));
   const formVersion = meta.get(META_KEYS.formVersion) ?? plain(cells.get('formVersion'));
   const unitId = meta.get(META_KEYS.unitId) ?? unitFromName(plain(cells.get('unitId')), meta.units);
   const period = meta.get(META_KEYS.period) ?? plain(cells.get('period'));
@@ -80,37 +72,34 @@ export async function parseTemplate(bytes: Uint8Array, opts: ParseTemplateOption
 }
 
 /** Column A code → column C value, for every row that has a code. The first row with a code wins. */
-function codedCells(sheet: ExcelJS.Worksheet): Map<string, ExcelJS.CellValue> {
-  const out = new Map<string, ExcelJS.CellValue>();
-  sheet.eachRow((row) => {
-    const code = plain(row.getCell(1).value);
-    if (typeof code === 'string' && !out.has(code)) out.set(code, row.getCell(3).value);
-  });
+function codedCells(sheet: XlsxSheet): Map<string, XlsxValue | undefined> {
+  const out = new Map<string, XlsxValue | undefined>();
+  for (const [, row] of rowsInOrder(sheet)) {
+    const code = plain(row.get(1));
+    if (typeof code === 'string' && !out.has(code)) out.set(code, row.get(3));
+  }
   return out;
 }
 
+/** The sheet's rows with their numbers, top to bottom (a file may list them in any order). */
+const rowsInOrder = (sheet: XlsxSheet) => [...sheet.rows].sort(([a], [b]) => a - b);
+
 type Plain = string | number | boolean | Date | undefined;
 
-/** A cell value reduced to a primitive: formulas give their cached result, rich text its text; blank is undefined. */
-export function plain(v: ExcelJS.CellValue | undefined): Plain {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') {
-    const t = v.normalize('NFC').trim();
-    return t === '' ? undefined : t;
-  }
-  if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') {
-    if ('richText' in v) return plain(v.richText.map((r) => r.text).join(''));
-    if ('formula' in v || 'sharedFormula' in v) return plain((v as { result?: ExcelJS.CellValue }).result);
-    if ('error' in v) return String(v.error);
-    if ('text' in v) return plain(v.text as ExcelJS.CellValue);
-  }
-  return undefined;
+/**
+ * A cell value as the conversions want it: text in NFC (a Vietnamese letter with its diacritics
+ * can be typed composed or decomposed) and trimmed, blank text as no value. The reader has
+ * already reduced formulas to their cached result and rich text to its text.
+ */
+export function plain(v: XlsxValue | undefined): Plain {
+  if (typeof v !== 'string') return v;
+  const t = v.normalize('NFC').trim();
+  return t === '' ? undefined : t;
 }
 
 const same = (a: string, b: string) => a.localeCompare(b, 'vi', { sensitivity: 'accent' }) === 0;
 const pad = (n: number | string) => String(n).padStart(2, '0');
-/** Excel's serial day 25569 is 1970-01-01 (1900 date system, as exceljs writes). */
+/** Excel's serial day 25569 is 1970-01-01 (1900 date system). */
 const EXCEL_EPOCH_OFFSET = 25569;
 
 function convert(field: TemplateField, v: Plain): unknown {
@@ -155,16 +144,16 @@ interface Meta {
   units: ReadonlyMap<string, string>;
 }
 
-function readMeta(sheet: ExcelJS.Worksheet | undefined): Meta {
+function readMeta(sheet: XlsxSheet | undefined): Meta {
   const values = new Map<string, Plain>();
   const units = new Map<string, string>();
-  sheet?.eachRow((row, n) => {
-    const key = plain(row.getCell(1).value);
-    if (typeof key === 'string') values.set(key, plain(row.getCell(2).value));
-    const id = plain(row.getCell(META_UNIT_ID_COL).value);
-    const name = plain(row.getCell(META_UNIT_NAME_COL).value);
+  for (const [n, row] of sheet ? rowsInOrder(sheet) : []) {
+    const key = plain(row.get(1));
+    if (typeof key === 'string') values.set(key, plain(row.get(2)));
+    const id = plain(row.get(META_UNIT_ID_COL));
+    const name = plain(row.get(META_UNIT_NAME_COL));
     if (n > 1 && typeof id === 'string' && typeof name === 'string') units.set(name, id);
-  });
+  }
   return { get: (k) => values.get(k), units };
 }
 

@@ -1,9 +1,8 @@
-import ExcelJS from 'exceljs';
-import * as z from 'zod';
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
-import { MAX_COUNT, ReportSchema } from '../domain/report.js';
+import { MAX_COUNT, labelOf } from '../domain/report.js';
 import { REPORT_SECTIONS, valueKind, type ReportField, type ValueKind } from '../domain/report-fields.js';
+import { serialDate, Worksheet, writeXlsx, type Cell, type CellStyle, type DataValidation, type Font } from '../ooxml/xlsx-write.js';
 
 /**
  * The Excel "biểu mẫu" clerks know, generated from ReportSchema: every row of the sheet is a field
@@ -56,22 +55,17 @@ const COLOR = {
   header: 'FF1F4E79',
   border: 'FFBFBFBF',
 };
-const thin = { style: 'thin' as const, color: { argb: COLOR.border } };
-const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
-const fill = (argb: string): ExcelJS.Fill => ({ type: 'pattern', pattern: 'solid', fgColor: { argb } });
+const BORDER = { color: COLOR.border };
 
 /** 10000000 → "10.000.000" (Vietnamese grouping), without depending on the runtime's ICU data. */
 const groupDigits = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
-const COUNT_VALIDATION: ExcelJS.DataValidation = {
+const COUNT_VALIDATION: DataValidation = {
   type: 'whole',
   operator: 'between',
   formulae: [0, MAX_COUNT],
   allowBlank: true,
-  showErrorMessage: true,
-  errorStyle: 'stop',
-  errorTitle: 'Số liệu không hợp lệ',
-  error: `Nhập số nguyên từ 0 đến ${groupDigits(MAX_COUNT)}.`,
+  error: { title: 'Số liệu không hợp lệ', message: `Nhập số nguyên từ 0 đến ${groupDigits(MAX_COUNT)}.` },
 };
 
 const listFormula = (labels: readonly string[]) => {
@@ -89,7 +83,8 @@ const listFormula = (labels: readonly string[]) => {
  * 4. For each schema section: a header row, then one row per field — code, label, input cell
  *    with the validation and format of its kind.
  * 5. Write the very hidden metadata sheet (template id, form version, period, unit, unit list).
- * 6. Protect both sheets so only the input cells can be edited.
+ * 6. Protect both sheets so only the input cells can be edited: without a password, it guards
+ *    against slips, not against a determined editor (the server validates everything anyway).
  */
 export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Array> {
   const { regime, period } = input;
@@ -98,38 +93,31 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   if (input.unit !== undefined && !unit) throw new Error(`Unknown unit "${input.unit}" in regime ${regime.id}`);
   const units = expectedUnits(regime, period);
 
-  const wb = new ExcelJS.Workbook();
-  wb.creator = regime.receivingBody.name;
-  wb.title = `${regime.name} năm ${period}`;
-  const ws = wb.addWorksheet(TEMPLATE_SHEET, {
-    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-    views: [{ showGridLines: false }],
+  const ws = new Worksheet(TEMPLATE_SHEET, {
+    page: { orientation: 'portrait' },
+    showGridLines: false,
+    protect: true,
   });
-  ws.columns = [
-    { key: 'code', width: 36, hidden: true },
-    { key: 'label', width: 70 },
-    { key: 'value', width: 42 },
-  ];
+  ws.widths.set(1, 36).set(2, 70).set(3, 42);
+  ws.hiddenColumns.add(1);
+  let last = 0;
+  const addRow = (values: readonly string[] = []) => {
+    last += 1;
+    values.forEach((v, i) => (ws.cell(last, i + 1).value = v));
+    return last;
+  };
 
   // 2. Title and instructions (merged B:C, wrapped).
-  const note = (text: string, font: Partial<ExcelJS.Font> = {}, height?: number) => {
-    const row = ws.addRow([]);
-    ws.mergeCells(row.number, 2, row.number, 3);
-    const c = row.getCell(2);
-    c.value = text;
-    c.font = { name: 'Times New Roman', size: 12, ...font };
-    c.alignment = { wrapText: true, vertical: 'top' };
-    if (height) row.height = height;
-    return row;
+  const note = (text: string, font: Font = {}, height?: number, alignment: CellStyle['alignment'] = { wrapText: true, vertical: 'top' }) => {
+    const r = addRow();
+    ws.merge(r, 2, r, 3);
+    ws.set(r, 2, text, { font: { name: 'Times New Roman', size: 12, ...font }, alignment });
+    if (height) ws.heights.set(r, height);
   };
-  note(regime.name.toUpperCase(), { bold: true, size: 14, color: { argb: COLOR.header } }, 36).getCell(2).alignment = {
-    horizontal: 'center',
-    vertical: 'middle',
-    wrapText: true,
-  };
-  note(`Năm báo cáo ${period} — mẫu phiên bản ${regime.formVersion}`, { italic: true }).getCell(2).alignment = { horizontal: 'center' };
+  note(regime.name.toUpperCase(), { bold: true, size: 14, color: COLOR.header }, 36, { horizontal: 'center', vertical: 'center', wrapText: true });
+  note(`Năm báo cáo ${period} — mẫu phiên bản ${regime.formVersion}`, { italic: true }, undefined, { horizontal: 'center' });
   note(unit ? `Đơn vị báo cáo: ${unit.name}` : 'Đơn vị báo cáo: chọn tên đơn vị ở ô màu vàng bên dưới', { bold: true });
-  ws.addRow([]);
+  addRow();
   note('HƯỚNG DẪN', { bold: true });
   const instructions = [
     `1. Số liệu báo cáo tính từ ${vietnameseDate(dates.cutOffFrom)} đến ${vietnameseDate(dates.cutOffTo)}.`,
@@ -139,125 +127,108 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
     `5. ${regime.sendingMethod}.`,
   ];
   for (const line of instructions) note(line, {}, 32);
-  ws.addRow([]);
+  addRow();
 
-  const header = ws.addRow(['Mã trường', 'Chỉ tiêu', 'Số liệu, nội dung báo cáo']);
-  header.eachCell((c) => {
-    c.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-    c.fill = fill(COLOR.header);
-    c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    c.border = BORDER;
-  });
+  const header = addRow(['Mã trường', 'Chỉ tiêu', 'Số liệu, nội dung báo cáo']);
+  for (let c = 1; c <= 3; c += 1) {
+    ws.cell(header, c).style = {
+      font: { bold: true, color: 'FFFFFFFF' },
+      fill: COLOR.header,
+      alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+      border: BORDER,
+    };
+  }
 
+  /** Code (hidden column A), label, and the value cell, returned for the caller to fill or open. */
   const fieldRow = (code: string, label: string) => {
-    const row = ws.addRow([code, label]);
-    const [a, b] = [row.getCell(1), row.getCell(2)];
-    a.font = { color: { argb: COLOR.code }, size: 9 };
-    b.alignment = { wrapText: true, vertical: 'top' };
-    b.border = BORDER;
-    const c = row.getCell(3);
-    c.border = BORDER;
-    c.alignment = { vertical: 'top' };
-    return { row, cell: c };
+    const r = addRow([code, label]);
+    ws.cell(r, 1).style = { font: { color: COLOR.code, size: 9 } };
+    ws.cell(r, 2).style = { alignment: { wrapText: true, vertical: 'top' }, border: BORDER };
+    return { row: r, cell: ws.cell(r, 3) };
   };
-  const lockedValue = (cell: ExcelJS.Cell, value: ExcelJS.CellValue) => {
+  const lockedValue = (cell: Cell, value: string | number) => {
     cell.value = value;
-    cell.fill = fill(COLOR.locked);
-    cell.alignment = { horizontal: 'left', vertical: 'top' };
+    cell.style = { fill: COLOR.locked, border: BORDER, alignment: { horizontal: 'left', vertical: 'top' } };
   };
-  const inputCell = (cell: ExcelJS.Cell) => {
-    cell.protection = { locked: false };
-    cell.fill = fill(COLOR.input);
+  /** An editable yellow cell; `style` adds the kind's format and alignment. */
+  const inputCell = (cell: Cell, style: CellStyle = { alignment: { vertical: 'top' } }) => {
+    cell.style = { fill: COLOR.input, border: BORDER, locked: false, ...style };
   };
-  const describe = (path: string) => (ReportSchema.shape as Record<string, z.ZodType>)[path]?.description ?? path;
+  const describe = (path: string) => labelOf([path]) ?? path;
 
   // 3. Identity rows.
   lockedValue(fieldRow('formVersion', describe('formVersion')).cell, regime.formVersion);
-  const unitCell = fieldRow('unitId', 'Đơn vị báo cáo').cell;
+  const unitRow = fieldRow('unitId', 'Đơn vị báo cáo');
   if (unit) {
-    lockedValue(unitCell, unit.name);
+    lockedValue(unitRow.cell, unit.name);
   } else {
-    inputCell(unitCell);
-    unitCell.dataValidation = {
+    inputCell(unitRow.cell);
+    ws.validate(unitRow.row, 3, {
       type: 'list',
       formulae: [`${META_SHEET}!$E$2:$E$${units.length + 1}`],
       allowBlank: false,
-      showErrorMessage: true,
-      errorStyle: 'stop',
-      errorTitle: 'Đơn vị không hợp lệ',
-      error: 'Chọn tên đơn vị trong danh sách.',
-    };
+      error: { title: 'Đơn vị không hợp lệ', message: 'Chọn tên đơn vị trong danh sách.' },
+    });
   }
   lockedValue(fieldRow('period', describe('period')).cell, period);
 
   // 4. Sections.
   for (const section of TEMPLATE_SECTIONS) {
-    const row = ws.addRow(['', section.label]);
-    ws.mergeCells(row.number, 2, row.number, 3);
-    const c = row.getCell(2);
-    c.font = { bold: true };
-    c.fill = fill(COLOR.section);
-    c.border = BORDER;
-    c.alignment = { wrapText: true, vertical: 'middle' };
-    row.height = 22;
+    const r = addRow();
+    ws.merge(r, 2, r, 3);
+    ws.set(r, 2, section.label, { font: { bold: true }, fill: COLOR.section, border: BORDER, alignment: { wrapText: true, vertical: 'center' } });
+    ws.heights.set(r, 22);
 
     for (const field of section.fields) {
-      const { row: r, cell } = fieldRow(field.path, field.label);
-      inputCell(cell);
+      const { row, cell } = fieldRow(field.path, field.label);
+      const validate = (rule: DataValidation) => ws.validate(row, 3, rule);
       switch (field.kind) {
         case 'count':
-          cell.numFmt = '#,##0';
-          cell.alignment = { horizontal: 'right', vertical: 'top' };
-          cell.dataValidation = COUNT_VALIDATION;
+          inputCell(cell, { numFmt: '#,##0', alignment: { horizontal: 'right', vertical: 'top' } });
+          validate(COUNT_VALIDATION);
           break;
         case 'boolean':
-          cell.dataValidation = listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.');
+          inputCell(cell);
+          validate(listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.'));
           break;
         case 'choice':
-          cell.dataValidation = listValidation((field.choices ?? []).map((ch) => ch.label), 'Chọn một giá trị trong danh sách.');
+          inputCell(cell);
+          validate(listValidation((field.choices ?? []).map((ch) => ch.label), 'Chọn một giá trị trong danh sách.'));
           break;
         case 'date':
-          cell.numFmt = 'dd/mm/yyyy';
-          cell.alignment = { horizontal: 'left', vertical: 'top' };
-          cell.dataValidation = {
+          inputCell(cell, { numFmt: 'dd/mm/yyyy', alignment: { horizontal: 'left', vertical: 'top' } });
+          validate({
             type: 'date',
             operator: 'between',
-            formulae: [utcDate(dates.cutOffFrom), utcDate(dates.cutOffTo)],
+            formulae: [serialDate(utcDate(dates.cutOffFrom)), serialDate(utcDate(dates.cutOffTo))],
             allowBlank: true,
-            showErrorMessage: true,
-            errorStyle: 'stop',
-            errorTitle: 'Ngày không hợp lệ',
-            error: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
-            showInputMessage: true,
-            promptTitle: 'Ngày',
-            prompt: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + period,
-          };
+            error: {
+              title: 'Ngày không hợp lệ',
+              message: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
+            },
+            prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + period },
+          });
           break;
-        case 'text': {
+        case 'text':
           // '@' keeps what the clerk types as text (a phone number keeps its leading zero).
-          cell.numFmt = '@';
-          cell.alignment = { wrapText: true, vertical: 'top' };
+          inputCell(cell, { numFmt: '@', alignment: { wrapText: true, vertical: 'top' } });
           if (field.maxLength !== undefined) {
-            cell.dataValidation = {
+            validate({
               type: 'textLength',
               operator: 'lessThanOrEqual',
               formulae: [field.maxLength],
               allowBlank: true,
-              showErrorMessage: true,
-              errorStyle: 'stop',
-              errorTitle: 'Nội dung quá dài',
-              error: `Tối đa ${groupDigits(field.maxLength)} ký tự.`,
-            };
-            if (field.maxLength >= 1000) r.height = 96;
+              error: { title: 'Nội dung quá dài', message: `Tối đa ${groupDigits(field.maxLength)} ký tự.` },
+            });
+            if (field.maxLength >= 1000) ws.heights.set(row, 96);
           }
           break;
-        }
       }
     }
   }
 
   // 5. Metadata.
-  const meta = wb.addWorksheet(META_SHEET, { state: 'veryHidden' });
+  const meta = new Worksheet(META_SHEET, { state: 'veryHidden', protect: true });
   const metaRows: [string, string | number][] = [
     [META_KEYS.template, TEMPLATE_ID],
     [META_KEYS.formVersion, regime.formVersion],
@@ -266,47 +237,26 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
     [META_KEYS.regimeId, regime.id],
   ];
   metaRows.forEach(([k, v], i) => {
-    meta.getCell(i + 1, 1).value = k;
-    meta.getCell(i + 1, 2).value = v;
+    meta.cell(i + 1, 1).value = k;
+    meta.cell(i + 1, 2).value = v;
   });
-  meta.getCell(1, META_UNIT_ID_COL).value = 'unitId';
-  meta.getCell(1, META_UNIT_NAME_COL).value = 'unitName';
+  meta.cell(1, META_UNIT_ID_COL).value = 'unitId';
+  meta.cell(1, META_UNIT_NAME_COL).value = 'unitName';
   units.forEach((u, i) => {
-    meta.getCell(i + 2, META_UNIT_ID_COL).value = u.id;
-    meta.getCell(i + 2, META_UNIT_NAME_COL).value = u.name;
+    meta.cell(i + 2, META_UNIT_ID_COL).value = u.id;
+    meta.cell(i + 2, META_UNIT_NAME_COL).value = u.name;
   });
 
-  // 6. Protection without a password: it guards against slips, not against a determined editor
-  // (the server validates everything anyway).
-  const protection: Partial<ExcelJS.WorksheetProtection> = {
-    selectLockedCells: true,
-    selectUnlockedCells: true,
-    formatCells: false,
-    formatColumns: false,
-    formatRows: false,
-    insertRows: false,
-    insertColumns: false,
-    deleteRows: false,
-    deleteColumns: false,
-    sort: false,
-    autoFilter: false,
-  };
-  await ws.protect('', protection);
-  await meta.protect('', protection);
-
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  // 6. Both sheets were created protected; the input cells are the unlocked ones.
+  return writeXlsx({ sheets: [ws, meta], creator: regime.receivingBody.name, title: `${regime.name} năm ${period}` });
 }
 
-function listValidation(labels: readonly string[], error: string): ExcelJS.DataValidation {
+function listValidation(labels: readonly string[], message: string): DataValidation {
   return {
     type: 'list',
     formulae: [listFormula(labels)],
     allowBlank: true,
-    showErrorMessage: true,
-    errorStyle: 'stop',
-    errorTitle: 'Giá trị không hợp lệ',
-    error,
+    error: { title: 'Giá trị không hợp lệ', message },
   };
 }
 

@@ -1,22 +1,24 @@
-import { Unzip, UnzipInflate, unzipSync, zipSync, type UnzipFile } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
+import { crc32 } from '../ooxml/zip.js';
 
 /**
  * An xlsx file is a zip of XML parts. A crafted one can declare tiny sizes and inflate to
  * gigabytes, hold thousands of parts, or list in its central directory entries that the local
- * headers do not have. This guard runs BEFORE any spreadsheet library sees the bytes:
+ * headers do not have. This guard runs BEFORE anything reads a part, on Node's own zlib:
  *
  * 1. Bound the input size and check the zip magic.
- * 2. Read the central directory only (fflate `unzipSync` with a filter that refuses every entry):
- *    entry count, declared sizes, declared compression ratio, the two parts every xlsx has.
- * 3. Inflate every entry with a streaming inflater fed in small slices, counting real output
- *    bytes and aborting as soon as a cap is passed — a lying header cannot make it allocate more
- *    than the cap plus one slice's worth of output.
- * 4. Check the parts found by streaming are exactly those the central directory lists, and
- *    that each real size equals the declared one.
- * 5. Scan the XML: no DTDs (entity expansion), a bound on the number of elements (what a
- *    SAX-to-object reader allocates per) and on the rows/columns any worksheet addresses.
- * 6. Re-pack the checked parts (stored, no compression) — the parser reads those bytes, never
- *    the original, so it cannot see anything this guard did not measure.
+ * 2. Read the central directory by hand (end record, entry count, each record): declared sizes,
+ *    declared compression ratio, stored or deflated only, no encryption, no ZIP64, the two parts
+ *    every xlsx has.
+ * 3. Check each local header agrees with its directory record (name, method, and sizes and CRC
+ *    unless a data descriptor carries them) and that no part's bytes overlap another's.
+ * 4. Inflate every part with a bound on its output (`maxOutputLength`): zlib stops as soon as
+ *    the part's cap or what is left of the total cap is passed, so a lying header cannot make it
+ *    allocate more than the cap plus one chunk. Each real size and CRC-32 must equal the declared.
+ * 5. Scan the XML: no DTDs (entity expansion), a bound on the number of elements and on the
+ *    rows/columns any worksheet addresses.
+ * 6. Hand back the checked parts: the reader reads those, never the original bytes, so it cannot
+ *    see anything this guard did not measure.
  */
 
 export type XlsxRejectionCode =
@@ -73,17 +75,9 @@ export const DEFAULT_XLSX_LIMITS: Readonly<XlsxLimits> = Object.freeze({
   maxColumns: 50,
 });
 
-/**
- * Compressed bytes handed to the inflater per step. Deflate expands at most ~1032:1, so one step
- * produces at most ~4 MB before the byte count is checked again.
- */
-const INFLATE_SLICE = 4 * 1024;
-
 export interface GuardedXlsx {
-  /** The checked parts, by name. */
+  /** The checked parts, by name, inflated: the only bytes a reader should read. */
   entries: ReadonlyMap<string, Uint8Array>;
-  /** The same parts re-packed without compression: the only bytes a parser should read. */
-  bytes: Uint8Array;
   uncompressedBytes: number;
 }
 
@@ -91,6 +85,12 @@ const mb = (n: number) => `${Math.round((n / MB) * 10) / 10} MB`;
 const notXlsx = (detail: Record<string, string | number> = {}) =>
   new XlsxRejectedError('NOT_XLSX', 'Tệp không phải Excel hợp lệ (.xlsx)', detail);
 const corrupt = (why: string) => new XlsxRejectedError('CORRUPT', 'Tệp Excel bị hỏng hoặc không đúng cấu trúc, không đọc được', { why });
+const tooManyEntries = (L: XlsxLimits) =>
+  new XlsxRejectedError('TOO_MANY_ENTRIES', `Tệp Excel có quá nhiều thành phần (vượt ${L.maxEntries})`, { maxEntries: L.maxEntries });
+const totalTooLarge = (L: XlsxLimits, detail: Record<string, number>) =>
+  new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (vượt ${mb(L.maxTotalUncompressedBytes)})`, detail);
+const partTooLarge = (L: XlsxLimits, detail: Record<string, number | string>) =>
+  new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (một thành phần vượt ${mb(L.maxEntryUncompressedBytes)})`, detail);
 
 export function guardXlsx(input: Uint8Array, limits: Partial<XlsxLimits> = {}): GuardedXlsx {
   const L: XlsxLimits = { ...DEFAULT_XLSX_LIMITS, ...limits };
@@ -100,139 +100,145 @@ export function guardXlsx(input: Uint8Array, limits: Partial<XlsxLimits> = {}): 
     throw new XlsxRejectedError('TOO_LARGE', `Tệp Excel quá lớn (vượt ${mb(L.maxInputBytes)})`, { inputBytes: input.length });
   }
   if (input.length < 22 || input[0] !== 0x50 || input[1] !== 0x4b || input[2] !== 0x03 || input[3] !== 0x04) throw notXlsx();
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 
   // 2. The central directory, declared sizes only; nothing is inflated here.
-  const declared = readCentralDirectory(input, L);
+  const directory = readCentralDirectory(bytes, L);
 
-  // 3. Real decompression, bounded.
-  const entries = inflateBounded(input, L);
-
-  // 4. What streaming found must be what the directory declares.
-  if (entries.size !== declared.size) throw corrupt(`directory lists ${declared.size} parts, archive holds ${entries.size}`);
-  for (const [name, data] of entries) {
-    const size = declared.get(name);
-    if (size === undefined) throw corrupt(`part ${name} is not in the directory`);
-    if (size !== data.length) throw corrupt(`part ${name} declares ${size} bytes, inflates to ${data.length}`);
-  }
-
-  // 5. XML that a parser can read without blowing up.
-  scanXml(entries, L);
-
-  // 6. Re-pack what was checked.
-  const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>;
+  // 3 and 4. Local headers, then real decompression, bounded.
+  const entries = new Map<string, Uint8Array>();
   let total = 0;
-  for (const [name, data] of entries) {
-    files[name] = data;
+  let end = 0;
+  for (const e of [...directory.entries].sort((a, b) => a.offset - b.offset)) {
+    if (e.offset < end) throw corrupt(`part ${e.name} overlaps the part before it`);
+    const start = localDataStart(bytes, e);
+    end = start + e.compressedSize;
+    if (end > directory.offset) throw corrupt(`part ${e.name} runs into the central directory`);
+    const data = inflateBounded(bytes.subarray(start, end), e, total, L);
+    if (data.length !== e.size) throw corrupt(`part ${e.name} declares ${e.size} bytes, inflates to ${data.length}`);
+    if (crc32(data) !== e.crc) throw corrupt(`part ${e.name} fails its CRC-32 check`);
+    entries.set(e.name, data);
     total += data.length;
   }
-  return { entries, bytes: zipSync(files, { level: 0 }), uncompressedBytes: total };
+
+  // 5. XML that a reader can walk without blowing up.
+  scanXml(entries, L);
+
+  // 6. What was checked, and only that.
+  return { entries, uncompressedBytes: total };
 }
 
-function readCentralDirectory(input: Uint8Array, L: XlsxLimits): Map<string, number> {
-  const declared = new Map<string, number>();
-  let total = 0;
-  try {
-    unzipSync(input, {
-      filter: (f) => {
-        if (declared.size + 1 > L.maxEntries) {
-          throw new XlsxRejectedError('TOO_MANY_ENTRIES', `Tệp Excel có quá nhiều thành phần (vượt ${L.maxEntries})`, { maxEntries: L.maxEntries });
-        }
-        if (declared.has(f.name)) throw corrupt(`duplicate part ${f.name}`);
-        if (f.compression !== 0 && f.compression !== 8) throw corrupt(`compression method ${f.compression}`);
-        if (f.originalSize > L.maxEntryUncompressedBytes) {
-          throw new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (một thành phần vượt ${mb(L.maxEntryUncompressedBytes)})`, {
-            part: f.name,
-            declaredBytes: f.originalSize,
-          });
-        }
-        total += f.originalSize;
-        if (total > L.maxTotalUncompressedBytes) {
-          throw new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (vượt ${mb(L.maxTotalUncompressedBytes)})`, {
-            declaredBytes: total,
-          });
-        }
-        if (f.originalSize >= L.ratioCheckFromBytes && f.originalSize > L.maxCompressionRatio * Math.max(f.size, 1)) {
-          throw new XlsxRejectedError('SUSPICIOUS_RATIO', 'Tệp Excel có tỷ lệ nén bất thường (nghi là tệp “bom nén”), không được chấp nhận', {
-            part: f.name,
-            ratio: Math.round(f.originalSize / Math.max(f.size, 1)),
-          });
-        }
-        declared.set(f.name, f.originalSize);
-        return false; // never inflate here: sizes in headers are claims, not facts
-      },
-    });
-  } catch (e) {
-    if (e instanceof XlsxRejectedError) throw e;
-    throw notXlsx({ why: e instanceof Error ? e.message : String(e) });
-  }
-  if (!declared.has('[Content_Types].xml') || !declared.has('xl/workbook.xml')) throw notXlsx({ why: 'missing xlsx parts' });
-  return declared;
+/** A central directory record: what the archive claims about one part. */
+interface DirectoryEntry {
+  name: string;
+  method: number;
+  crc: number;
+  compressedSize: number;
+  /** Uncompressed. */
+  size: number;
+  /** Of the part's local header. */
+  offset: number;
 }
 
-function inflateBounded(input: Uint8Array, L: XlsxLimits): Map<string, Uint8Array> {
-  const entries = new Map<string, Uint8Array>();
-  const open = new Set<string>();
-  let total = 0;
-  let abort: XlsxRejectedError | undefined;
+const EOCD = 0x06054b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+/** General purpose flags: bit 0 encrypted, bit 3 sizes and CRC in a data descriptor after the data. */
+const ENCRYPTED = 0x1;
+const DATA_DESCRIPTOR = 0x8;
 
-  const unzip = new Unzip((file: UnzipFile) => {
-    if (entries.has(file.name) || open.has(file.name)) throw (abort = corrupt(`duplicate part ${file.name}`));
-    if (entries.size + open.size + 1 > L.maxEntries) {
-      throw (abort = new XlsxRejectedError('TOO_MANY_ENTRIES', `Tệp Excel có quá nhiều thành phần (vượt ${L.maxEntries})`, { maxEntries: L.maxEntries }));
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    open.add(file.name);
-    file.ondata = (err, data, final) => {
-      if (abort) throw abort;
-      if (err) throw (abort = corrupt(`${file.name}: ${err.message}`));
-      size += data.length;
-      total += data.length;
-      if (total > L.maxTotalUncompressedBytes) {
-        throw (abort = new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (vượt ${mb(L.maxTotalUncompressedBytes)})`, {
-          inflatedBytes: total,
-        }));
-      }
-      if (size > L.maxEntryUncompressedBytes) {
-        throw (abort = new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (một thành phần vượt ${mb(L.maxEntryUncompressedBytes)})`, {
-          part: file.name,
-          inflatedBytes: total,
-        }));
-      }
-      if (data.length) chunks.push(data);
-      if (final) {
-        open.delete(file.name);
-        entries.set(file.name, concat(chunks, size));
-      }
+/** The end of central directory record sits in the last 22 + 65535 (comment) bytes. */
+function findEndRecord(b: Buffer): number {
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i -= 1) if (b.readUInt32LE(i) === EOCD) return i;
+  return -1;
+}
+
+function readCentralDirectory(b: Buffer, L: XlsxLimits): { entries: DirectoryEntry[]; offset: number } {
+  const eocd = findEndRecord(b);
+  if (eocd < 0) throw notXlsx({ why: 'no end of central directory' });
+  const count = b.readUInt16LE(eocd + 10);
+  const size = b.readUInt32LE(eocd + 12);
+  const offset = b.readUInt32LE(eocd + 16);
+  // A template is far below the sizes that need ZIP64, and it is never split over disks.
+  if (b.readUInt16LE(eocd + 4) !== 0 || b.readUInt16LE(eocd + 6) !== 0 || b.readUInt16LE(eocd + 8) !== count) throw notXlsx({ why: 'multi-disk archive' });
+  if (count === 0xffff || offset === 0xffffffff) throw notXlsx({ why: 'ZIP64 archive' });
+  if (count > L.maxEntries) throw tooManyEntries(L);
+  const end = offset + size;
+  if (end > eocd) throw notXlsx({ why: 'central directory outside the archive' });
+
+  const entries: DirectoryEntry[] = [];
+  const names = new Set<string>();
+  let declared = 0;
+  for (let p = offset, i = 0; i < count; i += 1) {
+    if (p + 46 > end || b.readUInt32LE(p) !== CENTRAL) throw notXlsx({ why: `central directory record ${i} is malformed` });
+    const nameEnd = p + 46 + b.readUInt16LE(p + 28);
+    const next = nameEnd + b.readUInt16LE(p + 30) + b.readUInt16LE(p + 32);
+    if (next > end) throw notXlsx({ why: `central directory record ${i} is truncated` });
+    const flags = b.readUInt16LE(p + 8);
+    const e: DirectoryEntry = {
+      name: b.toString('utf8', p + 46, nameEnd),
+      method: b.readUInt16LE(p + 10),
+      crc: b.readUInt32LE(p + 16),
+      compressedSize: b.readUInt32LE(p + 20),
+      size: b.readUInt32LE(p + 24),
+      offset: b.readUInt32LE(p + 42),
     };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
+    p = next;
 
-  try {
-    for (let at = 0; at < input.length; at += INFLATE_SLICE) {
-      const end = Math.min(at + INFLATE_SLICE, input.length);
-      unzip.push(input.subarray(at, end), end === input.length);
+    if (names.has(e.name)) throw corrupt(`duplicate part ${e.name}`);
+    if (e.method !== 0 && e.method !== 8) throw corrupt(`compression method ${e.method}`);
+    if (flags & ENCRYPTED) throw corrupt(`part ${e.name} is encrypted`);
+    if (e.size > L.maxEntryUncompressedBytes) throw partTooLarge(L, { part: e.name, declaredBytes: e.size });
+    declared += e.size;
+    if (declared > L.maxTotalUncompressedBytes) throw totalTooLarge(L, { declaredBytes: declared });
+    if (e.size >= L.ratioCheckFromBytes && e.size > L.maxCompressionRatio * Math.max(e.compressedSize, 1)) {
+      throw new XlsxRejectedError('SUSPICIOUS_RATIO', 'Tệp Excel có tỷ lệ nén bất thường (nghi là tệp “bom nén”), không được chấp nhận', {
+        part: e.name,
+        ratio: Math.round(e.size / Math.max(e.compressedSize, 1)),
+      });
     }
-  } catch (e) {
-    if (abort) throw abort;
-    if (e instanceof XlsxRejectedError) throw e;
-    throw corrupt(e instanceof Error ? e.message : String(e));
+    names.add(e.name);
+    entries.push(e);
   }
-  if (abort) throw abort;
-  if (open.size) throw corrupt(`truncated parts: ${[...open].join(', ')}`);
-  return entries;
+  if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) throw notXlsx({ why: 'missing xlsx parts' });
+  return { entries, offset };
 }
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+/** Where the part's data starts, once its local header is found to agree with the directory. */
+function localDataStart(b: Buffer, e: DirectoryEntry): number {
+  const at = e.offset;
+  if (at + 30 > b.length || b.readUInt32LE(at) !== LOCAL) throw corrupt(`part ${e.name} has no local header`);
+  const nameEnd = at + 30 + b.readUInt16LE(at + 26);
+  const start = nameEnd + b.readUInt16LE(at + 28);
+  if (start > b.length || b.toString('utf8', at + 30, nameEnd) !== e.name || b.readUInt16LE(at + 8) !== e.method) {
+    throw corrupt(`the local header at ${at} is not that of part ${e.name}`);
   }
-  return out;
+  const deferred = (b.readUInt16LE(at + 6) & DATA_DESCRIPTOR) !== 0;
+  if (!deferred && (b.readUInt32LE(at + 14) !== e.crc || b.readUInt32LE(at + 18) !== e.compressedSize || b.readUInt32LE(at + 22) !== e.size)) {
+    throw corrupt(`part ${e.name}: local header and directory disagree on its size or CRC`);
+  }
+  return start;
+}
+
+/**
+ * The part's bytes, inflated with zlib stopping once the output passes what the caps leave for
+ * it (Node throws ERR_BUFFER_TOO_LARGE rather than grow its buffer further).
+ */
+function inflateBounded(raw: Uint8Array, e: DirectoryEntry, inflatedSoFar: number, L: XlsxLimits): Uint8Array {
+  const left = L.maxTotalUncompressedBytes - inflatedSoFar;
+  const perPart = L.maxEntryUncompressedBytes <= left;
+  const budget = perPart ? L.maxEntryUncompressedBytes : left;
+  const over = (inflatedBytes: number) => (perPart ? partTooLarge(L, { part: e.name, inflatedBytes }) : totalTooLarge(L, { inflatedBytes }));
+  let data: Uint8Array;
+  try {
+    data = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(budget, 1) });
+  } catch (err) {
+    // zlib stopped past the budget: at least budget + 1 bytes had come out.
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw over(inflatedSoFar + budget + 1);
+    throw corrupt(`${e.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (data.length > budget) throw over(inflatedSoFar + data.length);
+  return data;
 }
 
 const LT = 0x3c; // '<'

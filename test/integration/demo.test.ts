@@ -9,7 +9,7 @@ import { SHEET_NAMES } from '../../shared/documents/summary-workbook.js';
 import { addDays, localDate, zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import type { AnnualReport } from '../../shared/domain/report.js';
-import { INDICATORS } from '../../shared/domain/report.js';
+import { reportIndicators } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 
@@ -102,7 +102,7 @@ function expectedTotals(plan: DemoPlan) {
     return (r[section] as unknown as Record<string, number>)[field]!;
   };
   const totals = Object.fromEntries(
-    INDICATORS.map((ind) => {
+    reportIndicators().map((ind) => {
       const province = counted.filter((c) => c.group === 'province').reduce((s, c) => s + value(c.report, ind.path), 0);
       const district = counted.filter((c) => c.group === 'district').reduce((s, c) => s + value(c.report, ind.path), 0);
       return [ind.path, { total: province + district, province, district }];
@@ -243,7 +243,7 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
     await wb.xlsx.load((await readFile(result.files.workbook!)) as unknown as ExcelJS.Buffer);
     const sheet = wb.getWorksheet(SHEET_NAMES.summary)!;
     expect([3, 4, 5].map((c) => cellNumber(sheet.getCell(4, c).value))).toEqual([want.counted.total, want.counted.province, want.counted.district]);
-    for (const ind of INDICATORS) {
+    for (const ind of reportIndicators()) {
       let row = 0;
       sheet.eachRow((r, n) => {
         if (n > 4 && row === 0 && r.getCell(2).value === ind.label) row = n;

@@ -18,7 +18,7 @@ import { viNumber } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { GROUP_LABELS } from '../../shared/domain/regime.js';
 import type { AnnualReport } from '../../shared/domain/report.js';
-import { INDICATORS } from '../../shared/domain/report.js';
+import { reportIndicators } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
@@ -152,7 +152,7 @@ describe('annual consolidation on the local stack', () => {
     expect(totalRow).toBe(5 + regime.units.length);
 
     for (const path of ['dissemination.sessions', 'planAndSolutions.petitionsReceived', 'emulation.individualsCommended']) {
-      const ind = INDICATORS.find((i) => i.path === path)!;
+      const ind = reportIndicators().find((i) => i.path === path)!;
       const want = expectedTotals(path, PROVINCE, DISTRICT);
       let row = 0;
       summary.eachRow((r, n) => {
@@ -161,7 +161,7 @@ describe('annual consolidation on the local stack', () => {
       expect(row, `row of ${ind.label}`).toBeGreaterThan(4);
       expect([summary.getCell(row, 3).value, summary.getCell(row, 4).value, summary.getCell(row, 5).value]).toEqual([want.total, want.province, want.district]);
 
-      const col = 5 + INDICATORS.findIndex((i) => i.path === path);
+      const col = 5 + reportIndicators().findIndex((i) => i.path === path);
       expect(byUnit.getCell(4, col).value).toBe(ind.label);
       expect(cellNumber(byUnit.getCell(totalRow, col).value)).toBe(want.total);
       expect(cellNumber(byUnit.getCell(totalRow + 1, col).value)).toBe(want.province);

@@ -14,7 +14,7 @@ import {
 } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
-import { INDICATORS, type AnnualReport } from '../../shared/domain/report.js';
+import { reportIndicators, type AnnualReport } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 
 /**
@@ -45,7 +45,7 @@ const regime: Regime = parseRegime({
 /** A report whose every count is `base`, with some counts overridden. */
 function report(unitId: string, base: number, over: Record<string, number> = {}, narrative: Partial<AnnualReport['narrative']> = {}, planIssued = true): AnnualReport {
   const r = structuredClone(sampleReport(regime, unitId, 2026));
-  for (const ind of INDICATORS) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
+  for (const ind of reportIndicators()) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
   r.planAndSolutions.planIssued = planIssued;
   r.narrative = { results: '', limitations: '', proposals: '', ...narrative };
   return r;
@@ -105,7 +105,7 @@ describe('consolidate', () => {
   });
 
   it('lists one total per indicator in form order, with its label', () => {
-    expect(c.indicators.map((i) => i.path)).toEqual(INDICATORS.map((i) => i.path));
+    expect(c.indicators.map((i) => i.path)).toEqual(reportIndicators().map((i) => i.path));
     expect(indicatorTotal(c, 'dissemination.sessions').label).toBe('Số hội nghị, buổi phổ biến, quán triệt');
   });
 
@@ -125,7 +125,7 @@ describe('consolidate', () => {
     expect(x!.lastUploadAt).toBe('2026-12-16T09:00:00Z');
     expect(y).toMatchObject({ status: 'RETURNED', onTime: null, counted: false });
     expect(y!.values['dissemination.sessions']).toBeNull();
-    expect(Object.keys(a!.values)).toHaveLength(INDICATORS.length);
+    expect(Object.keys(a!.values)).toHaveLength(reportIndicators().length);
   });
 
   it('computes the rates overall and per group', () => {

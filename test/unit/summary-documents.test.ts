@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { consolidate, type Consolidation, type ConsolidationRow } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { GROUP_LABELS, parseRegime, type Regime } from '../../shared/domain/regime.js';
-import { INDICATORS, type AnnualReport } from '../../shared/domain/report.js';
+import { reportIndicators, type AnnualReport } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { bodySymbol, buildSummaryDocx, parentBodyHeading, receivingBodyShort } from '../../shared/documents/summary-docx.js';
 import { SHEET_NAMES, buildSummaryWorkbook } from '../../shared/documents/summary-workbook.js';
@@ -27,7 +27,7 @@ const regime: Regime = parseRegime({
 
 function report(unitId: string, base: number, over: Record<string, number>, proposals = ''): AnnualReport {
   const r = structuredClone(sampleReport(regime, unitId, 2026));
-  for (const ind of INDICATORS) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
+  for (const ind of reportIndicators()) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
   r.narrative = { results: '', limitations: 'Đối thoại chưa thường xuyên.', proposals };
   return r;
 }
@@ -40,8 +40,8 @@ const rows: ConsolidationRow[] = [
 const now = new Date('2026-12-20T01:00:00Z'); // 08:00 on 20 Dec, Kon Tum time
 const c: Consolidation = consolidate({ regime, period: 2026, now, rows });
 
-const SESSIONS = INDICATORS.find((i) => i.path === 'dissemination.sessions')!.label;
-const OFFICIALS = INDICATORS.find((i) => i.path === 'dissemination.participantsOfficials')!.label;
+const SESSIONS = reportIndicators().find((i) => i.path === 'dissemination.sessions')!.label;
+const OFFICIALS = reportIndicators().find((i) => i.path === 'dissemination.participantsOfficials')!.label;
 
 const rowValues = (ws: ExcelJS.Worksheet, r: number) => (ws.getRow(r).values as unknown[]).slice(1);
 function findRow(ws: ExcelJS.Worksheet, col: number, text: string): number {
@@ -107,7 +107,7 @@ describe('summary workbook', () => {
     const ws = sheet(SHEET_NAMES.byUnit);
     expect(rowValues(ws, 3).slice(0, 4)).toEqual(['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng báo cáo']);
     expect(ws.getCell(4, 5).value).toBe(SESSIONS); // first indicator column is E
-    expect(ws.getCell(4, 4 + INDICATORS.length).value).toBe(INDICATORS.at(-1)!.label);
+    expect(ws.getCell(4, 4 + reportIndicators().length).value).toBe(reportIndicators().at(-1)!.label);
     // Units on rows 5..9, province first.
     expect([5, 6, 7, 8, 9].map((r) => ws.getCell(r, 2).value)).toEqual(['Sở A', 'Sở B', 'Sở C', 'UBND huyện X', HOSTILE]);
     expect(ws.getCell(5, 5).value).toBe(60);

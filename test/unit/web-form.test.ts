@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { labelOf, ReportSchema, SECTION_LABELS, validateReport } from '../../shared/domain/report.js';
+import { labelOf, reportSchema, SECTION_LABELS, validateReport } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { buildFormBundle, MAX_BUNDLE_BYTES } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS, FORM_SECTIONS, PAGE_SET_PATHS } from '../../web/form/fields.js';
@@ -21,9 +21,9 @@ function schemaLeaves(s: z.core.$ZodType, prefix = ''): string[] {
   return Object.entries(t.shape as Record<string, z.core.$ZodType>).flatMap(([k, v]) => schemaLeaves(v, prefix ? `${prefix}.${k}` : k));
 }
 
-describe('the form fields, generated from ReportSchema', () => {
+describe('the form fields, generated from reportSchema()', () => {
   it('has one field for every leaf the clerk types, in schema order, labelled by the schema', () => {
-    const typed = schemaLeaves(ReportSchema).filter((p) => !(PAGE_SET_PATHS as readonly string[]).includes(p));
+    const typed = schemaLeaves(reportSchema()).filter((p) => !(PAGE_SET_PATHS as readonly string[]).includes(p));
     expect(FORM_FIELDS.map((f) => f.path)).toEqual(typed);
     for (const f of FORM_FIELDS) expect(f.label).toBe(labelOf(f.path.split('.')));
   });

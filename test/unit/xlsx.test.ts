@@ -3,8 +3,9 @@ import { Deflate, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
-import { INDICATORS, MAX_COUNT, PROGRAMME_STATUS_LABELS, ReportSchema, SECTION_LABELS, validateReport, type ReportContext } from '../../shared/domain/report.js';
+import { reportIndicators, labelOf, MAX_COUNT, PROGRAMME_STATUS_LABELS, SECTION_LABELS, validateReport, type ReportContext } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
+import { crc32 } from '../../shared/ooxml/zip.js';
 import { fillTemplate } from '../../shared/xlsx/fill.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
 import { buildTemplate, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../../shared/xlsx/template.js';
@@ -67,6 +68,9 @@ interface RawEntry {
   declaredSize: number;
 }
 
+/** The CRC-32 of a stored entry's bytes; deflated entries here are bombs that never reach the CRC check, so 0. */
+const crcOf = (e: RawEntry) => (e.method === 0 ? crc32(e.data) : 0);
+
 /** A zip written byte by byte, so headers can lie; `central` overrides the central directory. */
 function rawZip(entries: RawEntry[], central?: { name: string; offset: number; entry: RawEntry }[]): Uint8Array {
   const enc = new TextEncoder();
@@ -89,6 +93,7 @@ function rawZip(entries: RawEntry[], central?: { name: string; offset: number; e
     v.setUint16(6, 0x0800, true);
     v.setUint16(8, e.method, true);
     v.setUint16(12, 0x21, true);
+    v.setUint32(14, crcOf(e), true);
     v.setUint32(18, e.data.length, true);
     v.setUint32(22, e.declaredSize, true);
     v.setUint16(26, name.length, true);
@@ -108,6 +113,7 @@ function rawZip(entries: RawEntry[], central?: { name: string; offset: number; e
     v.setUint16(8, 0x0800, true);
     v.setUint16(10, r.entry.method, true);
     v.setUint16(14, 0x21, true);
+    v.setUint32(16, crcOf(r.entry), true);
     v.setUint32(20, r.entry.data.length, true);
     v.setUint32(24, r.entry.declaredSize, true);
     v.setUint16(28, name.length, true);
@@ -146,8 +152,8 @@ describe('buildTemplate', () => {
 
     const rows = rowsByCode(wb);
 
-    for (const ind of INDICATORS) expect(rows.get(ind.path)?.getCell(2).value, ind.path).toBe(ind.label);
-    expect(rows.get('planAndSolutions.planIssued')?.getCell(2).value).toBe(ReportSchema.shape.planAndSolutions.shape.planIssued.description);
+    for (const ind of reportIndicators()) expect(rows.get(ind.path)?.getCell(2).value, ind.path).toBe(ind.label);
+    expect(rows.get('planAndSolutions.planIssued')?.getCell(2).value).toBe(labelOf(['planAndSolutions', 'planIssued']));
     expect(rows.get('preparer.email')?.getCell(2).value).toBe('Email');
     expect(rows.get('programmes.plan739.status')?.getCell(2).value).toBe('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW) — tình hình thực hiện');
     for (const f of TEMPLATE_FIELDS) expect(rows.has(f.path), f.path).toBe(true);
@@ -159,7 +165,7 @@ describe('buildTemplate', () => {
   it('puts whole-number validation on every count cell and list validation on Có/Không and status cells', async () => {
     const rows = rowsByCode(await load(await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT })));
 
-    for (const ind of INDICATORS) {
+    for (const ind of reportIndicators()) {
       const dv = rows.get(ind.path)?.getCell(3).dataValidation;
       expect(dv, ind.path).toMatchObject({ type: 'whole', operator: 'between', formulae: [0, MAX_COUNT], showErrorMessage: true });
       expect(dv?.error).toMatch(/số nguyên/);
@@ -421,14 +427,53 @@ describe('guardXlsx', () => {
     expect(guardOf(new Uint8Array(11 * MB)).code).toBe<XlsxRejectionCode>('TOO_LARGE');
   });
 
-  it('re-packs exactly the checked parts for the parser', async () => {
+  it('hands the parser exactly the checked parts, inflated', async () => {
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
 
     const guarded = guardXlsx(template);
 
-    expect(guarded.entries.has('xl/workbook.xml')).toBe(true);
-    expect(sniffFileType(guarded.bytes)).toBe('xlsx');
+    const parts = unzipSync(template);
+    expect([...guarded.entries.keys()].sort()).toEqual(Object.keys(parts).sort());
+    for (const [name, data] of guarded.entries) expect(Buffer.from(data).equals(Buffer.from(parts[name]!)), name).toBe(true);
+    expect(guarded.uncompressedBytes).toBe(Object.values(parts).reduce((s, p) => s + p.length, 0));
     expect(guarded.uncompressedBytes).toBeLessThan(DEFAULT_XLSX_LIMITS.maxTotalUncompressedBytes);
+  });
+
+  it('rejects a part whose bytes do not match its CRC-32', () => {
+    const sheet = stored('xl/worksheets/sheet1.xml', '<worksheet/>');
+    const zip = rawZip([...xlsxParts(), sheet]);
+    // Flip one byte of the sheet's data: sizes still agree, the CRC no longer does.
+    const at = Buffer.from(zip).indexOf('<worksheet/>');
+    zip[at + 1] = 0x57; // 'w' → 'W'
+
+    const err = guardOf(zip);
+
+    expect(err.code).toBe<XlsxRejectionCode>('CORRUPT');
+    expect(err.detail.why).toMatch(/CRC-32/);
+  });
+
+  it('rejects a local header that names another part than its directory record', () => {
+    const parts = [...xlsxParts(), stored('xl/worksheets/sheet1.xml', '<worksheet/>')];
+    let at = 0;
+    const central = parts.map((entry) => {
+      const offset = at;
+      at += 30 + new TextEncoder().encode(entry.name).length + entry.data.length;
+      return { name: entry.name === 'xl/worksheets/sheet1.xml' ? 'xl/worksheets/sheet9.xml' : entry.name, offset, entry };
+    });
+
+    const err = guardOf(rawZip(parts, central));
+
+    expect(err.code).toBe<XlsxRejectionCode>('CORRUPT');
+    expect(err.detail.why).toMatch(/local header/);
+  });
+
+  it('rejects a compression method other than stored or deflate', () => {
+    const zip = rawZip([...xlsxParts(), stored('xl/styles.xml', '<styleSheet/>')]);
+    // Method 12 (bzip2) in the last central directory record (offset 10 from its signature).
+    const record = Buffer.from(zip).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip[record + 10] = 12;
+
+    expect(guardOf(zip)).toMatchObject({ code: 'CORRUPT', detail: { why: 'compression method 12' } });
   });
 });
 

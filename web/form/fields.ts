@@ -1,4 +1,4 @@
-import { MAX_COUNT, ReportSchema, unwrap } from '../../shared/domain/report.js';
+import { MAX_COUNT, reportSchema, unwrap } from '../../shared/domain/report.js';
 import { REPORT_SECTIONS, type ReportField } from '../../shared/domain/report-fields.js';
 import * as z from '../../shared/zod-mini.js';
 
@@ -27,7 +27,7 @@ export const FORM_FIELDS: readonly FormField[] = FORM_SECTIONS.flatMap((s) => s.
 
 /** The nested objects inside a section (e.g. the two programmes) get their own group; their label is the schema's. */
 export function groupLabel(path: string): string | undefined {
-  let s: z.core.$ZodType | undefined = ReportSchema;
+  let s: z.core.$ZodType | undefined = reportSchema();
   for (const seg of path.split('.')) {
     const inner: z.core.$ZodType | undefined = s ? unwrap(s).inner : undefined;
     if (!(inner instanceof z.ZodMiniObject)) return undefined;
@@ -37,7 +37,7 @@ export function groupLabel(path: string): string | undefined {
 }
 
 /** The label of the signed-document attachment, from the schema. */
-export const SIGNED_DOCUMENT_LABEL = unwrap(ReportSchema.shape.signedDocumentKey).description ?? 'Văn bản đã ký (PDF)';
+export const SIGNED_DOCUMENT_LABEL = unwrap(reportSchema().shape.signedDocumentKey).description ?? 'Văn bản đã ký (PDF)';
 
 /** DOM ids derived from a path: dots become dashes (a dot in an id needs escaping in selectors). */
 export const fieldId = (path: string) => `f-${path.replaceAll('.', '-')}`;

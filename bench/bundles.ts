@@ -248,6 +248,8 @@ const failed = (name: string, file: string, error: string): Bundle => ({ name, f
 /** What run.ts needs for "Reading the results": which functions meet the target and why the others do not. */
 export interface BundleVerdict {
   within: string[];
+  /** Every function's ratios, within the target or not. */
+  ratios: { name: string; sizeRatio: number; loadRatio: number }[];
   over: { name: string; bytes: number; floorBytes: number; sizeRatio: number; loadRatio: number; floor: string; beyond: [string, number][]; lazy: [string, number][] }[];
   lazy: { name: string; loadMs: number; eagerMs: number; floorMs: number; targets: string[]; lazyKb: number }[];
 }
@@ -335,7 +337,7 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
     }
 
     const rows: Row[] = [];
-    const verdict: BundleVerdict = { within: [], over: [], lazy: [] };
+    const verdict: BundleVerdict = { within: [], ratios: [], over: [], lazy: [] };
     const size = (b: Bundle) => `${kb(b.bytes)} · ${num(median(b.loads))} ms`;
     // Floors with fewer clients first; each followed by the functions measured against it.
     const ordered = [...floors.values()].sort((a, b) => a.clients.length - b.clients.length || a.key.localeCompare(b.key));
@@ -377,6 +379,7 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
             `${extra.slice(0, 3).map(([p, d]) => `${p} +${kb(d)}`).join(', ') || `nothing over ${NAMED_KB} KB`}${lazyNote}`,
           flagged: over,
         });
+        verdict.ratios.push({ name: f.name, sizeRatio, loadRatio });
         if (over) verdict.over.push({ name: f.name, bytes: f.bytes, floorBytes: fb.bytes, sizeRatio, loadRatio, floor: floor.label, beyond: extra, lazy });
         else verdict.within.push(f.name);
         const e = f.eager;

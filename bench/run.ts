@@ -130,7 +130,7 @@ function reading(v: BundleVerdict | undefined): string {
   if (within.length) {
     out.push(
       `${target} is met by ${v.over.length ? names(v.within) : `all ${v.within.length} functions`}: sizes ${range(within.map((r) => r.sizeRatio))} ` +
-        `and load times ${range(within.map((r) => r.loadRatio))} their floors.${v.over.length ? '' : ' The table names what each carries beyond its floor: zod/mini, the Powertools logger, the app's own code.'}`,
+        `and load times ${range(within.map((r) => r.loadRatio))} their floors.${v.over.length ? '' : ' The table names what each carries beyond its floor: zod/mini, the Powertools logger, the app’s own code.'}`,
     );
   }
   if (v.over.length) {

@@ -56,7 +56,7 @@ const ALLOWED = [
   // CDK's BucketDeployment handler (the site's files): its managed policy, grants, pinned runtime.
   /^AwsSolutions-IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]$/,
   /^AwsSolutions-IAM5\[Action::s3:(GetBucket|GetObject|List|Abort|DeleteObject)\*\]$/,
-  /^AwsSolutions-IAM5\[Resource::(arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-.+|<SiteBucket[A-Z0-9]+\.Arn>)\/\*\]$/,
+  /^AwsSolutions-IAM5\[Resource::(arn:(<AWS::Partition>|[a-z-]+):s3:::cdk-hnb659fds-assets-.+|<SiteBucket[A-Z0-9]+\.Arn>)\/\*\]$/,
   /^AwsSolutions-L1$/,
   /^Serverless-LambdaLatestVersion$/,
 ];

@@ -1,14 +1,13 @@
 import { errorId, fieldId, FORM_SECTIONS, groupLabel, SIGNED_DOCUMENT_LABEL, type FormField, type FormSection } from './form/fields.js';
 import { COUNT_MAX } from './form/fields.js';
+import { esc, sitePage } from './html.js';
 
 /**
  * The unit's upload form (GET /). Static HTML: the fields are generated from ReportSchema
  * (web/form/fields.ts), the behaviour is the browser bundle (web/form/main.ts → form.js), built
- * once into web/dist by web/build.ts. Nothing per request is in it — the unit's token stays in the URL fragment and only the
- * script reads it.
+ * once into web/dist by web/build.ts. Nothing per request is in it — the unit's token stays in
+ * the URL fragment and only the script reads it.
  */
-export const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const optional = (f: FormField) => (f.optional ? ' <span class="opt">(không bắt buộc)</span>' : '');
 
@@ -75,18 +74,10 @@ const TITLE = 'Báo cáo kết quả công tác dân vận chính quyền';
 
 /** The form page; its script and stylesheet are files beside it (web/dist/form.js, form.css). */
 export function formPage(): string {
-  return `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>${TITLE}</title>
-<link rel="stylesheet" href="/form.css">
-</head>
-<body>
-<header class="masthead"><div class="wrap">
+  return sitePage({
+    title: TITLE,
+    asset: 'form',
+    body: `<header class="masthead"><div class="wrap">
 <p class="org">Ủy ban nhân dân tỉnh Kon Tum · Sở Nội vụ</p>
 <h1>${TITLE}</h1>
 </div></header>
@@ -179,8 +170,6 @@ ${formFieldsHtml()}
 <div class="actions"><button type="submit" id="submit-excel">Nộp tệp Excel</button><span id="excel-status" class="progress" aria-live="polite"></span></div>
 </form>
 </div>
-</main>
-<script src="/form.js"></script>
-</body>
-</html>`;
+</main>`,
+  });
 }

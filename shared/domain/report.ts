@@ -52,71 +52,71 @@ export const SECTION_LABELS = {
  */
 const buildReportSchema = () =>
   z.strictObject({
-  formVersion: z.string().check(z.minLength(1), z.maxLength(20), z.describe('Phiên bản biểu mẫu')),
-  unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ'), z.describe('Mã đơn vị')),
-  period: z.int().check(z.minimum(2000), z.maximum(2100), z.describe('Năm báo cáo')),
-  dissemination: z
-    .strictObject({
-      sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
-      participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
-      participantsWorkers: count('Số lượt người lao động tham dự'),
-      mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
-      exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
-      danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
-    })
-    .check(z.describe(SECTION_LABELS.dissemination)),
-  planAndSolutions: z
-    .strictObject({
-      planIssued: z.boolean().check(z.describe('Đơn vị đã ban hành kế hoạch cụ thể')),
-      planNumber: z.optional(text('Số hiệu kế hoạch', 50)),
-      planDate: z.optional(isoDate('Ngày ban hành kế hoạch')),
-      democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
-      dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
-      citizenReceptions: count('Số lượt tiếp công dân'),
-      petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
-      petitionsResolved: count('Số đơn thư đã giải quyết'),
-      prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
-      inspections: count('Số cuộc kiểm tra công vụ'),
-      disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
-      socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
-      villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
-      selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
-    })
-    .check(z.describe(SECTION_LABELS.planAndSolutions)),
-  programmes: z
-    .strictObject({
-      plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
-      plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
-      supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
-      commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
-      commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
-    })
-    .check(z.describe(SECTION_LABELS.programmes)),
-  emulation: z
-    .strictObject({
-      movementsLaunched: count('Số phong trào thi đua được phát động'),
-      collectivesCommended: count('Số tập thể được khen thưởng'),
-      individualsCommended: count('Số cá nhân được khen thưởng'),
-    })
-    .check(z.describe(SECTION_LABELS.emulation)),
-  narrative: z
-    .strictObject({
-      results: z._default(text('Kết quả nổi bật', 5000), ''),
-      limitations: z._default(text('Hạn chế, nguyên nhân', 5000), ''),
-      proposals: z._default(text('Kiến nghị, đề xuất', 5000), ''),
-    })
-    .check(z.describe(SECTION_LABELS.narrative)),
-  preparer: z
-    .strictObject({
-      name: z.string().check(z.trim(), z.minLength(2, 'Nhập họ và tên người lập'), z.maxLength(100), z.describe('Họ và tên')),
-      title: z.string().check(z.trim(), z.minLength(2, 'Nhập chức vụ'), z.maxLength(100), z.describe('Chức vụ')),
-      email: z.email('Email không hợp lệ').check(z.maxLength(200), z.describe('Email')),
-      phone: z.string().check(z.trim(), z.regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ'), z.describe('Điện thoại')),
-    })
-    .check(z.describe(SECTION_LABELS.preparer)),
-  signedDocumentKey: z
-    .optional(z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')))
-    .check(z.describe('Văn bản báo cáo đã ký (PDF)')),
+    formVersion: z.string().check(z.minLength(1), z.maxLength(20), z.describe('Phiên bản biểu mẫu')),
+    unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ'), z.describe('Mã đơn vị')),
+    period: z.int().check(z.minimum(2000), z.maximum(2100), z.describe('Năm báo cáo')),
+    dissemination: z
+      .strictObject({
+        sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
+        participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
+        participantsWorkers: count('Số lượt người lao động tham dự'),
+        mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
+        exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
+        danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
+      })
+      .check(z.describe(SECTION_LABELS.dissemination)),
+    planAndSolutions: z
+      .strictObject({
+        planIssued: z.boolean().check(z.describe('Đơn vị đã ban hành kế hoạch cụ thể')),
+        planNumber: z.optional(text('Số hiệu kế hoạch', 50)),
+        planDate: z.optional(isoDate('Ngày ban hành kế hoạch')),
+        democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
+        dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
+        citizenReceptions: count('Số lượt tiếp công dân'),
+        petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
+        petitionsResolved: count('Số đơn thư đã giải quyết'),
+        prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
+        inspections: count('Số cuộc kiểm tra công vụ'),
+        disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
+        socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
+        villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
+        selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
+      })
+      .check(z.describe(SECTION_LABELS.planAndSolutions)),
+    programmes: z
+      .strictObject({
+        plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
+        plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
+        supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
+        commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
+        commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
+      })
+      .check(z.describe(SECTION_LABELS.programmes)),
+    emulation: z
+      .strictObject({
+        movementsLaunched: count('Số phong trào thi đua được phát động'),
+        collectivesCommended: count('Số tập thể được khen thưởng'),
+        individualsCommended: count('Số cá nhân được khen thưởng'),
+      })
+      .check(z.describe(SECTION_LABELS.emulation)),
+    narrative: z
+      .strictObject({
+        results: z._default(text('Kết quả nổi bật', 5000), ''),
+        limitations: z._default(text('Hạn chế, nguyên nhân', 5000), ''),
+        proposals: z._default(text('Kiến nghị, đề xuất', 5000), ''),
+      })
+      .check(z.describe(SECTION_LABELS.narrative)),
+    preparer: z
+      .strictObject({
+        name: z.string().check(z.trim(), z.minLength(2, 'Nhập họ và tên người lập'), z.maxLength(100), z.describe('Họ và tên')),
+        title: z.string().check(z.trim(), z.minLength(2, 'Nhập chức vụ'), z.maxLength(100), z.describe('Chức vụ')),
+        email: z.email('Email không hợp lệ').check(z.maxLength(200), z.describe('Email')),
+        phone: z.string().check(z.trim(), z.regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ'), z.describe('Điện thoại')),
+      })
+      .check(z.describe(SECTION_LABELS.preparer)),
+    signedDocumentKey: z
+      .optional(z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')))
+      .check(z.describe('Văn bản báo cáo đã ký (PDF)')),
   });
 
 let built: ReturnType<typeof buildReportSchema> | undefined;
@@ -156,8 +156,8 @@ export function unwrap(schema: z.core.$ZodType): { inner: z.core.$ZodType; optio
   return { inner: s, optional, description };
 }
 
-/** Every count of the four sections, in form order, read from the schema itself. */
 let indicatorList: readonly Indicator[] | undefined;
+/** Every count of the four sections, in form order, read from the schema itself (computed once, on first use). */
 export const reportIndicators = (): readonly Indicator[] =>
   (indicatorList ??= NUMERIC_SECTIONS.flatMap((section) =>
     Object.entries(reportSchema().shape[section].shape as Record<string, z.core.$ZodType>)

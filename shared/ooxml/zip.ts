@@ -35,6 +35,19 @@ export type ZipPart = readonly [name: string, content: string | Uint8Array];
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
 
+/** The 24 bytes a local header and its central-directory record share, "version needed" to the name length. */
+function writeEntryFields(buf: Buffer, at: number, e: { crc: number; packedSize: number; size: number; nameLength: number }): void {
+  buf.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+  buf.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+  buf.writeUInt16LE(8, at + 4); // deflate
+  buf.writeUInt16LE(DOS_TIME, at + 6);
+  buf.writeUInt16LE(DOS_DATE, at + 8);
+  buf.writeUInt32LE(e.crc, at + 10);
+  buf.writeUInt32LE(e.packedSize, at + 14);
+  buf.writeUInt32LE(e.size, at + 18);
+  buf.writeUInt16LE(e.nameLength, at + 22);
+}
+
 /** Packs the parts, in the given order, into one zip. */
 export function zip(parts: readonly ZipPart[]): Uint8Array {
   const local: Buffer[] = [];
@@ -44,35 +57,17 @@ export function zip(parts: readonly ZipPart[]): Uint8Array {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     const packed = deflateRawSync(data, { level: 6 });
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
+    const fields = { crc: crc32(data), packedSize: packed.length, size: data.length, nameLength: nameBytes.length };
 
-    const head = Buffer.alloc(30);
+    const head = Buffer.alloc(30); // extra field length (28): 0
     head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    head.writeUInt16LE(0x0800, 6); // UTF-8 names
-    head.writeUInt16LE(8, 8); // deflate
-    head.writeUInt16LE(DOS_TIME, 10);
-    head.writeUInt16LE(DOS_DATE, 12);
-    head.writeUInt32LE(crc, 14);
-    head.writeUInt32LE(packed.length, 18);
-    head.writeUInt32LE(data.length, 22);
-    head.writeUInt16LE(nameBytes.length, 26);
-    head.writeUInt16LE(0, 28);
+    writeEntryFields(head, 4, fields);
     local.push(head, nameBytes, packed);
 
-    const dir = Buffer.alloc(46);
+    const dir = Buffer.alloc(46); // extra, comment, disk, internal and external attributes: 0
     dir.writeUInt32LE(0x02014b50, 0);
     dir.writeUInt16LE(20, 4); // made by: 2.0, MS-DOS attributes
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(8, 10);
-    dir.writeUInt16LE(DOS_TIME, 12);
-    dir.writeUInt16LE(DOS_DATE, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(packed.length, 20);
-    dir.writeUInt32LE(data.length, 24);
-    dir.writeUInt16LE(nameBytes.length, 28);
-    // extra, comment, disk, internal attributes, external attributes: 0
+    writeEntryFields(dir, 6, fields);
     dir.writeUInt32LE(offset, 42);
     central.push(dir, nameBytes);
 

@@ -5,7 +5,8 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import { buildFormBundle, MAX_BUNDLE_BYTES } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS, FORM_SECTIONS, PAGE_SET_PATHS } from '../../web/form/fields.js';
 import { draftKey, fromReport, NOT_A_NUMBER, parseDraft, placeIssues, toReportInput } from '../../web/form/values.js';
-import { esc, formPage } from '../../web/pages.js';
+import { esc } from '../../web/html.js';
+import { formPage } from '../../web/pages.js';
 import * as z from '../../shared/zod-mini.js';
 
 const regime = DEFAULT_REGIME;

@@ -1,5 +1,6 @@
 import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
 import { STATUSES, STATUS_LABELS } from '../../shared/domain/status.js';
+import { esc, sitePage } from '../html.js';
 import { REPORT_LAYOUT, type ShownSection } from './report-layout.js';
 
 /**
@@ -68,25 +69,16 @@ export function boardConfig(pollMs = 5000): BoardConfig {
   };
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** JSON inside <script type="application/json">: no "</script>" or "<!--" can close it early. */
 const jsonBlock = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 export function boardPage(config: BoardConfig): string {
   const filterGroups = config.groups.map((g) => `<option value="${esc(g.code)}">${esc(g.label)}</option>`).join('');
   const filterStatuses = config.statuses.map((s) => `<option value="${esc(s.code)}">${esc(s.label)}</option>`).join('');
   const figureHeads = config.keyFigures.map((k) => `<th scope="col" class="num" title="${esc(k.label)}">${esc(k.short)}</th>`).join('');
-  return `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Bảng theo dõi báo cáo – Sở Nội vụ</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/board.css">
-</head>
-<body>
-<header class="top">
+  return sitePage({
+    title: 'Bảng theo dõi báo cáo – Sở Nội vụ',
+    asset: 'board',
+    body: `<header class="top">
   <h1>Theo dõi báo cáo công tác dân vận chính quyền</h1>
   <label class="period">Kỳ báo cáo năm <select id="period"></select></label>
   <span id="updated" class="muted" aria-live="polite"></span>
@@ -131,8 +123,6 @@ export function boardPage(config: BoardConfig): string {
   <h3>Nhật ký xử lý</h3>
   <div id="d-audit"></div>
 </aside>
-<script type="application/json" id="board-config">${jsonBlock(config)}</script>
-<script src="/board.js"></script>
-</body>
-</html>`;
+<script type="application/json" id="board-config">${jsonBlock(config)}</script>`,
+  });
 }

@@ -245,12 +245,10 @@ function loadOnce(file: string): Promise<{ ms: number; rss: number }> {
 
 const failed = (name: string, file: string, error: string): Bundle => ({ name, file, bytes: Number.NaN, metafile: { inputs: {}, outputs: {} }, loads: [], rss: [], error });
 
-/** What run.ts needs for "Reading the results": which functions meet the target and why the others do not. */
+/** What run.ts needs for "Reading the results": each function against its floor, and what its lazy imports save. */
 export interface BundleVerdict {
-  within: string[];
-  /** Every function's ratios, within the target or not. */
-  ratios: { name: string; sizeRatio: number; loadRatio: number }[];
-  over: { name: string; bytes: number; floorBytes: number; sizeRatio: number; loadRatio: number; floor: string; beyond: [string, number][]; lazy: [string, number][] }[];
+  /** Ratios to the floor, and the packages (bytes) carried beyond it, largest first. */
+  functions: { name: string; sizeRatio: number; loadRatio: number; beyond: [string, number][] }[];
   lazy: { name: string; loadMs: number; eagerMs: number; floorMs: number; targets: string[]; lazyKb: number }[];
 }
 
@@ -337,7 +335,7 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
     }
 
     const rows: Row[] = [];
-    const verdict: BundleVerdict = { within: [], ratios: [], over: [], lazy: [] };
+    const verdict: BundleVerdict = { functions: [], lazy: [] };
     const size = (b: Bundle) => `${kb(b.bytes)} · ${num(median(b.loads))} ms`;
     // Floors with fewer clients first; each followed by the functions measured against it.
     const ordered = [...floors.values()].sort((a, b) => a.clients.length - b.clients.length || a.key.localeCompare(b.key));
@@ -379,9 +377,7 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
             `${extra.slice(0, 3).map(([p, d]) => `${p} +${kb(d)}`).join(', ') || `nothing over ${NAMED_KB} KB`}${lazyNote}`,
           flagged: over,
         });
-        verdict.ratios.push({ name: f.name, sizeRatio, loadRatio });
-        if (over) verdict.over.push({ name: f.name, bytes: f.bytes, floorBytes: fb.bytes, sizeRatio, loadRatio, floor: floor.label, beyond: extra, lazy });
-        else verdict.within.push(f.name);
+        verdict.functions.push({ name: f.name, sizeRatio, loadRatio, beyond: extra });
         const e = f.eager;
         if (e) {
           const eagerLoad = median(e.loads);

@@ -7,13 +7,15 @@ import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
 import { SITE_CACHE_CONTROL, SITE_PAGES, siteHeaders } from '../../shared/definitions/site.js';
 import { buildTestApp, type Resources, type TestApp } from './support.js';
 
+// One app for both describes: building it is the slow part.
+let t: TestApp;
+let resources: Resources;
+beforeAll(() => {
+  t = buildTestApp();
+  resources = t.serviceTemplate.toJSON().Resources as Resources;
+});
+
 describe('HTTP API (built from HTTP_ROUTES)', () => {
-  let t: TestApp;
-  let resources: Resources;
-  beforeAll(() => {
-    t = buildTestApp();
-    resources = t.serviceTemplate.toJSON().Resources as Resources;
-  });
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
   it('has exactly the routes of HTTP_ROUTES', () => {
@@ -62,12 +64,8 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
 });
 
 describe('the site (CloudFront in front of the pages bucket and the HTTP API)', () => {
-  let t: TestApp;
-  let resources: Resources;
   let dist: Record<string, unknown>;
   beforeAll(() => {
-    t = buildTestApp();
-    resources = t.serviceTemplate.toJSON().Resources as Resources;
     const [d] = Object.values(resources).filter((r) => r.Type === 'AWS::CloudFront::Distribution');
     dist = d!.Properties!['DistributionConfig'] as Record<string, unknown>;
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
@@ -15,7 +16,9 @@ import { mailbox, to } from '../support/mailbox.js';
  * The ingest spine on the real emulators: a report travels upload → S3 → validation → DynamoDB →
  * event → status → email, through the same handlers Lambda runs.
  */
-const PERIOD = 2026; // today is 2026-11-28: the period is open and its deadline (18 Dec) ahead
+const PERIOD = 2026;
+/** The clock is pinned: the period is open and its deadline (18 Dec) ahead, whatever today's date. */
+const NOW = new Date('2026-11-28T03:00:00Z');
 const unit = (id: string) => DEFAULT_REGIME.units.find((u) => u.id === id)!;
 let stack: LocalStack;
 let dataDir: string;
@@ -28,10 +31,12 @@ async function status(): Promise<PeriodStatus> {
 const row = async (unitId: string) => (await status()).units.find((u) => u.unitId === unitId)!;
 
 beforeAll(async () => {
+  setVirtualNow(NOW);
   dataDir = await mkdtemp(join(tmpdir(), 'baocao-spine-'));
   stack = await startLocalStack({ dataDir, port: 0, quiet: true, scheduler: 'manual' });
 });
 afterAll(async () => {
+  resetClock();
   await stack?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });

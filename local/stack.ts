@@ -13,7 +13,7 @@ import { SITE_DIR } from '../shared/definitions/site.js';
 import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
-import { UPLOAD_KINDS } from '../shared/use-cases/create-upload.js';
+import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from './emulators.js';
 import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';

@@ -1,7 +1,9 @@
 import * as z from '../../shared/zod-mini.js';
 import { composeFunction } from '../../shared/compose.js';
 import { bearerToken, optionalQueryPeriod } from '../../shared/http/api.js';
-import { contentDisposition, downloadTemplate, XLSX_CONTENT_TYPE } from '../../web/template-download.js';
+import { CONTENT_TYPES } from '../../shared/domain/file-type.js';
+import { contentDisposition } from '../../shared/http/content-disposition.js';
+import { downloadTemplate } from '../../shared/use-cases/download-template.js';
 
 /** GET /template.xlsx?period=YYYY — the Excel template; prefilled with the unit when a unit token is sent. */
 const fn = composeFunction('template', z.object({}));
@@ -20,7 +22,7 @@ export const handler = fn.http(async (event) => {
     statusCode: 200,
     isBase64Encoded: true,
     headers: {
-      'content-type': XLSX_CONTENT_TYPE,
+      'content-type': CONTENT_TYPES.xlsx,
       'content-disposition': contentDisposition(file.fileName),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',

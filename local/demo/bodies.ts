@@ -1,7 +1,7 @@
 import type { Regime } from '../../shared/domain/regime.js';
 import type { AnnualReport } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
-import { fillTemplate } from '../../shared/xlsx/fill.js';
+import { fillTemplate } from '../../test/support/xlsx-fill.js';
 import { buildTemplate } from '../../shared/xlsx/template.js';
 import type { UploadAction } from './plan.js';
 

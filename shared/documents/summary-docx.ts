@@ -1,3 +1,4 @@
+import { CONTENT_TYPES } from '../domain/file-type.js';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
 import {
   indicatorTotal,
@@ -18,7 +19,7 @@ import { docx, paragraph, table, type Block, type Cell, type Line, type Paragrap
  * place-date placeholders, title, body in Times New Roman 14, "Nơi nhận" and signature blocks.
  * It is a DRAFT for Sở Nội vụ to edit, and says so on its first line.
  */
-export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const DOCX_CONTENT_TYPE = CONTENT_TYPES.docx;
 
 const FONT = 'Times New Roman';
 const PT = (n: number) => n * 2; // run sizes are half-points

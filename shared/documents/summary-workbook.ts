@@ -1,6 +1,7 @@
 import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
 import { regimeSubject, viPercent, xmlSafe, type Consolidation, type ConsolidatedUnit } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
+import { CONTENT_TYPES } from '../domain/file-type.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { columnLetter, Worksheet, writeXlsx, type Cell, type CellValue } from '../ooxml/xlsx-write.js';
@@ -17,7 +18,7 @@ export const SHEET_NAMES = {
   proposals: 'Kiến nghị',
 } as const;
 
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const XLSX_CONTENT_TYPE = CONTENT_TYPES.xlsx;
 
 const FONT = 'Times New Roman';
 const NUM = '#,##0';

@@ -5,6 +5,24 @@
  */
 export type FileType = 'json' | 'xlsx' | 'pdf' | 'unknown';
 
+/** The MIME types baocao reads and writes, named once. */
+export const CONTENT_TYPES = {
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+} as const;
+
+/** What a unit may upload, by declared content type: the key extension and the size cap (upload policy). */
+export const UPLOAD_KINDS = {
+  [CONTENT_TYPES.json]: { ext: 'json', maxSize: 1024 * 1024, what: 'report' },
+  [CONTENT_TYPES.xlsx]: { ext: 'xlsx', maxSize: 5 * 1024 * 1024, what: 'report' },
+  [CONTENT_TYPES.pdf]: { ext: 'pdf', maxSize: 20 * 1024 * 1024, what: 'signed' },
+} as const;
+export type UploadContentType = keyof typeof UPLOAD_KINDS;
+/** The largest report (JSON or xlsx) ingest reads. */
+export const MAX_REPORT_BYTES = Math.max(UPLOAD_KINDS[CONTENT_TYPES.json].maxSize, UPLOAD_KINDS[CONTENT_TYPES.xlsx].maxSize);
+
 const ZIP_LOCAL_HEADER = [0x50, 0x4b, 0x03, 0x04]; // "PK\3\4"
 const ZIP_END_OF_CENTRAL_DIR = 0x06054b50;
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"

@@ -1,5 +1,6 @@
 import { vietnameseDateTime } from '../domain/calendar.js';
 import { regimeShortName, regimeSubject, viNumber, viPercent, type Consolidation } from '../domain/consolidation.js';
+import { CONTENT_TYPES } from '../domain/file-type.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../domain/status.js';
 import type { MailAttachment } from '../ports.js';
@@ -37,7 +38,7 @@ export function summaryFileNames(period: number, version: number): { xlsx: strin
 export function summaryAttachments(files: { xlsx: Uint8Array; docx: Uint8Array }, period: number, version: number): MailAttachment[] {
   const names = summaryFileNames(period, version);
   return [
-    { filename: names.xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: files.xlsx },
+    { filename: names.xlsx, contentType: CONTENT_TYPES.xlsx, content: files.xlsx },
     { filename: names.docx, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: files.docx },
   ];
 }

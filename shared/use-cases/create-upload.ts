@@ -1,19 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { objectKeys } from '../definitions/table.js';
 import { periodDates } from '../domain/calendar.js';
+import { UPLOAD_KINDS, type UploadContentType } from '../domain/file-type.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
 import { authenticateUnit } from './tokens.js';
 
-/** What can be uploaded, by declared content type: the key extension and the size cap. */
-export const UPLOAD_KINDS = {
-  'application/json': { ext: 'json', maxSize: 1024 * 1024, what: 'report' },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { ext: 'xlsx', maxSize: 5 * 1024 * 1024, what: 'report' },
-  'application/pdf': { ext: 'pdf', maxSize: 20 * 1024 * 1024, what: 'signed' },
-} as const;
-export type UploadContentType = keyof typeof UPLOAD_KINDS;
 export const UPLOAD_EXPIRY_SECONDS = 300;
 
 export const UploadRequestSchema = z.strictObject({

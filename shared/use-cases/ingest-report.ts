@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { parseIncomingKey, QUARANTINE_TAG } from '../definitions/table.js';
-import { sniffFileType } from '../domain/file-type.js';
+import { MAX_REPORT_BYTES, sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
 import { validateReport, type ValidationIssue } from '../domain/report.js';
 import { ObjectTooLargeError, type AuditLog, type EventBus, type ObjectStore, type ReportStore, type StoredVersion } from '../ports.js';
 import { XlsxRejectedError } from '../xlsx/zip-guard.js';
-import { UPLOAD_KINDS } from './create-upload.js';
 
 export interface ObjectCreated {
   bucket: string;
@@ -17,7 +16,6 @@ export interface ObjectCreated {
   time: string;
 }
 
-const MAX_REPORT_BYTES = Math.max(UPLOAD_KINDS['application/json'].maxSize, UPLOAD_KINDS['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'].maxSize);
 const reason = (message: string, path = ''): ValidationIssue => ({ path, message });
 
 /**

@@ -7,7 +7,7 @@ import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { SECTION_LABELS } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
-import { fillTemplate } from '../../shared/xlsx/fill.js';
+import { fillTemplate } from '../support/xlsx-fill.js';
 import { META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { writeSite } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS } from '../../web/form/fields.js';

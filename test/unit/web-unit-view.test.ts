@@ -8,7 +8,8 @@ import type { StoredVersion } from '../../shared/ports.js';
 import { openPeriods, readUnitView } from '../../shared/use-cases/read-unit-view.js';
 import { issueToken, sha256Hex } from '../../shared/use-cases/tokens.js';
 import { buildTemplate, META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
-import { asciiFileName, contentDisposition, downloadTemplate } from '../../web/template-download.js';
+import { asciiFileName, contentDisposition } from '../../shared/http/content-disposition.js';
+import { downloadTemplate } from '../../shared/use-cases/download-template.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;

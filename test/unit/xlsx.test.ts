@@ -6,7 +6,7 @@ import { sniffFileType } from '../../shared/domain/file-type.js';
 import { reportIndicators, labelOf, MAX_COUNT, PROGRAMME_STATUS_LABELS, SECTION_LABELS, validateReport, type ReportContext } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { crc32 } from '../../shared/ooxml/zip.js';
-import { fillTemplate } from '../../shared/xlsx/fill.js';
+import { fillTemplate } from '../support/xlsx-fill.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
 import { buildTemplate, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../../shared/xlsx/template.js';
 import { DEFAULT_XLSX_LIMITS, guardXlsx, XlsxRejectedError, type XlsxRejectionCode } from '../../shared/xlsx/zip-guard.js';

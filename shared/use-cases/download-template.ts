@@ -1,12 +1,10 @@
-import { localDate, periodDates } from '../shared/domain/calendar.js';
-import { expectedUnits, type Regime, type Unit } from '../shared/domain/regime.js';
-import { RequestError } from '../shared/errors.js';
-import type { AuditLog, Clock, TokenStore } from '../shared/ports.js';
-import { openPeriods, recordTokenUse } from '../shared/use-cases/read-unit-view.js';
-import { authenticateUnit } from '../shared/use-cases/tokens.js';
-import type { BuildTemplateInput } from '../shared/xlsx/template.js';
-
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+import { localDate, periodDates } from '../domain/calendar.js';
+import { expectedUnits, type Regime, type Unit } from '../domain/regime.js';
+import { RequestError } from '../errors.js';
+import type { AuditLog, Clock, TokenStore } from '../ports.js';
+import { openPeriods, recordTokenUse } from './read-unit-view.js';
+import { authenticateUnit } from './tokens.js';
+import type { BuildTemplateInput } from '../xlsx/template.js';
 
 /**
  * GET /template.xlsx?period=YYYY — the Excel "biểu mẫu".
@@ -41,20 +39,4 @@ export async function downloadTemplate(
   if (auth) await recordTokenUse(deps, { record: auth.record, period, route: 'GET /template.xlsx', now });
   const fileName = `Biểu mẫu báo cáo dân vận ${period}${unit ? ` - ${unit.name}` : ''}.xlsx`;
   return { bytes, fileName, period, unitId: unit?.id ?? null };
-}
-
-/** "Biểu mẫu … Đắk Hà.xlsx" → "Bieu mau … Dak Ha.xlsx": for clients that ignore filename*. */
-export function asciiFileName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^A-Za-z0-9 ._()-]/g, '_');
-}
-
-/** RFC 6266 / 5987: an ASCII `filename` and the exact UTF-8 name in `filename*`. */
-export function contentDisposition(name: string): string {
-  const encoded = encodeURIComponent(name.normalize('NFC')).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${asciiFileName(name)}"; filename*=UTF-8''${encoded}`;
 }

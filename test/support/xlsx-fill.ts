@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { BOOLEAN_LABELS, TEMPLATE_FIELDS, TEMPLATE_SHEET, type TemplateField } from './template.js';
+import { BOOLEAN_LABELS, TEMPLATE_FIELDS, TEMPLATE_SHEET, type TemplateField } from '../../shared/xlsx/template.js';
 
 /**
  * Fills a template's input cells from a report the way a clerk's Excel stores them: labels for

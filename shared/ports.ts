@@ -1,3 +1,4 @@
+import type { AuditAction, NoticeKind } from './domain/vocabulary.js';
 import type { Regime } from './domain/regime.js';
 import type { AnnualReport, ValidationIssue } from './domain/report.js';
 import type { ComplianceStatus, ExtensionFact, ReviewFact, StatusFacts, VersionFact } from './domain/status.js';
@@ -172,7 +173,7 @@ export interface TokenStore {
 export interface AuditEntry {
   at: string;
   eventId: string;
-  action: string;
+  action: AuditAction;
   actor: string;
   detail: Record<string, unknown>;
 }
@@ -185,7 +186,7 @@ export type NoticeState = 'claimed' | 'sent' | 'failed';
 export interface NoticeRecord {
   period: number;
   unitId: string;
-  kind: string;
+  kind: NoticeKind;
   step: string;
   state: NoticeState;
   claimedAt: string;
@@ -195,11 +196,11 @@ export interface NoticeRecord {
 export interface NoticeLedger {
   /** Conditional create; false when the (period, unit, kind, step) entry exists. */
   claim(rec: Omit<NoticeRecord, 'state'>): Promise<boolean>;
-  get(period: number, unitId: string, kind: string, step: string): Promise<NoticeRecord | null>;
+  get(period: number, unitId: string, kind: NoticeKind, step: string): Promise<NoticeRecord | null>;
   /** Takes over a stale or failed entry: conditional on its claimedAt being unchanged. */
   reclaim(rec: NoticeRecord, claimedAt: string): Promise<boolean>;
-  markSent(period: number, unitId: string, kind: string, step: string, messageId: string): Promise<void>;
-  markFailed(period: number, unitId: string, kind: string, step: string, error: string): Promise<void>;
+  markSent(period: number, unitId: string, kind: NoticeKind, step: string, messageId: string): Promise<void>;
+  markFailed(period: number, unitId: string, kind: NoticeKind, step: string, error: string): Promise<void>;
   list(period: number, unitId: string): Promise<NoticeRecord[]>;
 }
 

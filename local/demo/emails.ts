@@ -4,6 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { localDate, vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { ESCALATION_UNIT_ID } from '../../shared/domain/notices.js';
 import type { Regime } from '../../shared/domain/regime.js';
+import { NOTICE_KIND_LABELS, NOTICE_KINDS, type NoticeKind } from '../../shared/domain/vocabulary.js';
 import type { NoticeLedger, NoticeRecord } from '../../shared/ports.js';
 import { SUMMARY_LEDGER_UNIT } from '../../shared/use-cases/publish-summary.js';
 
@@ -12,19 +13,10 @@ import { SUMMARY_LEDGER_UNIT } from '../../shared/use-cases/publish-summary.js';
  * joined on the message id with the notice ledger — the ledger says which unit, which kind and
  * step, and when (the virtual clock's claim time); SES says what was sent.
  */
-export const EMAIL_KINDS = ['receipt', 'rejection', 'returned', 'reminder', 'overdue', 'escalation', 'summary', 'other'] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
-
-export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
-  receipt: 'Xác nhận đã nhận báo cáo',
-  rejection: 'Báo cáo chưa hợp lệ',
-  returned: 'Trả lại để chỉnh sửa',
-  reminder: 'Nhắc hạn',
-  overdue: 'Quá hạn',
-  escalation: 'Tổng hợp quá hạn (Sở Nội vụ, lãnh đạo)',
-  summary: 'Tổng hợp kết quả gửi lãnh đạo',
-  other: 'Khác',
-};
+/** Every notice kind, and 'other' for a message the ledger does not know. */
+export const EMAIL_KINDS = [...NOTICE_KINDS, 'other'] as const;
+export type EmailKind = NoticeKind | 'other';
+export const EMAIL_KIND_LABELS: Record<EmailKind, string> = { ...NOTICE_KIND_LABELS, other: 'Khác' };
 
 /** The SES emulator's stored message (aws-ses-v2-local `/store`). */
 export interface SesStoredEmail {

@@ -147,7 +147,7 @@ function unchanged(base: { period: number; hash: string; consolidation: Consolid
 /** Steps 6–7 for a claimed version. */
 async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: SummaryRecord): Promise<PublishSummaryResult> {
   const { period, version } = record;
-  const ledgerKey = { period, unitId: SUMMARY_LEDGER_UNIT, kind: 'summary', step: `v${version}` };
+  const ledgerKey = { period, unitId: SUMMARY_LEDGER_UNIT, kind: 'summary' as const, step: `v${version}` };
   let files: SummaryFiles | undefined;
   const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, ledgerKey, async () => {
     files = await buildFiles(c, deps.regime, version);

@@ -1,9 +1,10 @@
+import type { NoticeKind } from '../domain/vocabulary.js';
 import type { Clock, NoticeLedger } from '../ports.js';
 
 export interface NoticeKey {
   period: number;
   unitId: string;
-  kind: string;
+  kind: NoticeKind;
   step: string;
 }
 

@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../domain/vocabulary.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import { effectiveDueAt } from '../domain/status.js';
 import { localDate } from '../domain/calendar.js';
@@ -23,7 +24,7 @@ export async function sendReceipts(
   const ordered = [...versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId));
   const dueDate = localDate(effectiveDueAt(deps.regime, change.period, extension ? { extensionUntil: extension.until } : {}), deps.regime.timeZone);
   let sent = 0;
-  const record = async (kind: string, step: string, detail: Record<string, unknown>) => {
+  const record = async (kind: NoticeKind, step: string, detail: Record<string, unknown>) => {
     sent += 1;
     await deps.audit.append(change.period, unit.id, { at: deps.clock.now().toISOString(), eventId: `notice-${kind}-${step}`, action: 'NOTICE_SENT', actor: 'system:receipt', detail: { kind, ...detail } });
   };

@@ -265,7 +265,7 @@ describe('readUnitReports (GET /units/{id}/reports)', () => {
 describe('readAudit (GET /units/{id}/audit)', () => {
   it('orders entries by instant, although event times have whole seconds and the clock milliseconds', async () => {
     const w = world();
-    const entry = (at: string, eventId: string) => ({ at, eventId, action: 'X', actor: 'system:test', detail: {} });
+    const entry = (at: string, eventId: string) => ({ at, eventId, action: 'STATUS_CHANGED' as const, actor: 'system:test', detail: {} });
     await w.audit.append(PERIOD, UNIT, entry('2026-12-05T02:00:00.500Z', 'b'));
     await w.audit.append(PERIOD, UNIT, entry('2026-12-05T02:00:01Z', 'c'));
     await w.audit.append(PERIOD, UNIT, entry('2026-12-05T02:00:00Z', 'a'));

@@ -189,7 +189,7 @@ describe('updateCompliance', () => {
 });
 
 describe('sendOnce and receipts', () => {
-  const key = { period: 2026, unitId: UNIT, kind: 'receipt', step: 'u1' };
+  const key = { period: 2026, unitId: UNIT, kind: 'receipt' as const, step: 'u1' };
 
   it('sends once; a second call is skipped', async () => {
     const w = world();

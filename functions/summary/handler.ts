@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
-import { localDate } from '../../shared/domain/calendar.js';
+import { currentPeriod } from '../../shared/domain/calendar.js';
 import { bearerToken, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
 import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
@@ -99,7 +99,7 @@ export const handler = async (event: unknown, context?: Context) => {
   if (isHttpEvent(event)) return http(event);
   if (isScheduledJob(event)) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
     const regime = await fn.regime();
-    const period = Number(localDate(fn.clock.now(), regime.timeZone).slice(0, 4));
+    const period = currentPeriod(regime, fn.clock.now());
     // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
     const r = await run({ period, send: true });
     return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };

@@ -142,16 +142,23 @@ export function vietnameseDateTime(instant: Date, tz: string): string {
   return `${p(w.hour)}:${p(w.minute)} ngày ${p(w.day)}/${p(w.month)}/${w.year}`;
 }
 
-/** The period a viewer opens on: the latest one already open for reporting at `now`. */
+/**
+ * The current period — the one rule for "which period now": the latest whose window has opened at
+ * `now` (never before the regime's first period). The board and the status API open on it, the
+ * notices chase it, the scheduled summary consolidates it, the form and the template default to it.
+ */
 export function currentPeriod(regime: Regime, now: Date): number {
   const year = Number(localDate(now, regime.timeZone).slice(0, 4));
   for (let p = year + 1; p > regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) return p;
   return regime.firstPeriod;
 }
 
-/** Every period open for reporting at `now`, newest first (the board's period list). */
+/** Every period whose window has opened at `now`, newest first (the board's period list). */
 export function openPeriods(regime: Regime, now: Date): number[] {
   const periods: number[] = [];
-  for (let p = currentPeriod(regime, now); p >= regime.firstPeriod; p--) periods.push(p);
+  for (let p = currentPeriod(regime, now); p >= regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) periods.push(p);
   return periods;
 }
+
+/** The latest year a request may name: next year's period can be asked for before it opens (and then refused as not open). */
+export const lastKnownPeriod = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;

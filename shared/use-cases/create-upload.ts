@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
 import { periodDates } from '../domain/calendar.js';
 import { UPLOAD_KINDS, type UploadContentType } from '../domain/file-type.js';
@@ -38,10 +39,7 @@ export async function createUpload(
   const { unit, record } = await authenticateUnit(deps, input.token);
   const { period, fileName, contentType, size } = input.request;
   const now = deps.clock.now();
-  const currentYear = now.getUTCFullYear();
-  if (period < deps.regime.firstPeriod || period > currentYear + 1) {
-    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${deps.regime.firstPeriod} đến ${currentYear})`);
-  }
+  requireKnownPeriod(deps.regime, period, now);
   if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
     throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
   }

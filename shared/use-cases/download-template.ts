@@ -1,8 +1,8 @@
-import { localDate, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type Unit } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, TokenStore } from '../ports.js';
-import { openPeriods, recordTokenUse } from './read-unit-view.js';
+import { requireKnownPeriod, unitDefaultPeriod } from './periods.js';
+import { recordTokenUse } from './read-unit-view.js';
 import { authenticateUnit } from './tokens.js';
 import type { BuildTemplateInput } from '../xlsx/template.js';
 
@@ -22,16 +22,8 @@ export async function downloadTemplate(
   const now = deps.clock.now();
   const auth = input.token ? await authenticateUnit(deps, input.token) : null;
   const unit: Unit | undefined = auth?.unit;
-  const currentYear = Number(localDate(now, regime.timeZone).slice(0, 4));
-  const defaultPeriod = unit
-    ? (openPeriods(regime, unit, now).find((p) => p <= currentYear) ?? currentYear)
-    : now >= periodDates(regime, currentYear).opensAt
-      ? currentYear
-      : Math.max(regime.firstPeriod, currentYear - 1);
-  const period = input.period ?? defaultPeriod;
-  if (period < regime.firstPeriod || period > currentYear + 1) {
-    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${regime.firstPeriod} đến ${currentYear})`);
-  }
+  const period = input.period ?? unitDefaultPeriod(regime, unit, now);
+  requireKnownPeriod(regime, period, now);
   if (unit && !expectedUnits(regime, period).some((u) => u.id === unit.id)) {
     throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
   }

@@ -1,4 +1,5 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
+import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
 import { buildSummaryDocx, DOCX_CONTENT_TYPE } from '../documents/summary-docx.js';
 import { buildSummaryWorkbook, XLSX_CONTENT_TYPE } from '../documents/summary-workbook.js';
@@ -6,7 +7,7 @@ import { consolidate, contentHash, type Consolidation, type ConsolidationRow } f
 import type { Regime } from '../domain/regime.js';
 import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
-import { ConcurrencyError, RequestError } from '../errors.js';
+import { ConcurrencyError } from '../errors.js';
 import type { Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
 import { readStatus } from './read-status.js';
 import { sendOnce } from './send-once.js';
@@ -97,10 +98,7 @@ export function previewKeys(period: number, version: number): { xlsx: string; do
  */
 export async function publishSummary(deps: PublishSummaryDeps, input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
   const { period } = input;
-  const currentYear = deps.clock.now().getUTCFullYear();
-  if (period < deps.regime.firstPeriod || period > currentYear + 1) {
-    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${deps.regime.firstPeriod} đến ${currentYear})`);
-  }
+  requireKnownPeriod(deps.regime, period, deps.clock.now());
   const consolidation = await consolidatePeriod(deps, period);
   const hash = contentHash(consolidation);
   const base = { period, hash, consolidation };

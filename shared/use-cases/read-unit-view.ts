@@ -1,5 +1,6 @@
-import { localDate, periodDates } from '../domain/calendar.js';
-import { expectedUnits, type Regime, type Unit, type UnitGroup } from '../domain/regime.js';
+import { periodDates } from '../domain/calendar.js';
+import { requireKnownPeriod, unitDefaultPeriod, unitPeriods } from './periods.js';
+import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
 import { deriveStatus, type ComplianceStatus, type StatusFacts } from '../domain/status.js';
 import { RequestError } from '../errors.js';
@@ -40,17 +41,6 @@ export interface UnitView {
 
 const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
 
-/** Periods the unit is expected in whose window has opened, newest first. */
-export function openPeriods(regime: Regime, unit: Unit, now: Date): number[] {
-  const last = Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;
-  const out: number[] = [];
-  for (let p = last; p >= regime.firstPeriod; p -= 1) {
-    if (now < periodDates(regime, p).opensAt) continue;
-    if (expectedUnits(regime, p).some((u) => u.id === unit.id)) out.push(p);
-  }
-  return out;
-}
-
 /** One audit entry per token, route and minute: polling the page must not flood the trail. */
 export async function recordTokenUse(deps: { tokens: TokenStore; audit: AuditLog }, input: { record: TokenRecord; period: number; route: string; now: Date }) {
   const at = input.now.toISOString();
@@ -83,12 +73,9 @@ export async function readUnitView(
   const { unit, record } = await authenticateUnit(deps, input.token);
   const { regime } = deps;
   const now = deps.clock.now();
-  const periods = openPeriods(regime, unit, now);
-  const currentYear = Number(localDate(now, regime.timeZone).slice(0, 4));
-  const period = input.period ?? periods.find((p) => p <= currentYear) ?? periods[0] ?? currentYear;
-  if (period < regime.firstPeriod || period > currentYear + 1) {
-    throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${period} không tồn tại (từ ${regime.firstPeriod} đến ${currentYear})`);
-  }
+  const periods = unitPeriods(regime, unit, now);
+  const period = input.period ?? unitDefaultPeriod(regime, unit, now);
+  requireKnownPeriod(regime, period, now);
   if (!expectedUnits(regime, period).some((u) => u.id === unit.id)) {
     throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
   }

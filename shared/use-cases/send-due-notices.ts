@@ -1,5 +1,5 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
-import { localDate, periodDates } from '../domain/calendar.js';
+import { currentPeriod, localDate, periodDates } from '../domain/calendar.js';
 import { dueNotices, type DueNotice, type EscalationNotice, type NoticeKind } from '../domain/notices.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import { escalationEmail, overdueEmail, reminderEmail, type EscalationRow } from '../email/notices-email.js';
@@ -86,15 +86,13 @@ export class NoticesFailedError extends Error {
 }
 
 /**
- * The periods chased by default: the latest one that has opened as of `now` (the current year's
- * once it opens, the previous year's until then), never before the regime's first period. A
- * period stops being chased when the next one opens, so a fresh deployment does not send year-old
- * overdue notices for a period it never ran.
+ * The periods chased by default: the current one once its window has opened (never one before the
+ * regime's first period). A period stops being chased when the next one opens, so a fresh
+ * deployment does not send year-old overdue notices for a period it never ran.
  */
-export function openPeriods(regime: Regime, now: Date): number[] {
-  const year = Number(localDate(now, regime.timeZone).slice(0, 4));
-  const latest = [year, year - 1].find((p) => p >= regime.firstPeriod && periodDates(regime, p).opensAt <= now);
-  return latest === undefined ? [] : [latest];
+export function chasedPeriods(regime: Regime, now: Date): number[] {
+  const p = currentPeriod(regime, now);
+  return periodDates(regime, p).opensAt <= now ? [p] : [];
 }
 
 const unique = (emails: readonly string[]) => {
@@ -139,7 +137,7 @@ export async function sendDueNotices(deps: SendDueNoticesDeps, input: SendDueNot
   const now = deps.clock.now();
   const today = localDate(now, regime.timeZone);
   const dryRun = input.dryRun ?? false;
-  const periods = input.periods ?? openPeriods(regime, now);
+  const periods = input.periods ?? chasedPeriods(regime, now);
   const summary: NoticesSummary = {
     asOf: now.toISOString(),
     today,

@@ -5,7 +5,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 import type { StatusFacts } from '../../shared/domain/status.js';
 import type { MailMessage } from '../../shared/ports.js';
-import { NoticesFailedError, openPeriods, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
+import { chasedPeriods, NoticesFailedError, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
 import { authenticateUnit } from '../../shared/use-cases/tokens.js';
 import { MemoryStatusStore, memoryWorld } from '../support/memory-ports.js';
 
@@ -233,11 +233,11 @@ describe('sendDueNotices', () => {
 
   it('chases the latest opened period by default: the previous year’s until the new one opens', () => {
     const r = DEFAULT_REGIME;
-    expect(openPeriods(r, at8('2026-12-11'))).toEqual([2026]);
-    expect(openPeriods(r, at8('2027-01-25'))).toEqual([2026]);
-    expect(openPeriods(r, zonedTime(TZ, 2027, 10, 31, 23, 59))).toEqual([2026]);
-    expect(openPeriods(r, zonedTime(TZ, 2027, 11, 1, 0, 0))).toEqual([2027]);
-    expect(openPeriods(parseRegime({ ...r, firstPeriod: 2027 }), at8('2027-01-25'))).toEqual([]);
+    expect(chasedPeriods(r, at8('2026-12-11'))).toEqual([2026]);
+    expect(chasedPeriods(r, at8('2027-01-25'))).toEqual([2026]);
+    expect(chasedPeriods(r, zonedTime(TZ, 2027, 10, 31, 23, 59))).toEqual([2026]);
+    expect(chasedPeriods(r, zonedTime(TZ, 2027, 11, 1, 0, 0))).toEqual([2027]);
+    expect(chasedPeriods(parseRegime({ ...r, firstPeriod: 2027 }), at8('2027-01-25'))).toEqual([]);
   });
 
   it('counts outcomes consistently with the list', async () => {

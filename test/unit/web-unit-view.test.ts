@@ -5,7 +5,8 @@ import type { Regime } from '../../shared/domain/regime.js';
 import { summarizeFacts } from '../../shared/domain/status.js';
 import { RequestError } from '../../shared/errors.js';
 import type { StoredVersion } from '../../shared/ports.js';
-import { openPeriods, readUnitView } from '../../shared/use-cases/read-unit-view.js';
+import { readUnitView } from '../../shared/use-cases/read-unit-view.js';
+import { unitPeriods } from '../../shared/use-cases/periods.js';
 import { issueToken, sha256Hex } from '../../shared/use-cases/tokens.js';
 import { buildTemplate, META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { asciiFileName, contentDisposition } from '../../shared/http/content-disposition.js';
@@ -97,7 +98,7 @@ describe('readUnitView (GET /me)', () => {
     const early = world('2026-06-01T03:00:00Z');
     const t2 = await issueToken(early, { unitId: UNIT });
     expect((await readUnitView(early, { token: t2.token })).period).toBe(2025);
-    expect(openPeriods(regime, regime.units[0]!, new Date('2026-06-01T03:00:00Z'))[0]).toBe(2025);
+    expect(unitPeriods(regime, regime.units[0]!, new Date('2026-06-01T03:00:00Z'))[0]).toBe(2025);
   });
 
   it('discloses no other unit and no leadership address, but enough of the regime to validate in the browser', async () => {

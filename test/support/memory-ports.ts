@@ -26,8 +26,16 @@ import type {
 } from '../../shared/ports.js';
 import { ObjectTooLargeError } from '../../shared/ports.js';
 
-/** In-memory ports for use-case unit tests: same contracts as the DynamoDB/S3/SES adapters. */
+/**
+ * In-memory ports for use-case unit tests: same contracts as the DynamoDB/S3/SES adapters, held to
+ * them by test/integration/port-contracts.test.ts.
+ */
 const clone = <T>(x: T): T => structuredClone(x);
+
+/** What a refused conditional write throws here (the adapters throw the SDK's ConditionalCheckFailedException). */
+export class ConditionFailedError extends Error {
+  override name = 'ConditionalCheckFailedException';
+}
 
 export class FixedClock implements Clock {
   constructor(public at: Date) {}
@@ -90,6 +98,7 @@ export class MemoryStatusStore implements StatusStore {
 export class MemoryTokenStore implements TokenStore {
   items = new Map<string, TokenRecord>();
   async put(t: TokenRecord) {
+    if (this.items.has(t.tokenHash)) throw new ConditionFailedError(`token ${t.tokenHash} exists`);
     this.items.set(t.tokenHash, clone(t));
   }
   async get(h: string) {
@@ -100,12 +109,15 @@ export class MemoryTokenStore implements TokenStore {
     return [...this.items.values()].filter((t) => t.unitId === unitId).map(clone);
   }
   async revoke(h: string, at: string) {
-    const t = this.items.get(h);
-    if (t) t.revokedAt = at;
+    this.existing(h).revokedAt = at;
   }
   async touch(h: string, at: string) {
+    this.existing(h).lastUsedAt = at;
+  }
+  private existing(h: string): TokenRecord {
     const t = this.items.get(h);
-    if (t) t.lastUsedAt = at;
+    if (!t) throw new ConditionFailedError(`no token ${h}`);
+    return t;
   }
 }
 
@@ -115,8 +127,12 @@ export class MemoryAuditLog implements AuditLog {
     const k = `${period}/${unitId}/${e.at}/${e.eventId}`;
     if (!this.entries.has(k)) this.entries.set(k, clone(e));
   }
+  /** In sort-key order (time, then event id), as the table's Query returns them. */
   async list(period: number, unitId: string) {
-    return [...this.entries.entries()].filter(([k]) => k.startsWith(`${period}/${unitId}/`)).map(([, e]) => clone(e));
+    return [...this.entries.entries()]
+      .filter(([k]) => k.startsWith(`${period}/${unitId}/`))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, e]) => clone(e));
   }
 }
 

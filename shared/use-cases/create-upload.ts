@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { objectKeys } from '../definitions/table.js';
+import { clip } from '../domain/bounded-reasons.js';
 import { periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
 import { authenticateUnit } from './tokens.js';
+import { validateRequest } from './validate-request.js';
 
 /** What can be uploaded, by declared content type: the key extension and the size cap. */
 export const UPLOAD_KINDS = {
@@ -22,6 +24,7 @@ export const UploadRequestSchema = z.strictObject({
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.number().check(z.int(), z.minimum(1)),
 });
+export type UploadRequest = z.infer<typeof UploadRequestSchema>;
 
 /** A time-ordered, unguessable upload id: base36 milliseconds + 64 random bits. */
 export function newUploadId(now: Date): string {
@@ -30,19 +33,21 @@ export function newUploadId(now: Date): string {
 
 /**
  * POST /uploads: a presigned POST for one file of the token's unit.
- * 1. Authenticate the unit token (401/403).
- * 2. Check the period: known, the unit is expected in it, and open (400/403/409).
- * 3. Check the declared type and size against the kind's limits (415/413).
- * 4. Build the key from the token's unit — never from the client — and presign a POST pinning
+ * 1. Authenticate the unit token (401/403) before the body is even read: a caller without a valid
+ *    token learns nothing about the request's shape.
+ * 2. Read and validate the body (400, in Vietnamese, naming the fields).
+ * 3. Check the period: known, the unit is expected in it, and open (400/403/409).
+ * 4. Check the declared type and size against the kind's limits (415/413).
+ * 5. Build the key from the token's unit — never from the client — and presign a POST pinning
  *    key, content type, size range and a short expiry.
- * 5. Record the token's use in the audit trail.
+ * 6. Record the token's use in the audit trail.
  */
 export async function createUpload(
   deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime },
-  input: { token: string | null; request: z.infer<typeof UploadRequestSchema> },
+  input: { token: string | null; readBody: () => unknown },
 ) {
   const { unit, record } = await authenticateUnit(deps, input.token);
-  const { period, fileName, contentType, size } = input.request;
+  const { period, fileName, contentType, size } = validateRequest(UploadRequestSchema, input.readBody());
   const now = deps.clock.now();
   const currentYear = now.getUTCFullYear();
   if (period < deps.regime.firstPeriod || period > currentYear + 1) {
@@ -57,10 +62,10 @@ export async function createUpload(
   }
   const kind = UPLOAD_KINDS[contentType as UploadContentType];
   if (!kind) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${contentType} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${clip(contentType, 80)} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
   }
   if (!fileName.toLowerCase().endsWith(`.${kind.ext}`)) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${fileName}" không khớp loại ${contentType} (cần đuôi .${kind.ext})`);
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${clip(fileName, 80)}" không khớp loại ${clip(contentType, 80)} (cần đuôi .${kind.ext})`);
   }
   if (size > kind.maxSize) {
     throw new RequestError(413, 'FILE_TOO_LARGE', `Tệp ${size} byte vượt giới hạn ${kind.maxSize} byte`);

@@ -31,7 +31,7 @@ describe('createUpload (POST /uploads)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT });
 
-    const r = await createUpload(w, { token, request });
+    const r = await createUpload(w, { token, readBody: () => request });
 
     expect(r.key).toMatch(new RegExp(`^incoming/2026/${UNIT}/[0-9a-z]{25}\\.json$`));
     expect(r.fields.key).toBe(r.key);
@@ -43,29 +43,29 @@ describe('createUpload (POST /uploads)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT, expiresAt: new Date('2026-12-01T00:00:00Z') });
 
-    expect((await rejection(createUpload(w, { token: null, request }))).code).toBe('MISSING_TOKEN');
-    expect((await rejection(createUpload(w, { token: 'x'.repeat(32), request }))).code).toBe('INVALID_TOKEN');
+    expect((await rejection(createUpload(w, { token: null, readBody: () => request }))).code).toBe('MISSING_TOKEN');
+    expect((await rejection(createUpload(w, { token: 'x'.repeat(32), readBody: () => request }))).code).toBe('INVALID_TOKEN');
     w.clock.set('2026-12-02T00:00:00Z');
-    const expired = await rejection(createUpload(w, { token, request }));
+    const expired = await rejection(createUpload(w, { token, readBody: () => request }));
     expect([expired.status, expired.code]).toEqual([401, 'EXPIRED_TOKEN']);
     w.clock.set('2026-11-28T03:00:00Z');
     const [rec] = await w.tokens.listByUnit(UNIT);
     await w.tokens.revoke(rec!.tokenHash, '2026-11-28T02:00:00Z');
-    expect((await rejection(createUpload(w, { token, request }))).code).toBe('REVOKED_TOKEN');
+    expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
   });
 
   it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {
     const w = world('2026-10-15T00:00:00Z');
     const { token } = await issueToken(w, { unitId: UNIT });
 
-    expect((await rejection(createUpload(w, { token, request }))).code).toBe('PERIOD_NOT_OPEN');
+    expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('PERIOD_NOT_OPEN');
     w.clock.set('2026-11-28T03:00:00Z');
-    expect((await rejection(createUpload(w, { token, request: { ...request, period: 2015 } }))).code).toBe('INVALID_PERIOD');
-    const badType = await rejection(createUpload(w, { token, request: { ...request, contentType: 'text/html', fileName: 'x.html' } }));
+    expect((await rejection(createUpload(w, { token, readBody: () => ({ ...request, period: 2015 }) }))).code).toBe('INVALID_PERIOD');
+    const badType = await rejection(createUpload(w, { token, readBody: () => ({ ...request, contentType: 'text/html', fileName: 'x.html' }) }));
     expect([badType.status, badType.code]).toEqual([415, 'UNSUPPORTED_TYPE']);
-    const mismatch = await rejection(createUpload(w, { token, request: { ...request, fileName: 'x.exe' } }));
+    const mismatch = await rejection(createUpload(w, { token, readBody: () => ({ ...request, fileName: 'x.exe' }) }));
     expect(mismatch.status).toBe(415);
-    const big = await rejection(createUpload(w, { token, request: { ...request, size: 1024 * 1024 + 1 } }));
+    const big = await rejection(createUpload(w, { token, readBody: () => ({ ...request, size: 1024 * 1024 + 1 }) }));
     expect([big.status, big.code]).toEqual([413, 'FILE_TOO_LARGE']);
   });
 });

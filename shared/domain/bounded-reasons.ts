@@ -9,10 +9,11 @@ import type { ValidationIssue } from './report.js';
  * rest is summarised in one line the unit reads: "… và 1.234 lỗi khác".
  *
  * Worst case: (MAX_REASONS + 1) × (MAX_MESSAGE_CHARS + MAX_PATH_CHARS + MAX_LABEL_CHARS) characters,
- * 51 × 700 × at most 3 UTF-8 bytes ≈ 107 KB, so a version item and a status item each stay far
+ * 31 × 700 × at most 3 UTF-8 bytes ≈ 65 KB, so a version item and a status item each stay far
  * under 400 KB even together with everything else they carry.
  */
-export const MAX_REASONS = 50;
+/** The form has about 50 fields: a file that is not the report at all still gets its first 30 problems named. */
+export const MAX_REASONS = 30;
 export const MAX_MESSAGE_CHARS = 300;
 export const MAX_PATH_CHARS = 200;
 export const MAX_LABEL_CHARS = 200;

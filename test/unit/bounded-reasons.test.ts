@@ -14,33 +14,13 @@ import {
 } from '../../shared/domain/bounded-reasons.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { validateReport, type ValidationIssue } from '../../shared/domain/report.js';
-import { sampleReport } from '../../shared/domain/sample-report.js';
 import { rejectionEmail } from '../../shared/email/unit-email.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
+import { craftedReport } from '../support/crafted-report.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
 const UNIT = 'so-y-te';
 const PERIOD = 2026;
-
-/**
- * A size-valid but crafted report (issue 12): every known field of the wrong type, an unknown field
- * in every group, and 50,000 unknown fields at the top — about 540 KB, under the 1 MB JSON limit.
- */
-export function craftedReport(unknownFields = 50_000): Record<string, unknown> {
-  const spoil = (v: unknown, depth: number): unknown =>
-    v !== null && typeof v === 'object'
-      ? { ...Object.fromEntries(Object.entries(v).map(([k, x]) => [k, spoil(x, depth + 1)])), [`extra${depth}`]: 1 }
-      : typeof v === 'number'
-        ? 'x'
-        : typeof v === 'string'
-          ? 1
-          : 'x';
-  const crafted = spoil(sampleReport(DEFAULT_REGIME, UNIT, PERIOD), 0) as Record<string, unknown>;
-  crafted.unitId = UNIT;
-  crafted.period = PERIOD;
-  for (let i = 0; i < unknownFields; i++) crafted[`field${i}`] = i;
-  return crafted;
-}
 
 const many = (n: number, message = 'sai'): ValidationIssue[] => Array.from({ length: n }, (_, i) => ({ path: `f${i}`, message }));
 
@@ -104,7 +84,7 @@ describe('bounded reasons (the policy)', () => {
 
 describe('a crafted upload is judged and its verdict fits where it goes', () => {
   it('validation names a few unknown fields and counts the rest, in one short message', () => {
-    const result = validateReport(craftedReport(), { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } });
+    const result = validateReport(craftedReport(UNIT, PERIOD), { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } });
 
     expect(result.ok).toBe(false);
     const unknown = !result.ok ? result.issues.find((i) => i.path === '' && i.message.startsWith('Trường không thuộc biểu mẫu')) : undefined;
@@ -115,7 +95,7 @@ describe('a crafted upload is judged and its verdict fits where it goes', () => 
   it('ingest stores bounded reasons with a summary, under the item limit, and publishes only their count', async () => {
     const w = memoryWorld('2026-11-28T03:00:00Z', DEFAULT_REGIME);
     const key = `incoming/${PERIOD}/${UNIT}/0mi1abcd0123456789abcdef0.json`;
-    const body = JSON.stringify(craftedReport());
+    const body = JSON.stringify(craftedReport(UNIT, PERIOD));
     await w.objects.put(key, body, 'application/json');
 
     const r = await ingestReport(w, { bucket: 'b', key, size: body.length, etag: 'e1', time: '2026-12-01T02:00:00.000Z' });

@@ -8,7 +8,7 @@ import { createUpload } from '../../shared/use-cases/create-upload.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { sendOnce } from '../../shared/use-cases/send-once.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
-import { issueToken } from '../../shared/use-cases/tokens.js';
+import { issueToken, newToken } from '../../shared/use-cases/tokens.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
@@ -23,6 +23,19 @@ async function rejection(p: Promise<unknown>): Promise<RequestError> {
   expect(e).toBeInstanceOf(RequestError);
   return e as RequestError;
 }
+
+describe('newToken', () => {
+  it('never starts with "-" (a command line would take it for an option): such a draw is drawn again', () => {
+    const draws = [Buffer.alloc(24, 0xfb), Buffer.alloc(24, 0)];
+    let drawn = 0;
+
+    const token = newToken(() => draws[drawn++]!);
+
+    expect(Buffer.alloc(24, 0xfb).toString('base64url')).toMatch(/^-/);
+    expect([token, drawn]).toEqual(['A'.repeat(32), 2]);
+    expect(Array.from({ length: 2000 }, () => newToken()).filter((t) => t.startsWith('-'))).toEqual([]);
+  });
+});
 
 describe('createUpload (POST /uploads)', () => {
   const request = { period: 2026, fileName: 'bao-cao.json', contentType: JSON_TYPE, size: 2048 };
@@ -52,6 +65,30 @@ describe('createUpload (POST /uploads)', () => {
     const [rec] = await w.tokens.listByUnit(UNIT);
     await w.tokens.revoke(rec!.tokenHash, '2026-11-28T02:00:00Z');
     expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
+  });
+
+  it('checks the token before it reads the body: 401, and the body untouched', async () => {
+    const w = world();
+    let read = 0;
+    const readBody = () => {
+      read++;
+      return {};
+    };
+
+    const missing = await rejection(createUpload(w, { token: null, readBody }));
+    const unknown = await rejection(createUpload(w, { token: 'x'.repeat(32), readBody }));
+
+    expect([missing.status, missing.code, unknown.status, unknown.code, read]).toEqual([401, 'MISSING_TOKEN', 401, 'INVALID_TOKEN', 0]);
+  });
+
+  it('refuses a bad body in Vietnamese, naming the fields, once the token is accepted', async () => {
+    const w = world();
+    const { token } = await issueToken(w, { unitId: UNIT });
+
+    const e = await rejection(createUpload(w, { token, readBody: () => ({ period: '2026', fileName: '', contentType: JSON_TYPE, size: 0 }) }));
+
+    expect([e.status, e.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(e.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; fileName: Không được để trống; size: Không được nhỏ hơn 1');
   });
 
   it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {

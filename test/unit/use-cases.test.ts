@@ -9,7 +9,7 @@ import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { sendOnce } from '../../shared/use-cases/send-once.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { issueToken, newToken } from '../../shared/use-cases/tokens.js';
-import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
+import { MAX_KNOWN_UPLOADS, updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
@@ -209,6 +209,25 @@ describe('updateCompliance', () => {
     expect(retry.changed).toBe(true);
     expect(w.bus.events).toHaveLength(1);
     expect((w.bus.events[0]!.detail as unknown as StatusChange).status).toBe('REJECTED');
+  });
+
+  it('keeps the status item bounded however many uploads a unit makes, and still announces each once', async () => {
+    const w = world();
+    const id = (i: number) => `u${String(i).padStart(5, '0')}`;
+    for (let i = 0; i < MAX_KNOWN_UPLOADS + 5; i++) await store(w, id(i), '2026-12-01T02:00:00.000Z', false);
+
+    const first = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const again = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await store(w, id(MAX_KNOWN_UPLOADS + 5), '2026-12-01T03:00:00.000Z', false);
+    const later = await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect(first.record?.uploadIds).toHaveLength(MAX_KNOWN_UPLOADS);
+    expect(first.record?.uploadsThrough).toBe(id(4));
+    expect(again.changed).toBe(false);
+    expect(later.changed).toBe(true);
+    const announced = w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId));
+    expect(announced).toHaveLength(MAX_KNOWN_UPLOADS + 6);
+    expect(new Set(announced).size).toBe(MAX_KNOWN_UPLOADS + 6);
   });
 
   it('never loses one of two racing updates (conditional writes on rev)', async () => {

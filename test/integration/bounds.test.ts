@@ -121,6 +121,25 @@ describe('POST /uploads: the token first, then the body', () => {
     expect(JSON.stringify(err)).not.toMatch(/Invalid input|expected|received/);
   });
 
+  it('every authenticated POST says 401 before it reads the body', async () => {
+    for (const path of ['/summaries', '/units/so-y-te/review', '/units/so-y-te/extension']) {
+      const res = await fetch(`${stack.endpoints.app}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' });
+
+      expect([path, res.status, ((await res.json()) as ErrorBody).error.code]).toEqual([path, 401, 'MISSING_TOKEN']);
+    }
+  });
+
+  it('admin request errors are Vietnamese too', async () => {
+    const res = await fetch(`${stack.endpoints.app}/summaries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.endpoints.adminToken}` },
+      body: JSON.stringify({ period: 'x', send: 1 }),
+    });
+
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; send: Phải là true hoặc false');
+  });
+
   it('a body with 10,000 unknown fields gets a short message', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-tu-phap');
     const body = { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 10, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) };

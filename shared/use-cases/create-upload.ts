@@ -24,7 +24,6 @@ export const UploadRequestSchema = z.strictObject({
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.number().check(z.int(), z.minimum(1)),
 });
-export type UploadRequest = z.infer<typeof UploadRequestSchema>;
 
 /** A time-ordered, unguessable upload id: base36 milliseconds + 64 random bits. */
 export function newUploadId(now: Date): string {

@@ -57,25 +57,47 @@ function period(value: string | undefined): number {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** parseArgs' options for every command. */
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  unit: { type: 'string' },
+  period: { type: 'string' },
+  expires: { type: 'string' },
+  endpoints: { type: 'string' },
+  send: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  at: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  token: { type: 'string' },
+  id: { type: 'string' },
+  resend: { type: 'boolean', default: false },
+} as const;
+
+/**
+ * `--token -abc` → `--token=-abc`: parseArgs refuses a value that starts with '-' when it is a
+ * separate argument ("argument is ambiguous"), and a token may (those minted before the fix did,
+ * one in 64). A string option takes the next argument as its value, whatever it looks like.
+ */
+export function joinOptionValues(argv: readonly string[]): string[] {
+  const takesValue = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const value = argv[i + 1];
+    if (takesValue.has(arg) && value !== undefined) {
+      out.push(`${arg}=${value}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      unit: { type: 'string' },
-      period: { type: 'string' },
-      expires: { type: 'string' },
-      endpoints: { type: 'string' },
-      send: { type: 'boolean', default: false },
-      out: { type: 'string' },
-      at: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      token: { type: 'string' },
-      id: { type: 'string' },
-      resend: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: joinOptionValues(argv), allowPositionals: true, options: OPTIONS });
   const [cmd, sub] = positionals;
   const command = [cmd, sub].filter(Boolean).join(' ');
 

@@ -66,6 +66,8 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 50, maxDelayMs: 1
 /** Observation arrays are for tests and the demo; a long `npm start` session must not grow without bound. */
 const KEEP = 1_000;
 const MAX_PUT_EVENTS_BYTES = 1024 * 1024;
+/** EventBridge's PutEvents quota: 256 KB for all the entries of one request. */
+const MAX_ENTRIES_BYTES = 256 * 1024;
 
 /**
  * A local EventBridge: a PutEvents endpoint for the real SDK client, routing with EVENT_ROUTES, and
@@ -217,6 +219,12 @@ export class LocalEventBus extends EventEmitter {
       const entries = input.Entries ?? [];
       if (entries.length < 1 || entries.length > 10) {
         return send(400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 events' });
+      }
+      // EventBridge refuses the whole request past 256 KB of entries; so does this bus, so a
+      // detail that grows with input fails here as it would on AWS.
+      const size = entries.reduce((n, e) => n + Buffer.byteLength(`${e.Source ?? ''}${e.DetailType ?? ''}${e.Detail ?? ''}`, 'utf8'), 0);
+      if (size > MAX_ENTRIES_BYTES) {
+        return send(400, { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
       }
       const results = entries.map((e) => this.putEntry(e));
       send(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });

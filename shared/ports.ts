@@ -117,8 +117,10 @@ export interface UnitStatusRecord {
   /** The status at the time of the last write (reads re-derive it with the clock). */
   status: ComplianceStatus;
   facts: StatusFacts;
-  /** Upload ids already reflected, so each new upload is announced exactly once. */
+  /** Upload ids already reflected, so each new upload is announced exactly once (the most recent ones only). */
   uploadIds: string[];
+  /** Ids at or below this one are reflected too: upload ids are time-ordered, and the oldest are forgotten so the item stays bounded. */
+  uploadsThrough?: string;
   /** Headline figures of the latest valid version, for the board. */
   keyFigures?: Record<string, number>;
   /** The last change, and whether "Unit Status Changed" for it has been published (outbox). */

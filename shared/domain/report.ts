@@ -1,4 +1,5 @@
 import * as z from '../zod-mini.js';
+import { clip, listNames } from './bounded-reasons.js';
 import { periodDates } from './calendar.js';
 import { findUnit, type Regime } from './regime.js';
 
@@ -188,6 +189,8 @@ export interface ValidationIssue {
   path: string;
   message: string;
   label?: string;
+  /** Only on the summary line of a bounded list (bounded-reasons.ts): how many reasons it stands for. */
+  omitted?: number;
 }
 
 /** Vietnamese messages for zod's built-in issues. */
@@ -209,7 +212,8 @@ function vietnamese(iss: z.core.$ZodRawIssue): string {
       if (iss.origin === 'string') return `Tối đa ${iss.maximum} ký tự`;
       return `Tối đa ${iss.maximum} mục`;
     case 'unrecognized_keys':
-      return `Trường không thuộc biểu mẫu: ${iss.keys.join(', ')}`;
+      // A crafted upload may carry any number of unknown fields: name a few, count the rest.
+      return `Trường không thuộc biểu mẫu: ${listNames(iss.keys)}`;
     case 'invalid_format':
       return iss.format === 'email' ? 'Email không hợp lệ' : 'Sai định dạng';
     case 'invalid_value':
@@ -248,11 +252,11 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
   const period = countOf(field(input, 'period'));
   const knownPeriod = period !== undefined && period >= 2000 && period <= 2100 ? period : undefined;
   if (formVersion !== undefined && formVersion !== ctx.regime.formVersion) {
-    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${formVersion} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
+    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${clip(formVersion, 40)} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
   }
-  if (unitId !== undefined && !findUnit(ctx.regime, unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${unitId}"`));
+  if (unitId !== undefined && !findUnit(ctx.regime, unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${clip(unitId, 80)}"`));
   if (ctx.expected && unitId !== undefined && unitId !== ctx.expected.unitId) {
-    issues.push(issue('unitId', `Báo cáo ghi đơn vị "${unitId}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
+    issues.push(issue('unitId', `Báo cáo ghi đơn vị "${clip(unitId, 80)}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
   }
   if (ctx.expected && period !== undefined && period !== ctx.expected.period) {
     issues.push(issue('period', `Báo cáo ghi năm ${period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));

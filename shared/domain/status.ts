@@ -1,3 +1,4 @@
+import { boundReasons } from './bounded-reasons.js';
 import { endOfLocalDay, periodDates } from './calendar.js';
 import type { Regime, UnitGroup } from './regime.js';
 import type { ValidationIssue } from './report.js';
@@ -80,7 +81,8 @@ export function summarizeFacts(versions: readonly VersionFact[], reviews: readon
     facts.returnedAt = returned.at;
     facts.reasons = [{ path: '', message: returned.reason ?? 'Sở Nội vụ trả lại báo cáo để chỉnh sửa' }];
   } else if (last && !last.valid) {
-    facts.reasons = last.reasons;
+    // Bounded again: a version stored before reasons were bounded must not overflow the status item.
+    facts.reasons = boundReasons(last.reasons);
   }
   if (extension) facts.extensionUntil = extension.until;
   return facts;

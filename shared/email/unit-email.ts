@@ -1,6 +1,7 @@
 import { endOfLocalDay, periodDates, vietnameseDate, vietnameseDateTime } from '../domain/calendar.js';
 import type { Regime, Unit } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
+import { boundReasons, isSummary } from '../domain/bounded-reasons.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../domain/status.js';
 import { headerValue, html, layout, raw, type RawHtml, type RenderedEmail } from './layout.js';
 
@@ -117,9 +118,6 @@ ${personalLinkHtml(input.link)}${contactHtml(regime)}
   return layout({ subject: `${title} – ${unit.name}`, title, body, text });
 }
 
-/** More reasons than this are summarised, so one broken file cannot produce a megabyte of email. */
-export const MAX_REASONS = 50;
-
 const reasonLine = (r: ValidationIssue) => {
   const where = r.label ?? r.path;
   return where ? `${where}${r.label && r.path ? ` (${r.path})` : ''}: ${r.message}` : r.message;
@@ -139,8 +137,10 @@ export function rejectionEmail(input: {
   const { regime, unit, period } = input;
   const dueDate = input.dueDate ?? defaultDueDate(regime, period);
   const title = `Báo cáo năm ${period} chưa hợp lệ, đề nghị nộp lại`;
-  const shown = input.reasons.slice(0, MAX_REASONS);
-  const more = input.reasons.length - shown.length;
+  // Bounded whatever the caller passes (domain/bounded-reasons.ts), so one broken file cannot produce a megabyte of email.
+  const bounded = boundReasons(input.reasons);
+  const shown = bounded.filter((r) => !isSummary(r));
+  const summary = bounded.find(isSummary);
   const late = input.receivedAt > endOfLocalDay(dueDate, regime.timeZone);
   const deadlineLine = late
     ? `Thời hạn gửi báo cáo (${vietnameseDate(dueDate)}) đã qua; đề nghị đơn vị khẩn trương chỉnh sửa và nộp lại.`
@@ -149,14 +149,14 @@ export function rejectionEmail(input: {
   const body = html`${greetingHtml(unit)}
 <p>${intro}</p>
 <ol>${shown.map((r) => html`<li>${reasonLine(r)}</li>`)}</ol>
-${more > 0 ? html`<p>… và ${more} lỗi khác.</p>` : raw('')}
+${summary ? html`<p>${summary.message}.</p>` : raw('')}
 <p>${deadlineLine}</p>
 ${personalLinkHtml(input.link, 'Nộp lại qua đường dẫn riêng của đơn vị')}${contactHtml(regime)}
 <p>Trân trọng.</p>`;
   const text = paragraphs(
     greetingText(unit),
     intro,
-    shown.map((r, i) => `${i + 1}. ${reasonLine(r)}`).join('\n') + (more > 0 ? `\n… và ${more} lỗi khác.` : ''),
+    shown.map((r, i) => `${i + 1}. ${reasonLine(r)}`).join('\n') + (summary ? `\n${summary.message}.` : ''),
     deadlineLine,
     personalLinkText(input.link, 'Nộp lại qua đường dẫn riêng của đơn vị'),
     contactText(regime),

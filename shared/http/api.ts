@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { RequestError } from '../errors.js';
-import * as z from '../zod-mini.js';
+import { validateRequest } from '../use-cases/validate-request.js';
+import type * as z from '../zod-mini.js';
 
 /** HTTP API adapter helpers: JSON bodies, the contract's error shape, bearer tokens. */
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -30,21 +31,19 @@ export function bearerToken(event: HttpEvent): string | null {
   return m ? m[1]! : null;
 }
 
-/** Parses a JSON request body with a schema (zod/mini or classic); a bad body is a 400 naming every field. */
-export function parseBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.infer<S> {
-  let raw: unknown;
+/** Reads a JSON request body (400 INVALID_JSON). Authenticated routes call it only after the token is checked. */
+export function readJsonBody(event: HttpEvent): unknown {
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new RequestError(400, 'INVALID_JSON', 'Nội dung yêu cầu không phải JSON hợp lệ');
   }
-  const r = z.safeParse(schema, raw);
-  if (!r.success) {
-    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, details);
-  }
-  return r.data;
+}
+
+/** Parses a JSON request body with a schema (zod/mini or classic); a bad body is a 400 in Vietnamese naming the fields. */
+export function parseBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  return validateRequest(schema, readJsonBody(event));
 }
 
 export function queryPeriod(event: HttpEvent): number {

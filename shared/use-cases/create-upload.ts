@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
+import { clip } from '../domain/bounded-reasons.js';
 import { periodDates } from '../domain/calendar.js';
 import { UPLOAD_KINDS, type UploadContentType } from '../domain/file-type.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
@@ -8,6 +9,7 @@ import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
 import { authenticateUnit } from './tokens.js';
+import { validateRequest } from './validate-request.js';
 
 export const UPLOAD_EXPIRY_SECONDS = 300;
 
@@ -25,19 +27,21 @@ export function newUploadId(now: Date): string {
 
 /**
  * POST /uploads: a presigned POST for one file of the token's unit.
- * 1. Authenticate the unit token (401/403).
- * 2. Check the period: known, the unit is expected in it, and open (400/403/409).
- * 3. Check the declared type and size against the kind's limits (415/413).
- * 4. Build the key from the token's unit — never from the client — and presign a POST pinning
+ * 1. Authenticate the unit token (401/403) before the body is even read: a caller without a valid
+ *    token learns nothing about the request's shape.
+ * 2. Read and validate the body (400, in Vietnamese, naming the fields).
+ * 3. Check the period: known, the unit is expected in it, and open (400/403/409).
+ * 4. Check the declared type and size against the kind's limits (415/413).
+ * 5. Build the key from the token's unit — never from the client — and presign a POST pinning
  *    key, content type, size range and a short expiry.
- * 5. Record the token's use in the audit trail.
+ * 6. Record the token's use in the audit trail.
  */
 export async function createUpload(
   deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime },
-  input: { token: string | null; request: z.infer<typeof UploadRequestSchema> },
+  input: { token: string | null; readBody: () => unknown },
 ) {
   const { unit, record } = await authenticateUnit(deps, input.token);
-  const { period, fileName, contentType, size } = input.request;
+  const { period, fileName, contentType, size } = validateRequest(UploadRequestSchema, input.readBody());
   const now = deps.clock.now();
   requireKnownPeriod(deps.regime, period, now);
   if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
@@ -49,10 +53,10 @@ export async function createUpload(
   }
   const kind = UPLOAD_KINDS[contentType as UploadContentType];
   if (!kind) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${contentType} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${clip(contentType, 80)} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
   }
   if (!fileName.toLowerCase().endsWith(`.${kind.ext}`)) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${fileName}" không khớp loại ${contentType} (cần đuôi .${kind.ext})`);
+    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${clip(fileName, 80)}" không khớp loại ${clip(contentType, 80)} (cần đuôi .${kind.ext})`);
   }
   if (size > kind.maxSize) {
     throw new RequestError(413, 'FILE_TOO_LARGE', `Tệp ${size} byte vượt giới hạn ${kind.maxSize} byte`);

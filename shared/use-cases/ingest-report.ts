@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { parseIncomingKey, QUARANTINE_TAG } from '../definitions/table.js';
+import { boundReasons, reasonCount } from '../domain/bounded-reasons.js';
 import { MAX_REPORT_BYTES, sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
 import { validateReport, type ValidationIssue } from '../domain/report.js';
@@ -19,6 +20,15 @@ export interface ObjectCreated {
 const reason = (message: string, path = ''): ValidationIssue => ({ path, message });
 
 /**
+ * The parser's own message is English and may quote the input: the unit reads a Vietnamese
+ * sentence with the position of the error when the parser gives one.
+ */
+function jsonSyntaxReason(e: Error): string {
+  const at = /position (\d+)/.exec(e.message)?.[1];
+  return `Tệp JSON không đọc được: sai cú pháp JSON${at === undefined ? '' : ` (ở ký tự thứ ${Number(at) + 1})`}`;
+}
+
+/**
  * Ingests one uploaded report object (S3 "Object Created", at-least-once).
  * 1. Attribute it by its key (period, unit, upload id) — a key this system never issues is ignored.
  * 2. Read it, bounded, and hash it (SHA-256 for the receipt).
@@ -26,8 +36,10 @@ const reason = (message: string, path = ''): ValidationIssue => ({ path, message
  * 4. Validate with the report schema; the report must name the key's unit and period; a signed
  *    document it names must exist.
  * 5. Store the version, keyed on (unit, period, upload id, etag): a redelivered event finds it.
- * 6. Record it in the audit trail and emit "Report Accepted" or "Report Rejected" — also on a
- *    redelivery, since a crash may have come between storing and emitting (consumers are idempotent).
+ *    Reasons are bounded (domain/bounded-reasons.ts) before they are stored.
+ * 6. Record it in the audit trail and emit "Report Accepted" or "Report Rejected" (with only the
+ *    count of reasons: consumers read them from the store) — also on a redelivery, since a crash
+ *    may have come between storing and emitting (consumers are idempotent).
  * The raw object is never deleted: it stays for the audit whatever the outcome.
  */
 export async function ingestReport(
@@ -51,7 +63,7 @@ export async function ingestReport(
       try {
         parsed = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
       } catch (e) {
-        reasons.push(reason(`Tệp JSON không đọc được: ${(e as Error).message}`));
+        reasons.push(reason(jsonSyntaxReason(e as Error)));
       }
     } else if (type === 'xlsx') {
       format = 'xlsx';
@@ -87,6 +99,9 @@ export async function ingestReport(
   }
 
   const valid = reasons.length === 0;
+  // Stored, published and emailed: bounded (issue 12), or a crafted upload cannot be stored at all.
+  const kept = boundReasons(reasons);
+  const problems = reasonCount(reasons);
   const version: StoredVersion = {
     period,
     unitId,
@@ -98,7 +113,7 @@ export async function ingestReport(
     sha256,
     format,
     valid,
-    reasons,
+    reasons: kept,
     ...(valid && report ? { report } : {}),
     ...(valid && report?.signedDocumentKey ? { signedDocumentKey: report.signedDocumentKey } : {}),
   };
@@ -110,12 +125,12 @@ export async function ingestReport(
     eventId: `ingest-${uploadId}`,
     action: valid ? 'REPORT_ACCEPTED' : 'REPORT_REJECTED',
     actor: 'system:ingest',
-    detail: { key: input.key, sha256, format, size: input.size, reasons: reasons.length, redelivery: stored === 'exists' },
+    detail: { key: input.key, sha256, format, size: input.size, reasons: problems, redelivery: stored === 'exists' },
   });
   await deps.bus.publish([
     {
       detailType: valid ? DETAIL_TYPES.reportAccepted : DETAIL_TYPES.reportRejected,
-      detail: { period, unitId, uploadId, key: input.key, etag: input.etag, sha256, receivedAt: input.time, format, ...(valid ? {} : { reasons }) },
+      detail: { period, unitId, uploadId, key: input.key, etag: input.etag, sha256, receivedAt: input.time, format, ...(valid ? {} : { reasonCount: problems }) },
     },
   ]);
   return { outcome: valid ? 'accepted' : 'rejected', version };

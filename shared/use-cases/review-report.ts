@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
+import { listNames } from '../domain/bounded-reasons.js';
 import { findUnit, type Regime, type Unit } from '../domain/regime.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ReviewFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, ReportStore, StoredVersion } from '../ports.js';
 import * as z from '../zod-mini.js';
+import { validateRequest } from './validate-request.js';
 
 /** A review's or an extension's free-text reason: what the unit reads in its email. */
 export const REASON_MAX = 2000;
@@ -14,7 +16,7 @@ const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 export const strictBody = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.strictObject(shape, {
     error: (iss) =>
-      iss.code === 'unrecognized_keys' ? `Trường không thuộc yêu cầu: ${iss.keys.join(', ')}` : 'Nội dung yêu cầu phải là một đối tượng JSON',
+      iss.code === 'unrecognized_keys' ? `Trường không thuộc yêu cầu: ${listNames(iss.keys)}` : 'Nội dung yêu cầu phải là một đối tượng JSON',
   });
 
 export const periodField = z
@@ -45,16 +47,8 @@ export const ReviewRequestSchema = strictBody({
 );
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
 
-/**
- * Validates a request body against a schema: 400 INVALID_REQUEST naming every bad field, in the
- * same shape as the HTTP adapter's parseBody, so the use case can be called (and tested) directly.
- */
-export function validateRequest<S extends z.core.$ZodType>(schema: S, input: unknown): z.infer<S> {
-  const r = z.safeParse(schema, input);
-  if (r.success) return r.data;
-  const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new RequestError(400, 'INVALID_REQUEST', `Yêu cầu không hợp lệ: ${details.map((d) => `${d.path || '(nội dung)'}: ${d.message}`).join('; ')}`, details);
-}
+/** Request bodies are validated as every HTTP body is (Vietnamese, bounded). */
+export { validateRequest };
 
 /** The unit named in the path: 400 when it cannot be an id, 404 when the regime has no such unit. */
 export function requireUnit(regime: Regime, unitId: string): Unit {

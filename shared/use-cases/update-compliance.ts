@@ -6,6 +6,21 @@ import { ConcurrencyError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, NewUpload, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
 
 const MAX_ATTEMPTS = 8;
+/**
+ * Upload ids kept on the status item: about 30 bytes each, so ~30 KB, where every upload a unit
+ * ever made would pass DynamoDB's 400 KB item limit after some 14,000 uploads. Older ids are
+ * summarised by one watermark (`uploadsThrough`): ids are time-ordered at presign.
+ */
+export const MAX_KNOWN_UPLOADS = 1000;
+
+/** The ids to keep and the new watermark once `ids` (already reflected) are bounded. */
+function boundKnown(ids: readonly string[], through: string | undefined): { uploadIds: string[]; uploadsThrough?: string } {
+  const sorted = [...ids].sort();
+  const dropped = Math.max(0, sorted.length - MAX_KNOWN_UPLOADS);
+  const last = dropped > 0 ? sorted[dropped - 1] : undefined;
+  const watermark = last !== undefined && (through === undefined || last > through) ? last : through;
+  return { uploadIds: sorted.slice(dropped), ...(watermark === undefined ? {} : { uploadsThrough: watermark }) };
+}
 
 /** The headline figures the board shows for a unit's latest valid report. */
 export function keyFigures(r: AnnualReport): Record<string, number> {
@@ -44,8 +59,9 @@ export async function updateCompliance(
     const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
     const status = deriveStatus(facts, { regime: deps.regime, period, now });
     const known = new Set(current?.uploadIds ?? []);
+    const through = current?.uploadsThrough;
     const fresh: NewUpload[] = stored.versions
-      .filter((v) => !known.has(v.uploadId))
+      .filter((v) => !known.has(v.uploadId) && !(through !== undefined && v.uploadId <= through))
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
       .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
     const unchanged = current && sameFacts(current.facts, facts) && current.status === status && fresh.length === 0;
@@ -69,7 +85,7 @@ export async function updateCompliance(
         rev: (current?.rev ?? 0) + 1,
         status,
         facts,
-        uploadIds: [...known, ...fresh.map((u) => u.uploadId)],
+        ...boundKnown([...known, ...fresh.map((u) => u.uploadId)], through),
         ...(latestValid?.report ? { keyFigures: keyFigures(latestValid.report) } : {}),
         lastChange: change,
         announced: false,

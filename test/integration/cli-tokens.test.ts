@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../local/cli.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { localTables } from '../../local/upload-client.js';
+import { sha256Hex } from '../../shared/use-cases/tokens.js';
 import { mailbox } from '../support/mailbox.js';
 
 /** The CLI's token lifecycle and invitations against a running local stack. */
@@ -62,5 +64,19 @@ describe('cli tokens and invitations', () => {
     expect(json.unitId).toBe('dak-ha');
     expect(json.link).toBe(`${stack.endpoints.app}/#t=${json.token}`);
     await expect(cli('token', 'issue', '--unit', 'dak-ha', '--expires', '2020-01-01')).rejects.toThrow('Ngày hết hạn');
+  });
+
+  it('token revoke takes a token starting with "-", as a separate argument or after "="', async () => {
+    const tables = localTables(stack.endpoints);
+    const dashed = ['-', '-'].map((d, i) => `${d}${i}${'A'.repeat(30)}`);
+    for (const token of dashed) {
+      await tables.tokens.put({ tokenHash: sha256Hex(token), unitId: 'so-tai-chinh', createdAt: '2026-11-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' });
+    }
+
+    const separate = await cli('token', 'revoke', '--token', dashed[0]!);
+    const joined = await cli('token', 'revoke', `--token=${dashed[1]!}`);
+
+    expect([separate, joined]).toEqual([['Đã thu hồi 1 mã truy cập.'], ['Đã thu hồi 1 mã truy cập.']]);
+    for (const token of dashed) expect((await tables.tokens.get(sha256Hex(token)))?.revokedAt).toBeDefined();
   });
 });

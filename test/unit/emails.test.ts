@@ -108,7 +108,7 @@ describe('unit and notice emails', () => {
     expect(late.text).toContain('1. Tệp rỗng');
     expect(late.text).toContain('đã qua');
     const many = rejectionEmail({ regime, unit, period: 2026, uploadId: 'u', receivedAt, reasons: Array.from({ length: 60 }, (_, i) => ({ path: `f${i}`, message: 'sai' })) });
-    expect(many.text).toContain('… và 10 lỗi khác.');
+    expect(many.text).toContain('… và 30 lỗi khác.');
   });
 
   it('escalation: a table of overdue units with days overdue, status and contacts', () => {

@@ -8,8 +8,8 @@ import { createUpload } from '../../shared/use-cases/create-upload.js';
 import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { sendOnce } from '../../shared/use-cases/send-once.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
-import { issueToken } from '../../shared/use-cases/tokens.js';
-import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
+import { issueToken, newToken } from '../../shared/use-cases/tokens.js';
+import { MAX_KNOWN_UPLOADS, updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
@@ -24,6 +24,19 @@ async function rejection(p: Promise<unknown>): Promise<RequestError> {
   return e as RequestError;
 }
 
+describe('newToken', () => {
+  it('never starts with "-" (a command line would take it for an option): such a draw is drawn again', () => {
+    const draws = [Buffer.alloc(24, 0xfb), Buffer.alloc(24, 0)];
+    let drawn = 0;
+
+    const token = newToken(() => draws[drawn++]!);
+
+    expect(Buffer.alloc(24, 0xfb).toString('base64url')).toMatch(/^-/);
+    expect([token, drawn]).toEqual(['A'.repeat(32), 2]);
+    expect(Array.from({ length: 2000 }, () => newToken()).filter((t) => t.startsWith('-'))).toEqual([]);
+  });
+});
+
 describe('createUpload (POST /uploads)', () => {
   const request = { period: 2026, fileName: 'bao-cao.json', contentType: JSON_TYPE, size: 2048 };
 
@@ -31,7 +44,7 @@ describe('createUpload (POST /uploads)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT });
 
-    const r = await createUpload(w, { token, request });
+    const r = await createUpload(w, { token, readBody: () => request });
 
     expect(r.key).toMatch(new RegExp(`^incoming/2026/${UNIT}/[0-9a-z]{25}\\.json$`));
     expect(r.fields.key).toBe(r.key);
@@ -43,29 +56,53 @@ describe('createUpload (POST /uploads)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT, expiresAt: new Date('2026-12-01T00:00:00Z') });
 
-    expect((await rejection(createUpload(w, { token: null, request }))).code).toBe('MISSING_TOKEN');
-    expect((await rejection(createUpload(w, { token: 'x'.repeat(32), request }))).code).toBe('INVALID_TOKEN');
+    expect((await rejection(createUpload(w, { token: null, readBody: () => request }))).code).toBe('MISSING_TOKEN');
+    expect((await rejection(createUpload(w, { token: 'x'.repeat(32), readBody: () => request }))).code).toBe('INVALID_TOKEN');
     w.clock.set('2026-12-02T00:00:00Z');
-    const expired = await rejection(createUpload(w, { token, request }));
+    const expired = await rejection(createUpload(w, { token, readBody: () => request }));
     expect([expired.status, expired.code]).toEqual([401, 'EXPIRED_TOKEN']);
     w.clock.set('2026-11-28T03:00:00Z');
     const [rec] = await w.tokens.listByUnit(UNIT);
     await w.tokens.revoke(rec!.tokenHash, '2026-11-28T02:00:00Z');
-    expect((await rejection(createUpload(w, { token, request }))).code).toBe('REVOKED_TOKEN');
+    expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
+  });
+
+  it('checks the token before it reads the body: 401, and the body untouched', async () => {
+    const w = world();
+    let read = 0;
+    const readBody = () => {
+      read++;
+      return {};
+    };
+
+    const missing = await rejection(createUpload(w, { token: null, readBody }));
+    const unknown = await rejection(createUpload(w, { token: 'x'.repeat(32), readBody }));
+
+    expect([missing.status, missing.code, unknown.status, unknown.code, read]).toEqual([401, 'MISSING_TOKEN', 401, 'INVALID_TOKEN', 0]);
+  });
+
+  it('refuses a bad body in Vietnamese, naming the fields, once the token is accepted', async () => {
+    const w = world();
+    const { token } = await issueToken(w, { unitId: UNIT });
+
+    const e = await rejection(createUpload(w, { token, readBody: () => ({ period: '2026', fileName: '', contentType: JSON_TYPE, size: 0 }) }));
+
+    expect([e.status, e.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(e.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; fileName: Không được để trống; size: Không được nhỏ hơn 1');
   });
 
   it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {
     const w = world('2026-10-15T00:00:00Z');
     const { token } = await issueToken(w, { unitId: UNIT });
 
-    expect((await rejection(createUpload(w, { token, request }))).code).toBe('PERIOD_NOT_OPEN');
+    expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('PERIOD_NOT_OPEN');
     w.clock.set('2026-11-28T03:00:00Z');
-    expect((await rejection(createUpload(w, { token, request: { ...request, period: 2015 } }))).code).toBe('INVALID_PERIOD');
-    const badType = await rejection(createUpload(w, { token, request: { ...request, contentType: 'text/html', fileName: 'x.html' } }));
+    expect((await rejection(createUpload(w, { token, readBody: () => ({ ...request, period: 2015 }) }))).code).toBe('INVALID_PERIOD');
+    const badType = await rejection(createUpload(w, { token, readBody: () => ({ ...request, contentType: 'text/html', fileName: 'x.html' }) }));
     expect([badType.status, badType.code]).toEqual([415, 'UNSUPPORTED_TYPE']);
-    const mismatch = await rejection(createUpload(w, { token, request: { ...request, fileName: 'x.exe' } }));
+    const mismatch = await rejection(createUpload(w, { token, readBody: () => ({ ...request, fileName: 'x.exe' }) }));
     expect(mismatch.status).toBe(415);
-    const big = await rejection(createUpload(w, { token, request: { ...request, size: 1024 * 1024 + 1 } }));
+    const big = await rejection(createUpload(w, { token, readBody: () => ({ ...request, size: 1024 * 1024 + 1 }) }));
     expect([big.status, big.code]).toEqual([413, 'FILE_TOO_LARGE']);
   });
 });
@@ -109,7 +146,8 @@ describe('ingestReport', () => {
     const b = await ingestReport(w, event(key('0mi1abcd0123456789abcdef2'), 16));
 
     expect(a.version?.reasons[0]?.message).toContain('Không nhận dạng được');
-    expect(b.version?.reasons[0]?.message).toContain('JSON không đọc được');
+    expect(b.version?.reasons[0]?.message).toMatch(/^Tệp JSON không đọc được: sai cú pháp JSON/);
+    expect(b.version?.reasons[0]?.message).not.toMatch(/Unexpected|JSON input/);
   });
 
   it('stores a redelivered event once but emits again, so a crash between store and emit loses nothing', async () => {
@@ -171,6 +209,25 @@ describe('updateCompliance', () => {
     expect(retry.changed).toBe(true);
     expect(w.bus.events).toHaveLength(1);
     expect((w.bus.events[0]!.detail as unknown as StatusChange).status).toBe('REJECTED');
+  });
+
+  it('keeps the status item bounded however many uploads a unit makes, and still announces each once', async () => {
+    const w = world();
+    const id = (i: number) => `u${String(i).padStart(5, '0')}`;
+    for (let i = 0; i < MAX_KNOWN_UPLOADS + 5; i++) await store(w, id(i), '2026-12-01T02:00:00.000Z', false);
+
+    const first = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const again = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await store(w, id(MAX_KNOWN_UPLOADS + 5), '2026-12-01T03:00:00.000Z', false);
+    const later = await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect(first.record?.uploadIds).toHaveLength(MAX_KNOWN_UPLOADS);
+    expect(first.record?.uploadsThrough).toBe(id(4));
+    expect(again.changed).toBe(false);
+    expect(later.changed).toBe(true);
+    const announced = w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId));
+    expect(announced).toHaveLength(MAX_KNOWN_UPLOADS + 6);
+    expect(new Set(announced).size).toBe(MAX_KNOWN_UPLOADS + 6);
   });
 
   it('never loses one of two racing updates (conditional writes on rev)', async () => {

@@ -88,7 +88,7 @@ function packageOf(path: string): string {
 const isApp = (path: string) => !path.includes('node_modules/') && !path.startsWith('<');
 
 /** Bytes in the output by package; `only` restricts to some input paths. */
-function bytesByPackage(meta: Metafile, only?: (path: string) => boolean): Map<string, number> {
+export function bytesByPackage(meta: Metafile, only?: (path: string) => boolean): Map<string, number> {
   const out = new Map<string, number>();
   for (const o of Object.values(meta.outputs)) {
     for (const [path, i] of Object.entries(o.inputs)) {
@@ -105,7 +105,7 @@ function bytesByPackage(meta: Metafile, only?: (path: string) => boolean): Map<s
  * (`dist-es/<Name>Client.js`). The credential chain's own clients live in
  * `@aws-sdk/nested-clients` and come with any client, so they are not counted.
  */
-function clientsOf(meta: Metafile): Client[] {
+export function clientsOf(meta: Metafile): Client[] {
   const packages = new Set<string>();
   const classes = new Map<string, string>();
   for (const o of Object.values(meta.outputs)) {
@@ -140,7 +140,7 @@ function clientsLabel(clients: readonly Client[]): string {
  * at module scope, as the composition roots do (the document client wrapping a DynamoDB client,
  * with the adapters' marshall options), and does nothing else.
  */
-function floorSource(clients: readonly Client[]): string {
+export function floorSource(clients: readonly Client[]): string {
   const doc = clients.find((c) => c.pkg === DOC);
   const ddb = clients.find((c) => c.pkg === DDB) ?? (doc ? { pkg: DDB, cls: 'DynamoDBClient' } : undefined);
   const all = doc && !clients.includes(ddb!) ? [...clients, ddb!] : clients;
@@ -188,7 +188,7 @@ function lazyBytesByPackage(meta: Metafile): Map<string, number> {
 }
 
 /** Package → bytes beyond the floor's bytes of that package, largest first, at least `minKb`. */
-function beyond(own: Map<string, number>, floor: Map<string, number>, minKb: number): [string, number][] {
+export function beyond(own: Map<string, number>, floor: Map<string, number>, minKb: number): [string, number][] {
   return [...own]
     .map(([pkg, bytes]) => [pkg, bytes - (floor.get(pkg) ?? 0)] as [string, number])
     .filter(([, d]) => d > minKb * 1024)
@@ -199,7 +199,7 @@ function beyond(own: Map<string, number>, floor: Map<string, number>, minKb: num
 const kb = (bytes: number) => `${num(bytes / 1024, bytes < 10 * 1024 ? 1 : 0)} KB`;
 const sum = (entries: readonly [string, number][]) => entries.reduce((s, [, b]) => s + b, 0);
 
-async function bundle(name: string, outDir: string, entry: { file: string } | { source: string }): Promise<Bundle> {
+export async function bundle(name: string, outDir: string, entry: { file: string } | { source: string }): Promise<Bundle> {
   const outfile = join(outDir, `${name}.mjs`);
   const r = await build({
     ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: `${name}.ts`, loader: 'ts' as const } }),

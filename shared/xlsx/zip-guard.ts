@@ -274,7 +274,8 @@ function scanXml(entries: ReadonlyMap<string, Uint8Array>, L: XlsxLimits, meter:
     if (data === undefined || checked.has(name)) return;
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (buf.indexOf(DOCTYPE) >= 0 || buf.indexOf(ENTITY) >= 0) throw unsafeXml(name);
-    for (let i = buf.indexOf(LT); i >= 0; i = buf.indexOf(LT, i + 1)) elements += 1;
+    // A plain loop: one native indexOf call per '<' costs more than looking at every byte.
+    for (let i = 0; i < data.length; i += 1) if (data[i] === LT) elements += 1;
     if (meter) meter.steps += 3 * buf.length;
     if (elements > L.maxXmlElements) throw tooManyElements(name, L);
     checked.set(name, data);

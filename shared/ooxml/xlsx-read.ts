@@ -221,7 +221,7 @@ function attributesOf(tag: Tag, meter?: ScanMeter): Record<string, string> {
     }
     const start = j;
     while (j < raw.length && (isNameChar(raw.charCodeAt(j)) || raw.charCodeAt(j) === 0x3a)) j += 1;
-    const name = raw.slice(start, j);
+    const nameEnd = j;
     let k = j;
     while (k < raw.length && isSpace(raw.charCodeAt(k))) k += 1;
     if (raw.charCodeAt(k) !== 0x3d /* = */) continue;
@@ -234,6 +234,8 @@ function attributesOf(tag: Tag, meter?: ScanMeter): Record<string, string> {
     }
     const close = raw.indexOf(String.fromCharCode(quote), k + 1);
     if (close < 0) break;
+    // Sliced only now: a tag of names without values allocates nothing.
+    const name = raw.slice(start, nameEnd);
     out[name.slice(name.indexOf(':') + 1)] = unesc(raw.slice(k + 1, close), meter);
     j = close + 1;
   }

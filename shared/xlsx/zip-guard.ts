@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { sheetExtent, xlsxPartPlan, XlsxReadError, type ScanMeter } from '../ooxml/xlsx-read.js';
 import { crc32 } from '../ooxml/zip.js';
+import { XlsxRejectedError } from './rejection.js';
 
 /**
  * An xlsx file is a zip of XML parts. A crafted one can declare tiny sizes and inflate to
@@ -24,30 +25,7 @@ import { crc32 } from '../ooxml/zip.js';
  *    bytes, so it cannot see anything this guard did not measure.
  */
 
-export type XlsxRejectionCode =
-  | 'TOO_LARGE'
-  | 'NOT_XLSX'
-  | 'CORRUPT'
-  | 'TOO_MANY_ENTRIES'
-  | 'UNCOMPRESSED_TOO_LARGE'
-  | 'SUSPICIOUS_RATIO'
-  | 'UNSAFE_XML'
-  | 'SHEET_TOO_LARGE'
-  | 'NOT_TEMPLATE';
-
-/** An xlsx upload refused before or while parsing; `reason` is shown to the clerk as is. */
-export class XlsxRejectedError extends Error {
-  constructor(
-    readonly code: XlsxRejectionCode,
-    /** Vietnamese, for the clerk. */
-    readonly reason: string,
-    /** Numbers for logs and tests (e.g. how many bytes were inflated before aborting). */
-    readonly detail: Readonly<Record<string, number | string>> = {},
-  ) {
-    super(reason);
-    this.name = 'XlsxRejectedError';
-  }
-}
+export { XlsxRejectedError, type XlsxRejectionCode } from './rejection.js';
 
 export interface XlsxLimits {
   /** Size of the uploaded file itself. */

@@ -5,6 +5,7 @@
  *    (an empty handler importing the same SDK clients, read from the function's metafile).
  * 3. Status read (issue 4) and consolidation (issue 6) at 100 / 1,000 / 10,000 units vs raw Queries.
  * 4. Ingest: 500 reports through the local stack end to end vs the bare I/O on the same emulators.
+ * 5. The xlsx guard (issue 12) on the worst shapes found, ms/MB vs plain inflate of the same bytes.
  * Progress goes to stderr, the table to stdout and, with the machine described, to docs/BENCHMARKS.md.
  * Numbers are reported, never asserted: the exit code is non-zero only when a benchmark could not run
  * or the pipeline lost reports.
@@ -20,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import { benchBundles, TARGET, type BundleVerdict } from './bundles.js';
+import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
 import { openPeriod } from './lib/fixtures.js';
 import { num, progress, x } from './lib/stats.js';
@@ -37,6 +39,7 @@ const CONFIG = {
   concurrency: 8,
   sizes: quick ? [100, 1000] : [100, 1000, 10_000],
   loadRuns: quick ? 3 : 21,
+  guardRuns: quick ? 3 : 7,
 };
 
 interface Section {
@@ -52,6 +55,7 @@ async function main(): Promise<number> {
   const period = openPeriod(DEFAULT_REGIME);
   const sections: Section[] = [
     { title: '2 Validation', run: async () => ({ rows: benchValidation(period) }) },
+    { title: '5 xlsx guard', run: async () => benchGuard({ runs: CONFIG.guardRuns }) },
     {
       title: '4 Bundles',
       run: async () => {
@@ -219,6 +223,16 @@ ${reading(verdict)}
    Code the function only reaches through a dynamic import is in the size but not evaluated at
    load; such a function is also built with those imports made static, to show what the lazy
    import saves at cold start.
+5. **xlsx guard** (issue 12): \`guardXlsx\` on crafted uploads built in memory — the shapes that
+   made the old regular expressions rescan to the end of a part (unterminated tags, attribute
+   lists without "=", an unclosed quote, entity-like text without ";", a date format of unclosed
+   "["), each at the largest size the limits let through (~99,000 elements, or a 9.5 MB part with
+   a little random text so that it passes the compression-ratio check), plus a 607 KB upload of
+   unterminated tags between random letters (the shape reported in the issue) and a well-formed
+   sheet for comparison; median of ${CONFIG.guardRuns} runs each. **Floor**: node:zlib \`inflateRawSync\` of the same
+   parts deflated as the upload holds them, without the guard's checks. Per MB of XML (inflated);
+   the detail gives the outcome and the work the guard's meter counted per byte (the tests assert
+   on that count, never on time).
 
 ## Notes from this run
 

@@ -44,6 +44,8 @@ export interface UploadPolicyInput {
 const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** S3 refuses a POST whose fields before the file exceed 20 KB. */
 export const MAX_POST_PRE_DATA_BYTES = 20 * 1024;
+/** S3 object keys are at most 1,024 bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024;
 
 /**
  * The conditions of an upload's presigned POST: the bucket, the exact key (eq, never starts-with),
@@ -136,8 +138,23 @@ export function decodePolicy(policyBase64: string): DecodedPostPolicy {
   return { expiration, conditions: conditions.map(parseCondition) };
 }
 
+/**
+ * A condition as the error message shows it: JSON, cut at 1 KB. A policy nested thousands deep
+ * parses (JSON.parse is iterative) but JSON.stringify recurses and runs out of stack: that must
+ * stay an InvalidPolicyDocument, not escape as a RangeError.
+ */
+function shown(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = Array.isArray(raw) ? '[…]' : '{…}';
+  }
+  return text.length > 1024 ? `${text.slice(0, 1024)}…` : text;
+}
+
 function parseCondition(raw: unknown): PostPolicyCondition {
-  const bad = () => new InvalidPolicyDocumentError(`Invalid Policy: Invalid Condition: ${JSON.stringify(raw)}`);
+  const bad = () => new InvalidPolicyDocumentError(`Invalid Policy: Invalid Condition: ${shown(raw)}`);
   if (Array.isArray(raw)) {
     if (raw.length !== 3) throw bad();
     const [op, a, b] = raw as [unknown, unknown, unknown];
@@ -213,7 +230,8 @@ export type PostPolicyErrorCode =
   | 'InvalidAccessKeyId'
   | 'MaxPostPreDataLengthExceededError'
   | 'IncorrectNumberOfFilesInPostRequest'
-  | 'MalformedPOSTRequest';
+  | 'MalformedPOSTRequest'
+  | 'KeyTooLongError';
 
 export type PostPolicyFailure = {
   ok: false;
@@ -272,18 +290,19 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
   // Field names are case-insensitive.
   const form = new Map<string, string>();
   let preDataBytes = 0;
+  const tooLarge = () =>
+    fail(400, 'MaxPostPreDataLengthExceededError', 'Your POST request fields preceeding the upload file was too large.', {
+      MaxPostPreDataLength: String(MAX_POST_PRE_DATA_BYTES),
+    });
   for (const [name, value] of pairs) {
+    // Sized before anything echoes a field back: no message carries more than the 20 KB S3 reads.
+    preDataBytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8');
+    if (preDataBytes > MAX_POST_PRE_DATA_BYTES) return tooLarge();
     const lower = name.toLowerCase();
     if (form.has(lower)) {
       return fail(400, 'InvalidArgument', `Duplicate form field: '${name}'.`, { ArgumentName: name, ArgumentValue: value });
     }
     form.set(lower, value);
-    preDataBytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8');
-  }
-  if (preDataBytes > MAX_POST_PRE_DATA_BYTES) {
-    return fail(400, 'MaxPostPreDataLengthExceededError', 'Your POST request fields preceeding the upload file was too large.', {
-      MaxPostPreDataLength: String(MAX_POST_PRE_DATA_BYTES),
-    });
   }
   if (!Number.isSafeInteger(input.fileSize) || input.fileSize < 0) {
     return fail(400, 'IncorrectNumberOfFilesInPostRequest', 'POST requires exactly one file upload per request.');
@@ -291,7 +310,13 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
 
   const rawKey = form.get('key');
   if (rawKey === undefined) return missingField('key');
-  const key = rawKey.includes('${filename}') && input.fileName !== undefined ? rawKey.replaceAll('${filename}', input.fileName) : rawKey;
+  // The file's name is the sender's: substituted once per "${filename}" it could make a key of
+  // gigabytes from a 20 KB form. S3 refuses keys over 1,024 bytes, so the size is known first.
+  const substitutions = input.fileName === undefined ? 0 : rawKey.split('${filename}').length - 1;
+  if (substitutions > 0 && Buffer.byteLength(rawKey, 'utf8') + substitutions * (Buffer.byteLength(input.fileName ?? '', 'utf8') - 11) > MAX_KEY_BYTES) {
+    return fail(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: String(MAX_KEY_BYTES) });
+  }
+  const key = substitutions > 0 ? rawKey.replaceAll('${filename}', input.fileName ?? '') : rawKey;
   if (key.length === 0) return fail(400, 'InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
 
   // Authentication: without any credential field the request is anonymous, which a private bucket refuses.

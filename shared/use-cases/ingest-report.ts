@@ -6,7 +6,7 @@ import { MAX_REPORT_BYTES, sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
 import { validateReport, type ValidationIssue } from '../domain/report.js';
 import { ObjectTooLargeError, type AuditLog, type EventBus, type ObjectStore, type ReportStore, type StoredVersion } from '../ports.js';
-import { XlsxRejectedError } from '../xlsx/zip-guard.js';
+import { XlsxRejectedError } from '../xlsx/rejection.js';
 
 export interface ObjectCreated {
   bucket: string;

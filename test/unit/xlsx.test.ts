@@ -335,7 +335,6 @@ describe('guardXlsx', () => {
     const bomb = rawZip([...xlsxParts(), lies('xl/worksheets/sheet1.xml')]);
     const limits = { maxEntryUncompressedBytes: 20 * MB };
     const before = process.memoryUsage().arrayBuffers;
-    const started = performance.now();
 
     const err = guardOf(bomb, limits);
 
@@ -345,7 +344,6 @@ describe('guardXlsx', () => {
     expect(err.detail.inflatedBytes).toBeGreaterThan(DEFAULT_XLSX_LIMITS.maxTotalUncompressedBytes);
     expect(err.detail.inflatedBytes).toBeLessThan(DEFAULT_XLSX_LIMITS.maxTotalUncompressedBytes + 5 * MB);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(100 * MB);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('stops a lying part at the single-part cap too', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, isWorkingDay, zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { workingCalendar } from '../../shared/domain/working-calendar.js';
 import { dueNotices, escalationDate, type DueNotice, type EscalationNotice, type NoticeUnitInput } from '../../shared/domain/notices.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 import { deriveStatus, summarizeFacts, type ReviewFact, type VersionFact } from '../../shared/domain/status.js';
@@ -9,6 +10,8 @@ import { deriveStatus, summarizeFacts, type ReviewFact, type VersionFact } from 
  * Hand-checked calendar (`date -d`): 2026-12-11 Fri, 12-17 Thu, 12-18 Fri (the deadline),
  * 12-21 Mon, 12-25 Fri, 12-29 Tue, 2027-01-01 Fri (holiday), 01-04 Mon, 01-08 Fri, 01-15 Fri,
  * 01-18 Mon; 2027-12-10 Fri, 12-11 Sat, 12-17 Fri, 12-18 Sat, 12-20 Mon, 12-28 Tue, 2028-01-03 Mon.
+ * Computed days off (holidays.ts): Tết 2027 is Thu 4 – Wed 10 Feb 2027 (4, 5, 8, 9, 10 off);
+ * 1 Jan 2028 is a Saturday, so Mon 3 Jan 2028 is its compensatory day.
  */
 const TZ = 'Asia/Ho_Chi_Minh';
 
@@ -88,7 +91,8 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     { unitId: 'ext-long', extension: { until: '2027-01-15', grantedAt: '2026-11-10T09:00:00+07:00' } },
   ];
   const { sent, of } = simulate(regime, 2026, scenarios, '2026-03-01', '2027-02-28');
-  const everyOverdueMonday = ['2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25', '2027-02-01', '2027-02-08', '2027-02-15', '2027-02-22'];
+    // Mon 8 Feb 2027 is a Tết day (4–10 Feb off by default): that repeat waits for Thu 11 Feb.
+  const everyOverdueMonday = ['2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25', '2027-02-01', '2027-02-11', '2027-02-15', '2027-02-22'];
 
   it('chases a unit that never reports: T−7, T−1 working day, then every 7 days from the first working day after', () => {
     expect(of('pending')).toEqual({
@@ -128,7 +132,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
       'reminder:T-7@2026-12-24': '2026-12-17',
       'reminder:T-1wd@2026-12-24': '2026-12-23',
       ...overdueSteps(
-        ['2026-12-25', '2027-01-04', '2027-01-08', '2027-01-15', '2027-01-22', '2027-01-29', '2027-02-05', '2027-02-12', '2027-02-19', '2027-02-26'],
+        ['2026-12-25', '2027-01-04', '2027-01-08', '2027-01-15', '2027-01-22', '2027-01-29', '2027-02-11', '2027-02-12', '2027-02-19', '2027-02-26'],
         '@2026-12-24',
       ),
     });
@@ -138,7 +142,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     expect(of('ext-long')).toEqual({
       'reminder:T-7@2027-01-15': '2027-01-08',
       'reminder:T-1wd@2027-01-15': '2027-01-14',
-      ...overdueSteps(['2027-01-18', '2027-01-25', '2027-02-01', '2027-02-08', '2027-02-15', '2027-02-22'], '@2027-01-15'),
+      ...overdueSteps(['2027-01-18', '2027-01-25', '2027-02-01', '2027-02-11', '2027-02-15', '2027-02-22'], '@2027-01-15'),
     });
   });
 
@@ -157,7 +161,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     const dates = [...sent.values()].map((v) => v.date);
     expect(dates.length).toBeGreaterThan(50);
     for (const d of dates) {
-      expect(isWorkingDay(d, regime.holidays), d).toBe(true);
+      expect(isWorkingDay(d, workingCalendar(regime)), d).toBe(true);
       expect(d >= '2026-12-11', d).toBe(true);
     }
   });
@@ -176,19 +180,19 @@ describe('dueNotices and the calendar', () => {
     expect(of('*')).toEqual({ 'escalation:escalation': '2026-12-30' });
   });
 
-  it('skips 1 Jan 2027 when counting working days for a later escalation', () => {
+  it('skips 1 Jan 2027 when counting working days for a later escalation, listed or not', () => {
     // 10 working days after Fri 18 Dec: 21–25, 28–31, (1 Jan off), Mon 4 Jan.
     expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10 }), 2026)).toBe('2027-01-04');
-    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), 2026)).toBe('2027-01-01');
+    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), 2026)).toBe('2027-01-04');
   });
 
-  it('handles a deadline on a Saturday (18 Dec 2027): the T−7 reminder comes the Friday before', () => {
+  it('handles a deadline on a Saturday (18 Dec 2027): the T−7 reminder comes the Friday before; Sat 1 Jan 2028 gives Mon 3 Jan off', () => {
     const regime = smallRegime({ holidays: [] });
     const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-11-01', '2028-01-05');
     expect(of('u')).toEqual({
       'reminder:T-7': '2027-12-10',
       'reminder:T-1wd': '2027-12-17',
-      ...overdueSteps(['2027-12-20', '2027-12-27', '2028-01-03']),
+      ...overdueSteps(['2027-12-20', '2027-12-27', '2028-01-04']),
     });
     expect(of('*')).toEqual({ 'escalation:escalation': '2027-12-28' });
   });

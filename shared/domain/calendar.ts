@@ -86,6 +86,13 @@ export function addWorkingDays(date: string, n: number, holidays: WorkingDays): 
   return d;
 }
 
+/** How many working days come after `from` up to and including `to` (0 when `to` is not later). */
+export function workingDaysBetween(from: string, to: string, days: WorkingDays): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, days)) n += 1;
+  return n;
+}
+
 /** The key dates of one reporting period, as instants and local dates. */
 export interface PeriodDates {
   period: number;

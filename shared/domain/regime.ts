@@ -106,7 +106,7 @@ function buildRegimeSchema() {
      * The government's arrangement of each year (Thủ tướng / Bộ Nội vụ): days off and swapped
      * working days (nghỉ bù, làm bù), keyed by year. Overrides the computed defaults for that year.
      */
-    calendar: z.optional(z.record(z.string().check(z.regex(/^\d{4}$/, 'expected a year, YYYY')), yearArrangement)),
+    calendar: z.optional(z.record(z.string(), yearArrangement)),
     notices: z.strictObject({
       reminderDaysBefore: z.array(int(1, 60)),
       reminderWorkingDaysBefore: z.array(int(1, 30)),
@@ -130,6 +130,7 @@ function buildRegimeSchema() {
     // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
     z.superRefine((r, ctx) => {
       for (const [year, a] of Object.entries(r.calendar ?? {})) {
+        if (!/^\d{4}$/.test(year)) ctx.addIssue({ code: 'custom', message: 'expected a year, YYYY', path: ['calendar', year] });
         for (const list of ['daysOff', 'workingDays'] as const) {
           a[list].forEach((d, i) => {
             if (!d.date.startsWith(`${year}-`)) ctx.addIssue({ code: 'custom', message: `the date is not in ${year}`, path: ['calendar', year, list, i, 'date'] });

@@ -198,6 +198,62 @@ describe('dueNotices and the calendar', () => {
   });
 });
 
+/** A regime whose deadline sits just before a holiday block. */
+function regimeDueOn(month: number, day: number, calendar?: unknown): Regime {
+  return parseRegime({
+    ...smallRegime({ holidays: [] }),
+    cutOff: { from: { month: 1, day: 1, yearOffset: 0 }, to: { month: 1, day: 15, yearOffset: 0 } },
+    opensOn: { month: 1, day: 1, yearOffset: 0 },
+    deadline: { month, day, yearOffset: 0 },
+    consolidation: { month: 12, day: 20, yearOffset: 0, hour: 8 },
+    ...(calendar ? { calendar } : {}),
+  });
+}
+
+describe('dueNotices across Tết and Quốc khánh (computed calendar, no holiday list)', () => {
+  it('counts working-day steps over Tết 2027 (Thu 4 – Wed 10 Feb off): deadline Wed 3 Feb', () => {
+    // prepare
+    const regime = regimeDueOn(2, 3);
+    // act
+    const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28');
+    // assess: first working day after is Thu 11 Feb; T+7 working days 11, 12, 15–19 → Fri 19 Feb
+    expect(of('u')).toEqual({
+      'reminder:T-7': '2027-01-27',
+      'reminder:T-1wd': '2027-02-02',
+      ...overdueSteps(['2027-02-11', '2027-02-18', '2027-02-25']),
+    });
+    expect(of('*')).toEqual({ 'escalation:escalation': '2027-02-19' });
+  });
+
+  it('counts working-day steps over Quốc khánh 2026 (Tue 1 and Wed 2 Sep off): deadline Mon 31 Aug', () => {
+    // prepare
+    const regime = regimeDueOn(8, 31);
+    // act
+    const { of } = simulate(regime, 2026, [{ unitId: 'u' }], '2026-08-15', '2026-09-30');
+    // assess: the T−7 reminder (Mon 24 Aug) and T−1 (Fri 28 Aug); overdue from Thu 3 Sep; T+7: 3, 4, 7–11 → Fri 11 Sep
+    expect(of('u')).toEqual({
+      'reminder:T-7': '2026-08-24',
+      'reminder:T-1wd': '2026-08-28',
+      ...overdueSteps(['2026-09-03', '2026-09-10', '2026-09-17', '2026-09-24']),
+    });
+    expect(of('*')).toEqual({ 'escalation:escalation': '2026-09-11' });
+  });
+
+  it("follows the year's arrangement: a reminder due on a worked Saturday (làm bù) goes out that day", () => {
+    // prepare: the T−1 working day before Mon 1 Feb 2027 is Fri 29 Jan, unless Sat 30 Jan is worked
+    const swapped = regimeDueOn(2, 1, { '2027': { workingDays: [{ date: '2027-01-30', name: 'Làm bù' }], daysOff: [{ date: '2027-02-03', name: 'Nghỉ bù' }] } });
+    // act
+    const plain = simulate(regimeDueOn(2, 1), 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    const withSwap = simulate(swapped, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    // assess: and the escalation skips Wed 3 Feb, now a day off, as well as Tết:
+    // 2, 3, 11, 12, 15, 16, 17 Feb without the arrangement; 2, 11, 12, 15, 16, 17, 18 with it
+    expect([plain['reminder:T-1wd'], plain['overdue:overdue-1']]).toEqual(['2027-01-29', '2027-02-02']);
+    expect([withSwap['reminder:T-1wd'], withSwap['overdue:overdue-1']]).toEqual(['2027-01-30', '2027-02-02']);
+    expect(escalationDate(regimeDueOn(2, 1), 2027)).toBe('2027-02-17');
+    expect(escalationDate(swapped, 2027)).toBe('2027-02-18');
+  });
+});
+
 describe('dueNotices catch-up and guards', () => {
   const regime = smallRegime();
   const units = (now: Date, ss: Scenario[]) => ss.map((s) => unitInput(regime, 2026, s, now));

@@ -129,6 +129,8 @@ function buildRegimeSchema() {
     z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
     // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
     z.superRefine((r, ctx) => {
+      // Stored with the regime in one item: bounded like everything that grows with input.
+      if (Object.keys(r.calendar ?? {}).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 years', path: ['calendar'] });
       for (const [year, a] of Object.entries(r.calendar ?? {})) {
         if (!/^\d{4}$/.test(year)) ctx.addIssue({ code: 'custom', message: 'expected a year, YYYY', path: ['calendar', year] });
         for (const list of ['daysOff', 'workingDays'] as const) {

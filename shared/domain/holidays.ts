@@ -76,6 +76,16 @@ function statutoryHolidays(year: number): DayOff[] {
  * 2/5 and Tuesday 3/5.
  */
 export function statutoryDaysOff(year: number): DayOff[] {
+  // A pure function of the year, ~1 ms of lunar arithmetic: computed once per process and year
+  // (each request that reads the regime anew gets a new calendar, not new arithmetic).
+  let days = byYear.get(year);
+  if (!days) byYear.set(year, (days = computeDaysOff(year)));
+  return days.map((d) => ({ ...d }));
+}
+
+const byYear = new Map<number, readonly DayOff[]>();
+
+function computeDaysOff(year: number): DayOff[] {
   const taken = new Map<string, DayOff>();
   for (const t of tetDaysOff(year)) taken.set(t.date, t);
   const holidays = statutoryHolidays(year).sort((a, b) => a.date.localeCompare(b.date));

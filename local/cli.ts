@@ -10,6 +10,7 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
+import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
@@ -30,6 +31,7 @@ const USAGE = `Usage: baocao <command> [options]
   status --period YYYY [--json]
   check-overdue --period YYYY [--at DATE] [--dry-run]
   consolidate --period YYYY [--send] [--out DIR]
+  calendar --year YYYY [--json] [--regime FILE]
 Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)`;
 
 class UsageError extends Error {}
@@ -97,6 +99,8 @@ export function joinOptionValues(argv: readonly string[]): string[] {
 }
 
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<void> {
+  // Its own options, and no stack needed.
+  if (argv[0] === 'calendar') return calendarCommand(argv.slice(1), out);
   const { values, positionals } = parseArgs({ args: joinOptionValues(argv), allowPositionals: true, options: OPTIONS });
   const [cmd, sub] = positionals;
   const command = [cmd, sub].filter(Boolean).join(' ');

@@ -1,4 +1,5 @@
-import { addDays, isWorkingDay, localDate, periodDates, zonedTime } from '../../shared/domain/calendar.js';
+import { addDays, isWorkingDay, localDate, periodDates, zonedTime, type WorkingDays } from '../../shared/domain/calendar.js';
+import { workingCalendar } from '../../shared/domain/working-calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
 import { seededRandom } from '../../shared/domain/sample-report.js';
 
@@ -82,7 +83,7 @@ export const RETURN_REASON =
   'Số liệu tiếp công dân và giải quyết đơn thư (mục 2) chưa khớp với báo cáo 6 tháng đầu năm; đề nghị đơn vị rà soát, chỉnh sửa và gửi lại báo cáo kèm văn bản đã ký số.';
 export const REVIEWER = 'Nguyễn Văn An (Phòng Xây dựng chính quyền, Sở Nội vụ)';
 
-function workingDaysBetween(from: string, to: string, holidays: readonly string[]): string[] {
+function workingDaysBetween(from: string, to: string, holidays: WorkingDays): string[] {
   const out: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) if (isWorkingDay(d, holidays)) out.push(d);
   return out;
@@ -98,7 +99,7 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
   const md = (monthDay: string, yearOffset = 0) => `${period + yearOffset}-${monthDay}`;
   // The first working day from the opening, so the first morning is an office day.
   let firstDay = localDate(dates.opensAt, tz);
-  while (!isWorkingDay(firstDay, regime.holidays)) firstDay = addDays(firstDay, 1);
+  while (!isWorkingDay(firstDay, workingCalendar(regime))) firstDay = addDays(firstDay, 1);
   const lastDay = md('01-08', 1);
 
   const upload = (date: string, h: number, m: number, channel: Channel, extra: Partial<UploadAction> = {}): UploadAction => ({
@@ -156,9 +157,9 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
   // On-time pool: a fifth in November, most in the first ten days of December, the rest in the
   // last week before the deadline; a third by the Excel template.
   const windows = [
-    { until: 0.2, days: workingDaysBetween(firstDay, md('11-30'), regime.holidays) },
-    { until: 0.65, days: workingDaysBetween(md('12-01'), md('12-10'), regime.holidays) },
-    { until: 1, days: workingDaysBetween(md('12-11'), dates.dueDate, regime.holidays) },
+    { until: 0.2, days: workingDaysBetween(firstDay, md('11-30'), workingCalendar(regime)) },
+    { until: 0.65, days: workingDaysBetween(md('12-01'), md('12-10'), workingCalendar(regime)) },
+    { until: 1, days: workingDaysBetween(md('12-11'), dates.dueDate, workingCalendar(regime)) },
   ];
   const onTime = (unitId: string) => {
     const r = seededRandom(`demo/${regime.id}/${period}/${unitId}`);

@@ -62,13 +62,20 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-export function isWorkingDay(date: string, holidays: readonly string[]): boolean {
+/**
+ * Which days are worked: a regime's calendar (`workingCalendar(regime)` in working-calendar.ts,
+ * what every rule uses) or, in tests, a bare list of days off on top of weekends.
+ */
+export type WorkingDays = readonly string[] | { isWorkingDay(date: string): boolean };
+
+export function isWorkingDay(date: string, days: WorkingDays): boolean {
+  if (!Array.isArray(days)) return (days as { isWorkingDay(date: string): boolean }).isWorkingDay(date);
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return dow !== 0 && dow !== 6 && !holidays.includes(date);
+  return dow !== 0 && dow !== 6 && !days.includes(date);
 }
 
 /** The n-th working day after (n > 0) or before (n < 0) `date`, not counting `date` itself. */
-export function addWorkingDays(date: string, n: number, holidays: readonly string[]): string {
+export function addWorkingDays(date: string, n: number, holidays: WorkingDays): string {
   const step = n >= 0 ? 1 : -1;
   let left = Math.abs(n);
   let d = date;
@@ -77,6 +84,13 @@ export function addWorkingDays(date: string, n: number, holidays: readonly strin
     if (isWorkingDay(d, holidays)) left -= 1;
   }
   return d;
+}
+
+/** How many working days come after `from` up to and including `to` (0 when `to` is not later). */
+export function workingDaysBetween(from: string, to: string, days: WorkingDays): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, days)) n += 1;
+  return n;
 }
 
 /** The key dates of one reporting period, as instants and local dates. */

@@ -49,9 +49,6 @@ const unit = (group: Unit['group']) => ([id, name]: [string, string]): Unit => (
   validFrom: 2019,
 });
 
-/** Vietnamese public holidays that fall on working days around the December–January reporting season. */
-const holidays = ['2025-01-01', '2026-01-01', '2026-04-27', '2026-04-30', '2026-05-01', '2026-09-02', '2027-01-01'];
-
 /**
  * Typed, not parsed at import (a parse costs ~35 ms of every cold start); test/unit/regime.test.ts
  * proves it validates against RegimeSchema, unique ids included.
@@ -78,7 +75,9 @@ export const DEFAULT_REGIME: Regime = {
   deadline: { month: 12, day: 18, yearOffset: 0 },
   consolidation: { month: 12, day: 20, yearOffset: 0, hour: 8 },
   timeZone: 'Asia/Ho_Chi_Minh',
-  holidays,
+  // Public holidays are computed for every year (holidays.ts); a deployer records the government's
+  // yearly arrangement in `calendar` (README, "The working-day calendar").
+  holidays: [],
   notices: {
     reminderDaysBefore: [7],
     reminderWorkingDaysBefore: [1],

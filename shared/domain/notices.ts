@@ -1,4 +1,5 @@
-import { addDays, addWorkingDays, daysBetween, isWorkingDay, localDate, periodDates } from './calendar.js';
+import { addDays, addWorkingDays, daysBetween, isWorkingDay, localDate, periodDates, type WorkingDays } from './calendar.js';
+import { workingCalendar } from './working-calendar.js';
 import type { Regime } from './regime.js';
 import type { ComplianceStatus } from './status.js';
 
@@ -64,8 +65,8 @@ export const ESCALATION_UNIT_ID = '*';
 /** Statuses that still owe a report (NOT_OPEN, ON_TIME, LATE do not); the phase comes from the dates. */
 const OWES_REPORT: ReadonlySet<ComplianceStatus> = new Set(['PENDING', 'REJECTED', 'RETURNED', 'OVERDUE']);
 
-const onOrBeforeWorkingDay = (d: string, holidays: readonly string[]) => (isWorkingDay(d, holidays) ? d : addWorkingDays(d, -1, holidays));
-const onOrAfterWorkingDay = (d: string, holidays: readonly string[]) => (isWorkingDay(d, holidays) ? d : addWorkingDays(d, 1, holidays));
+const onOrBeforeWorkingDay = (d: string, holidays: WorkingDays) => (isWorkingDay(d, holidays) ? d : addWorkingDays(d, -1, holidays));
+const onOrAfterWorkingDay = (d: string, holidays: WorkingDays) => (isWorkingDay(d, holidays) ? d : addWorkingDays(d, 1, holidays));
 
 interface Step {
   step: string;
@@ -74,7 +75,8 @@ interface Step {
 
 /** Reminder steps for a deadline, in the order they fall (ties keep the working-day step last). */
 export function reminderSteps(regime: Regime, deadline: string): Step[] {
-  const { holidays, notices } = regime;
+  const { notices } = regime;
+  const holidays = workingCalendar(regime);
   const steps: Step[] = [
     // A calendar-day reminder landing on a weekend or holiday goes out on the working day before,
     // so the unit never gets less notice than the regime promises.
@@ -86,12 +88,12 @@ export function reminderSteps(regime: Regime, deadline: string): Step[] {
 
 /** The first overdue notice's date for a deadline. */
 export function firstOverdueDate(regime: Regime, deadline: string): string {
-  return addWorkingDays(deadline, regime.notices.overdueFirstWorkingDaysAfter, regime.holidays);
+  return addWorkingDays(deadline, regime.notices.overdueFirstWorkingDaysAfter, workingCalendar(regime));
 }
 
 /** The escalation digest's date: the regime's deadline plus escalationWorkingDaysAfter working days. */
 export function escalationDate(regime: Regime, period: number): string {
-  return addWorkingDays(periodDates(regime, period).dueDate, regime.notices.escalationWorkingDaysAfter, regime.holidays);
+  return addWorkingDays(periodDates(regime, period).dueDate, regime.notices.escalationWorkingDaysAfter, workingCalendar(regime));
 }
 
 /**
@@ -105,7 +107,7 @@ function latestOverdueStep(regime: Regime, deadline: string, today: string): { s
   if (since < 0) return undefined;
   const every = regime.notices.overdueRepeatDays;
   for (let k = Math.floor(since / every); k >= 0; k -= 1) {
-    const dueOn = onOrAfterWorkingDay(addDays(first, k * every), regime.holidays);
+    const dueOn = onOrAfterWorkingDay(addDays(first, k * every), workingCalendar(regime));
     if (dueOn <= today) return { step: { step: `overdue-${k + 1}`, dueOn }, repeat: k + 1 };
   }
   return undefined;

@@ -22,6 +22,32 @@ function buildRegimeSchema() {
   const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'));
   const unitId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'lowercase letters, digits and dashes'));
 
+  const realDate = isoDate.check(
+    z.refine((d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+    }, 'no such date'),
+  );
+  const namedDay = z.strictObject({ date: realDate, name: z.string().check(z.minLength(2), z.maxLength(200)) });
+  const days = z._default(z.array(namedDay).check(z.maxLength(60)), []);
+  const yearArrangement = z
+    .strictObject({
+      /** true: `daysOff` is the whole list of the year's days off, the computed one is dropped. */
+      replacesDefault: z._default(z.boolean(), false),
+      /** Days off (weekdays), e.g. the Tết days the government fixed, or a day off swapped for a Saturday. */
+      daysOff: days,
+      /** Days worked although a weekend or a computed holiday (làm bù). */
+      workingDays: days,
+    })
+    .check(
+      z.superRefine((y, ctx) => {
+        const off = new Set(y.daysOff.map((d) => d.date));
+        y.workingDays.forEach((d, i) => {
+          if (off.has(d.date)) ctx.addIssue({ code: 'custom', message: 'a day cannot be both a day off and a working day', path: ['workingDays', i, 'date'] });
+        });
+      }),
+    );
+
   const unitSchema = z.strictObject({
     id: unitId,
     name: z.string().check(z.minLength(3), z.maxLength(200)),
@@ -71,8 +97,16 @@ function buildRegimeSchema() {
         }
       }, 'unknown IANA time zone'),
     ),
-    /** Public holidays (YYYY-MM-DD) on top of weekends, for every "working day" rule. */
-    holidays: z.array(isoDate),
+    /**
+     * Extra days off (YYYY-MM-DD) on top of weekends and the holidays computed for every year
+     * (holidays.ts); kept from before the calendar was computed, so older regime files still load.
+     */
+    holidays: z._default(z.array(isoDate).check(z.maxLength(500)), []),
+    /**
+     * The government's arrangement of each year (Thủ tướng / Bộ Nội vụ): days off and swapped
+     * working days (nghỉ bù, làm bù), keyed by year. Overrides the computed defaults for that year.
+     */
+    calendar: z.optional(z.record(z.string(), yearArrangement)),
     notices: z.strictObject({
       reminderDaysBefore: z.array(int(1, 60)),
       reminderWorkingDaysBefore: z.array(int(1, 30)),
@@ -93,6 +127,19 @@ function buildRegimeSchema() {
     z.refine((r) => order(r.cutOff.from) < order(r.cutOff.to), { error: 'the cut-off window must start before it ends', path: ['cutOff'] }),
     z.refine((r) => order(r.cutOff.to) < order(r.deadline), { error: 'the deadline must come after the cut-off window ends', path: ['deadline'] }),
     z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
+    // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
+    z.superRefine((r, ctx) => {
+      // Stored with the regime in one item: bounded like everything that grows with input.
+      if (Object.keys(r.calendar ?? {}).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 years', path: ['calendar'] });
+      for (const [year, a] of Object.entries(r.calendar ?? {})) {
+        if (!/^\d{4}$/.test(year)) ctx.addIssue({ code: 'custom', message: 'expected a year, YYYY', path: ['calendar', year] });
+        for (const list of ['daysOff', 'workingDays'] as const) {
+          a[list].forEach((d, i) => {
+            if (!d.date.startsWith(`${year}-`)) ctx.addIssue({ code: 'custom', message: `the date is not in ${year}`, path: ['calendar', year, list, i, 'date'] });
+          });
+        }
+      }
+    }),
   );
 }
 

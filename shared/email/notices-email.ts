@@ -1,6 +1,7 @@
-import { daysBetween, vietnameseDate } from '../domain/calendar.js';
+import { daysBetween, vietnameseDate, workingDaysBetween } from '../domain/calendar.js';
 import { GROUP_LABELS, type Regime, type Unit } from '../domain/regime.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../domain/status.js';
+import { workingCalendar } from '../domain/working-calendar.js';
 import { html, layout, raw, type RawHtml, type RenderedEmail } from './layout.js';
 import {
   contactHtml,
@@ -32,13 +33,14 @@ function statusNote(status: ComplianceStatus | undefined): string {
   return '';
 }
 
-function daysLeftLine(dueDate: string, asOf: string | undefined): string {
+function daysLeftLine(regime: Regime, dueDate: string, asOf: string | undefined): string {
   if (!asOf) return '';
   const left = daysBetween(asOf, dueDate);
   if (left < 0) return '';
   if (left === 0) return 'Hôm nay là ngày cuối cùng của thời hạn gửi báo cáo.';
   if (left === 1) return 'Thời hạn gửi báo cáo kết thúc vào ngày mai.';
-  return `Thời hạn gửi báo cáo còn ${left} ngày.`;
+  // Across Tết a week may hold no working day at all: say how many the unit really has.
+  return `Thời hạn gửi báo cáo còn ${left} ngày (${workingDaysBetween(asOf, dueDate, workingCalendar(regime))} ngày làm việc).`;
 }
 
 /** Before the deadline: a courteous reminder. */
@@ -57,7 +59,7 @@ export function reminderEmail(input: {
   const title = `Nhắc gửi ${reportTitle(regime, period)}`;
   const intro = `${regime.receivingBody.name} trân trọng nhắc ${oneLine(unit.name)}: thời hạn gửi ${reportTitle(regime, period)} là hết ${vietnameseDate(dueDate)}. Đến nay, Hệ thống chưa ghi nhận báo cáo hợp lệ của đơn vị.`;
   const note = statusNote(input.status);
-  const left = daysLeftLine(dueDate, input.asOf);
+  const left = daysLeftLine(regime, dueDate, input.asOf);
   const ask = `Kính đề nghị quý cơ quan, đơn vị quan tâm hoàn thành và gửi báo cáo trước thời hạn. Nếu đơn vị đã gửi báo cáo trong những ngày gần đây, xin vui lòng bỏ qua thư này.`;
   const body = html`${greetingHtml(unit)}
 <p>${intro}</p>

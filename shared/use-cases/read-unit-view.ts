@@ -1,8 +1,9 @@
-import { periodDates } from '../domain/calendar.js';
+import { localDate, periodDates, workingDaysBetween } from '../domain/calendar.js';
 import { requireKnownPeriod, unitDefaultPeriod, unitPeriods } from './periods.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
 import { deriveStatus, type ComplianceStatus, type StatusFacts } from '../domain/status.js';
+import { workingCalendar } from '../domain/working-calendar.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, ReportStore, StatusStore, TokenRecord, TokenStore } from '../ports.js';
 import { authenticateUnit } from './tokens.js';
@@ -32,6 +33,11 @@ export interface UnitView {
   extensionUntil: string | null;
   /** The server's "now": the page computes "days left" from it, never from the device clock. */
   asOf: string;
+  /**
+   * Working days after today (in the regime's zone) up to and including the deadline in force
+   * (the extension's, if later), by the regime's working-day calendar; 0 once it has passed.
+   */
+  workingDaysLeft: number;
   /**
    * The regime narrowed to the caller's unit: what validateReport needs to run in the browser with
    * exactly the server's rules (form version, data window, time zone). Other units are not disclosed.
@@ -83,6 +89,7 @@ export async function readUnitView(
   const [statusRecord, facts] = await Promise.all([deps.statuses.get(period, unit.id), deps.reports.facts(period, unit.id)]);
   const statusFacts = statusRecord?.facts ?? NO_FACTS;
   const dates = periodDates(regime, period);
+  const extensionUntil = statusFacts.extensionUntil ?? facts.extension?.until ?? null;
   await recordTokenUse(deps, { record, period, route: 'GET /me', now });
 
   const versions = [...facts.versions]
@@ -110,8 +117,9 @@ export async function readUnitView(
     status: deriveStatus(statusFacts, { regime, period, now }),
     reasons: statusFacts.reasons,
     versions,
-    extensionUntil: statusFacts.extensionUntil ?? facts.extension?.until ?? null,
+    extensionUntil,
     asOf: now.toISOString(),
+    workingDaysLeft: workingDaysBetween(localDate(now, regime.timeZone), extensionUntil && extensionUntil > dates.dueDate ? extensionUntil : dates.dueDate, workingCalendar(regime)),
     // The leadership's addresses are not the clerk's business; validation never reads them.
     regime: { ...regime, units: [unit], leadership: [] },
   };

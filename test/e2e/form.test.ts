@@ -103,7 +103,7 @@ describe('the upload form', () => {
     await expect.poll(() => text(page, '#unit-name')).toBe('Sở Tư pháp');
     expect(await text(page, '#status-pill')).toBe('Chưa nộp');
     expect(await text(page, '#due-date')).toContain('ngày 18 tháng 12 năm 2026');
-    expect(await text(page, '#due-date')).toContain('còn 20 ngày');
+    expect(await text(page, '#due-date')).toContain('còn 20 ngày, trong đó 15 ngày làm việc');
     expect(await text(page, '#cut-off')).toBe('Từ ngày 15 tháng 12 năm 2025 đến ngày 14 tháng 12 năm 2026');
     expect(await page.locator('#period-select').inputValue()).toBe(String(PERIOD));
     expect(await text(page, '#versions-empty')).toContain('Chưa có lần nộp');

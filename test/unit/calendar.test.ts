@@ -12,6 +12,7 @@ import {
   zonedTime,
 } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { workingCalendar } from '../../shared/domain/working-calendar.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 
@@ -121,7 +122,7 @@ describe('periodDates for the default regime', () => {
     // prepare
     const d = periodDates(DEFAULT_REGIME, 2026);
     // act
-    const firstWorkingDayAfterCutOff = addWorkingDays(d.cutOffTo, 1, DEFAULT_REGIME.holidays);
+    const firstWorkingDayAfterCutOff = addWorkingDays(d.cutOffTo, 1, workingCalendar(DEFAULT_REGIME));
     // assess
     expect(firstWorkingDayAfterCutOff <= d.dueDate).toBe(true);
   });
@@ -187,7 +188,7 @@ describe('working days', () => {
     // prepare
     const thursday = '2026-12-31';
     // act
-    const next = addWorkingDays(thursday, 1, DEFAULT_REGIME.holidays);
+    const next = addWorkingDays(thursday, 1, workingCalendar(DEFAULT_REGIME));
     // assess
     expect(next).toBe('2027-01-04');
   });

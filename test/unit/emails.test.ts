@@ -81,7 +81,7 @@ describe('unit and notice emails', () => {
 
   it('is polite before the deadline and firm after it', () => {
     expect(emails.reminder.text).toContain('trân trọng nhắc');
-    expect(emails.reminder.text).toContain('Thời hạn gửi báo cáo còn 7 ngày.');
+    expect(emails.reminder.text).toContain('Thời hạn gửi báo cáo còn 7 ngày (5 ngày làm việc).');
     expect(emails.reminder.text).not.toContain('khẩn trương');
     expect(emails.overdue.subject).toBe(`Quá hạn 3 ngày gửi báo cáo năm 2026 – ${unit.name}`);
     expect(emails.overdue.text).toContain('đã quá hạn 3 ngày');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, isWorkingDay, zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { workingCalendar } from '../../shared/domain/working-calendar.js';
 import { dueNotices, escalationDate, type DueNotice, type EscalationNotice, type NoticeUnitInput } from '../../shared/domain/notices.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 import { deriveStatus, summarizeFacts, type ReviewFact, type VersionFact } from '../../shared/domain/status.js';
@@ -9,6 +10,8 @@ import { deriveStatus, summarizeFacts, type ReviewFact, type VersionFact } from 
  * Hand-checked calendar (`date -d`): 2026-12-11 Fri, 12-17 Thu, 12-18 Fri (the deadline),
  * 12-21 Mon, 12-25 Fri, 12-29 Tue, 2027-01-01 Fri (holiday), 01-04 Mon, 01-08 Fri, 01-15 Fri,
  * 01-18 Mon; 2027-12-10 Fri, 12-11 Sat, 12-17 Fri, 12-18 Sat, 12-20 Mon, 12-28 Tue, 2028-01-03 Mon.
+ * Computed days off (holidays.ts): Tết 2027 is Thu 4 – Wed 10 Feb 2027 (4, 5, 8, 9, 10 off);
+ * 1 Jan 2028 is a Saturday, so Mon 3 Jan 2028 is its compensatory day.
  */
 const TZ = 'Asia/Ho_Chi_Minh';
 
@@ -88,7 +91,8 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     { unitId: 'ext-long', extension: { until: '2027-01-15', grantedAt: '2026-11-10T09:00:00+07:00' } },
   ];
   const { sent, of } = simulate(regime, 2026, scenarios, '2026-03-01', '2027-02-28');
-  const everyOverdueMonday = ['2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25', '2027-02-01', '2027-02-08', '2027-02-15', '2027-02-22'];
+    // Mon 8 Feb 2027 is a Tết day (4–10 Feb off by default): that repeat waits for Thu 11 Feb.
+  const everyOverdueMonday = ['2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25', '2027-02-01', '2027-02-11', '2027-02-15', '2027-02-22'];
 
   it('chases a unit that never reports: T−7, T−1 working day, then every 7 days from the first working day after', () => {
     expect(of('pending')).toEqual({
@@ -128,7 +132,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
       'reminder:T-7@2026-12-24': '2026-12-17',
       'reminder:T-1wd@2026-12-24': '2026-12-23',
       ...overdueSteps(
-        ['2026-12-25', '2027-01-04', '2027-01-08', '2027-01-15', '2027-01-22', '2027-01-29', '2027-02-05', '2027-02-12', '2027-02-19', '2027-02-26'],
+        ['2026-12-25', '2027-01-04', '2027-01-08', '2027-01-15', '2027-01-22', '2027-01-29', '2027-02-11', '2027-02-12', '2027-02-19', '2027-02-26'],
         '@2026-12-24',
       ),
     });
@@ -138,7 +142,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     expect(of('ext-long')).toEqual({
       'reminder:T-7@2027-01-15': '2027-01-08',
       'reminder:T-1wd@2027-01-15': '2027-01-14',
-      ...overdueSteps(['2027-01-18', '2027-01-25', '2027-02-01', '2027-02-08', '2027-02-15', '2027-02-22'], '@2027-01-15'),
+      ...overdueSteps(['2027-01-18', '2027-01-25', '2027-02-01', '2027-02-11', '2027-02-15', '2027-02-22'], '@2027-01-15'),
     });
   });
 
@@ -157,7 +161,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     const dates = [...sent.values()].map((v) => v.date);
     expect(dates.length).toBeGreaterThan(50);
     for (const d of dates) {
-      expect(isWorkingDay(d, regime.holidays), d).toBe(true);
+      expect(isWorkingDay(d, workingCalendar(regime)), d).toBe(true);
       expect(d >= '2026-12-11', d).toBe(true);
     }
   });
@@ -176,21 +180,77 @@ describe('dueNotices and the calendar', () => {
     expect(of('*')).toEqual({ 'escalation:escalation': '2026-12-30' });
   });
 
-  it('skips 1 Jan 2027 when counting working days for a later escalation', () => {
+  it('skips 1 Jan 2027 when counting working days for a later escalation, listed or not', () => {
     // 10 working days after Fri 18 Dec: 21–25, 28–31, (1 Jan off), Mon 4 Jan.
     expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10 }), 2026)).toBe('2027-01-04');
-    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), 2026)).toBe('2027-01-01');
+    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), 2026)).toBe('2027-01-04');
   });
 
-  it('handles a deadline on a Saturday (18 Dec 2027): the T−7 reminder comes the Friday before', () => {
+  it('handles a deadline on a Saturday (18 Dec 2027): the T−7 reminder comes the Friday before; Sat 1 Jan 2028 gives Mon 3 Jan off', () => {
     const regime = smallRegime({ holidays: [] });
     const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-11-01', '2028-01-05');
     expect(of('u')).toEqual({
       'reminder:T-7': '2027-12-10',
       'reminder:T-1wd': '2027-12-17',
-      ...overdueSteps(['2027-12-20', '2027-12-27', '2028-01-03']),
+      ...overdueSteps(['2027-12-20', '2027-12-27', '2028-01-04']),
     });
     expect(of('*')).toEqual({ 'escalation:escalation': '2027-12-28' });
+  });
+});
+
+/** A regime whose deadline sits just before a holiday block. */
+function regimeDueOn(month: number, day: number, calendar?: unknown): Regime {
+  return parseRegime({
+    ...smallRegime({ holidays: [] }),
+    cutOff: { from: { month: 1, day: 1, yearOffset: 0 }, to: { month: 1, day: 15, yearOffset: 0 } },
+    opensOn: { month: 1, day: 1, yearOffset: 0 },
+    deadline: { month, day, yearOffset: 0 },
+    consolidation: { month: 12, day: 20, yearOffset: 0, hour: 8 },
+    ...(calendar ? { calendar } : {}),
+  });
+}
+
+describe('dueNotices across Tết and Quốc khánh (computed calendar, no holiday list)', () => {
+  it('counts working-day steps over Tết 2027 (Thu 4 – Wed 10 Feb off): deadline Wed 3 Feb', () => {
+    // prepare
+    const regime = regimeDueOn(2, 3);
+    // act
+    const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28');
+    // assess: first working day after is Thu 11 Feb; T+7 working days 11, 12, 15–19 → Fri 19 Feb
+    expect(of('u')).toEqual({
+      'reminder:T-7': '2027-01-27',
+      'reminder:T-1wd': '2027-02-02',
+      ...overdueSteps(['2027-02-11', '2027-02-18', '2027-02-25']),
+    });
+    expect(of('*')).toEqual({ 'escalation:escalation': '2027-02-19' });
+  });
+
+  it('counts working-day steps over Quốc khánh 2026 (Tue 1 and Wed 2 Sep off): deadline Mon 31 Aug', () => {
+    // prepare
+    const regime = regimeDueOn(8, 31);
+    // act
+    const { of } = simulate(regime, 2026, [{ unitId: 'u' }], '2026-08-15', '2026-09-30');
+    // assess: the T−7 reminder (Mon 24 Aug) and T−1 (Fri 28 Aug); overdue from Thu 3 Sep; T+7: 3, 4, 7–11 → Fri 11 Sep
+    expect(of('u')).toEqual({
+      'reminder:T-7': '2026-08-24',
+      'reminder:T-1wd': '2026-08-28',
+      ...overdueSteps(['2026-09-03', '2026-09-10', '2026-09-17', '2026-09-24']),
+    });
+    expect(of('*')).toEqual({ 'escalation:escalation': '2026-09-11' });
+  });
+
+  it("follows the year's arrangement: a reminder due on a worked Saturday (làm bù) goes out that day", () => {
+    // prepare: the T−1 working day before Mon 1 Feb 2027 is Fri 29 Jan, unless Sat 30 Jan is worked
+    const swapped = regimeDueOn(2, 1, { '2027': { workingDays: [{ date: '2027-01-30', name: 'Làm bù' }], daysOff: [{ date: '2027-02-03', name: 'Nghỉ bù' }] } });
+    // act
+    const plain = simulate(regimeDueOn(2, 1), 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    const withSwap = simulate(swapped, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    // assess: and the escalation skips Wed 3 Feb, now a day off, as well as Tết:
+    // 2, 3, 11, 12, 15, 16, 17 Feb without the arrangement; 2, 11, 12, 15, 16, 17, 18 with it
+    expect([plain['reminder:T-1wd'], plain['overdue:overdue-1']]).toEqual(['2027-01-29', '2027-02-02']);
+    expect([withSwap['reminder:T-1wd'], withSwap['overdue:overdue-1']]).toEqual(['2027-01-30', '2027-02-02']);
+    expect(escalationDate(regimeDueOn(2, 1), 2027)).toBe('2027-02-17');
+    expect(escalationDate(swapped, 2027)).toBe('2027-02-18');
   });
 });
 

@@ -67,6 +67,8 @@ describe('readUnitView (GET /me)', () => {
       status: 'ON_TIME',
       extensionUntil: null,
       asOf: '2026-11-28T03:00:00.000Z',
+      // Mon 30 Nov to Fri 18 Dec 2026, by the working-day calendar
+      workingDaysLeft: 15,
     });
     expect(view.versions.map((v) => [v.uploadId, v.valid, v.reasons])).toEqual([
       ['aaaaaaaaaa2', true, []],

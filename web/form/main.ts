@@ -94,7 +94,8 @@ function renderView(v: UnitView): void {
   const today = localDate(new Date(v.asOf), tz);
   const dueDate = v.extensionUntil && v.extensionUntil > v.dates.dueDate ? v.extensionUntil : v.dates.dueDate;
   const left = daysBetween(today, dueDate);
-  const when = left > 0 ? ` (còn ${left} ngày)` : left === 0 ? ' (hôm nay là hạn cuối)' : ` (đã quá ${-left} ngày)`;
+  // Working days come from the server's calendar (holidays, Tết, the year's arrangement).
+  const when = left > 0 ? ` (còn ${left} ngày, trong đó ${v.workingDaysLeft} ngày làm việc)` : left === 0 ? ' (hôm nay là hạn cuối)' : ` (đã quá ${-left} ngày)`;
   text('due-date', `Hết ${vietnameseDate(dueDate)}${when}${v.extensionUntil ? ' — đã được gia hạn' : ''}`);
   text('cut-off', `Từ ${vietnameseDate(v.dates.cutOffFrom)} đến ${vietnameseDate(v.dates.cutOffTo)}`);
   text('receiver', v.regime.receivingBody.name);

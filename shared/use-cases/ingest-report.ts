@@ -140,7 +140,7 @@ export async function ingestReport(
       valid: false,
       reasons: [
         reason(
-          `Liên kết tải lên của lần nộp ${uploadId} đã được dùng để gửi một tệp khác trước đó; tệp này không được tiếp nhận và không thay thế tệp đã gửi. Vui lòng bấm "Nộp báo cáo" lại để gửi tệp này trong một lần nộp mới.`,
+          `Liên kết tải lên của lần nộp ${uploadId} đã được dùng để gửi một tệp khác trước đó; tệp này không được tiếp nhận và không thay thế tệp đã gửi. Nếu cần gửi tệp này, vui lòng nộp lại trên trang nộp báo cáo: mỗi lần nộp được cấp một liên kết riêng.`,
         ),
       ],
     };

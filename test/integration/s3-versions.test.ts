@@ -30,7 +30,7 @@ let s3: S3Client;
 beforeAll(async () => {
   setVirtualNow(NOW);
   dataDir = await mkdtemp(join(tmpdir(), 'baocao-s3-versions-'));
-  stack = await startLocalStack({ dataDir, port: 0, quiet: true, scheduler: 'manual' });
+  stack = await startLocalStack({ dataDir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 } });
   s3 = new S3Client({
     endpoint: stack.endpoints.s3,
     region: LOCAL_NAMES.region,
@@ -149,5 +149,28 @@ describe('a presigned POST used twice on the local stack', () => {
     ]);
     expect((await mailbox(stack.endpoints.ses)).filter(to(unit('so-y-te').email))).toHaveLength(2);
     expect((await board('so-y-te')).status).toBe('ON_TIME');
+  });
+
+  it('an Object Created event without a version id (an unversioned bucket) is not judged: it fails to the dead letters and stores nothing', async () => {
+    // prepare
+    const token = await issueLocalToken(stack.endpoints, 'so-noi-vu');
+    const up = await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-noi-vu', PERIOD)), kind: 'json' });
+    await stack.bus.idle();
+    if (!('key' in up.presign)) throw new Error('presign failed');
+    const { key } = up.presign;
+    const delivered = stack.bus.published.find((p) => p.bus === 'default' && (p.event.detail as { object?: { key?: string } }).object?.key === key)!;
+    const detail = structuredClone(delivered.event.detail) as { object: Record<string, unknown> };
+    delete detail.object['version-id'];
+    const deadBefore = stack.bus.deadLetters.length;
+
+    // act
+    stack.bus.deliver({ ...delivered.event, id: 'no-version', detail }, 'default');
+    await stack.bus.idle();
+
+    // assess
+    expect(stack.bus.deadLetters.length).toBe(deadBefore + 1);
+    expect(stack.bus.deadLetters.at(-1)!.error).toContain('version-id');
+    const { versions } = await localTables(stack.endpoints).reports.facts(PERIOD, 'so-noi-vu');
+    expect(versions.map((v) => v.key)).toEqual([key]);
   });
 });

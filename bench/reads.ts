@@ -79,7 +79,7 @@ function seedItems(regime: Regime, period: number, n: number): { items: Item[]; 
       updatedAt: at(dueAt - DAY),
     };
     items.push({ ...keys.unitStatus(period, id), type: 'status', ...record });
-    for (const v of versions) items.push({ ...keys.reportVersion(period, id, v.uploadId, v.etag), type: 'version', ...v });
+    for (const v of versions) items.push({ ...keys.reportVersion(period, id, v.uploadId), type: 'version', ...v });
   }
   return { items, reported };
 }

@@ -68,7 +68,7 @@ export const ContextSchema = z
     logRetentionDays: retention('Retention of every function and API log group', RetentionDays.ONE_YEAR),
     accessLogRetentionDays: days('Days S3 server access logs are kept', 365),
     quarantineRetentionDays: days('Days a rejected (quarantined) upload is kept before it expires', 180),
-    supersededRetentionDays: days('Days a noncurrent (superseded or deleted) object version is kept', 90),
+    supersededRetentionDays: days('Days a noncurrent version of a quarantined upload or a summary file is kept (accepted uploads never expire)', 90),
     archiveRetentionDays: days('Days the bus archive keeps events for replay', 365),
     regimeFile: z
       .string()

@@ -53,7 +53,7 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     timeout: Duration.seconds(60),
     bind: (fn, d) =>
       fn
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix] })
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix], byVersion: true })
         .bindTable(d.table, 'readWrite')
         .bindBus(d.bus),
   },
@@ -73,7 +73,7 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
       fn
         .bindTable(d.table, 'readWrite')
         .bindBus(d.bus)
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix] })
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], byVersion: true })
         .setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
   },
   unit: {

@@ -3,6 +3,7 @@ import type S3rver from 's3rver';
 import { systemClock } from '../shared/clock.js';
 import type { Clock } from '../shared/ports.js';
 import { eventTime, LOCAL_ACCOUNT, type BusEnvelope, type LocalEventBus } from './event-bus.js';
+import type { CreatedObject } from './s3-versioning.js';
 
 /** One record of an S3 notification as s3rver emits it (key not URL-encoded, no versionId). */
 export interface S3NotificationRecord {
@@ -28,8 +29,36 @@ const REASONS: Record<string, string> = {
 };
 
 /**
- * Translates s3rver's notification into the events S3 sends to EventBridge ("Object Created" on the
- * default bus). Deletions are dropped: nothing routes on them.
+ * The event S3 sends to EventBridge ("Object Created" on the default bus) for one object version
+ * stored through the S3 front (local/s3-post-front.ts), which knows its version id. This is what the
+ * local stack delivers: on a versioned bucket `detail.object["version-id"]` is always there.
+ */
+export function objectCreatedEvent(o: CreatedObject, opts: { now: Date; region: string }): BusEnvelope {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: LOCAL_ACCOUNT,
+    time: eventTime(opts.now),
+    region: opts.region,
+    resources: [`arn:aws:s3:::${o.bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: o.bucket },
+      object: { key: o.key, size: o.size, etag: o.etag, 'version-id': o.versionId, sequencer: o.sequencer },
+      'request-id': o.requestId,
+      requester: LOCAL_ACCOUNT,
+      'source-ip-address': o.sourceIp,
+      reason: o.reason,
+    },
+  };
+}
+
+/**
+ * Translates s3rver's own notification (s3rver used directly, without the front) into the events
+ * S3 sends to EventBridge. s3rver has no versioning, so these carry no version id: the local stack
+ * takes its events from the front instead (objectCreatedEvent). Deletions are dropped.
  */
 export function toObjectCreatedEvents(n: S3Notification, opts: { now: Date; region: string }): BusEnvelope[] {
   return n.Records.flatMap((r) => {
@@ -66,7 +95,7 @@ export function toObjectCreatedEvents(n: S3Notification, opts: { now: Date; regi
   });
 }
 
-/** Forwards every object s3rver stores to the bus's default bus; returns the unsubscribe. */
+/** Forwards every object s3rver stores to the bus's default bus (without versions, see above); returns the unsubscribe. */
 export function forwardS3Events(s3rver: S3rver, bus: LocalEventBus, opts: { region: string; clock?: Clock }): () => void {
   const clock = opts.clock ?? systemClock;
   const listener = (n: S3Notification) => {

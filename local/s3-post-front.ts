@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { s3ErrorXml, verifyPostPolicy, type PostPolicyFailure } from '../shared/adapters/post-policy.js';
+import { VersionStore, type CreatedObject } from './s3-versioning.js';
 
 /**
  * The S3 endpoint browsers and presigned URLs see in the local stack: an HTTP server in front of
@@ -16,6 +17,10 @@ import { s3ErrorXml, verifyPostPolicy, type PostPolicyFailure } from '../shared/
  *    either refused with S3's XML error (400/403) — nothing reaches s3rver — or forwarded
  *    byte-for-byte to s3rver, whose response (status, ETag, Location, body) is relayed.
  *  - Every other request (GET/PUT/HEAD/DELETE, SDK calls, presigned GET URLs) is streamed through.
+ *  - Versioning, which s3rver lacks, is emulated here (s3-versioning.ts): every object write gets
+ *    a version id (`x-amz-version-id`) and a kept copy, `?versionId=` requests address that copy,
+ *    and `onObjectCreated` reports each new version, as S3 reports it to EventBridge. The handlers'
+ *    own S3 endpoint is this front too, so they see the same versioned bucket as browsers.
  *  - CORS: preflight OPTIONS is answered here; responses to an allowed Origin carry
  *    Access-Control-Allow-Origin (kept as is when s3rver's bucket CORS already set it).
  */
@@ -38,6 +43,11 @@ export interface S3PostFrontOptions {
   now?: () => Date;
   /** How many bytes of a refused body are discarded before the connection is cut; default 256 MiB. */
   maxDiscardBytes?: number;
+  /**
+   * Called once per object version stored through the front, after its copy exists and before
+   * the client gets its answer (so a bus that counts deliveries sees it by then).
+   */
+  onObjectCreated?: (created: CreatedObject) => void;
 }
 
 export interface S3PostFront {
@@ -59,6 +69,7 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
   const agent = new transport.Agent({ keepAlive: true });
   const now = opts.now ?? (() => new Date());
   const maxDiscard = opts.maxDiscardBytes ?? 256 * 1024 * 1024;
+  const versions = new VersionStore({ target: opts.target, region: opts.region, accessKeyId: opts.accessKeyId ?? 'S3RVER', secretAccessKey: opts.secretAccessKey });
 
   const originAllowed = (origin: string | undefined): origin is string => {
     if (!origin) return false;
@@ -115,8 +126,8 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
     return out;
   };
 
-  const relay = (req: IncomingMessage, res: ServerResponse, upstream: IncomingMessage) => {
-    const headers: OutgoingHttpHeaders = {};
+  const relay = (req: IncomingMessage, res: ServerResponse, upstream: IncomingMessage, extra: Record<string, string> = {}) => {
+    const headers: OutgoingHttpHeaders = { ...extra };
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value === undefined || HOP_BY_HOP.has(name) || name === 'transfer-encoding') continue;
       headers[name] = value;
@@ -135,11 +146,20 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
     upstream.on('error', () => res.destroy());
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body?: Uint8Array) => {
+  /**
+   * Sends the request to s3rver (optionally to another path) and relays the answer; `after` runs
+   * on a 2xx answer before it is relayed and adds response headers. Settles when the response ends.
+   */
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    o: { body?: Uint8Array; path?: string; after?: (upstream: IncomingMessage) => Promise<Record<string, string>> } = {},
+  ): Promise<void> => {
+    const done = new Promise<void>((resolve) => res.once('close', resolve));
     const headers = upstreamHeaders(req);
-    if (body) {
+    if (o.body) {
       delete headers['transfer-encoding'];
-      headers['content-length'] = String(body.byteLength);
+      headers['content-length'] = String(o.body.byteLength);
     }
     const upstreamReq = transport.request(
       {
@@ -147,18 +167,85 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
         hostname: target.hostname,
         port: target.port,
         method: req.method,
-        path: req.url,
+        path: o.path ?? req.url,
         headers,
         agent,
       },
-      (upstream) => relay(req, res, upstream),
+      (upstream) => {
+        const ok = (upstream.statusCode ?? 500) >= 200 && (upstream.statusCode ?? 500) < 300;
+        if (!o.after || !ok) {
+          relay(req, res, upstream);
+          return;
+        }
+        o.after(upstream).then(
+          (extra) => relay(req, res, upstream, extra),
+          (err: unknown) => {
+            upstream.resume();
+            sendError(req, res, 500, 'InternalError', `The local S3 could not keep the object version: ${err instanceof Error ? err.message : String(err)}`);
+          },
+        );
+      },
     );
     upstreamReq.on('error', (err) => sendError(req, res, 502, 'BadGateway', `The local S3 (s3rver) did not answer: ${err.message}`));
     res.on('close', () => {
       if (!res.writableFinished) upstreamReq.destroy();
     });
-    if (body) upstreamReq.end(body);
+    if (o.body) upstreamReq.end(o.body);
     else req.pipe(upstreamReq);
+    return done;
+  };
+
+  /** A write to (bucket, key): one at a time per key, then a kept copy, the version header and the event. */
+  const forwardWrite = (req: IncomingMessage, res: ServerResponse, bucket: string, key: string, reason: CreatedObject['reason'], body?: Uint8Array) =>
+    versions.serialize(bucket, key, () =>
+      forward(req, res, {
+        ...(body ? { body } : {}),
+        after: async (upstream) => {
+          const v = await versions.snapshot(bucket, key);
+          opts.onObjectCreated?.({
+            bucket,
+            key,
+            versionId: v.versionId,
+            size: v.size,
+            etag: v.etag,
+            reason,
+            requestId: header(upstream.headers, 'x-amz-request-id') ?? '',
+            sourceIp: req.socket.remoteAddress ?? '',
+            sequencer: v.sequencer,
+          });
+          return { 'x-amz-version-id': v.versionId };
+        },
+      }),
+    );
+
+  /** Object requests (path style, a key): versioned writes, reads of a version, the current version's id. */
+  const handleObject = async (req: IncomingMessage, res: ServerResponse, url: URL, bucket: string, key: string) => {
+    const versionId = url.searchParams.get('versionId');
+    if (versionId !== null) {
+      const query = new URLSearchParams(url.search);
+      query.delete('versionId');
+      const rest = query.toString();
+      await forward(req, res, {
+        path: versions.pathOf(bucket, key, versionId) + (rest ? `?${rest}` : ''),
+        after: async () => ({ 'x-amz-version-id': versionId }),
+      });
+      return;
+    }
+    const sub = (name: string) => url.searchParams.has(name);
+    if (req.method === 'PUT' && !['tagging', 'acl', 'uploadId', 'partNumber', 'retention', 'legal-hold'].some(sub)) {
+      await forwardWrite(req, res, bucket, key, header(req.headers, 'x-amz-copy-source') ? 'CopyObject' : 'PutObject');
+      return;
+    }
+    if (req.method === 'POST' && sub('uploadId')) {
+      await forwardWrite(req, res, bucket, key, 'CompleteMultipartUpload');
+      return;
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const current = await versions.current(bucket, key);
+      await forward(req, res, current ? { after: async () => ({ 'x-amz-version-id': current }) } : {});
+      return;
+    }
+    await forward(req, res);
   };
 
   const preflight = (req: IncomingMessage, res: ServerResponse) => {
@@ -245,7 +332,10 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
       sendError(req, res, f.status, f.code, f.message, f.details);
       return;
     }
-    forward(req, res, body);
+    // The policy held the key to one value (or a prefix); S3 substitutes ${filename} in it.
+    const keyField = fields.find(([name]) => name.toLowerCase() === 'key')?.[1] ?? '';
+    const key = keyField.replaceAll('${filename}', file.name ?? '');
+    await forwardWrite(req, res, bucket, key, 'PostObject', body);
   };
 
   const server = http.createServer((req, res) => {
@@ -273,7 +363,24 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
       });
       return;
     }
-    forward(req, res);
+    if (segments.length >= 2) {
+      let bucket: string;
+      let key: string;
+      try {
+        bucket = decodeURIComponent(segments[0] ?? '');
+        key = decodeURIComponent(url.pathname.slice(url.pathname.indexOf('/', 1) + 1));
+      } catch {
+        sendError(req, res, 400, 'InvalidURI', "Couldn't parse the specified URI.");
+        discardRest(req);
+        return;
+      }
+      handleObject(req, res, url, bucket, key).catch((err: unknown) => {
+        sendError(req, res, 500, 'InternalError', `We encountered an internal error: ${err instanceof Error ? err.message : String(err)}`);
+        discardRest(req);
+      });
+      return;
+    }
+    void forward(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -294,6 +401,7 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
         agent.destroy();
+        versions.destroy();
       }),
   };
 }

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DynamoRegimeStore } from '../shared/adapters/dynamodb.adapter.js';
 import { MAX_POST_PRE_DATA_BYTES } from '../shared/adapters/post-policy.js';
+import { systemClock } from '../shared/clock.js';
 import { BUS_NAME, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
 import { schedules } from '../shared/definitions/schedules.js';
 import { SITE_DIR } from '../shared/definitions/site.js';
@@ -19,7 +20,7 @@ import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.j
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
 import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
 import { startS3PostFront } from './s3-post-front.js';
-import { forwardS3Events } from './s3-events.js';
+import { objectCreatedEvent } from './s3-events.js';
 import { Scheduler } from './scheduler.js';
 
 /** The built site (`npm run build:web`), served as CloudFront serves the site bucket. */
@@ -88,17 +89,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const emulators: Emulators = await startEmulators({ dataDir: opts.dataDir, tableName: LOCAL_TABLE, bucketName: LOCAL_BUCKET });
     stops.push(() => emulators.stop());
 
-    // Browsers and presigned URLs go through the front, which enforces POST policies as S3 does
-    // (s3rver ignores them). Its expiry check uses real time, as the SDK signs with real time.
-    const s3Front = await startS3PostFront({
-      target: emulators.s3,
-      accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
-      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
-      region: LOCAL_REGION,
-      maxBodyBytes: Math.max(...Object.values(UPLOAD_KINDS).map((k) => k.maxSize)) + MAX_POST_PRE_DATA_BYTES + 64 * 1024,
-    });
-    stops.push(() => s3Front.stop());
-
     const bus = new LocalEventBus({
       bucketName: LOCAL_BUCKET,
       loadTarget: (name) => loadFunction(name) as Promise<EventTarget>,
@@ -107,6 +97,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       retry: opts.retry,
       log,
     });
+    // Every S3 call goes through the front: browsers and presigned URLs (it enforces POST policies
+    // as S3 does; s3rver ignores them) and the handlers too, since it also emulates the bucket's
+    // versioning and reports each new object version to the bus, as S3 does on AWS (the event is
+    // stamped with the virtual clock). Its policy expiry check uses real time, as the SDK signs with real time.
+    const s3Front = await startS3PostFront({
+      target: emulators.s3,
+      accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+      region: LOCAL_REGION,
+      maxBodyBytes: Math.max(...Object.values(UPLOAD_KINDS).map((k) => k.maxSize)) + MAX_POST_PRE_DATA_BYTES + 64 * 1024,
+      onObjectCreated: (created) => bus.deliver(objectCreatedEvent(created, { now: systemClock.now(), region: LOCAL_REGION }), 'default'),
+    });
+    stops.push(() => s3Front.stop());
+
     const eventsEndpoint = await bus.listen();
     stops.push(() => bus.close());
 
@@ -122,7 +126,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     Object.assign(
       process.env,
-      localEnvironment({ app, adminToken, regime, dynamodb: emulators.dynamodb, s3: emulators.s3, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
+      localEnvironment({ app, adminToken, regime, dynamodb: emulators.dynamodb, s3: s3Front.url, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
     );
 
     // Overwrites on purpose: a changed regime (or a new default) takes effect at the next start.
@@ -133,11 +137,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ddb.destroy();
     }
 
-    const unforward = forwardS3Events(emulators.s3rver, bus, { region: LOCAL_REGION });
-    stops.push(async () => unforward());
-
     // `events` is beyond the contract's keys: it lets the CLI run a handler against this stack's bus.
-    const endpoints: LocalEndpoints = { app, s3: emulators.s3, dynamodb: emulators.dynamodb, ses: emulators.ses, mailbox: emulators.mailbox, adminToken, events: eventsEndpoint };
+    // `s3` is the front, not s3rver itself: the same versioned bucket the handlers and browsers see.
+    const endpoints: LocalEndpoints = { app, s3: s3Front.url, dynamodb: emulators.dynamodb, ses: emulators.ses, mailbox: emulators.mailbox, adminToken, events: eventsEndpoint };
     await writeFile(join(opts.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
 
     // The schedules CDK deploys; one whose function is not written yet is left out, as in CDK.

@@ -16,6 +16,8 @@ export interface StoredObject {
   size: number;
   etag: string;
   contentType?: string;
+  /** The S3 version id of this object (the bucket is versioned). */
+  versionId?: string;
 }
 
 export interface PresignedPost {
@@ -23,15 +25,20 @@ export interface PresignedPost {
   fields: Record<string, string>;
 }
 
+/**
+ * The bucket is versioned and a presigned POST can be used more than once while it is valid, so
+ * a key alone may name different bytes over time. Whatever was judged is read, tagged and linked
+ * by its `versionId`; without one the call addresses the current version.
+ */
 export interface ObjectStore {
-  head(key: string): Promise<StoredObject | null>;
+  head(key: string, versionId?: string): Promise<StoredObject | null>;
   /** Reads at most maxBytes; throws ObjectTooLargeError beyond. */
-  read(key: string, maxBytes: number): Promise<Uint8Array>;
+  read(key: string, maxBytes: number, versionId?: string): Promise<Uint8Array>;
   put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   /** The first `bytes` bytes (a ranged GET), to check a file's content without reading it all. */
-  readPrefix(key: string, bytes: number): Promise<Uint8Array>;
-  /** Replaces the object's tags (the lifecycle expires quarantined uploads by tag). */
-  tag(key: string, tags: Record<string, string>): Promise<void>;
+  readPrefix(key: string, bytes: number, versionId?: string): Promise<Uint8Array>;
+  /** Replaces the tags of the object (version) (the lifecycle expires quarantined uploads by tag). */
+  tag(key: string, tags: Record<string, string>, versionId?: string): Promise<void>;
 }
 
 /** Signs the POST a browser sends straight to the bucket (its own adapter: only presign bundles it). */
@@ -41,7 +48,8 @@ export interface UploadSigner {
 
 /** Signs a time-limited download link (its own adapter: only the functions that link bundle it). */
 export interface DownloadSigner {
-  presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string>;
+  /** With `versionId`, the link serves that version even after the key was written again. */
+  presignGet(key: string, expiresSeconds: number, downloadName?: string, versionId?: string): Promise<string>;
 }
 
 export class ObjectTooLargeError extends Error {
@@ -90,8 +98,12 @@ export interface StoredVersion extends VersionFact {
   size: number;
   sha256: string;
   format: 'json' | 'xlsx' | 'unknown';
+  /** The S3 version id of the object judged (absent on records stored before versioning was read). */
+  s3VersionId?: string;
   report?: AnnualReport;
   signedDocumentKey?: string;
+  /** The version of the signed PDF that was checked when the report was accepted. */
+  signedDocumentVersionId?: string;
 }
 
 export interface ReportFacts {
@@ -101,8 +113,12 @@ export interface ReportFacts {
 }
 
 export interface ReportStore {
-  /** Conditional put keyed on (period, unit, uploadId, etag): 'exists' when already stored. */
-  putVersion(v: StoredVersion): Promise<'created' | 'exists'>;
+  /**
+   * Conditional put keyed on (period, unit, uploadId): one record per upload id, never replaced.
+   * 'exists': the upload id already holds this object version (same key and s3VersionId), a
+   * redelivered event. 'taken': it holds another object version (a presigned POST used twice).
+   */
+  putVersion(v: StoredVersion): Promise<'created' | 'exists' | 'taken'>;
   /** Versions, reviews and extension of one unit for one period: one Query. */
   facts(period: number, unitId: string): Promise<ReportFacts>;
   putReview(period: number, unitId: string, review: ReviewFact): Promise<void>;

@@ -44,6 +44,12 @@ export interface BucketAccess {
   readonly write?: readonly string[];
   /** Key prefixes whose objects the function may tag (PutObjectTagging), e.g. to quarantine. */
   readonly tag?: readonly string[];
+  /**
+   * The function addresses object versions (the bucket is versioned; a key can be written again
+   * while a presigned POST is valid): reads also get s3:GetObjectVersion, and tags are put on a
+   * version only (s3:PutObjectVersionTagging instead of s3:PutObjectTagging).
+   */
+  readonly byVersion?: boolean;
 }
 
 /** An SES identity with the configuration set every send must use. */
@@ -165,7 +171,10 @@ export class BaocaoFunction extends NodejsFunction {
     this.setEnv(ENV.bucketName, bucket.bucketName);
     if (read.length > 0) {
       this.addToRolePolicy(
-        new PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }),
+        new PolicyStatement({
+          actions: access.byVersion ? ['s3:GetObject', 's3:GetObjectVersion'] : ['s3:GetObject'],
+          resources: read.map((p) => bucket.arnForObjects(`${p}*`)),
+        }),
       );
       this.addToRolePolicy(
         new PolicyStatement({
@@ -182,7 +191,10 @@ export class BaocaoFunction extends NodejsFunction {
     }
     if (tag.length > 0) {
       this.addToRolePolicy(
-        new PolicyStatement({ actions: ['s3:PutObjectTagging'], resources: tag.map((p) => bucket.arnForObjects(`${p}*`)) }),
+        new PolicyStatement({
+          actions: [access.byVersion ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging'],
+          resources: tag.map((p) => bucket.arnForObjects(`${p}*`)),
+        }),
       );
     }
     for (const p of new Set([...read, ...write, ...tag])) {

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
-import { TABLE_DEFINITION } from '../../shared/definitions/table.js';
+import { objectKeys, TABLE_DEFINITION } from '../../shared/definitions/table.js';
 import type { BaocaoConfig } from '../config.js';
 import type { Sender } from '../constructs/baocao-function.js';
 import { RegimeSeed } from '../constructs/regime-seed.js';
@@ -91,18 +91,27 @@ export class StatefulStack extends Stack implements StatefulResources {
           maxAge: 3600,
         },
       ],
+      // A presigned POST can be used twice while valid: the accepted upload then becomes a
+      // noncurrent version of its key and must still be kept (the record and the board link it by
+      // version id). So noncurrent versions expire only where nothing accepted lives: quarantined
+      // (tagged) uploads and superseded summary files. Lifecycle filters cannot say "untagged".
       lifecycleRules: [
         {
-          id: 'ExpireSupersededVersions',
-          noncurrentVersionExpiration: Duration.days(config.supersededRetentionDays),
+          id: 'CleanUpIncompleteUploadsAndDeleteMarkers',
           abortIncompleteMultipartUploadAfter: Duration.days(1),
           expiredObjectDeleteMarker: true,
         },
         {
           id: 'ExpireQuarantinedUploads',
-          prefix: 'incoming/',
+          prefix: objectKeys.incomingPrefix,
           tagFilters: { [QUARANTINE_TAG.key]: QUARANTINE_TAG.value },
           expiration: Duration.days(config.quarantineRetentionDays),
+          noncurrentVersionExpiration: Duration.days(config.supersededRetentionDays),
+        },
+        {
+          id: 'ExpireSupersededSummaries',
+          prefix: objectKeys.summaries(2000, 1).split('/')[0] + '/',
+          noncurrentVersionExpiration: Duration.days(config.supersededRetentionDays),
         },
       ],
     });

@@ -99,9 +99,12 @@ export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
 }
 
 export class DynamoReportStore extends TableAdapter implements ReportStore {
-  async putVersion(v: StoredVersion): Promise<'created' | 'exists'> {
-    const created = await this.putNew({ ...keys.reportVersion(v.period, v.unitId, v.uploadId, v.etag), type: 'version', ...v });
-    return created ? 'created' : 'exists';
+  async putVersion(v: StoredVersion): Promise<'created' | 'exists' | 'taken'> {
+    const key = keys.reportVersion(v.period, v.unitId, v.uploadId);
+    if (await this.putNew({ ...key, type: 'version', ...v })) return 'created';
+    // Rare path (a redelivery or a reused POST): one consistent read tells which.
+    const held = await this.getItem(key);
+    return held && held.key === v.key && held.s3VersionId === v.s3VersionId ? 'exists' : 'taken';
   }
 
   async facts(period: number, unitId: string): Promise<ReportFacts> {

@@ -17,12 +17,13 @@ export class S3DownloadSigner implements DownloadSigner {
     private readonly bucket: string,
   ) {}
 
-  async presignGet(key: string, expiresSeconds: number, downloadName?: string): Promise<string> {
+  async presignGet(key: string, expiresSeconds: number, downloadName?: string, versionId?: string): Promise<string> {
     return getSignedUrl(
       this.publicClient,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
         ...(downloadName ? { ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(downloadName)}` } : {}),
       }),
       { expiresIn: expiresSeconds },

@@ -12,18 +12,24 @@ export class S3ObjectStore implements ObjectStore {
     private readonly bucket: string,
   ) {}
 
-  async head(key: string): Promise<StoredObject | null> {
+  async head(key: string, versionId?: string): Promise<StoredObject | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, size: r.ContentLength ?? 0, etag: (r.ETag ?? '').replaceAll('"', ''), ...(r.ContentType ? { contentType: r.ContentType } : {}) };
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      return {
+        key,
+        size: r.ContentLength ?? 0,
+        etag: (r.ETag ?? '').replaceAll('"', ''),
+        ...(r.ContentType ? { contentType: r.ContentType } : {}),
+        ...(r.VersionId ? { versionId: r.VersionId } : {}),
+      };
     } catch (e) {
       if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound') return null;
       throw e;
     }
   }
 
-  async read(key: string, maxBytes: number): Promise<Uint8Array> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+  async read(key: string, maxBytes: number, versionId?: string): Promise<Uint8Array> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
     if ((r.ContentLength ?? 0) > maxBytes) {
       await r.Body?.transformToWebStream().cancel();
       throw new ObjectTooLargeError(key, maxBytes);
@@ -39,8 +45,10 @@ export class S3ObjectStore implements ObjectStore {
     return Buffer.concat(chunks);
   }
 
-  async readPrefix(key: string, bytes: number): Promise<Uint8Array> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+  async readPrefix(key: string, bytes: number, versionId?: string): Promise<Uint8Array> {
+    const r = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}`, ...(versionId ? { VersionId: versionId } : {}) }),
+    );
     return (await r.Body!.transformToByteArray()).slice(0, bytes);
   }
 
@@ -48,9 +56,14 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
-  async tag(key: string, tags: Record<string, string>): Promise<void> {
+  async tag(key: string, tags: Record<string, string>, versionId?: string): Promise<void> {
     await this.client.send(
-      new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }),
+      new PutObjectTaggingCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(versionId ? { VersionId: versionId } : {}),
+        Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      }),
     );
   }
 }

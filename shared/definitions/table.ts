@@ -21,9 +21,10 @@ export const keys = {
   unitStatus: (period: number, unitId: string): ItemKey => ({ PK: `PERIOD#${period}`, SK: `UNIT#${unitId}` }),
   /** Everything recorded about one unit's report for one period: versions, reviews, the extension. */
   reportPartition: (period: number, unitId: string) => `REPORT#${period}#${unitId}`,
-  reportVersion: (period: number, unitId: string, uploadId: string, etag: string): ItemKey => ({
+  /** One record per upload id: the conditional put on it is what stops a second object replacing the first. */
+  reportVersion: (period: number, unitId: string, uploadId: string): ItemKey => ({
     PK: `REPORT#${period}#${unitId}`,
-    SK: `V#${uploadId}#${etag}`,
+    SK: `V#${uploadId}`,
   }),
   review: (period: number, unitId: string, at: string, reviewId: string): ItemKey => ({
     PK: `REPORT#${period}#${unitId}`,

@@ -72,8 +72,11 @@ export async function readUnitReports(
       const number = i + 1;
       const base = `${unit.id}-${period}-ban-${number}`;
       const [raw, signed] = await Promise.all([
-        deps.objects.presignGet(v.key, DOWNLOAD_LINK_SECONDS, `${base}.${extOf(v.key)}`),
-        v.valid && v.signedDocumentKey ? deps.objects.presignGet(v.signedDocumentKey, DOWNLOAD_LINK_SECONDS, `${base}-van-ban-ky.pdf`) : null,
+        // By version: the key may have been written again since (a reused POST); the link serves the bytes judged.
+        deps.objects.presignGet(v.key, DOWNLOAD_LINK_SECONDS, `${base}.${extOf(v.key)}`, v.s3VersionId),
+        v.valid && v.signedDocumentKey
+          ? deps.objects.presignGet(v.signedDocumentKey, DOWNLOAD_LINK_SECONDS, `${base}-van-ban-ky.pdf`, v.signedDocumentVersionId)
+          : null,
       ]);
       return {
         number,

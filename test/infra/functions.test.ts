@@ -31,8 +31,9 @@ const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
 /** s3 object access by function: action → the key prefixes it applies to. */
 const EXPECTED_S3: Partial<Record<FunctionName, Record<string, string[]>>> = {
   presign: { 's3:PutObject': ['incoming/', 'signed/'] },
-  ingest: { 's3:GetObject': ['incoming/', 'signed/'], 's3:PutObjectTagging': ['incoming/'] },
-  admin: { 's3:GetObject': ['incoming/', 'signed/'] },
+  // Versions: ingest judges and quarantines the version an event names; admin links versions.
+  ingest: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'], 's3:PutObjectVersionTagging': ['incoming/'] },
+  admin: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'] },
   summary: { 's3:GetObject': ['summaries/'], 's3:PutObject': ['summaries/'] },
 };
 const READ_ONLY_TABLE: FunctionName[] = ['status'];

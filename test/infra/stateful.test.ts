@@ -61,19 +61,29 @@ describe('stateful stack', () => {
     ]);
   });
 
-  it('expires superseded versions and quarantined uploads after the configured days, and keeps accepted ones', () => {
+  it('expires quarantined uploads (current and superseded) and superseded summaries after the configured days, and keeps accepted ones', () => {
     const rules = t.statefulTemplate.toJSON().Resources[uploadsId()].Properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
-    expect(rules).toContainEqual(expect.objectContaining({ Id: 'ExpireSupersededVersions', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
     expect(rules).toContainEqual(
       expect.objectContaining({
         Id: 'ExpireQuarantinedUploads',
         Prefix: objectKeys.incomingPrefix,
         TagFilters: [{ Key: QUARANTINE_TAG.key, Value: QUARANTINE_TAG.value }],
         ExpirationInDays: 45,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
       }),
     );
+    expect(rules).toContainEqual(expect.objectContaining({ Id: 'ExpireSupersededSummaries', Prefix: 'summaries/', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, ExpiredObjectDeleteMarker: true }));
     // Only tagged (rejected) objects ever expire while current.
     for (const rule of rules) if (rule['ExpirationInDays'] !== undefined) expect(rule['TagFilters']).toBeDefined();
+    // An accepted upload or signed PDF superseded by a second POST to its key stays: the record links it by version id.
+    for (const rule of rules) {
+      if (rule['NoncurrentVersionExpiration'] === undefined) continue;
+      const prefix = String(rule['Prefix'] ?? '');
+      expect(prefix, JSON.stringify(rule)).not.toBe('');
+      expect(objectKeys.signedPrefix.startsWith(prefix)).toBe(false);
+      if (objectKeys.incomingPrefix.startsWith(prefix)) expect(rule['TagFilters']).toEqual([{ Key: QUARANTINE_TAG.key, Value: QUARANTINE_TAG.value }]);
+    }
   });
 
   it('allows browser POSTs from the form origin only', () => {

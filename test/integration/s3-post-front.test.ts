@@ -1,4 +1,13 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startS3PostFront, type S3PostFront } from '../../local/s3-post-front.js';
+import type { CreatedObject } from '../../local/s3-versioning.js';
 import { presignedPostOptions } from '../../shared/adapters/post-policy.js';
 
 // s3rver ships no types; load it through require with the little surface used here.
@@ -223,5 +233,70 @@ describe('the S3 POST front in front of s3rver', () => {
     });
     expect(evil.status).toBe(403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the S3 front emulates bucket versioning (s3rver has none)', () => {
+  let versioned: S3PostFront;
+  let client: S3Client;
+  const created: CreatedObject[] = [];
+
+  beforeAll(async () => {
+    versioned = await startS3PostFront({ target: s3rverUrl, ...CREDS, region: REGION, maxBodyBytes: MAX_BODY, onObjectCreated: (o) => created.push(o) });
+    client = new S3Client({ region: REGION, endpoint: versioned.url, forcePathStyle: true, credentials: CREDS });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await versioned?.stop();
+  });
+
+  it('gives each POST of the same presigned fields its own version, kept and served, tagged and linked by version id', async () => {
+    // prepare
+    const key = 'incoming/2026/unit-01/twice.json';
+    const { url, fields } = await createPresignedPost(
+      client,
+      presignedPostOptions({ bucket: BUCKET, key, contentType: 'application/json', minSize: 1, maxSize: POLICY_MAX, expiresSeconds: 300 }),
+    );
+    created.length = 0;
+
+    // act
+    const first = await fetch(url, { method: 'POST', body: form(fields, '{"lần":1}') });
+    const second = await fetch(url, { method: 'POST', body: form(fields, '{"lần":2,"thêm":true}') });
+    const v1 = first.headers.get('x-amz-version-id')!;
+    const v2 = second.headers.get('x-amz-version-id')!;
+    await client.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: v1, Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }));
+
+    // assess
+    expect([first.status, second.status]).toEqual([204, 204]);
+    expect(v1).toMatch(/^[0-9a-z]{32}$/);
+    expect(v2 > v1).toBe(true);
+    expect(created.map((c) => [c.bucket, c.key, c.versionId, c.reason, c.size])).toEqual([
+      [BUCKET, key, v1, 'PostObject', Buffer.byteLength('{"lần":1}')],
+      [BUCKET, key, v2, 'PostObject', Buffer.byteLength('{"lần":2,"thêm":true}')],
+    ]);
+    expect(created[0]!.etag).toBe(first.headers.get('etag')!.replaceAll('"', ''));
+    const body = async (versionId?: string) =>
+      (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, ...(versionId ? { VersionId: versionId } : {}) }))).Body!.transformToString();
+    expect([await body(v1), await body(v2), await body()]).toEqual(['{"lần":1}', '{"lần":2,"thêm":true}', '{"lần":2,"thêm":true}']);
+    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).VersionId).toBe(v2);
+    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, VersionId: v1 }))).ContentLength).toBe(Buffer.byteLength('{"lần":1}'));
+    const link = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: key, VersionId: v1 }), { expiresIn: 60 });
+    expect(await (await fetch(link)).text()).toBe('{"lần":1}');
+    const tags = async (versionId: string) => (await client.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: versionId }))).TagSet;
+    expect([await tags(v1), await tags(v2)]).toEqual([[{ Key: 'k', Value: 'v' }], []]);
+    // The bucket lists the key once, as S3 lists a versioned bucket.
+    expect(await storedKeys()).toEqual([key]);
+  });
+
+  it('versions SDK PutObject too, and answers a read of an unknown version with 404', async () => {
+    created.length = 0;
+    const key = 'summaries/2026/v1/tổng hợp.json';
+
+    const put = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{}', ContentType: 'application/json' }));
+    const missing = await fetch(`${versioned.url}/${BUCKET}/${encodeURIComponent('summaries')}/2026/v1/x.json?versionId=nope`);
+
+    expect(put.VersionId).toMatch(/^[0-9a-z]{32}$/);
+    expect(created.map((c) => [c.key, c.versionId, c.reason])).toEqual([[key, put.VersionId, 'PutObject']]);
+    expect(missing.status).toBe(404);
   });
 });

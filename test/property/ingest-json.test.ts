@@ -20,8 +20,8 @@ const VIETNAMESE = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọ�
 
 async function ingestBytes(body: string) {
   const w = memoryWorld('2026-11-28T03:00:00Z', DEFAULT_REGIME);
-  await w.objects.put(KEY, body, 'application/json');
-  const result = await ingestReport(w, { bucket: 'b', key: KEY, size: Buffer.byteLength(body), etag: 'e1', time: '2026-12-01T02:00:00.000Z' });
+  const { versionId, etag } = w.objects.putVersion(KEY, body, 'application/json');
+  const result = await ingestReport(w, { bucket: 'b', key: KEY, size: Buffer.byteLength(body), etag, versionId, time: '2026-12-01T02:00:00.000Z' });
   return { result, events: w.bus.events };
 }
 

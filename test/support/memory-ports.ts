@@ -52,8 +52,9 @@ export class MemoryReportStore implements ReportStore {
   reviews = new Map<string, ReviewFact[]>();
   extensions = new Map<string, ExtensionFact>();
   async putVersion(v: StoredVersion) {
-    const k = `${v.period}/${v.unitId}/${v.uploadId}/${v.etag}`;
-    if (this.versions.has(k)) return 'exists' as const;
+    const k = `${v.period}/${v.unitId}/${v.uploadId}`;
+    const held = this.versions.get(k);
+    if (held) return held.key === v.key && held.s3VersionId === v.s3VersionId ? ('exists' as const) : ('taken' as const);
     this.versions.set(k, clone(v));
     return 'created' as const;
   }
@@ -198,35 +199,66 @@ export class MemoryMailer implements Mailer {
   }
 }
 
+/**
+ * A versioned bucket, as the uploads bucket is: every put adds a version (ids ascending), reads and
+ * tags without a version id address the current one, links carry the version id they were signed for.
+ */
 export class MemoryObjectStore implements ObjectStore {
-  objects = new Map<string, { body: Uint8Array; contentType: string; etag: string }>();
-  async head(key: string): Promise<StoredObject | null> {
-    const o = this.objects.get(key);
-    return o ? { key, size: o.body.byteLength, etag: o.etag, contentType: o.contentType } : null;
+  private versions = new Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string }[]>();
+  private nextVersion = 0;
+  /** Tags by key, then by version id. */
+  versionTags = new Map<string, Map<string, Record<string, string>>>();
+  private find(key: string, versionId?: string) {
+    const all = this.versions.get(key);
+    return versionId === undefined ? all?.at(-1) : all?.find((v) => v.versionId === versionId);
   }
-  async read(key: string, maxBytes: number) {
-    const o = this.objects.get(key);
-    if (!o) throw new Error(`NoSuchKey ${key}`);
+  async head(key: string, versionId?: string): Promise<StoredObject | null> {
+    const o = this.find(key, versionId);
+    return o ? { key, size: o.body.byteLength, etag: o.etag, contentType: o.contentType, versionId: o.versionId } : null;
+  }
+  async read(key: string, maxBytes: number, versionId?: string) {
+    const o = this.find(key, versionId);
+    if (!o) throw new Error(`NoSuchKey ${key}${versionId ? ` NoSuchVersion ${versionId}` : ''}`);
     if (o.body.byteLength > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
     return o.body;
   }
-  async readPrefix(key: string, bytes: number) {
-    return (await this.read(key, Number.MAX_SAFE_INTEGER)).slice(0, bytes);
+  async readPrefix(key: string, bytes: number, versionId?: string) {
+    return (await this.read(key, Number.MAX_SAFE_INTEGER, versionId)).slice(0, bytes);
   }
-  async put(key: string, body: Uint8Array | string, contentType: string) {
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    this.putVersion(key, body, contentType);
+  }
+  /** Stores a new version and returns its id and etag, as S3 answers a PUT or POST (tests need them). */
+  putVersion(key: string, body: Uint8Array | string, contentType: string): { versionId: string; etag: string } {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-    this.objects.set(key, { body: bytes, contentType, etag: `etag-${this.objects.size + 1}` });
+    const versionId = `v${String(++this.nextVersion).padStart(6, '0')}`;
+    const etag = `etag-${this.nextVersion}`;
+    const all = this.versions.get(key) ?? [];
+    all.push({ versionId, body: bytes, contentType, etag });
+    this.versions.set(key, all);
+    return { versionId, etag };
   }
-  tags = new Map<string, Record<string, string>>();
-  async tag(key: string, tags: Record<string, string>) {
-    if (!this.objects.has(key)) throw new Error(`NoSuchKey ${key}`);
-    this.tags.set(key, { ...tags });
+  /** The current version of every key (what a plain listing shows). */
+  get objects(): Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string }> {
+    return new Map([...this.versions].flatMap(([key, all]) => (all.length ? [[key, all.at(-1)!] as const] : [])));
+  }
+  async tag(key: string, tags: Record<string, string>, versionId?: string) {
+    const o = this.find(key, versionId);
+    if (!o) throw new Error(`NoSuchKey ${key}`);
+    const byVersion = this.versionTags.get(key) ?? new Map<string, Record<string, string>>();
+    byVersion.set(o.versionId, { ...tags });
+    this.versionTags.set(key, byVersion);
+  }
+  /** The tags of one version (default: the current one). */
+  tagsOf(key: string, versionId?: string): Record<string, string> | undefined {
+    const o = this.find(key, versionId);
+    return o ? this.versionTags.get(key)?.get(o.versionId) : undefined;
   }
   async presignPost(input: { key: string; contentType: string }): Promise<PresignedPost> {
     return { url: 'memory://bucket', fields: { key: input.key, 'Content-Type': input.contentType } };
   }
-  async presignGet(key: string) {
-    return `memory://bucket/${key}`;
+  async presignGet(key: string, _expiresSeconds?: number, _downloadName?: string, versionId?: string) {
+    return `memory://bucket/${key}${versionId ? `?versionId=${versionId}` : ''}`;
   }
 }
 

@@ -96,9 +96,9 @@ describe('a crafted upload is judged and its verdict fits where it goes', () => 
     const w = memoryWorld('2026-11-28T03:00:00Z', DEFAULT_REGIME);
     const key = `incoming/${PERIOD}/${UNIT}/0mi1abcd0123456789abcdef0.json`;
     const body = JSON.stringify(craftedReport(UNIT, PERIOD));
-    await w.objects.put(key, body, 'application/json');
+    const { versionId, etag } = w.objects.putVersion(key, body, 'application/json');
 
-    const r = await ingestReport(w, { bucket: 'b', key, size: body.length, etag: 'e1', time: '2026-12-01T02:00:00.000Z' });
+    const r = await ingestReport(w, { bucket: 'b', key, size: body.length, etag, versionId, time: '2026-12-01T02:00:00.000Z' });
 
     expect(body.length).toBeLessThan(1024 * 1024);
     expect(r.outcome).toBe('rejected');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -5,7 +6,8 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import { RequestError } from '../../shared/errors.js';
 import type { StatusChange } from '../../shared/ports.js';
 import { createUpload } from '../../shared/use-cases/create-upload.js';
-import { ingestReport } from '../../shared/use-cases/ingest-report.js';
+import { ingestReport, reusedUploadId } from '../../shared/use-cases/ingest-report.js';
+import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { sendOnce } from '../../shared/use-cases/send-once.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { issueToken, newToken } from '../../shared/use-cases/tokens.js';
@@ -109,41 +111,42 @@ describe('createUpload (POST /uploads)', () => {
 
 describe('ingestReport', () => {
   const key = (id = '0mi1abcd0123456789abcdef0') => `incoming/2026/${UNIT}/${id}.json`;
-  const event = (k: string, size: number) => ({ bucket: 'b', key: k, size, etag: 'e1', time: '2026-12-01T02:00:00.000Z' });
+  const event = (k: string, size: number, versionId: string) => ({ bucket: 'b', key: k, size, etag: 'e1', versionId, time: '2026-12-01T02:00:00.000Z' });
 
   it('accepts a valid report, stores the version with its SHA-256 and emits Report Accepted', async () => {
     const w = world();
-    await w.objects.put(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
 
-    const r = await ingestReport(w, event(key(), 100));
+    const r = await ingestReport(w, event(key(), 100, versionId));
 
     expect(r.outcome).toBe('accepted');
     expect(r.version?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.version?.s3VersionId).toBe(versionId);
     expect(w.bus.events.map((e) => e.detailType)).toEqual([DETAIL_TYPES.reportAccepted]);
     expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
-    expect(w.objects.tags.has(key())).toBe(false);
+    expect(w.objects.tagsOf(key())).toBeUndefined();
   });
 
   it('rejects a report naming another unit, with Vietnamese reasons, and keeps the raw object', async () => {
     const w = world();
-    await w.objects.put(key(), JSON.stringify(sampleReport(regime, 'so-y-te', 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, 'so-y-te', 2026)), JSON_TYPE);
 
-    const r = await ingestReport(w, event(key(), 100));
+    const r = await ingestReport(w, event(key(), 100, versionId));
 
     expect(r.outcome).toBe('rejected');
     expect(r.version?.reasons.map((x) => x.message).join(' ')).toContain('đường dẫn nộp là của đơn vị');
     expect(w.bus.events[0]?.detailType).toBe(DETAIL_TYPES.reportRejected);
     expect(await w.objects.head(key())).not.toBeNull();
-    expect(w.objects.tags.get(key())).toEqual({ 'baocao-outcome': 'rejected' });
+    expect(w.objects.tagsOf(key(), versionId)).toEqual({ 'baocao-outcome': 'rejected' });
   });
 
   it('rejects bytes that are neither JSON nor the Excel template, and malformed JSON', async () => {
     const w = world();
-    await w.objects.put(key('0mi1abcd0123456789abcdef1'), 'GIF89a....', JSON_TYPE);
-    await w.objects.put(key('0mi1abcd0123456789abcdef2'), '{"formVersion": ', JSON_TYPE);
+    const gif = w.objects.putVersion(key('0mi1abcd0123456789abcdef1'), 'GIF89a....', JSON_TYPE);
+    const broken = w.objects.putVersion(key('0mi1abcd0123456789abcdef2'), '{"formVersion": ', JSON_TYPE);
 
-    const a = await ingestReport(w, event(key('0mi1abcd0123456789abcdef1'), 10));
-    const b = await ingestReport(w, event(key('0mi1abcd0123456789abcdef2'), 16));
+    const a = await ingestReport(w, event(key('0mi1abcd0123456789abcdef1'), 10, gif.versionId));
+    const b = await ingestReport(w, event(key('0mi1abcd0123456789abcdef2'), 16, broken.versionId));
 
     expect(a.version?.reasons[0]?.message).toContain('Không nhận dạng được');
     expect(b.version?.reasons[0]?.message).toMatch(/^Tệp JSON không đọc được: sai cú pháp JSON/);
@@ -152,14 +155,112 @@ describe('ingestReport', () => {
 
   it('stores a redelivered event once but emits again, so a crash between store and emit loses nothing', async () => {
     const w = world();
-    await w.objects.put(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
     w.bus.failNext = 1;
 
-    await expect(ingestReport(w, event(key(), 100))).rejects.toThrow('bus unavailable');
-    await ingestReport(w, event(key(), 100));
+    await expect(ingestReport(w, event(key(), 100, versionId))).rejects.toThrow('bus unavailable');
+    await ingestReport(w, event(key(), 100, versionId));
 
     expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
     expect(w.bus.events).toHaveLength(1);
+  });
+});
+
+describe('ingestReport: a presigned POST used twice (one key, two S3 versions)', () => {
+  const uploadId = '0mi1abcd0123456789abcdef0';
+  const key = `incoming/2026/${UNIT}/${uploadId}.json`;
+  const event = (versionId: string, time = '2026-12-01T02:00:00.000Z') => ({ bucket: 'b', key, size: 100, etag: `etag-${versionId}`, versionId, time });
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const valid = JSON.stringify(sampleReport(regime, UNIT, 2026));
+  const other = JSON.stringify({ ...sampleReport(regime, UNIT, 2026), preparer: { ...sampleReport(regime, UNIT, 2026).preparer, name: 'Người khác' } });
+
+  it('judges the version the event names, even when the key already holds a later object', async () => {
+    const w = world();
+    const first = w.objects.putVersion(key, valid, JSON_TYPE);
+    w.objects.putVersion(key, 'GIF89a not a report', JSON_TYPE);
+
+    const r = await ingestReport(w, event(first.versionId));
+
+    expect(r.outcome).toBe('accepted');
+    expect(r.version).toMatchObject({ uploadId, sha256: sha(valid), s3VersionId: first.versionId });
+  });
+
+  it('refuses and records a second object under an ingested upload id, leaving the first version untouched', async () => {
+    const w = world();
+    const first = w.objects.putVersion(key, valid, JSON_TYPE);
+    await ingestReport(w, event(first.versionId));
+    const second = w.objects.putVersion(key, other, JSON_TYPE);
+
+    const r = await ingestReport(w, event(second.versionId, '2026-12-01T02:05:00.000Z'));
+
+    expect(r.outcome).toBe('rejected');
+    expect(r.version).toMatchObject({ uploadId: reusedUploadId(uploadId, second.versionId), sha256: sha(other), s3VersionId: second.versionId, valid: false });
+    expect(r.version?.uploadId).toMatch(/^[0-9a-z]{10,40}$/);
+    expect(r.version?.reasons.map((x) => x.message)).toEqual([expect.stringContaining(`Liên kết tải lên của lần nộp ${uploadId} đã được dùng`)]);
+    const { versions } = await w.reports.facts(2026, UNIT);
+    expect(versions.map((v) => [v.uploadId, v.valid, v.sha256, v.s3VersionId])).toEqual([
+      [uploadId, true, sha(valid), first.versionId],
+      [reusedUploadId(uploadId, second.versionId), false, sha(other), second.versionId],
+    ]);
+    expect(w.bus.events.map((e) => [e.detailType, e.detail['uploadId'], e.detail['versionId']])).toEqual([
+      [DETAIL_TYPES.reportAccepted, uploadId, first.versionId],
+      [DETAIL_TYPES.reportRejected, reusedUploadId(uploadId, second.versionId), second.versionId],
+    ]);
+    const audit = await w.audit.list(2026, UNIT);
+    expect(audit.find((e) => e.eventId === `ingest-${reusedUploadId(uploadId, second.versionId)}`)).toMatchObject({
+      action: 'REPORT_REJECTED',
+      detail: { versionId: second.versionId, reusedUploadId: uploadId, sha256: sha(other) },
+    });
+  });
+
+  it('quarantine-tags only the rejected version: never the valid one under the same key', async () => {
+    const w = world();
+    const bad = w.objects.putVersion(key, 'GIF89a', JSON_TYPE);
+    // The valid replacement lands while the first object is being judged (between read and tag).
+    let later: { versionId: string } | undefined;
+    const read = w.objects.read.bind(w.objects);
+    w.objects.read = async (k, max, versionId) => {
+      const bytes = await read(k, max, versionId);
+      later ??= w.objects.putVersion(key, valid, JSON_TYPE);
+      return bytes;
+    };
+
+    const r = await ingestReport(w, event(bad.versionId));
+
+    expect(r.outcome).toBe('rejected');
+    expect(w.objects.tagsOf(key, bad.versionId)).toEqual({ 'baocao-outcome': 'rejected' });
+    expect(w.objects.tagsOf(key, later!.versionId)).toBeUndefined();
+
+    const v = world();
+    const accepted = v.objects.putVersion(key, valid, JSON_TYPE);
+    await ingestReport(v, event(accepted.versionId));
+    const rejected = v.objects.putVersion(key, 'GIF89a', JSON_TYPE);
+    await ingestReport(v, event(rejected.versionId));
+    expect(v.objects.tagsOf(key, accepted.versionId)).toBeUndefined();
+    expect(v.objects.tagsOf(key, rejected.versionId)).toEqual({ 'baocao-outcome': 'rejected' });
+  });
+
+  it('a redelivered event of either object stores nothing new', async () => {
+    const w = world();
+    const first = w.objects.putVersion(key, valid, JSON_TYPE);
+    const second = w.objects.putVersion(key, other, JSON_TYPE);
+    for (const versionId of [first.versionId, second.versionId, first.versionId, second.versionId]) await ingestReport(w, event(versionId));
+
+    const { versions } = await w.reports.facts(2026, UNIT);
+    expect(versions.map((v) => v.s3VersionId)).toEqual([first.versionId, second.versionId]);
+    expect(versions.map((v) => v.valid)).toEqual([true, false]);
+  });
+
+  it('the board links each version’s raw file by its S3 version id', async () => {
+    const w = world('2026-12-01T03:00:00Z');
+    const first = w.objects.putVersion(key, valid, JSON_TYPE);
+    await ingestReport(w, event(first.versionId));
+    const second = w.objects.putVersion(key, other, JSON_TYPE);
+    await ingestReport(w, event(second.versionId, '2026-12-01T02:05:00.000Z'));
+
+    const r = await readUnitReports(w, { unitId: UNIT, period: 2026 });
+
+    expect(r.versions.map((v) => v.downloads.raw)).toEqual([`memory://bucket/${key}?versionId=${first.versionId}`, `memory://bucket/${key}?versionId=${second.versionId}`]);
   });
 });
 
@@ -294,30 +395,32 @@ describe('sendOnce and receipts', () => {
 describe('ingestReport: the signed document', () => {
   const key = `incoming/2026/${UNIT}/0mi1abcd0123456789abcdef9.json`;
   const signed = `signed/2026/${UNIT}/0mi1abcd0123456789abcdef8.pdf`;
-  const event = { bucket: 'b', key, size: 100, etag: 'e1', time: '2026-12-01T02:00:00.000Z' };
+  const event = (versionId: string) => ({ bucket: 'b', key, size: 100, etag: 'e1', versionId, time: '2026-12-01T02:00:00.000Z' });
 
-  it('accepts a report whose signed document is a PDF by content', async () => {
+  it('accepts a report whose signed document is a PDF by content, and records the PDF version it checked', async () => {
     const w = world();
-    await w.objects.put(signed, '%PDF-1.7\n...', 'application/pdf');
-    await w.objects.put(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+    const pdf = w.objects.putVersion(signed, '%PDF-1.7\n...', 'application/pdf');
+    const { versionId } = w.objects.putVersion(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
 
-    const r = await ingestReport(w, event);
+    const r = await ingestReport(w, event(versionId));
+    w.objects.putVersion(signed, '<html>later replaced</html>', 'application/pdf');
 
     expect(r.outcome).toBe('accepted');
     expect(r.version?.signedDocumentKey).toBe(signed);
+    expect(r.version?.signedDocumentVersionId).toBe(pdf.versionId);
   });
 
   it('rejects a report whose "PDF" is something else, or missing, or another unit’s', async () => {
     const w = world();
     await w.objects.put(signed, '<html>not a pdf</html>', 'application/pdf');
-    await w.objects.put(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
     const other = `signed/2026/so-y-te/0mi1abcd0123456789abcdef7.pdf`;
     await w.objects.put(other, '%PDF-1.7', 'application/pdf');
     const key2 = key.replace('ef9', 'ef6');
-    await w.objects.put(key2, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: other }), JSON_TYPE);
+    const v2 = w.objects.putVersion(key2, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: other }), JSON_TYPE);
 
-    const notPdf = await ingestReport(w, event);
-    const foreign = await ingestReport(w, { ...event, key: key2 });
+    const notPdf = await ingestReport(w, event(versionId));
+    const foreign = await ingestReport(w, { ...event(v2.versionId), key: key2 });
 
     expect(notPdf.version?.reasons).toEqual([{ path: 'signedDocumentKey', message: 'Văn bản đã ký không phải tệp PDF' }]);
     expect(foreign.version?.reasons[0]?.message).toContain('Không tìm thấy văn bản đã ký');

@@ -180,6 +180,8 @@ describe('the status board', () => {
     expect(returned[0]!.body.text).toMatch(/#t=[\w-]+/);
 
     await browser.screenshot(page, 'board-detail', { fullPage: false });
+    await page.locator('#detail').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await browser.screenshot(page, 'board-detail-audit', { fullPage: false });
     await page.locator('#d-close').click();
     await browser.screenshot(page, 'board', { fullPage: false });
   });
@@ -193,6 +195,15 @@ describe('the status board', () => {
     // The board polls /status every few seconds.
     await statusCell('ngoc-hoi', 'LATE');
     expect(await row('ngoc-hoi').locator('td.versions').innerText()).toBe('1');
+  });
+
+  it('without an admin link shows how to open the board, and loads no data', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.endpoints.app}/board`);
+    await page.locator('#locked').waitFor();
+    expect(await page.locator('#main').isHidden()).toBe(true);
+    await browser.screenshot(page, 'board-locked', { fullPage: false });
+    await page.close();
   });
 
   it('never puts the admin token in a URL it requests, and raises no script error', async () => {

@@ -11,6 +11,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 
 /**
@@ -105,6 +106,8 @@ describe('the status board', () => {
     expect(await text('#rate-district .reporting-rate')).toBe('20%');
     expect(await text('#rate-district .on-time-rate')).toBe('10%');
     expect(await text('#rate-province .reporting-rate')).toBe('14,3%');
+    // WCAG 2.1 A/AA and best practice, on the table with its data.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('filters by status, by group, with the status chips and by name', async () => {
@@ -153,6 +156,8 @@ describe('the status board', () => {
     expect(pdf.headers.get('content-disposition')).toContain('van-ban-ky.pdf');
 
     await expect(page.locator('#d-audit tr[data-action="REPORT_ACCEPTED"]').count()).resolves.toBe(1);
+    // WCAG 2.1 A/AA and best practice, with the unit's panel open over the table.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('returning a report with a reason changes the unit’s status in the table and the unit receives the email', async () => {
@@ -202,6 +207,7 @@ describe('the status board', () => {
     await page.goto(`${stack.endpoints.app}/board`);
     await page.locator('#locked').waitFor();
     expect(await page.locator('#main').isHidden()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
     await browser.screenshot(page, 'board-locked', { fullPage: false });
     await page.close();
   });

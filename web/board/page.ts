@@ -41,10 +41,10 @@ export function boardPage(config: BoardConfig): string {
   <span id="updated" class="muted" aria-live="polite"></span>
 </header>
 <div id="banner" class="banner" role="alert" hidden></div>
-<section id="locked" class="locked" hidden>
+<main id="locked" class="locked" hidden>
   <h2>Cần mã quản trị</h2>
   <p id="locked-message">Mở bảng theo dõi bằng đường dẫn quản trị dạng <code>/board#admin=…</code> mà hệ thống cung cấp cho Sở Nội vụ.</p>
-</section>
+</main>
 <main id="main" hidden>
   <section id="rates" class="rates" aria-label="Tỷ lệ báo cáo"></section>
   <section class="toolbar" aria-label="Bộ lọc">
@@ -68,7 +68,7 @@ export function boardPage(config: BoardConfig): string {
     </table>
   </div>
 </main>
-<aside id="detail" class="drawer" role="dialog" aria-modal="false" aria-labelledby="d-title" hidden></aside>
+<div id="detail" class="drawer" role="dialog" aria-modal="false" aria-labelledby="d-title" hidden></div>
 <script type="application/json" id="board-config">${jsonBlock(config)}</script>`,
   });
 }

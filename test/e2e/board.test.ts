@@ -202,6 +202,35 @@ describe('the status board', () => {
     expect(await row('ngoc-hoi').locator('td.versions').innerText()).toBe('1');
   });
 
+  it('granting an extension from the board asks for a date and a reason, then the late unit counts as on time', async () => {
+    // Prepare: Đắk Hà sent its report on 19/12, a day after the deadline.
+    const { page } = browser;
+    await statusCell('dak-ha', 'LATE');
+    await row('dak-ha').locator('button.link').click();
+    await page.locator('#btn-extend').waitFor();
+
+    // Act (1): a reason but no date yet
+    await page.fill('#ext-reason', 'Đơn vị báo mất điện ngày 18/12.');
+    await page.locator('#btn-extend').click();
+
+    // Assess (1): the panel is redrawn with the message, and what was typed is still there
+    await page.locator('#action-msg', { hasText: 'Chọn ngày gia hạn.' }).waitFor();
+    await expect(page.locator('#ext-reason').inputValue()).resolves.toBe('Đơn vị báo mất điện ngày 18/12.');
+
+    // Act (2): the date too
+    await page.fill('#ext-until', '2026-12-19');
+    await page.locator('#btn-extend').click();
+
+    // Assess (2): said in the panel, shown in the table and the trail without a reload
+    await page.locator('#action-msg', { hasText: 'Đã gia hạn đến hết ngày 19/12/2026. Trạng thái: Đúng hạn.' }).waitFor();
+    await statusCell('dak-ha', 'ON_TIME');
+    await expect(row('dak-ha').locator('.note').innerText()).resolves.toBe('Gia hạn đến 19/12/2026');
+    await page.locator('#d-audit tr[data-action="EXTENSION_GRANTED"]', { hasText: 'Đến hết ngày 19/12/2026: Đơn vị báo mất điện ngày 18/12.' }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('#d-due').innerText()).resolves.toBe('Hạn nộp: 18/12/2026 · Gia hạn đến 19/12/2026 (Đơn vị báo mất điện ngày 18/12.)');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#detail').isHidden()).toBe(true);
+  });
+
   it('without an admin link shows how to open the board, and loads no data', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.endpoints.app}/board`);

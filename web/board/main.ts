@@ -14,21 +14,7 @@ import { ApiError, grantDeadlineExtension, readAuditTrail, readStatus, readUnitR
 import { accessToken, TOKEN_REFUSED } from './auth.js';
 import { date, dateTime } from './format.js';
 import type { BoardConfig } from './page.js';
-import {
-  actionsKey,
-  countsView,
-  detailView,
-  isShown,
-  isStatus,
-  latestValid,
-  periodOptions,
-  ratesView,
-  rowsView,
-  type DetailActions,
-  type DetailState,
-  type Filters,
-  type ViewContext,
-} from './views.js';
+import { actionsKey, countsView, detailView, isShown, isStatus, latestValid, periodOptions, ratesView, rowsView, type DetailActions, type DetailState, type Filters, type ViewContext } from './views.js';
 
 const REVIEWER_KEY = 'baocao.board.reviewer';
 /** After an action the pipeline settles asynchronously: look again shortly, then at the usual pace. */

@@ -1,8 +1,9 @@
 /**
- * `npm run build:web`: writes the static site to web/dist (SITE_DIR) — the form page and its
- * browser bundle (web/form/main.ts, which imports the same zod schema and validateReport as the
- * server, bundled by esbuild), the board page and its script, and their stylesheets. CloudFront
- * serves the directory from a private bucket on AWS (infra/constructs/site.ts), the local HTTP
+ * `npm run build:web`: writes the static site to web/dist (SITE_DIR) — the two pages, their browser
+ * bundles and their stylesheets. esbuild bundles each page's TypeScript entry: the form
+ * (web/form/main.ts, which imports the same zod schema and validateReport as the server) and the
+ * board (web/board/main.ts, typed against the API's own response types, rendered with lit-html).
+ * CloudFront serves the directory from a private bucket on AWS (infra/constructs/site.ts), the local HTTP
  * server serves it as is: the same bytes both ways, no Lambda per page view.
  * Wired as prestart, pretest, presynth, predemo and prebench, so a fresh clone builds it first.
  */
@@ -12,20 +13,28 @@ import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { SITE_DIR } from '../shared/definitions/site.js';
 import { boardConfig, boardPage } from './board/page.js';
-import { BOARD_SCRIPT } from './board/script.js';
 import { BOARD_STYLES } from './board/styles.js';
 import { formPage } from './pages.js';
 import { FORM_CSS } from './styles.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const FORM_ENTRY = join(here, 'form', 'main.ts');
 export const SITE_PATH = resolve(here, '..', SITE_DIR);
-/** A budget, so a careless import (zod's locales, a Node module) fails the build instead of bloating every page. */
-export const MAX_BUNDLE_BYTES = 200 * 1024;
 
-export async function buildFormBundle(): Promise<{ js: string; bytes: number }> {
+/**
+ * Each page's entry and its size budget, so a careless import (zod's locales, a Node module, server
+ * code reached through a value import instead of a type import) fails the build instead of bloating
+ * the page. The form carries the report schema and its validation; the board only types and labels.
+ */
+export const BUNDLES = {
+  form: { entry: join(here, 'form', 'main.ts'), maxBytes: 200 * 1024 },
+  board: { entry: join(here, 'board', 'main.ts'), maxBytes: 40 * 1024 },
+} as const;
+export type BundleName = keyof typeof BUNDLES;
+
+export async function buildBundle(name: BundleName): Promise<{ js: string; bytes: number }> {
+  const { entry, maxBytes } = BUNDLES[name];
   const result = await build({
-    entryPoints: [FORM_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'iife',
@@ -37,25 +46,24 @@ export async function buildFormBundle(): Promise<{ js: string; bytes: number }> 
     logLevel: 'silent',
   });
   const js = result.outputFiles[0]?.text;
-  if (!js) throw new Error('esbuild produced no output for the form bundle');
+  if (!js) throw new Error(`esbuild produced no output for the ${name} bundle`);
   const bytes = Buffer.byteLength(js);
-  if (bytes > MAX_BUNDLE_BYTES) throw new Error(`The form bundle is ${bytes} bytes, over the ${MAX_BUNDLE_BYTES} byte budget`);
+  if (bytes > maxBytes) throw new Error(`The ${name} bundle is ${bytes} bytes, over the ${maxBytes} byte budget`);
   return { js, bytes };
 }
 
-const minify = async (code: string, loader: 'js' | 'css') =>
-  (await transform(code, { loader, minify: true, legalComments: 'none', charset: 'utf8', ...(loader === 'js' ? { target: 'es2017' } : {}) })).code;
+const minifyCss = async (code: string) => (await transform(code, { loader: 'css', minify: true, legalComments: 'none', charset: 'utf8' })).code;
 
 /** Every file of the site, by name. */
 export async function siteFiles(): Promise<Record<string, string>> {
-  const form = await buildFormBundle();
+  const [form, board] = await Promise.all([buildBundle('form'), buildBundle('board')]);
   return {
     'index.html': formPage(),
     'form.js': form.js,
-    'form.css': await minify(FORM_CSS, 'css'),
+    'form.css': await minifyCss(FORM_CSS),
     'board.html': boardPage(boardConfig()),
-    'board.js': await minify(BOARD_SCRIPT, 'js'),
-    'board.css': await minify(BOARD_STYLES, 'css'),
+    'board.js': board.js,
+    'board.css': await minifyCss(BOARD_STYLES),
   };
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
+import { axeViolations } from './support/axe.js';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 
 /**
@@ -105,6 +106,8 @@ describe('the status board', () => {
     expect(await text('#rate-district .reporting-rate')).toBe('20%');
     expect(await text('#rate-district .on-time-rate')).toBe('10%');
     expect(await text('#rate-province .reporting-rate')).toBe('14,3%');
+    // WCAG 2.1 A/AA and best practice, on the table with its data.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('filters by status, by group, with the status chips and by name', async () => {
@@ -153,6 +156,8 @@ describe('the status board', () => {
     expect(pdf.headers.get('content-disposition')).toContain('van-ban-ky.pdf');
 
     await expect(page.locator('#d-audit tr[data-action="REPORT_ACCEPTED"]').count()).resolves.toBe(1);
+    // WCAG 2.1 A/AA and best practice, with the unit's panel open over the table.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('returning a report with a reason changes the unit’s status in the table and the unit receives the email', async () => {
@@ -180,6 +185,8 @@ describe('the status board', () => {
     expect(returned[0]!.body.text).toMatch(/#t=[\w-]+/);
 
     await browser.screenshot(page, 'board-detail', { fullPage: false });
+    await page.locator('#detail').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await browser.screenshot(page, 'board-detail-audit', { fullPage: false });
     await page.locator('#d-close').click();
     await browser.screenshot(page, 'board', { fullPage: false });
   });
@@ -193,6 +200,45 @@ describe('the status board', () => {
     // The board polls /status every few seconds.
     await statusCell('ngoc-hoi', 'LATE');
     expect(await row('ngoc-hoi').locator('td.versions').innerText()).toBe('1');
+  });
+
+  it('granting an extension from the board asks for a date and a reason, then the late unit counts as on time', async () => {
+    // Prepare: Đắk Hà sent its report on 19/12, a day after the deadline.
+    const { page } = browser;
+    await statusCell('dak-ha', 'LATE');
+    await row('dak-ha').locator('button.link').click();
+    await page.locator('#btn-extend').waitFor();
+
+    // Act (1): a reason but no date yet
+    await page.fill('#ext-reason', 'Đơn vị báo mất điện ngày 18/12.');
+    await page.locator('#btn-extend').click();
+
+    // Assess (1): the panel is redrawn with the message, and what was typed is still there
+    await page.locator('#action-msg', { hasText: 'Chọn ngày gia hạn.' }).waitFor();
+    await expect(page.locator('#ext-reason').inputValue()).resolves.toBe('Đơn vị báo mất điện ngày 18/12.');
+
+    // Act (2): the date too
+    await page.fill('#ext-until', '2026-12-19');
+    await page.locator('#btn-extend').click();
+
+    // Assess (2): said in the panel, shown in the table and the trail without a reload
+    await page.locator('#action-msg', { hasText: 'Đã gia hạn đến hết ngày 19/12/2026. Trạng thái: Đúng hạn.' }).waitFor();
+    await statusCell('dak-ha', 'ON_TIME');
+    await expect(row('dak-ha').locator('.note').innerText()).resolves.toBe('Gia hạn đến 19/12/2026');
+    await page.locator('#d-audit tr[data-action="EXTENSION_GRANTED"]', { hasText: 'Đến hết ngày 19/12/2026: Đơn vị báo mất điện ngày 18/12.' }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('#d-due').innerText()).resolves.toBe('Hạn nộp: 18/12/2026 · Gia hạn đến 19/12/2026 (Đơn vị báo mất điện ngày 18/12.)');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#detail').isHidden()).toBe(true);
+  });
+
+  it('without an admin link shows how to open the board, and loads no data', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.endpoints.app}/board`);
+    await page.locator('#locked').waitFor();
+    expect(await page.locator('#main').isHidden()).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await browser.screenshot(page, 'board-locked', { fullPage: false });
+    await page.close();
   });
 
   it('never puts the admin token in a URL it requests, and raises no script error', async () => {

@@ -12,6 +12,7 @@ import { META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { writeSite } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS } from '../../web/form/fields.js';
 import { draftKey, fromReport } from '../../web/form/values.js';
+import { axeViolations } from './support/axe.js';
 import { assertChromium, launchBrowser, type TestBrowser } from './support/browser.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
@@ -241,6 +242,31 @@ describe('the upload form', () => {
     await page.getByLabel('Email').blur();
     await expect.poll(() => text(page, `#${errorId('preparer.email')}`)).toBe('');
     await page.close();
+  }, 60_000);
+});
+
+describe('accessibility of the form', () => {
+  it('has no axe-core violations (WCAG 2.1 A/AA, best practice): opened, showing its errors, and on a dead link', async () => {
+    // Prepare
+    const token = await t.token('so-noi-vu');
+    const page = await browser.newPage();
+    await openForm(page, token);
+    await expect.poll(() => text(page, '#unit-name')).toBe('Sở Nội vụ');
+
+    // Act and assess: the form as it opens
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Act and assess: an empty form submitted, every field with its error
+    await page.getByRole('button', { name: 'Kiểm tra và nộp báo cáo' }).click();
+    await page.locator('#error-summary:not([hidden])').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Act and assess: a link that does not work
+    const dead = await browser.newPage();
+    await openForm(dead, 'khong-phai-ma-that-0123456789');
+    await dead.locator('#link-error:not([hidden])').waitFor();
+    expect(await axeViolations(dead)).toEqual([]);
+    await Promise.all([page.close(), dead.close()]);
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { labelOf, reportSchema, SECTION_LABELS, validateReport } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
-import { buildFormBundle, MAX_BUNDLE_BYTES } from '../../web/build.js';
+import { buildBundle, BUNDLES } from '../../web/build.js';
 import { errorId, fieldId, FORM_FIELDS, FORM_SECTIONS, PAGE_SET_PATHS } from '../../web/form/fields.js';
 import { draftKey, fromReport, NOT_A_NUMBER, parseDraft, placeIssues, toReportInput } from '../../web/form/values.js';
 import { esc } from '../../web/html.js';
@@ -135,8 +135,8 @@ describe('the form page', () => {
 
 describe('the browser bundle', () => {
   it('builds for the browser within its size budget, with the schema and no Node built-ins', async () => {
-    const { js, bytes } = await buildFormBundle();
-    expect(bytes).toBeLessThan(MAX_BUNDLE_BYTES);
+    const { js, bytes } = await buildBundle('form');
+    expect(bytes).toBeLessThan(BUNDLES.form.maxBytes);
     expect(js).toContain('Bắt buộc phải nhập');
     expect(js).not.toMatch(/require\(["']node:|from["']node:/);
   }, 30_000);

@@ -1,0 +1,46 @@
+import type { ExtensionRequest, grantExtension } from '../../shared/use-cases/grant-extension.js';
+import type { readAudit } from '../../shared/use-cases/read-audit.js';
+import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
+import type { UnitReports } from '../../shared/use-cases/read-unit-reports.js';
+import type { ReviewRequest, reviewReport } from '../../shared/use-cases/review-report.js';
+import { ApiError, getJson, postJson } from '../form/api.js';
+import { accessToken, forgetAccessToken } from './auth.js';
+
+/**
+ * Every call the board makes, typed with the API's own types: the use cases' results are what the
+ * handlers send as JSON, their request types what they accept. Type imports only, so no server
+ * code reaches the page, yet an API change is a compile error here rather than a broken page.
+ */
+export { ApiError };
+export type AuditTrail = Awaited<ReturnType<typeof readAudit>>;
+export type AuditEntry = AuditTrail['entries'][number];
+export type ReviewResult = Awaited<ReturnType<typeof reviewReport>>;
+export type ExtensionResult = Awaited<ReturnType<typeof grantExtension>>;
+
+const unitPath = (unitId: string, what: 'reports' | 'audit' | 'review' | 'extension') => `/units/${encodeURIComponent(unitId)}/${what}`;
+
+/** A refused token is forgotten here, so the page only has to show that it is locked. */
+async function authorized<T>(call: (token: string | null) => Promise<T>): Promise<T> {
+  try {
+    return await call(accessToken());
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) forgetAccessToken();
+    throw e;
+  }
+}
+
+/** Without a period the API answers with the current one, and the list of periods to offer. */
+export const readStatus = (period: number | null) =>
+  authorized((t) => getJson<PeriodStatus>(period === null ? '/status' : `/status?period=${period}`, t));
+
+export const readUnitReports = (unitId: string, period: number) =>
+  authorized((t) => getJson<UnitReports>(`${unitPath(unitId, 'reports')}?period=${period}`, t));
+
+export const readAuditTrail = (unitId: string, period: number) =>
+  authorized((t) => getJson<AuditTrail>(`${unitPath(unitId, 'audit')}?period=${period}`, t));
+
+export const reviewVersion = (unitId: string, body: ReviewRequest) =>
+  authorized((t) => postJson<ReviewResult>(unitPath(unitId, 'review'), t, body));
+
+export const grantDeadlineExtension = (unitId: string, body: ExtensionRequest) =>
+  authorized((t) => postJson<ExtensionResult>(unitPath(unitId, 'extension'), t, body));

@@ -1,0 +1,302 @@
+/**
+ * The status board in the browser (bundled by web/build.ts into web/dist/board.js, allowed by the
+ * site's CSP `script-src 'self'`). It holds the state — the period, its status data, the filters,
+ * the open unit — and draws it with the views (views.ts) after every change; lit-html updates only
+ * what differs, so polling every few seconds neither flickers nor loses what a person is typing.
+ * Calls go through api.ts, the token through auth.ts.
+ */
+import { render } from 'lit-html';
+import { STATUS_LABELS } from '../../shared/domain/status.js';
+import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
+import type { ExtensionRequest } from '../../shared/use-cases/grant-extension.js';
+import type { ReviewRequest } from '../../shared/use-cases/review-report.js';
+import { ApiError, grantDeadlineExtension, readAuditTrail, readStatus, readUnitReports, reviewVersion } from './api.js';
+import { accessToken, TOKEN_REFUSED } from './auth.js';
+import { date, dateTime } from './format.js';
+import type { BoardConfig } from './page.js';
+import { actionsKey, countsView, detailView, isShown, isStatus, latestValid, periodOptions, ratesView, rowsView, type DetailActions, type DetailState, type Filters, type ViewContext } from './views.js';
+
+const REVIEWER_KEY = 'baocao.board.reviewer';
+/** After an action the pipeline settles asynchronously: look again shortly, then at the usual pace. */
+const SETTLE_MS = [400, 1200, 3000];
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} missing from the board page`);
+  return el as T;
+};
+function local(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const config = JSON.parse($('board-config').textContent ?? '') as BoardConfig;
+
+const state: {
+  period: number | null;
+  data: PeriodStatus | null;
+  loading: boolean;
+  filters: Filters;
+  detail: DetailState | null;
+  /** The table row the open panel was loaded for: when the row changes, the panel is read again. */
+  detailSeen: string;
+} = { period: null, data: null, loading: false, filters: { status: '', group: '', query: '' }, detail: null, detailSeen: '' };
+
+const ctx = (data: PeriodStatus): ViewContext => ({ tz: data.timeZone, config });
+const rowOf = (unitId: string) => state.data?.units.find((u) => u.unitId === unitId);
+const rowSignature = (u: UnitStatusRow | undefined) => (u ? [u.status, u.versions, u.lastUploadAt, u.firstValidAt, u.extensionUntil].join('|') : '');
+
+// ---------------------------------------------------------------- drawing
+
+function drawTable(): void {
+  const { data, filters } = state;
+  if (!data) {
+    render([], $('rows'));
+    return;
+  }
+  const shown = data.units.filter((u) => isShown(u, filters));
+  render(ratesView(data.rates, ctx(data)), $('rates'));
+  render(countsView(data.units, filters.status, setStatusFilter), $('counts'));
+  render(rowsView(shown, ctx(data), state.detail?.unitId ?? null, openDetail), $('rows'));
+  $('shown').textContent = `Hiển thị ${shown.length}/${data.units.length} đơn vị`;
+}
+
+const detailActions: DetailActions = {
+  close: closeDetail,
+  review: (decision) => void review(decision),
+  extend: () => void extend(),
+  rememberReviewer: (name) => {
+    local()?.setItem(REVIEWER_KEY, name);
+    if (state.detail) state.detail.reviewer = name;
+  },
+};
+
+function drawDetail(): void {
+  const panel = $('detail');
+  panel.hidden = !state.detail;
+  if (state.detail && state.data) render(detailView(state.detail, ctx(state.data), detailActions), panel);
+}
+
+function banner(message: string): void {
+  const b = $('banner');
+  b.textContent = message;
+  b.hidden = !message;
+}
+
+function lock(message: string | null): void {
+  if (message) $('locked-message').textContent = message;
+  $('locked').hidden = false;
+  $('main').hidden = true;
+  closeDetail();
+}
+
+/** A refused token locks the board; anything else is shown and the next poll tries again. */
+function failed(e: unknown): void {
+  if (e instanceof ApiError && e.status === 401) return lock(TOKEN_REFUSED);
+  if (e instanceof ApiError) return banner(e.code === 'NETWORK_ERROR' ? 'Không kết nối được máy chủ; bảng sẽ tự thử lại.' : e.message);
+  banner('Có lỗi xảy ra; bảng sẽ tự thử lại.');
+  console.error(e);
+}
+
+// ---------------------------------------------------------------- loading
+
+async function refresh(): Promise<void> {
+  if (!accessToken() || state.loading) return;
+  state.loading = true;
+  const asked = state.period;
+  try {
+    const data = await readStatus(asked);
+    if (asked !== state.period) return;
+    state.period = data.period;
+    state.data = data;
+    syncPeriods(data.periods, data.period);
+    banner('');
+    drawTable();
+    $('updated').textContent = `Số liệu lúc ${dateTime(data.asOf, data.timeZone)}`;
+    if (state.detail && rowSignature(rowOf(state.detail.unitId)) !== state.detailSeen) await loadDetail();
+  } catch (e) {
+    failed(e);
+  } finally {
+    state.loading = false;
+  }
+}
+
+async function loadDetail(): Promise<void> {
+  const d = state.detail;
+  if (!d) return;
+  const { unitId, period } = d;
+  state.detailSeen = rowSignature(rowOf(unitId));
+  try {
+    const [reports, audit] = await Promise.all([readUnitReports(unitId, period), readAuditTrail(unitId, period)]);
+    if (state.detail !== d) return;
+    // New forms (another version to review, another deadline): the last action's message is stale.
+    if (d.reports && actionsKey(d.reports) !== actionsKey(reports)) d.message = null;
+    d.reports = reports;
+    d.audit = audit.entries;
+    drawDetail();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function syncPeriods(periods: readonly number[], current: number): void {
+  const select = $<HTMLSelectElement>('period');
+  render(periodOptions(periods), select);
+  select.value = String(current);
+}
+
+// ---------------------------------------------------------------- the unit panel
+
+function openDetail(unitId: string): void {
+  if (state.period === null) return;
+  state.detail = {
+    unitId,
+    period: state.period,
+    name: rowOf(unitId)?.name ?? unitId,
+    reports: null,
+    audit: [],
+    reviewer: local()?.getItem(REVIEWER_KEY) ?? '',
+    busy: false,
+    message: null,
+  };
+  drawTable();
+  drawDetail();
+  $('d-close').focus();
+  void loadDetail();
+}
+
+function closeDetail(): void {
+  if (!state.detail) return;
+  state.detail = null;
+  drawDetail();
+  drawTable();
+}
+
+/** Said in the panel the action was taken in, even if the person has opened another one since. */
+function say(kind: 'ok' | 'error', text: string, d = state.detail): void {
+  if (!d) return;
+  d.message = { kind, text };
+  if (d === state.detail) drawDetail();
+}
+
+const reviewerName = () => $<HTMLInputElement>('reviewer').value.trim() || undefined;
+
+/** Runs one action: buttons disabled meanwhile, its outcome said in the panel, the board refreshed as it settles. */
+async function act<T>(call: () => Promise<T>, done: (result: T) => string): Promise<void> {
+  const d = state.detail;
+  if (!d) return;
+  d.busy = true;
+  drawDetail();
+  try {
+    say('ok', done(await call()), d);
+    settle();
+  } catch (e) {
+    if (e instanceof ApiError && e.status !== 401) say('error', e.message, d);
+    else failed(e);
+  } finally {
+    d.busy = false;
+    if (d === state.detail) drawDetail();
+  }
+}
+
+async function review(decision: ReviewRequest['decision']): Promise<void> {
+  const rep = state.detail?.reports;
+  const latest = rep && latestValid(rep);
+  if (!rep || !latest) return;
+  const reasonField = $<HTMLTextAreaElement>('return-reason');
+  const reason = reasonField.value.trim();
+  if (decision === 'RETURN' && !reason) {
+    say('error', 'Nhập lý do trả lại để đơn vị biết cần chỉnh sửa gì.');
+    reasonField.focus();
+    return;
+  }
+  const body: ReviewRequest = { period: rep.period, uploadId: latest.uploadId, decision, reason: decision === 'RETURN' ? reason : undefined, reviewer: reviewerName() };
+  await act(
+    () => reviewVersion(rep.unit.id, body),
+    (r) => {
+      if (decision === 'RETURN') reasonField.value = '';
+      const done = decision === 'RETURN' ? 'Đã trả lại báo cáo; đơn vị sẽ nhận email nêu lý do và đường dẫn nộp lại.' : 'Đã chấp nhận báo cáo.';
+      return `${done} Trạng thái: ${STATUS_LABELS[r.status]}.`;
+    },
+  );
+}
+
+async function extend(): Promise<void> {
+  const rep = state.detail?.reports;
+  if (!rep) return;
+  const untilField = $<HTMLInputElement>('ext-until');
+  const reasonField = $<HTMLInputElement>('ext-reason');
+  const until = untilField.value;
+  const reason = reasonField.value.trim();
+  if (!until) {
+    say('error', 'Chọn ngày gia hạn.');
+    untilField.focus();
+    return;
+  }
+  if (!reason) {
+    say('error', 'Nhập lý do gia hạn.');
+    reasonField.focus();
+    return;
+  }
+  const body: ExtensionRequest = { period: rep.period, until, reason, reviewer: reviewerName() };
+  await act(
+    () => grantDeadlineExtension(rep.unit.id, body),
+    (r) => {
+      reasonField.value = '';
+      return `Đã gia hạn đến hết ngày ${date(r.extension.until)}. Trạng thái: ${STATUS_LABELS[r.status]}.`;
+    },
+  );
+}
+
+function settle(): void {
+  for (const ms of SETTLE_MS) setTimeout(() => void refresh().then(() => loadDetail()), ms);
+}
+
+// ---------------------------------------------------------------- filters and start
+
+function setStatusFilter(status: Filters['status']): void {
+  state.filters.status = status;
+  $<HTMLSelectElement>('f-status').value = status;
+  drawTable();
+}
+
+$<HTMLSelectElement>('period').addEventListener('change', (e) => {
+  state.period = Number((e.currentTarget as HTMLSelectElement).value);
+  state.data = null;
+  closeDetail();
+  drawTable();
+  void refresh();
+});
+$<HTMLSelectElement>('f-status').addEventListener('change', (e) => {
+  const v = (e.currentTarget as HTMLSelectElement).value;
+  setStatusFilter(isStatus(v) ? v : '');
+});
+$<HTMLSelectElement>('f-group').addEventListener('change', (e) => {
+  const v = (e.currentTarget as HTMLSelectElement).value;
+  state.filters.group = config.groups.find((g) => g.code === v)?.code ?? '';
+  drawTable();
+});
+$<HTMLInputElement>('f-query').addEventListener('input', (e) => {
+  state.filters.query = (e.currentTarget as HTMLInputElement).value.trim();
+  drawTable();
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') closeDetail();
+});
+
+if (accessToken()) {
+  $('main').hidden = false;
+  void refresh();
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void refresh();
+  }, config.pollMs);
+  window.addEventListener('focus', () => void refresh());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void refresh();
+  });
+} else {
+  lock(null);
+}

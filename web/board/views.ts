@@ -1,0 +1,278 @@
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { keyed } from 'lit-html/directives/keyed.js';
+import { addDays } from '../../shared/domain/calendar.js';
+import type { UnitGroup } from '../../shared/domain/regime.js';
+import type { AnnualReport, ValidationIssue } from '../../shared/domain/report.js';
+import { STATUSES, STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
+import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
+import type { UnitReports, VersionView } from '../../shared/use-cases/read-unit-reports.js';
+import type { AuditEntry } from './api.js';
+import { bytes, count, date, dateTime, percent, searchable } from './format.js';
+import { AUDIT_ACTIONS, FORMAT_LABELS, KEY_FIGURE_LABELS, NOTICE_KINDS } from './labels.js';
+import type { BoardConfig } from './page.js';
+import type { ShownField, ShownSection } from './report-layout.js';
+
+/**
+ * The board's views: pure functions from the API's data to lit-html templates. lit-html puts every
+ * value in as text or an attribute, never as markup, so unit names, reasons and report text cannot
+ * inject any; and it updates only what changed, so a poll leaves what a person is typing alone.
+ * Mixed text is one binding (`${`Bản số ${n}`}`): split text nodes shift glyphs by sub-pixels, and
+ * the page should look exactly as before. No `style` attribute anywhere (the CSP's `style-src 'self'` refuses them): the meters set
+ * `.style`, a CSSOM property, which the CSP allows.
+ */
+
+export interface ViewContext {
+  /** The regime's time zone (GET /status). */
+  tz: string;
+  config: BoardConfig;
+}
+
+export interface Filters {
+  status: ComplianceStatus | '';
+  group: UnitGroup | '';
+  query: string;
+}
+
+export const isStatus = (s: unknown): s is ComplianceStatus => (STATUSES as readonly unknown[]).includes(s);
+const statusLabel = (s: unknown) => (isStatus(s) ? STATUS_LABELS[s] : String(s));
+const groupOf = (ctx: ViewContext, code: UnitGroup) => ctx.config.groups.find((g) => g.code === code);
+const issueText = (i: ValidationIssue) => (i.label ? `${i.label}: ${i.message}` : i.message);
+/** A label from a fixed map, or the raw value (an own key only: no `constructor` from the prototype). */
+const labelIn = (labels: Readonly<Record<string, string>>, key: unknown) =>
+  typeof key === 'string' && Object.hasOwn(labels, key) ? (labels[key] ?? key) : typeof key === 'string' ? key : '';
+
+export const latestValid = (rep: UnitReports): VersionView | undefined => rep.versions.find((v) => v.latestValid);
+
+export const badge = (status: ComplianceStatus) =>
+  html`<span class="badge st-${status}" data-status=${status}>${STATUS_LABELS[status]}</span>`;
+
+// ---------------------------------------------------------------- periods, rates, counts, the table
+
+export const periodOptions = (periods: readonly number[]) => periods.map((p) => html`<option value=${p}>${p}</option>`);
+
+const share = (part: number, whole: number) => `width:${(100 * part) / (whole || 1)}%`;
+
+function rateCard(id: string, title: string, r: Rates): TemplateResult {
+  return html`<div class="card" id=${id}>
+<h2>${`${title} — ${r.expected} đơn vị`}</h2>
+<div class="rate"><span class="label">Tỷ lệ báo cáo</span><strong class="value reporting-rate">${percent(r.reportingRate)}</strong><span class="muted count reported">${`(${r.reported}/${r.expected})`}</span></div>
+<div class="rate"><span class="label">Tỷ lệ đúng hạn</span><strong class="value on-time-rate">${percent(r.onTimeRate)}</strong><span class="muted count on-time">${`(${r.onTime}/${r.expected})`}</span></div>
+<div class="meter" aria-hidden="true"><span class="m-ontime" .style=${share(r.onTime, r.expected)}></span><span class="m-late" .style=${share(r.reported - r.onTime, r.expected)}></span></div>
+</div>`;
+}
+
+export const ratesView = (rates: PeriodStatus['rates'], ctx: ViewContext) => [
+  rateCard('rate-all', 'Toàn tỉnh', rates),
+  ...ctx.config.groups.map((g) => rateCard(`rate-${g.code}`, g.label, rates.byGroup[g.code])),
+];
+
+export function countsView(units: readonly UnitStatusRow[], active: Filters['status'], pick: (s: Filters['status']) => void) {
+  const counts = new Map<ComplianceStatus, number>();
+  for (const u of units) counts.set(u.status, (counts.get(u.status) ?? 0) + 1);
+  return STATUSES.filter((s) => counts.has(s)).map(
+    (s) =>
+      html`<button type="button" class="chip st-${s}" aria-pressed=${active === s ? 'true' : 'false'} data-status=${s} title="Lọc: ${STATUS_LABELS[s]}" @click=${() => pick(active === s ? '' : s)}>${`${STATUS_LABELS[s]}: ${counts.get(s) ?? 0}`}</button>`,
+  );
+}
+
+export function isShown(u: UnitStatusRow, f: Filters): boolean {
+  return (!f.status || u.status === f.status) && (!f.group || u.group === f.group) && (!f.query || searchable(u.name).includes(searchable(f.query)));
+}
+
+function rowNote(u: UnitStatusRow) {
+  const [first, ...more] = u.reasons;
+  if ((u.status === 'REJECTED' || u.status === 'RETURNED') && first) {
+    const text = issueText(first) + (more.length ? ` (+${more.length})` : '');
+    return html`<span class="note" title=${text}>${text}</span>`;
+  }
+  return u.extensionUntil ? html`<span class="note">${`Gia hạn đến ${date(u.extensionUntil)}`}</span>` : nothing;
+}
+
+export function rowsView(units: readonly UnitStatusRow[], ctx: ViewContext, selected: string | null, open: (unitId: string) => void) {
+  const rows = units.map((u) => {
+    const group = groupOf(ctx, u.group);
+    const figures = KEY_FIGURE_LABELS.map(({ key }) => {
+      const v = u.keyFigures?.[key];
+      return html`<td class="num">${v === undefined ? '—' : count(v)}</td>`;
+    });
+    const openThis = (e: Event) => {
+      e.stopPropagation();
+      open(u.unitId);
+    };
+    return html`<tr class=${selected === u.unitId ? 'selected' : nothing} data-unit=${u.unitId} data-status=${u.status} data-group=${u.group} @click=${openThis}>
+<td><button type="button" class="link" @click=${openThis}>${u.name}</button></td>
+<td class="group" title=${group?.label ?? u.group}>${group?.short ?? u.group}</td>
+<td class="status">${badge(u.status)}${rowNote(u)}</td>
+<td class="time first">${dateTime(u.firstValidAt, ctx.tz)}</td>
+<td class="time last">${dateTime(u.lastUploadAt, ctx.tz)}</td>
+<td class="num versions">${u.versions}</td>${figures}</tr>`;
+  });
+  return rows.length ? rows : html`<tr><td colspan=${6 + KEY_FIGURE_LABELS.length} class="empty">Không có đơn vị nào khớp bộ lọc.</td></tr>`;
+}
+
+// ---------------------------------------------------------------- the unit panel
+
+export interface DetailState {
+  unitId: string;
+  period: number;
+  /** The table row's name, shown while the panel loads. */
+  name: string;
+  reports: UnitReports | null;
+  audit: AuditEntry[];
+  /** The reviewer's name remembered on this machine, to prefill the field. */
+  reviewer: string;
+  busy: boolean;
+  message: { kind: 'ok' | 'error'; text: string } | null;
+}
+
+export interface DetailActions {
+  close(): void;
+  review(decision: 'ACCEPT' | 'RETURN'): void;
+  extend(): void;
+  rememberReviewer(name: string): void;
+}
+
+/**
+ * What identifies the action forms: the unit, the version a review applies to, the deadline, whether
+ * the unit is expected. When it changes the forms are built afresh (a half-typed reason belongs to
+ * the version it was typed for); otherwise a refresh leaves them as they are.
+ */
+export const actionsKey = (rep: UnitReports) => [rep.unit.id, latestValid(rep)?.uploadId ?? '', rep.dueDate, rep.unit.expected].join('|');
+
+function summaryView(rep: UnitReports, ctx: ViewContext) {
+  const ext = rep.extension;
+  return html`<p>${badge(rep.status)} <span class="muted">${`${groupOf(ctx, rep.unit.group)?.label ?? ''} · ${rep.unit.email}`}</span></p>
+<p id="d-due">${`Hạn nộp: ${date(rep.dueDate)}`}${ext ? html`<strong>${` · Gia hạn đến ${date(ext.until)}`}</strong><span class="muted">${` (${ext.reason})`}</span>` : nothing}</p>
+${rep.unit.expected ? nothing : html`<p class="msg error">Đơn vị không thuộc diện báo cáo kỳ này (ngoài thời gian hiệu lực).</p>`}`;
+}
+
+function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: DetailActions) {
+  const latest = latestValid(rep);
+  const reviewForm = latest
+    ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email, kèm đường dẫn nộp lại)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
+    : html`<p class="muted">Chưa có bản hợp lệ để xem xét.</p>`;
+  const extensionForm = rep.unit.expected
+    ? html`<fieldset><legend>Gia hạn thời hạn nộp cho đơn vị</legend><div class="row"><label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required><input id="ext-reason" type="text" maxlength="2000" placeholder="Lý do gia hạn" size="34"><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${act.extend}>Gia hạn</button></div></fieldset>`
+    : nothing;
+  const remember = (e: Event) => act.rememberReviewer((e.target as HTMLInputElement).value.trim());
+  return html`<div class="actions"><div class="row"><label for="reviewer">Cán bộ xử lý</label><input id="reviewer" type="text" maxlength="100" placeholder="Họ tên (ghi vào nhật ký)" value=${d.reviewer} @change=${remember}></div>${reviewForm}${extensionForm}<p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p></div>`;
+}
+
+const valueAt = (report: AnnualReport, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), report);
+
+/** A report value as a person reads it; a new kind of field is a compile error until it is handled here. */
+function shown(f: ShownField, v: unknown): string {
+  if (v === undefined || v === null || v === '') return '—';
+  switch (f.kind) {
+    case 'count':
+      return typeof v === 'number' ? count(v) : String(v);
+    case 'boolean':
+      return v ? 'Có' : 'Không';
+    case 'date':
+      return typeof v === 'string' ? date(v) : String(v);
+    case 'choice':
+      return f.choices?.find((c) => c.value === v)?.label ?? String(v);
+    case 'text':
+      return String(v);
+  }
+}
+
+const reportView = (report: AnnualReport, sections: readonly ShownSection[]) =>
+  html`<div class="report">${sections.map(
+    (s) =>
+      html`<section><h4>${s.legend}</h4><table class="kv"><tbody>${s.fields.map(
+        (f) => html`<tr><th scope="row">${f.label}</th><td class=${f.kind === 'count' ? 'num' : nothing}>${shown(f, valueAt(report, f.path))}</td></tr>`,
+      )}</tbody></table></section>`,
+  )}</div>`;
+
+function versionView(v: VersionView, ctx: ViewContext) {
+  const signed = v.downloads.signed
+    ? html`<a href=${v.downloads.signed} class="dl-signed" rel="noopener noreferrer">Tải văn bản đã ký (PDF)</a>`
+    : v.valid
+      ? html`<span class="muted">Không kèm văn bản đã ký</span>`
+      : nothing;
+  const content =
+    v.valid && v.report
+      ? html`<details ?open=${v.latestValid}><summary>Nội dung báo cáo</summary>${reportView(v.report, ctx.config.sections)}</details>`
+      : v.valid
+        ? nothing
+        : html`<ul class="reasons">${v.reasons.map((r) => html`<li>${r.label ? html`<strong>${`${r.label}: `}</strong>` : nothing}${r.message}</li>`)}</ul>`;
+  return html`<article class="version" data-upload=${v.uploadId}>
+<header><strong>${`Bản số ${v.number}`}</strong><span>${dateTime(v.receivedAt, ctx.tz)}</span><span class=${v.valid ? 'pill ok' : 'pill bad'}>${v.valid ? 'Hợp lệ' : 'Không hợp lệ'}</span>${v.latestValid ? html`<span class="pill info">Bản có hiệu lực</span>` : nothing}<span class="muted">${FORMAT_LABELS[v.format]}</span></header>
+<div class="meta muted">SHA-256: <code title=${v.sha256}>${v.sha256 ? `${v.sha256.slice(0, 16)}…` : '—'}</code>${` · ${bytes(v.size)}`}</div>
+<div class="links"><a href=${v.downloads.raw} class="dl-raw" rel="noopener noreferrer">Tải tệp gốc</a>${signed}</div>
+${v.reviews.map(
+  (r) =>
+    html`<p class="review ${r.decision}"><strong>${r.decision === 'RETURN' ? 'Đã trả lại để chỉnh sửa' : 'Đã chấp nhận'}</strong>${` lúc ${dateTime(r.at, ctx.tz)}${r.reason ? `: ${r.reason}` : ''}`}</p>`,
+)}
+${content}
+</article>`;
+}
+
+function actorLabel(actor: string): string {
+  if (actor === 'admin') return 'Sở Nội vụ';
+  if (actor.startsWith('admin:')) return `Sở Nội vụ — ${actor.slice(6)}`;
+  if (actor.startsWith('token:')) return 'Đơn vị (đường dẫn riêng)';
+  if (actor.startsWith('system:')) return 'Hệ thống';
+  return actor;
+}
+
+/**
+ * An audit entry's detail in words. The log stores details as untyped JSON (shared/ports.ts
+ * AuditEntry), so each field is read as unknown and narrowed here.
+ */
+function auditText(e: AuditEntry, rep: UnitReports): string {
+  const d = e.detail;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const size = typeof d.size === 'number' && d.size > 0 ? bytes(d.size) : '';
+  const version = (id: unknown) => {
+    const n = rep.versions.find((v) => v.uploadId === id)?.number;
+    return n ? `bản số ${n}` : `bản ${text(id)}`;
+  };
+  const because = d.reason ? `: ${text(d.reason)}` : '';
+  switch (e.action) {
+    case 'STATUS_CHANGED':
+      return `${d.from ? statusLabel(d.from) : 'Chưa có'} → ${statusLabel(d.to)}`;
+    case 'REPORT_REVIEWED':
+      return `${d.decision === 'RETURN' ? 'Trả lại' : 'Chấp nhận'} ${version(d.uploadId)}${because}`;
+    case 'EXTENSION_GRANTED':
+      return `Đến hết ngày ${date(text(d.until))}${because}${d.previousUntil ? ` (trước đó: ${date(text(d.previousUntil))})` : ''}`;
+    case 'NOTICE_SENT':
+      return labelIn(NOTICE_KINDS, d.kind) + (d.uploadId ? ` — ${version(d.uploadId)}` : '');
+    case 'REPORT_ACCEPTED':
+    case 'REPORT_REJECTED':
+      return (
+        labelIn(FORMAT_LABELS, d.format) +
+        (size ? `, ${size}` : '') +
+        (typeof d.reasons === 'number' && d.reasons > 0 ? `, ${d.reasons} lỗi` : '') +
+        (d.redelivery ? ' (sự kiện lặp lại, không ghi thêm)' : '')
+      );
+    case 'UPLOAD_AUTHORIZED':
+      return text(d.fileName) + (size ? ` (${size})` : '');
+    default:
+      return Object.entries(d)
+        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join('; ');
+  }
+}
+
+function auditView(entries: readonly AuditEntry[], rep: UnitReports, ctx: ViewContext) {
+  if (!entries.length) return html`<p class="muted">Chưa có sự kiện nào.</p>`;
+  return html`<table class="audit"><thead><tr><th>Thời gian</th><th>Sự kiện</th><th>Thực hiện</th><th>Chi tiết</th></tr></thead><tbody>${[...entries].reverse().map(
+    (e) =>
+      html`<tr data-action=${e.action}><td class="time">${dateTime(e.at, ctx.tz)}</td><td>${labelIn(AUDIT_ACTIONS, e.action)}</td><td>${actorLabel(e.actor)}</td><td>${auditText(e, rep)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** The panel of one unit: its status and deadline, what Sở Nội vụ can do, its versions, its audit trail. */
+export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
+  const rep = d.reports;
+  return html`<div class="drawer-head"><h2 id="d-title">${rep?.unit.name ?? d.name}</h2><button type="button" id="d-close" class="icon" aria-label="Đóng" @click=${act.close}>×</button></div>
+<div id="d-summary" class=${rep ? 'summary' : nothing}>${rep ? summaryView(rep, ctx) : html`<p class="muted">Đang tải…</p>`}</div>
+<div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
+<h3>Các bản đã nộp</h3>
+<div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}</div>
+<h3>Nhật ký xử lý</h3>
+<div id="d-audit">${rep ? auditView(d.audit, rep, ctx) : nothing}</div>`;
+}

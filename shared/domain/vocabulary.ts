@@ -12,7 +12,7 @@ export const AUDIT_ACTION_LABELS = {
   REPORT_REVIEWED: 'Sở Nội vụ xem xét',
   EXTENSION_GRANTED: 'Gia hạn',
   TOKEN_ISSUED: 'Cấp đường dẫn',
-  TOKEN_USED: 'Dùng đường dẫn',
+  TOKEN_USED: 'Đơn vị mở đường dẫn',
   TOKEN_REVOKED: 'Thu hồi đường dẫn',
 } as const satisfies Record<string, string>;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;

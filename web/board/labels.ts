@@ -2,7 +2,7 @@ import type { UnitGroup } from '../../shared/domain/regime.js';
 import type { VersionView } from '../../shared/use-cases/read-unit-reports.js';
 
 /**
- * The board's own Vietnamese labels: audit actions, notice kinds, upload formats, headline figures.
+ * The board's own Vietnamese labels: upload formats, headline figures, short group names.
  * Imported by the static page (table heads) and the browser module alike, so each is written once.
  * Status labels are the domain's (shared/domain/status.ts STATUS_LABELS), never repeated here.
  */
@@ -17,28 +17,8 @@ export const KEY_FIGURE_LABELS: readonly { key: string; label: string; short: st
   { key: 'commended', label: 'Số tập thể và cá nhân được khen thưởng', short: 'Khen thưởng' },
 ];
 
-export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
-  UPLOAD_AUTHORIZED: 'Cấp quyền tải tệp lên',
-  REPORT_ACCEPTED: 'Nhận bản hợp lệ',
-  REPORT_REJECTED: 'Nhận bản không hợp lệ',
-  STATUS_CHANGED: 'Đổi trạng thái',
-  NOTICE_SENT: 'Gửi email',
-  REPORT_REVIEWED: 'Sở Nội vụ xem xét',
-  EXTENSION_GRANTED: 'Gia hạn',
-  TOKEN_ISSUED: 'Cấp đường dẫn',
-  TOKEN_REVOKED: 'Thu hồi đường dẫn',
-  TOKEN_USED: 'Đơn vị mở đường dẫn',
-};
-
-export const NOTICE_KINDS: Readonly<Record<string, string>> = {
-  receipt: 'Biên nhận báo cáo',
-  rejection: 'Thông báo báo cáo không hợp lệ',
-  returned: 'Thông báo trả lại để chỉnh sửa',
-  reminder: 'Nhắc hạn nộp',
-  overdue: 'Thông báo quá hạn',
-  escalation: 'Báo cáo lãnh đạo',
-  invite: 'Đề nghị gửi báo cáo',
-};
+/** The domain's vocabulary (shared/domain/vocabulary.ts), under the names the board uses. */
+export { AUDIT_ACTION_LABELS as AUDIT_ACTIONS, NOTICE_KIND_LABELS as NOTICE_KINDS } from '../../shared/domain/vocabulary.js';
 
 /** Keyed by the API's own format type: a new format is a compile error here until it has a label. */
 export const FORMAT_LABELS: Readonly<Record<VersionView['format'], string>> = {

@@ -19,6 +19,11 @@ export interface CreateAppOptions {
   readonly nag?: boolean;
   readonly schedules?: readonly ScheduleDef[];
   readonly entryOf?: (name: FunctionName) => string;
+  /**
+   * Account and region of every regional stack. Default: what the CDK CLI passes
+   * (`CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION`, set when it has credentials), else none.
+   */
+  readonly env?: { readonly account?: string | undefined; readonly region?: string | undefined };
 }
 
 /**
@@ -29,7 +34,7 @@ export interface CreateAppOptions {
 export function createApp(options: CreateAppOptions = {}): BaocaoApp {
   const app = new App(options.appProps);
   const config = configFromContext(app.node);
-  const env = { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
+  const env = options.env ?? { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
 
   const stateful = new StatefulStack(app, 'BaocaoStateful', {
     env,

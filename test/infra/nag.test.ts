@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type Environment } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,10 @@ interface Report {
 }
 
 /** The app exactly as `npm run synth` builds it (cdk-nag packs and CloudFormation validation on), without bundling. */
-function nagApp() {
+function nagApp(env: Environment = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'baocao-nag-'));
   const built = createApp({
+    env,
     entryOf: () => FIXTURE_HANDLER,
     appProps: { outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } },
   });
@@ -61,11 +62,22 @@ const ALLOWED = [
   /^Serverless-LambdaLatestVersion$/,
 ];
 
-describe('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth)', () => {
+/**
+ * Without credentials the CLI gives the app no environment; a deployer's CLI passes a concrete
+ * account and region (CDK_DEFAULT_ACCOUNT/REGION). Acknowledgements must match the findings in
+ * every case, so the whole pack runs for each.
+ */
+const ENVIRONMENTS: { name: string; env: Environment }[] = [
+  { name: 'no environment', env: {} },
+  { name: '123456789012/ap-southeast-1', env: { account: '123456789012', region: 'ap-southeast-1' } },
+  { name: '123456789012/eu-west-1', env: { account: '123456789012', region: 'eu-west-1' } },
+];
+
+describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth), $name', ({ env }) => {
   let clean: ReturnType<typeof nagApp>;
   let error: unknown;
   beforeAll(() => {
-    clean = nagApp();
+    clean = nagApp(env);
     try {
       clean.app.synth();
     } catch (e) {
@@ -94,7 +106,7 @@ describe('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth)', () 
   });
 
   it('fails synth when something breaks a rule', () => {
-    const { app, service, outdir } = nagApp();
+    const { app, service, outdir } = nagApp(env);
     // An unencrypted queue without TLS enforcement and without a DLQ.
     new Queue(service, 'CarelessQueue', { enforceSSL: false });
     expect(() => app.synth()).toThrow(/CarelessQueue[\s\S]*AwsSolutions-SQS4/);

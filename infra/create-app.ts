@@ -2,6 +2,7 @@ import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { FunctionName } from '../shared/definitions/events.js';
 import type { ScheduleDef } from '../shared/definitions/schedules.js';
+import { STACK_NAMES } from '../shared/definitions/stack-outputs.js';
 import { configFromContext, type BaocaoConfig } from './config.js';
 import { ServiceStack } from './stacks/service-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
@@ -36,12 +37,12 @@ export function createApp(options: CreateAppOptions = {}): BaocaoApp {
   const config = configFromContext(app.node);
   const env = options.env ?? { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] };
 
-  const stateful = new StatefulStack(app, 'BaocaoStateful', {
+  const stateful = new StatefulStack(app, STACK_NAMES.stateful, {
     env,
     description: 'baocao: uploads bucket, single table, event bus and archive, SES identity (retained)',
     config,
   });
-  const service = new ServiceStack(app, 'BaocaoService', {
+  const service = new ServiceStack(app, STACK_NAMES.service, {
     env,
     description: 'baocao: functions, HTTP API, rules, schedules, DLQs, alarms',
     config,

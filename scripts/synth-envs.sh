@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm run synth` (cdk-nag on) as three deployers would run it: without credentials (no
-# environment) and with a concrete account in two regions, as the CDK CLI passes them when it
-# has credentials. Offline: cdk.json holds the context, no lookup is made.
+# `npm run synth` (cdk-nag on) as three deployers would run it: without credentials (the CDK
+# CLI then passes no account and its default region, us-east-1) and with a concrete account in
+# two regions, as the CLI passes them when it has credentials. Each run synthesizes the
+# us-east-1 edge stack too. Offline: cdk.json holds the context, no lookup is made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build:web >/dev/null

@@ -21,6 +21,8 @@ export interface ServiceStackProps extends StackProps {
   readonly schedules?: readonly ScheduleDef[];
   /** Entry file per function; defaults to functions/<name>/handler.ts (tests may use fixtures). */
   readonly entryOf?: (name: FunctionName) => string;
+  /** ARN of the CloudFront-scoped WAF web ACL (edge stack, us-east-1) for the distribution. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export class ServiceStack extends Stack {
     );
 
     this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
-    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs });
+    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },

@@ -81,8 +81,6 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: LOCAL_NAMES.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_NAMES.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
     BAOCAO_ADMIN_TOKEN: stack.endpoints.adminToken,
     [ENV.dynamodbEndpoint]: stack.endpoints.dynamodb,
     [ENV.sesEndpoint]: stack.endpoints.ses,
@@ -149,6 +147,7 @@ describe('operator commands on a deployment, through its outputs file', () => {
     const r = await onAws('check-overdue', '--period', PERIOD, '--at', '2027-01-20', '--dry-run');
 
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^KIỂM TRA NHẮC HẠN, QUÁ HẠN — kỳ báo cáo 2026/);
     expect(r.stdout).toContain('Chạy thử (--dry-run)');
     expect(r.stdout).toMatch(/Sẽ gửi: \d+ thư nhắc hạn, [1-9]\d* thông báo quá hạn/);
     expect(await mailbox(stack.endpoints.ses)).toHaveLength(0);

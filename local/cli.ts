@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
@@ -14,12 +12,12 @@ import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
-import type { LocalEndpoints } from './names.js';
-import { localTables } from './upload-client.js';
+import { adminTokenOf, loadTarget, targetRegime, targetTables, TargetError, type OperatorTarget, type TargetOptions } from './target.js';
 
 /**
  * `npm run cli -- <command>` (also the package bin): talks to the running local stack found
- * through $DATA_DIR/endpoints.json (or --endpoints FILE).
+ * through $DATA_DIR/endpoints.json (or --endpoints FILE), or with --outputs FILE to a deployment
+ * on AWS (the file `cdk deploy --all --outputs-file FILE` writes), with the operator's credentials.
  */
 const USAGE = `Usage: baocao <command> [options]
   units list [--json]
@@ -32,25 +30,17 @@ const USAGE = `Usage: baocao <command> [options]
   check-overdue --period YYYY [--at DATE] [--dry-run]
   consolidate --period YYYY [--send] [--out DIR]
   calendar --year YYYY [--json] [--regime FILE]
-Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)`;
+Options:
+  --endpoints FILE  the local stack (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)
+  --outputs FILE    a deployment on AWS: the file of \`cdk deploy --all --outputs-file FILE\`;
+                    credentials from the standard chain (AWS_PROFILE, SSO, environment, role)
+  --profile NAME    with --outputs: this profile of ~/.aws/config
+  status and consolidate call the admin API: on AWS the token is read from $BAOCAO_ADMIN_TOKEN`;
 
 class UsageError extends Error {}
 
 // The SDK's Node 20 deprecation notice is noise on a command line.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-async function endpoints(file: string | undefined): Promise<LocalEndpoints> {
-  const path = file ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as LocalEndpoints;
-  } catch {
-    throw new UsageError(`Cannot read ${path}: is the local stack running (npm start)?`);
-  }
-}
-
-async function regimeOf(ep: LocalEndpoints): Promise<Regime> {
-  return (await localTables(ep).regimes.get()) ?? DEFAULT_REGIME;
-}
 
 function period(value: string | undefined): number {
   if (!value || !/^\d{4}$/.test(value)) throw new UsageError('--period YYYY is required');
@@ -66,6 +56,8 @@ const OPTIONS = {
   period: { type: 'string' },
   expires: { type: 'string' },
   endpoints: { type: 'string' },
+  outputs: { type: 'string' },
+  profile: { type: 'string' },
   send: { type: 'boolean', default: false },
   out: { type: 'string' },
   at: { type: 'string' },
@@ -105,35 +97,41 @@ export async function main(argv: string[], out: (line: string) => void = console
   const [cmd, sub] = positionals;
   const command = [cmd, sub].filter(Boolean).join(' ');
 
+  if (values.profile && !values.outputs) throw new UsageError('--profile goes with --outputs FILE (a deployment on AWS)');
+  const where: TargetOptions = {
+    ...(values.endpoints ? { endpointsFile: values.endpoints } : {}),
+    ...(values.outputs ? { outputsFile: values.outputs } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+  };
+
   if (command === 'units list') {
-    // Without a running stack, the built-in regime.
-    const regime = await endpoints(values.endpoints).then(regimeOf).catch(() => DEFAULT_REGIME);
+    // Without a running local stack, the built-in regime; a deployment must answer.
+    const regime = values.outputs ? await loadTarget(where).then(targetRegime) : await loadTarget(where).then(targetRegime).catch(() => DEFAULT_REGIME);
     if (values.json) out(JSON.stringify(regime.units, null, 2));
     else for (const u of regime.units) out(`${u.id.padEnd(20)} ${GROUP_LABELS[u.group].padEnd(40)} ${u.name}`);
     return;
   }
   if (command === 'report sample') {
     if (!values.unit) throw new UsageError('--unit ID is required');
-    const regime = DEFAULT_REGIME.units.some((u) => u.id === values.unit) ? DEFAULT_REGIME : await regimeOf(await endpoints(values.endpoints));
+    const regime = DEFAULT_REGIME.units.some((u) => u.id === values.unit) ? DEFAULT_REGIME : await loadTarget(where).then(targetRegime);
     out(JSON.stringify(sampleReport(regime, values.unit, period(values.period)), null, 2));
     return;
   }
-  const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
   if (command === 'check-overdue') {
-    await checkOverdue({ period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...endpointsFile }, out);
+    await checkOverdue({ period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...where }, out);
     return;
   }
   if (command === 'consolidate') {
-    await consolidateCommand({ period: period(values.period), send: values.send, ...endpointsFile, ...(values.out ? { outDir: values.out } : {}) }, out);
+    await consolidateCommand({ period: period(values.period), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) }, out);
     return;
   }
-  const ep = await endpoints(values.endpoints);
+  const target: OperatorTarget = await loadTarget(where);
   if (command === 'token issue') {
     if (!values.unit) throw new UsageError('--unit ID is required');
     const expiresAt = values.expires ? new Date(`${values.expires}T23:59:59+07:00`) : undefined;
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be YYYY-MM-DD');
-    const issued = await issueToken({ tokens: localTables(ep).tokens, clock: systemClock, regime: await regimeOf(ep) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}) });
-    const link = `${ep.app}/#t=${issued.token}`;
+    const issued = await issueToken({ tokens: targetTables(target).tokens, clock: systemClock, regime: await targetRegime(target) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}) });
+    const link = `${target.appUrl}/#t=${issued.token}`;
     if (values.json) out(JSON.stringify({ token: issued.token, unitId: issued.unitId, link, expiresAt: issued.expiresAt }));
     else {
       out(`Đơn vị: ${issued.unitId} — hết hạn ${issued.expiresAt}`);
@@ -143,19 +141,19 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'token list') {
-    await listTokens(ep, { ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
+    await listTokens(target, { ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
     return;
   }
   if (command === 'token revoke') {
-    await revokeTokens(ep, { ...(values.token ? { token: values.token } : {}), ...(values.id ? { id: values.id } : {}), ...(values.unit ? { unitId: values.unit } : {}) }, out);
+    await revokeTokens(target, { ...(values.token ? { token: values.token } : {}), ...(values.id ? { id: values.id } : {}), ...(values.unit ? { unitId: values.unit } : {}) }, out);
     return;
   }
   if (command === 'invite') {
-    await invite(ep, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
+    await invite(target, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
     return;
   }
   if (command === 'status') {
-    const res = await fetch(`${ep.app}/status?period=${period(values.period)}`, { headers: { authorization: `Bearer ${ep.adminToken}` } });
+    const res = await fetch(`${target.apiUrl}/status?period=${period(values.period)}`, { headers: { authorization: `Bearer ${adminTokenOf(target)}` } });
     const body = (await res.json()) as PeriodStatus | { error: { code: string; message: string } };
     if (!res.ok || 'error' in body) throw new Error(`GET /status failed (${res.status}): ${JSON.stringify(body)}`);
     if (values.json) {
@@ -174,6 +172,14 @@ const isMain = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
   main(process.argv.slice(2)).catch((e: unknown) => {
     if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+    else if (e instanceof TargetError) console.error(e.message);
+    else if ((e as Error).name === 'CredentialsProviderError') {
+      const profile = process.env.AWS_PROFILE;
+      console.error(
+        `Không có thông tin đăng nhập AWS${profile ? ` cho hồ sơ "${profile}"` : ''} (${(e as Error).message}). ` +
+          `Đăng nhập trước: aws sso login${profile ? ` --profile ${profile}` : ''}, hoặc cấu hình bằng aws configure.`,
+      );
+    }
     else if (e instanceof RequestError) console.error(`${e.code}: ${e.message}`);
     else console.error((e as Error).message ?? e);
     process.exit(e instanceof UsageError ? 2 : 1);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -38,6 +38,8 @@ export interface SiteProps {
   readonly accessLogs: IBucket;
   /** Where CloudFront's standard logs go (a bucket with ACLs, as CloudFront logging requires). */
   readonly cdnLogs: IBucket;
+  /** ARN of a CloudFront-scoped WAF web ACL (in us-east-1) put in front of pages and API. */
+  readonly webAclArn?: string;
   /** The built site; default web/dist (`npm run build:web`). */
   readonly siteDir?: string;
 }
@@ -138,12 +140,19 @@ export class Site extends Construct {
         functionAssociations: [{ function: pages, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, api])),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
     });
     Validations.of(this.distribution).acknowledge(
       { id: 'AwsSolutions-CFR1', reason: 'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.' },
-      { id: 'AwsSolutions-CFR2', reason: 'No WAF: the API behind it is throttled at the stage and every route checks a bearer token; a web ACL can be attached later without changing the app.' },
       { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate is used until a custom domain is configured; its viewer TLS policy is fixed by CloudFront. Attaching a certificate for a custom domain is where TLSv1.2_2021 is set.' },
     );
+
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason: 'Synthesized without a region, so without the us-east-1 edge stack and its web ACL (a warning says so); cdk deploy always has the region and attaches it.',
+      });
+    }
 
     // Pages are revalidated at every visit, so a deploy shows at once; the invalidation clears edges.
     this.deployment = new BucketDeployment(this, 'Deploy', {
@@ -173,25 +182,24 @@ function acknowledgeDeploymentHandler(site: Construct, siteBucket: IBucket): voi
   const handler = Stack.of(site).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (!handler) throw new Error('baocao: the BucketDeployment handler was not found in the stack');
   const why = 'CDK BucketDeployment handler (deploy time only): ';
-  // The asset bucket ARN as cdk-nag names it: concrete partition and region once the stack has an env.
-  const stack = Stack.of(site);
-  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   Validations.of(handler).acknowledge(
     { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${why}the AWS managed policy only lets it write its own CloudWatch logs.` },
     ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
       id: `AwsSolutions-IAM5[Action::${action}]`,
       reason: `${why}CDK's grantRead/grantReadWrite action groups, scoped to the asset bucket and the site bucket only.`,
     })),
-    {
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`,
-      reason: `${why}reads the site's zip from the CDK bootstrap asset bucket; asset keys are content hashes, not known before synth.`,
-    },
     { id: 'AwsSolutions-IAM5[Resource::*]', reason: `${why}cloudfront:CreateInvalidation/GetInvalidation, which have no resource-level scoping in CDK's grant.` },
     { id: 'AwsSolutions-L1', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
     { id: 'Serverless-LambdaLatestVersion', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
     { id: 'Serverless-LambdaDLQ', reason: `${why}invoked synchronously by CloudFormation, which reports a failure in the stack events.` },
     { id: 'Serverless-LambdaTracing', reason: `${why}runs once per deploy; its outcome is in the CloudFormation events.` },
   );
+  // The CDK asset bucket, built from the stack's own account, region and partition tokens and
+  // flattened at validation the way cdk-nag names it: `<AWS::AccountId>` without an environment,
+  // the concrete account and region with one (cdk deploy passes CDK_DEFAULT_ACCOUNT/REGION).
+  const stack = Stack.of(site);
+  const qualifier = stack.synthesizer instanceof DefaultStackSynthesizer ? stack.synthesizer.bootstrapQualifier : undefined;
+  const assets = `arn:${stack.partition}:s3:::cdk-${qualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${stack.account}-${stack.region}/*`;
+  acknowledgeWildcardResourceLater(handler, assets, `${why}reads the site's zip from the CDK bootstrap asset bucket; asset keys are content hashes, not known before synth.`);
   acknowledgeWildcardResourceLater(handler, `${siteBucket.bucketArn}/*`, `${why}replaces every object of the site bucket, whose keys are the built files.`);
 }

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-li
 import type { Construct } from 'constructs';
 import { EVENT_ROUTES, FUNCTION_NAMES, type EventRoute, type FunctionName } from '../../shared/definitions/events.js';
 import { schedules, type ScheduleDef } from '../../shared/definitions/schedules.js';
+import { SERVICE_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
 import type { BaocaoConfig } from '../config.js';
 import { OpsAlarms } from '../constructs/alarms.js';
 import { Compliance } from '../constructs/compliance.js';
@@ -20,6 +21,8 @@ export interface ServiceStackProps extends StackProps {
   readonly schedules?: readonly ScheduleDef[];
   /** Entry file per function; defaults to functions/<name>/handler.ts (tests may use fixtures). */
   readonly entryOf?: (name: FunctionName) => string;
+  /** ARN of the CloudFront-scoped WAF web ACL (edge stack, us-east-1) for the distribution. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export class ServiceStack extends Stack {
     );
 
     this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
-    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs });
+    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },
@@ -68,8 +71,9 @@ export class ServiceStack extends Stack {
 
     assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
 
-    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board#admin=TOKEN; the API is on the same origin' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, SERVICE_OUTPUTS.siteUrl, { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board#admin=TOKEN; the API is on the same origin' });
+    new CfnOutput(this, SERVICE_OUTPUTS.appUrl, { value: appUrl, description: 'Origin of the links in emails (appOrigin, else SiteUrl)' });
+    new CfnOutput(this, SERVICE_OUTPUTS.alarmTopicArn, { value: this.alarms.topic.topicArn });
   }
 }
 

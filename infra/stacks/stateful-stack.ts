@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type Archive } from 'aws-cdk-lib/aws-events';
 import { Bucket, CfnBucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
+import { STATEFUL_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
 import { objectKeys, TABLE_DEFINITION } from '../../shared/definitions/table.js';
 import type { BaocaoConfig } from '../config.js';
 import type { Sender } from '../constructs/baocao-function.js';
@@ -157,5 +158,17 @@ export class StatefulStack extends Stack implements StatefulResources {
       configurationSet,
     });
     this.sender = { identity, configurationSet, fromAddress: config.senderAddress, replyTo: config.replyTo };
+
+    // What the operator's CLI needs to work on this deployment (`baocao … --outputs FILE`).
+    const outputs: Record<keyof typeof STATEFUL_OUTPUTS, string> = {
+      region: this.region,
+      tableName: this.table.tableName,
+      bucketName: this.bucket.bucketName,
+      busName: this.bus.eventBusName,
+      senderAddress: this.sender.fromAddress,
+      replyToAddress: this.sender.replyTo,
+      sesConfigurationSet: configurationSet.configurationSetName,
+    };
+    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, STATEFUL_OUTPUTS[key as keyof typeof STATEFUL_OUTPUTS], { value });
   }
 }

@@ -1,32 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { dynamoDocClient } from '../../shared/adapters/clients/dynamodb.js';
-import { DynamoRegimeStore } from '../../shared/adapters/dynamodb.adapter.js';
 import { setVirtualNow } from '../../shared/clock.js';
-import { endpointsConfig, loadConfig } from '../../shared/config/config.js';
-import { BUS_NAME, type FunctionName } from '../../shared/definitions/events.js';
-import { ENV } from '../../shared/definitions/env-keys.js';
 import { localDate, vietnameseDateTime, zonedTime } from '../../shared/domain/calendar.js';
-import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import type { NoticeKind } from '../../shared/domain/notices.js';
 import type { NoticeOutcome, NoticeResult, NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
-import { localEnvironment } from '../stack.js';
-import { LOCAL_NAMES, type LocalEndpoints } from '../names.js';
+import { handlerEnvironment, loadTarget, targetRegime, TargetError, type TargetOptions } from '../target.js';
 
 /**
  * `check-overdue --period YYYY [--at DATE] [--dry-run]`: this CLI process becomes one more runtime
- * of functions/notices/handler — configured through the environment exactly as the local stack
- * configures its own process, talking to the running stack's emulators — and prints what was sent
+ * of functions/notices/handler — configured through the environment exactly as CDK (or the local
+ * stack) configures the function, talking to the target's table, bus and SES — and prints what was sent
  * (or, with --dry-run, what would be). `--at` moves the clock: a date alone means 08:00 local, when
  * the schedule fires.
  */
-export interface CheckOverdueArgs {
+export interface CheckOverdueArgs extends TargetOptions {
   period: number;
   /** YYYY-MM-DD (08:00 in the regime's time zone) or an ISO date-time; default now. */
   at?: string;
   dryRun?: boolean;
-  /** Default $DATA_DIR/endpoints.json (DATA_DIR defaults to .data). */
-  endpointsFile?: string;
 }
 
 export class CheckOverdueError extends Error {
@@ -88,28 +77,19 @@ function row(n: NoticeResult, cols: number[]): string {
 }
 
 /**
- * 1. Read endpoints.json and set this process's environment as the stack sets its own (the bus
- *    endpoint is not in endpoints.json: a local bus is started in this process for the run).
- * 2. Read the regime from the table (Reply-To, time zone); move the clock to --at.
- * 3. Import functions/notices/handler and invoke it with the schedule's payload for the period.
- * 4. Print the table; a run with failures prints it too, then throws CheckOverdueError.
+ * 1. Read the target (endpoints.json or the deployment's outputs file) and its regime (Reply-To,
+ *    time zone); give this process the function's environment; move the clock to --at.
+ * 2. Import functions/notices/handler and invoke it with the schedule's payload for the period.
+ * 3. Print the table; a run with failures prints it too, then throws CheckOverdueError.
  */
 export async function checkOverdue(args: CheckOverdueArgs, out: (line: string) => void = console.log): Promise<NoticesSummary> {
-  const file = args.endpointsFile ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
-  const ep = await readFile(file, 'utf8').then(
-    (s) => JSON.parse(s) as LocalEndpoints,
-    () => {
-      throw new CheckOverdueError(`Không đọc được ${file}: hệ thống cục bộ đã chạy chưa (npm start)?`);
-    },
-  );
-
-  if (!ep.events) throw new CheckOverdueError(`${file} has no "events" endpoint: restart the local stack (npm start)`);
+  const target = await loadTarget(args).catch((e: unknown) => {
+    throw e instanceof TargetError ? new CheckOverdueError(e.message) : e;
+  });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  // The environment the stack gives its handlers; the regime read from the stack decides Reply-To.
-  Object.assign(process.env, localEnvironment({ ...ep, regime: DEFAULT_REGIME }));
-  const doc = dynamoDocClient(loadConfig(endpointsConfig));
-  const regime = (await new DynamoRegimeStore(doc, LOCAL_NAMES.table).get()) ?? DEFAULT_REGIME;
-  Object.assign(process.env, localEnvironment({ ...ep, regime }));
+  const regime = await targetRegime(target);
+  // The handler reads its configuration once, when it is imported below.
+  Object.assign(process.env, handlerEnvironment(target, regime));
   if (args.at) setVirtualNow(parseAt(args.at, regime.timeZone));
 
   const { handler } = (await import('../../functions/notices/handler.js')) as { handler: (event: unknown) => Promise<NoticesSummary> };

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { viNumber, viPercent, type Consolidation, type IndicatorTotal } from '../../shared/domain/consolidation.js';
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
@@ -6,19 +6,18 @@ import { GROUP_LABELS } from '../../shared/domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
 import { KEY_FIGURES } from '../../shared/email/summary-email.js';
 import type { PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
-import type { LocalEndpoints } from '../names.js';
+import { adminTokenOf, loadTarget, type TargetOptions } from '../target.js';
 
 /**
- * `consolidate --period YYYY [--send] [--out DIR]`: POST /summaries on the running local stack
- * with the admin token of endpoints.json, then a Vietnamese summary of the result. Without
+ * `consolidate --period YYYY [--send] [--out DIR]`: POST /summaries on the target's API (the
+ * running local stack with the admin token of endpoints.json, or a deployment through its outputs
+ * file with $BAOCAO_ADMIN_TOKEN), then a Vietnamese summary of the result. Without
  * --send it is a preview (files under summaries/{period}/preview/, nothing emailed, no version
  * taken); --out DIR downloads the workbook and the draft through the answer's presigned links.
  */
-export interface ConsolidateArgs {
+export interface ConsolidateArgs extends TargetOptions {
   period: number;
   send?: boolean;
-  /** Default $DATA_DIR/endpoints.json (DATA_DIR defaults to .data). */
-  endpointsFile?: string;
   outDir?: string;
 }
 
@@ -34,17 +33,10 @@ export type SummaryResponse = Pick<PublishSummaryResult, 'outcome' | 'period' | 
   };
 
 export async function consolidateCommand(args: ConsolidateArgs, out: (line: string) => void = console.log): Promise<SummaryResponse & { written: string[] }> {
-  const file = args.endpointsFile ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
-  const ep = await readFile(file, 'utf8').then(
-    (s) => JSON.parse(s) as LocalEndpoints,
-    () => {
-      throw new Error(`Không đọc được ${file}: hệ thống cục bộ đã chạy chưa (npm start)?`);
-    },
-  );
-
-  const res = await fetch(`${ep.app}/summaries`, {
+  const target = await loadTarget(args);
+  const res = await fetch(`${target.apiUrl}/summaries`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ep.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${adminTokenOf(target)}`, 'content-type': 'application/json' },
     body: JSON.stringify({ period: args.period, send: Boolean(args.send) }),
   });
   const body = (await res.json().catch(() => ({}))) as SummaryResponse | { error?: { code: string; message: string } };

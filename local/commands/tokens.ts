@@ -1,39 +1,23 @@
-import { dynamoDocClient } from '../../shared/adapters/clients/dynamodb.js';
-import { sesClient } from '../../shared/adapters/clients/ses.js';
-import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
-import { SesMailer } from '../../shared/adapters/ses.adapter.js';
 import { systemClock } from '../../shared/clock.js';
-import { endpointsConfig, loadConfig } from '../../shared/config/config.js';
-import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import type { Regime } from '../../shared/domain/regime.js';
 import { RequestError } from '../../shared/errors.js';
 import type { TokenRecord } from '../../shared/ports.js';
 import { sendInvites } from '../../shared/use-cases/send-invites.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
-import { LOCAL_NAMES, type LocalEndpoints } from '../names.js';
-import { localEnvironment } from '../stack.js';
+import { targetMailer, targetRegime, targetTables, type OperatorTarget } from '../target.js';
 
 /**
- * Token lifecycle and invitations against the running local stack: `token list`, `token revoke`,
- * `invite`. The CLI process is one more runtime of the same adapters and use cases.
+ * Token lifecycle and invitations on the target (the local stack, or a deployment through its
+ * outputs file): `token list`, `token revoke`, `invite`. The CLI process is one more runtime of
+ * the same adapters and use cases.
  */
-function runtime(ep: LocalEndpoints, regime: Regime) {
-  const cfg = loadConfig(endpointsConfig, localEnvironment({ ...ep, regime }));
-  return { cfg, tables: tableAdapters(dynamoDocClient(cfg), LOCAL_NAMES.table) };
-}
-
-async function withRegime(ep: LocalEndpoints) {
-  // The emulators' credentials, without disturbing a process that already has its own.
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_NAMES.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_NAMES.secretAccessKey;
-  const regime = (await runtime(ep, DEFAULT_REGIME).tables.regimes.get()) ?? DEFAULT_REGIME;
-  return { regime, ...runtime(ep, regime) };
+async function withRegime(target: OperatorTarget) {
+  return { regime: await targetRegime(target), tables: targetTables(target) };
 }
 
 const state = (t: TokenRecord, now: string) => (t.revokedAt ? 'thu hồi' : t.expiresAt <= now ? 'hết hạn' : 'còn hiệu lực');
 
-export async function listTokens(ep: LocalEndpoints, args: { unitId?: string; json?: boolean }, out: (line: string) => void): Promise<TokenRecord[]> {
-  const { regime, tables } = await withRegime(ep);
+export async function listTokens(target: OperatorTarget, args: { unitId?: string; json?: boolean }, out: (line: string) => void): Promise<TokenRecord[]> {
+  const { regime, tables } = await withRegime(target);
   const unitIds = args.unitId ? [args.unitId] : regime.units.map((u) => u.id);
   const tokens = (await Promise.all(unitIds.map((id) => tables.tokens.listByUnit(id)))).flat();
   const now = systemClock.now().toISOString();
@@ -43,9 +27,9 @@ export async function listTokens(ep: LocalEndpoints, args: { unitId?: string; js
 }
 
 /** Revokes one token (the token itself, or the id `token list` shows) or every live token of a unit. */
-export async function revokeTokens(ep: LocalEndpoints, args: { token?: string; id?: string; unitId?: string }, out: (line: string) => void): Promise<number> {
+export async function revokeTokens(target: OperatorTarget, args: { token?: string; id?: string; unitId?: string }, out: (line: string) => void): Promise<number> {
   if (!args.token && !args.id && !args.unitId) throw new RequestError(400, 'MISSING_ARGUMENT', 'token revoke needs --token TOKEN, --id ID or --unit ID');
-  const { regime, tables } = await withRegime(ep);
+  const { regime, tables } = await withRegime(target);
   const byToken = args.token ? await tables.tokens.get(sha256Hex(args.token)) : null;
   const candidates = args.token
     ? (byToken ? [byToken] : [])
@@ -58,11 +42,11 @@ export async function revokeTokens(ep: LocalEndpoints, args: { token?: string; i
   return targets.length;
 }
 
-export async function invite(ep: LocalEndpoints, args: { period: number; unitId?: string; resend?: boolean }, out: (line: string) => void) {
-  const { regime, tables, cfg } = await withRegime(ep);
-  const mailer = new SesMailer(sesClient(cfg), { from: LOCAL_NAMES.sender, replyTo: regime.receivingBody.email, configurationSet: LOCAL_NAMES.sesConfigurationSet });
+export async function invite(target: OperatorTarget, args: { period: number; unitId?: string; resend?: boolean }, out: (line: string) => void) {
+  const { regime, tables } = await withRegime(target);
+  const mailer = targetMailer(target, regime);
   const results = await sendInvites(
-    { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regime, appUrl: ep.app },
+    { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regime, appUrl: target.appUrl },
     { period: args.period, ...(args.unitId ? { unitIds: [args.unitId] } : {}), ...(args.resend ? { resend: true } : {}) },
   );
   const sent = results.filter((r) => r.outcome === 'sent').length;

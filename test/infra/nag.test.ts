@@ -1,12 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type Environment } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/create-app.js';
-import { CDK_JSON_CONTEXT, FIXTURE_HANDLER } from './support.js';
+import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_IP } from '../../infra/stacks/edge-stack.js';
+import { STACK_NAMES } from '../../shared/definitions/stack-outputs.js';
+import { CDK_JSON_CONTEXT, FIXTURE_HANDLER, type Resources } from './support.js';
 
 interface Violation {
   ruleName: string;
@@ -18,9 +20,10 @@ interface Report {
 }
 
 /** The app exactly as `npm run synth` builds it (cdk-nag packs and CloudFormation validation on), without bundling. */
-function nagApp() {
+function nagApp(env: Environment = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'baocao-nag-'));
   const built = createApp({
+    env,
     entryOf: () => FIXTURE_HANDLER,
     appProps: { outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } },
   });
@@ -52,7 +55,7 @@ const ALLOWED = [
   /^Serverless-SQSRedrivePolicy$/, // the queue is itself a DLQ
   /^AwsSolutions-S1$/, // the access-log bucket
   /^AwsSolutions-APIG4$/, // token-checking routes
-  /^AwsSolutions-CFR[124]$/, // CloudFront: no geo restriction, no WAF, default certificate until a custom domain
+  /^AwsSolutions-CFR[124]$/, // CloudFront: no geo restriction, no WAF when synthesized without a region, default certificate until a custom domain
   // CDK's BucketDeployment handler (the site's files): its managed policy, grants, pinned runtime.
   /^AwsSolutions-IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]$/,
   /^AwsSolutions-IAM5\[Action::s3:(GetBucket|GetObject|List|Abort|DeleteObject)\*\]$/,
@@ -61,11 +64,24 @@ const ALLOWED = [
   /^Serverless-LambdaLatestVersion$/,
 ];
 
-describe('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth)', () => {
+/**
+ * An app built without an environment (as tests build it); the CDK CLI without credentials (no
+ * account, its default region us-east-1); a deployer's CLI with a concrete account and region
+ * (CDK_DEFAULT_ACCOUNT/REGION). Acknowledgements must match the findings in every case, so the
+ * whole pack runs for each.
+ */
+const ENVIRONMENTS: { name: string; env: Environment }[] = [
+  { name: 'no environment', env: {} },
+  { name: 'no account, us-east-1 (the CDK CLI without credentials)', env: { region: 'us-east-1' } },
+  { name: '123456789012/ap-southeast-1', env: { account: '123456789012', region: 'ap-southeast-1' } },
+  { name: '123456789012/eu-west-1', env: { account: '123456789012', region: 'eu-west-1' } },
+];
+
+describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth), $name', ({ env }) => {
   let clean: ReturnType<typeof nagApp>;
   let error: unknown;
   beforeAll(() => {
-    clean = nagApp();
+    clean = nagApp(env);
     try {
       clean.app.synth();
     } catch (e) {
@@ -93,8 +109,39 @@ describe('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth)', () 
     expect(acks.filter((a) => a.id.startsWith('AwsSolutions-IAM5[Resource::') && a.id !== 'AwsSolutions-IAM5[Resource::*]').length).toBeGreaterThanOrEqual(4);
   });
 
+  it('puts the CloudFront web ACL in a us-east-1 stack given a region; without one, warns and synthesizes no edge stack', () => {
+    const assembly = clean.app.synth();
+    const service = assembly.getStackByName(STACK_NAMES.service);
+    const resources = Object.values((service.template as { Resources: Resources }).Resources);
+    const distribution = resources.find((r) => r.Type === 'AWS::CloudFront::Distribution');
+    const webAclId = (distribution?.Properties?.['DistributionConfig'] as { WebACLId?: unknown }).WebACLId;
+    const warnings = service.messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+
+    if (env.region) {
+      const edge = assembly.getStackByName(STACK_NAMES.edge);
+      const acls = Object.values((edge.template as { Resources: Resources }).Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
+      expect(edge.environment).toMatchObject({ account: env.account ?? 'unknown-account', region: 'us-east-1' });
+      expect(acls).toHaveLength(1);
+      expect(acls[0]!.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+      const rules = acls[0]!.Properties!['Rules'] as { Name: string; Statement: Record<string, { Limit?: number; AggregateKeyType?: string }> }[];
+      expect(rules.map((r) => r.Name)).toEqual([...MANAGED_RULE_GROUPS, 'RatePerIp']);
+      expect(rules.at(-1)!.Statement['RateBasedStatement']).toMatchObject({ AggregateKeyType: 'IP', Limit: RATE_LIMIT_PER_IP });
+      // The ARN crosses regions as a stack-output reference (cdk.json: weak cross-stack references); the edge deploys first.
+      expect(webAclId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: STACK_NAMES.edge, Region: 'us-east-1' }) });
+      expect(service.dependencies.map((d) => d.id)).toContain(STACK_NAMES.edge);
+      expect(warnings.filter((w) => w.includes(STACK_NAMES.edge))).toEqual([]);
+      expect(acknowledgements(clean.app).map((a) => a.id)).not.toContain('AwsSolutions-CFR2');
+    } else {
+      expect(clean.edge).toBeUndefined();
+      expect(assembly.stacks.map((st) => st.stackName)).not.toContain(STACK_NAMES.edge);
+      expect(webAclId).toBeUndefined();
+      expect(warnings.some((w) => w.includes(`No region given: ${STACK_NAMES.edge}`))).toBe(true);
+      expect(acknowledgements(clean.app).map((a) => a.id)).toContain('AwsSolutions-CFR2');
+    }
+  });
+
   it('fails synth when something breaks a rule', () => {
-    const { app, service, outdir } = nagApp();
+    const { app, service, outdir } = nagApp(env);
     // An unencrypted queue without TLS enforcement and without a DLQ.
     new Queue(service, 'CarelessQueue', { enforceSSL: false });
     expect(() => app.synth()).toThrow(/CarelessQueue[\s\S]*AwsSolutions-SQS4/);

@@ -10,6 +10,7 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
+import { auditVerify } from './commands/audit.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
@@ -30,6 +31,7 @@ const USAGE = `Usage: baocao <command> [options]
   status --period YYYY [--json]
   check-overdue --period YYYY [--at DATE] [--dry-run]
   consolidate --period YYYY [--send] [--out DIR]
+  audit verify --period YYYY [--unit ID] [--json]
 Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)`;
 
 class UsageError extends Error {}
@@ -126,6 +128,10 @@ export async function main(argv: string[], out: (line: string) => void = console
   }
   if (command === 'invite') {
     await invite(ep, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
+    return;
+  }
+  if (command === 'audit verify') {
+    await auditVerify(ep, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
     return;
   }
   if (command === 'status') {

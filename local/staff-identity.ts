@@ -2,7 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { GROUPS_CLAIM, STAFF_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '../shared/definitions/staff-roles.js';
 import { readBody } from './http-server.js';
@@ -58,6 +58,8 @@ export interface LocalStaffIdentity {
   /** What the JWT authorizer accepts in `aud` or `client_id` (as on the API Gateway authorizer). */
   audience: string[];
   jwksUri: string;
+  /** The public signing keys (what jwksUri serves). */
+  jwks: JSONWebKeySet;
   users: readonly LocalStaffUser[];
   /** Answers every request under OIDC_MOUNT (the HTTP server strips the mount path first). */
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -85,6 +87,8 @@ async function loadState(dataDir: string): Promise<IdentityState> {
   await writeFile(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   return state;
 }
+
+const publicJwk = ({ kty, n, e, kid, alg, use }: JWK): JWK => ({ kty, n, e, kid, alg, use }) as JWK;
 
 const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -212,6 +216,7 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     clientId: LOCAL_CLIENT_ID,
     audience: [LOCAL_CLIENT_ID],
     jwksUri: `${issuer}/jwks`,
+    jwks: { keys: [publicJwk(state.signingKey)] },
     users,
     handle(req, res) {
       const m = /^\/interaction\/([\w-]+)(?:\/(\w+))?\/?(?:\?.*)?$/.exec(req.url ?? '');

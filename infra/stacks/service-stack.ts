@@ -9,6 +9,7 @@ import type { RoutedEvent } from '../constructs/event-routes.js';
 import { Ingest } from '../constructs/ingest.js';
 import { Schedules } from '../constructs/schedules.js';
 import { Site } from '../constructs/site.js';
+import { StaffSignIn } from '../constructs/staff-identity.js';
 import { UploadApi } from '../constructs/upload-api.js';
 import { FunctionCatalog } from '../functions.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -30,6 +31,7 @@ export class ServiceStack extends Stack {
   readonly alarms: OpsAlarms;
   readonly catalog: FunctionCatalog;
   readonly upload: UploadApi;
+  readonly staffSignIn: StaffSignIn;
   readonly site: Site;
   readonly ingest: Ingest;
   readonly compliance: Compliance;
@@ -50,7 +52,12 @@ export class ServiceStack extends Stack {
       props.entryOf,
     );
 
-    this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
+    this.staffSignIn = new StaffSignIn(this, 'StaffSignIn', { userPool: stateful.staffIdentity.userPool, boardUrl: `${appUrl}/board` });
+    this.upload = new UploadApi(this, 'Upload', {
+      catalog: this.catalog,
+      logRetention: config.logRetentionDays,
+      staff: { userPool: stateful.staffIdentity.userPool, client: this.staffSignIn.client },
+    });
     this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs });
     const routing = {
       catalog: this.catalog,
@@ -68,7 +75,8 @@ export class ServiceStack extends Stack {
 
     assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
 
-    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board#admin=TOKEN; the API is on the same origin' });
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board (staff sign in through the user pool); the API is on the same origin' });
+    new CfnOutput(this, 'StaffClientId', { value: this.staffSignIn.client.userPoolClientId, description: 'The board\'s public client (authorization code + PKCE)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }

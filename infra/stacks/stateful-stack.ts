@@ -15,6 +15,7 @@ import { TABLE_DEFINITION } from '../../shared/definitions/table.js';
 import type { BaocaoConfig } from '../config.js';
 import type { Sender } from '../constructs/baocao-function.js';
 import { RegimeSeed } from '../constructs/regime-seed.js';
+import { StaffIdentity } from '../constructs/staff-identity.js';
 import { BUCKET_DEFAULTS, KEY_ATTRIBUTE_TYPE, QUARANTINE_TAG, TABLE_DEFAULTS } from '../defaults.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -29,6 +30,7 @@ export interface StatefulResources {
   readonly table: Table;
   readonly bus: EventBus;
   readonly sender: Sender;
+  readonly staffIdentity: StaffIdentity;
 }
 
 /**
@@ -46,6 +48,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly archive: Archive;
   readonly sender: Sender;
   readonly regimeSeed: RegimeSeed;
+  readonly staffIdentity: StaffIdentity;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -148,5 +151,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       configurationSet,
     });
     this.sender = { identity, configurationSet, fromAddress: config.senderAddress, replyTo: config.replyTo };
+
+    this.staffIdentity = new StaffIdentity(this, 'Staff', { ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}) });
   }
 }

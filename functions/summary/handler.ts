@@ -41,6 +41,7 @@ async function run(input: { period: number; send: boolean; actor?: StaffIdentity
     reports: fn.tables.reports,
     summaries: fn.tables.summaries,
     ledger: fn.tables.notices,
+    audit: fn.tables.audit,
     objects,
     mailer,
     bus,

@@ -26,7 +26,6 @@ const DUMMY_ENV: Record<string, string> = {
   [ENV.senderAddress]: 'baocao@kontum.gov.example',
   [ENV.replyToAddress]: 'sonoivu@kontum.gov.example',
   [ENV.sesConfigurationSet]: 'baocao',
-  [ENV.adminTokenSha256]: '0'.repeat(64),
   [ENV.appUrl]: 'https://baocao.example',
   AWS_ACCESS_KEY_ID: 'AKIDBENCH',
   AWS_SECRET_ACCESS_KEY: 'bench',

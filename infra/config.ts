@@ -11,7 +11,8 @@ import { REPO_ROOT } from './paths.js';
  * Deployment parameters, read from CDK context (`cdk.json` or `cdk synth -c key=value`) and
  * validated with zod at synth: a bad value fails `cdk synth` with a message naming the key.
  * Every key has a default, so a bare `npm run synth` works; a real deployment sets at least
- * senderAddress, alarmEmail, adminTokenSha256 and appOrigin (README, deploy guide).
+ * senderAddress, alarmEmail and appOrigin (README, deploy guide). Staff sign in through the
+ * Cognito user pool (infra/constructs/staff-identity.ts): no shared admin secret is configured.
  */
 
 /** The values CloudWatch Logs accepts for a retention period. */
@@ -41,9 +42,6 @@ const jsonValue = <S extends z.ZodType>(schema: S) =>
     }
   }, schema);
 
-/** A sha256 that no token hashes to: the admin API stays locked until a real hash is configured. */
-export const LOCKED_ADMIN_TOKEN_SHA256 = '0'.repeat(64);
-
 export const ContextSchema = z
   .object({
     senderAddress: z.email().default('no-reply@baocao.example').describe('From address of every email; an SES identity is created for it'),
@@ -54,17 +52,18 @@ export const ContextSchema = z
       .describe('When set, SES verifies this whole domain (DKIM) instead of the single sender address'),
     replyTo: z.email().optional().describe("Reply-To of every email; defaults to the regime's receiving body (Sở Nội vụ)"),
     alarmEmail: z.email().default('ops@baocao.example').describe('Subscribed to the alarm topic'),
-    adminTokenSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'expected the lowercase hex SHA-256 of the admin token (64 characters)')
-      .default(LOCKED_ADMIN_TOKEN_SHA256)
-      .describe('Hash of the admin bearer token for GET /status; the default locks the admin API'),
     appOrigin: z
       .url({ protocol: /^https$/, error: 'expected an https origin such as https://baocao.snv.kontum.gov.vn' })
       .transform((v) => v.replace(/\/+$/, ''))
       .refine((v) => new URL(v).origin === v, 'expected an origin only (scheme and host, no path)')
       .optional()
       .describe('Origin the form is served from (custom domain); bucket CORS and email links use it. Default: the API endpoint'),
+    staffDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a lowercase prefix such as snv-kontum-baocao')
+      .refine((v) => !/aws|amazon|cognito/.test(v), 'Cognito refuses prefixes containing aws, amazon or cognito')
+      .optional()
+      .describe("Prefix of the staff sign-in domain (https://{prefix}.auth.{region}.amazoncognito.com); default baocao-{account}"),
     logRetentionDays: retention('Retention of every function and API log group', RetentionDays.ONE_YEAR),
     accessLogRetentionDays: days('Days S3 server access logs are kept', 365),
     quarantineRetentionDays: days('Days a rejected (quarantined) upload is kept before it expires', 180),

@@ -44,8 +44,8 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
       fn.bindTable(d.table, 'readWrite').bindBucket(d.bucket, { write: [objectKeys.incomingPrefix, objectKeys.signedPrefix] }),
   },
   status: {
-    description: 'compliance board data for the admin token (GET /status)',
-    bind: (fn, d) => fn.bindTable(d.table, 'read').setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+    description: 'compliance board data for signed-in staff (GET /status)',
+    bind: (fn, d) => fn.bindTable(d.table, 'read'),
   },
   ingest: {
     description: 'validates an uploaded report and stores the version',
@@ -73,8 +73,7 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
       fn
         .bindTable(d.table, 'readWrite')
         .bindBus(d.bus)
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], byVersion: true })
-        .setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], byVersion: true }),
   },
   unit: {
     description: "the clerk's view of their unit: dates, status, versions (GET /me)",
@@ -102,8 +101,7 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
         .bindBucket(d.bucket, { read: [SUMMARIES_PREFIX], write: [SUMMARIES_PREFIX] })
         .bindBus(d.bus)
         .bindSender(d.sender)
-        .setEnv(ENV.appUrl, d.appUrl)
-        .setEnv(ENV.adminTokenSha256, d.config.adminTokenSha256),
+        .setEnv(ENV.appUrl, d.appUrl),
   },
 };
 

@@ -8,6 +8,7 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
+import { auditVerify } from './commands/audit.js';
 import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
@@ -30,6 +31,7 @@ const USAGE = `Usage: baocao <command> [options]
   check-overdue --period YYYY [--at DATE] [--dry-run]
   consolidate --period YYYY [--send] [--out DIR]
   calendar --year YYYY [--json] [--regime FILE]
+  audit verify --period YYYY [--unit ID] [--json]
 Options:
   --endpoints FILE  the local stack (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)
   --outputs FILE    a deployment on AWS: the file of \`cdk deploy --all --outputs-file FILE\`;
@@ -150,6 +152,10 @@ export async function main(argv: string[], out: (line: string) => void = console
   }
   if (command === 'invite') {
     await invite(target, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
+    return;
+  }
+  if (command === 'audit verify') {
+    await auditVerify(target, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
     return;
   }
   if (command === 'status') {

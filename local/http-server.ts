@@ -22,6 +22,13 @@ export interface HttpServerOptions {
   log?: (line: string) => void;
   /** The static site (web/dist) and the origin its pages may POST uploads to: what CloudFront serves on AWS. */
   site?: { dir: string; uploadOrigin: string };
+  /**
+   * The JWT authorizer in front of the `auth: 'staff'` routes (API Gateway's on AWS): resolves the
+   * Authorization header to the verified claims or throws. Without it those routes answer 401.
+   */
+  authorizer?: (authorization: string | undefined) => Promise<Record<string, string>>;
+  /** Other apps served under a path prefix (the local OpenID provider at /oidc); the prefix is stripped. */
+  mounts?: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void }[];
 }
 
 export interface LocalHttpServer {
@@ -68,6 +75,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
   const rawPath = (q < 0 ? target : target.slice(0, q)).split('#')[0] || '/';
   const rawQueryString = q < 0 ? '' : (target.slice(q + 1).split('#')[0] ?? '');
 
+  const mount = opts.mounts?.find((m) => rawPath === m.prefix || rawPath.startsWith(`${m.prefix}/`));
+  if (mount) {
+    // As Express/Koa mounting does: the app sees its own paths, and originalUrl tells it where it lives.
+    (req as IncomingMessage & { originalUrl?: string }).originalUrl = target;
+    req.url = target.slice(mount.prefix.length) || '/';
+    mount.handle(req, res);
+    return;
+  }
+
   const match = matchRoute(method, rawPath);
   if (!match && opts.site && (method === 'GET' || method === 'HEAD') && (await serveSite(res, rawPath, method, opts.site))) {
     req.resume();
@@ -83,6 +99,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     return sendError(res, 404, 'NOT_FOUND', `No route for ${method} ${rawPath}`);
   }
 
+  // API Gateway's JWT authorizer answers 401 before the function runs, with its own body.
+  let claims: Record<string, string> | undefined;
+  if (match.route.auth === 'staff') {
+    claims = await opts.authorizer?.(req.headers.authorization).catch(() => undefined);
+    if (!claims) {
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+      res.end(JSON.stringify({ message: 'Unauthorized' }));
+      return;
+    }
+  }
+
   let body: Buffer;
   try {
     body = await readBody(req, opts.maxBodyBytes ?? MAX_BODY_BYTES);
@@ -92,7 +120,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${err.limit} bytes`);
   }
 
-  const event = toApiGatewayEvent(req, { route: match.route, pathParameters: match.pathParameters, rawPath, rawQueryString, body, now: (opts.clock ?? systemClock).now() });
+  const event = toApiGatewayEvent(req, { route: match.route, pathParameters: match.pathParameters, rawPath, rawQueryString, body, now: (opts.clock ?? systemClock).now(), ...(claims ? { claims } : {}) });
   let result: APIGatewayProxyResultV2;
   try {
     const handler = await opts.loadHandler(match.route.target);
@@ -123,7 +151,7 @@ async function serveSite(res: ServerResponse, path: string, method: string, site
 /** Builds the HTTP API payload format 2.0 event, field by field as API Gateway does. */
 export function toApiGatewayEvent(
   req: IncomingMessage,
-  r: { route: HttpRoute; pathParameters: Record<string, string>; rawPath: string; rawQueryString: string; body: Buffer; now: Date },
+  r: { route: HttpRoute; pathParameters: Record<string, string>; rawPath: string; rawQueryString: string; body: Buffer; now: Date; claims?: Record<string, string> },
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
@@ -173,7 +201,9 @@ export function toApiGatewayEvent(
       stage: '$default',
       time: apiGatewayTime(r.now),
       timeEpoch: r.now.getTime(),
-    },
+      // Payload 2.0 with a JWT authorizer: the verified claims (strings) and the route's scopes.
+      ...(r.claims ? { authorizer: { jwt: { claims: r.claims, scopes: null } } } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
     isBase64Encoded: r.body.length > 0 && !text,
   };
   if (r.body.length > 0) event.body = text ? r.body.toString('utf8') : r.body.toString('base64');

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,10 +18,12 @@ import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from './emulators.js';
 import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
+import { jwtAuthorizer, type AuthorizerClaims } from './jwt-authorizer.js';
 import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
 import { startS3PostFront } from './s3-post-front.js';
 import { objectCreatedEvent } from './s3-events.js';
 import { Scheduler } from './scheduler.js';
+import { OIDC_MOUNT, startStaffIdentity, usersForEndpoints, type LocalStaffIdentity } from './staff-identity.js';
 
 /** The built site (`npm run build:web`), served as CloudFront serves the site bucket. */
 const SITE_PATH = fileURLToPath(new URL(`../${SITE_DIR}`, import.meta.url));
@@ -31,7 +33,7 @@ export const LOCAL_BUCKET = LOCAL_NAMES.bucket;
 export type { LocalEndpoints };
 
 export interface LocalStackOptions {
-  /** Everything persistent: emulator data, admin token, endpoints.json, dead letters. */
+  /** Everything persistent: emulator data, the provider's keys and users, endpoints.json, dead letters. */
   dataDir: string;
   /** App port; 0 = ephemeral. Default: $PORT or 3000. */
   port?: number;
@@ -56,6 +58,8 @@ export interface LocalStack {
   bus: LocalEventBus;
   /** Fires `schedules(regime)` like EventBridge Scheduler; `tick(now)` drives it by hand. */
   scheduler: Scheduler;
+  /** The local OpenID provider (Cognito's stand-in): its seeded users, tokens for them, their roles. */
+  identity: LocalStaffIdentity;
   stop(): Promise<void>;
 }
 
@@ -78,7 +82,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const log = opts.quiet ? () => {} : (line: string) => console.log(line);
   const regime = opts.regime ?? DEFAULT_REGIME;
-  const adminToken = await loadAdminToken(opts.dataDir);
   const loadFunction = opts.loadFunction ?? functionLoader(++generation);
 
   const stops: (() => Promise<void>)[] = [];
@@ -114,19 +117,30 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const eventsEndpoint = await bus.listen();
     stops.push(() => bus.close());
 
+    // The provider's issuer is under the app's URL, known once the server listens: both late-bound.
+    let identity: LocalStaffIdentity | undefined;
+    let authorize: ((authorization: string | undefined) => Promise<AuthorizerClaims>) | undefined;
     const http: LocalHttpServer = await startHttpServer({
       loadHandler: (name) => loadFunction(name) as Promise<HttpHandler>,
       port: opts.port ?? Number(process.env.PORT ?? 3000),
       log,
       site: { dir: SITE_PATH, uploadOrigin: new URL(s3Front.url).origin },
+      authorizer: (authorization) => (authorize ? authorize(authorization) : Promise.reject(new Error('starting'))),
+      mounts: [{ prefix: OIDC_MOUNT, handle: (req, res) => (identity ? identity.handle(req, res) : void res.writeHead(503).end()) }],
     });
     stops.push(() => http.close());
     // localhost, not 127.0.0.1: the URL people open and the origin the form runs under (DESIGN.md section 3).
     const app = http.url.replace('127.0.0.1', 'localhost');
+    identity = await startStaffIdentity({ dataDir: opts.dataDir, app });
+    // API Gateway's authorizer on AWS: the user pool's issuer, the board's client id as audience.
+    authorize = jwtAuthorizer({ issuer: identity.issuer, audience: identity.audience, jwks: identity.jwksUri });
+    // A fresh token for the seeded admin at every start (12 h): what `/board#admin=` and the CLI use.
+    const adminUser = identity.users.find((u) => u.roles.includes('admin'))!;
+    const adminToken = await identity.issueAccessToken(adminUser.username);
 
     Object.assign(
       process.env,
-      localEnvironment({ app, adminToken, regime, dynamodb: emulators.dynamodb, s3: s3Front.url, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
+      localEnvironment({ app, regime, dynamodb: emulators.dynamodb, s3: s3Front.url, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
     );
 
     // Overwrites on purpose: a changed regime (or a new default) takes effect at the next start.
@@ -139,7 +153,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // `events` is beyond the contract's keys: it lets the CLI run a handler against this stack's bus.
     // `s3` is the front, not s3rver itself: the same versioned bucket the handlers and browsers see.
-    const endpoints: LocalEndpoints = { app, s3: s3Front.url, dynamodb: emulators.dynamodb, ses: emulators.ses, mailbox: emulators.mailbox, adminToken, events: eventsEndpoint };
+    const endpoints: LocalEndpoints = {
+      app,
+      s3: s3Front.url,
+      dynamodb: emulators.dynamodb,
+      ses: emulators.ses,
+      mailbox: emulators.mailbox,
+      adminToken,
+      oidc: { issuer: identity.issuer, clientId: identity.clientId },
+      users: usersForEndpoints(identity),
+      events: eventsEndpoint,
+    };
     await writeFile(join(opts.dataDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n', { mode: 0o600 });
 
     // The schedules CDK deploys; one whose function is not written yet is left out, as in CDK.
@@ -151,7 +175,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     if ((opts.scheduler ?? 'realtime') === 'realtime') scheduler.start();
     stops.push(() => scheduler.stop());
-    return { endpoints, bus, scheduler, stop };
+    return { endpoints, bus, scheduler, identity, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -164,7 +188,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
  */
 export function localEnvironment(e: {
   app: string;
-  adminToken: string;
   regime: Regime;
   dynamodb: string;
   s3: string;
@@ -180,7 +203,6 @@ export function localEnvironment(e: {
     [ENV.senderAddress]: LOCAL_NAMES.sender,
     [ENV.replyToAddress]: e.regime.receivingBody.email,
     [ENV.sesConfigurationSet]: LOCAL_NAMES.sesConfigurationSet,
-    [ENV.adminTokenSha256]: createHash('sha256').update(e.adminToken).digest('hex'),
     [ENV.appUrl]: e.app,
     [ENV.dynamodbEndpoint]: e.dynamodb,
     [ENV.s3Endpoint]: e.s3,
@@ -194,16 +216,6 @@ export function localEnvironment(e: {
     // CloudWatch EMF lines mean nothing without CloudWatch; the metric calls still run.
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
-}
-
-/** The admin token is made once per data dir and kept (0600) so the board link survives restarts. */
-async function loadAdminToken(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'admin-token');
-  const existing = await readFile(file, 'utf8').then((s) => s.trim(), () => '');
-  if (existing) return existing;
-  const token = randomBytes(32).toString('base64url');
-  await writeFile(file, token + '\n', { mode: 0o600 });
-  return token;
 }
 
 /** Imports functions/<name>/handler.ts once per stack and calls its `handler` as Lambda would. */

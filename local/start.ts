@@ -31,7 +31,7 @@ const stack = await startLocalStack({ dataDir, port, regime }).catch((err: unkno
   }
   throw err;
 });
-const { app, mailbox, adminToken } = stack.endpoints;
+const { app, mailbox, adminToken, oidc, users } = stack.endpoints;
 
 // A fresh link each start (tokens are stored hashed, so an old one cannot be printed again).
 const unit = regime.units[0];
@@ -49,6 +49,10 @@ baocao — hệ thống chạy cục bộ đã sẵn sàng / local stack ready
   Đường dẫn của đơn vị    / Sample unit link:  ${unitLine}
   Bảng theo dõi (Sở Nội vụ) / Status board:    ${app}/board#admin=${adminToken}
   Hộp thư (giả lập SES)   / Mailbox:           ${mailbox}
+
+  Đăng nhập cán bộ (OpenID, thay Cognito) / Staff sign-in: ${oidc.issuer}  (client ${oidc.clientId})
+${users.map((u) => `    ${u.username.padEnd(12)} ${u.password}   ${u.roleLabels.join('; ')}`).join('\n')}
+  (đường dẫn bảng theo dõi ở trên dùng mã truy cập 12 giờ của tài khoản quản trị / the board link carries the admin's 12 h token)
 
   Dữ liệu / Data: ${dataDir}  (endpoints.json)
   Nhấn Ctrl+C để dừng / Press Ctrl+C to stop

@@ -89,6 +89,8 @@ const LocalEndpointsSchema = z.object({
   ses: z.url(),
   mailbox: z.url(),
   adminToken: nonEmpty,
+  oidc: z.object({ issuer: z.url(), clientId: nonEmpty }),
+  users: z.array(z.object({ username: nonEmpty, password: nonEmpty, name: z.string(), roles: z.array(z.string()), roleLabels: z.array(z.string()) })),
   events: z.url({ error: 'không có địa chỉ "events": hãy khởi động lại hệ thống cục bộ (npm start)' }),
 });
 

@@ -1,26 +1,26 @@
-import { adminConfig, bucketConfig, busConfig } from '../../shared/config/config.js';
+import { bucketConfig, busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
-import { ENV } from '../../shared/definitions/env-keys.js';
+import { requireRole } from '../../shared/domain/staff.js';
 import { RequestError } from '../../shared/errors.js';
-import { bearerToken, json, parseBody, queryPeriod, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
+import { json, parseBody, queryPeriod, staffIdentity, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
 import { grantExtension } from '../../shared/use-cases/grant-extension.js';
 import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { reviewReport, type AdminActionDeps } from '../../shared/use-cases/review-report.js';
-import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { downloadSignerFrom } from '../../shared/adapters/s3-download-signer.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import * as z from '../../shared/zod-mini.js';
 
 /**
- * The admin API of Sở Nội vụ (admin bearer token), one function with a small router over its
+ * The admin API of Sở Nội vụ (staff signed in through OpenID Connect; the role each action needs
+ * is checked here, the token itself by the JWT authorizer in front), one function with a small router over its
  * routes (shared/definitions/http-routes.ts, target 'admin'):
  *   GET  /units/{id}/reports?period=YYYY   versions, reviews, extension, status, download links
  *   POST /units/{id}/review                accept or return a version for revision
  *   POST /units/{id}/extension             extend the unit's deadline for a period
  *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
  */
-const fn = composeFunction('admin', z.extend(adminConfig, { ...bucketConfig.shape, ...busConfig.shape }));
+const fn = composeFunction('admin', z.extend(bucketConfig, busConfig.shape));
 const objects = downloadSignerFrom(fn.config);
 const bus = busFrom(fn.config);
 
@@ -31,21 +31,28 @@ const unitId = (event: HttpEvent) => event.pathParameters?.id ?? '';
 const actionDeps = async (): Promise<AdminActionDeps> => ({ reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() });
 
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
-  'GET /units/{id}/reports': async (event) =>
-    json(200, await readUnitReports({ reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) })),
+  'GET /units/{id}/reports': async (event) => {
+    requireRole(staffIdentity(event), 'readReports');
+    return json(200, await readUnitReports({ reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }));
+  },
 
-  'GET /units/{id}/audit': async (event) =>
-    json(200, await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) })),
+  'GET /units/{id}/audit': async (event) => {
+    requireRole(staffIdentity(event), 'readAudit');
+    return json(200, await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }));
+  },
 
-  'POST /units/{id}/review': async (event) =>
-    json(201, await reviewReport(await actionDeps(), { unitId: unitId(event), body: parseBody(event, anyObject) })),
+  'POST /units/{id}/review': async (event) => {
+    const actor = requireRole(staffIdentity(event), 'reviewReport');
+    return json(201, await reviewReport(await actionDeps(), { unitId: unitId(event), actor, body: parseBody(event, anyObject) }));
+  },
 
-  'POST /units/{id}/extension': async (event) =>
-    json(201, await grantExtension(await actionDeps(), { unitId: unitId(event), body: parseBody(event, anyObject) })),
+  'POST /units/{id}/extension': async (event) => {
+    const actor = requireRole(staffIdentity(event), 'grantExtension');
+    return json(201, await grantExtension(await actionDeps(), { unitId: unitId(event), actor, body: parseBody(event, anyObject) }));
+  },
 };
 
 export const handler = fn.http(async (event) => {
-  authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
   const route = routes[event.routeKey];
   if (!route) throw new RequestError(404, 'NOT_FOUND', 'Không có chức năng này');
   return route(event);

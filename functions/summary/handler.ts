@@ -1,12 +1,12 @@
-import { adminConfig, bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
+import { bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
-import { bearerToken, json, parseBody, type HttpEvent } from '../../shared/http/api.js';
+import { requireRole, type StaffIdentity } from '../../shared/domain/staff.js';
+import { json, parseBody, staffIdentity, type HttpEvent } from '../../shared/http/api.js';
 import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
-import { authenticateAdmin } from '../../shared/use-cases/tokens.js';
 import { downloadSignerFrom } from '../../shared/adapters/s3-download-signer.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -17,10 +17,10 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
  * The annual consolidation, two ways in:
  * - the AnnualSummary schedule (payload {job: 'annual-summary'}): the regime's current period —
  *   the year of now in the regime's time zone — consolidated and sent to the leadership;
- * - POST /summaries (admin bearer token), body {period, send?}: send=false (the default) is a
- *   preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
+ * - POST /summaries (staff: any role may preview, publisher or admin may send), body {period,
+ *   send?}: send=false (the default) is a preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
  */
-const fn = composeFunction('summary', z.extend(bucketConfig, { ...busConfig.shape, ...mailConfig.shape, ...adminConfig.shape }));
+const fn = composeFunction('summary', z.extend(bucketConfig, { ...busConfig.shape, ...mailConfig.shape }));
 const objects = objectStoreFrom(fn.config);
 const links = downloadSignerFrom(fn.config);
 const bus = busFrom(fn.config);
@@ -35,12 +35,13 @@ export const SummaryRequestSchema = z.strictObject({
   send: z._default(z.boolean(), false),
 });
 
-async function run(input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
+async function run(input: { period: number; send: boolean; actor?: StaffIdentity }): Promise<PublishSummaryResult> {
   const deps = {
     statuses: fn.tables.statuses,
     reports: fn.tables.reports,
     summaries: fn.tables.summaries,
     ledger: fn.tables.notices,
+    audit: fn.tables.audit,
     objects,
     mailer,
     bus,
@@ -83,9 +84,11 @@ async function response(r: PublishSummaryResult, timeZone: string) {
 }
 
 const http = fn.http(async (event) => {
-  authenticateAdmin(fn.config[ENV.adminTokenSha256], bearerToken(event));
+  const who = staffIdentity(event);
+  requireRole(who, 'previewSummary');
   const input = parseBody(event, SummaryRequestSchema);
-  const result = await run(input);
+  const actor = input.send ? requireRole(who, 'publishSummary') : who;
+  const result = await run({ ...input, actor });
   return json(200, await response(result, (await fn.regime()).timeZone));
 });
 

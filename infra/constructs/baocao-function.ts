@@ -12,7 +12,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvKey } from '../../shared/definitions/env-keys.js';
 import type { FunctionName } from '../../shared/definitions/events.js';
-import { TABLE_DEFINITION } from '../../shared/definitions/table.js';
+import { AUDIT_PK_PREFIX, TABLE_DEFINITION } from '../../shared/definitions/table.js';
 import { ASYNC_INVOKE_RETRY, BUNDLING_DEFAULTS, FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT } from '../defaults.js';
 import { handlerEntry, LOCK_FILE, REPO_ROOT } from '../paths.js';
 import type { AlarmSink } from './alarms.js';
@@ -59,6 +59,14 @@ export interface Sender {
   readonly fromAddress: string;
   readonly replyTo: string;
 }
+
+/**
+ * The audit trail is append-only: no function may change or remove an item whose partition key is
+ * an audit partition. PutItem stays allowed (appends are conditional puts, attribute_not_exists),
+ * since IAM cannot require a condition expression; the hash chain (cli audit verify) catches an
+ * overwrite.
+ */
+export const AUDIT_IMMUTABLE_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'] as const;
 
 const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
@@ -153,6 +161,16 @@ export class BaocaoFunction extends NodejsFunction {
         resources: TABLE_DEFINITION.indexes.map((i) => `${table.tableArn}/index/${i.name}`),
       }),
     );
+    if (access === 'readWrite') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: [...AUDIT_IMMUTABLE_ACTIONS],
+          resources: [table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_PK_PREFIX}*`] } },
+        }),
+      );
+    }
     return this;
   }
 

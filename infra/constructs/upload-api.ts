@@ -1,7 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnRoute, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute as CdkHttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/definitions/events.js';
@@ -12,6 +14,8 @@ import type { FunctionCatalog } from '../functions.js';
 export interface UploadApiProps {
   readonly catalog: FunctionCatalog;
   readonly logRetention: RetentionDays;
+  /** The staff user pool and the board's client: issuer and audience of the JWT authorizer. */
+  readonly staff: { readonly userPool: IUserPool; readonly client: IUserPoolClient };
 }
 
 /**
@@ -34,13 +38,15 @@ const ACCESS_LOG_FIELDS = {
 /**
  * The HTTP API (API Gateway): one route per entry of HTTP_ROUTES to the function it names, reached
  * through the site's CloudFront distribution on the pages' origin (infra/constructs/site.ts).
- * Stage throttling and JSON access logs.
+ * Stage throttling and JSON access logs. Staff routes sit behind a JWT authorizer (the user pool's
+ * issuer, the board client as audience); unit routes check the unit link token in the function.
  */
 export class UploadApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly routes: { readonly route: HttpRoute; readonly cdk: CdkHttpRoute }[] = [];
+  readonly staffAuthorizer: HttpUserPoolAuthorizer;
 
   constructor(scope: Construct, id: string, props: UploadApiProps) {
     super(scope, id);
@@ -61,6 +67,12 @@ export class UploadApi extends Construct {
       },
     });
 
+    // API Gateway verifies signature, issuer, expiry and that `client_id` (or `aud`) is the board's client.
+    this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', props.staff.userPool, {
+      userPoolClients: [props.staff.client],
+      authorizerName: 'baocao-staff',
+    });
+
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of HTTP_ROUTES) {
       let integration = integrations.get(route.target);
@@ -69,12 +81,19 @@ export class UploadApi extends Construct {
         integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
         integrations.set(route.target, integration);
       }
-      const [cdk] = this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-      if (!cdk) throw new Error(`no route created for ${route.method} ${route.path}`);
-      Validations.of(cdk).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `Bearer-token route: ${route.target} checks the token itself (unit tokens are stored as SHA-256 hashes, the admin token against a configured hash); there is no user pool to put an authorizer in front of it.`,
+      const [cdk] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(route.auth === 'staff' ? { authorizer: this.staffAuthorizer } : {}),
       });
+      if (!cdk) throw new Error(`no route created for ${route.method} ${route.path}`);
+      if (route.auth === 'unit') {
+        Validations.of(cdk).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `Unit-link route: ${route.target} checks the unit's link token itself (stored as a SHA-256 hash, scoped to one unit, expiring, revocable); units are not users of the staff user pool.`,
+        });
+      }
       this.routes.push({ route, cdk });
     }
   }

@@ -10,6 +10,7 @@ import type { RoutedEvent } from '../constructs/event-routes.js';
 import { Ingest } from '../constructs/ingest.js';
 import { Schedules } from '../constructs/schedules.js';
 import { Site } from '../constructs/site.js';
+import { StaffSignIn } from '../constructs/staff-identity.js';
 import { UploadApi } from '../constructs/upload-api.js';
 import { FunctionCatalog } from '../functions.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -33,6 +34,7 @@ export class ServiceStack extends Stack {
   readonly alarms: OpsAlarms;
   readonly catalog: FunctionCatalog;
   readonly upload: UploadApi;
+  readonly staffSignIn: StaffSignIn;
   readonly site: Site;
   readonly ingest: Ingest;
   readonly compliance: Compliance;
@@ -53,7 +55,12 @@ export class ServiceStack extends Stack {
       props.entryOf,
     );
 
-    this.upload = new UploadApi(this, 'Upload', { catalog: this.catalog, logRetention: config.logRetentionDays });
+    this.staffSignIn = new StaffSignIn(this, 'StaffSignIn', { userPool: stateful.staffIdentity.userPool, boardUrl: `${appUrl}/board` });
+    this.upload = new UploadApi(this, 'Upload', {
+      catalog: this.catalog,
+      logRetention: config.logRetentionDays,
+      staff: { userPool: stateful.staffIdentity.userPool, client: this.staffSignIn.client },
+    });
     this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
     const routing = {
       catalog: this.catalog,
@@ -71,8 +78,9 @@ export class ServiceStack extends Stack {
 
     assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
 
-    new CfnOutput(this, SERVICE_OUTPUTS.siteUrl, { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board#admin=TOKEN; the API is on the same origin' });
+    new CfnOutput(this, SERVICE_OUTPUTS.siteUrl, { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board (staff sign in through the user pool); the API is on the same origin' });
     new CfnOutput(this, SERVICE_OUTPUTS.appUrl, { value: appUrl, description: 'Origin of the links in emails (appOrigin, else SiteUrl)' });
+    new CfnOutput(this, SERVICE_OUTPUTS.staffClientId, { value: this.staffSignIn.client.userPoolClientId, description: "The board's public client (authorization code + PKCE)" });
     new CfnOutput(this, SERVICE_OUTPUTS.alarmTopicArn, { value: this.alarms.topic.topicArn });
   }
 }

@@ -16,6 +16,7 @@ import { objectKeys, TABLE_DEFINITION } from '../../shared/definitions/table.js'
 import type { BaocaoConfig } from '../config.js';
 import type { Sender } from '../constructs/baocao-function.js';
 import { RegimeSeed } from '../constructs/regime-seed.js';
+import { StaffIdentity } from '../constructs/staff-identity.js';
 import { BUCKET_DEFAULTS, KEY_ATTRIBUTE_TYPE, QUARANTINE_TAG, TABLE_DEFAULTS } from '../defaults.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -30,6 +31,7 @@ export interface StatefulResources {
   readonly table: Table;
   readonly bus: EventBus;
   readonly sender: Sender;
+  readonly staffIdentity: StaffIdentity;
 }
 
 /**
@@ -47,6 +49,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly archive: Archive;
   readonly sender: Sender;
   readonly regimeSeed: RegimeSeed;
+  readonly staffIdentity: StaffIdentity;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -159,6 +162,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     this.sender = { identity, configurationSet, fromAddress: config.senderAddress, replyTo: config.replyTo };
 
+    this.staffIdentity = new StaffIdentity(this, 'Staff', { ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}) });
     // What the operator's CLI needs to work on this deployment (`baocao … --outputs FILE`).
     const outputs: Record<keyof typeof STATEFUL_OUTPUTS, string> = {
       region: this.region,

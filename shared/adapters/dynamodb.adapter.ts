@@ -7,12 +7,15 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { keys, TABLE_DEFINITION } from '../definitions/table.js';
+import { AUDIT_SK_PREFIX, keys, TABLE_DEFINITION } from '../definitions/table.js';
+import { chainNext } from '../domain/audit-chain.js';
+import { ConcurrencyError } from '../errors.js';
 import { parseRegime, type Regime } from '../domain/regime.js';
 import type { ExtensionFact, ReviewFact } from '../domain/status.js';
 import type {
   AuditEntry,
   AuditLog,
+  ChainedAuditEntry,
   NoticeLedger,
   NoticeRecord,
   RegimeStore,
@@ -213,15 +216,30 @@ export class DynamoTokenStore extends TableAdapter implements TokenStore {
   }
 }
 
+/** Appends racing on one partition: each loser re-reads and retries after the winner. */
+const AUDIT_APPEND_ATTEMPTS = 8;
+
 export class DynamoAuditLog extends TableAdapter implements AuditLog {
-  /** Append-only: an entry with the same (time, eventId) is written once, never overwritten. */
+  /**
+   * Append-only hash chain. The partition (one unit, one period: tens to a few hundred entries) is
+   * read in one Query to find the head and to skip an entry already written by a retried event;
+   * the new entry is put only if its sequence number is free, so two writers cannot fork the chain.
+   * Nothing here updates or deletes an audit item; IAM denies it too (infra BaocaoFunction.bindTable).
+   */
   async append(period: number, unitId: string, entry: AuditEntry): Promise<void> {
-    await this.putNew({ ...keys.audit(period, unitId, entry.at, entry.eventId), type: 'audit', ...entry });
+    for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt++) {
+      const chain = await this.list(period, unitId);
+      if (chain.some((e) => e.at === entry.at && e.eventId === entry.eventId)) return;
+      const head = chain.filter((e) => typeof e.seq === 'number').at(-1) ?? null;
+      const next = chainNext(period, unitId, head, entry);
+      if (await this.putNew({ ...keys.audit(period, unitId, next.seq), type: 'audit', ...next })) return;
+    }
+    throw new ConcurrencyError(`audit chain of ${period}/${unitId}`);
   }
 
-  async list(period: number, unitId: string): Promise<AuditEntry[]> {
-    const items = await this.partition(keys.auditPartition(period, unitId));
-    return items.map((i) => strip<AuditEntry>(i));
+  async list(period: number, unitId: string): Promise<ChainedAuditEntry[]> {
+    const items = await this.partition(keys.auditPartition(period, unitId), AUDIT_SK_PREFIX);
+    return items.map((i) => strip<ChainedAuditEntry>(i));
   }
 }
 

@@ -40,10 +40,6 @@ export const mailConfig = z.object({
   /** Public URL of the form, for links in emails. */
   [ENV.appUrl]: z.url(),
 });
-export const adminConfig = z.object({
-  /** Admin token hash. */
-  [ENV.adminTokenSha256]: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'sha256 hex of the admin token')),
-});
 
 export class ConfigError extends Error {
   constructor(message: string) {

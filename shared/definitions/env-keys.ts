@@ -9,7 +9,6 @@ export const ENV = {
   senderAddress: 'SENDER_ADDRESS',
   replyToAddress: 'REPLY_TO_ADDRESS',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
-  adminTokenSha256: 'ADMIN_TOKEN_SHA256',
   appUrl: 'APP_URL',
   /** Endpoint overrides: set only by the local stack. On AWS they are absent and the SDK default is used. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',

@@ -8,18 +8,23 @@ export interface HttpRoute {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly target: FunctionName;
+  /**
+   * staff: behind the JWT authorizer (Cognito on AWS, the local provider on a laptop); the handler
+   * then checks the role its action needs. unit: the handler checks the unit link token itself.
+   */
+  readonly auth: 'staff' | 'unit';
 }
 
 export const HTTP_ROUTES: readonly HttpRoute[] = [
-  { method: 'POST', path: '/uploads', target: 'presign' },
-  { method: 'GET', path: '/status', target: 'status' },
-  { method: 'GET', path: '/units/{id}/reports', target: 'admin' },
-  { method: 'POST', path: '/units/{id}/review', target: 'admin' },
-  { method: 'POST', path: '/units/{id}/extension', target: 'admin' },
-  { method: 'GET', path: '/units/{id}/audit', target: 'admin' },
-  { method: 'POST', path: '/summaries', target: 'summary' },
-  { method: 'GET', path: '/me', target: 'unit' },
-  { method: 'GET', path: '/template.xlsx', target: 'template' },
+  { method: 'POST', path: '/uploads', target: 'presign', auth: 'unit' },
+  { method: 'GET', path: '/status', target: 'status', auth: 'staff' },
+  { method: 'GET', path: '/units/{id}/reports', target: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/units/{id}/review', target: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/units/{id}/extension', target: 'admin', auth: 'staff' },
+  { method: 'GET', path: '/units/{id}/audit', target: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/summaries', target: 'summary', auth: 'staff' },
+  { method: 'GET', path: '/me', target: 'unit', auth: 'unit' },
+  { method: 'GET', path: '/template.xlsx', target: 'template', auth: 'unit' },
 ];
 
 /** Finds the route for a request; path parameters as `{name}` segments. */

@@ -26,6 +26,8 @@ export const SERVICE_OUTPUTS = {
   appUrl: 'AppUrl',
   /** The CloudFront URL: pages and the HTTP API on one origin. */
   siteUrl: 'SiteUrl',
+  /** The board's public Cognito client (authorization code + PKCE). */
+  staffClientId: 'StaffClientId',
   alarmTopicArn: 'AlarmTopicArn',
 } as const;
 

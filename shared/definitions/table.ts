@@ -14,6 +14,10 @@ export const TABLE_DEFINITION = {
 
 export type ItemKey = { PK: string; SK: string };
 
+/** Every audit partition key starts with this (IAM denies updates and deletes on these keys). */
+export const AUDIT_PK_PREFIX = 'AUDIT#';
+export const AUDIT_SK_PREFIX = 'E#';
+
 export const keys = {
   regime: (): ItemKey => ({ PK: 'REGIME', SK: 'CURRENT' }),
   /** Unit status projection; all units of a period share one partition. */
@@ -33,11 +37,12 @@ export const keys = {
   extension: (period: number, unitId: string): ItemKey => ({ PK: `REPORT#${period}#${unitId}`, SK: 'EXT' }),
   token: (tokenHash: string): ItemKey => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' }),
   tokensByUnit: (unitId: string) => `UNITTOKENS#${unitId}`,
-  audit: (period: number, unitId: string, at: string, eventId: string): ItemKey => ({
+  /** Audit entries are keyed by their place in the partition's hash chain (zero-padded: Query order is chain order). */
+  audit: (period: number, unitId: string, seq: number): ItemKey => ({
     PK: `AUDIT#${period}#${unitId}`,
-    SK: `${at}#${eventId}`,
+    SK: `${AUDIT_SK_PREFIX}${String(seq).padStart(10, '0')}`,
   }),
-  auditPartition: (period: number, unitId: string) => `AUDIT#${period}#${unitId}`,
+  auditPartition: (period: number, unitId: string) => `${AUDIT_PK_PREFIX}${period}#${unitId}`,
   notice: (period: number, unitId: string, kind: string, step: string): ItemKey => ({
     PK: `NOTICE#${period}#${unitId}`,
     SK: `${kind}#${step}`,

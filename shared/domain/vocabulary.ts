@@ -11,6 +11,7 @@ export const AUDIT_ACTION_LABELS = {
   NOTICE_SENT: 'Gửi email',
   REPORT_REVIEWED: 'Sở Nội vụ xem xét',
   EXTENSION_GRANTED: 'Gia hạn',
+  SUMMARY_PUBLISHED: 'Công bố báo cáo tổng hợp',
   TOKEN_ISSUED: 'Cấp đường dẫn',
   TOKEN_USED: 'Đơn vị mở đường dẫn',
   TOKEN_REVOKED: 'Thu hồi đường dẫn',

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { staffFromClaims, type JwtClaims, type StaffIdentity } from '../domain/staff.js';
 import { RequestError } from '../errors.js';
 import { validateRequest } from '../use-cases/validate-request.js';
 import type * as z from '../zod-mini.js';
@@ -29,6 +30,16 @@ export function bearerToken(event: HttpEvent): string | null {
   const h = event.headers?.authorization ?? event.headers?.Authorization;
   const m = h ? /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/.exec(h) : null;
   return m ? m[1]! : null;
+}
+
+/**
+ * The staff member behind a request on an admin route: the claims API Gateway's JWT authorizer
+ * verified (issuer, audience, signature, expiry) and put on the event; the local server does the
+ * same. The handler never sees the token itself.
+ */
+export function staffIdentity(event: HttpEvent): StaffIdentity {
+  const ctx = event.requestContext as HttpEvent['requestContext'] & { authorizer?: { jwt?: { claims?: JwtClaims } } };
+  return staffFromClaims(ctx.authorizer?.jwt?.claims);
 }
 
 /** Reads a JSON request body (400 INVALID_JSON). Authenticated routes call it only after the token is checked. */

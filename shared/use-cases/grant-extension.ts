@@ -2,9 +2,10 @@ import { DETAIL_TYPES } from '../definitions/events.js';
 import { addDays, periodDates } from '../domain/calendar.js';
 import { expectedUnits } from '../domain/regime.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ExtensionFact } from '../domain/status.js';
+import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import { RequestError } from '../errors.js';
 import * as z from '../zod-mini.js';
-import { adminActor, periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest, type AdminActionDeps } from './review-report.js';
+import { periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest, type AdminActionDeps } from './review-report.js';
 
 /** An extension reaches at most this far past the regime's deadline. */
 export const MAX_EXTENSION_DAYS = 365;
@@ -35,7 +36,7 @@ export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
  *    deadline but within the extension becomes ON_TIME; OVERDUE goes back to PENDING).
  * Returns the extension and the status it leads to, for the board to show at once.
  */
-export async function grantExtension(deps: AdminActionDeps, input: { unitId: string; body: unknown }): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
+export async function grantExtension(deps: AdminActionDeps, input: { unitId: string; actor: StaffIdentity; body: unknown }): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ExtensionRequestSchema, input.body);
   const { period } = req;
@@ -59,7 +60,7 @@ export async function grantExtension(deps: AdminActionDeps, input: { unitId: str
     at: extension.grantedAt,
     eventId: `extension-${now.getTime().toString(36)}`,
     action: 'EXTENSION_GRANTED',
-    actor: adminActor(req.reviewer),
+    ...staffActor(input.actor),
     detail: { until: extension.until, reason: extension.reason, ...(facts.extension ? { previousUntil: facts.extension.until } : {}) },
   });
   await deps.bus.publish([{ detailType: DETAIL_TYPES.deadlineExtended, detail: { period, unitId: unit.id, until: extension.until } }]);

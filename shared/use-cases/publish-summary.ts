@@ -8,7 +8,8 @@ import type { Regime } from '../domain/regime.js';
 import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
 import { ConcurrencyError } from '../errors.js';
-import type { Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
+import { staffActor, type StaffIdentity } from '../domain/staff.js';
+import type { AuditLog, Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
 import { readStatus } from './read-status.js';
 import { sendOnce } from './send-once.js';
 
@@ -24,6 +25,8 @@ export interface PublishSummaryDeps {
   clock: Clock;
   regime: Regime;
   appUrl?: string;
+  /** Where a publication by a person is recorded (AUDIT#{period}#_summary); the schedule's runs are not. */
+  audit?: AuditLog;
   /** Report reads in flight at once (default 16): still one Query per reported unit. */
   concurrency?: number;
 }
@@ -96,7 +99,25 @@ export function previewKeys(period: number, version: number): { xlsx: string; do
  * summaries/{period}/preview/ with the names of the version the data would be published as, and
  * returned. No version is claimed, no email, no event: a preview never consumes a version number.
  */
-export async function publishSummary(deps: PublishSummaryDeps, input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
+export async function publishSummary(
+  deps: PublishSummaryDeps,
+  input: { period: number; send: boolean; actor?: StaffIdentity },
+): Promise<PublishSummaryResult> {
+  const result = await publishOrPreview(deps, input);
+  // 8. A publication asked by a person is audited under that person's verified identity.
+  if (result.outcome === 'published' && input.actor && deps.audit) {
+    await deps.audit.append(input.period, SUMMARY_LEDGER_UNIT, {
+      at: deps.clock.now().toISOString(),
+      eventId: `summary-v${result.version}`,
+      action: 'SUMMARY_PUBLISHED',
+      ...staffActor(input.actor),
+      detail: { version: result.version, hash: result.hash, ...(result.messageId ? { messageId: result.messageId } : {}) },
+    });
+  }
+  return result;
+}
+
+async function publishOrPreview(deps: PublishSummaryDeps, input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
   const { period } = input;
   requireKnownPeriod(deps.regime, period, deps.clock.now());
   const consolidation = await consolidatePeriod(deps, period);

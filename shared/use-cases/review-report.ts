@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { listNames } from '../domain/bounded-reasons.js';
 import { findUnit, type Regime, type Unit } from '../domain/regime.js';
+import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ReviewFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, ReportStore, StoredVersion } from '../ports.js';
@@ -29,7 +30,10 @@ export const periodField = z
 
 export const reasonField = z.string({ error: 'Lý do phải là văn bản' }).check(z.trim(), z.maxLength(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`));
 
-/** Who acted, as typed on the board (the admin token is shared, so this is a declaration, kept for the audit). */
+/**
+ * A name typed on the older board. Accepted so that board keeps working, and ignored: who acted
+ * is taken from the verified token (StaffIdentity), never from the request.
+ */
 export const reviewerField = z.string({ error: 'Tên cán bộ xử lý phải là văn bản' }).check(z.trim(), z.maxLength(100, 'Tên cán bộ xử lý tối đa 100 ký tự'));
 
 export const ReviewRequestSchema = strictBody({
@@ -60,8 +64,6 @@ export function requireUnit(regime: Regime, unitId: string): Unit {
 
 export const byReceipt = (a: StoredVersion, b: StoredVersion) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId);
 
-export const adminActor = (reviewer?: string) => (reviewer ? `admin:${reviewer}` : 'admin');
-
 /** What Sở Nội vụ's decisions on a unit (review, extension) need: a fact stored, audited and announced. */
 export interface AdminActionDeps {
   reports: ReportStore;
@@ -79,12 +81,13 @@ const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toStrin
  * 2. The unit must exist (404) and the version must be stored (404 UNKNOWN_VERSION), valid
  *    (409 INVALID_VERSION: a rejected upload was already answered with its reasons) and the latest
  *    valid one (409 SUPERSEDED_VERSION: the unit has sent a newer report since the page was loaded).
- * 3. Store the review (a new fact; reviews are never overwritten) and append it to the audit trail.
+ * 3. Store the review (a new fact; reviews are never overwritten) and append it to the audit trail
+ *    under the verified identity of the person acting (`actor`; a `reviewer` field is ignored).
  * 4. Publish "Report Reviewed": compliance recomputes the status (RETURNED, or back to ON_TIME/LATE
  *    on ACCEPT), and on RETURNED the receipt function emails the unit the reason and a fresh link.
  * Returns the review and the status it leads to, for the board to show at once.
  */
-export async function reviewReport(deps: AdminActionDeps, input: { unitId: string; body: unknown }): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
+export async function reviewReport(deps: AdminActionDeps, input: { unitId: string; actor: StaffIdentity; body: unknown }): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ReviewRequestSchema, input.body);
   const { period } = req;
@@ -115,7 +118,7 @@ export async function reviewReport(deps: AdminActionDeps, input: { unitId: strin
     at: review.at,
     eventId: `review-${review.reviewId}`,
     action: 'REPORT_REVIEWED',
-    actor: adminActor(req.reviewer),
+    ...staffActor(input.actor),
     detail: { uploadId: review.uploadId, decision: review.decision, ...(review.reason ? { reason: review.reason } : {}) },
   });
   await deps.bus.publish([

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { RequestError } from '../errors.js';
 import { findUnit, type Regime, type Unit } from '../domain/regime.js';
 import type { Clock, TokenRecord, TokenStore } from '../ports.js';
@@ -59,12 +59,3 @@ export async function authenticateUnit(
   return { unit, record };
 }
 
-/** Checks the admin bearer token against the configured hash, in constant time. */
-export function authenticateAdmin(adminTokenSha256: string, token: string | null): void {
-  if (!token) throw new RequestError(401, 'MISSING_TOKEN', 'Thiếu mã quản trị (Authorization: Bearer …)');
-  const given = Buffer.from(sha256Hex(token), 'hex');
-  const want = Buffer.from(adminTokenSha256, 'hex');
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
-    throw new RequestError(401, 'INVALID_TOKEN', 'Mã quản trị không đúng');
-  }
-}

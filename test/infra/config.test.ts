@@ -3,17 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, LOCKED_ADMIN_TOKEN_SHA256, parseConfig } from '../../infra/config.js';
+import { CONTEXT_KEYS, InfraConfigError, parseConfig } from '../../infra/config.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { buildTestApp } from './support.js';
 
-const HASH = 'a'.repeat(64);
-
 describe('deployment parameters (CDK context, validated at synth)', () => {
   it('has a default for everything, so a bare synth works', () => {
     const config = parseConfig({});
-    expect(config.adminTokenSha256).toBe(LOCKED_ADMIN_TOKEN_SHA256);
+    // No shared admin secret any more: staff sign in through the user pool.
+    expect(CONTEXT_KEYS).not.toContain('adminTokenSha256');
     expect(config.replyTo).toBe(DEFAULT_REGIME.receivingBody.email);
     expect(config.regime.id).toBe(DEFAULT_REGIME.id);
     expect(config.appOrigin).toBeUndefined();
@@ -34,7 +33,7 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
   });
 
   it('accepts string values as `-c key=value` passes them', () => {
-    const config = parseConfig({ logRetentionDays: '90', quarantineRetentionDays: '30', adminTokenSha256: HASH, appOrigin: 'https://baocao.snv.example/' });
+    const config = parseConfig({ logRetentionDays: '90', quarantineRetentionDays: '30', staffDomainPrefix: 'snv-kontum-baocao', appOrigin: 'https://baocao.snv.example/' });
     expect(config.logRetentionDays).toBe(90);
     expect(config.quarantineRetentionDays).toBe(30);
     expect(config.appOrigin).toBe('https://baocao.snv.example');
@@ -44,8 +43,8 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
     ['alarmEmail', 'not-an-email'],
     ['senderAddress', 'baocao'],
     ['replyTo', '@snv'],
-    ['adminTokenSha256', 'abc123'],
-    ['adminTokenSha256', 'A'.repeat(64)],
+    ['staffDomainPrefix', 'Baocao'],
+    ['staffDomainPrefix', 'baocao-cognito'],
     ['appOrigin', 'http://baocao.snv.example'],
     ['appOrigin', 'https://baocao.snv.example/form'],
     ['logRetentionDays', '42'],
@@ -85,12 +84,12 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'baocao-cdkout-'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra', 'app.ts')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ adminTokenSha256: 'not-a-hash' }) },
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ alarmEmail: 'not-an-email' }) },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/Invalid CDK context for baocao: adminTokenSha256: expected the lowercase hex SHA-256/);
+    expect(run.stderr).toMatch(/Invalid CDK context for baocao: alarmEmail/);
     expect(run.stderr).not.toMatch(/Bundling asset/);
   });
 });

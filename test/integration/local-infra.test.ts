@@ -344,6 +344,11 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
         };
       },
       log: (line) => logs.push(line),
+      // Stands in for the JWT authorizer (tested in test/unit/staff-identity.test.ts): one accepted token.
+      authorizer: async (authorization) => {
+        if (authorization !== 'Bearer staff-ok') throw new Error('refused');
+        return { sub: 'staff-1', 'cognito:groups': '[admin]' };
+      },
     });
   });
   afterAll(() => server.close());
@@ -406,10 +411,22 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
     const route = paramRoute!;
     const path = route.path.replace(/\{[^}]+\}/g, 'dak%20ha');
 
-    await fetch(`${server.url}${path}`, { method: route.method, ...(route.method === 'POST' ? { body: '{}' } : {}) });
+    await fetch(`${server.url}${path}`, { method: route.method, headers: { authorization: 'Bearer staff-ok' }, ...(route.method === 'POST' ? { body: '{}' } : {}) });
 
     expect(seen[0]?.routeKey).toBe(`${route.method} ${route.path}`);
     expect(Object.values(seen[0]?.pathParameters ?? {})).toEqual(route.path.match(/\{/g)!.map(() => 'dak ha'));
+  });
+
+  it('puts the authorizer\'s claims on staff routes as API Gateway does, and answers 401 without calling the function when it refuses', async () => {
+    const staffRoute = HTTP_ROUTES.find((r) => r.auth === 'staff' && r.method === 'GET')!;
+
+    const refused = await fetch(`${server.url}${staffRoute.path.replace(/\{[^}]+\}/g, 'x')}`, { headers: { authorization: 'Bearer forged' } });
+    const refusedBody = await refused.json();
+    const calledBefore = seen.length;
+    await fetch(`${server.url}${staffRoute.path.replace(/\{[^}]+\}/g, 'x')}`, { headers: { authorization: 'Bearer staff-ok' } });
+
+    expect([refused.status, refusedBody, calledBefore]).toEqual([401, { message: 'Unauthorized' }, 0]);
+    expect((seen[0]?.requestContext as { authorizer?: unknown }).authorizer).toEqual({ jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[admin]' }, scopes: null } });
   });
 
   it('answers 404 for an unknown path and 405 with Allow for a known path with another method', async () => {
@@ -452,7 +469,7 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
 });
 
 describe('startLocalStack', () => {
-  it('writes endpoints.json, keeps the admin token across restarts, seeds the regime and routes an upload to ingest', async () => {
+  it('writes endpoints.json, mints a fresh admin token at every start with the kept provider keys, seeds the regime and routes an upload to ingest', async () => {
     // prepare
     const dataDir = await tempDir();
     const targets = fakeTargets();
@@ -464,7 +481,7 @@ describe('startLocalStack', () => {
     // act
     const stack = await startLocalStack({ dataDir, port: 0, quiet: true, scheduler: 'manual', loadFunction: load });
     try {
-      const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as Record<string, string>;
+      const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as Record<string, unknown>;
       const ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       const regimeItem = await DynamoDBDocumentClient.from(ddb).send(new GetCommand({ TableName: LOCAL_TABLE, Key: keys.regime() }));
       ddb.destroy();
@@ -474,11 +491,12 @@ describe('startLocalStack', () => {
       await within(5_000, stack.bus.idle(), 'bus.idle()');
 
       // assess
-      expect(Object.keys(endpoints).sort()).toEqual(['adminToken', 'app', 'dynamodb', 'events', 'mailbox', 's3', 'ses']);
+      expect(Object.keys(endpoints).sort()).toEqual(['adminToken', 'app', 'dynamodb', 'events', 'mailbox', 'oidc', 's3', 'ses', 'users']);
       expect(endpoints).toEqual(stack.endpoints);
-      expect(stack.endpoints.adminToken).toBe(firstToken);
-      expect(firstToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect((await stat(join(dataDir, 'admin-token'))).mode & 0o777).toBe(0o600);
+      expect(stack.endpoints.adminToken).not.toBe(firstToken);
+      expect(firstToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(stack.identity.jwks).toEqual(first.identity.jwks);
+      expect((await stat(join(dataDir, 'staff-identity.json'))).mode & 0o777).toBe(0o600);
       expect(process.env.APP_URL).toBe(stack.endpoints.app);
       expect(process.env.S3_PUBLIC_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(regimeItem.Item?.regime).toMatchObject({ id: DEFAULT_REGIME.id });

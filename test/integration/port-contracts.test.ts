@@ -161,7 +161,7 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
   });
 
   describe('AuditLog', () => {
-    it('appends an entry once per (time, event id) and lists them in time order', async () => {
+    it('appends an entry once per (time, event id), chained, and lists them in the order appended', async () => {
       const { audit } = make();
       const { period, unitId } = fresh();
       const entry = (at: string, eventId: string): AuditEntry => ({ at, eventId, action: 'STATUS_CHANGED', actor: 'system:test', detail: { n: eventId } });
@@ -172,9 +172,10 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
 
       const listed = await audit.list(period, unitId);
       expect(listed.map((e) => [e.eventId, e.actor])).toEqual([
-        ['a', 'system:test'],
         ['b', 'system:test'],
+        ['a', 'system:test'],
       ]);
+      expect(listed[1]!.prevHash).toBe(listed[0]!.hash);
     });
   });
 

@@ -1,8 +1,10 @@
+import { chainNext } from '../../shared/domain/audit-chain.js';
 import type { Regime } from '../../shared/domain/regime.js';
 import type { ExtensionFact, ReviewFact } from '../../shared/domain/status.js';
 import type {
   AuditEntry,
   AuditLog,
+  ChainedAuditEntry,
   BusEvent,
   Clock,
   EventBus,
@@ -122,18 +124,18 @@ export class MemoryTokenStore implements TokenStore {
   }
 }
 
+/** The same chain as DynamoAuditLog (one JS thread: no race to guard against). */
 export class MemoryAuditLog implements AuditLog {
-  entries = new Map<string, AuditEntry>();
+  chains = new Map<string, ChainedAuditEntry[]>();
   async append(period: number, unitId: string, e: AuditEntry) {
-    const k = `${period}/${unitId}/${e.at}/${e.eventId}`;
-    if (!this.entries.has(k)) this.entries.set(k, clone(e));
+    const chain = this.chains.get(`${period}/${unitId}`) ?? [];
+    if (chain.some((x) => x.at === e.at && x.eventId === e.eventId)) return;
+    chain.push(chainNext(period, unitId, chain.at(-1) ?? null, clone(e)));
+    this.chains.set(`${period}/${unitId}`, chain);
   }
-  /** In sort-key order (time, then event id), as the table's Query returns them. */
+  /** In chain order (the order of appends), as the table's Query on the sequence key returns them. */
   async list(period: number, unitId: string) {
-    return [...this.entries.entries()]
-      .filter(([k]) => k.startsWith(`${period}/${unitId}/`))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, e]) => clone(e));
+    return (this.chains.get(`${period}/${unitId}`) ?? []).map((e) => clone(e));
   }
 }
 

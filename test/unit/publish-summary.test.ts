@@ -87,6 +87,19 @@ describe('publishSummary', () => {
     ]);
   });
 
+  it('a publication asked by a person is audited under the verified identity; a preview or an unchanged run is not', async () => {
+    const w = await seeded();
+    const publisher = { sub: '7a1f-sub', name: 'Lê Văn Tổng', roles: ['publisher' as const] };
+
+    await publishSummary(w, { period: PERIOD, send: false, actor: publisher });
+    const r = await publishSummary(w, { period: PERIOD, send: true, actor: publisher });
+    await publishSummary(w, { period: PERIOD, send: true, actor: publisher });
+
+    expect(await w.audit.list(PERIOD, SUMMARY_LEDGER_UNIT)).toEqual([
+      expect.objectContaining({ action: 'SUMMARY_PUBLISHED', actor: 'staff:7a1f-sub', actorName: 'Lê Văn Tổng', detail: expect.objectContaining({ version: 1, hash: r.hash }) }),
+    ]);
+  });
+
   it('sends nothing when the same data are consolidated again', async () => {
     const w = await seeded();
     const first = await publishSummary(w, { period: PERIOD, send: true });

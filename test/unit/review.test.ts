@@ -27,6 +27,10 @@ const regime = parseRegime({
 const UNIT = 'so-tu-phap';
 const PERIOD = 2026;
 
+/** The staff member whose verified token made the request. */
+const REVIEWER = { sub: 'f1e2d3c4-0000-4000-8000-000000000001', name: 'Trần Văn Bình', roles: ['reviewer' as const] };
+const staff = { actor: `staff:${REVIEWER.sub}`, actorName: REVIEWER.name };
+
 const world = (at = '2026-12-10T03:00:00Z') => ({ ...memoryWorld(at, regime), appUrl: 'https://baocao.example' });
 type World = ReturnType<typeof world>;
 
@@ -77,7 +81,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     w.bus.events.length = 0;
     w.clock.set('2026-12-10T03:00:00Z');
 
-    const r = await reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Trần Văn Bình' } });
+    const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Giám đốc Sở Nội vụ' } });
 
     expect(r.status).toBe('RETURNED');
     expect(r.review).toMatchObject({ decision: 'RETURN', uploadId: A, reason: 'Thiếu số liệu mục II', at: '2026-12-10T03:00:00.000Z' });
@@ -86,7 +90,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
       { detailType: DETAIL_TYPES.reportReviewed, detail: { period: PERIOD, unitId: UNIT, uploadId: A, decision: 'RETURN', reviewId: r.review.reviewId } },
     ]);
     const audit = (await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'REPORT_REVIEWED');
-    expect(audit).toMatchObject({ actor: 'admin:Trần Văn Bình', detail: { uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II' } });
+    expect(audit).toMatchObject({ ...staff, detail: { uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II' } });
 
     // The event's consumers: compliance, then the receipt function on "Unit Status Changed".
     const { record } = await settle(w);
@@ -102,16 +106,16 @@ describe('reviewReport (POST /units/{id}/review)', () => {
   it('accepting the returned version afterwards undoes the return', async () => {
     const w = world();
     await stored(w, { uploadId: A, receivedAt: '2026-12-05T02:00:00Z' });
-    await reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' } });
+    await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' } });
     w.clock.set('2026-12-10T04:00:00Z');
 
-    const r = await reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: A, decision: 'ACCEPT' } });
+    const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'ACCEPT' } });
 
     expect(r.status).toBe('ON_TIME');
     expect((await settle(w)).record?.status).toBe('ON_TIME');
     expect((await w.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'REPORT_REVIEWED').map((e) => [e.actor, e.detail.decision])).toEqual([
-      ['admin', 'RETURN'],
-      ['admin', 'ACCEPT'],
+      [staff.actor, 'RETURN'],
+      [staff.actor, 'ACCEPT'],
     ]);
   });
 
@@ -119,8 +123,8 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const w = world();
     await stored(w, { uploadId: A, receivedAt: '2026-12-05T02:00:00Z' });
 
-    const missing = await rejection(reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: '   ' } }));
-    const tooLong = await rejection(reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) } }));
+    const missing = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: '   ' } }));
+    const tooLong = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) } }));
 
     expect([missing.status, missing.code]).toEqual([400, 'INVALID_REQUEST']);
     expect(missing.details).toEqual([{ path: 'reason', message: 'Trả lại báo cáo thì phải ghi lý do để đơn vị chỉnh sửa' }]);
@@ -133,12 +137,12 @@ describe('reviewReport (POST /units/{id}/review)', () => {
   it('refuses a malformed body with every problem in Vietnamese', async () => {
     const w = world();
 
-    const e = await rejection(reviewReport(w, { unitId: UNIT, body: { period: '2026', uploadId: '../x', decision: 'MAYBE', extra: 1 } }));
+    const e = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: '2026', uploadId: '../x', decision: 'MAYBE', extra: 1 } }));
 
     expect(e.status).toBe(400);
     expect((e.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['', 'decision', 'period', 'uploadId']);
     expect(e.message).toContain('Trường không thuộc yêu cầu: extra');
-    expect((await rejection(reviewReport(w, { unitId: UNIT, body: [] }))).code).toBe('INVALID_REQUEST');
+    expect((await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: [] }))).code).toBe('INVALID_REQUEST');
   });
 
   it('refuses an unknown unit (404), a malformed unit id (400), an unknown version (404), an invalid version (409) and a superseded one (409)', async () => {
@@ -150,7 +154,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const body = (uploadId: string) => ({ period: PERIOD, uploadId, decision: 'ACCEPT' });
 
     const codes = async (unitId: string, uploadId: string) => {
-      const e = await rejection(reviewReport(w, { unitId, body: body(uploadId) }));
+      const e = await rejection(reviewReport(w, { unitId, actor: REVIEWER, body: body(uploadId) }));
       return [e.status, e.code];
     };
 
@@ -161,7 +165,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     expect(await codes(UNIT, A)).toEqual([409, 'SUPERSEDED_VERSION']);
     expect(w.bus.events).toEqual([]);
     // The latest valid version can be reviewed even though an invalid upload came after it.
-    await expect(reviewReport(w, { unitId: UNIT, body: body(B) })).resolves.toMatchObject({ review: { uploadId: B } });
+    await expect(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: body(B) })).resolves.toMatchObject({ review: { uploadId: B } });
   });
 });
 
@@ -172,14 +176,14 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
     expect((await settle(w)).record?.status).toBe('LATE');
     w.bus.events.length = 0;
 
-    const r = await grantExtension(w, { unitId: UNIT, body: { period: PERIOD, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' } });
+    const r = await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' } });
 
     expect(r.status).toBe('ON_TIME');
     expect(r.extension).toEqual({ until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài', grantedAt: '2026-12-20T03:00:00.000Z' });
     expect((await w.reports.facts(PERIOD, UNIT)).extension).toEqual(r.extension);
     expect(w.bus.events).toEqual([{ detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNIT, until: '2026-12-22' } }]);
     expect((await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'EXTENSION_GRANTED')).toMatchObject({
-      actor: 'admin',
+      ...staff,
       detail: { until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' },
     });
     expect((await settle(w)).record?.status).toBe('ON_TIME');
@@ -187,10 +191,10 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
 
   it('a second grant replaces the first and the audit keeps the previous date', async () => {
     const w = world('2026-12-20T03:00:00Z');
-    await grantExtension(w, { unitId: UNIT, body: { period: PERIOD, until: '2026-12-22', reason: 'Lý do 1' } });
+    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-22', reason: 'Lý do 1' } });
     w.clock.set('2026-12-21T03:00:00Z');
 
-    await grantExtension(w, { unitId: UNIT, body: { period: PERIOD, until: '2026-12-28', reason: 'Lý do 2' } });
+    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-28', reason: 'Lý do 2' } });
 
     expect((await w.reports.facts(PERIOD, UNIT)).extension?.until).toBe('2026-12-28');
     const grants = (await w.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'EXTENSION_GRANTED');
@@ -203,7 +207,7 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
   it('refuses a date on or before the deadline, too far past it, a date that does not exist, a missing reason and a unit outside its validity window', async () => {
     const w = world();
     const code = async (unitId: string, body: unknown) => {
-      const e = await rejection(grantExtension(w, { unitId, body }));
+      const e = await rejection(grantExtension(w, { unitId, actor: REVIEWER, body }));
       return [e.status, e.code];
     };
 
@@ -233,7 +237,7 @@ describe('readUnitReports (GET /units/{id}/reports)', () => {
     // Stored out of order: the view orders by receipt.
     await stored(w, { uploadId: B, receivedAt: '2026-12-06T02:00:00Z', signed: true });
     await stored(w, { uploadId: bad, receivedAt: '2026-12-04T02:00:00Z', valid: false });
-    await reviewReport(w, { unitId: UNIT, body: { period: PERIOD, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' } });
+    await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' } });
 
     const r = await readUnitReports(w, { unitId: UNIT, period: PERIOD });
 

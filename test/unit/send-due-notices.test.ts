@@ -72,7 +72,7 @@ describe('sendDueNotices', () => {
     expect(w.ledger.items.size).toBe(0);
     expect(w.tokens.items.size).toBe(0);
     expect(w.bus.events).toEqual([]);
-    expect(w.audit.entries.size).toBe(0);
+    expect(w.audit.chains.size).toBe(0);
   });
 
   it('dry run after a real run shows the sent notices as skipped', async () => {

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { AuditEntry, ChainedAuditEntry } from '../ports.js';
+
+/**
+ * The audit trail of one unit for one period as a hash chain: each entry stores the hash of the
+ * one before it, so editing, removing or reordering an entry breaks every link after it.
+ */
+
+/** prevHash of the first entry of a chain. */
+export const AUDIT_GENESIS = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every depth: DynamoDB does not keep a map's key order (DynamoDB
+ * Local reorders them), so the hash must not depend on it. Undefined members are left out, as
+ * JSON.stringify and the document client (removeUndefinedValues) do.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
+export function auditEntryHash(period: number, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
+  const body = {
+    period,
+    unitId,
+    seq: e.seq,
+    at: e.at,
+    eventId: e.eventId,
+    action: e.action,
+    actor: e.actor,
+    actorName: e.actorName,
+    detail: e.detail,
+    prevHash: e.prevHash,
+  };
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** The next link after `head` (null: the chain is empty). */
+export function chainNext(period: number, unitId: string, head: Pick<ChainedAuditEntry, 'seq' | 'hash'> | null, entry: AuditEntry): ChainedAuditEntry {
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? AUDIT_GENESIS;
+  const linked = { ...entry, seq, prevHash };
+  return { ...linked, hash: auditEntryHash(period, unitId, linked) };
+}
+
+export interface ChainBreak {
+  /** Position in the stored order (0-based) and what the entry says of itself. */
+  index: number;
+  seq?: number;
+  at?: string;
+  eventId?: string;
+  reason: 'NOT_CHAINED' | 'SEQUENCE_GAP' | 'PREVIOUS_HASH_MISMATCH' | 'HASH_MISMATCH';
+}
+
+export interface ChainVerdict {
+  ok: boolean;
+  entries: number;
+  /** The first entry that does not fit, when any. */
+  firstBreak?: ChainBreak;
+}
+
+/** Checks a partition's entries in seq order; names the first one that does not fit. */
+export function verifyAuditChain(period: number, unitId: string, entries: readonly Partial<ChainedAuditEntry>[]): ChainVerdict {
+  let prev: { seq: number; hash: string } = { seq: 0, hash: AUDIT_GENESIS };
+  for (const [index, e] of entries.entries()) {
+    const where = { index, ...(e.seq !== undefined ? { seq: e.seq } : {}), ...(e.at ? { at: e.at } : {}), ...(e.eventId ? { eventId: e.eventId } : {}) };
+    const fail = (reason: ChainBreak['reason']): ChainVerdict => ({ ok: false, entries: entries.length, firstBreak: { ...where, reason } });
+    if (typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.prevHash !== 'string') return fail('NOT_CHAINED');
+    if (e.seq !== prev.seq + 1) return fail('SEQUENCE_GAP');
+    if (e.prevHash !== prev.hash) return fail('PREVIOUS_HASH_MISMATCH');
+    if (auditEntryHash(period, unitId, e as ChainedAuditEntry) !== e.hash) return fail('HASH_MISMATCH');
+    prev = { seq: e.seq, hash: e.hash };
+  }
+  return { ok: true, entries: entries.length };
+}
+
+/** Vietnamese reasons for operators (cli audit verify). */
+export const CHAIN_BREAK_LABELS: { readonly [R in ChainBreak['reason']]: string } = {
+  NOT_CHAINED: 'mục không có thông tin chuỗi (seq, prevHash, hash)',
+  SEQUENCE_GAP: 'số thứ tự không liền mạch (thiếu hoặc thừa mục)',
+  PREVIOUS_HASH_MISMATCH: 'mã băm của mục trước không khớp (mục trước đã bị sửa hoặc xóa)',
+  HASH_MISMATCH: 'nội dung mục đã bị sửa (mã băm không khớp)',
+};

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { dynamoDocClient } from './adapters/clients/dynamodb.js';
 import { tableAdapters } from './adapters/dynamodb.adapter.js';
 import { systemClock } from './clock.js';
@@ -24,8 +25,12 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
   const logger = new Logger({ serviceName: `baocao-${service}` });
   const metrics = opts.metrics?.(service);
 
-  /** One invocation: the event's correlation id on every log line; metrics flushed; keys cleared after. */
-  const invocation = async <T>(correlationId: string, work: () => Promise<T>): Promise<T> => {
+  /**
+   * One invocation: the Lambda context (cold start, request id, function name) and the event's
+   * correlation id on every log line; metrics flushed; keys cleared after.
+   */
+  const invocation = async <T>(correlationId: string, work: () => Promise<T>, context?: Context): Promise<T> => {
+    if (context) logger.addContext(context);
     logger.appendKeys({ correlation_id: correlationId });
     try {
       return await work();
@@ -50,12 +55,15 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
     /** An HTTP API handler: 4xx/5xx JSON errors, correlation id = the API request id. */
     http: (work: (event: HttpEvent) => Promise<HttpResult>) => {
       const wrapped = httpHandler(work, logger);
-      return (event: HttpEvent) => invocation(event.requestContext?.requestId ?? 'http', () => wrapped(event));
+      return (event: HttpEvent, context?: Context) => invocation(event.requestContext?.requestId ?? 'http', () => wrapped(event), context);
     },
-    /** An EventBridge handler: correlation id = the event id (the same across retries). */
+    /**
+     * An EventBridge handler: the detail parsed at the edge with its schema (shared/definitions/
+     * event-details.ts), never cast; correlation id = the event id (the same across retries).
+     */
     onEvent:
-      <E extends { id: string }, R>(work: (event: E) => Promise<R>) =>
-      (event: E) =>
-        invocation(event.id, () => work(event)),
+      <D, R>(detail: z.ZodMiniType<D>, work: (detail: D, event: EventBridgeEvent<string, unknown>) => Promise<R>) =>
+      (event: EventBridgeEvent<string, unknown>, context?: Context) =>
+        invocation(event.id, () => work(z.parse(detail, event.detail), event), context),
   };
 }

@@ -1,4 +1,3 @@
-import type { EventBridgeEvent } from 'aws-lambda';
 import { bucketConfig, busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
@@ -6,29 +5,19 @@ import { ingestReport } from '../../shared/use-cases/ingest-report.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import * as z from '../../shared/zod-mini.js';
+import { ObjectCreatedDetail } from '../../shared/definitions/event-details.js';
 
 /**
- * S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. Parsed here, at the
- * edge: the bucket is versioned, so the event names the version created (`version-id`), and that
+ * S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. Parsed at the edge
+ * (ObjectCreatedDetail): the bucket is versioned, so the event names the version created (`version-id`), and that
  * version — not whatever the key holds by the time the function runs — is what gets judged. An
  * event without it (an unversioned bucket) fails loudly rather than judging the wrong bytes.
  */
-const ObjectCreatedDetail = z.object({
-  bucket: z.object({ name: z.string() }),
-  object: z.object({
-    key: z.string(),
-    size: z.number(),
-    etag: z.string(),
-    'version-id': z.string().check(z.minLength(1)),
-  }),
-});
-
 const fn = composeFunction('ingest', z.extend(bucketConfig, busConfig.shape), { metrics: powertoolsCounter });
 const objects = objectStoreFrom(fn.config);
 const bus = busFrom(fn.config);
 
-export const handler = fn.onEvent(async (event: EventBridgeEvent<'Object Created', unknown>) => {
-  const detail = z.parse(ObjectCreatedDetail, event.detail);
+export const handler = fn.onEvent(ObjectCreatedDetail, async (detail, event) => {
   fn.logger.appendKeys({ key: detail.object.key, versionId: detail.object['version-id'] });
   const result = await ingestReport(
     { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime: await fn.regime() },

@@ -1,9 +1,8 @@
-import type { EventBridgeEvent } from 'aws-lambda';
 import { mailConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
-import type { StatusChange } from '../../shared/ports.js';
+import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
@@ -11,8 +10,8 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 const fn = composeFunction('receipt', mailConfig, { metrics: powertoolsCounter });
 const mailer = mailerFrom(fn.config);
 
-export const handler = fn.onEvent(async (event: EventBridgeEvent<string, StatusChange>) => {
-  fn.logger.appendKeys({ unitId: event.detail.unitId });
+export const handler = fn.onEvent(StatusChangeDetail, async (change) => {
+  fn.logger.appendKeys({ unitId: change.unitId });
   const result = await sendReceipts(
     {
       mailer,
@@ -24,7 +23,7 @@ export const handler = fn.onEvent(async (event: EventBridgeEvent<string, StatusC
       regime: await fn.regime(),
       appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
     },
-    event.detail,
+    change,
   );
   fn.count(METRICS.receiptsSent, result.sent);
   return result;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { composeFunction } from '../../shared/compose.js';
+import * as zm from '../../shared/zod-mini.js';
 import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ConfigError } from '../../shared/config/config.js';
 
@@ -36,23 +37,40 @@ describe('composeFunction', () => {
     expect(() => fn.count(METRICS.reportsAccepted)).toThrow(/composed without metrics/);
   });
 
-  it('puts the event id on every log line of the invocation, clears it after, and flushes metrics as EMF', async () => {
+  const event = (detail: unknown) =>
+    ({ id: 'evt-123', version: '0', account: '1', time: '2026-12-01T00:00:00Z', region: 'ap-southeast-1', resources: [] as string[], source: 'baocao', 'detail-type': 'X', detail });
+  const context = { functionName: 'baocao-ingest', awsRequestId: 'aws-req-7', memoryLimitInMB: '1024', functionVersion: '$LATEST', invokedFunctionArn: 'arn' } as never;
+
+  it('puts the Lambda context and the event id on every log line of the invocation, clears the id after, and flushes metrics as EMF', async () => {
     const fn = composeFunction('ingest', z.object({}), { metrics: powertoolsCounter });
-    const handler = fn.onEvent(async (event: { id: string }) => {
+    const handler = fn.onEvent(zm.object({ n: zm.number() }), async (detail, e) => {
       fn.count(METRICS.reportsAccepted);
-      fn.logger.info('ingested');
-      return event.id;
+      fn.logger.info('ingested', { n: detail.n });
+      return e.id;
     });
 
-    await handler({ id: 'evt-123' });
+    await handler(event({ n: 1 }), context);
     fn.logger.info('after');
 
     const json = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(json.find((j) => j.message === 'ingested')?.correlation_id).toBe('evt-123');
+    expect(json.find((j) => j.message === 'ingested')).toMatchObject({ correlation_id: 'evt-123', function_request_id: 'aws-req-7', function_name: 'baocao-ingest', n: 1 });
+    expect(json.find((j) => j.message === 'ingested')?.cold_start).toEqual(expect.any(Boolean));
     expect(json.find((j) => j.message === 'after')?.correlation_id).toBeUndefined();
     const emf = json.find((j) => '_aws' in j)!;
     expect(emf.ReportsAccepted).toBe(1);
     expect(JSON.stringify(emf._aws)).toContain('"Namespace":"baocao"');
+  });
+
+  it('refuses an event whose detail does not match its schema, before any work', async () => {
+    const fn = composeFunction('compliance', z.object({}));
+    let worked = false;
+    const handler = fn.onEvent(zm.object({ period: zm.number() }), async () => {
+      worked = true;
+    });
+
+    await expect(handler(event({ period: '2026' }))).rejects.toThrow();
+
+    expect(worked).toBe(false);
   });
 
   it('answers an HTTP error as the contract JSON with the request id as correlation id', async () => {

@@ -14,7 +14,7 @@ import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
 import { UPLOAD_KINDS } from '../shared/use-cases/create-upload.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from './emulators.js';
+import { dynamoBackendFromEnv, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
 import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
 import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
@@ -45,6 +45,8 @@ export interface LocalStackOptions {
    * fires only when `scheduler.tick(now)` is called — tests and the demo, which move the clock.
    */
   scheduler?: 'realtime' | 'manual';
+  /** Which DynamoDB (default: `DDB=local` → DynamoDB Local, else dynalite); an endpoint gets the table created if missing. */
+  dynamodb?: DynamoBackend;
   /** Replaces the import of functions/<name>/handler.ts (tests with fake handlers). */
   loadFunction?: (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>>;
 }
@@ -85,7 +87,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const s of stops.splice(0).reverse()) await s().catch((e: unknown) => console.error('[local] stop failed:', e));
   };
   try {
-    const emulators: Emulators = await startEmulators({ dataDir: opts.dataDir, tableName: LOCAL_TABLE, bucketName: LOCAL_BUCKET });
+    const emulators: Emulators = await startEmulators({
+      dataDir: opts.dataDir,
+      tableName: LOCAL_TABLE,
+      bucketName: LOCAL_BUCKET,
+      dynamodb: opts.dynamodb ?? dynamoBackendFromEnv(process.env),
+    });
     stops.push(() => emulators.stop());
 
     // Browsers and presigned URLs go through the front, which enforces POST policies as S3 does

@@ -1,7 +1,8 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import type { AnnualReport } from '../domain/report.js';
-import { deriveStatus, summarizeFacts, type StatusFacts } from '../domain/status.js';
+import { sameValue } from '../domain/same-value.js';
+import { deriveStatus, summarizeFacts } from '../domain/status.js';
 import { ConcurrencyError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, NewUpload, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
 
@@ -19,14 +20,13 @@ export function keyFigures(r: AnnualReport): Record<string, number> {
   };
 }
 
-const sameFacts = (a: StatusFacts, b: StatusFacts) => JSON.stringify(a) === JSON.stringify(b);
-
 /**
  * Recomputes one unit's status for one period after "Report Accepted/Rejected/Reviewed".
  * Idempotent and order-independent: it folds everything stored, not the event.
  * 1. Read the unit's versions, reviews and extension (one Query) and its status item.
  * 2. Derive facts and status with `now`; note uploads not yet announced.
- * 3. Nothing new and already announced → done (a duplicate event changes nothing).
+ * 3. Nothing new and already announced → done (a duplicate event changes nothing). Facts are
+ *    compared by value: DynamoDB does not keep the key order of the stored map.
  * 4. Otherwise write the item conditionally on its rev (a lost race re-reads and retries),
  *    marked "not announced" with the change to announce.
  * 5. Publish "Unit Status Changed", then mark it announced (conditional again). A crash between
@@ -48,7 +48,7 @@ export async function updateCompliance(
       .filter((v) => !known.has(v.uploadId))
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
       .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
-    const unchanged = current && sameFacts(current.facts, facts) && current.status === status && fresh.length === 0;
+    const unchanged = current && sameValue(current.facts, facts) && current.status === status && fresh.length === 0;
 
     let record = current;
     if (!unchanged) {

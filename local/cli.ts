@@ -12,6 +12,7 @@ import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
+import { dlqList, dlqRedrive, LocalStackCommandError, reconcileCommand } from './commands/reconcile.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
 import type { LocalEndpoints } from './names.js';
 import { localTables } from './upload-client.js';
@@ -30,6 +31,9 @@ const USAGE = `Usage: baocao <command> [options]
   status --period YYYY [--json]
   check-overdue --period YYYY [--at DATE] [--dry-run]
   consolidate --period YYYY [--send] [--out DIR]
+  reconcile --period YYYY [--dry-run]
+  dlq list [--json]
+  dlq redrive [--id ID]
 Options: --endpoints FILE (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)`;
 
 class UsageError extends Error {}
@@ -101,6 +105,18 @@ export async function main(argv: string[], out: (line: string) => void = console
     await consolidateCommand({ period: period(values.period), send: values.send, ...endpointsFile, ...(values.out ? { outDir: values.out } : {}) }, out);
     return;
   }
+  if (command === 'reconcile') {
+    await reconcileCommand({ period: period(values.period), dryRun: values['dry-run'], ...endpointsFile }, out);
+    return;
+  }
+  if (command === 'dlq list') {
+    await dlqList({ json: values.json, ...endpointsFile }, out);
+    return;
+  }
+  if (command === 'dlq redrive') {
+    await dlqRedrive({ ...endpointsFile, ...(values.id ? { id: values.id } : {}) }, out);
+    return;
+  }
   const ep = await endpoints(values.endpoints);
   if (command === 'token issue') {
     if (!values.unit) throw new UsageError('--unit ID is required');
@@ -148,6 +164,7 @@ const isMain = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
   main(process.argv.slice(2)).catch((e: unknown) => {
     if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+    else if (e instanceof LocalStackCommandError) console.error(e.message);
     else if (e instanceof RequestError) console.error(`${e.code}: ${e.message}`);
     else console.error((e as Error).message ?? e);
     process.exit(e instanceof UsageError ? 2 : 1);

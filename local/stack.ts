@@ -211,6 +211,11 @@ async function loadAdminToken(dataDir: string): Promise<string> {
   return token;
 }
 
+/** The loader a stack uses by default, for a test that wraps some handlers (e.g. makes one fail) and keeps the rest real. */
+export function realFunctionLoader(): (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>> {
+  return functionLoader(++generation);
+}
+
 /** Imports functions/<name>/handler.ts once per stack and calls its `handler` as Lambda would. */
 function functionLoader(gen: number): (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>> {
   const cache = new Map<FunctionName, Promise<(event: unknown) => Promise<unknown>>>();

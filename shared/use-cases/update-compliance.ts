@@ -4,7 +4,7 @@ import type { AnnualReport } from '../domain/report.js';
 import { sameValue } from '../domain/same-value.js';
 import { deriveStatus, summarizeFacts } from '../domain/status.js';
 import { ConcurrencyError } from '../errors.js';
-import type { AuditLog, Clock, EventBus, NewUpload, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
+import type { AuditLog, Clock, EventBus, NewUpload, ReportFacts, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -18,6 +18,23 @@ export function keyFigures(r: AnnualReport): Record<string, number> {
     petitionsResolved: r.planAndSolutions.petitionsResolved,
     commended: r.emulation.collectivesCommended + r.emulation.individualsCommended,
   };
+}
+
+/**
+ * What the stored versions, reviews and extension and the clock say the unit's status item should
+ * hold, and whether the stored item already does. Shared with the reconciliation sweep, so both
+ * agree on what "stale" means.
+ */
+export function project(stored: ReportFacts, current: UnitStatusRecord | null, ctx: { regime: Regime; period: number; now: Date }) {
+  const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
+  const status = deriveStatus(facts, ctx);
+  const known = new Set(current?.uploadIds ?? []);
+  const fresh: NewUpload[] = stored.versions
+    .filter((v) => !known.has(v.uploadId))
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
+  const unchanged = !!current && sameValue(current.facts, facts) && current.status === status && fresh.length === 0;
+  return { facts, status, fresh, known, unchanged };
 }
 
 /**
@@ -41,14 +58,7 @@ export async function updateCompliance(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [stored, current] = await Promise.all([deps.reports.facts(period, unitId), deps.statuses.get(period, unitId)]);
     const now = deps.clock.now();
-    const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
-    const status = deriveStatus(facts, { regime: deps.regime, period, now });
-    const known = new Set(current?.uploadIds ?? []);
-    const fresh: NewUpload[] = stored.versions
-      .filter((v) => !known.has(v.uploadId))
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
-      .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
-    const unchanged = current && sameValue(current.facts, facts) && current.status === status && fresh.length === 0;
+    const { facts, status, fresh, known, unchanged } = project(stored, current, { regime: deps.regime, period, now });
 
     let record = current;
     if (!unchanged) {

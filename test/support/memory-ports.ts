@@ -11,6 +11,8 @@ import type {
   NoticeLedger,
   NoticeRecord,
   ObjectStore,
+  ObjectLister,
+  ListedObject,
   PresignedPost,
   RegimeStore,
   ReportFacts,
@@ -182,8 +184,13 @@ export class MemoryMailer implements Mailer {
   }
 }
 
-export class MemoryObjectStore implements ObjectStore {
-  objects = new Map<string, { body: Uint8Array; contentType: string; etag: string }>();
+export class MemoryObjectStore implements ObjectStore, ObjectLister {
+  objects = new Map<string, { body: Uint8Array; contentType: string; etag: string; lastModified?: string }>();
+  async list(prefix: string): Promise<ListedObject[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, o]) => ({ key, size: o.body.byteLength, etag: o.etag, lastModified: o.lastModified ?? '2026-01-01T00:00:00.000Z' }));
+  }
   async head(key: string): Promise<StoredObject | null> {
     const o = this.objects.get(key);
     return o ? { key, size: o.body.byteLength, etag: o.etag, contentType: o.contentType } : null;

@@ -28,21 +28,21 @@ export function schedules(regime: Regime): readonly ScheduleDef[] {
       input: { job: 'daily-notices' },
     },
     {
-      // Before the notices, so a report whose event was lost is counted before anyone is chased.
-      id: 'DailyReconcile',
-      description: 'Ingest uploads whose event was lost and recompute stale unit statuses, every night',
-      target: 'reconcile',
-      at: { hour: 2, minute: 0 },
-      timeZone: regime.timeZone,
-      input: { job: 'reconcile' },
-    },
-    {
       id: 'AnnualSummary',
       description: 'Consolidate the period and email leadership on the regime’s consolidation date',
       target: 'summary',
       at: { hour: regime.consolidation.hour, minute: 0, month: regime.consolidation.month, day: regime.consolidation.day },
       timeZone: regime.timeZone,
       input: { job: 'annual-summary' },
+    },
+    {
+      // At night, hours before the notices: a report whose event was lost is counted before anyone is chased.
+      id: 'DailyReconcile',
+      description: 'Ingest uploads whose event was lost and recompute stale unit statuses, every night',
+      target: 'reconcile',
+      at: { hour: 2, minute: 0 },
+      timeZone: regime.timeZone,
+      input: { job: 'reconcile' },
     },
   ];
 }

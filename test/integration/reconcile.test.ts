@@ -135,4 +135,12 @@ describe('reconciliation and dead letters', () => {
     expect(second).toMatchObject({ ingested: [], recomputed: [] });
     expect(await mailsTo('so-y-te')).toHaveLength(1);
   });
+
+  it('the DailyReconcile schedule runs the sweep of the current period at 02:00 local, which finds nothing left to do', async () => {
+    const firings = await stack.scheduler.tick(new Date('2026-11-28T20:00:00Z')); // 03:00 on 29 November in Kon Tum
+    await stack.bus.idle();
+
+    expect(firings.map((f) => [f.scheduleId, f.ok])).toEqual([['DailyReconcile', true]]);
+    expect(firings[0]!.result).toMatchObject([{ period: PERIOD, scanned: 2, ingested: [], recomputed: [] }]);
+  });
 });

@@ -25,6 +25,19 @@ const START_TIMEOUT_MS = 60_000;
 
 const run = promisify(execFile);
 
+/** JVMs this process started: killed when it exits, so a test that times out mid-stack leaks none. */
+const children = new Set<ChildProcess>();
+let exitHook = false;
+function track(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const c of children) c.kill('SIGKILL');
+  });
+}
+
 /** Fetches the jar folder once; concurrent callers (parallel test files) each extract and the first rename wins. */
 export async function installDynamoDbLocal(log: (line: string) => void = () => {}): Promise<string> {
   if (existsSync(join(DYNAMODB_LOCAL_DIR, JAR))) return DYNAMODB_LOCAL_DIR;
@@ -65,6 +78,7 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; log?: (line: s
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  track(child);
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4_000);

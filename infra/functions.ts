@@ -90,6 +90,17 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     timeout: Duration.minutes(5),
     bind: (fn, d) => fn.bindTable(d.table, 'readWrite').bindSender(d.sender).bindBus(d.bus).setEnv(ENV.appUrl, d.appUrl),
   },
+  reconcile: {
+    description: 'daily sweep: ingests uploads whose event was lost, recomputes stale statuses',
+    memorySize: 1024,
+    timeout: Duration.minutes(5),
+    // What ingest and compliance may do, plus listing incoming/ (the read grant's ListBucket is limited to it).
+    bind: (fn, d) =>
+      fn
+        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix] })
+        .bindTable(d.table, 'readWrite')
+        .bindBus(d.bus),
+  },
   summary: {
     description: 'consolidates a period into XLSX and DOCX and emails leadership',
     memorySize: 1024,

@@ -12,6 +12,7 @@ import { auditVerify } from './commands/audit.js';
 import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
+import { dlqList, dlqRedrive, LocalStackCommandError, reconcileCommand } from './commands/reconcile.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
 import { adminTokenOf, loadTarget, targetRegime, targetTables, TargetError, type OperatorTarget, type TargetOptions } from './target.js';
 
@@ -32,6 +33,9 @@ const USAGE = `Usage: baocao <command> [options]
   consolidate --period YYYY [--send] [--out DIR]
   calendar --year YYYY [--json] [--regime FILE]
   audit verify --period YYYY [--unit ID] [--json]
+  reconcile --period YYYY [--dry-run]
+  dlq list [--json]                 (the local stack; on AWS the SQS queues, see infra/README.md)
+  dlq redrive [--id ID]
 Options:
   --endpoints FILE  the local stack (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)
   --outputs FILE    a deployment on AWS: the file of \`cdk deploy --all --outputs-file FILE\`;
@@ -127,6 +131,17 @@ export async function main(argv: string[], out: (line: string) => void = console
     await consolidateCommand({ period: period(values.period), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) }, out);
     return;
   }
+  if (command === 'reconcile') {
+    await reconcileCommand({ period: period(values.period), dryRun: values['dry-run'], ...where }, out);
+    return;
+  }
+  if (command === 'dlq list' || command === 'dlq redrive') {
+    if (values.outputs) throw new UsageError('dlq works on the local stack; on AWS the dead letters are SQS queues (infra/README.md, "Runbook")');
+    const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
+    if (command === 'dlq list') await dlqList({ json: values.json, ...endpointsFile }, out);
+    else await dlqRedrive({ ...endpointsFile, ...(values.id ? { id: values.id } : {}) }, out);
+    return;
+  }
   const target: OperatorTarget = await loadTarget(where);
   if (command === 'token issue') {
     if (!values.unit) throw new UsageError('--unit ID is required');
@@ -178,7 +193,7 @@ const isMain = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (isMain) {
   main(process.argv.slice(2)).catch((e: unknown) => {
     if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
-    else if (e instanceof TargetError) console.error(e.message);
+    else if (e instanceof TargetError || e instanceof LocalStackCommandError) console.error(e.message);
     else if ((e as Error).name === 'CredentialsProviderError') {
       const profile = process.env.AWS_PROFILE;
       console.error(

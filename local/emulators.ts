@@ -14,6 +14,7 @@ import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client 
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { TABLE_DEFINITION } from '../shared/definitions/table.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
 import { closeServer } from './http-server.js';
 import { LOCAL_NAMES } from './names.js';
 
@@ -27,6 +28,20 @@ export interface EmulatorOptions {
   dataDir: string;
   tableName: string;
   bucketName: string;
+  /**
+   * Which DynamoDB: 'dynalite' (default, in-process), 'local' (the official DynamoDB Local, one JVM
+   * per stack, data under `${dataDir}/dynamodb-local`) or an endpoint already running (nothing started).
+   */
+  dynamodb?: DynamoBackend;
+}
+
+export type DynamoBackend = 'dynalite' | 'local' | { endpoint: string };
+
+/** `DDB=local` picks DynamoDB Local; `DYNAMODB_ENDPOINT` (read only by entry points such as local/start.ts) an external one. */
+export function dynamoBackendFromEnv(env: NodeJS.ProcessEnv): DynamoBackend {
+  if (env.DDB === 'local') return 'local';
+  if (env.DDB && env.DDB !== 'dynalite') throw new Error(`DDB must be "local" or "dynalite", not "${env.DDB}"`);
+  return 'dynalite';
 }
 
 export interface Emulators {
@@ -40,7 +55,7 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
-/** Starts dynalite, s3rver and aws-ses-v2-local on loopback ephemeral ports; creates the table and bucket if missing. */
+/** Starts dynalite (or DynamoDB Local), s3rver and aws-ses-v2-local on loopback ephemeral ports; creates the table and bucket if missing. */
 export async function startEmulators(opts: EmulatorOptions): Promise<Emulators> {
   const dynamoDir = join(opts.dataDir, 'dynamodb');
   const s3Dir = join(opts.dataDir, 's3');
@@ -53,9 +68,19 @@ export async function startEmulators(opts: EmulatorOptions): Promise<Emulators> 
     for (const s of stops.reverse()) await s().catch((e: unknown) => console.error('[local] emulator stop failed:', e));
   };
   try {
-    const dynamoServer = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    const dynamodb = await listen(dynamoServer);
-    stops.push(() => closeServer(dynamoServer));
+    const backend = opts.dynamodb ?? 'dynalite';
+    let dynamodb: string;
+    if (backend === 'dynalite') {
+      const dynamoServer = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      dynamodb = await listen(dynamoServer);
+      stops.push(() => closeServer(dynamoServer));
+    } else if (backend === 'local') {
+      const jvm = await startDynamoDbLocal({ dbPath: join(opts.dataDir, 'dynamodb-local') });
+      dynamodb = jvm.endpoint;
+      stops.push(() => jvm.stop());
+    } else {
+      dynamodb = backend.endpoint;
+    }
 
     const s3rver = new S3rver({ address: HOST, port: 0, directory: s3Dir, silent: true });
     const s3Address = await s3rver.run();
@@ -78,7 +103,7 @@ export async function startEmulators(opts: EmulatorOptions): Promise<Emulators> 
   }
 }
 
-/** Same keys and index as CDK builds from TABLE_DEFINITION. dynalite has no UpdateTimeToLive, so TTL is AWS-only. */
+/** Same keys and index as CDK builds from TABLE_DEFINITION, on whichever DynamoDB. dynalite has no UpdateTimeToLive, so TTL is AWS-only. */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {

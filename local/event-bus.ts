@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -38,6 +38,9 @@ export interface DeadLetter extends Delivery {
   at: string;
   error: string;
 }
+
+/** One delivery of one event to one rule's target: what `dlq redrive` names. */
+export const deadLetterId = (dl: Pick<DeadLetter, 'event' | 'routeId'>) => `${dl.event.id}/${dl.routeId}`;
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -93,6 +96,8 @@ export class LocalEventBus extends EventEmitter {
   private readonly running = new Set<Promise<void>>();
   private server?: Server;
   private closed = false;
+  /** Appends and rewrites of dead-letters.jsonl, one at a time. */
+  private fileOps: Promise<unknown> = Promise.resolve();
   endpoint = '';
 
   constructor(private readonly opts: LocalEventBusOptions) {
@@ -105,6 +110,7 @@ export class LocalEventBus extends EventEmitter {
 
   /** Starts the PutEvents endpoint on loopback; returns its URL (also in `endpoint`). */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await this.loadDeadLetters();
     const server = createServer((req, res) => void this.handleHttp(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -144,6 +150,7 @@ export class LocalEventBus extends EventEmitter {
     this.timers.clear();
     if (this.server) await closeServer(this.server);
     await Promise.allSettled([...this.running]);
+    await this.fileOps;
     this.pending = 0;
     this.settle();
   }
@@ -184,12 +191,64 @@ export class LocalEventBus extends EventEmitter {
   private async deadLetter(dl: DeadLetter): Promise<void> {
     keep(this.deadLetters, dl);
     this.log(`[bus] DEAD LETTER: ${dl.target} gave up on "${dl.event['detail-type']}" ${dl.event.id} after ${dl.attempts} attempts: ${dl.error}`);
-    if (this.opts.dataDir) {
-      const file = join(this.opts.dataDir, 'dead-letters.jsonl');
-      await mkdir(dirname(file), { recursive: true });
-      await appendFile(file, JSON.stringify(dl) + '\n').catch((e: unknown) => this.log(`[bus] could not write ${file}: ${String(e)}`));
+    const file = this.deadLetterFile();
+    if (file) {
+      await this.fileOp(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        await appendFile(file, JSON.stringify(dl) + '\n');
+      });
     }
     this.emit('dead-letter', dl);
+  }
+
+  /**
+   * Delivers dead letters again, each to the one target that gave up on it, with a fresh set of
+   * attempts, like an SQS DLQ redrive; they leave the list (a new failure dead-letters them again).
+   * `ids` (see deadLetterId) narrows it; unknown ids are ignored, so a second redrive does nothing.
+   */
+  async redrive(ids?: readonly string[]): Promise<DeadLetter[]> {
+    const wanted = ids ? new Set(ids) : undefined;
+    const chosen = this.deadLetters.filter((dl) => !wanted || wanted.has(deadLetterId(dl)));
+    if (chosen.length === 0) return [];
+    const left = this.deadLetters.filter((dl) => !chosen.includes(dl));
+    this.deadLetters.splice(0, this.deadLetters.length, ...left);
+    const file = this.deadLetterFile();
+    if (file) await this.fileOp(() => writeFile(file, left.map((dl) => JSON.stringify(dl) + '\n').join('')));
+    for (const dl of chosen) {
+      this.log(`[bus] redrive: "${dl.event['detail-type']}" ${dl.event.id} to ${dl.target}`);
+      this.pending++;
+      this.schedule(0, { bus: dl.bus, routeId: dl.routeId, target: dl.target, event: dl.event, attempts: 0 });
+    }
+    return chosen;
+  }
+
+  private deadLetterFile(): string | undefined {
+    return this.opts.dataDir ? join(this.opts.dataDir, 'dead-letters.jsonl') : undefined;
+  }
+
+  private fileOp(op: () => Promise<unknown>): Promise<void> {
+    const file = this.deadLetterFile();
+    const next = this.fileOps.then(op).then(
+      () => {},
+      (e: unknown) => this.log(`[bus] could not write ${String(file)}: ${String(e)}`),
+    );
+    this.fileOps = next;
+    return next;
+  }
+
+  /** Dead letters survive a restart: the file is what `dlq list` shows and `dlq redrive` empties. */
+  private async loadDeadLetters(): Promise<void> {
+    const file = this.deadLetterFile();
+    if (!file) return;
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        keep(this.deadLetters, JSON.parse(line) as DeadLetter);
+      } catch {
+        this.log(`[bus] skipped an unreadable line of ${file}`);
+      }
+    }
   }
 
   private done(): void {
@@ -210,6 +269,16 @@ export class LocalEventBus extends EventEmitter {
     };
     try {
       const operation = req.headers['x-amz-target'];
+      // Local-only operations for `cli dlq` (on AWS the DLQs are SQS queues: infra/README.md).
+      if (req.method === 'POST' && operation === 'BaocaoLocal.ListDeadLetters') {
+        req.resume();
+        return send(200, { DeadLetters: this.deadLetters.map((dl) => ({ id: deadLetterId(dl), ...dl })) });
+      }
+      if (req.method === 'POST' && operation === 'BaocaoLocal.RedriveDeadLetters') {
+        const input = JSON.parse((await readBody(req, MAX_PUT_EVENTS_BYTES)).toString('utf8') || '{}') as { Ids?: string[] };
+        const redriven = await this.redrive(input.Ids);
+        return send(200, { Redriven: redriven.map((dl) => ({ id: deadLetterId(dl), ...dl })) });
+      }
       if (req.method !== 'POST' || operation !== 'AWSEvents.PutEvents') {
         req.resume();
         return send(400, { __type: 'UnknownOperationException', message: `Local bus supports only AWSEvents.PutEvents, got ${String(operation)}` });

@@ -15,7 +15,7 @@ import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
 import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from './emulators.js';
+import { dynamoBackendFromEnv, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
 import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
 import { jwtAuthorizer, type AuthorizerClaims } from './jwt-authorizer.js';
@@ -48,6 +48,8 @@ export interface LocalStackOptions {
    * fires only when `scheduler.tick(now)` is called — tests and the demo, which move the clock.
    */
   scheduler?: 'realtime' | 'manual';
+  /** Which DynamoDB (default: `DDB=local` → DynamoDB Local, else dynalite); an endpoint gets the table created if missing. */
+  dynamodb?: DynamoBackend;
   /** Replaces the import of functions/<name>/handler.ts (tests with fake handlers). */
   loadFunction?: (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>>;
 }
@@ -89,7 +91,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const s of stops.splice(0).reverse()) await s().catch((e: unknown) => console.error('[local] stop failed:', e));
   };
   try {
-    const emulators: Emulators = await startEmulators({ dataDir: opts.dataDir, tableName: LOCAL_TABLE, bucketName: LOCAL_BUCKET });
+    const emulators: Emulators = await startEmulators({
+      dataDir: opts.dataDir,
+      tableName: LOCAL_TABLE,
+      bucketName: LOCAL_BUCKET,
+      dynamodb: opts.dynamodb ?? dynamoBackendFromEnv(process.env),
+    });
     stops.push(() => emulators.stop());
 
     const bus = new LocalEventBus({
@@ -216,6 +223,11 @@ export function localEnvironment(e: {
     // CloudWatch EMF lines mean nothing without CloudWatch; the metric calls still run.
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
+}
+
+/** The loader a stack uses by default, for a test that wraps some handlers (e.g. makes one fail) and keeps the rest real. */
+export function realFunctionLoader(): (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>> {
+  return functionLoader(++generation);
 }
 
 /** Imports functions/<name>/handler.ts once per stack and calls its `handler` as Lambda would. */

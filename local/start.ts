@@ -24,7 +24,9 @@ if (process.env.REGIME_FILE) {
   }
 }
 
-const stack = await startLocalStack({ dataDir, port, regime }).catch((err: unknown) => {
+// Read here, not in the stack: the stack sets DYNAMODB_ENDPOINT for its handlers.
+const dynamodb = process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT } : undefined;
+const stack = await startLocalStack({ dataDir, port, regime, ...(dynamodb ? { dynamodb } : {}) }).catch((err: unknown) => {
   if ((err as { code?: string }).code === 'EADDRINUSE') {
     console.error(`Cổng ${port} đang được dùng; đặt PORT khác / Port ${port} is in use; set PORT to another one.`);
     process.exit(1);

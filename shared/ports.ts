@@ -41,6 +41,19 @@ export interface ObjectStore {
   tag(key: string, tags: Record<string, string>, versionId?: string): Promise<void>;
 }
 
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  /** When S3 stored it: what the "Object Created" event time would have been. */
+  lastModified: string;
+}
+
+/** Lists objects under a prefix, every page (only the reconciliation sweep needs it). */
+export interface ObjectLister {
+  list(prefix: string): Promise<ListedObject[]>;
+}
+
 /** Signs the POST a browser sends straight to the bucket (its own adapter: only presign bundles it). */
 export interface UploadSigner {
   presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost>;

@@ -1,12 +1,12 @@
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import type { bucketConfig, EndpointsConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';
 import type * as z from '../zod-mini.js';
 import { s3Clients } from './clients/s3.js';
-import { ObjectTooLargeError, type ObjectStore, type StoredObject } from '../ports.js';
+import { ObjectTooLargeError, type ListedObject, type ObjectLister, type ObjectStore, type StoredObject } from '../ports.js';
 
 /** S3 object store: what functions read and write themselves (signing for browsers: s3-signers.ts). */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ObjectStore, ObjectLister {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -54,6 +54,20 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const out: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of r.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({ key: o.Key, size: o.Size ?? 0, etag: (o.ETag ?? '').replaceAll('"', ''), lastModified: (o.LastModified ?? new Date(0)).toISOString() });
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return out;
   }
 
   async tag(key: string, tags: Record<string, string>, versionId?: string): Promise<void> {

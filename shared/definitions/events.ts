@@ -18,7 +18,7 @@ export const DETAIL_TYPES = {
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 /** The function names; each has functions/<name>/handler.ts. */
-export const FUNCTION_NAMES = ['presign', 'status', 'ingest', 'compliance', 'receipt', 'admin', 'notices', 'summary', 'unit', 'template'] as const;
+export const FUNCTION_NAMES = ['presign', 'status', 'ingest', 'compliance', 'receipt', 'admin', 'notices', 'summary', 'unit', 'template', 'reconcile'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** A subset of EventBridge pattern syntax: literal lists and `{prefix}` matchers, nested objects. */

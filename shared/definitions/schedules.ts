@@ -35,6 +35,15 @@ export function schedules(regime: Regime): readonly ScheduleDef[] {
       timeZone: regime.timeZone,
       input: { job: 'annual-summary' },
     },
+    {
+      // At night, hours before the notices: a report whose event was lost is counted before anyone is chased.
+      id: 'DailyReconcile',
+      description: 'Ingest uploads whose event was lost and recompute stale unit statuses, every night',
+      target: 'reconcile',
+      at: { hour: 2, minute: 0 },
+      timeZone: regime.timeZone,
+      input: { job: 'reconcile' },
+    },
   ];
 }
 

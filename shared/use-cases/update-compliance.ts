@@ -1,9 +1,10 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import type { AnnualReport } from '../domain/report.js';
-import { deriveStatus, summarizeFacts, type StatusFacts } from '../domain/status.js';
+import { sameValue } from '../domain/same-value.js';
+import { deriveStatus, summarizeFacts } from '../domain/status.js';
 import { ConcurrencyError } from '../errors.js';
-import type { AuditLog, Clock, EventBus, NewUpload, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
+import type { AuditLog, Clock, EventBus, NewUpload, ReportFacts, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
 
 const MAX_ATTEMPTS = 8;
 /**
@@ -34,14 +35,31 @@ export function keyFigures(r: AnnualReport): Record<string, number> {
   };
 }
 
-const sameFacts = (a: StatusFacts, b: StatusFacts) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * What the stored versions, reviews and extension and the clock say the unit's status item should
+ * hold, and whether the stored item already does. Shared with the reconciliation sweep, so both
+ * agree on what "stale" means.
+ */
+export function project(stored: ReportFacts, current: UnitStatusRecord | null, ctx: { regime: Regime; period: number; now: Date }) {
+  const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
+  const status = deriveStatus(facts, ctx);
+  const known = new Set(current?.uploadIds ?? []);
+  const through = current?.uploadsThrough;
+  const fresh: NewUpload[] = stored.versions
+    .filter((v) => !known.has(v.uploadId) && !(through !== undefined && v.uploadId <= through))
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
+  const unchanged = !!current && sameValue(current.facts, facts) && current.status === status && fresh.length === 0;
+  return { facts, status, fresh, known, unchanged };
+}
 
 /**
  * Recomputes one unit's status for one period after "Report Accepted/Rejected/Reviewed".
  * Idempotent and order-independent: it folds everything stored, not the event.
  * 1. Read the unit's versions, reviews and extension (one Query) and its status item.
  * 2. Derive facts and status with `now`; note uploads not yet announced.
- * 3. Nothing new and already announced → done (a duplicate event changes nothing).
+ * 3. Nothing new and already announced → done (a duplicate event changes nothing). Facts are
+ *    compared by value: DynamoDB does not keep the key order of the stored map.
  * 4. Otherwise write the item conditionally on its rev (a lost race re-reads and retries),
  *    marked "not announced" with the change to announce.
  * 5. Publish "Unit Status Changed", then mark it announced (conditional again). A crash between
@@ -56,15 +74,7 @@ export async function updateCompliance(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [stored, current] = await Promise.all([deps.reports.facts(period, unitId), deps.statuses.get(period, unitId)]);
     const now = deps.clock.now();
-    const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
-    const status = deriveStatus(facts, { regime: deps.regime, period, now });
-    const known = new Set(current?.uploadIds ?? []);
-    const through = current?.uploadsThrough;
-    const fresh: NewUpload[] = stored.versions
-      .filter((v) => !known.has(v.uploadId) && !(through !== undefined && v.uploadId <= through))
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
-      .map((v) => ({ uploadId: v.uploadId, receivedAt: v.receivedAt, valid: v.valid }));
-    const unchanged = current && sameFacts(current.facts, facts) && current.status === status && fresh.length === 0;
+    const { facts, status, fresh, known, unchanged } = project(stored, current, { regime: deps.regime, period, now });
 
     let record = current;
     if (!unchanged) {
@@ -85,7 +95,7 @@ export async function updateCompliance(
         rev: (current?.rev ?? 0) + 1,
         status,
         facts,
-        ...boundKnown([...known, ...fresh.map((u) => u.uploadId)], through),
+        ...boundKnown([...known, ...fresh.map((u) => u.uploadId)], current?.uploadsThrough),
         ...(latestValid?.report ? { keyFigures: keyFigures(latestValid.report) } : {}),
         lastChange: change,
         announced: false,

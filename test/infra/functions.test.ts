@@ -24,6 +24,7 @@ const EXPECTED_ENV: Record<FunctionName, string[]> = {
   template: [ENV.tableName],
   notices: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.busName, ENV.appUrl],
   summary: [ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
+  reconcile: [ENV.bucketName, ENV.tableName, ENV.busName],
 };
 
 const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -35,6 +36,8 @@ const EXPECTED_S3: Partial<Record<FunctionName, Record<string, string[]>>> = {
   ingest: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'], 's3:PutObjectVersionTagging': ['incoming/'] },
   admin: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'] },
   summary: { 's3:GetObject': ['summaries/'], 's3:PutObject': ['summaries/'] },
+  // What ingest may do (it ingests what it finds), and no more.
+  reconcile: { 's3:GetObject': ['incoming/', 'signed/'], 's3:PutObjectTagging': ['incoming/'] },
 };
 const READ_ONLY_TABLE: FunctionName[] = ['status'];
 
@@ -157,6 +160,13 @@ describe('functions', () => {
 
     const list = statementsOf(name).filter((s) => asList(s.Action).includes('s3:ListBucket'));
     for (const s of list) expect(s.Condition?.['StringLike']?.['s3:prefix']).toEqual(expect.arrayContaining([expect.stringMatching(/^[a-z-]+\/\*$/)]));
+  });
+
+  it('lets the reconciliation sweep list only the uploads, never the whole bucket', () => {
+    const list = statementsOf('reconcile').filter((s) => asList(s.Action).includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0]!.Resource).toEqual(rendered(t.service, t.stateful.bucket.bucketArn));
+    expect((list[0]!.Condition?.['StringLike']?.['s3:prefix'] as string[]).sort()).toEqual(['incoming/*', 'signed/*']);
   });
 
   it('lets read-only functions only read the table', () => {

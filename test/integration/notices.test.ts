@@ -328,7 +328,8 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
 });
 
 describe('local scheduler: the same schedule definitions, fired against a clock', () => {
-  const defs = schedules(DEFAULT_REGIME);
+  // The notices and the summary; the night's reconciliation is tested in reconcile.test.ts.
+  const defs = schedules(DEFAULT_REGIME).filter((d) => d.id !== 'DailyReconcile');
   const recorder = () => {
     const calls: { target: string; job: string }[] = [];
     return { calls, invoke: async (target: string, input: { job: string }) => void calls.push({ target, job: input.job }) };

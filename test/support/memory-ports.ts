@@ -13,6 +13,8 @@ import type {
   NoticeLedger,
   NoticeRecord,
   ObjectStore,
+  ObjectLister,
+  ListedObject,
   PresignedPost,
   RegimeStore,
   ReportFacts,
@@ -205,14 +207,20 @@ export class MemoryMailer implements Mailer {
  * A versioned bucket, as the uploads bucket is: every put adds a version (ids ascending), reads and
  * tags without a version id address the current one, links carry the version id they were signed for.
  */
-export class MemoryObjectStore implements ObjectStore {
-  private versions = new Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string }[]>();
+export class MemoryObjectStore implements ObjectStore, ObjectLister {
+  private versions = new Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string; lastModified?: string }[]>();
   private nextVersion = 0;
   /** Tags by key, then by version id. */
   versionTags = new Map<string, Map<string, Record<string, string>>>();
   private find(key: string, versionId?: string) {
     const all = this.versions.get(key);
     return versionId === undefined ? all?.at(-1) : all?.find((v) => v.versionId === versionId);
+  }
+  /** The current version of each key under the prefix, as ListObjectsV2 lists them. */
+  async list(prefix: string): Promise<ListedObject[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, o]) => ({ key, size: o.body.byteLength, etag: o.etag, lastModified: o.lastModified ?? '2026-01-01T00:00:00.000Z' }));
   }
   async head(key: string, versionId?: string): Promise<StoredObject | null> {
     const o = this.find(key, versionId);
@@ -231,17 +239,17 @@ export class MemoryObjectStore implements ObjectStore {
     this.putVersion(key, body, contentType);
   }
   /** Stores a new version and returns its id and etag, as S3 answers a PUT or POST (tests need them). */
-  putVersion(key: string, body: Uint8Array | string, contentType: string): { versionId: string; etag: string } {
+  putVersion(key: string, body: Uint8Array | string, contentType: string, lastModified?: string): { versionId: string; etag: string } {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
     const versionId = `v${String(++this.nextVersion).padStart(6, '0')}`;
     const etag = `etag-${this.nextVersion}`;
     const all = this.versions.get(key) ?? [];
-    all.push({ versionId, body: bytes, contentType, etag });
+    all.push({ versionId, body: bytes, contentType, etag, ...(lastModified ? { lastModified } : {}) });
     this.versions.set(key, all);
     return { versionId, etag };
   }
   /** The current version of every key (what a plain listing shows). */
-  get objects(): Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string }> {
+  get objects(): Map<string, { versionId: string; body: Uint8Array; contentType: string; etag: string; lastModified?: string }> {
     return new Map([...this.versions].flatMap(([key, all]) => (all.length ? [[key, all.at(-1)!] as const] : [])));
   }
   async tag(key: string, tags: Record<string, string>, versionId?: string) {

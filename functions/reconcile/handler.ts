@@ -1,0 +1,44 @@
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { bucketConfig, busConfig } from '../../shared/config/config.js';
+import { composeFunction } from '../../shared/compose.js';
+import { currentPeriod } from '../../shared/domain/calendar.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
+import { reconcile, type ReconcileResult } from '../../shared/use-cases/reconcile.js';
+import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
+import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import * as z from '../../shared/zod-mini.js';
+
+/**
+ * EventBridge Scheduler "DailyReconcile" (locally the stack's scheduler and `cli reconcile`) → the
+ * reconciliation sweep of the current period, or of the periods given. Its own function rather
+ * than a job of ingest: it needs to list incoming/, which ingest does not, and its failures get
+ * their own alarm and dead-letter queue.
+ */
+const fn = composeFunction('reconcile', z.extend(bucketConfig, busConfig.shape));
+const objects = objectStoreFrom(fn.config);
+const bus = busFrom(fn.config);
+
+export const ReconcileEventSchema = z.strictObject({
+  job: z.literal('reconcile'),
+  periods: z.optional(z.array(z.number().check(z.int(), z.minimum(2000), z.maximum(2100))).check(z.minLength(1), z.maxLength(10))),
+  dryRun: z.optional(z.boolean()),
+});
+
+export const handler = async (event: unknown, context?: Context): Promise<ReconcileResult[]> =>
+  fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+    if (context) fn.logger.addContext(context);
+    const input = ReconcileEventSchema.parse(event);
+    const regime = await fn.regime();
+    const periods = input.periods ?? [currentPeriod(regime, fn.clock.now())];
+    const results: ReconcileResult[] = [];
+    for (const period of periods) {
+      const r = await reconcile(
+        { objects, bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime, bucket: fn.config[ENV.bucketName] },
+        { period, ...(input.dryRun ? { dryRun: true } : {}) },
+      );
+      fn.logger.info('reconciled', { period, dryRun: r.dryRun, scanned: r.scanned, ingested: r.ingested, recomputed: r.recomputed });
+      results.push(r);
+    }
+    return results;
+  });

@@ -201,26 +201,8 @@ export interface TokenStore {
   touch(tokenHash: string, at: string): Promise<void>;
 }
 
-export interface AuditEntry {
-  at: string;
-  eventId: string;
-  action: AuditAction;
-  /** `staff:{sub}` (a verified token's subject), `token:{hash12}` (a unit link), `system:{function}`, `cli:{command}`. */
-  actor: string;
-  /** The staff member's name from the verified token, beside the stable subject. */
-  actorName?: string;
-  detail: Record<string, unknown>;
-}
-
-/** An audit entry as stored: its place in the unit's hash chain (shared/domain/audit-chain.ts). */
-export interface ChainedAuditEntry extends AuditEntry {
-  /** 1, 2, …: the entry's position in its partition's chain. */
-  seq: number;
-  /** The hash of the entry before (seq - 1); the genesis value for seq 1. */
-  prevHash: string;
-  /** sha256 of the canonical JSON of the entry (with period, unitId, seq and prevHash). */
-  hash: string;
-}
+export type { AuditEntry, ChainedAuditEntry } from './domain/audit-chain.js';
+import type { AuditEntry, ChainedAuditEntry } from './domain/audit-chain.js';
 
 export interface AuditLog {
   /**

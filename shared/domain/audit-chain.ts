@@ -1,27 +1,35 @@
 import { createHash } from 'node:crypto';
-import type { AuditEntry, ChainedAuditEntry } from '../ports.js';
+import { canonicalJson } from './canonical.js';
+import type { AuditAction } from './vocabulary.js';
 
 /**
  * The audit trail of one unit for one period as a hash chain: each entry stores the hash of the
  * one before it, so editing, removing or reordering an entry breaks every link after it.
  */
 
+export interface AuditEntry {
+  at: string;
+  eventId: string;
+  action: AuditAction;
+  /** `staff:{sub}` (a verified token's subject), `token:{hash12}` (a unit link), `system:{function}`, `cli:{command}`. */
+  actor: string;
+  /** The staff member's name from the verified token, beside the stable subject. */
+  actorName?: string;
+  detail: Record<string, unknown>;
+}
+
+/** An audit entry as stored: its place in the unit's hash chain (shared/domain/audit-chain.ts). */
+export interface ChainedAuditEntry extends AuditEntry {
+  /** 1, 2, …: the entry's position in its partition's chain. */
+  seq: number;
+  /** The hash of the entry before (seq - 1); the genesis value for seq 1. */
+  prevHash: string;
+  /** sha256 of the canonical JSON of the entry (with period, unitId, seq and prevHash). */
+  hash: string;
+}
+
 /** prevHash of the first entry of a chain. */
 export const AUDIT_GENESIS = '0'.repeat(64);
-
-/**
- * JSON with object keys sorted at every depth: DynamoDB does not keep a map's key order (DynamoDB
- * Local reorders them), so the hash must not depend on it. Undefined members are left out, as
- * JSON.stringify and the document client (removeUndefinedValues) do.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
 export function auditEntryHash(period: number, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
 import { reportIndicators, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
@@ -208,17 +209,6 @@ export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
 
 // ---------------------------------------------------------------------------------------------
 // Content hash: "same data → same hash", so re-running the summary sends nothing new.
-
-/** JSON with object keys sorted at every level and undefined members dropped. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
 
 /** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
 export function contentHash(c: Consolidation): string {

@@ -1,7 +1,7 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import type { AnnualReport } from '../domain/report.js';
-import { sameValue } from '../domain/same-value.js';
+import { sameValue } from '../domain/canonical.js';
 import { deriveStatus, summarizeFacts } from '../domain/status.js';
 import { ConcurrencyError } from '../errors.js';
 import type { AuditLog, Clock, EventBus, NewUpload, ReportFacts, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';

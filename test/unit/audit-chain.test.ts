@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_GENESIS, auditEntryHash, canonicalJson, chainNext, verifyAuditChain } from '../../shared/domain/audit-chain.js';
+import { AUDIT_GENESIS, auditEntryHash, chainNext, verifyAuditChain } from '../../shared/domain/audit-chain.js';
+import { canonicalJson } from '../../shared/domain/canonical.js';
 import type { AuditEntry, ChainedAuditEntry } from '../../shared/ports.js';
 import { MemoryAuditLog } from '../support/memory-ports.js';
 

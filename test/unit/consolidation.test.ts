@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../shared/domain/canonical.js';
 import {
-  canonicalJson,
   consolidate,
   contentHash,
   indicatorTotal,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameValue } from '../../shared/domain/same-value.js';
+import { sameValue } from '../../shared/domain/canonical.js';
 
 describe('sameValue', () => {
   it('equal maps are equal whatever their key order, at any depth', () => {

@@ -18,3 +18,18 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && sameValue(ra[k], rb[k]));
 }
+
+/**
+ * JSON with object keys sorted at every depth and undefined members left out (as JSON.stringify
+ * and the document client's removeUndefinedValues do): what a hash is taken of, so the hash does
+ * not depend on the key order DynamoDB does not keep (the summary's content hash, the audit chain).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}

@@ -55,7 +55,9 @@ describe('period ids', () => {
   });
 
   it('says what a quarterly id looks like', () => {
-    expect(() => parsePeriodId('quarterly', '2026-Q5')).toThrow('kỳ báo cáo quý ghi dạng NNNN-Qn (n từ 1 đến 4), năm từ 2000 đến 2100, ví dụ 2026-Q3.');
+    expect(() => parsePeriodId('quarterly', '2026-Q5')).toThrow(
+      'kỳ báo cáo quý ghi dạng NNNN-Qn (n từ 1 đến 4), năm từ 2000 đến 2100, ví dụ 2026-Q3.',
+    );
   });
 
   it('cuts a very long id short in the message (the message stays bounded)', () => {
@@ -142,7 +144,10 @@ describe('deadlines on the working-day calendar', () => {
   });
 
   it('follows the government arrangement the regime records (a swapped day off moves the deadline)', () => {
-    const arranged = workingCalendar({ holidays: [], calendar: { '2026': { replacesDefault: false, daysOff: [{ date: '2026-09-15', name: 'Nghỉ bù' }], workingDays: [] } } });
+    const arranged = workingCalendar({
+      holidays: [],
+      calendar: { '2026': { replacesDefault: false, daysOff: [{ date: '2026-09-15', name: 'Nghỉ bù' }], workingDays: [] } },
+    });
 
     expect(dueDateAfter(periodWindow('quarterly', '2026-Q3'), working(1), arranged)).toBe('2026-09-16');
   });
@@ -174,7 +179,11 @@ describe('periods of a regime', () => {
   });
 
   it('gives a quarterly regime Điều 12 windows and its deadline rule on its calendar', () => {
-    const quarterly = parseRegime({ ...JSON.parse(JSON.stringify(DEFAULT_REGIME)), frequency: 'quarterly', deadlineRule: { afterCutOff: { workingDays: 3 } } });
+    const quarterly = parseRegime({
+      ...JSON.parse(JSON.stringify(DEFAULT_REGIME)),
+      frequency: 'quarterly',
+      deadlineRule: { afterCutOff: { workingDays: 3 } },
+    });
 
     // 14/3/2026 Sat → Mon 16, Tue 17, Wed 18.
     expect(regimePeriod(quarterly, '2026-Q1')).toEqual({ id: '2026-Q1', from: '2025-12-15', to: '2026-03-14', dueDate: '2026-03-18' });

@@ -1,3 +1,5 @@
+import { periodDates } from './calendar.js';
+import type { Consolidation } from './consolidation.js';
 import { findUnit, unitValidAt, type Regime, type Unit, type UnitGroup } from './regime.js';
 
 /**
@@ -47,7 +49,7 @@ export interface UnitFigures {
 export interface ComparableInput {
   regime: Regime;
   /** This period's units, in the order the summary shows them (e.g. expectedUnits). */
-  units: readonly Unit[];
+  units: readonly Pick<Unit, 'id' | 'group'>[];
   /** The day this period's units are valid on: the end of its cut-off window. */
   atDate: string;
   /** The indicator paths to carry (e.g. reportIndicators().map((i) => i.path)). */
@@ -115,4 +117,18 @@ export function comparableFigures(input: ComparableInput): ComparableFigures {
     }
   }
   return { units: [...current.values()], totals, unmapped };
+}
+
+/**
+ * The annual case: last year's consolidation mapped onto this year's units, for the workbook's
+ * "cùng kỳ năm trước" columns. Units are those of `current`, valid at the end of its cut-off window.
+ */
+export function comparableConsolidation(regime: Regime, current: Consolidation, previous: Consolidation): ComparableFigures {
+  return comparableFigures({
+    regime,
+    units: current.units.map((u) => ({ id: u.unitId, group: u.group })),
+    atDate: periodDates(regime, current.period).cutOffTo,
+    paths: current.indicators.map((i) => i.path),
+    previous: previous.units,
+  });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { consolidate, type ConsolidationRow } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { regimePeriod } from '../../shared/domain/periodicity.js';
 import {
@@ -13,7 +14,9 @@ import {
   type Regime,
   type Unit,
 } from '../../shared/domain/regime.js';
-import { comparableFigures, predecessorsOf, successorOf } from '../../shared/domain/reorganization.js';
+import { reportIndicators } from '../../shared/domain/report.js';
+import { comparableConsolidation, comparableFigures, predecessorsOf, successorOf } from '../../shared/domain/reorganization.js';
+import { sampleReport } from '../../shared/domain/sample-report.js';
 import { readRegimeFile, RegimeFileError } from '../../shared/regime-file.js';
 
 const EXAMPLE = 'examples/regime-quang-ngai-quarterly.json';
@@ -143,6 +146,36 @@ describe('cùng kỳ năm trước', () => {
     });
 
     expect(c.totals['sessions']).toEqual({ total: 2, province: 0, district: 2 });
+  });
+});
+
+describe('cùng kỳ năm trước of an annual consolidation', () => {
+  /** An accepted report whose every count is `base`. */
+  const row = (regime: Regime, unitId: string, period: number, base: number): ConsolidationRow => {
+    const report = structuredClone(sampleReport(regime, unitId, period));
+    for (const ind of reportIndicators()) (report[ind.section] as Record<string, unknown>)[ind.field] = base;
+    return { unitId, status: 'ON_TIME', versions: 1, report };
+  };
+
+  it('shows 2024’s figures of the two merged communes on their successor in 2025', () => {
+    const regime = mergedRegime();
+    const previous = consolidate({
+      regime,
+      period: 2024,
+      now: new Date('2024-12-20T01:00:00Z'),
+      rows: [row(regime, 'so-a', 2024, 10), row(regime, 'xa-a', 2024, 2), row(regime, 'xa-b', 2024, 3), row(regime, 'xa-e', 2024, 7)],
+    });
+    const current = consolidate({ regime, period: 2025, now: new Date('2025-12-20T01:00:00Z'), rows: [row(regime, 'xa-c', 2025, 1)] });
+
+    const c = comparableConsolidation(regime, current, previous);
+
+    expect(c.units.map((u) => [u.unitId, u.from, u.values['dissemination.sessions']])).toEqual([
+      ['so-a', ['so-a'], 10],
+      ['xa-c', ['xa-a', 'xa-b'], 5],
+      ['xa-d', [], null],
+    ]);
+    expect(c.totals['dissemination.sessions']).toEqual({ total: 15, province: 10, district: 5 });
+    expect(c.unmapped).toEqual(['xa-e']);
   });
 });
 

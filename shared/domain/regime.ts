@@ -1,4 +1,6 @@
 import * as z from '../zod-mini.js';
+import { periodDates } from './calendar.js';
+import { PERIODICITIES } from './periodicity.js';
 
 /**
  * The regime's schema, in zod/mini (shared/zod-mini.ts): every function that reads the regime from
@@ -48,20 +50,27 @@ function buildRegimeSchema() {
       }),
     );
 
+  // A year (the reporting year, as before) or the exact day a reorganization took effect.
+  const validity = z.union([int(2000, 2100), realDate]);
   const unitSchema = z.strictObject({
     id: unitId,
     name: z.string().check(z.minLength(3), z.maxLength(200)),
     group: z.enum(['province', 'district']),
     email: z.email(),
-    /** First reporting year the unit is expected to report for. */
-    validFrom: int(2000, 2100),
-    /** Last reporting year (inclusive) for merged or dissolved units. */
-    validTo: z.optional(int(2000, 2100)),
+    /** First reporting year the unit is expected to report for, or the first day it exists (YYYY-MM-DD). */
+    validFrom: validity,
+    /** Last reporting year (inclusive), or last day (YYYY-MM-DD), for merged or dissolved units. */
+    validTo: z.optional(validity),
+    /** The unit that took over a merged unit (sáp nhập, hợp nhất): its figures continue there. */
+    successor: z.optional(unitId),
   });
+  const count = (max: number) => z.number().check(z.int(), z.minimum(0), z.maximum(max));
 
   return z.strictObject({
     /** Stable id of the regime. */
     id: unitId,
+    /** Ghi chú for whoever maintains the file (e.g. where its unit list comes from); shown nowhere. */
+    note: z.optional(z.string().check(z.maxLength(2000))),
     /** Tên báo cáo. */
     name: text(5),
     /** Nội dung yêu cầu báo cáo. */
@@ -76,8 +85,21 @@ function buildRegimeSchema() {
     receivingBody: z.strictObject({ name: text(3), email: z.email() }),
     /** Phương thức gửi, nhận báo cáo. */
     sendingMethod: text(3),
-    /** Tần suất thực hiện báo cáo. */
-    frequency: z.literal('annual'),
+    /**
+     * Tần suất thực hiện báo cáo. Only annual regimes run through every route yet; the periods of
+     * the others (Nghị định 09, Điều 12) are computed in periodicity.ts.
+     */
+    frequency: z.enum(PERIODICITIES),
+    /**
+     * Thời hạn gửi báo cáo of a non-annual regime, counted from the end of each cut-off window (an
+     * annual regime keeps `deadline`). Its `cutOff`/`opensOn`/`deadline`/`consolidation` then describe
+     * the year-end cycle the annual tools still run on.
+     */
+    deadlineRule: z.optional(
+      z.strictObject({ afterCutOff: z.union([z.strictObject({ workingDays: int(1, 60) }), z.strictObject({ days: count(90) })]) }),
+    ),
+    /** Names of the two unit groups when they are not the seed's (e.g. the commune-level PCs after 2025). */
+    groupLabels: z.optional(z.strictObject({ province: text(3).check(z.maxLength(200)), district: text(3).check(z.maxLength(200)) })),
     firstPeriod: int(2000, 2100),
     /** Thời gian chốt số liệu. */
     cutOff: z.strictObject({ from: monthDay, to: monthDay }),
@@ -127,6 +149,11 @@ function buildRegimeSchema() {
     z.refine((r) => order(r.cutOff.from) < order(r.cutOff.to), { error: 'the cut-off window must start before it ends', path: ['cutOff'] }),
     z.refine((r) => order(r.cutOff.to) < order(r.deadline), { error: 'the deadline must come after the cut-off window ends', path: ['deadline'] }),
     z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
+    z.superRefine((r, ctx) => {
+      if (r.frequency === 'annual' && r.deadlineRule) ctx.addIssue({ code: 'custom', message: 'an annual regime sets its deadline in `deadline`', path: ['deadlineRule'] });
+      if (r.frequency !== 'annual' && !r.deadlineRule) ctx.addIssue({ code: 'custom', message: `a ${r.frequency} regime needs a deadlineRule`, path: ['deadlineRule'] });
+    }),
+    z.superRefine((r, ctx) => reorganizationIssues(r.units).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
     // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
     z.superRefine((r, ctx) => {
       // Stored with the regime in one item: bounded like everything that grows with input.
@@ -141,6 +168,55 @@ function buildRegimeSchema() {
       }
     }),
   );
+}
+
+interface UnitValidity {
+  id: string;
+  validFrom: number | string;
+  validTo?: number | string | undefined;
+  successor?: string | undefined;
+}
+
+/**
+ * Reorganization rules: dates in order, a successor that exists, is not the unit itself, and is there
+ * the day after the unit ends; no chain of successors loops. Each issue names the unit's field.
+ */
+function reorganizationIssues(units: readonly UnitValidity[]): { message: string; path: (string | number)[] }[] {
+  const issues: { message: string; path: (string | number)[] }[] = [];
+  const index = new Map(units.map((u, i) => [u.id, i]));
+  units.forEach((u, i) => {
+    if (u.validTo !== undefined && validEnd(u) < validStart(u)) issues.push({ message: 'validTo comes before validFrom', path: ['units', i, 'validTo'] });
+    if (u.successor === undefined) return;
+    const j = index.get(u.successor);
+    const next = j === undefined ? undefined : units[j];
+    if (!next) return void issues.push({ message: `no unit has the id ${u.successor}`, path: ['units', i, 'successor'] });
+    if (next.id === u.id) return void issues.push({ message: 'a unit cannot succeed itself', path: ['units', i, 'successor'] });
+    if (u.validTo === undefined) return void issues.push({ message: 'a unit with a successor needs validTo', path: ['units', i, 'validTo'] });
+    const dayAfter = nextDay(validEnd(u));
+    if (!(validStart(next) <= dayAfter && dayAfter <= validEnd(next))) {
+      issues.push({ message: `the successor ${next.id} must exist on ${dayAfter}, the day after this unit ends`, path: ['units', i, 'successor'] });
+    }
+    // Bounded by the number of units: a chain longer than that loops.
+    let at: UnitValidity | undefined = next;
+    for (let steps = 0; at?.successor !== undefined && steps <= units.length; steps++) {
+      if (at.successor === u.id) return void issues.push({ message: 'the chain of successors loops back to this unit', path: ['units', i, 'successor'] });
+      const k = index.get(at.successor);
+      at = k === undefined ? undefined : units[k];
+    }
+  });
+  return issues;
+}
+
+/** First day of a unit's validity: a year stands for the whole calendar year. */
+const validStart = (u: { validFrom: number | string }): string => (typeof u.validFrom === 'number' ? `${u.validFrom}-01-01` : u.validFrom);
+/** Last day of a unit's validity ('9999-12-31' while it lasts). */
+const validEnd = (u: { validTo?: number | string | undefined }): string =>
+  u.validTo === undefined ? '9999-12-31' : typeof u.validTo === 'number' ? `${u.validTo}-12-31` : u.validTo;
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Whether a unit exists on a local date (YYYY-MM-DD); a year in validFrom/validTo stands for the calendar year. */
+export function unitValidAt(unit: Unit, date: string): boolean {
+  return validStart(unit) <= date && date <= validEnd(unit);
 }
 
 /** A month/day relative to the reporting year as one comparable number. */
@@ -176,9 +252,23 @@ export function parseRegime(input: unknown): Regime {
   return r.data;
 }
 
-/** Units expected to report for a period (validFrom/validTo honoured). */
+/**
+ * Units expected to report for an annual period: a year in validFrom/validTo is compared with the
+ * reporting year (as always), a date with the end of the period's cut-off window.
+ */
 export function expectedUnits(regime: Regime, period: number): Unit[] {
-  return regime.units.filter((u) => u.validFrom <= period && (u.validTo === undefined || period <= u.validTo));
+  let cutOffTo: string | undefined;
+  const endOfWindow = () => (cutOffTo ??= periodDates(regime, period).cutOffTo);
+  return regime.units.filter((u) => {
+    const from = typeof u.validFrom === 'number' ? u.validFrom <= period : u.validFrom <= endOfWindow();
+    const to = u.validTo === undefined || (typeof u.validTo === 'number' ? period <= u.validTo : endOfWindow() <= u.validTo);
+    return from && to;
+  });
+}
+
+/** Units expected to report for a period whose cut-off window ends on `cutOffTo` (any periodicity). */
+export function expectedUnitsAt(regime: Regime, cutOffTo: string): Unit[] {
+  return regime.units.filter((u) => unitValidAt(u, cutOffTo));
 }
 
 export function findUnit(regime: Regime, id: string): Unit | undefined {
@@ -189,3 +279,6 @@ export const GROUP_LABELS: Record<UnitGroup, string> = {
   province: 'Sở, ban, ngành, đơn vị thuộc UBND tỉnh',
   district: 'UBND các huyện, thành phố',
 };
+
+/** A group's label in a regime: its own `groupLabels`, else the seed's. */
+export const groupLabel = (regime: Regime, group: UnitGroup): string => regime.groupLabels?.[group] ?? GROUP_LABELS[group];

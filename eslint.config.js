@@ -28,14 +28,19 @@ export default tseslint.config(
       // Unused names are an error, except the conventional `_` placeholder.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // The ports are async by contract; an implementation with nothing to await stays async so a
+      // caller never meets a synchronous throw, and swapping it for an I/O one changes nothing.
+      '@typescript-eslint/require-await': 'off',
+      // The XML and email sanitisers match C0 control characters on purpose (XML 1.0 forbids them).
+      'no-control-regex': 'off',
     },
   },
   {
     // Tests assert on parsed JSON and on SDK outputs; `any` flows from expect() helpers there.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      // In-memory fakes implement the async ports synchronously.
-      '@typescript-eslint/require-await': 'off',
+      // exceljs cell values and parsed XML are `unknown`-ish by design; tests stringify them to assert.
+      '@typescript-eslint/no-base-to-string': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

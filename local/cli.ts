@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
-import { GROUP_LABELS, type Regime } from '../shared/domain/regime.js';
+import { GROUP_LABELS } from '../shared/domain/regime.js';
 import { sampleReport } from '../shared/domain/sample-report.js';
 import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';

@@ -27,10 +27,12 @@ export class JwtRefusedError extends Error {
 }
 
 export function flattenClaims(payload: JWTPayload): AuthorizerClaims {
+  // API Gateway hands claims over as strings; arrays as "[a b]", objects as JSON.
+  const claimText = (x: unknown): string => (typeof x === 'string' ? x : (JSON.stringify(x) ?? ''));
   const out: AuthorizerClaims = {};
   for (const [k, v] of Object.entries(payload)) {
     if (v === undefined || v === null) continue;
-    out[k] = Array.isArray(v) ? `[${v.map(String).join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    out[k] = Array.isArray(v) ? `[${v.map(claimText).join(' ')}]` : claimText(v);
   }
   return out;
 }

@@ -88,7 +88,7 @@ async function loadState(dataDir: string): Promise<IdentityState> {
   return state;
 }
 
-const publicJwk = ({ kty, n, e, kid, alg, use }: JWK): JWK => ({ kty, n, e, kid, alg, use }) as JWK;
+const publicJwk = ({ kty, n, e, kid, alg, use }: JWK): JWK => ({ kty, n, e, kid, alg, use });
 
 const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -136,7 +136,7 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
         response_types: ['code'],
       },
     ],
-    jwks: { keys: [state.signingKey as never] },
+    jwks: { keys: [state.signingKey] },
     cookies: { keys: state.cookieKeys },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'offline_access', API_SCOPE],

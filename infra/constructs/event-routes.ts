@@ -38,7 +38,7 @@ export interface EventRoutingProps {
 export function toCdkPattern(pattern: EventPattern): CdkEventPattern {
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(pattern)) out[field === 'detail-type' ? 'detailType' : field] = value;
-  return out as CdkEventPattern;
+  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod';
 import type { busConfig, EndpointsConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';

@@ -128,7 +128,7 @@ export function decodePolicy(policyBase64: string): DecodedPostPolicy {
   const { expiration, conditions } = doc as { expiration?: unknown; conditions?: unknown };
   if (expiration === undefined) throw new InvalidPolicyDocumentError('Invalid Policy: Policy missing expiration.');
   if (typeof expiration !== 'string' || !ISO_UTC.test(expiration) || Number.isNaN(Date.parse(expiration))) {
-    throw new InvalidPolicyDocumentError(`Invalid Policy: Invalid 'expiration' value: '${String(expiration)}'`);
+    throw new InvalidPolicyDocumentError(`Invalid Policy: Invalid 'expiration' value: '${JSON.stringify(expiration) ?? 'undefined'}'`);
   }
   if (conditions === undefined) throw new InvalidPolicyDocumentError('Invalid Policy: Policy missing conditions.');
   if (!Array.isArray(conditions)) throw new InvalidPolicyDocumentError("Invalid Policy: Invalid 'conditions' value: must be a List.");
@@ -175,7 +175,7 @@ function parseCondition(raw: unknown): PostPolicyCondition {
     const entries = Object.entries(raw);
     if (entries.length === 0) throw bad();
     for (const [, v] of entries) if (typeof v !== 'string') throw bad();
-    return Object.fromEntries(entries) as Record<string, string>;
+    return Object.fromEntries(entries);
   }
   throw bad();
 }

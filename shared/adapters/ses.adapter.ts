@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type * as z from 'zod';
 import type { EndpointsConfig, mailConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';

@@ -110,7 +110,7 @@ const periodCache = new WeakMap<Regime, Map<number, Readonly<PeriodDates>>>();
 
 export function periodDates(regime: Regime, period: number): Readonly<PeriodDates> {
   let byPeriod = periodCache.get(regime);
-  if (!byPeriod) periodCache.set(regime, (byPeriod = new Map()));
+  if (!byPeriod) periodCache.set(regime, (byPeriod = new Map<number, Readonly<PeriodDates>>()));
   let dates = byPeriod.get(period);
   if (!dates) byPeriod.set(period, (dates = Object.freeze(computePeriodDates(regime, period))));
   return dates;

@@ -79,7 +79,7 @@ export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResult>, logge
       return await fn(event);
     } catch (e) {
       if (e instanceof RequestError) return errorResult(e.status, e.code, e.message, e.details);
-      logger.error('Unhandled error', e as Error);
+      logger.error('Unhandled error', e);
       return errorResult(500, 'INTERNAL', 'Lỗi hệ thống; vui lòng thử lại sau');
     }
   };

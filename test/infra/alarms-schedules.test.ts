@@ -110,7 +110,7 @@ describe('schedules (built from shared/definitions/schedules.ts)', () => {
     writeFileSync(file, JSON.stringify({ ...DEFAULT_REGIME, timeZone: 'Asia/Bangkok', consolidation: { month: 12, day: 22, yearOffset: 0, hour: 9 } }));
     const t = buildTestApp({ regimeFile: file });
     const deployed = Object.values(t.serviceTemplate.toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-    const expressions = deployed.map((s) => `${s.Properties!['ScheduleExpression']} ${s.Properties!['ScheduleExpressionTimezone']}`);
+    const expressions = deployed.map((s) => `${String(s.Properties!['ScheduleExpression'])} ${String(s.Properties!['ScheduleExpressionTimezone'])}`);
     expect(expressions).toContain('cron(0 9 22 12 ? *) Asia/Bangkok');
     expect(expressions).toContain(`${cronExpression(schedules(t.config.regime).find((d) => d.id === 'DailyNotices')!)} Asia/Bangkok`);
   });

@@ -115,7 +115,7 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
     const resources = Object.values((service.template as { Resources: Resources }).Resources);
     const distribution = resources.find((r) => r.Type === 'AWS::CloudFront::Distribution');
     const webAclId = (distribution?.Properties?.['DistributionConfig'] as { WebACLId?: unknown }).WebACLId;
-    const warnings = service.messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    const warnings = service.messages.filter((m) => m.level === ('warning' as typeof m.level)).map((m) => String(m.entry.data));
 
     if (env.region) {
       const edge = assembly.getStackByName(STACK_NAMES.edge);

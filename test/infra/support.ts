@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, type BaocaoApp, type CreateAppOptions } from '../../infra/create-app.js';
 import { REPO_ROOT } from '../../infra/paths.js';

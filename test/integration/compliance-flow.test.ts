@@ -266,7 +266,7 @@ describe('review by Sở Nội vụ', () => {
     const token = /#t=([\w-]+)/.exec(email!.body.text ?? '')?.[1];
     expect(token, 'a personal link in the email').toBeDefined();
     // The fresh link works: it authorizes an upload for this unit.
-    const presign = await call<{ key: string }>('POST', '/uploads', { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 }, token!);
+    const presign = await call<{ key: string }>('POST', '/uploads', { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 }, token);
     expect(presign.status).toBe(200);
     expect(presign.body.key).toMatch(new RegExp(`^incoming/${PERIOD}/${unit}/`));
 

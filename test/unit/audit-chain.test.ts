@@ -48,7 +48,7 @@ describe('the audit hash chain', () => {
     const chain = chainOf(4);
     chain[2] = { ...chain[2]!, actorName: 'Giám đốc Sở Nội vụ' };
 
-    expect(verifyAuditChain(PERIOD, UNIT, chain)).toEqual({ ok: false, entries: 4, firstBreak: { index: 2, seq: 3, at: chain[2]!.at, eventId: 'e-3', reason: 'HASH_MISMATCH' } });
+    expect(verifyAuditChain(PERIOD, UNIT, chain)).toEqual({ ok: false, entries: 4, firstBreak: { index: 2, seq: 3, at: chain[2].at, eventId: 'e-3', reason: 'HASH_MISMATCH' } });
   });
 
   it('names the entry after a removed one, and catches an edit whose hash was recomputed', () => {

@@ -17,6 +17,7 @@ const PERIOD = 2026;
 const ctx: ReportContext = { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } };
 
 /** A valid report as untyped JSON, the way an upload arrives, so tests can break it freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the point: JSON as it arrives, broken freely
 type Json = Record<string, any>;
 const validJson = (): Json => JSON.parse(JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD))) as Json;
 

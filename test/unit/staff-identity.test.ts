@@ -25,10 +25,10 @@ beforeAll(async () => {
 function token(claims: JWTPayload = {}, o: { key?: CryptoKey; kid?: string } = {}) {
   return new SignJWT({ client_id: CLIENT, username: 'chuyenvien', 'cognito:groups': ['reviewer'], token_use: 'access', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'k1' })
-    .setIssuer((claims.iss as string | undefined) ?? ISSUER)
+    .setIssuer((claims.iss) ?? ISSUER)
     .setSubject('3c9e-sub')
     .setIssuedAt(at(NOW) - 60)
-    .setExpirationTime((claims.exp as number | undefined) ?? at(NOW) + 3600)
+    .setExpirationTime((claims.exp) ?? at(NOW) + 3600)
     .sign(o.key ?? keys.privateKey);
 }
 

@@ -50,11 +50,12 @@ const MAX_MISSING_NAMES = 10;
 
 /**
  * The one sentence saying what the picture (the rates by group, drawn in the workbook, the draft
- * and the board) shows: "Tỷ lệ báo cáo chung 77%: khối sở, ban, ngành 81%, khối huyện, thành phố
- * 70%; 4 đơn vị nộp trễ hạn, 3 đơn vị chưa gửi báo cáo."
+ * and the board) shows: "Tỷ lệ báo cáo chung 77,4%: khối sở, ban, ngành 81,0%, khối huyện, thành
+ * phố 70,0%; 4 đơn vị nộp trễ hạn, 3 đơn vị chưa gửi báo cáo."
  */
 export function pictureSentence(c: Consolidation): string {
-  const pct = (r: number) => viPercent(r, 0);
+  // The same rounding as the rates table below it, so the sentence and the table never disagree.
+  const pct = (r: number) => viPercent(r);
   const late = c.statusCounts.LATE;
   const missing = c.notReported.length;
   const tail = [
@@ -63,6 +64,11 @@ export function pictureSentence(c: Consolidation): string {
   ].join(', ');
   return `Tỷ lệ báo cáo chung ${pct(c.rates.overall.reportingRate)}: khối sở, ban, ngành ${pct(c.rates.province.reportingRate)}, khối huyện, thành phố ${pct(c.rates.district.reportingRate)}; ${tail}.`;
 }
+
+const keyRank = (path: string) => {
+  const i = KEY_FIGURES.indexOf(path);
+  return i < 0 ? KEY_FIGURES.length : i;
+};
 
 const signed = (n: number) => (n > 0 ? `+${viNumber(n)}` : viNumber(n));
 
@@ -77,7 +83,8 @@ export function changeLines(d: SummaryDiff): string[] {
     ...d.removed.map((u) => `Không còn tính số liệu của ${u.name}: ${STATUS_LABELS[u.to].toLowerCase()}.`),
     ...d.replaced.map((u) => `${u.name} đã gửi báo cáo thay thế; số liệu được tính theo bản mới.`),
     ...d.statusChanged.map((u) => `${u.name}: ${u.from ? STATUS_LABELS[u.from] : 'chưa có'} → ${STATUS_LABELS[u.to]}.`),
-    ...d.figures.map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
+    // The email's key figures first: the rest are in the workbook if the list runs over its bound.
+    ...[...d.figures].sort((a, b) => keyRank(a.path) - keyRank(b.path)).map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
   ];
   const shown = lines.length > MAX_CHANGE_LINES ? [...lines.slice(0, MAX_CHANGE_LINES - 1), `… và ${lines.length - (MAX_CHANGE_LINES - 1)} thay đổi khác.`] : lines;
   const names = d.stillMissing.slice(0, MAX_MISSING_NAMES).map((u) => u.name);

@@ -119,10 +119,14 @@ export interface PublishSummaryInput {
  *    {n, hash, keys} BEFORE anything is sent; a run losing the claim re-reads and decides again
  *    (same data → `unchanged`, so a concurrent run never sends a version twice).
  * 6. Through the notice ledger (sendOnce, step v{n}): build the workbook and the draft (the draft
- *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/, email the
- *    leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject from v2 on.
+ *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/ with the
+ *    version's snapshot (snapshot.json: per-unit status and figures hash, indicator totals, ~3 KB),
+ *    email the leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject
+ *    from v2 on, with what changed since v{n-1} (diffSummaries against its snapshot).
  * 7. Record sentAt and the message id on the SUMMARY item, publish "Summary Published"
  *    {period, version, hash, keys, sent}, then record publishedAt.
+ * With `oncePerDay` (the daily SummaryUpdate), step 5 claims nothing when the latest version was
+ * claimed the same local day: the outcome is `held` and the next morning's run sends the change.
  * A version claimed but never sent (a crash, SES down) has the same hash on the next run, which
  * resumes it (step 6; the ledger takes over only a failed or stale claim) instead of skipping it.
  *

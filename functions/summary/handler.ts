@@ -4,9 +4,9 @@ import type { Context } from 'aws-lambda';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
-import { requireRole, type StaffIdentity } from '../../shared/domain/staff.js';
+import { requireRole } from '../../shared/domain/staff.js';
 import { json, parseBody, staffIdentity, type HttpEvent } from '../../shared/http/api.js';
-import { publishSummary, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
+import { publishSummary, updateSummaries, type PublishSummaryDeps, type PublishSummaryInput, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import { downloadSignerFrom } from '../../shared/adapters/s3-download-signer.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -17,6 +17,9 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
  * The annual consolidation, two ways in:
  * - the AnnualSummary schedule (payload {job: 'annual-summary'}): the regime's current period —
  *   the year of now in the regime's time zone — consolidated and sent to the leadership;
+ * - the SummaryUpdate schedule (payload {job: 'summary-update'}), every morning: periods past their
+ *   consolidation date and not closed are consolidated again, and a changed one is sent as the next
+ *   version ("bản cập nhật"), at most one a day (updateSummaries);
  * - POST /summaries (staff: any role may preview, publisher or admin may send), body {period,
  *   send?}: send=false (the default) is a preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
  */
@@ -35,8 +38,8 @@ export const SummaryRequestSchema = z.strictObject({
   send: z._default(z.boolean(), false),
 });
 
-async function run(input: { period: number; send: boolean; actor?: StaffIdentity }): Promise<PublishSummaryResult> {
-  const deps = {
+async function deps(): Promise<PublishSummaryDeps> {
+  return {
     statuses: fn.tables.statuses,
     reports: fn.tables.reports,
     summaries: fn.tables.summaries,
@@ -49,7 +52,10 @@ async function run(input: { period: number; send: boolean; actor?: StaffIdentity
     regime: await fn.regime(),
     appUrl,
   };
-  const result = await publishSummary(deps, input);
+}
+
+async function run(input: PublishSummaryInput): Promise<PublishSummaryResult> {
+  const result = await publishSummary(await deps(), input);
   // Once a year: the log line below and the Summary Published event on the bus (archived) are its
   // record; a metric would only bundle the metrics library for it.
   fn.logger.info('summary', { period: result.period, outcome: result.outcome, version: result.version, sent: result.sent });
@@ -95,17 +101,21 @@ const http = fn.http(async (event) => {
 const isHttpEvent = (e: unknown): e is HttpEvent =>
   typeof e === 'object' && e !== null && typeof (e as { requestContext?: { http?: unknown } }).requestContext?.http === 'object';
 
-const isScheduledJob = (e: unknown): e is { job: 'annual-summary' } =>
-  typeof e === 'object' && e !== null && (e as { job?: unknown }).job === 'annual-summary';
+const isJob = <J extends string>(e: unknown, job: J): e is { job: J } => typeof e === 'object' && e !== null && (e as { job?: unknown }).job === job;
 
 export const handler = async (event: unknown, context?: Context) => {
   if (isHttpEvent(event)) return http(event);
-  if (isScheduledJob(event)) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+  if (isJob(event, 'summary-update')) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+    const results = await updateSummaries(await deps());
+    fn.logger.info('summary-update', { results });
+    return { results };
+  });
+  if (isJob(event, 'annual-summary')) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
     const regime = await fn.regime();
     const period = currentPeriod(regime, fn.clock.now());
     // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
     const r = await run({ period, send: true });
     return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
   });
-  throw new Error('summary: unsupported event (expected an HTTP API request or {job: "annual-summary"})');
+  throw new Error('summary: unsupported event (expected an HTTP API request, {job: "annual-summary"} or {job: "summary-update"})');
 };

@@ -90,6 +90,8 @@ export function formatResult(r: DemoResult): string[] {
     out.push(
       `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.summary.countedReports.province} sở, ngành; ${r.summary.countedReports.district} huyện, thành phố)`,
     );
+    const sent = r.emails.filter((e) => e.kind === 'summary').map((e) => `${e.step} ngày ${vietnameseDateTime(new Date(e.at), r.plan.timeZone).slice(-10, -5)}`);
+    if (sent.length > 1) out.push(`Lãnh đạo đã nhận: ${sent[0]} (bản đầu), bản cập nhật ${sent.slice(1).join(', ')}`);
   }
   return out;
 }

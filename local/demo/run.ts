@@ -99,8 +99,9 @@ export function currentPeriod(regime: Regime): number {
  * One reporting year, end to end, on a fresh temporary local stack.
  * 1. Plan the year (demoPlan: deterministic), clear outDir, start the stack in a temp dir with a
  *    manual scheduler; issue every unit its link (token) on the first morning.
- * 2. For each simulated day: 08:00 tick (the DailyNotices and, on its date, the AnnualSummary
- *    schedules — the same definitions CDK deploys), then the day's uploads and reviews at their
+ * 2. For each simulated day: 08:00 tick (the DailyNotices, on its date the AnnualSummary, and the
+ *    SummaryUpdate schedules — the same definitions CDK deploys; after 20 Dec each morning that
+ *    follows a late report sends the leadership the next version, "bản cập nhật"), then the day's uploads and reviews at their
  *    hours through the real interfaces (POST /uploads + presigned POST; POST /units/{id}/review),
  *    each settled (status updated, receipts sent), then an end-of-day tick; the bus idles in between.
  * 3. Read GET /status, the SES store and the notice ledger; write the emails (.eml + index.md),
@@ -218,9 +219,13 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       };
       const count = (firings: Firing[]) => {
         for (const f of firings) {
-          const r = f.result as { counts?: Partial<Record<'reminder' | 'overdue' | 'escalation', number>>; version?: number; sent?: boolean } | undefined;
+          const r = f.result as
+            | { counts?: Partial<Record<'reminder' | 'overdue' | 'escalation', number>>; version?: number; sent?: boolean; results?: { version: number; sent: boolean }[] }
+            | undefined;
           if (f.target === 'notices' && r?.counts) for (const k of ['reminder', 'overdue', 'escalation'] as const) progress.notices[k] += r.counts[k] ?? 0;
           if (f.target === 'summary' && r?.version !== undefined) progress.summaryVersion = r.version;
+          // The daily SummaryUpdate: only a version it sent is news for the day.
+          for (const u of r?.results ?? []) if (u.sent) progress.summaryVersion = u.version;
         }
       };
       count(await tick(at(day, 8)));

@@ -36,6 +36,16 @@ export function schedules(regime: Regime): readonly ScheduleDef[] {
       input: { job: 'annual-summary' },
     },
     {
+      id: 'SummaryUpdate',
+      description: 'After the consolidation date and until the period closes, re-consolidate every morning and send leadership an update when the content changed',
+      target: 'summary',
+      // The consolidation's hour, listed after AnnualSummary: on the consolidation day the local
+      // scheduler runs it second and finds v1 unchanged (on AWS the two race harmlessly: same hash).
+      at: { hour: regime.consolidation.hour, minute: 0 },
+      timeZone: regime.timeZone,
+      input: { job: 'summary-update' },
+    },
+    {
       // At night, hours before the notices: a report whose event was lost is counted before anyone is chased.
       id: 'DailyReconcile',
       description: 'Ingest uploads whose event was lost and recompute stale unit statuses, every night',

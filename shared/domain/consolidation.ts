@@ -252,3 +252,105 @@ export function regimeShortName(regime: Regime): string {
 export function xmlSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 }
+
+// ---------------------------------------------------------------------------------------------
+// What changed between two versions of the summary ("bản cập nhật"): a compact snapshot is kept
+// with each version, and the next version is compared with the one the leadership already has.
+
+/**
+ * What a version must remember to be compared with the next: per unit its status and a short hash
+ * of its counted figures (null when not counted), per indicator its total. Bounded by the regime's
+ * units and the form's indicators (about 3 KB for 31 units), whatever the reports contain.
+ */
+export interface SummarySnapshot {
+  v: 1;
+  period: number;
+  /** [unitId, status, figures hash or null]. */
+  units: [string, ComplianceStatus, string | null][];
+  /** [indicator path, total]. */
+  totals: [string, number][];
+}
+
+export function summarySnapshot(c: Consolidation): SummarySnapshot {
+  return {
+    v: 1,
+    period: c.period,
+    units: c.units.map((u) => [u.unitId, u.status, u.counted ? sha256Hex(canonicalJson(u.values)).slice(0, 12) : null]),
+    totals: c.indicators.map((i) => [i.path, i.total]),
+  };
+}
+
+/** A stored snapshot read back (S3 JSON): anything else gives null, and the update email then goes without its list of changes. */
+export function parseSummarySnapshot(text: string): SummarySnapshot | null {
+  try {
+    const s = JSON.parse(text) as Partial<SummarySnapshot>;
+    const ok =
+      s.v === 1 &&
+      typeof s.period === 'number' &&
+      Array.isArray(s.units) &&
+      s.units.every((u) => Array.isArray(u) && typeof u[0] === 'string' && (STATUSES as readonly unknown[]).includes(u[1]) && (u[2] === null || typeof u[2] === 'string')) &&
+      Array.isArray(s.totals) &&
+      s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
+    return ok ? (s as SummarySnapshot) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface UnitChange {
+  unitId: string;
+  name: string;
+  group: UnitGroup;
+  from: ComplianceStatus | null;
+  to: ComplianceStatus;
+}
+
+export interface FigureChange {
+  path: string;
+  label: string;
+  from: number;
+  to: number;
+}
+
+export interface SummaryDiff {
+  /** Units whose figures are counted now and were not (a late report accepted, a corrected one). */
+  added: UnitChange[];
+  /** Units counted before and not now (returned for revision). */
+  removed: UnitChange[];
+  /** Units counted both times whose figures differ (a replacing upload). */
+  replaced: UnitChange[];
+  /** Other status changes (e.g. an extension, PENDING → OVERDUE): no figure moved. */
+  statusChanged: UnitChange[];
+  /** Indicator totals that moved, in form order. */
+  figures: FigureChange[];
+  /** Expected units still without an accepted report. */
+  stillMissing: NotReportedUnit[];
+  /** Any change at all (stillMissing alone is not one). */
+  changed: boolean;
+}
+
+/** Pure and linear: the consolidation now against the snapshot of the version the leadership has. */
+export function diffSummaries(previous: SummarySnapshot, next: Consolidation): SummaryDiff {
+  const before = new Map(previous.units.map(([id, status, figures]) => [id, { status, figures }]));
+  const totals = new Map(previous.totals);
+  const added: UnitChange[] = [];
+  const removed: UnitChange[] = [];
+  const replaced: UnitChange[] = [];
+  const statusChanged: UnitChange[] = [];
+  const now = summarySnapshot(next);
+  next.units.forEach((u, i) => {
+    const was = before.get(u.unitId);
+    const figures = now.units[i]![2];
+    const change: UnitChange = { unitId: u.unitId, name: u.name, group: u.group, from: was?.status ?? null, to: u.status };
+    const wasCounted = was?.figures != null;
+    if (figures !== null && !wasCounted) added.push(change);
+    else if (figures === null && wasCounted) removed.push(change);
+    else if (figures !== null && figures !== was?.figures) replaced.push(change);
+    else if (was?.status !== u.status) statusChanged.push(change);
+  });
+  const figures: FigureChange[] = next.indicators
+    .filter((ind) => totals.has(ind.path) && totals.get(ind.path) !== ind.total)
+    .map((ind) => ({ path: ind.path, label: ind.label, from: totals.get(ind.path)!, to: ind.total }));
+  const changed = added.length + removed.length + replaced.length + statusChanged.length + figures.length > 0;
+  return { added, removed, replaced, statusChanged, figures, stillMissing: next.notReported, changed };
+}

@@ -109,6 +109,11 @@ function buildRegimeSchema() {
     deadline: monthDay,
     /** When the consolidated summary is produced (local time). */
     consolidation: z.extend(monthDay, { hour: int(0, 23) }),
+    /**
+     * Days after the consolidation date until the period is closed (period-close.ts; default 30):
+     * the summary is kept current until then. Optional, so older regime files still load.
+     */
+    closeAfterDays: z.optional(int(0, 366)),
     timeZone: z.string().check(
       z.refine((tz) => {
         try {

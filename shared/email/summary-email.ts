@@ -1,5 +1,5 @@
 import { vietnameseDateTime } from '../domain/calendar.js';
-import { regimeShortName, regimeSubject, viNumber, viPercent, type Consolidation } from '../domain/consolidation.js';
+import { regimeShortName, regimeSubject, viNumber, viPercent, type Consolidation, type SummaryDiff } from '../domain/consolidation.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../domain/status.js';
@@ -43,12 +43,65 @@ export function summaryAttachments(files: { xlsx: Uint8Array; docx: Uint8Array }
   ];
 }
 
+/** At most this many lines of changes in an update email, then "… và N thay đổi khác". */
+export const MAX_CHANGE_LINES = 20;
+/** At most this many names in the "still missing" line. */
+const MAX_MISSING_NAMES = 10;
+
+/**
+ * The one sentence saying what the picture (the rates by group, drawn in the workbook, the draft
+ * and the board) shows: "Tỷ lệ báo cáo chung 77,4%: khối sở, ban, ngành 81,0%, khối huyện, thành
+ * phố 70,0%; 4 đơn vị nộp trễ hạn, 3 đơn vị chưa gửi báo cáo."
+ */
+export function pictureSentence(c: Consolidation): string {
+  // The same rounding as the rates table below it, so the sentence and the table never disagree.
+  const pct = (r: number) => viPercent(r);
+  const late = c.statusCounts.LATE;
+  const missing = c.notReported.length;
+  const tail = [
+    late > 0 ? `${late} đơn vị nộp trễ hạn` : 'không có đơn vị nộp trễ hạn',
+    missing > 0 ? `${missing} đơn vị chưa gửi báo cáo` : 'tất cả đơn vị đã gửi báo cáo',
+  ].join(', ');
+  return `Tỷ lệ báo cáo chung ${pct(c.rates.overall.reportingRate)}: khối sở, ban, ngành ${pct(c.rates.province.reportingRate)}, khối huyện, thành phố ${pct(c.rates.district.reportingRate)}; ${tail}.`;
+}
+
+const keyRank = (path: string) => {
+  const i = KEY_FIGURES.indexOf(path);
+  return i < 0 ? KEY_FIGURES.length : i;
+};
+
+const signed = (n: number) => (n > 0 ? `+${viNumber(n)}` : viNumber(n));
+
+/**
+ * What changed since the version the leadership has, one line each (Vietnamese), bounded to
+ * MAX_CHANGE_LINES: units added, returned, replaced, other status changes, figures old → new, and
+ * the units still missing on the last line.
+ */
+export function changeLines(d: SummaryDiff): string[] {
+  const lines = [
+    ...d.added.map((u) => `Tính thêm số liệu của ${u.name} (${u.to === 'LATE' ? 'nộp trễ hạn' : STATUS_LABELS[u.to].toLowerCase()}).`),
+    ...d.removed.map((u) => `Không còn tính số liệu của ${u.name}: ${STATUS_LABELS[u.to].toLowerCase()}.`),
+    ...d.replaced.map((u) => `${u.name} đã gửi báo cáo thay thế; số liệu được tính theo bản mới.`),
+    ...d.statusChanged.map((u) => `${u.name}: ${u.from ? STATUS_LABELS[u.from] : 'chưa có'} → ${STATUS_LABELS[u.to]}.`),
+    // The email's key figures first: the rest are in the workbook if the list runs over its bound.
+    ...[...d.figures].sort((a, b) => keyRank(a.path) - keyRank(b.path)).map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
+  ];
+  const shown = lines.length > MAX_CHANGE_LINES ? [...lines.slice(0, MAX_CHANGE_LINES - 1), `… và ${lines.length - (MAX_CHANGE_LINES - 1)} thay đổi khác.`] : lines;
+  const names = d.stillMissing.slice(0, MAX_MISSING_NAMES).map((u) => u.name);
+  const more = d.stillMissing.length - names.length;
+  const missing =
+    d.stillMissing.length === 0
+      ? 'Không còn cơ quan, đơn vị nào chưa gửi báo cáo.'
+      : `Còn ${d.stillMissing.length} cơ quan, đơn vị chưa gửi báo cáo: ${names.join(', ')}${more > 0 ? ` và ${more} đơn vị khác` : ''}.`;
+  return [...shown, missing];
+}
+
 /**
  * The email to the leadership: key figures, the reporting rates and the units that have not
  * reported, with the workbook and the draft attached by the caller. Every value is escaped by the
  * `html` template; the subject is made one line by `layout`.
  */
-export function summaryEmail(c: Consolidation, regime: Regime, opts: { version: number; isUpdate: boolean; appUrl?: string }): RenderedEmail {
+export function summaryEmail(c: Consolidation, regime: Regime, opts: { version: number; isUpdate: boolean; appUrl?: string; changes?: SummaryDiff; previousVersion?: number }): RenderedEmail {
   const subjectText = regimeSubject(regime);
   const tag = `${regimeShortName(regime)} năm ${c.period}`;
   const subject = `[${tag}] Tổng hợp kết quả${opts.isUpdate ? ` (bản cập nhật số ${opts.version})` : ''}`;
@@ -68,10 +121,16 @@ export function summaryEmail(c: Consolidation, regime: Regime, opts: { version: 
   const updateNote = opts.isUpdate
     ? `Đây là bản cập nhật số ${opts.version}, thay thế bản tổng hợp đã gửi trước đó vì có báo cáo gửi bổ sung hoặc thay đổi sau lần tổng hợp trước.`
     : '';
+  const changes = opts.isUpdate && opts.changes ? changeLines(opts.changes) : [];
+  const changesTitle = `Thay đổi so với bản số ${opts.previousVersion ?? opts.version - 1}`;
+  const picture = pictureSentence(c);
   const attachNote = `Kèm theo thư: bảng tổng hợp Excel (${files.xlsx}) và dự thảo báo cáo chung (${files.docx}) để Sở Nội vụ biên tập, trình ký.`;
 
   const bodyHtml = html`<p>${intro}</p>
 ${updateNote ? html`<p style="color:#8b0000"><strong>${updateNote}</strong></p>` : raw('')}
+${changes.length ? html`<h3 style="font-size:16px">${changesTitle}</h3>
+<ul>${changes.map((l) => html`<li>${l}</li>`)}</ul>` : raw('')}
+<p>${picture}</p>
 <h3 style="font-size:16px">Tình hình gửi báo cáo</h3>
 <table style="border-collapse:collapse">
 <tr><th style="${TH}">Nhóm</th><th style="${TH}">Phải báo cáo</th><th style="${TH}">Đã báo cáo</th><th style="${TH}">Đúng hạn</th><th style="${TH}">Tỷ lệ báo cáo</th><th style="${TH}">Tỷ lệ đúng hạn</th></tr>
@@ -100,6 +159,9 @@ ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}
   const text = [
     intro,
     updateNote,
+    ...(changes.length ? ['', changesTitle.toUpperCase(), ...changes.map((l) => `- ${l}`)] : []),
+    '',
+    picture,
     '',
     'TÌNH HÌNH GỬI BÁO CÁO',
     ...rateRows.map(([label, r]) => `- ${label}: đã báo cáo ${r.reported}/${r.expected} (${viPercent(r.reportingRate)}), đúng hạn ${r.onTime} (${viPercent(r.onTimeRate)})`),

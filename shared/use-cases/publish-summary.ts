@@ -3,7 +3,18 @@ import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
 import { buildSummaryDocx, DOCX_CONTENT_TYPE } from '../documents/summary-docx.js';
 import { buildSummaryWorkbook, XLSX_CONTENT_TYPE } from '../documents/summary-workbook.js';
-import { consolidate, contentHash, type Consolidation, type ConsolidationRow } from '../domain/consolidation.js';
+import {
+  consolidate,
+  contentHash,
+  diffSummaries,
+  parseSummarySnapshot,
+  summarySnapshot,
+  type Consolidation,
+  type ConsolidationRow,
+  type SummaryDiff,
+} from '../domain/consolidation.js';
+import { localDate, openPeriods } from '../domain/calendar.js';
+import { isSummaryUpdateWindow } from '../domain/period-close.js';
 import type { Regime } from '../domain/regime.js';
 import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
@@ -40,14 +51,15 @@ export interface PublishSummaryResult {
   /**
    * published: this run claimed a new version (or resumed one that was never sent) and emailed it;
    * unchanged: the data equal the latest version's, nothing was sent (or another run is sending it);
-   * preview: send was false — files built and stored under summaries/{period}/preview/, nothing else.
+   * preview: send was false — files built and stored under summaries/{period}/preview/, nothing else;
+   * held: oncePerDay and a version was already claimed this local day — the change waits for tomorrow's run.
    */
-  outcome: 'published' | 'unchanged' | 'preview';
+  outcome: 'published' | 'unchanged' | 'preview' | 'held';
   period: number;
   /** published/unchanged: the version in force; preview: the number these data would be published as. */
   version: number;
   hash: string;
-  /** Do the data differ from the latest published version? (false for unchanged) */
+  /** Do the data differ from the latest published version? (false for unchanged, true for held) */
   changed: boolean;
   /** This run emailed the leadership. */
   sent: boolean;
@@ -62,6 +74,13 @@ export interface PublishSummaryResult {
 /** Pseudo unit id of the summary's entries in the notice ledger (unit ids are [a-z0-9-], so no clash). */
 export const SUMMARY_LEDGER_UNIT = '_summary';
 const MAX_ATTEMPTS = 5;
+/** A stored snapshot is a few KB; anything larger is not ours. */
+const MAX_SNAPSHOT_BYTES = 256 * 1024;
+
+/** Next to a version's files: what the next version is compared with (SummarySnapshot). */
+export function snapshotKey(period: number, version: number): string {
+  return `${objectKeys.summaries(period, version)}snapshot.json`;
+}
 
 /** Where a version's files live: summaries/{period}/v{n}/ (objectKeys.summaries) with stable names. */
 export function summaryKeys(period: number, version: number): { xlsx: string; docx: string } {
@@ -77,6 +96,18 @@ export function previewKeys(period: number, version: number): { xlsx: string; do
   return { xlsx: `${prefix}${names.xlsx}`, docx: `${prefix}${names.docx}` };
 }
 
+export interface PublishSummaryInput {
+  period: number;
+  send: boolean;
+  actor?: StaffIdentity;
+  /**
+   * The daily update's guard: claim no new version when the latest one was claimed the same local
+   * day (regime time zone). The claim is a conditional put of version n, so two runs of one day
+   * cannot both pass: the loser re-reads, finds today's version and holds.
+   */
+  oncePerDay?: boolean;
+}
+
 /**
  * The annual consolidation, published to the leadership (schedule, admin API, CLI).
  * 1. Read every unit's status for the period (one Query on the period partition, as readStatus).
@@ -88,10 +119,14 @@ export function previewKeys(period: number, version: number): { xlsx: string; do
  *    {n, hash, keys} BEFORE anything is sent; a run losing the claim re-reads and decides again
  *    (same data → `unchanged`, so a concurrent run never sends a version twice).
  * 6. Through the notice ledger (sendOnce, step v{n}): build the workbook and the draft (the draft
- *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/, email the
- *    leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject from v2 on.
+ *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/ with the
+ *    version's snapshot (snapshot.json: per-unit status and figures hash, indicator totals, ~3 KB),
+ *    email the leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject
+ *    from v2 on, with what changed since v{n-1} (diffSummaries against its snapshot).
  * 7. Record sentAt and the message id on the SUMMARY item, publish "Summary Published"
  *    {period, version, hash, keys, sent}, then record publishedAt.
+ * With `oncePerDay` (the daily SummaryUpdate), step 5 claims nothing when the latest version was
+ * claimed the same local day: the outcome is `held` and the next morning's run sends the change.
  * A version claimed but never sent (a crash, SES down) has the same hash on the next run, which
  * resumes it (step 6; the ledger takes over only a failed or stale claim) instead of skipping it.
  *
@@ -101,7 +136,7 @@ export function previewKeys(period: number, version: number): { xlsx: string; do
  */
 export async function publishSummary(
   deps: PublishSummaryDeps,
-  input: { period: number; send: boolean; actor?: StaffIdentity },
+  input: PublishSummaryInput,
 ): Promise<PublishSummaryResult> {
   const result = await publishOrPreview(deps, input);
   // 8. A publication asked by a person is audited under that person's verified identity.
@@ -117,7 +152,7 @@ export async function publishSummary(
   return result;
 }
 
-async function publishOrPreview(deps: PublishSummaryDeps, input: { period: number; send: boolean }): Promise<PublishSummaryResult> {
+async function publishOrPreview(deps: PublishSummaryDeps, input: PublishSummaryInput): Promise<PublishSummaryResult> {
   const { period } = input;
   requireKnownPeriod(deps.regime, period, deps.clock.now());
   const consolidation = await consolidatePeriod(deps, period);
@@ -143,6 +178,7 @@ async function publishOrPreview(deps: PublishSummaryDeps, input: { period: numbe
       }
       return deliver(deps, consolidation, latest);
     }
+    if (latest && input.oncePerDay && sameLocalDay(deps, latest.createdAt)) return { ...unchanged(base, latest), outcome: 'held', changed: true };
     const version = (latest?.version ?? 0) + 1;
     const record: SummaryRecord = { period, version, hash, keys: summaryKeys(period, version), createdAt: deps.clock.now().toISOString() };
     if (await deps.summaries.put(record)) return deliver(deps, consolidation, record);
@@ -171,7 +207,14 @@ async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: Summa
   const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, ledgerKey, async () => {
     files = await buildFiles(c, deps.regime, version);
     await storeFiles(deps.objects, record.keys, files);
-    const email = summaryEmail(c, deps.regime, { version, isUpdate: version > 1, ...(deps.appUrl ? { appUrl: deps.appUrl } : {}) });
+    await deps.objects.put(snapshotKey(period, version), JSON.stringify(summarySnapshot(c)), 'application/json');
+    const changes = version > 1 ? await changesSince(deps, c, version - 1) : undefined;
+    const email = summaryEmail(c, deps.regime, {
+      version,
+      isUpdate: version > 1,
+      ...(changes ? { changes, previousVersion: version - 1 } : {}),
+      ...(deps.appUrl ? { appUrl: deps.appUrl } : {}),
+    });
     const to = [...new Set(deps.regime.leadership.map((l) => l.email))];
     const cc = to.includes(deps.regime.receivingBody.email) ? [] : [deps.regime.receivingBody.email];
     return deps.mailer.send({ to, ...(cc.length ? { cc } : {}), ...email, attachments: summaryAttachments(files, period, version) });
@@ -208,6 +251,44 @@ async function announce(deps: PublishSummaryDeps, record: SummaryRecord): Promis
     },
   ]);
   await deps.summaries.update(record.period, record.version, { publishedAt: deps.clock.now().toISOString() });
+}
+
+function sameLocalDay(deps: PublishSummaryDeps, iso: string): boolean {
+  const tz = deps.regime.timeZone;
+  return localDate(new Date(iso), tz) === localDate(deps.clock.now(), tz);
+}
+
+/** The diff against version `previous`'s snapshot; undefined when it has none (a version sent before snapshots existed). */
+async function changesSince(deps: PublishSummaryDeps, c: Consolidation, previous: number): Promise<SummaryDiff | undefined> {
+  const key = snapshotKey(c.period, previous);
+  if (!(await deps.objects.head(key))) return undefined;
+  const snapshot = parseSummarySnapshot(new TextDecoder().decode(await deps.objects.read(key, MAX_SNAPSHOT_BYTES)));
+  return snapshot ? diffSummaries(snapshot, c) : undefined;
+}
+
+export interface SummaryUpdateResult {
+  period: number;
+  outcome: PublishSummaryResult['outcome'];
+  version: number;
+  sent: boolean;
+}
+
+/**
+ * The daily update (schedule SummaryUpdate): every period between its consolidation date and its
+ * close (period-close.ts) is consolidated again and, when its content changed, published as the
+ * next version ("bản cập nhật"), at most one version a local day. Nothing before the consolidation
+ * date (the annual run sends v1; if that run failed, the first daily run publishes it), nothing once
+ * the period is closed, nothing when the data are those of the latest version.
+ */
+export async function updateSummaries(deps: PublishSummaryDeps): Promise<SummaryUpdateResult[]> {
+  const now = deps.clock.now();
+  const periods = openPeriods(deps.regime, now).filter((p) => isSummaryUpdateWindow(deps.regime, p, now));
+  const out: SummaryUpdateResult[] = [];
+  for (const period of periods) {
+    const r = await publishSummary(deps, { period, send: true, oncePerDay: true });
+    out.push({ period, outcome: r.outcome, version: r.version, sent: r.sent });
+  }
+  return out;
 }
 
 async function buildFiles(c: Consolidation, regime: Regime, version: number): Promise<SummaryFiles> {

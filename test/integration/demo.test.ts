@@ -8,6 +8,7 @@ import { runDemo, type DemoResult } from '../../local/demo/run.js';
 import { SHEET_NAMES } from '../../shared/documents/summary-workbook.js';
 import { addDays, localDate, zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { periodClosesAt } from '../../shared/domain/period-close.js';
 import type { AnnualReport } from '../../shared/domain/report.js';
 import { reportIndicators } from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
@@ -91,10 +92,10 @@ function expectedNotices(plan: DemoPlan): string[] {
   return out.sort();
 }
 
-/** Sum of every indicator over the units counted at the consolidation, from the sample reports they uploaded. */
-function expectedTotals(plan: DemoPlan) {
+/** Sum of every indicator over the units counted at `t`, from the sample reports they uploaded. */
+function expectedTotals(plan: DemoPlan, t: Date) {
   const counted = plan.units.flatMap((u) => {
-    const s = situation(u, CONSOLIDATION);
+    const s = situation(u, t);
     return s.owes || s.variant === undefined ? [] : [{ group: u.group, report: sampleReport(regime, u.unitId, PERIOD, s.variant) }];
   });
   const value = (r: AnnualReport, path: string) => {
@@ -110,6 +111,29 @@ function expectedTotals(plan: DemoPlan) {
   );
   const province = counted.filter((c) => c.group === 'province').length;
   return { totals, counted: { total: counted.length, province, district: counted.length - province } };
+}
+
+/**
+ * The mornings a summary version goes out: the consolidation date (v1), then each later morning,
+ * until the period closes, on which the counted reports differ from the version sent before
+ * (SummaryUpdate: at most one a day). Statuses of the units that owe a report do not move after
+ * the deadline, so the counted set and each report's variant and timeliness are what can change.
+ */
+function expectedSummaryDays(plan: DemoPlan): string[] {
+  const picture = (t: Date) =>
+    JSON.stringify(plan.units.map((u) => {
+      const s = situation(u, t);
+      return s.owes ? null : [s.variant, s.firstValid! <= DEADLINE_END, s.firstValid!.getTime()];
+    }));
+  const days = [localDate(CONSOLIDATION, TZ)];
+  let sent = picture(CONSOLIDATION);
+  for (let d = addDays(days[0]!, 1); d <= plan.lastDay && at8(d) < periodClosesAt(regime, PERIOD); d = addDays(d, 1)) {
+    const now = picture(at8(d));
+    if (now === sent) continue;
+    days.push(d);
+    sent = now;
+  }
+  return days;
 }
 
 const cellNumber = (v: ExcelJS.CellValue): number | undefined =>
@@ -205,7 +229,7 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
       const [, kind, unit] = n.split(' ') as [string, string, string];
       add(unit, kind);
     }
-    add('_summary', 'summary');
+    add('_summary', 'summary', expectedSummaryDays(plan).length);
 
     expect(result.emailsByUnitAndKind).toEqual(counts);
     const sentNotices = result.emails
@@ -228,15 +252,20 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
     }
   });
 
-  it('publishes the consolidation on 20 Dec: the workbook totals equal the sums of the reports counted by then', async () => {
-    const want = expectedTotals(plan);
+  it('publishes the consolidation on 20 Dec, then one update the morning after each late report: the last workbook has every report counted', async () => {
+    const want = expectedTotals(plan, at8(addDays(plan.lastDay, 1)));
     const summaryMail = result.emails.filter((e) => e.kind === 'summary');
+    const days = expectedSummaryDays(plan);
 
-    expect(result.summary?.version).toBe(1);
-    expect(summaryMail).toHaveLength(1);
-    expect(localDate(new Date(summaryMail[0]!.at), TZ)).toBe('2026-12-20');
-    expect(summaryMail[0]!.attachments.sort()).toEqual([basename(result.files.workbook!), basename(result.files.draft!)].sort());
+    // dak-glei 21/12, so-giao-thong corrected 22/12, kon-plong 28/12, ban-quan-ly-kkt 30/12.
+    expect(days).toEqual(['2026-12-20', '2026-12-22', '2026-12-23', '2026-12-29', '2026-12-31']);
+    expect(summaryMail.map((e) => [localDate(new Date(e.at), TZ), e.step])).toEqual(days.map((d, i) => [d, `v${i + 1}`]));
+    expect(summaryMail.slice(1).every((e) => e.subject.includes('bản cập nhật'))).toBe(true);
+    expect(summaryMail[0]!.subject).not.toContain('bản cập nhật');
+    expect(result.summary?.version).toBe(days.length);
+    expect(summaryMail.at(-1)!.attachments.sort()).toEqual([basename(result.files.workbook!), basename(result.files.draft!)].sort());
     expect(result.summaryTotals).toEqual(want.totals);
+    expect(want.counted.total).toBe(28);
 
     // Read back independently from the file the demo downloaded from S3.
     const wb = new ExcelJS.Workbook();

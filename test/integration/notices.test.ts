@@ -345,11 +345,20 @@ describe('local scheduler: the same schedule definitions, fired against a clock'
     const catchUp = await s.tick(local('2026-12-05', 9));
 
     expect([early, noon].map((f) => f.length)).toEqual([0, 0]);
-    expect(eight.map((f) => [f.scheduleId, f.fireAt.toISOString()])).toEqual([['DailyNotices', at8('2026-12-01').toISOString()]]);
-    expect(catchUp.map((f) => [f.scheduleId, f.fireAt.toISOString()])).toEqual([['DailyNotices', at8('2026-12-05').toISOString()]]);
+    // SummaryUpdate is daily too (it does nothing outside its window, decided by the job itself).
+    expect(eight.map((f) => [f.scheduleId, f.fireAt.toISOString()])).toEqual([
+      ['DailyNotices', at8('2026-12-01').toISOString()],
+      ['SummaryUpdate', at8('2026-12-01').toISOString()],
+    ]);
+    expect(catchUp.map((f) => [f.scheduleId, f.fireAt.toISOString()])).toEqual([
+      ['DailyNotices', at8('2026-12-05').toISOString()],
+      ['SummaryUpdate', at8('2026-12-05').toISOString()],
+    ]);
     expect(r.calls).toEqual([
       { target: 'notices', job: 'daily-notices' },
+      { target: 'summary', job: 'summary-update' },
       { target: 'notices', job: 'daily-notices' },
+      { target: 'summary', job: 'summary-update' },
     ]);
   });
 
@@ -360,8 +369,8 @@ describe('local scheduler: the same schedule definitions, fired against a clock'
     const january = await s.tick(local('2027-01-05', 9));
     const dec20 = await s.tick(local('2027-12-20', 9));
 
-    expect(january.map((f) => f.scheduleId)).toEqual(['DailyNotices']);
-    expect(dec20.map((f) => f.scheduleId)).toEqual(['DailyNotices', 'AnnualSummary']);
+    expect(january.map((f) => f.scheduleId)).toEqual(['DailyNotices', 'SummaryUpdate']);
+    expect(dec20.map((f) => f.scheduleId)).toEqual(['DailyNotices', 'AnnualSummary', 'SummaryUpdate']);
     expect(latestFireAt(defs[1]!, local('2027-12-20', 7)).toISOString()).toBe(local('2026-12-20', 8).toISOString());
   });
 

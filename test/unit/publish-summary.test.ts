@@ -7,7 +7,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
 import type { StoredVersion } from '../../shared/ports.js';
-import { publishSummary, SUMMARY_LEDGER_UNIT } from '../../shared/use-cases/publish-summary.js';
+import { publishSummary, snapshotKey, SUMMARY_LEDGER_UNIT, updateSummaries } from '../../shared/use-cases/publish-summary.js';
 import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { FixedClock, MemoryAuditLog, MemoryBus, memoryWorld } from '../support/memory-ports.js';
 
@@ -68,7 +68,7 @@ describe('publishSummary', () => {
 
     const names = summaryFileNames(PERIOD, 1);
     expect(r.keys).toEqual({ xlsx: `summaries/2026/v1/${names.xlsx}`, docx: `summaries/2026/v1/${names.docx}` });
-    expect([...w.objects.objects.keys()].sort()).toEqual([r.keys.docx, r.keys.xlsx].sort());
+    expect([...w.objects.objects.keys()].sort()).toEqual([r.keys.docx, snapshotKey(PERIOD, 1), r.keys.xlsx].sort());
 
     expect(w.mailer.sent).toHaveLength(1);
     const mail = w.mailer.sent[0]!;
@@ -199,5 +199,93 @@ describe('publishSummary', () => {
   it('rejects a period before the regime’s first', async () => {
     const w = world();
     await expect(publishSummary(w, { period: 2010, send: true })).rejects.toMatchObject({ status: 400, code: 'INVALID_PERIOD' });
+  });
+});
+
+describe('updateSummaries (the daily SummaryUpdate job)', () => {
+  const LATE = 'ngoc-hoi';
+  /** v1 sent on the consolidation date, 20 Dec 08:00 (Kon Tum = UTC+7). */
+  async function afterConsolidation(): Promise<World> {
+    const w = await seeded();
+    w.clock.set('2026-12-20T01:00:00Z');
+    await publishSummary(w, { period: PERIOD, send: true });
+    return w;
+  }
+
+  it('a late report makes exactly one update the next morning, saying what changed since v1', async () => {
+    const w = await afterConsolidation();
+    await receive(w, LATE, '2026-12-22T03:00:00Z');
+    w.clock.set('2026-12-23T01:00:00Z');
+
+    const r = await updateSummaries(w);
+
+    expect(r).toEqual([{ period: PERIOD, outcome: 'published', version: 2, sent: true }]);
+    expect(w.mailer.sent).toHaveLength(2);
+    const mail = w.mailer.sent[1]!;
+    expect(mail.subject).toContain('bản cập nhật số 2');
+    expect(mail.text).toContain('THAY ĐỔI SO VỚI BẢN SỐ 1');
+    expect(mail.text).toContain('- Tính thêm số liệu của UBND huyện Ngọc Hồi (nộp trễ hạn).');
+    expect(mail.text).toMatch(/\n- [^\n]+: [\d.]+ → [\d.]+ \(\+[\d.]+\)\./);
+    expect(mail.text).toContain(`Còn ${regime.units.length - ON_TIME_UNITS.length - 1} cơ quan, đơn vị chưa gửi báo cáo:`);
+    expect(mail.html).toContain('Thay đổi so với bản số 1');
+  });
+
+  it('a second run the same day sends nothing, even when the data changed again; the next morning sends it', async () => {
+    const w = await afterConsolidation();
+    await receive(w, LATE, '2026-12-22T03:00:00Z');
+    w.clock.set('2026-12-23T01:00:00Z');
+    await updateSummaries(w);
+    await receive(w, 'kon-ray', '2026-12-23T02:00:00Z');
+    w.clock.set('2026-12-23T09:00:00Z');
+
+    const sameDay = await updateSummaries(w);
+    w.clock.set('2026-12-24T01:00:00Z');
+    const nextDay = await updateSummaries(w);
+
+    expect(sameDay).toEqual([{ period: PERIOD, outcome: 'held', version: 2, sent: false }]);
+    expect(nextDay).toEqual([{ period: PERIOD, outcome: 'published', version: 3, sent: true }]);
+    expect(w.mailer.sent.map((m) => m.subject.match(/bản cập nhật số \d/)?.[0] ?? 'v1')).toEqual(['v1', 'bản cập nhật số 2', 'bản cập nhật số 3']);
+  });
+
+  it('two concurrent runs of one morning claim one version and send one email', async () => {
+    const w = await afterConsolidation();
+    await receive(w, LATE, '2026-12-22T03:00:00Z');
+    w.clock.set('2026-12-23T01:00:00Z');
+
+    const [a, b] = await Promise.all([updateSummaries(w), updateSummaries(w)]);
+
+    expect([a[0]!.sent, b[0]!.sent].sort()).toEqual([false, true]);
+    expect(w.mailer.sent).toHaveLength(2);
+    expect(w.summaries.items.size).toBe(2);
+  });
+
+  it('a day with no change sends nothing', async () => {
+    const w = await afterConsolidation();
+    w.clock.set('2026-12-21T01:00:00Z');
+
+    const r = await updateSummaries(w);
+
+    expect(r).toEqual([{ period: PERIOD, outcome: 'unchanged', version: 1, sent: false }]);
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+
+  it('does nothing before the consolidation date and nothing once the period is closed', async () => {
+    const before = await seeded();
+    before.clock.set('2026-12-19T01:00:00Z');
+    expect(await updateSummaries(before)).toEqual([]);
+    expect(before.mailer.sent).toHaveLength(0);
+
+    const w = await afterConsolidation();
+    await receive(w, LATE, '2027-01-10T03:00:00Z');
+    w.clock.set('2027-01-19T01:00:00Z'); // 20 Dec 08:00 + 30 days = 19 Jan 08:00 local: closed
+    expect(await updateSummaries(w)).toEqual([]);
+    expect(w.mailer.sent).toHaveLength(1);
+  });
+
+  it('publishes v1 itself when the annual run did not (a failed consolidation-day run is caught up)', async () => {
+    const w = await seeded();
+    w.clock.set('2026-12-21T01:00:00Z');
+
+    expect(await updateSummaries(w)).toEqual([{ period: PERIOD, outcome: 'published', version: 1, sent: true }]);
   });
 });

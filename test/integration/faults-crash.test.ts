@@ -36,6 +36,8 @@ let nextUnit = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baocao-faults-crash-'));
+  // Every injected crash is an "Unhandled error" line otherwise.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // The period is open and the deadline ahead: a valid report makes the unit ON_TIME.
   setVirtualNow(new Date('2026-11-20T03:00:00Z'));
   stack = await startFaultyStack({ dataDir: dir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }, faults);
@@ -143,5 +145,92 @@ describe('a function crashing between its steps', () => {
     // beats a lost notice; SES has no idempotency key to do better.
     const diedAfterSes = fn === 'receipt' && op === 'SendEmail';
     await expectSettled(unitId, uploadId, valid, diedAfterSes ? 2 : 1);
+  });
+});
+
+/**
+ * The summary run (POST /summaries with send, as the CLI and the schedule run it) killed after
+ * each of its writes; the run is then repeated later, as the scheduler's retry or the operator
+ * would. Before each case a unit sends a changed report, so each case publishes a new version.
+ */
+describe('the summary run crashing between its steps', () => {
+  const leadership = REGIME.leadership[0]!.email;
+  let variant = 1;
+
+  async function changeTheData(): Promise<void> {
+    const unitId = units[0]!;
+    await upload(unitId, sampleReport(REGIME, unitId, PERIOD, variant++));
+  }
+  async function publish(): Promise<{ status: number; body: { version?: number; outcome?: string } }> {
+    const res = await fetch(`${stack.endpoints.app}/summaries`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ period: PERIOD, send: true }),
+    });
+    const body = (await res.json()) as { version?: number; outcome?: string };
+    await stack.bus.idle();
+    return { status: res.status, body };
+  }
+  const summaryEmails = async () => (await mailbox(stack.endpoints.ses)).filter(to(leadership));
+  const publishedFor = (version: number) =>
+    stack.bus.published.filter((p) => p.event['detail-type'] === DETAIL_TYPES.summaryPublished && p.event.detail.version === version);
+
+  async function expectPublishedOnce(version: number, emailsBefore: number, emails = 1): Promise<void> {
+    const t = localTables(stack.endpoints);
+    const record = await t.summaries.latest(PERIOD);
+    expect(record).toMatchObject({ version });
+    expect(record?.sentAt).toBeDefined();
+    expect(record?.publishedAt).toBeDefined();
+    expect((await summaryEmails()).length - emailsBefore).toBe(emails);
+    expect(new Set(publishedFor(version).map((p) => JSON.stringify(p.event.detail))).size).toBe(1);
+    expect(stack.bus.deadLetters).toEqual([]);
+  }
+
+  let summarySteps: Call[] = [];
+
+  it('a clean run shows the steps the summary takes', async () => {
+    faults.clear();
+    await changeTheData();
+    const from = faults.calls.length;
+    const before = (await summaryEmails()).length;
+
+    const r = await publish();
+
+    expect(r.status).toBe(200);
+    summarySteps = faults.calls.slice(from).filter((c) => c.fn === 'summary' && isWrite(c));
+    expect(summarySteps.map((c) => c.operation)).toEqual([
+      'PutItem', // the version claimed
+      'PutItem', // the ledger claim
+      'PutObject', 'PutObject', // the workbook and the document
+      'SendEmail',
+      'UpdateItem', // the ledger: sent
+      'UpdateItem', // the version: sentAt
+      'PutEvents', // Summary Published
+      'UpdateItem', // the version: publishedAt
+    ]);
+    await expectPublishedOnce(r.body.version!, before);
+  });
+
+  it.each(Array.from({ length: 9 }, (_, i) => i))('dies right after step %i, is run again later, and publishes the version once', async (step) => {
+    faults.clear();
+    await changeTheData();
+    const before = (await summaryEmails()).length;
+    const version = (await localTables(stack.endpoints).summaries.latest(PERIOD))!.version + 1;
+    faults.crashAfter(writeOf('summary'), { skip: step });
+
+    const crashed = await publish();
+    // The scheduler's retry a second later: while the dead run's claim is fresh, the run must not
+    // report success (the email is not out, and the annual schedule would not come back).
+    const early = await publish();
+    setVirtualNow(new Date(systemClock.now().getTime() + STALE_CLAIM_MS + 60_000));
+    const again = await publish();
+
+    const claimHeld = ['PutItem', 'PutObject', 'SendEmail'].includes(summarySteps[step]!.operation) && step > 0;
+    expect(crashed.status).toBe(500);
+    expect(early.status).toBe(claimHeld ? 500 : 200);
+    expect(again).toMatchObject({ status: 200, body: { version } });
+    // As for receipts: the one documented repeat is a death between SES accepting and the ledger.
+    const diedAfterSes = summarySteps[step]?.operation === 'SendEmail';
+    await expectPublishedOnce(version, before, diedAfterSes ? 2 : 1);
   });
 });

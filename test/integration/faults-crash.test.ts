@@ -40,7 +40,10 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // The period is open and the deadline ahead: a valid report makes the unit ON_TIME.
   setVirtualNow(new Date('2026-11-20T03:00:00Z'));
-  stack = await startFaultyStack({ dataDir: dir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } }, faults);
+  stack = await startFaultyStack(
+    { dataDir: dir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 20 } },
+    faults,
+  );
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
 });
 
@@ -52,7 +55,10 @@ afterAll(async () => {
 });
 
 const validReport = (unitId: string) => sampleReport(REGIME, unitId, PERIOD);
-const invalidReport = (unitId: string) => ({ ...validReport(unitId), dissemination: { ...validReport(unitId).dissemination, sessions: -3 } });
+const invalidReport = (unitId: string) => ({
+  ...validReport(unitId),
+  dissemination: { ...validReport(unitId).dissemination, sessions: -3 },
+});
 
 /** Puts the object where a presigned POST would; S3 emits "Object Created"; waits for the cascade. */
 async function upload(unitId: string, body: unknown): Promise<string> {
@@ -74,7 +80,9 @@ async function expectSettled(unitId: string, uploadId: string, valid: boolean, e
 
   // Delivered at least once; a crash between publishing and marking it announced may repeat the
   // same change (at-least-once), never a second, different one.
-  const changes = stack.bus.published.filter((p) => p.event['detail-type'] === DETAIL_TYPES.unitStatusChanged && p.event.detail.unitId === unitId);
+  const changes = stack.bus.published.filter(
+    (p) => p.event['detail-type'] === DETAIL_TYPES.unitStatusChanged && p.event.detail.unitId === unitId,
+  );
   expect(new Set(changes.map((c) => JSON.stringify(c.event.detail))).size).toBe(1);
 
   const mail = (await mailbox(stack.endpoints.ses)).filter(to(emailOf(unitId)));
@@ -100,7 +108,10 @@ async function cleanRun(valid: boolean): Promise<void> {
   const uploadId = await upload(unitId, valid ? validReport(unitId) : invalidReport(unitId));
   await expectSettled(unitId, uploadId, valid);
   for (const fn of ['ingest', 'compliance', 'receipt'] as const) {
-    steps.set(`${fn}/${valid}`, faults.calls.slice(from).filter((c) => c.fn === fn && isWrite(c)));
+    steps.set(
+      `${fn}/${valid}`,
+      faults.calls.slice(from).filter((c) => c.fn === fn && isWrite(c)),
+    );
   }
 }
 
@@ -201,7 +212,8 @@ describe('the summary run crashing between its steps', () => {
     expect(summarySteps.map((c) => c.operation)).toEqual([
       'PutItem', // the version claimed
       'PutItem', // the ledger claim
-      'PutObject', 'PutObject', // the workbook and the document
+      'PutObject',
+      'PutObject', // the workbook and the document
       'SendEmail',
       'UpdateItem', // the ledger: sent
       'UpdateItem', // the version: sentAt
@@ -211,26 +223,29 @@ describe('the summary run crashing between its steps', () => {
     await expectPublishedOnce(r.body.version!, before);
   });
 
-  it.each(Array.from({ length: 9 }, (_, i) => i))('dies right after step %i, is run again later, and publishes the version once', async (step) => {
-    faults.clear();
-    await changeTheData();
-    const before = (await summaryEmails()).length;
-    const version = (await localTables(stack.endpoints).summaries.latest(PERIOD))!.version + 1;
-    faults.crashAfter(writeOf('summary'), { skip: step });
+  it.each(Array.from({ length: 9 }, (_, i) => i))(
+    'dies right after step %i, is run again later, and publishes the version once',
+    async (step) => {
+      faults.clear();
+      await changeTheData();
+      const before = (await summaryEmails()).length;
+      const version = (await localTables(stack.endpoints).summaries.latest(PERIOD))!.version + 1;
+      faults.crashAfter(writeOf('summary'), { skip: step });
 
-    const crashed = await publish();
-    // The scheduler's retry a second later: while the dead run's claim is fresh, the run must not
-    // report success (the email is not out, and the annual schedule would not come back).
-    const early = await publish();
-    setVirtualNow(new Date(systemClock.now().getTime() + STALE_CLAIM_MS + 60_000));
-    const again = await publish();
+      const crashed = await publish();
+      // The scheduler's retry a second later: while the dead run's claim is fresh, the run must not
+      // report success (the email is not out, and the annual schedule would not come back).
+      const early = await publish();
+      setVirtualNow(new Date(systemClock.now().getTime() + STALE_CLAIM_MS + 60_000));
+      const again = await publish();
 
-    const claimHeld = ['PutItem', 'PutObject', 'SendEmail'].includes(summarySteps[step]!.operation) && step > 0;
-    expect(crashed.status).toBe(500);
-    expect(early.status).toBe(claimHeld ? 500 : 200);
-    expect(again).toMatchObject({ status: 200, body: { version } });
-    // As for receipts: the one documented repeat is a death between SES accepting and the ledger.
-    const diedAfterSes = summarySteps[step]?.operation === 'SendEmail';
-    await expectPublishedOnce(version, before, diedAfterSes ? 2 : 1);
-  });
+      const claimHeld = ['PutItem', 'PutObject', 'SendEmail'].includes(summarySteps[step]!.operation) && step > 0;
+      expect(crashed.status).toBe(500);
+      expect(early.status).toBe(claimHeld ? 500 : 200);
+      expect(again).toMatchObject({ status: 200, body: { version } });
+      // As for receipts: the one documented repeat is a death between SES accepting and the ledger.
+      const diedAfterSes = summarySteps[step]?.operation === 'SendEmail';
+      await expectPublishedOnce(version, before, diedAfterSes ? 2 : 1);
+    },
+  );
 });

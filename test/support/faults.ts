@@ -38,8 +38,18 @@ export interface Call {
 
 /** Operations that change something: the steps a crash can fall between. */
 const WRITES = new Set([
-  'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems',
-  'SendEmail', 'SendRawEmail', 'PutEvents', 'PutObject', 'PutObjectTagging', 'DeleteObject', 'CopyObject',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'SendEmail',
+  'SendRawEmail',
+  'PutEvents',
+  'PutObject',
+  'PutObjectTagging',
+  'DeleteObject',
+  'CopyObject',
 ]);
 export const isWrite = (c: Pick<Call, 'operation'>) => WRITES.has(c.operation);
 
@@ -47,7 +57,7 @@ export type CallMatcher = (c: Call) => boolean;
 
 interface Rule {
   match: CallMatcher;
-  action: 'crash-after' | 'throttle';
+  action: 'crash-after' | 'throttle' | 'fail';
   /** Matching calls to let through before the rule fires. */
   skip: number;
   /** How many times it fires. */
@@ -67,13 +77,26 @@ export class Faults {
 
   /** After `skip` matching calls went through, the next one happens and then the function dies. */
   crashAfter(match: CallMatcher, opts: { skip?: number; onFire?: () => void } = {}): this {
-    this.rules.push({ match, action: 'crash-after', skip: opts.skip ?? 0, times: 1, fired: 0, ...(opts.onFire ? { onFire: opts.onFire } : {}) });
+    this.rules.push({
+      match,
+      action: 'crash-after',
+      skip: opts.skip ?? 0,
+      times: 1,
+      fired: 0,
+      ...(opts.onFire ? { onFire: opts.onFire } : {}),
+    });
     return this;
   }
 
   /** The next `times` matching calls get the service's throttling error. */
   throttle(match: CallMatcher, times: number, opts: { skip?: number } = {}): this {
     this.rules.push({ match, action: 'throttle', skip: opts.skip ?? 0, times, fired: 0 });
+    return this;
+  }
+
+  /** The next `times` matching calls fail with a non-retryable error (the service refusing); the function lives on. */
+  fail(match: CallMatcher, times: number): this {
+    this.rules.push({ match, action: 'fail', skip: 0, times, fired: 0 });
     return this;
   }
 
@@ -88,7 +111,7 @@ export class Faults {
   }
 
   /** Decides one call: what the proxy does with it. */
-  decide(c: Call): 'pass' | 'crash-after' | 'throttle' | 'dead' {
+  decide(c: Call): 'pass' | 'crash-after' | 'throttle' | 'fail' | 'dead' {
     if (this.dead.has(c.fn)) return 'dead';
     for (const r of this.rules) {
       if (r.fired >= r.times || !r.match(c)) continue;
@@ -217,21 +240,25 @@ function operationOf(service: Service, req: IncomingMessage): string {
 
 /** The error each service answers, in its own protocol, so the SDK parses it as from AWS. */
 function errorResponse(service: Service, kind: 'throttle' | 'crash', res: ServerResponse): void {
-  const message = kind === 'throttle' ? 'Rate exceeded (injected)' : 'Function crashed (injected fault)';
+  const message = kind === 'throttle' ? 'Rate exceeded (injected)' : 'Injected fault';
   if (service === 's3') {
-    const code = kind === 'throttle' ? 'SlowDown' : 'InjectedCrash';
+    const code = kind === 'throttle' ? 'SlowDown' : 'InjectedFault';
     res.writeHead(kind === 'throttle' ? 503 : 400, { 'content-type': 'application/xml' });
     res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
     return;
   }
   if (service === 'ses') {
-    const type = kind === 'throttle' ? 'TooManyRequestsException' : 'InjectedCrashException';
+    const type = kind === 'throttle' ? 'TooManyRequestsException' : 'InjectedFaultException';
     res.writeHead(kind === 'throttle' ? 429 : 400, { 'content-type': 'application/json', 'x-amzn-errortype': type });
     res.end(JSON.stringify({ message }));
     return;
   }
   const type =
-    kind === 'crash' ? 'InjectedCrashException' : service === 'dynamodb' ? 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException' : 'ThrottlingException';
+    kind === 'crash'
+      ? 'InjectedFaultException'
+      : service === 'dynamodb'
+        ? 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException'
+        : 'ThrottlingException';
   res.writeHead(400, { 'content-type': service === 'dynamodb' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1' });
   res.end(JSON.stringify({ __type: type, message }));
 }
@@ -245,7 +272,7 @@ async function startProxy(fn: FunctionName, service: Service, target: string, fa
       faults.calls.push(call);
       const decision = faults.decide(call);
       if (decision === 'throttle') return errorResponse(service, 'throttle', res);
-      if (decision === 'dead') return errorResponse(service, 'crash', res);
+      if (decision === 'dead' || decision === 'fail') return errorResponse(service, 'crash', res);
       const answer = await forward(upstream, req, body);
       call.ok = answer.status < 300;
       if (decision === 'crash-after') return errorResponse(service, 'crash', res);
@@ -260,7 +287,11 @@ async function startProxy(fn: FunctionName, service: Service, target: string, fa
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function forward(upstream: URL, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+function forward(
+  upstream: URL,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const out = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },

@@ -205,6 +205,7 @@ describe('the emulators restarted in the middle of a batch', () => {
     const batch = units.slice(nextUnit, (nextUnit += 6));
     const uploads: (readonly [string, string])[] = [];
     for (const unitId of batch.slice(0, 3)) uploads.push([unitId, await put(unitId)]);
+    await stack.bus.idle();
     // The next three land in S3; their "Object Created" events are still queued when it stops.
     const dropped = await losing(
       (e) => e.source === 'aws.s3',

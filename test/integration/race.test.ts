@@ -36,13 +36,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baocao-race-'));
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   setVirtualNow(new Date('2026-11-20T03:00:00Z'));
-  // Racing deliveries conflict (status revisions, notice claims) and are retried: a generous budget.
+  // Racing deliveries conflict (status revisions; a notice another delivery has claimed and not yet
+  // sent fails the event, to be retried): measured up to 8 attempts for a receipt on a loaded
+  // 2-core machine, so a generous budget (EventBridge itself retries for a day).
   stack = await startLocalStack({
     dataDir: dir,
     port: 0,
     quiet: true,
     scheduler: 'manual',
-    retry: { attempts: 10, baseDelayMs: 10, maxDelayMs: 200 },
+    retry: { attempts: 16, baseDelayMs: 10, maxDelayMs: 500 },
   });
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
 });

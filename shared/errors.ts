@@ -21,3 +21,11 @@ export class ConcurrencyError extends Error {
     this.name = 'ConcurrencyError';
   }
 }
+
+/** A notice another sender claimed is not sent yet: the event is retried (the claim is taken over once stale). */
+export class NoticeInFlightError extends Error {
+  constructor(what: string) {
+    super(`Notice claimed but not sent yet: ${what}`);
+    this.name = 'NoticeInFlightError';
+  }
+}

@@ -266,9 +266,11 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
           TableName: this.tableName,
           Key: keys.notice(rec.period, rec.unitId, rec.kind, rec.step),
           UpdateExpression: 'SET claimedAt = :new, #s = :claimed',
-          ConditionExpression: 'claimedAt = :old AND #s <> :sent',
+          // The state read too, not only the time: two senders taking over the same failed entry
+          // in the same millisecond would both pass on the time alone, and both send.
+          ConditionExpression: 'claimedAt = :old AND #s = :was AND #s <> :sent',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':new': claimedAt, ':old': rec.claimedAt, ':claimed': 'claimed', ':sent': 'sent' },
+          ExpressionAttributeValues: { ':new': claimedAt, ':old': rec.claimedAt, ':was': rec.state, ':claimed': 'claimed', ':sent': 'sent' },
         }),
       );
       return true;

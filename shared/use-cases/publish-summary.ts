@@ -18,7 +18,7 @@ import { isSummaryUpdateWindow } from '../domain/period-close.js';
 import type { Regime } from '../domain/regime.js';
 import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
-import { ConcurrencyError } from '../errors.js';
+import { ConcurrencyError, NoticeInFlightError } from '../errors.js';
 import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import type { AuditLog, Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
 import { readStatus } from './read-status.js';
@@ -222,8 +222,10 @@ async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: Summa
 
   const entry = await deps.ledger.get(period, SUMMARY_LEDGER_UNIT, 'summary', `v${version}`);
   const base = { period, hash: record.hash, consolidation: c };
-  // Skipped: another run holds a fresh claim on this version and will finish it.
-  if (entry?.state !== 'sent') return unchanged(base, record);
+  // Another run holds a fresh claim on this version, or died holding it: not done, so this run
+  // fails and is retried (the claim is taken over once stale). Succeeding here would lose the
+  // email of a run that died after its claim: the annual schedule would not come back for a year.
+  if (entry?.state !== 'sent') throw new NoticeInFlightError(`summary ${period} v${version}`);
   const sentRecord: SummaryRecord = { ...record, sentAt: record.sentAt ?? deps.clock.now().toISOString(), ...(entry.messageId ? { messageId: entry.messageId } : {}) };
   await deps.summaries.update(period, version, { sentAt: sentRecord.sentAt, ...(entry.messageId ? { messageId: entry.messageId } : {}) });
   await announce(deps, sentRecord);

@@ -4,6 +4,7 @@ import { effectiveDueAt } from '../domain/status.js';
 import { localDate } from '../domain/calendar.js';
 import { receiptEmail, rejectionEmail, returnedEmail } from '../email/unit-email.js';
 import type { AuditLog, Clock, Mailer, NoticeLedger, ReportStore, StatusChange, TokenStore } from '../ports.js';
+import { NoticeInFlightError } from '../errors.js';
 import { sendOnce } from './send-once.js';
 import { issueToken } from './tokens.js';
 
@@ -24,9 +25,18 @@ export async function sendReceipts(
   const ordered = [...versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId));
   const dueDate = localDate(effectiveDueAt(deps.regime, change.period, extension ? { extensionUntil: extension.until } : {}), deps.regime.timeZone);
   let sent = 0;
-  const record = async (kind: NoticeKind, step: string, detail: Record<string, unknown>) => {
-    sent += 1;
-    await deps.audit.append(change.period, unit.id, { at: deps.clock.now().toISOString(), eventId: `notice-${kind}-${step}`, action: 'NOTICE_SENT', actor: 'system:receipt', detail: { kind, ...detail } });
+  /**
+   * After sendOnce, whichever its outcome: the ledger says whether the email is out. A redelivered
+   * event must not succeed while it is not — a sender that died after its claim would otherwise
+   * leave the notice claimed and the event done, and the email lost — so it is retried until the
+   * claim is sent or stale (taken over). The audit entry is keyed on the claim's time, so writing
+   * it again after a crash between "sent" and the audit neither loses nor doubles it.
+   */
+  const record = async (outcome: 'sent' | 'skipped', kind: NoticeKind, step: string, detail: Record<string, unknown>) => {
+    const entry = await deps.ledger.get(change.period, unit.id, kind, step);
+    if (entry?.state !== 'sent') throw new NoticeInFlightError(`${change.period}/${unit.id}/${kind}/${step}`);
+    if (outcome === 'sent') sent += 1;
+    await deps.audit.append(change.period, unit.id, { at: entry.claimedAt, eventId: `notice-${kind}-${step}`, action: 'NOTICE_SENT', actor: 'system:receipt', detail: { kind, ...detail } });
   };
 
   for (const upload of change.newUploads) {
@@ -41,7 +51,7 @@ export async function sendReceipts(
     const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind, step: version.uploadId }, () =>
       deps.mailer.send({ to: [unit.email], ...(cc.length ? { cc } : {}), ...email }),
     );
-    if (outcome === 'sent') await record(kind, version.uploadId, { uploadId: version.uploadId });
+    await record(outcome, kind, version.uploadId, { uploadId: version.uploadId });
   }
 
   if (change.status === 'RETURNED' && change.previousStatus !== 'RETURNED') {
@@ -51,7 +61,7 @@ export async function sendReceipts(
       const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', link: `${deps.appUrl}/#t=${token}`, dueDate });
       return deps.mailer.send({ to: [unit.email], ...email });
     });
-    if (outcome === 'sent') await record('returned', step, { reason: change.returnedReason });
+    await record(outcome, 'returned', step, { reason: change.returnedReason });
   }
   return { sent };
 }

@@ -62,8 +62,9 @@ export function project(stored: ReportFacts, current: UnitStatusRecord | null, c
  *    compared by value: DynamoDB does not keep the key order of the stored map.
  * 4. Otherwise write the item conditionally on its rev (a lost race re-reads and retries),
  *    marked "not announced" with the change to announce.
- * 5. Publish "Unit Status Changed", then mark it announced (conditional again). A crash between
- *    the two leaves it unannounced, so the next delivery publishes it: nothing is lost.
+ * 5. While it is unannounced: append the audit entry (idempotent), publish "Unit Status Changed",
+ *    then mark it announced (conditional again). A crash anywhere before the mark leaves it
+ *    unannounced, so the next delivery redoes these: nothing is lost.
  */
 export async function updateCompliance(
   deps: { reports: ReportStore; statuses: StatusStore; bus: EventBus; audit: AuditLog; clock: Clock; regime: Regime },
@@ -102,15 +103,19 @@ export async function updateCompliance(
         updatedAt: now.toISOString(),
       };
       if (!(await deps.statuses.put(record, current?.rev ?? null))) continue;
-      await deps.audit.append(period, unitId, {
-        at: change.at,
-        eventId: `status-${record.rev}`,
-        action: 'STATUS_CHANGED',
-        actor: 'system:compliance',
-        detail: { from: change.previousStatus, to: status, newUploads: fresh.map((u) => u.uploadId) },
-      });
     }
     if (!record || record.announced || !record.lastChange) return { changed: false, ...(record ? { record } : {}) };
+
+    // Written while the change is unannounced, not only with the status: a crash between the
+    // status write and this entry is redone by the next delivery; (at, eventId) makes it once.
+    const change = record.lastChange;
+    await deps.audit.append(period, unitId, {
+      at: change.at,
+      eventId: `status-${record.rev}`,
+      action: 'STATUS_CHANGED',
+      actor: 'system:compliance',
+      detail: { from: change.previousStatus, to: change.status, newUploads: change.newUploads.map((u) => u.uploadId) },
+    });
 
     await deps.bus.publish([{ detailType: DETAIL_TYPES.unitStatusChanged, detail: { ...record.lastChange } }]);
     const announced = { ...record, rev: record.rev + 1, announced: true };

@@ -197,6 +197,20 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
       expect(await ledger.reclaim(sent, '2026-12-01T00:20:00.000Z')).toBe(false);
       expect((await ledger.list(period, unitId)).map((r) => r.step)).toEqual(['d-1']);
     });
+
+    it('lets one of two senders take over a failed entry at the same instant', async () => {
+      const { ledger } = make();
+      const { period, unitId } = fresh();
+      const key = { period, unitId, kind: 'receipt' as const, step: 'u-1' };
+      await ledger.claim({ ...key, claimedAt: '2026-12-01T00:00:00.000Z' });
+      await ledger.markFailed(period, unitId, key.kind, key.step, 'SES throttled');
+      const failed = (await ledger.get(period, unitId, key.kind, key.step))!;
+
+      const first = await ledger.reclaim(failed, failed.claimedAt);
+      const second = await ledger.reclaim(failed, failed.claimedAt);
+
+      expect([first, second]).toEqual([true, false]);
+    });
   });
 
   describe('SummaryStore', () => {

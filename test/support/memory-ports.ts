@@ -158,7 +158,7 @@ export class MemoryLedger implements NoticeLedger {
   }
   async reclaim(rec: NoticeRecord, claimedAt: string) {
     const cur = this.items.get(this.k(rec.period, rec.unitId, rec.kind, rec.step));
-    if (!cur || cur.claimedAt !== rec.claimedAt || cur.state === 'sent') return false;
+    if (!cur || cur.claimedAt !== rec.claimedAt || cur.state !== rec.state || cur.state === 'sent') return false;
     cur.claimedAt = claimedAt;
     cur.state = 'claimed';
     return true;

@@ -155,13 +155,17 @@ describe('publishSummary', () => {
     expect(w.mailer.sent).toHaveLength(1);
   });
 
-  it('two concurrent runs on the same data send one email', async () => {
+  it('two concurrent runs on the same data send one email; the one that finds the other in flight fails, to be retried', async () => {
     const w = await seeded();
 
-    const outcomes = await Promise.all([publishSummary(w, { period: PERIOD, send: true }), publishSummary(w, { period: PERIOD, send: true })]);
+    const outcomes = await Promise.allSettled([publishSummary(w, { period: PERIOD, send: true }), publishSummary(w, { period: PERIOD, send: true })]);
+    const retried = await publishSummary(w, { period: PERIOD, send: true });
 
-    expect(outcomes.map((o) => o.outcome).sort()).toEqual(['published', 'unchanged']);
-    expect(outcomes.map((o) => o.version)).toEqual([1, 1]);
+    const published = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
+    expect(published.map((o) => [o.outcome, o.version])).toEqual([['published', 1]]);
+    expect(failed.map((e) => e.name)).toEqual(['NoticeInFlightError']);
+    expect([retried.outcome, retried.version]).toEqual(['unchanged', 1]);
     expect(w.mailer.sent).toHaveLength(1);
     expect(w.summaries.items.size).toBe(1);
     expect(w.bus.events).toHaveLength(1);

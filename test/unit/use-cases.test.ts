@@ -287,6 +287,19 @@ describe('updateCompliance', () => {
     expect(change).toMatchObject({ previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u1', valid: true }] });
   });
 
+  it('a crash between the status write and its audit entry: the next delivery writes the entry, once', async () => {
+    const w = world();
+    await store(w, 'u1', '2026-12-01T02:00:00.000Z', true);
+    const dying = { append: () => Promise.reject(new Error('crashed')), list: w.audit.list.bind(w.audit) };
+
+    await expect(updateCompliance({ ...w, audit: dying }, { period: 2026, unitId: UNIT })).rejects.toThrow('crashed');
+    await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await updateCompliance(w, { period: 2026, unitId: UNIT });
+
+    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail)).toEqual([{ from: null, to: 'ON_TIME', newUploads: ['u1'] }]);
+    expect(w.bus.events).toHaveLength(1);
+  });
+
   it('is order-independent: a late-arriving older upload is still announced, timeliness by first valid', async () => {
     const w = world();
     await store(w, 'u2', '2026-12-20T02:00:00.000Z', true);
@@ -389,6 +402,23 @@ describe('sendOnce and receipts', () => {
     expect(receipt!.to).toEqual([regime.units.find((u) => u.id === UNIT)!.email]);
     expect(receipt!.cc).toEqual([report.preparer.email]);
     expect(receipt!.text).toContain('f'.repeat(64));
+  });
+
+  it('a receipt claimed by a sender that died is not taken as sent: the event fails until the claim is stale, then it goes once', async () => {
+    const w = world();
+    const report = sampleReport(regime, UNIT, 2026);
+    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u1', etag: 'e', key: 'k1', size: 1, receivedAt: '2026-11-28T02:00:00.000Z', sha256: 'f'.repeat(64), format: 'json', valid: true, reasons: [], report });
+    const change: StatusChange = { period: 2026, unitId: UNIT, previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u1', receivedAt: '', valid: true }], at: '2026-11-28T02:00:01.000Z' };
+    await w.ledger.claim({ period: 2026, unitId: UNIT, kind: 'receipt', step: 'u1', claimedAt: w.clock.now().toISOString() });
+
+    const early = sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
+    await expect(early).rejects.toMatchObject({ name: 'NoticeInFlightError' });
+    w.clock.set('2026-11-28T03:05:00Z');
+    await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
+    await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
+
+    expect(w.mailer.sent).toHaveLength(1);
+    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'NOTICE_SENT')).toHaveLength(1);
   });
 });
 

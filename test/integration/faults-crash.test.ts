@@ -214,11 +214,13 @@ describe('the summary run crashing between its steps', () => {
       'PutItem', // the ledger claim
       'PutObject',
       'PutObject', // the workbook and the document
+      'PutObject', // the snapshot the next version's "what changed" is taken against
       'SendEmail',
       'UpdateItem', // the ledger: sent
       'UpdateItem', // the version: sentAt
       'PutEvents', // Summary Published
       'UpdateItem', // the version: publishedAt
+      'PutItem', // the audit entry: published, by whom
     ]);
     await expectPublishedOnce(r.body.version!, before);
   });

@@ -198,5 +198,5 @@ export async function targetRegime(target: OperatorTarget): Promise<Regime> {
 /** The admin token, or a message saying how to give it. */
 export function adminTokenOf(target: OperatorTarget): string {
   if (target.adminToken) return target.adminToken;
-  throw new TargetError(`Lệnh này gọi API quản trị của ${target.apiUrl}: đặt mã quản trị vào biến môi trường ${ADMIN_TOKEN_VARIABLE} (mã có SHA-256 là adminTokenSha256 đã cấu hình khi triển khai).`);
+  throw new TargetError(`Lệnh này gọi API quản trị của ${target.apiUrl}: đặt mã quản trị vào biến môi trường ${ADMIN_TOKEN_VARIABLE} (mã truy cập JWT của một cán bộ đã đăng nhập vào bảng theo dõi qua nhóm người dùng Cognito).`);
 }

@@ -193,6 +193,34 @@ describe('signing in to the board', () => {
     await page.close();
   });
 
+  it('does not use a kept token past its expiry: the board goes back through the provider for a fresh one', async () => {
+    const page = await signIn('viewer');
+    const expired = await storedToken(page);
+    const sent: string[] = [];
+    const authorizeCalls: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === '/oidc/auth') authorizeCalls.push(path);
+      const bearer = r.headers()['authorization'];
+      if (bearer) sent.push(bearer);
+    });
+    await page.evaluate(() => {
+      const kept = JSON.parse(sessionStorage.getItem('baocao.board.oidc')!) as { expiresAt: number };
+      sessionStorage.setItem('baocao.board.oidc', JSON.stringify({ ...kept, expiresAt: Date.now() - 1000 }));
+    });
+
+    await page.reload();
+    // The provider's session is still open: it sends the person straight back with a new code.
+    await page.waitForURL((u) => u.pathname === '/board' && u.search === '');
+    await page.locator(`#rows tr[data-unit="${UNIT}"]`).waitFor();
+
+    expect(authorizeCalls).toHaveLength(1);
+    expect(await storedToken(page)).not.toBe(expired);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent).not.toContain(`Bearer ${expired}`);
+    await page.close();
+  });
+
   it('refuses a return from the provider whose state this tab did not start', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.endpoints.app}/board?code=forged-code&state=not-mine`);

@@ -169,6 +169,7 @@ describe('signing in to the board', () => {
   it('has no accessibility violations on the signed-in board', async () => {
     const page = await signIn('viewer');
     expect(await axeViolations(page)).toEqual([]);
+    await browser.screenshot(page, 'board-signed-in-viewer', { fullPage: false });
     await page.close();
   });
 

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxySt
 import { systemClock } from '../shared/clock.js';
 import type { FunctionName } from '../shared/definitions/events.js';
 import { HTTP_ROUTES, matchRoute, type HttpRoute } from '../shared/definitions/http-routes.js';
-import { SITE_CACHE_CONTROL, siteContentType, siteFileFor, siteHeaders } from '../shared/definitions/site.js';
+import { BOARD_OIDC_FILE, SITE_CACHE_CONTROL, siteContentType, siteFileFor, siteHeaders, type BoardOidcConfig } from '../shared/definitions/site.js';
 import type { Clock } from '../shared/ports.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -21,7 +21,7 @@ export interface HttpServerOptions {
   clock?: Clock;
   log?: (line: string) => void;
   /** The static site (web/dist) and the origin its pages may POST uploads to: what CloudFront serves on AWS. */
-  site?: { dir: string; uploadOrigin: string };
+  site?: LocalSite;
   /**
    * The JWT authorizer in front of the `auth: 'staff'` routes (API Gateway's on AWS): resolves the
    * Authorization header to the verified claims or throws. Without it those routes answer 401.
@@ -29,6 +29,16 @@ export interface HttpServerOptions {
   authorizer?: (authorization: string | undefined) => Promise<Record<string, string>>;
   /** Other apps served under a path prefix (the local OpenID provider at /oidc); the prefix is stripped. */
   mounts?: { prefix: string; handle: (req: IncomingMessage, res: ServerResponse) => void }[];
+}
+
+export interface LocalSite {
+  dir: string;
+  uploadOrigin: string;
+  /**
+   * The board's sign-in settings, served as BOARD_OIDC_FILE (on AWS a file the deployment writes
+   * into the site bucket). A function: the provider's issuer is known only once the server listens.
+   */
+  boardOidc?: () => BoardOidcConfig | undefined;
 }
 
 export interface LocalHttpServer {
@@ -134,10 +144,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
 }
 
 /** Answers a site path from the built directory; false when the site has no such file. */
-async function serveSite(res: ServerResponse, path: string, method: string, site: { dir: string; uploadOrigin: string }): Promise<boolean> {
-  const file = siteFileFor(path, new Set(await readdir(site.dir).catch(() => [])));
+async function serveSite(res: ServerResponse, path: string, method: string, site: LocalSite): Promise<boolean> {
+  const oidc = path === `/${BOARD_OIDC_FILE}` ? site.boardOidc?.() : undefined;
+  const file = oidc ? BOARD_OIDC_FILE : siteFileFor(path, new Set(await readdir(site.dir).catch(() => [])));
   if (!file) return false;
-  const body = await readFile(join(site.dir, file));
+  const body = oidc ? Buffer.from(JSON.stringify(oidc)) : await readFile(join(site.dir, file));
   res.writeHead(200, {
     ...siteHeaders(site.uploadOrigin),
     'content-type': siteContentType(file),

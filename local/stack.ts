@@ -10,7 +10,7 @@ import { MAX_POST_PRE_DATA_BYTES } from '../shared/adapters/post-policy.js';
 import { systemClock } from '../shared/clock.js';
 import { BUS_NAME, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
 import { schedules } from '../shared/definitions/schedules.js';
-import { SITE_DIR } from '../shared/definitions/site.js';
+import { SITE_DIR, standardBoardOidc } from '../shared/definitions/site.js';
 import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
@@ -131,7 +131,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       loadHandler: (name) => loadFunction(name) as Promise<HttpHandler>,
       port: opts.port ?? Number(process.env.PORT ?? 3000),
       log,
-      site: { dir: SITE_PATH, uploadOrigin: new URL(s3Front.url).origin },
+      site: { dir: SITE_PATH, uploadOrigin: new URL(s3Front.url).origin, boardOidc: () => identity && standardBoardOidc(identity.issuer, identity.clientId) },
       authorizer: (authorization) => (authorize ? authorize(authorization) : Promise.reject(new Error('starting'))),
       mounts: [{ prefix: OIDC_MOUNT, handle: (req, res) => (identity ? identity.handle(req, res) : void res.writeHead(503).end()) }],
     });

@@ -100,7 +100,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 function loginPage(uid: string, error?: string): string {
   return `<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>Đăng nhập — Sở Nội vụ (cục bộ)</title>
 <style>body{font:16px system-ui,sans-serif;max-width:24rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.4rem;font:inherit}button{margin-top:1rem;padding:.5rem 1rem;font:inherit}.error{color:#a00}</style>
 </head><body><main>
@@ -153,6 +153,14 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     },
     features: {
       devInteractions: { enabled: false },
+      // The board's "Đăng xuất" ends the provider's session here; the confirmation is in Vietnamese like the sign-in page.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>Đăng xuất — Sở Nội vụ (cục bộ)</title><style>body{font:16px system-ui,sans-serif;max-width:24rem;margin:3rem auto;padding:0 1rem}button{margin:1rem .5rem 0 0;padding:.5rem 1rem;font:inherit}</style></head><body><main><h1>Đăng xuất khỏi bảng theo dõi?</h1>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Đăng xuất</button><button type="submit" form="op.logoutForm">Ở lại</button></main></body></html>`;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => LOCAL_API_RESOURCE,
@@ -190,7 +198,7 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (req.method === 'GET' && !action) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'" });
       res.end(loginPage(uid));
       return;
     }

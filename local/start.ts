@@ -49,12 +49,13 @@ baocao — hệ thống chạy cục bộ đã sẵn sàng / local stack ready
 
   Biểu mẫu báo cáo        / Upload form:       ${app}/
   Đường dẫn của đơn vị    / Sample unit link:  ${unitLine}
-  Bảng theo dõi (Sở Nội vụ) / Status board:    ${app}/board#admin=${adminToken}
+  Bảng theo dõi (Sở Nội vụ) / Status board:    ${app}/board   (đăng nhập bằng một tài khoản dưới đây / sign in as a user below)
+  Lối tắt cho kiểm thử      / Test shortcut:   ${app}/board#admin=${adminToken}
   Hộp thư (giả lập SES)   / Mailbox:           ${mailbox}
 
   Đăng nhập cán bộ (OpenID, thay Cognito) / Staff sign-in: ${oidc.issuer}  (client ${oidc.clientId})
 ${users.map((u) => `    ${u.username.padEnd(12)} ${u.password}   ${u.roleLabels.join('; ')}`).join('\n')}
-  (đường dẫn bảng theo dõi ở trên dùng mã truy cập 12 giờ của tài khoản quản trị / the board link carries the admin's 12 h token)
+  (lối tắt #admin= dùng mã truy cập 12 giờ của tài khoản quản trị / the #admin= shortcut carries the admin's 12 h token)
 
   Dữ liệu / Data: ${dataDir}  (endpoints.json)
   Nhấn Ctrl+C để dừng / Press Ctrl+C to stop

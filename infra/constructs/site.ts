@@ -24,7 +24,7 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
-import { SITE_CACHE_CONTROL, SITE_DIR, SITE_PAGES, siteCsp } from '../../shared/definitions/site.js';
+import { BOARD_OIDC_FILE, cognitoBoardOidc, SITE_CACHE_CONTROL, SITE_DIR, SITE_PAGES, siteCsp } from '../../shared/definitions/site.js';
 import { BUCKET_DEFAULTS } from '../defaults.js';
 import { acknowledgeWildcardResourceLater } from '../nag.js';
 import { REPO_ROOT } from '../paths.js';
@@ -42,6 +42,12 @@ export interface SiteProps {
   readonly webAclArn?: string;
   /** The built site; default web/dist (`npm run build:web`). */
   readonly siteDir?: string;
+  /**
+   * Where the board signs staff in: the user pool, its managed-login domain (https://…amazoncognito.com)
+   * and the board's public client. Deployed beside the pages as BOARD_OIDC_FILE, and the domain is
+   * the one more origin the CSP lets the pages fetch (the token endpoint).
+   */
+  readonly boardSignIn?: { readonly userPoolId: string; readonly domainUrl: string; readonly clientId: string };
 }
 
 /** `/units/{id}/review` → `/units/*`: CloudFront path patterns of the API routes, each once. */
@@ -98,7 +104,7 @@ export class Site extends Construct {
     this.headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'baocao pages: CSP (own scripts and styles only; API and upload bucket), no framing, no referrer, HSTS',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: siteCsp(`https://${props.uploads.bucketRegionalDomainName}`), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: siteCsp(`https://${props.uploads.bucketRegionalDomainName}`, props.boardSignIn?.domainUrl), override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -156,7 +162,11 @@ export class Site extends Construct {
 
     // Pages are revalidated at every visit, so a deploy shows at once; the invalidation clears edges.
     this.deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(siteDir)],
+      sources: [
+        Source.asset(siteDir),
+        // Written at deploy time (the domain and client id are tokens), so the built pages name no issuer.
+        ...(props.boardSignIn ? [Source.jsonData(BOARD_OIDC_FILE, cognitoBoardOidc({ region: Aws.REGION, ...props.boardSignIn }))] : []),
+      ],
       destinationBucket: this.bucket,
       cacheControl: [CacheControl.fromString(SITE_CACHE_CONTROL)],
       distribution: this.distribution,

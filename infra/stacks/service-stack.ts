@@ -61,7 +61,14 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetentionDays,
       staff: { userPool: stateful.staffIdentity.userPool, client: this.staffSignIn.client },
     });
-    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
+    this.site = new Site(this, 'Site', {
+      api: this.upload.api,
+      uploads: stateful.bucket,
+      accessLogs: stateful.accessLogs,
+      cdnLogs: stateful.cdnLogs,
+      boardSignIn: { userPoolId: stateful.staffIdentity.userPool.userPoolId, domainUrl: stateful.staffIdentity.domain.baseUrl(), clientId: this.staffSignIn.client.userPoolClientId },
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    });
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },

@@ -165,7 +165,6 @@ describe('the status board', () => {
     setVirtualNow(new Date('2026-12-20T02:00:00Z'));
     const reason = 'Đề nghị bổ sung số liệu mục II (đơn thư) và ký số lại văn bản.';
 
-    await page.fill('#reviewer', 'Nguyễn Văn An');
     await page.locator('#btn-return').click();
     await expect(page.locator('#action-msg').innerText()).resolves.toContain('Nhập lý do');
     await page.fill('#return-reason', reason);
@@ -231,13 +230,17 @@ describe('the status board', () => {
     expect(await page.locator('#detail').isHidden()).toBe(true);
   });
 
-  it('without an admin link shows how to open the board, and loads no data', async () => {
+  it('without a token sends the person to the sign-in page, and loads no data', async () => {
     const page = await browser.newPage();
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      if (/\/(status|units)\b/.test(new URL(r.url()).pathname)) apiCalls.push(r.url());
+    });
     await page.goto(`${stack.endpoints.app}/board`);
-    await page.locator('#locked').waitFor();
-    expect(await page.locator('#main').isHidden()).toBe(true);
-    expect(await axeViolations(page)).toEqual([]);
-    await browser.screenshot(page, 'board-locked', { fullPage: false });
+    await page.waitForURL((u) => u.pathname.startsWith('/oidc/interaction/'));
+    expect(await page.locator('input[type="password"]').count()).toBe(1);
+    expect(apiCalls).toEqual([]);
+    await browser.screenshot(page, 'board-sign-in', { fullPage: false });
     await page.close();
   });
 

@@ -106,17 +106,20 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
     }
   });
 
-  it('adds the same security headers the local server sends, with the uploads bucket as the only other origin', () => {
+  it('adds the same security headers the local server sends, with the uploads bucket and the staff sign-in domain as the only other origins', () => {
     const [, policy] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy')!;
     const sec = (policy.Properties!['ResponseHeadersPolicyConfig'] as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
     const uploads = t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never);
     const csp = sec['ContentSecurityPolicy']!['ContentSecurityPolicy'] as { 'Fn::Join': [string, unknown[]] };
     const [joiner, parts] = csp['Fn::Join'];
+    const domain = t.stateful.getLogicalId(t.stateful.staffIdentity.domain.node.defaultChild as never);
     const token = parts.filter((p) => typeof p !== 'string');
-    expect(token).toHaveLength(1);
-    expect(JSON.stringify(token)).toContain(uploads); // the uploads bucket's regional domain, from the stateful stack
-    const expected = siteHeaders('https://UPLOADS');
-    expect(parts.map((p) => (typeof p === 'string' ? p : 'UPLOADS')).join(joiner)).toBe(expected['content-security-policy']);
+    expect(token).toHaveLength(3);
+    expect(JSON.stringify(token[0])).toContain(uploads); // the uploads bucket's regional domain, from the stateful stack
+    expect(JSON.stringify(token[1])).toContain(domain); // the staff sign-in domain (the board's token endpoint)
+    expect(token[2]).toEqual({ Ref: 'AWS::Region' });
+    const expected = siteHeaders('https://UPLOADS', 'https://SIGNIN.auth.REGION.amazoncognito.com');
+    expect(parts.map((p) => (typeof p === 'string' ? p : ['UPLOADS', 'SIGNIN', 'REGION'][token.indexOf(p)])).join(joiner)).toBe(expected['content-security-policy']);
     expect(sec['FrameOptions']!['FrameOption']).toBe(expected['x-frame-options']);
     expect(sec['ReferrerPolicy']!['ReferrerPolicy']).toBe(expected['referrer-policy']);
     expect(sec['StrictTransportSecurity']!['AccessControlMaxAgeSec']).toBe(31536000);
@@ -136,6 +139,16 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
       SystemMetadata: Match.objectLike({ 'cache-control': SITE_CACHE_CONTROL }),
       DistributionPaths: ['/*'],
     });
+  });
+
+  it('deploys the board’s sign-in settings beside the pages: the Cognito managed-login endpoints and the board’s client id', () => {
+    const [, deployment] = Object.entries(resources).find(([, r]) => r.Type === 'Custom::CDKBucketDeployment')!;
+    const props = deployment.Properties!;
+    const markers = JSON.stringify(props['SourceMarkers']);
+    expect(props['SourceObjectKeys']).toHaveLength(2);
+    expect(markers).toContain(t.service.getLogicalId(t.service.staffSignIn.client.node.defaultChild as never)); // the client id
+    expect(markers).toContain(t.stateful.getLogicalId(t.stateful.staffIdentity.domain.node.defaultChild as never)); // the domain
+    expect(markers).toContain(t.stateful.getLogicalId(t.stateful.staffIdentity.userPool.node.defaultChild as never)); // the issuer
   });
 
   it('links emails and the uploads CORS rule to the CloudFront domain when no custom origin is set', () => {

@@ -550,7 +550,8 @@ describe('HTTP server: the static site (what CloudFront serves from the pages bu
   });
 
   it('serves nothing else: no other names, no dot-files, no paths out of the directory; API routes still win', async () => {
-    for (const path of ['/index', '/board.html/x', '/.secret.js', '/%2e%2e/package.json', '/../package.json', '/missing.js']) {
+    // board-config.json too: this server was given no sign-in settings.
+    for (const path of ['/index', '/board.html/x', '/.secret.js', '/%2e%2e/package.json', '/../package.json', '/missing.js', '/board-config.json']) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');

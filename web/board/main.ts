@@ -11,12 +11,11 @@ import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-st
 import type { ExtensionRequest } from '../../shared/use-cases/grant-extension.js';
 import type { ReviewRequest } from '../../shared/use-cases/review-report.js';
 import { ApiError, grantDeadlineExtension, readAuditTrail, readStatus, readUnitReports, reviewVersion } from './api.js';
-import { accessToken, TOKEN_REFUSED } from './auth.js';
+import { accessToken, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
 import { date, dateTime } from './format.js';
 import type { BoardConfig } from './page.js';
 import { actionsKey, countsView, detailView, isShown, isStatus, latestValid, periodOptions, ratesView, rowsView, type DetailActions, type DetailState, type Filters, type ViewContext } from './views.js';
 
-const REVIEWER_KEY = 'baocao.board.reviewer';
 /** After an action the pipeline settles asynchronously: look again shortly, then at the usual pace. */
 const SETTLE_MS = [400, 1200, 3000];
 
@@ -25,14 +24,6 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   if (!el) throw new Error(`#${id} missing from the board page`);
   return el as T;
 };
-function local(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
 const config = JSON.parse($('board-config').textContent ?? '') as BoardConfig;
 
 const state: {
@@ -68,10 +59,6 @@ const detailActions: DetailActions = {
   close: closeDetail,
   review: (decision) => void review(decision),
   extend: () => void extend(),
-  rememberReviewer: (name) => {
-    local()?.setItem(REVIEWER_KEY, name);
-    if (state.detail) state.detail.reviewer = name;
-  },
 };
 
 function drawDetail(): void {
@@ -86,8 +73,20 @@ function banner(message: string): void {
   b.hidden = !message;
 }
 
+/** The header's signed-in person: their name and role (from the token; display only). */
+function showWho(): void {
+  const who = signedInPerson();
+  $('who').hidden = !who;
+  if (!who) return;
+  $('who-name').textContent = who.name;
+  const role = $('who-role');
+  role.textContent = who.roleNames.join(', ') || 'Chưa được phân quyền';
+  role.title = who.roleLabels.join('; ');
+}
+
 function lock(message: string | null): void {
   if (message) $('locked-message').textContent = message;
+  $('who').hidden = true;
   $('locked').hidden = false;
   $('main').hidden = true;
   closeDetail();
@@ -158,7 +157,6 @@ function openDetail(unitId: string): void {
     name: rowOf(unitId)?.name ?? unitId,
     reports: null,
     audit: [],
-    reviewer: local()?.getItem(REVIEWER_KEY) ?? '',
     busy: false,
     message: null,
   };
@@ -181,8 +179,6 @@ function say(kind: 'ok' | 'error', text: string, d = state.detail): void {
   d.message = { kind, text };
   if (d === state.detail) drawDetail();
 }
-
-const reviewerName = () => $<HTMLInputElement>('reviewer').value.trim() || undefined;
 
 /** Runs one action: buttons disabled meanwhile, its outcome said in the panel, the board refreshed as it settles. */
 async function act<T>(call: () => Promise<T>, done: (result: T) => string): Promise<void> {
@@ -213,7 +209,7 @@ async function review(decision: ReviewRequest['decision']): Promise<void> {
     reasonField.focus();
     return;
   }
-  const body: ReviewRequest = { period: rep.period, uploadId: latest.uploadId, decision, reason: decision === 'RETURN' ? reason : undefined, reviewer: reviewerName() };
+  const body: ReviewRequest = { period: rep.period, uploadId: latest.uploadId, decision, reason: decision === 'RETURN' ? reason : undefined };
   await act(
     () => reviewVersion(rep.unit.id, body),
     (r) => {
@@ -241,7 +237,7 @@ async function extend(): Promise<void> {
     reasonField.focus();
     return;
   }
-  const body: ExtensionRequest = { period: rep.period, until, reason, reviewer: reviewerName() };
+  const body: ExtensionRequest = { period: rep.period, until, reason };
   await act(
     () => grantDeadlineExtension(rep.unit.id, body),
     (r) => {
@@ -287,7 +283,15 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closeDetail();
 });
 
-if (accessToken()) {
+$('sign-out').addEventListener('click', () => void signOut());
+$('sign-in').addEventListener('click', () => {
+  void startSignIn().then((left) => {
+    if (!left) lock('Trang chưa có cấu hình đăng nhập. Báo quản trị hệ thống.');
+  });
+});
+
+function run(): void {
+  showWho();
   $('main').hidden = false;
   void refresh();
   setInterval(() => {
@@ -297,6 +301,24 @@ if (accessToken()) {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') void refresh();
   });
-} else {
-  lock(null);
 }
+
+/**
+ * Signed in (a token for this tab, or the provider just sent the person back with a code): the
+ * board. Otherwise straight to the provider's sign-in page — unless the person has just signed out
+ * or the sign-in failed, when the board waits with the reason and a sign-in button.
+ */
+async function start(): Promise<void> {
+  let failure: string | null = null;
+  try {
+    await completeSignIn();
+  } catch (e) {
+    failure = e instanceof SignInError ? e.message : 'Đăng nhập không thành công. Hãy thử lại.';
+    if (!(e instanceof SignInError)) console.error(e);
+  }
+  if (accessToken()) return run();
+  if (!failure && !signedOut() && (await startSignIn())) return;
+  lock(failure ?? (signedOut() ? 'Bạn đã đăng xuất. Đăng nhập lại để tiếp tục theo dõi.' : null));
+}
+
+void start();

@@ -39,11 +39,13 @@ export function boardPage(config: BoardConfig): string {
   <h1>Theo dõi báo cáo công tác dân vận chính quyền</h1>
   <label class="period">Kỳ báo cáo năm <select id="period"></select></label>
   <span id="updated" class="muted" aria-live="polite"></span>
+  <div id="who" class="who" hidden><span id="who-name"></span> <span id="who-role" class="role"></span> <button type="button" id="sign-out" class="btn">Đăng xuất</button></div>
 </header>
 <div id="banner" class="banner" role="alert" hidden></div>
 <main id="locked" class="locked" hidden>
-  <h2>Cần mã quản trị</h2>
-  <p id="locked-message">Mở bảng theo dõi bằng đường dẫn quản trị dạng <code>/board#admin=…</code> mà hệ thống cung cấp cho Sở Nội vụ.</p>
+  <h2>Cần đăng nhập</h2>
+  <p id="locked-message">Bảng theo dõi dành cho cán bộ Sở Nội vụ. Đăng nhập bằng tài khoản được cấp để tiếp tục.</p>
+  <p><button type="button" id="sign-in" class="btn primary">Đăng nhập</button></p>
 </main>
 <main id="main" hidden>
   <section id="rates" class="rates" aria-label="Tỷ lệ báo cáo"></section>

@@ -11,6 +11,9 @@ code{font:12px ui-monospace,Consolas,monospace}
 [hidden]{display:none!important}
 .top{display:flex;align-items:center;gap:16px;padding:8px 16px;background:#7f1d1d;color:#fff}
 .top .muted{color:#fde8e8;margin-left:auto}
+.top .who{display:flex;align-items:center;gap:6px;white-space:nowrap}
+.top .who .role{background:#fde8e8;color:#7f1d1d;border-radius:10px;padding:1px 8px;font-size:12px}
+button.btn.primary{background:#7f1d1d;border-color:#7f1d1d;color:#fff}
 .top select{font:inherit;padding:2px 4px}
 .banner{margin:8px 16px;padding:8px 12px;border-radius:4px;background:#fff4e5;border:1px solid #f0b429;color:#7c4a03}
 .locked{margin:40px auto;max-width:560px;background:#fff;padding:20px;border-radius:6px;border:1px solid #d9e2ec}

@@ -7,6 +7,7 @@ import { STATUSES, STATUS_LABELS, type ComplianceStatus, type Rates } from '../.
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { UnitReports, VersionView } from '../../shared/use-cases/read-unit-reports.js';
 import type { AuditEntry } from './api.js';
+import { can } from './auth.js';
 import { bytes, count, date, dateTime, percent, searchable } from './format.js';
 import { AUDIT_ACTIONS, FORMAT_LABELS, KEY_FIGURE_LABELS, NOTICE_KINDS } from './labels.js';
 import type { BoardConfig } from './page.js';
@@ -119,8 +120,6 @@ export interface DetailState {
   name: string;
   reports: UnitReports | null;
   audit: AuditEntry[];
-  /** The reviewer's name remembered on this machine, to prefill the field. */
-  reviewer: string;
   busy: boolean;
   message: { kind: 'ok' | 'error'; text: string } | null;
 }
@@ -129,7 +128,6 @@ export interface DetailActions {
   close(): void;
   review(decision: 'ACCEPT' | 'RETURN'): void;
   extend(): void;
-  rememberReviewer(name: string): void;
 }
 
 /**
@@ -146,16 +144,19 @@ function summaryView(rep: UnitReports, ctx: ViewContext) {
 ${rep.unit.expected ? nothing : html`<p class="msg error">Đơn vị không thuộc diện báo cáo kỳ này (ngoài thời gian hiệu lực).</p>`}`;
 }
 
+/** Only the forms the signed-in role may use (can(), from STAFF_ACTIONS); the API checks again. */
 function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: DetailActions) {
+  if (!can('reviewReport') && !can('grantExtension')) return html`<p class="muted" id="read-only">Vai trò của bạn chỉ được xem; chấp nhận, trả lại báo cáo và gia hạn do chuyên viên thực hiện.</p>`;
   const latest = latestValid(rep);
-  const reviewForm = latest
+  const reviewForm = !can('reviewReport')
+    ? nothing
+    : latest
     ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email, kèm đường dẫn nộp lại)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
     : html`<p class="muted">Chưa có bản hợp lệ để xem xét.</p>`;
-  const extensionForm = rep.unit.expected
+  const extensionForm = rep.unit.expected && can('grantExtension')
     ? html`<fieldset><legend>Gia hạn thời hạn nộp cho đơn vị</legend><div class="row"><label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required><input id="ext-reason" type="text" maxlength="2000" placeholder="Lý do gia hạn" size="34"><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${act.extend}>Gia hạn</button></div></fieldset>`
     : nothing;
-  const remember = (e: Event) => act.rememberReviewer((e.target as HTMLInputElement).value.trim());
-  return html`<div class="actions"><div class="row"><label for="reviewer">Cán bộ xử lý</label><input id="reviewer" type="text" maxlength="100" placeholder="Họ tên (ghi vào nhật ký)" value=${d.reviewer} @change=${remember}></div>${reviewForm}${extensionForm}<p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p></div>`;
+  return html`<div class="actions">${reviewForm}${extensionForm}<p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p></div>`;
 }
 
 const valueAt = (report: AnnualReport, path: string): unknown =>
@@ -210,7 +211,9 @@ ${content}
 </article>`;
 }
 
-function actorLabel(actor: string): string {
+/** Who acted, in words: a signed-in person by the name the audit recorded from their token. */
+function actorLabel({ actor, actorName }: AuditEntry): string {
+  if (actor.startsWith('staff:')) return actorName ? `Sở Nội vụ — ${actorName}` : 'Sở Nội vụ';
   if (actor === 'admin') return 'Sở Nội vụ';
   if (actor.startsWith('admin:')) return `Sở Nội vụ — ${actor.slice(6)}`;
   if (actor.startsWith('token:')) return 'Đơn vị (đường dẫn riêng)';
@@ -261,7 +264,7 @@ function auditView(entries: readonly AuditEntry[], rep: UnitReports, ctx: ViewCo
   if (!entries.length) return html`<p class="muted">Chưa có sự kiện nào.</p>`;
   return html`<table class="audit"><thead><tr><th>Thời gian</th><th>Sự kiện</th><th>Thực hiện</th><th>Chi tiết</th></tr></thead><tbody>${[...entries].reverse().map(
     (e) =>
-      html`<tr data-action=${e.action}><td class="time">${dateTime(e.at, ctx.tz)}</td><td>${labelIn(AUDIT_ACTIONS, e.action)}</td><td>${actorLabel(e.actor)}</td><td>${auditText(e, rep)}</td></tr>`,
+      html`<tr data-action=${e.action}><td class="time">${dateTime(e.at, ctx.tz)}</td><td>${labelIn(AUDIT_ACTIONS, e.action)}</td><td>${actorLabel(e)}</td><td>${auditText(e, rep)}</td></tr>`,
   )}</tbody></table>`;
 }
 

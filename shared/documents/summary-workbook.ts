@@ -4,6 +4,7 @@ import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
+import { summaryCharts } from './summary-charts.js';
 import { columnLetter, Worksheet, writeXlsx, type Cell, type CellValue } from '../ooxml/xlsx-write.js';
 
 /**
@@ -16,6 +17,7 @@ export const SHEET_NAMES = {
   byUnit: 'Theo đơn vị',
   compliance: 'Tình hình nộp báo cáo',
   proposals: 'Kiến nghị',
+  charts: 'Biểu đồ',
 } as const;
 
 export const XLSX_CONTENT_TYPE = CONTENT_TYPES.xlsx;
@@ -316,6 +318,32 @@ function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Wor
   return ws;
 }
 
+/** The two charts beside their tables (rates by group from row 4, reports per day from row 9), each chart pointing at its table's cells. */
+function chartsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+  const ws = new Worksheet(SHEET_NAMES.charts, { page: { orientation: 'landscape', horizontalCentered: true, footer: `&C${SHEET_NAMES.charts} — Trang &P/&N` } });
+  titleRows(ws, 17, `BIỂU ĐỒ TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
+  const s = summaryCharts(c, regime, { sheet: SHEET_NAMES.charts, rates: 4, days: 9 });
+  s.heads.forEach((head, t) => head.forEach((h, i) => headerCell(ws, t ? 8 : 3, i + 1, h)));
+  s.groups.forEach(([label, r], i) => {
+    put(ws, 4 + i, 1, label);
+    put(ws, 4 + i, 2, r.reportingRate, { numFmt: PCT });
+    put(ws, 4 + i, 3, r.onTimeRate, { numFmt: PCT });
+  });
+  s.days.forEach((d, i) => {
+    put(ws, 9 + i, 1, d.label, { align: 'center' });
+    put(ws, 9 + i, 2 + Number(d.late), d.count, { numFmt: NUM });
+    put(ws, 9 + i, 3 - Number(d.late), null);
+  });
+  ws.widths.set(1, 34).set(2, 16).set(3, 16);
+  ws.heights.set(3, 32).set(8, 32);
+  const anchors = [
+    { from: [3, 5], to: [21, 13] },
+    { from: [22, 5], to: [42, 18] },
+  ] as const;
+  s.charts.forEach((chart, i) => ws.charts.push({ ...chart, ...anchors[i]!, name: `Biểu đồ ${i + 1}` }));
+  return ws;
+}
+
 /** Builds the .xlsx; the same consolidation gives the same bytes. */
 export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Promise<Uint8Array> {
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
@@ -323,7 +351,13 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Pr
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
   return writeXlsx({
-    sheets: [summarySheet(c, regime, subtitle), byUnitSheet(c, regime, subtitle), complianceSheet(c, regime, subtitle), proposalsSheet(c, regime, subtitle)],
+    sheets: [
+      summarySheet(c, regime, subtitle),
+      byUnitSheet(c, regime, subtitle),
+      complianceSheet(c, regime, subtitle),
+      proposalsSheet(c, regime, subtitle),
+      chartsSheet(c, regime, subtitle),
+    ],
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
     created: new Date(c.asOf),

@@ -99,6 +99,8 @@ export interface DocxOptions {
   /** The first page's own header (w:titlePg); [] leaves the first page without one. */
   firstPageHeader?: Paragraph[];
   body: Block[];
+  /** Chart parts (shared/ooxml/chart.ts), placed in the body by `chart(n, …)`, n from 1. */
+  charts?: string[];
 }
 
 /** Word's own default for the header and footer distance from the page edge (1.25 cm). */
@@ -106,7 +108,8 @@ const HEADER_DISTANCE = 708;
 
 const NS_W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R });
+const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R, 'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing' });
+const NS_CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 const CT_WML = 'application/vnd.openxmlformats-officedocument.wordprocessingml.';
 
@@ -166,6 +169,17 @@ export function paragraph(runs: Run[], props: ParagraphProps = {}): Paragraph {
 }
 
 const EMPTY_PARAGRAPH = '<w:p/>';
+
+/**
+ * A paragraph holding the n-th chart of DocxOptions.charts inline, `width`×`height` in EMU
+ * (914 400 an inch, 635 a twip); `description` is its alternative text.
+ */
+export function chart(n: number, width: number, height: number, description: string, props: ParagraphProps = {}): Paragraph {
+  return (`<w:p>${paragraphProps(props)}<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent${whole({ cx: width, cy: height })}/>` +
+    `<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr${attrs({ id: n, name: `Biểu đồ ${n}`, descr: description })}/><wp:cNvGraphicFramePr/>` +
+    `<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="${NS_CHART}"><c:chart xmlns:c="${NS_CHART}" r:id="rIdChart${n}"/></a:graphicData></a:graphic>` +
+    '</wp:inline></w:drawing></w:r></w:p>') as Paragraph;
+}
 
 /** w:tcPr in schema order: tcW, gridSpan, shd, vAlign. */
 function cellXml(c: Cell, span: number, width: number): string {
@@ -297,6 +311,10 @@ export function docx(o: DocxOptions): Uint8Array {
     return id;
   };
   const headerIds = { default: addHeader(o.header), first: addHeader(o.firstPageHeader) };
+  o.charts?.forEach((xml, i) => {
+    wordParts.push({ name: `word/charts/chart${i + 1}.xml`, type: 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml', xml });
+    wordRels.push([`rIdChart${i + 1}`, `${REL}chart`, `charts/chart${i + 1}.xml`]);
+  });
 
   const document = `${XML_DECLARATION}<w:document${NS_W_R}><w:body>${o.body.join('')}${sectionXml(o.page, headerIds)}</w:body></w:document>`;
   const parts: Part[] = [

@@ -5,6 +5,7 @@ import { CONTENT_TYPES } from '../domain/file-type.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { summaryCharts } from './summary-charts.js';
+import { sheetDrawing } from '../ooxml/chart.js';
 import { columnLetter, Worksheet, writeXlsx, type Cell, type CellValue } from '../ooxml/xlsx-write.js';
 
 /**
@@ -319,7 +320,7 @@ function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Wor
 }
 
 /** The two charts beside their tables (rates by group from row 4, reports per day from row 9), each chart pointing at its table's cells. */
-function chartsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+function chartsSheet(c: Consolidation, regime: Regime, subtitle: string) {
   const ws = new Worksheet(SHEET_NAMES.charts, { page: { orientation: 'landscape', horizontalCentered: true, footer: `&C${SHEET_NAMES.charts} — Trang &P/&N` } });
   titleRows(ws, 17, `BIỂU ĐỒ TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   const s = summaryCharts(c, regime, { sheet: SHEET_NAMES.charts, rates: 4, days: 9 });
@@ -340,8 +341,8 @@ function chartsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     { from: [3, 5], to: [21, 13] },
     { from: [22, 5], to: [42, 18] },
   ] as const;
-  s.charts.forEach((chart, i) => ws.charts.push({ ...chart, ...anchors[i]!, name: `Biểu đồ ${i + 1}` }));
-  return ws;
+  ws.drawing = '../drawings/drawing5.xml';
+  return { ws, parts: sheetDrawing(5, s.charts.map((chart, i) => ({ ...chart, ...anchors[i]!, name: `Biểu đồ ${i + 1}` }))) };
 }
 
 /** Builds the .xlsx; the same consolidation gives the same bytes. */
@@ -350,14 +351,17 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Pr
   const o = c.rates.overall;
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
+  // The fifth sheet: its drawing is drawing5.
+  const charts = chartsSheet(c, regime, subtitle);
   return writeXlsx({
     sheets: [
       summarySheet(c, regime, subtitle),
       byUnitSheet(c, regime, subtitle),
       complianceSheet(c, regime, subtitle),
       proposalsSheet(c, regime, subtitle),
-      chartsSheet(c, regime, subtitle),
+      charts.ws,
     ],
+    parts: charts.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
     created: new Date(c.asOf),

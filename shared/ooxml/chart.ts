@@ -1,5 +1,10 @@
 import { XML_DECLARATION, esc } from './xml.js';
 
+export const CHART_NS = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
+export const CHART_TYPE = 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml';
+const DRAWING_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
+const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
 /**
  * A DrawingML column chart part (ECMA-376 Part 1, §21.2, c:chartSpace), the one kind of chart the
  * summary workbook and draft carry. Hand-written like the rest of shared/ooxml: the summary
@@ -38,6 +43,8 @@ export interface ColumnChart {
 }
 
 const v = (tag: string, value: string | number) => `<c:${tag} val="${value}"/>`;
+/** "a=1 b=x" → <c:a val="1"/><c:b val="x"/>: most of a chart part is such elements. */
+const vs = (pairs: string) => pairs.replace(/(\w+)=(\S+) ?/g, '<c:$1 val="$2"/>');
 
 /** A string or number list: a reference with its cache, or a literal when there is no reference. */
 function data(kind: 'str' | 'num', items: readonly (string | number | null)[], ref: string | undefined, format?: string): string {
@@ -46,33 +53,63 @@ function data(kind: 'str' | 'num', items: readonly (string | number | null)[], r
   return ref ? `<c:${kind}Ref><c:f>${esc(ref)}</c:f><c:${kind}Cache>${inner}</c:${kind}Cache></c:${kind}Ref>` : `<c:${kind}Lit>${inner}</c:${kind}Lit>`;
 }
 
-const text = (s: string, size: number, bold: 0 | 1) =>
-  `<a:p><a:pPr><a:defRPr sz="${size}" b="${bold}"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="${size}" b="${bold}"/><a:t>${esc(s)}</a:t></a:r></a:p>`;
-
-/** The axes' shared children, from c:delete to c:tickLblPos; c:crossAx follows. */
-const axis = (pos: string, format: string) =>
-  `${v('delete', 0)}${v('axPos', pos)}${pos === 'l' ? '<c:majorGridlines/>' : ''}<c:numFmt formatCode="${esc(format)}" sourceLinked="0"/>${v('majorTickMark', 'out')}${v('minorTickMark', 'none')}${v('tickLblPos', 'nextTo')}`;
-
+const numFmt = (code: string) => `<c:numFmt formatCode="${esc(code)}" sourceLinked="0"/>`;
+const axis = (pos: string) => `${vs(`delete=0 axPos=${pos}`)}${pos === 'l' ? '<c:majorGridlines/>' : ''}`;
+const TICKS = vs('majorTickMark=out minorTickMark=none tickLblPos=nextTo');
 /** Category labels turned 45°: many short labels stay on one line each instead of breaking. */
-const TURNED = '<c:txPr><a:bodyPr rot="-2700000" vert="horz"/><a:p><a:pPr><a:defRPr/></a:pPr><a:endParaRPr lang="vi-VN"/></a:p></c:txPr>';
+const TURNED = '<c:txPr><a:bodyPr rot="-2700000"/><a:p><a:pPr><a:defRPr/></a:pPr><a:endParaRPr lang="vi-VN"/></a:p></c:txPr>';
 
 /** The chart part's XML. */
 export function columnChartXml(c: ColumnChart): string {
   const series = c.series.map(
     (s, i) =>
-      `<c:ser>${v('idx', i)}${v('order', i)}<c:tx>${s.nameRef ? data('str', [s.name], s.nameRef) : `<c:v>${esc(s.name)}</c:v>`}</c:tx>` +
+      `<c:ser>${vs(`idx=${i} order=${i}`)}<c:tx>${s.nameRef ? data('str', [s.name], s.nameRef) : `<c:v>${esc(s.name)}</c:v>`}</c:tx>` +
       `<c:spPr><a:solidFill><a:srgbClr val="${s.color}"/></a:solidFill></c:spPr>${v('invertIfNegative', 0)}` +
-      `<c:dLbls><c:numFmt formatCode="${esc(c.labels ?? c.format)}" sourceLinked="0"/>${v('showLegendKey', 0)}${v('showVal', 1)}${v('showCatName', 0)}${v('showSerName', 0)}${v('showPercent', 0)}${v('showBubbleSize', 0)}</c:dLbls>` +
+      `<c:dLbls>${numFmt(c.labels ?? c.format)}${vs('showLegendKey=0 showVal=1 showCatName=0 showSerName=0 showPercent=0 showBubbleSize=0')}</c:dLbls>` +
       `<c:cat>${data('str', c.categories, c.categoriesRef)}</c:cat><c:val>${data('num', s.values, s.valuesRef, c.format)}</c:val></c:ser>`,
   );
   return (
-    `${XML_DECLARATION}<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">` +
-    `${v('roundedCorners', 0)}<c:chart><c:title><c:tx><c:rich><a:bodyPr/>${text(c.title, 1200, 1)}</c:rich></c:tx>${v('overlay', 0)}</c:title>${v('autoTitleDeleted', 0)}` +
-    `<c:plotArea><c:layout/><c:barChart>${v('barDir', 'col')}${v('grouping', c.stacked ? 'stacked' : 'clustered')}${v('varyColors', 0)}${series.join('')}` +
-    `${v('gapWidth', 60)}${c.stacked ? v('overlap', 100) : ''}${v('axId', 1)}${v('axId', 2)}</c:barChart>` +
-    `<c:catAx>${v('axId', 1)}<c:scaling>${v('orientation', 'minMax')}</c:scaling>${axis('b', 'General')}${c.categories.length > 12 ? TURNED : ''}${v('crossAx', 2)}${v('crosses', 'autoZero')}${v('auto', 1)}${v('lblAlgn', 'ctr')}${v('lblOffset', 100)}</c:catAx>` +
-    `<c:valAx>${v('axId', 2)}<c:scaling>${v('orientation', 'minMax')}${c.max === undefined ? '' : v('max', c.max)}${v('min', 0)}</c:scaling>${axis('l', c.format)}${v('crossAx', 1)}${v('crosses', 'autoZero')}${v('crossBetween', 'between')}${c.step === undefined ? '' : v('majorUnit', c.step)}</c:valAx>` +
-    `</c:plotArea><c:legend>${v('legendPos', 'b')}${v('overlay', 0)}</c:legend>${v('plotVisOnly', 1)}${v('dispBlanksAs', 'gap')}</c:chart>` +
+    `${XML_DECLARATION}<c:chartSpace xmlns:c="${CHART_NS}" xmlns:a="${DRAWING_NS}">${v('roundedCorners', 0)}` +
+    `<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="1200"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="1200" b="1"/><a:t>${esc(c.title)}</a:t></a:r></a:p></c:rich></c:tx>${v('overlay', 0)}</c:title>` +
+    `${v('autoTitleDeleted', 0)}<c:plotArea><c:layout/><c:barChart>${vs(`barDir=col grouping=${c.stacked ? 'stacked' : 'clustered'} varyColors=0`)}${series.join('')}` +
+    `${vs(`gapWidth=60 ${c.stacked ? 'overlap=100 ' : ''}axId=1 axId=2`)}</c:barChart>` +
+    `<c:catAx>${v('axId', 1)}<c:scaling>${v('orientation', 'minMax')}</c:scaling>${axis('b')}${numFmt('General')}${TICKS}${c.categories.length > 12 ? TURNED : ''}` +
+    `${vs('crossAx=2 crosses=autoZero auto=1 lblAlgn=ctr lblOffset=100')}</c:catAx>` +
+    `<c:valAx>${v('axId', 2)}<c:scaling>${v('orientation', 'minMax')}${c.max === undefined ? '' : v('max', c.max)}${v('min', 0)}</c:scaling>${axis('l')}${numFmt(c.format)}${TICKS}` +
+    `${vs(`crossAx=1 crosses=autoZero crossBetween=between ${c.step === undefined ? '' : `majorUnit=${c.step}`}`)}</c:valAx>` +
+    `</c:plotArea><c:legend>${vs('legendPos=b overlay=0')}</c:legend>${vs('plotVisOnly=1 dispBlanksAs=gap')}</c:chart>` +
     '<c:txPr><a:bodyPr/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr><a:endParaRPr lang="vi-VN"/></a:p></c:txPr></c:chartSpace>'
   );
+}
+
+/** A chart drawn over a sheet, between two cells' top-left corners (1-based, like cells). */
+export interface SheetChart {
+  xml: string;
+  /** Its name and alternative text (what a screen reader says). */
+  name: string;
+  description: string;
+  from: readonly [row: number, col: number];
+  to: readonly [row: number, col: number];
+}
+
+/**
+ * A sheet's charts as workbook parts (xlsx-write's Workbook.parts): the drawing anchoring them to
+ * their cells, its relationships, and the chart parts numbered from `first`. The sheet names the
+ * drawing through its `drawing` target.
+ */
+export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first = 1): [name: string, type: string, xml: string][] {
+  const cell = (tag: string, [row, col]: readonly [number, number]) =>
+    `<xdr:${tag}><xdr:col>${col - 1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
+  const anchors = charts.map(
+    (c, k) =>
+      `<xdr:twoCellAnchor>${cell('from', c.from)}${cell('to', c.to)}<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="${esc(c.name)}" descr="${esc(c.description)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>` +
+      `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="rId${k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
+  );
+  const name = `xl/drawings/drawing${sheet}.xml`;
+  const rels = charts.map((_, k) => `<Relationship Id="rId${k + 1}" Type="${REL_NS}/chart" Target="../charts/chart${first + k}.xml"/>`);
+  return [
+    [name, 'application/vnd.openxmlformats-officedocument.drawing+xml', `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`],
+    [`xl/drawings/_rels/drawing${sheet}.xml.rels`, '', `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>`],
+    ...charts.map((c, k): [string, string, string] => [`xl/charts/chart${first + k}.xml`, CHART_TYPE, c.xml]),
+  ];
 }

@@ -1,5 +1,6 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
 import { zip } from './zip.js';
+import { CHART_NS as NS_CHART, CHART_TYPE } from './chart.js';
 
 /**
  * A minimal WordprocessingML (.docx) writer: paragraphs of formatted runs, fixed-grid tables, one
@@ -109,7 +110,6 @@ const HEADER_DISTANCE = 708;
 const NS_W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R, 'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing' });
-const NS_CHART = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 const CT_WML = 'application/vnd.openxmlformats-officedocument.wordprocessingml.';
 
@@ -312,7 +312,7 @@ export function docx(o: DocxOptions): Uint8Array {
   };
   const headerIds = { default: addHeader(o.header), first: addHeader(o.firstPageHeader) };
   o.charts?.forEach((xml, i) => {
-    wordParts.push({ name: `word/charts/chart${i + 1}.xml`, type: 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml', xml });
+    wordParts.push({ name: `word/charts/chart${i + 1}.xml`, type: CHART_TYPE, xml });
     wordRels.push([`rIdChart${i + 1}`, `${REL}chart`, `charts/chart${i + 1}.xml`]);
   });
 

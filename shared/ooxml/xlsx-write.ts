@@ -103,17 +103,6 @@ export interface SheetOptions {
 
 const NORMAL_MARGINS = { left: 0.7, right: 0.7, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
 
-/** A chart drawn over a sheet, between two cells' top-left corners (1-based, like cells). */
-export interface SheetChart {
-  /** The chart part, e.g. from shared/ooxml/chart.ts (kept out of this module: the template function draws none). */
-  xml: string;
-  /** Its name and alternative text (what a screen reader says). */
-  name: string;
-  description: string;
-  from: readonly [row: number, col: number];
-  to: readonly [row: number, col: number];
-}
-
 /** One sheet being built: cells are created on first access and styled by the caller. */
 export class Worksheet {
   /** Row → column → cell. */
@@ -125,7 +114,8 @@ export class Worksheet {
   readonly heights = new Map<number, number>();
   readonly merges: Range[] = [];
   readonly validations: { row: number; col: number; rule: DataValidation }[] = [];
-  readonly charts: SheetChart[] = [];
+  /** The sheet's drawing part, relative to the sheet (e.g. "../drawings/drawing5.xml"), itself among Workbook.parts. */
+  drawing?: string;
 
   constructor(
     readonly name: string,
@@ -170,6 +160,8 @@ export interface Workbook {
   creator?: string;
   title?: string;
   created?: Date;
+  /** More parts, e.g. drawings and charts (shared/ooxml/chart.ts sheetDrawing): name, content type ('' for a .rels part), XML. */
+  parts?: readonly (readonly [name: string, type: string, xml: string])[];
 }
 
 /** 1 → "A", 27 → "AA". */
@@ -194,27 +186,9 @@ export function writeXlsx(wb: Workbook): Uint8Array {
   const styles = new StyleRegistry();
   const sheets = wb.sheets.map((ws) => sheetXml(ws, strings, styles));
   const sheetPart = (i: number) => `xl/worksheets/sheet${i + 1}.xml`;
-  const types: [string, string][] = wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`]);
-  const drawings: ZipPart[] = [];
-  let charts = 0;
-  wb.sheets.forEach((ws, i) => {
-    if (!ws.charts.length) return;
-    const drawing = `drawings/drawing${i + 1}.xml`;
-    const first = charts + 1;
-    charts += ws.charts.length;
-    types.push([`xl/${drawing}`, 'application/vnd.openxmlformats-officedocument.drawing+xml']);
-    drawings.push(
-      [`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', `../${drawing}`]])],
-      [`xl/${drawing}`, drawingXml(ws.charts)],
-      [`xl/drawings/_rels/drawing${i + 1}.xml.rels`, relationships(ws.charts.map((_, k) => ['chart', `../charts/chart${first + k}.xml`]))],
-      ...ws.charts.map((c, k): ZipPart => {
-        types.push([`xl/charts/chart${first + k}.xml`, 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml']);
-        return [`xl/charts/chart${first + k}.xml`, c.xml];
-      }),
-    );
-  });
+  const extra = wb.parts ?? [];
   const parts: ZipPart[] = [
-    ['[Content_Types].xml', contentTypes(types)],
+    ['[Content_Types].xml', contentTypes([...wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`] as const), ...extra.filter((p) => p[1])])],
     ['_rels/.rels', relationships([['officeDocument', 'xl/workbook.xml'], [CORE_REL, 'docProps/core.xml']])],
     ['docProps/core.xml', coreXml(wb)],
     ['xl/workbook.xml', workbookXml(wb.sheets)],
@@ -225,7 +199,8 @@ export function writeXlsx(wb: Workbook): Uint8Array {
     ['xl/styles.xml', styles.xml()],
     ['xl/sharedStrings.xml', sharedStringsXml(strings.items)],
     ...sheets.map((xml, i): ZipPart => [sheetPart(i), xml]),
-    ...drawings,
+    ...wb.sheets.flatMap((ws, i): ZipPart[] => (ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', ws.drawing]])]] : [])),
+    ...extra.map(([name, , xml]): ZipPart => [name, xml]),
   ];
   return zip(parts);
 }
@@ -237,9 +212,8 @@ const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const CORE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties';
 const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
-const CHART_NS = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
 
-function contentTypes(parts: readonly (readonly [part: string, type: string])[]): string {
+function contentTypes(parts: readonly (readonly [name: string, type: string, xml?: string])[]): string {
   const override = (part: string, type: string) => `<Override PartName="/${part}" ContentType="${type}"/>`;
   return (
     XML_DECLARATION +
@@ -341,21 +315,9 @@ function sheetXml(ws: Worksheet, strings: Interner, styles: StyleRegistry): stri
     (ws.merges.length ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>` : '') +
     validationsXml(ws.validations) +
     (o.page ? pageXml(o.page) : '') +
-    (ws.charts.length ? '<drawing r:id="rId1"/>' : '') +
+    (ws.drawing ? '<drawing r:id="rId1"/>' : '') +
     '</worksheet>'
   );
-}
-
-/** The sheet's drawing: each chart anchored to its two cells (0-based there), its part the drawing's rIdN. */
-function drawingXml(charts: readonly SheetChart[]): string {
-  const cell = (tag: string, [row, col]: readonly [number, number]) =>
-    `<xdr:${tag}><xdr:col>${col - 1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
-  const anchors = charts.map(
-    (c, k) =>
-      `<xdr:twoCellAnchor>${cell('from', c.from)}${cell('to', c.to)}<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr${attrs({ id: k + 2, name: c.name, descr: c.description })}/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>` +
-      `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="rId${k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
-  );
-  return `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`;
 }
 
 /** Excel draws a merged range with each covered cell's own style (borders, fill): they get the top-left one's. */

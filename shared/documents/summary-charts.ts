@@ -16,8 +16,6 @@ export const CHART_COLORS = { reported: '2B6CB0', onTime: '2F855A', late: 'D69E2
 export interface SummaryCharts {
   groups: [label: string, rates: Rates][];
   days: SubmissionDay[];
-  /** The due date as dd/mm/yyyy. */
-  due: string;
   /** The heads of the two tables (category, then the series): in the workbook, the series' names are these cells. */
   heads: [string[], string[]];
   /** The chart parts, and their alternative texts. */
@@ -35,57 +33,53 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
   const sent = c.units.flatMap((u) => (u.onTime !== null && u.submittedAt ? [u.submittedAt] : []));
   const days = submissionDays(sent, dueDate, regime.timeZone);
 
-  const q = at && `'${at.sheet.replace(/'/g, "''")}'!`;
-  const col = (letter: string, first: number, n: number) => q && `${q}$${letter}$${first}:$${letter}$${first + n - 1}`;
-  const name = (letter: string, row: number) => q && `${q}$${letter}$${row - 1}`;
-  const r = at?.rates ?? 0;
-  const d = at?.days ?? 0;
-  const rates: ColumnChart = {
-    title: 'Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị',
-    categories: groups.map(([label]) => label),
-    categoriesRef: col('A', r, 3),
-    series: [
-      { name: 'Tỷ lệ báo cáo', color: CHART_COLORS.reported, values: groups.map(([, x]) => x.reportingRate), nameRef: name('B', r), valuesRef: col('B', r, 3) },
-      { name: 'Tỷ lệ đúng hạn', color: CHART_COLORS.onTime, values: groups.map(([, x]) => x.onTimeRate), nameRef: name('C', r), valuesRef: col('C', r, 3) },
-    ],
-    format: '0%',
-    labels: '0.0%',
-    max: 1,
-    step: 0.2,
+  const q = at && `'${at.sheet}'!`;
+  /** A chart of the table whose data starts on `row`, the heads above it: categories in A, the series in B and C. */
+  const chart = (row: number, title: string, categories: string[], series: [string, string, (number | null)[]][], o: Partial<ColumnChart>): ColumnChart => {
+    const ref = (col: string, first = row, last = row + categories.length - 1) => q && `${q}$${col}$${first}:$${col}$${last}`;
+    return {
+      title,
+      categories,
+      categoriesRef: ref('A'),
+      series: series.map(([name, color, values], i) => ({ name, color, values, nameRef: ref('BC'[i]!, row - 1, row - 1), valuesRef: ref('BC'[i]!) })),
+      format: '0',
+      ...o,
+    };
   };
+  const rates = chart(
+    at?.rates ?? 0,
+    'Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị',
+    groups.map(([label]) => label),
+    [
+      ['Tỷ lệ báo cáo', CHART_COLORS.reported, groups.map(([, x]) => x.reportingRate)],
+      ['Tỷ lệ đúng hạn', CHART_COLORS.onTime, groups.map(([, x]) => x.onTimeRate)],
+    ],
+    { format: '0%', labels: '0.0%', max: 1, step: 0.2 },
+  );
   const most = Math.max(1, ...days.map((x) => x.count));
   const step = Math.ceil(most / 5);
-  const perDay: ColumnChart = {
-    title: `Số báo cáo hợp lệ nhận được theo ngày (hạn nộp ${due})`,
-    categories: days.map((x) => x.label),
-    categoriesRef: col('A', d, days.length),
-    series: [
-      { name: `Gửi đến hạn nộp ${due}`, color: CHART_COLORS.reported, values: days.map((x) => (x.late ? null : x.count)), nameRef: name('B', d), valuesRef: col('B', d, days.length) },
-      { name: 'Gửi sau hạn nộp', color: CHART_COLORS.late, values: days.map((x) => (x.late ? x.count : null)), nameRef: name('C', d), valuesRef: col('C', d, days.length) },
+  const perDay = chart(
+    at?.days ?? 0,
+    `Số báo cáo hợp lệ nhận được theo ngày (hạn nộp ${due})`,
+    days.map((x) => x.label),
+    [
+      [`Gửi đến hạn nộp ${due}`, CHART_COLORS.reported, days.map((x) => (x.late ? null : x.count))],
+      ['Gửi sau hạn nộp', CHART_COLORS.late, days.map((x) => (x.late ? x.count : null))],
     ],
-    stacked: true,
-    format: '0',
     // No label on a day without reports.
-    labels: '0;;',
-    max: step * Math.ceil(most / step),
-    step,
-  };
-  const dayMonth = (x: SubmissionDay) => `${x.date.slice(8)}/${x.date.slice(5, 7)}`;
-  const onTimeCount = days.reduce((n, x) => n + (x.late ? 0 : x.count), 0);
+    { stacked: true, labels: '0;;', max: step * Math.ceil(most / step), step },
+  );
+  const late = days.reduce((n, x) => n + (x.late ? x.count : 0), 0);
   return {
     groups,
     days,
-    due,
-    heads: [['Nhóm', ...rates.series.map((s) => s.name)], ['Ngày', ...perDay.series.map((s) => s.name)]],
+    heads: [['Nhóm', ...rates.series.map((x) => x.name)], ['Ngày', ...perDay.series.map((x) => x.name)]],
     charts: [
       {
         xml: columnChartXml(rates),
-        description: `${rates.title}: ${groups.map(([label, x]) => `${label} — tỷ lệ báo cáo ${viPercent(x.reportingRate)}, tỷ lệ đúng hạn ${viPercent(x.onTimeRate)}`).join('; ')}.`,
+        description: `${rates.title}: ${groups.map(([label, x]) => `${label} — báo cáo ${viPercent(x.reportingRate)}, đúng hạn ${viPercent(x.onTimeRate)}`).join('; ')}.`,
       },
-      {
-        xml: columnChartXml(perDay),
-        description: `${perDay.title}, từ ngày ${dayMonth(days[0]!)} đến ngày ${dayMonth(days.at(-1)!)}: ${onTimeCount} báo cáo gửi đến hạn nộp, ${sent.length - onTimeCount} báo cáo gửi sau hạn nộp.`,
-      },
+      { xml: columnChartXml(perDay), description: `${perDay.title}: ${sent.length - late} báo cáo gửi đến hạn nộp, ${late} báo cáo gửi sau hạn nộp.` },
     ],
   };
 }

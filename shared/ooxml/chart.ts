@@ -14,7 +14,8 @@ const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
  * when there is no cell to point at): a reader draws the chart from them without computing
  * anything — LibreOffice draws a .docx chart from them alone. In a workbook the references tie the
  * chart to its cells as well, so Excel redraws it when they are edited. Children are written in
- * schema order (CT_BarSer, CT_BarChart, CT_CatAx, CT_ValAx), which Excel checks.
+ * schema order (CT_BarSer, CT_BarChart, CT_CatAx, CT_ValAx), which Excel checks; optional ones
+ * whose default is what we want are left out.
  */
 export interface ChartSeries {
   name: string;
@@ -64,21 +65,20 @@ export function columnChartXml(c: ColumnChart): string {
   const series = c.series.map(
     (s, i) =>
       `<c:ser>${vs(`idx=${i} order=${i}`)}<c:tx>${s.nameRef ? data('str', [s.name], s.nameRef) : `<c:v>${esc(s.name)}</c:v>`}</c:tx>` +
-      `<c:spPr><a:solidFill><a:srgbClr val="${s.color}"/></a:solidFill></c:spPr>${v('invertIfNegative', 0)}` +
+      `<c:spPr><a:solidFill><a:srgbClr val="${s.color}"/></a:solidFill></c:spPr>` +
       `<c:dLbls>${numFmt(c.labels ?? c.format)}${vs('showLegendKey=0 showVal=1 showCatName=0 showSerName=0 showPercent=0 showBubbleSize=0')}</c:dLbls>` +
       `<c:cat>${data('str', c.categories, c.categoriesRef)}</c:cat><c:val>${data('num', s.values, s.valuesRef, c.format)}</c:val></c:ser>`,
   );
   return (
     `${XML_DECLARATION}<c:chartSpace xmlns:c="${CHART_NS}" xmlns:a="${DRAWING_NS}">${v('roundedCorners', 0)}` +
     `<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="1200"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="1200" b="1"/><a:t>${esc(c.title)}</a:t></a:r></a:p></c:rich></c:tx>${v('overlay', 0)}</c:title>` +
-    `${v('autoTitleDeleted', 0)}<c:plotArea><c:layout/><c:barChart>${vs(`barDir=col grouping=${c.stacked ? 'stacked' : 'clustered'} varyColors=0`)}${series.join('')}` +
+    `<c:plotArea><c:layout/><c:barChart>${vs(`barDir=col grouping=${c.stacked ? 'stacked' : 'clustered'} varyColors=0`)}${series.join('')}` +
     `${vs(`gapWidth=60 ${c.stacked ? 'overlap=100 ' : ''}axId=1 axId=2`)}</c:barChart>` +
     `<c:catAx>${v('axId', 1)}<c:scaling>${v('orientation', 'minMax')}</c:scaling>${axis('b')}${numFmt('General')}${TICKS}${c.categories.length > 12 ? TURNED : ''}` +
-    `${vs('crossAx=2 crosses=autoZero auto=1 lblAlgn=ctr lblOffset=100')}</c:catAx>` +
+    `${v('crossAx', 2)}</c:catAx>` +
     `<c:valAx>${v('axId', 2)}<c:scaling>${v('orientation', 'minMax')}${c.max === undefined ? '' : v('max', c.max)}${v('min', 0)}</c:scaling>${axis('l')}${numFmt(c.format)}${TICKS}` +
-    `${vs(`crossAx=1 crosses=autoZero crossBetween=between ${c.step === undefined ? '' : `majorUnit=${c.step}`}`)}</c:valAx>` +
-    `</c:plotArea><c:legend>${vs('legendPos=b overlay=0')}</c:legend>${vs('plotVisOnly=1 dispBlanksAs=gap')}</c:chart>` +
-    '<c:txPr><a:bodyPr/><a:p><a:pPr><a:defRPr sz="900"/></a:pPr><a:endParaRPr lang="vi-VN"/></a:p></c:txPr></c:chartSpace>'
+    `${vs(`crossAx=1 crossBetween=between ${c.step === undefined ? '' : `majorUnit=${c.step}`}`)}</c:valAx>` +
+    `</c:plotArea><c:legend>${vs('legendPos=b overlay=0')}</c:legend></c:chart></c:chartSpace>`
   );
 }
 

@@ -175,8 +175,8 @@ const EMPTY_PARAGRAPH = '<w:p/>';
  * (914 400 an inch, 635 a twip); `description` is its alternative text.
  */
 export function chart(n: number, width: number, height: number, description: string, props: ParagraphProps = {}): Paragraph {
-  return (`<w:p>${paragraphProps(props)}<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent${whole({ cx: width, cy: height })}/>` +
-    `<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr${attrs({ id: n, name: `Biểu đồ ${n}`, descr: description })}/><wp:cNvGraphicFramePr/>` +
+  return (`<w:p>${paragraphProps(props)}<w:r><w:drawing><wp:inline><wp:extent${whole({ cx: width, cy: height })}/>` +
+    `<wp:docPr${attrs({ id: n, name: `Biểu đồ ${n}`, descr: description })}/>` +
     `<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="${NS_CHART}"><c:chart xmlns:c="${NS_CHART}" r:id="rIdChart${n}"/></a:graphicData></a:graphic>` +
     '</wp:inline></w:drawing></w:r></w:p>') as Paragraph;
 }

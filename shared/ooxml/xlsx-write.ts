@@ -113,7 +113,6 @@ export class Worksheet {
   /** Row → height in points. */
   readonly heights = new Map<number, number>();
   readonly merges: Range[] = [];
-  readonly validations: { row: number; col: number; rule: DataValidation }[] = [];
   /** The sheet's drawing part, relative to the sheet (e.g. "../drawings/drawing5.xml"), itself among Workbook.parts. */
   drawing?: string;
 
@@ -149,8 +148,9 @@ export class Worksheet {
     return this.merges.find((m) => row >= m.top && row <= m.bottom && col >= m.left && col <= m.right);
   }
 
-  validate(row: number, col: number, rule: DataValidation): void {
-    this.validations.push({ row, col, rule });
+  /** XML written after the merged cells, where data validations go (ValidatedWorksheet, xlsx-validations.ts). */
+  afterMerges(): string {
+    return '';
   }
 }
 
@@ -313,7 +313,7 @@ function sheetXml(ws: Worksheet, strings: Interner, styles: StyleRegistry): stri
     `<sheetData>${body.join('')}</sheetData>` +
     (o.protect ? '<sheetProtection sheet="1"/>' : '') +
     (ws.merges.length ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>` : '') +
-    validationsXml(ws.validations) +
+    ws.afterMerges() +
     (o.page ? pageXml(o.page) : '') +
     (ws.drawing ? '<drawing r:id="rId1"/>' : '') +
     '</worksheet>'
@@ -367,36 +367,6 @@ function colsXml(ws: Worksheet): string {
     return `<col${attrs({ min: c, max: c, width: width ?? 9.140625, hidden: ws.hiddenColumns.has(c), customWidth: width !== undefined })}/>`;
   });
   return `<cols>${items.join('')}</cols>`;
-}
-
-/** Cells with the same rule share one <dataValidation>, its sqref listing them. */
-function validationsXml(list: Worksheet['validations']): string {
-  if (!list.length) return '';
-  const byRule = new Map<string, string[]>();
-  for (const { row, col, rule } of list) {
-    const key = validationXml(rule);
-    const refs = byRule.get(key) ?? [];
-    if (!refs.length) byRule.set(key, refs);
-    refs.push(ref(row, col));
-  }
-  const items = [...byRule].map(([xml, refs]) => xml.replace('<dataValidation', `<dataValidation sqref="${refs.join(' ')}"`));
-  return `<dataValidations count="${items.length}">${items.join('')}</dataValidations>`;
-}
-
-function validationXml(v: DataValidation): string {
-  const a = attrs({
-    type: v.type,
-    operator: v.operator === 'between' ? undefined : v.operator,
-    allowBlank: v.allowBlank,
-    showInputMessage: v.prompt !== undefined,
-    showErrorMessage: true,
-    errorTitle: v.error.title,
-    error: v.error.message,
-    promptTitle: v.prompt?.title,
-    prompt: v.prompt?.message,
-  });
-  const formulae = v.formulae.map((f, i) => `<formula${i + 1}>${esc(f)}</formula${i + 1}>`).join('');
-  return `<dataValidation${a}>${formulae}</dataValidation>`;
 }
 
 function pageXml(p: PageSetup): string {

@@ -18,7 +18,6 @@ export const SHEET_NAMES = {
   byUnit: 'Theo đơn vị',
   compliance: 'Tình hình nộp báo cáo',
   proposals: 'Kiến nghị',
-  charts: 'Biểu đồ',
 } as const;
 
 export const XLSX_CONTENT_TYPE = CONTENT_TYPES.xlsx;
@@ -243,7 +242,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
   return ws;
 }
 
-function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   const ws = newSheet(SHEET_NAMES.compliance, { rows: 3 });
   titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng', 'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)', 'Đúng hạn / Trễ hạn', 'Số lần gửi', 'Email liên hệ'].forEach((h, i) =>
@@ -266,6 +265,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
 
   // The rates block below the table: counts and DHIS2 rates, overall and per group.
   let r = 4 + c.units.length + 1;
+  const head = r;
   ['Chỉ tiêu', 'Toàn tỉnh', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, r, i + 2, h));
   ws.heights.set(r, 32);
   const rates = [c.rates.overall, c.rates.province, c.rates.district];
@@ -282,6 +282,20 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
     rates.forEach((x, i) => put(ws, r, 3 + i, pick(x), { numFmt: fmt, bold: fmt === PCT }));
   }
 
+  // The reports received per day (B:D) below the rates, and the two charts beside it.
+  const charts = summaryCharts(c, regime, { sheet: SHEET_NAMES.compliance, rates: head, days: r + 3 });
+  charts.heads.forEach((h, i) => headerCell(ws, r + 2, i + 2, h));
+  charts.days.forEach((d, i) => {
+    put(ws, r + 3 + i, 2, d.label, { align: 'center' });
+    put(ws, r + 3 + i, 3 + Number(d.late), d.count, { numFmt: NUM });
+    put(ws, r + 3 + i, 4 - Number(d.late), null);
+  });
+  ws.drawing = '../drawings/drawing3.xml';
+  const parts = sheetDrawing(
+    3,
+    charts.charts.map((ch, i) => ({ ...ch, name: `Biểu đồ ${i + 1}`, from: [r + 2 + 20 * i, 5] as const, to: [r + 21 + 20 * i, 9] as const })),
+  );
+
   fitColumns(ws, [3], 4, [
     { min: 5, max: 6 },
     { min: 24, max: 48 },
@@ -292,7 +306,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
     { min: 10, max: 10 },
     { min: 20, max: 45 },
   ]);
-  return ws;
+  return { ws, parts };
 }
 
 function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
@@ -319,49 +333,22 @@ function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Wor
   return ws;
 }
 
-/** The two charts beside their tables (rates by group from row 4, reports per day from row 9), each chart pointing at its table's cells. */
-function chartsSheet(c: Consolidation, regime: Regime, subtitle: string) {
-  const ws = new Worksheet(SHEET_NAMES.charts, { page: { orientation: 'landscape', horizontalCentered: true, footer: `&C${SHEET_NAMES.charts} — Trang &P/&N` } });
-  titleRows(ws, 17, `BIỂU ĐỒ TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
-  const s = summaryCharts(c, regime, { sheet: SHEET_NAMES.charts, rates: 4, days: 9 });
-  s.heads.forEach((head, t) => head.forEach((h, i) => headerCell(ws, t ? 8 : 3, i + 1, h)));
-  s.groups.forEach(([label, r], i) => {
-    put(ws, 4 + i, 1, label);
-    put(ws, 4 + i, 2, r.reportingRate, { numFmt: PCT });
-    put(ws, 4 + i, 3, r.onTimeRate, { numFmt: PCT });
-  });
-  s.days.forEach((d, i) => {
-    put(ws, 9 + i, 1, d.label, { align: 'center' });
-    put(ws, 9 + i, 2 + Number(d.late), d.count, { numFmt: NUM });
-    put(ws, 9 + i, 3 - Number(d.late), null);
-  });
-  ws.widths.set(1, 34).set(2, 16).set(3, 16);
-  ws.heights.set(3, 32).set(8, 32);
-  const anchors = [
-    { from: [3, 5], to: [21, 13] },
-    { from: [22, 5], to: [42, 18] },
-  ] as const;
-  ws.drawing = '../drawings/drawing5.xml';
-  return { ws, parts: sheetDrawing(5, s.charts.map((chart, i) => ({ ...chart, ...anchors[i]!, name: `Biểu đồ ${i + 1}` }))) };
-}
-
 /** Builds the .xlsx; the same consolidation gives the same bytes. */
 export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Promise<Uint8Array> {
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
   const o = c.rates.overall;
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
-  // The fifth sheet: its drawing is drawing5.
-  const charts = chartsSheet(c, regime, subtitle);
+  const compliance = complianceSheet(c, regime, subtitle);
   return writeXlsx({
+    // The third sheet: its drawing is drawing3.
     sheets: [
       summarySheet(c, regime, subtitle),
       byUnitSheet(c, regime, subtitle),
-      complianceSheet(c, regime, subtitle),
+      compliance.ws,
       proposalsSheet(c, regime, subtitle),
-      charts.ws,
     ],
-    parts: charts.parts,
+    parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
     created: new Date(c.asOf),

@@ -1,3 +1,4 @@
+import { relsXml } from './package.js';
 import { XML_DECLARATION, esc } from './xml.js';
 
 export const CHART_NS = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
@@ -106,10 +107,10 @@ export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first
       `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="rId${k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
   );
   const name = `xl/drawings/drawing${sheet}.xml`;
-  const rels = charts.map((_, k) => `<Relationship Id="rId${k + 1}" Type="${REL_NS}/chart" Target="../charts/chart${first + k}.xml"/>`);
+  const rels = charts.map((_, k) => [`rId${k + 1}`, `${REL_NS}/chart`, `../charts/chart${first + k}.xml`] as const);
   return [
     [name, 'application/vnd.openxmlformats-officedocument.drawing+xml', `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`],
-    [`xl/drawings/_rels/drawing${sheet}.xml.rels`, '', `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>`],
+    [`xl/drawings/_rels/drawing${sheet}.xml.rels`, '', relsXml(rels)],
     ...charts.map((c, k): [string, string, string] => [`xl/charts/chart${first + k}.xml`, CHART_TYPE, c.xml]),
   ];
 }

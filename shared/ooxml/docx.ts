@@ -1,5 +1,6 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
 import { zip } from './zip.js';
+import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
 import { CHART_NS as NS_CHART, CHART_TYPE } from './chart.js';
 
 /**
@@ -260,35 +261,8 @@ const SETTINGS_XML =
   `${XML_DECLARATION}<w:settings${attrs({ 'xmlns:w': NS_W })}><w:defaultTabStop w:val="720"/>` +
   '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>';
 
-function coreXml(p: DocxOptions['properties']): string {
-  const when = `${p.created.toISOString().slice(0, 19)}Z`;
-  const ns = attrs({
-    'xmlns:cp': 'http://schemas.openxmlformats.org/package/2006/metadata/core-properties',
-    'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
-    'xmlns:dcterms': 'http://purl.org/dc/terms/',
-    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-  });
-  return (
-    `${XML_DECLARATION}<cp:coreProperties${ns}><dc:title>${esc(p.title)}</dc:title><dc:creator>${esc(p.creator)}</dc:creator>` +
-    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified></cp:coreProperties>`
-  );
-}
-
 const appXml = (p: DocxOptions['properties']) =>
   `${XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>${esc(p.creator)}</Application></Properties>`;
-
-/** A .rels part; `rels` are [Id, type, target]. */
-const relsXml = (rels: readonly (readonly [string, string, string])[]) =>
-  `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-  rels.map(([id, type, target]) => `<Relationship${attrs({ Id: id, Type: type, Target: target })}/>`).join('') +
-  '</Relationships>';
-
-/** [Content_Types].xml: .rels parts by extension, every other part by name. */
-const contentTypesXml = (parts: readonly Part[]) =>
-  `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-  parts.map((p) => `<Override${attrs({ PartName: `/${p.name}`, ContentType: p.type })}/>`).join('') +
-  '</Types>';
 
 /** Writes the package: the body in one section, its header(s), styles, settings and properties. */
 export function docx(o: DocxOptions): Uint8Array {
@@ -320,16 +294,16 @@ export function docx(o: DocxOptions): Uint8Array {
   const parts: Part[] = [
     { name: 'word/document.xml', type: `${CT_WML}document.main+xml`, xml: document },
     ...wordParts,
-    { name: 'docProps/core.xml', type: 'application/vnd.openxmlformats-package.core-properties+xml', xml: coreXml(o.properties) },
+    { name: 'docProps/core.xml', type: CORE_TYPE, xml: coreXml(o.properties) },
     { name: 'docProps/app.xml', type: 'application/vnd.openxmlformats-officedocument.extended-properties+xml', xml: appXml(o.properties) },
   ];
   const packageRels = relsXml([
     ['rId1', `${REL}officeDocument`, 'word/document.xml'],
-    ['rId2', 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties', 'docProps/core.xml'],
+    ['rId2', CORE_REL, 'docProps/core.xml'],
     ['rId3', `${REL}extended-properties`, 'docProps/app.xml'],
   ]);
   return zip([
-    ['[Content_Types].xml', contentTypesXml(parts)],
+    ['[Content_Types].xml', typesXml(parts.map((p) => [p.name, p.type]))],
     ['_rels/.rels', packageRels],
     ['word/_rels/document.xml.rels', relsXml(wordRels)],
     ...parts.map((p): [string, string] => [p.name, p.xml]),

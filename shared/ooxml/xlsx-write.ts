@@ -1,5 +1,6 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
 import { zip, type ZipPart } from './zip.js';
+import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
 
 /**
  * A minimal SpreadsheetML (.xlsx) writer: sheets of styled cells (shared strings, numbers, dates,
@@ -188,7 +189,17 @@ export function writeXlsx(wb: Workbook): Uint8Array {
   const sheetPart = (i: number) => `xl/worksheets/sheet${i + 1}.xml`;
   const extra = wb.parts ?? [];
   const parts: ZipPart[] = [
-    ['[Content_Types].xml', contentTypes([...wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`] as const), ...extra.filter((p) => p[1])])],
+    [
+      '[Content_Types].xml',
+      typesXml([
+        ['xl/workbook.xml', `${CT}.sheet.main+xml`],
+        ...wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`] as const),
+        ...extra.filter((p) => p[1]),
+        ['xl/styles.xml', `${CT}.styles+xml`],
+        ['xl/sharedStrings.xml', `${CT}.sharedStrings+xml`],
+        ['docProps/core.xml', CORE_TYPE],
+      ]),
+    ],
     ['_rels/.rels', relationships([['officeDocument', 'xl/workbook.xml'], [CORE_REL, 'docProps/core.xml']])],
     ['docProps/core.xml', coreXml(wb)],
     ['xl/workbook.xml', workbookXml(wb.sheets)],
@@ -210,44 +221,11 @@ export function writeXlsx(wb: Workbook): Uint8Array {
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const CORE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties';
 const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
-function contentTypes(parts: readonly (readonly [name: string, type: string, xml?: string])[]): string {
-  const override = (part: string, type: string) => `<Override PartName="/${part}" ContentType="${type}"/>`;
-  return (
-    XML_DECLARATION +
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-    '<Default Extension="xml" ContentType="application/xml"/>' +
-    override('xl/workbook.xml', `${CT}.sheet.main+xml`) +
-    parts.map(([p, type]) => override(p, type)).join('') +
-    override('xl/styles.xml', `${CT}.styles+xml`) +
-    override('xl/sharedStrings.xml', `${CT}.sharedStrings+xml`) +
-    override('docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml') +
-    '</Types>'
-  );
-}
-
 /** Relationship types are short names under the officeDocument namespace, or full URIs. */
-function relationships(rels: readonly (readonly [type: string, target: string])[]): string {
-  const items = rels.map(([type, target], i) => `<Relationship${attrs({ Id: `rId${i + 1}`, Type: type.includes(':') ? type : `${REL_NS}/${type}`, Target: target })}/>`);
-  return `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${items.join('')}</Relationships>`;
-}
-
-function coreXml(wb: Workbook): string {
-  const date = (tag: string) => (wb.created ? `<${tag} xsi:type="dcterms:W3CDTF">${wb.created.toISOString().replace(/\.\d{3}Z$/, 'Z')}</${tag}>` : '');
-  return (
-    XML_DECLARATION +
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
-    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    (wb.title === undefined ? '' : `<dc:title>${esc(wb.title)}</dc:title>`) +
-    (wb.creator === undefined ? '' : `<dc:creator>${esc(wb.creator)}</dc:creator>`) +
-    date('dcterms:created') +
-    date('dcterms:modified') +
-    '</cp:coreProperties>'
-  );
-}
+const relationships = (rels: readonly (readonly [type: string, target: string])[]) =>
+  relsXml(rels.map(([type, target], i) => [`rId${i + 1}`, type.includes(':') ? type : `${REL_NS}/${type}`, target]));
 
 /** Sheet names are quoted in references, with any apostrophe doubled. */
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;

@@ -450,7 +450,7 @@ describe('the summary draft through the writer', () => {
     const inline = all(doc, 'wp:inline');
     expect(inline).toHaveLength(2);
     inline.forEach((el, i) => {
-      expect(child(el, 'wp:docPr')!.attrs.descr).toMatch(i ? /^Số báo cáo hợp lệ nhận được theo ngày \(hạn nộp 18\/12\/2026\), từ ngày/ : /^Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị: Toàn tỉnh — tỷ lệ báo cáo 0,0%/);
+      expect(child(el, 'wp:docPr')!.attrs.descr).toMatch(i ? /^Số báo cáo hợp lệ nhận được theo ngày \(hạn nộp 18\/12\/2026\): 0 báo cáo gửi đến hạn nộp, 0 báo cáo gửi sau hạn nộp\.$/ : /^Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị: Toàn tỉnh — báo cáo 0,0%, đúng hạn 0,0%; /);
       // The drawing's relationship leads to the chart part, which is typed as a chart.
       const target = rels.get(all(el, 'c:chart')[0]!.attrs['r:id']!)!;
       expect(target).toBe(`charts/chart${i + 1}.xml`);

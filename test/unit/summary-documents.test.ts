@@ -68,8 +68,8 @@ describe('summary workbook', () => {
     await wb.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   });
 
-  it('has the five sheets with their exact names, in order', () => {
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Theo đơn vị', 'Tình hình nộp báo cáo', 'Kiến nghị', 'Biểu đồ']);
+  it('has the four sheets with their exact names, in order', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tổng hợp', 'Theo đơn vị', 'Tình hình nộp báo cáo', 'Kiến nghị']);
     expect(Object.values(SHEET_NAMES)).toEqual(wb.worksheets.map((w) => w.name));
   });
 

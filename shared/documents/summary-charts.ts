@@ -13,7 +13,10 @@ import { columnChartXml, type ColumnChart } from '../ooxml/chart.js';
  * 4 rows down, the on-time rate 5) and the table of days (its first data row; days in B, the two
  * series in C and D, their names in the row above).
  */
-export const CHART_COLORS = { reported: '2B6CB0', onTime: '2F855A', late: 'D69E2E' } as const;
+/** Reporting (and reports up to the deadline), on time, after the deadline. */
+const BLUE = '2B6CB0';
+const GREEN = '2F855A';
+const AMBER = 'D69E2E';
 
 export interface SummaryCharts {
   days: SubmissionDay[];
@@ -46,8 +49,8 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
     categories: groups.map(([label]) => label),
     categoriesRef: rows(h),
     series: [
-      series('Tỷ lệ báo cáo', CHART_COLORS.reported, groups.map(([, x]) => x.reportingRate), rows(h + 4)),
-      series('Tỷ lệ đúng hạn', CHART_COLORS.onTime, groups.map(([, x]) => x.onTimeRate), rows(h + 5)),
+      series('Tỷ lệ báo cáo', BLUE, groups.map(([, x]) => x.reportingRate), rows(h + 4)),
+      series('Tỷ lệ đúng hạn', GREEN, groups.map(([, x]) => x.onTimeRate), rows(h + 5)),
     ],
     format: '0%',
     labels: '0.0%',
@@ -61,8 +64,8 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
     categories: days.map((x) => x.label),
     categoriesRef: ref('B', d, end),
     series: [
-      series(`Gửi đến hạn nộp ${due}`, CHART_COLORS.reported, days.map((x) => (x.late ? null : x.count)), ref('C', d, end), ref('C', d - 1)),
-      series('Gửi sau hạn nộp', CHART_COLORS.late, days.map((x) => (x.late ? x.count : null)), ref('D', d, end), ref('D', d - 1)),
+      series(`Gửi đến hạn nộp ${due}`, BLUE, days.map((x) => (x.late ? null : x.count)), ref('C', d, end), ref('C', d - 1)),
+      series('Gửi sau hạn nộp', AMBER, days.map((x) => (x.late ? x.count : null)), ref('D', d, end), ref('D', d - 1)),
     ],
     stacked: true,
     format: '0',

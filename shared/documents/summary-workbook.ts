@@ -293,7 +293,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   ws.drawing = '../drawings/drawing3.xml';
   const parts = sheetDrawing(
     3,
-    charts.charts.map((ch, i) => ({ ...ch, name: `Biểu đồ ${i + 1}`, from: [r + 2 + 20 * i, 5] as const, to: [r + 21 + 20 * i, 9] as const })),
+    charts.charts.map((ch, i) => ({ ...ch, from: [r + 2 + 20 * i, 5] as const, to: [r + 21 + 20 * i, 9] as const })),
   );
 
   fitColumns(ws, [3], 4, [

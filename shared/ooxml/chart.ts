@@ -72,7 +72,7 @@ export function columnChartXml(c: ColumnChart): string {
   );
   return (
     `${XML_DECLARATION}<c:chartSpace xmlns:c="${CHART_NS}" xmlns:a="${DRAWING_NS}">${v('roundedCorners', 0)}` +
-    `<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="1200"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="1200" b="1"/><a:t>${esc(c.title)}</a:t></a:r></a:p></c:rich></c:tx>${v('overlay', 0)}</c:title>` +
+    `<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:rPr lang="vi-VN" sz="1200" b="1"/><a:t>${esc(c.title)}</a:t></a:r></a:p></c:rich></c:tx>${v('overlay', 0)}</c:title>` +
     `<c:plotArea><c:layout/><c:barChart>${vs(`barDir=col grouping=${c.stacked ? 'stacked' : 'clustered'} varyColors=0`)}${series.join('')}` +
     `${vs(`gapWidth=60 ${c.stacked ? 'overlap=100 ' : ''}axId=1 axId=2`)}</c:barChart>` +
     `<c:catAx>${v('axId', 1)}<c:scaling>${v('orientation', 'minMax')}</c:scaling>${axis('b')}${numFmt('General')}${TICKS}${c.categories.length > 12 ? TURNED : ''}` +
@@ -86,8 +86,7 @@ export function columnChartXml(c: ColumnChart): string {
 /** A chart drawn over a sheet, between two cells' top-left corners (1-based, like cells). */
 export interface SheetChart {
   xml: string;
-  /** Its name and alternative text (what a screen reader says). */
-  name: string;
+  /** Its alternative text (what a screen reader says); its name is "Biểu đồ n". */
   description: string;
   from: readonly [row: number, col: number];
   to: readonly [row: number, col: number];
@@ -103,7 +102,7 @@ export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first
     `<xdr:${tag}><xdr:col>${col - 1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
   const anchors = charts.map(
     (c, k) =>
-      `<xdr:twoCellAnchor>${cell('from', c.from)}${cell('to', c.to)}<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="${esc(c.name)}" descr="${esc(c.description)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>` +
+      `<xdr:twoCellAnchor>${cell('from', c.from)}${cell('to', c.to)}<xdr:graphicFrame><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="Biểu đồ ${k + 1}" descr="${esc(c.description)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>` +
       `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="rId${k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
   );
   const name = `xl/drawings/drawing${sheet}.xml`;

@@ -43,14 +43,30 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
   const h = at?.rates ?? 0;
   const d = at?.days ?? 0;
   const end = d + days.length - 1;
-  const series = (name: string, color: string, values: (number | null)[], valuesRef?: string, nameRef?: string) => ({ name, color, values, valuesRef, nameRef });
+  const series = (name: string, color: string, values: (number | null)[], valuesRef?: string, nameRef?: string) => ({
+    name,
+    color,
+    values,
+    valuesRef,
+    nameRef,
+  });
   const rates: ColumnChart = {
     title: 'Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị',
     categories: groups.map(([label]) => label),
     categoriesRef: rows(h),
     series: [
-      series('Tỷ lệ báo cáo', BLUE, groups.map(([, x]) => x.reportingRate), rows(h + 4)),
-      series('Tỷ lệ đúng hạn', GREEN, groups.map(([, x]) => x.onTimeRate), rows(h + 5)),
+      series(
+        'Tỷ lệ báo cáo',
+        BLUE,
+        groups.map(([, x]) => x.reportingRate),
+        rows(h + 4),
+      ),
+      series(
+        'Tỷ lệ đúng hạn',
+        GREEN,
+        groups.map(([, x]) => x.onTimeRate),
+        rows(h + 5),
+      ),
     ],
     format: '0%',
     labels: '0.0%',
@@ -64,8 +80,20 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
     categories: days.map((x) => x.label),
     categoriesRef: ref('B', d, end),
     series: [
-      series(`Gửi đến hạn nộp ${due}`, BLUE, days.map((x) => (x.late ? null : x.count)), ref('C', d, end), ref('C', d - 1)),
-      series('Gửi sau hạn nộp', AMBER, days.map((x) => (x.late ? x.count : null)), ref('D', d, end), ref('D', d - 1)),
+      series(
+        `Gửi đến hạn nộp ${due}`,
+        BLUE,
+        days.map((x) => (x.late ? null : x.count)),
+        ref('C', d, end),
+        ref('C', d - 1),
+      ),
+      series(
+        'Gửi sau hạn nộp',
+        AMBER,
+        days.map((x) => (x.late ? x.count : null)),
+        ref('D', d, end),
+        ref('D', d - 1),
+      ),
     ],
     stacked: true,
     format: '0',
@@ -83,7 +111,10 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
         xml: columnChartXml(rates),
         description: `${rates.title}: ${groups.map(([label, x]) => `${label} — báo cáo ${viPercent(x.reportingRate)}, đúng hạn ${viPercent(x.onTimeRate)}`).join('; ')}.`,
       },
-      { xml: columnChartXml(perDay), description: `${perDay.title}: ${sent.length - late} báo cáo gửi đến hạn nộp, ${late} báo cáo gửi sau hạn nộp.` },
+      {
+        xml: columnChartXml(perDay),
+        description: `${perDay.title}: ${sent.length - late} báo cáo gửi đến hạn nộp, ${late} báo cáo gửi sau hạn nộp.`,
+      },
     ],
   };
 }

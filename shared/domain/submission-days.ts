@@ -32,7 +32,8 @@ export function submissionDays(instants: readonly string[], dueDate: string, tz:
   const start = max(addDays(dueDate, -BEFORE), min(dates[0] ?? dueDate, addDays(dueDate, -MIN_BEFORE)));
   const end = min(addDays(dueDate, AFTER), max(dates.at(-1) ?? dueDate, dueDate));
   const days: SubmissionDay[] = [];
-  for (let d = start; d <= end; d = addDays(d, 1)) days.push({ date: d, label: `${d.slice(8)}/${d.slice(5, 7)}`, count: 0, late: d > dueDate });
+  for (let d = start; d <= end; d = addDays(d, 1))
+    days.push({ date: d, label: `${d.slice(8)}/${d.slice(5, 7)}`, count: 0, late: d > dueDate });
   for (const d of dates) days[d < start ? 0 : d > end ? days.length - 1 : daysBetween(start, d)]!.count += 1;
   if ((dates[0] ?? start) < start) days[0]!.label = `≤ ${days[0]!.label}`;
   if ((dates.at(-1) ?? end) > end) days.at(-1)!.label = `≥ ${days.at(-1)!.label}`;

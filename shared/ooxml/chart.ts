@@ -52,7 +52,9 @@ const vs = (pairs: string) => pairs.replace(/(\w+)=(\S+) ?/g, '<c:$1 val="$2"/>'
 function data(kind: 'str' | 'num', items: readonly (string | number | null)[], ref: string | undefined, format?: string): string {
   const pts = items.map((x, i) => (x === null ? '' : `<c:pt idx="${i}"><c:v>${esc(x)}</c:v></c:pt>`)).join('');
   const inner = (format ? `<c:formatCode>${esc(format)}</c:formatCode>` : '') + v('ptCount', items.length) + pts;
-  return ref ? `<c:${kind}Ref><c:f>${esc(ref)}</c:f><c:${kind}Cache>${inner}</c:${kind}Cache></c:${kind}Ref>` : `<c:${kind}Lit>${inner}</c:${kind}Lit>`;
+  return ref
+    ? `<c:${kind}Ref><c:f>${esc(ref)}</c:f><c:${kind}Cache>${inner}</c:${kind}Cache></c:${kind}Ref>`
+    : `<c:${kind}Lit>${inner}</c:${kind}Lit>`;
 }
 
 const numFmt = (code: string) => `<c:numFmt formatCode="${esc(code)}" sourceLinked="0"/>`;
@@ -108,7 +110,11 @@ export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first
   const name = `xl/drawings/drawing${sheet}.xml`;
   const rels = charts.map((_, k) => [`rId${k + 1}`, `${REL_NS}/chart`, `../charts/chart${first + k}.xml`] as const);
   return [
-    [name, 'application/vnd.openxmlformats-officedocument.drawing+xml', `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`],
+    [
+      name,
+      'application/vnd.openxmlformats-officedocument.drawing+xml',
+      `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`,
+    ],
     [`xl/drawings/_rels/drawing${sheet}.xml.rels`, '', relsXml(rels)],
     ...charts.map((c, k): [string, string, string] => [`xl/charts/chart${first + k}.xml`, CHART_TYPE, c.xml]),
   ];

@@ -49,4 +49,3 @@ function validationXml(v: DataValidation): string {
   const formulae = v.formulae.map((f, i) => `<formula${i + 1}>${esc(f)}</formula${i + 1}>`).join('');
   return `<dataValidation${a}>${formulae}</dataValidation>`;
 }
-

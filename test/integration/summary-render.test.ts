@@ -24,8 +24,16 @@ const hasSoffice = spawnSync('soffice', ['--version'], { stdio: 'ignore' }).stat
 const regime = parseRegime(DEFAULT_REGIME);
 // Due 18/12/2026 (Kon Tum, UTC+7): 6 units on time over three days, 2 late on 21/12, the rest silent.
 const at = (day: number, hour = 3) => new Date(Date.UTC(2026, 11, day, hour)).toISOString();
-const sent: [string, 'ON_TIME' | 'LATE'][] = [at(10), at(10, 8), at(15), at(18), at(18, 10), at(18, 16), at(21), at(21, 2)].map((t, i) => [t, i < 6 ? 'ON_TIME' : 'LATE']);
-const rows: ConsolidationRow[] = sent.map(([firstValidAt, status], i) => ({ unitId: regime.units[i * 3]!.id, status, firstValidAt, versions: 1 }));
+const sent: [string, 'ON_TIME' | 'LATE'][] = [at(10), at(10, 8), at(15), at(18), at(18, 10), at(18, 16), at(21), at(21, 2)].map((t, i) => [
+  t,
+  i < 6 ? 'ON_TIME' : 'LATE',
+]);
+const rows: ConsolidationRow[] = sent.map(([firstValidAt, status], i) => ({
+  unitId: regime.units[i * 3]!.id,
+  status,
+  firstValidAt,
+  versions: 1,
+}));
 const c = consolidate({ regime, period: 2026, now: new Date('2026-12-28T01:00:00Z'), rows });
 
 /** The chart colours (summary-charts.ts): reporting / before the deadline, on time, after the deadline. */
@@ -65,11 +73,27 @@ describe.skipIf(!hasSoffice && !process.env.CI)('the summary files in LibreOffic
     writeFileSync(join(dir, 'tong-hop.xlsx'), xlsx);
     writeFileSync(join(dir, 'du-thao.docx'), await buildSummaryDocx(c, regime));
     // A profile of its own: another LibreOffice running on the machine does not take the conversion over.
-    execFileSync('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'tong-hop.xlsx'), join(dir, 'du-thao.docx')], {
-      stdio: 'ignore',
-      timeout: 150_000,
-    });
-    for (const [kind, name] of [['xlsx', 'tong-hop'], ['docx', 'du-thao']] as const) {
+    execFileSync(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${join(dir, 'profile')}`,
+        '--headless',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        dir,
+        join(dir, 'tong-hop.xlsx'),
+        join(dir, 'du-thao.docx'),
+      ],
+      {
+        stdio: 'ignore',
+        timeout: 150_000,
+      },
+    );
+    for (const [kind, name] of [
+      ['xlsx', 'tong-hop'],
+      ['docx', 'du-thao'],
+    ] as const) {
       const file = join(dir, `${name}.pdf`);
       const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
       pdf[kind] = { pages, text: execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }), pixels: colourPixels(dir, file) };

@@ -11,7 +11,8 @@ import {
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
-import { docx, paragraph, table, type Block, type Cell, type Line, type Paragraph, type ParagraphProps, type Row, type Table } from '../ooxml/docx.js';
+import { summaryCharts } from './summary-charts.js';
+import { chart, docx, paragraph, table, type Block, type Cell, type Line, type Paragraph, type ParagraphProps, type Row, type Table } from '../ooxml/docx.js';
 
 /**
  * The draft of the province's general report, laid out as a Vietnamese administrative document
@@ -196,6 +197,7 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
     (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const).map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`).join(', ');
 
   const byStatus = (pred: (u: Consolidation['units'][number]) => boolean) => c.units.filter(pred).map((u) => u.name);
+  const charts = summaryCharts(c, regime).charts;
   const notReported = c.notReported.map((u) => `${u.name} (${STATUS_LABELS[u.status].toLocaleLowerCase('vi')})`);
 
   const children: Block[] = [
@@ -247,6 +249,8 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
     body(
       `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${GROUP_LABELS.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${GROUP_LABELS.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
     ),
+    // The text width (9 071 twips) in EMU, 635 a twip; 8 cm high.
+    ...charts.map((ch, i) => chart(i + 1, TEXT_WIDTH * 635, 2_880_000, ch.description, { align: 'center', spacing: { before: 120, after: 120 } })),
     body({ text: '- Gửi đúng hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'ON_TIME'))),
     body({ text: '- Gửi trễ hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'LATE'))),
     body({ text: '- Chưa gửi hoặc báo cáo chưa hợp lệ: ', bold: true }, unitList(notReported)),
@@ -269,5 +273,6 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
     header: [paragraph([{ field: 'PAGE', font: FONT, size: PT(13) }], { align: 'center' })],
     firstPageHeader: [],
     body: children,
+    charts: charts.map((ch) => ch.xml),
   });
 }

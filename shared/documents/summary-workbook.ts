@@ -4,6 +4,8 @@ import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
+import { summaryCharts } from './summary-charts.js';
+import { sheetDrawing } from '../ooxml/chart.js';
 import { columnLetter, Worksheet, writeXlsx, type Cell, type CellValue } from '../ooxml/xlsx-write.js';
 
 /**
@@ -240,7 +242,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
   return ws;
 }
 
-function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   const ws = newSheet(SHEET_NAMES.compliance, { rows: 3 });
   titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng', 'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)', 'Đúng hạn / Trễ hạn', 'Số lần gửi', 'Email liên hệ'].forEach((h, i) =>
@@ -263,6 +265,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
 
   // The rates block below the table: counts and DHIS2 rates, overall and per group.
   let r = 4 + c.units.length + 1;
+  const head = r;
   ['Chỉ tiêu', 'Toàn tỉnh', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, r, i + 2, h));
   ws.heights.set(r, 32);
   const rates = [c.rates.overall, c.rates.province, c.rates.district];
@@ -279,6 +282,20 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
     rates.forEach((x, i) => put(ws, r, 3 + i, pick(x), { numFmt: fmt, bold: fmt === PCT }));
   }
 
+  // The reports received per day (B:D) below the rates, and the two charts beside it.
+  const charts = summaryCharts(c, regime, { sheet: SHEET_NAMES.compliance, rates: head, days: r + 3 });
+  charts.heads.forEach((h, i) => headerCell(ws, r + 2, i + 2, h));
+  charts.days.forEach((d, i) => {
+    put(ws, r + 3 + i, 2, d.label, { align: 'center' });
+    put(ws, r + 3 + i, 3 + Number(d.late), d.count, { numFmt: NUM });
+    put(ws, r + 3 + i, 4 - Number(d.late), null);
+  });
+  ws.drawing = '../drawings/drawing3.xml';
+  const parts = sheetDrawing(
+    3,
+    charts.charts.map((ch, i) => ({ ...ch, from: [r + 2 + 20 * i, 5] as const, to: [r + 21 + 20 * i, 9] as const })),
+  );
+
   fitColumns(ws, [3], 4, [
     { min: 5, max: 6 },
     { min: 24, max: 48 },
@@ -289,7 +306,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string): Wo
     { min: 10, max: 10 },
     { min: 20, max: 45 },
   ]);
-  return ws;
+  return { ws, parts };
 }
 
 function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
@@ -322,8 +339,16 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Pr
   const o = c.rates.overall;
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
+  const compliance = complianceSheet(c, regime, subtitle);
   return writeXlsx({
-    sheets: [summarySheet(c, regime, subtitle), byUnitSheet(c, regime, subtitle), complianceSheet(c, regime, subtitle), proposalsSheet(c, regime, subtitle)],
+    // The third sheet: its drawing is drawing3.
+    sheets: [
+      summarySheet(c, regime, subtitle),
+      byUnitSheet(c, regime, subtitle),
+      compliance.ws,
+      proposalsSheet(c, regime, subtitle),
+    ],
+    parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
     created: new Date(c.asOf),

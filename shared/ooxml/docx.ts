@@ -1,5 +1,7 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
 import { zip } from './zip.js';
+import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
+import { CHART_NS as NS_CHART, CHART_TYPE } from './chart.js';
 
 /**
  * A minimal WordprocessingML (.docx) writer: paragraphs of formatted runs, fixed-grid tables, one
@@ -99,6 +101,8 @@ export interface DocxOptions {
   /** The first page's own header (w:titlePg); [] leaves the first page without one. */
   firstPageHeader?: Paragraph[];
   body: Block[];
+  /** Chart parts (shared/ooxml/chart.ts), placed in the body by `chart(n, …)`, n from 1. */
+  charts?: string[];
 }
 
 /** Word's own default for the header and footer distance from the page edge (1.25 cm). */
@@ -106,7 +110,7 @@ const HEADER_DISTANCE = 708;
 
 const NS_W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R });
+const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R, 'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing' });
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 const CT_WML = 'application/vnd.openxmlformats-officedocument.wordprocessingml.';
 
@@ -166,6 +170,17 @@ export function paragraph(runs: Run[], props: ParagraphProps = {}): Paragraph {
 }
 
 const EMPTY_PARAGRAPH = '<w:p/>';
+
+/**
+ * A paragraph holding the n-th chart of DocxOptions.charts inline, `width`×`height` in EMU
+ * (914 400 an inch, 635 a twip); `description` is its alternative text.
+ */
+export function chart(n: number, width: number, height: number, description: string, props: ParagraphProps = {}): Paragraph {
+  return (`<w:p>${paragraphProps(props)}<w:r><w:drawing><wp:inline><wp:extent${whole({ cx: width, cy: height })}/>` +
+    `<wp:docPr${attrs({ id: n, name: `Biểu đồ ${n}`, descr: description })}/>` +
+    `<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="${NS_CHART}"><c:chart xmlns:c="${NS_CHART}" r:id="rIdChart${n}"/></a:graphicData></a:graphic>` +
+    '</wp:inline></w:drawing></w:r></w:p>') as Paragraph;
+}
 
 /** w:tcPr in schema order: tcW, gridSpan, shd, vAlign. */
 function cellXml(c: Cell, span: number, width: number): string {
@@ -246,35 +261,8 @@ const SETTINGS_XML =
   `${XML_DECLARATION}<w:settings${attrs({ 'xmlns:w': NS_W })}><w:defaultTabStop w:val="720"/>` +
   '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>';
 
-function coreXml(p: DocxOptions['properties']): string {
-  const when = `${p.created.toISOString().slice(0, 19)}Z`;
-  const ns = attrs({
-    'xmlns:cp': 'http://schemas.openxmlformats.org/package/2006/metadata/core-properties',
-    'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
-    'xmlns:dcterms': 'http://purl.org/dc/terms/',
-    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-  });
-  return (
-    `${XML_DECLARATION}<cp:coreProperties${ns}><dc:title>${esc(p.title)}</dc:title><dc:creator>${esc(p.creator)}</dc:creator>` +
-    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified></cp:coreProperties>`
-  );
-}
-
 const appXml = (p: DocxOptions['properties']) =>
   `${XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>${esc(p.creator)}</Application></Properties>`;
-
-/** A .rels part; `rels` are [Id, type, target]. */
-const relsXml = (rels: readonly (readonly [string, string, string])[]) =>
-  `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-  rels.map(([id, type, target]) => `<Relationship${attrs({ Id: id, Type: type, Target: target })}/>`).join('') +
-  '</Relationships>';
-
-/** [Content_Types].xml: .rels parts by extension, every other part by name. */
-const contentTypesXml = (parts: readonly Part[]) =>
-  `${XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-  parts.map((p) => `<Override${attrs({ PartName: `/${p.name}`, ContentType: p.type })}/>`).join('') +
-  '</Types>';
 
 /** Writes the package: the body in one section, its header(s), styles, settings and properties. */
 export function docx(o: DocxOptions): Uint8Array {
@@ -297,21 +285,25 @@ export function docx(o: DocxOptions): Uint8Array {
     return id;
   };
   const headerIds = { default: addHeader(o.header), first: addHeader(o.firstPageHeader) };
+  o.charts?.forEach((xml, i) => {
+    wordParts.push({ name: `word/charts/chart${i + 1}.xml`, type: CHART_TYPE, xml });
+    wordRels.push([`rIdChart${i + 1}`, `${REL}chart`, `charts/chart${i + 1}.xml`]);
+  });
 
   const document = `${XML_DECLARATION}<w:document${NS_W_R}><w:body>${o.body.join('')}${sectionXml(o.page, headerIds)}</w:body></w:document>`;
   const parts: Part[] = [
     { name: 'word/document.xml', type: `${CT_WML}document.main+xml`, xml: document },
     ...wordParts,
-    { name: 'docProps/core.xml', type: 'application/vnd.openxmlformats-package.core-properties+xml', xml: coreXml(o.properties) },
+    { name: 'docProps/core.xml', type: CORE_TYPE, xml: coreXml(o.properties) },
     { name: 'docProps/app.xml', type: 'application/vnd.openxmlformats-officedocument.extended-properties+xml', xml: appXml(o.properties) },
   ];
   const packageRels = relsXml([
     ['rId1', `${REL}officeDocument`, 'word/document.xml'],
-    ['rId2', 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties', 'docProps/core.xml'],
+    ['rId2', CORE_REL, 'docProps/core.xml'],
     ['rId3', `${REL}extended-properties`, 'docProps/app.xml'],
   ]);
   return zip([
-    ['[Content_Types].xml', contentTypesXml(parts)],
+    ['[Content_Types].xml', typesXml(parts.map((p) => [p.name, p.type]))],
     ['_rels/.rels', packageRels],
     ['word/_rels/document.xml.rels', relsXml(wordRels)],
     ...parts.map((p): [string, string] => [p.name, p.xml]),

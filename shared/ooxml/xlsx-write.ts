@@ -1,5 +1,6 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
 import { zip, type ZipPart } from './zip.js';
+import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
 
 /**
  * A minimal SpreadsheetML (.xlsx) writer: sheets of styled cells (shared strings, numbers, dates,
@@ -113,7 +114,8 @@ export class Worksheet {
   /** Row → height in points. */
   readonly heights = new Map<number, number>();
   readonly merges: Range[] = [];
-  readonly validations: { row: number; col: number; rule: DataValidation }[] = [];
+  /** The sheet's drawing part, relative to the sheet (e.g. "../drawings/drawing5.xml"), itself among Workbook.parts. */
+  drawing?: string;
 
   constructor(
     readonly name: string,
@@ -147,8 +149,9 @@ export class Worksheet {
     return this.merges.find((m) => row >= m.top && row <= m.bottom && col >= m.left && col <= m.right);
   }
 
-  validate(row: number, col: number, rule: DataValidation): void {
-    this.validations.push({ row, col, rule });
+  /** XML written after the merged cells, where data validations go (ValidatedWorksheet, xlsx-validations.ts). */
+  afterMerges(): string {
+    return '';
   }
 }
 
@@ -158,6 +161,8 @@ export interface Workbook {
   creator?: string;
   title?: string;
   created?: Date;
+  /** More parts, e.g. drawings and charts (shared/ooxml/chart.ts sheetDrawing): name, content type ('' for a .rels part), XML. */
+  parts?: readonly (readonly [name: string, type: string, xml: string])[];
 }
 
 /** 1 → "A", 27 → "AA". */
@@ -182,8 +187,19 @@ export function writeXlsx(wb: Workbook): Uint8Array {
   const styles = new StyleRegistry();
   const sheets = wb.sheets.map((ws) => sheetXml(ws, strings, styles));
   const sheetPart = (i: number) => `xl/worksheets/sheet${i + 1}.xml`;
+  const extra = wb.parts ?? [];
   const parts: ZipPart[] = [
-    ['[Content_Types].xml', contentTypes(wb.sheets.map((_, i) => sheetPart(i)))],
+    [
+      '[Content_Types].xml',
+      typesXml([
+        ['xl/workbook.xml', `${CT}.sheet.main+xml`],
+        ...wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`] as const),
+        ...extra.filter((p) => p[1]),
+        ['xl/styles.xml', `${CT}.styles+xml`],
+        ['xl/sharedStrings.xml', `${CT}.sharedStrings+xml`],
+        ['docProps/core.xml', CORE_TYPE],
+      ]),
+    ],
     ['_rels/.rels', relationships([['officeDocument', 'xl/workbook.xml'], [CORE_REL, 'docProps/core.xml']])],
     ['docProps/core.xml', coreXml(wb)],
     ['xl/workbook.xml', workbookXml(wb.sheets)],
@@ -194,6 +210,8 @@ export function writeXlsx(wb: Workbook): Uint8Array {
     ['xl/styles.xml', styles.xml()],
     ['xl/sharedStrings.xml', sharedStringsXml(strings.items)],
     ...sheets.map((xml, i): ZipPart => [sheetPart(i), xml]),
+    ...wb.sheets.flatMap((ws, i): ZipPart[] => (ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', ws.drawing]])]] : [])),
+    ...extra.map(([name, , xml]): ZipPart => [name, xml]),
   ];
   return zip(parts);
 }
@@ -203,44 +221,11 @@ export function writeXlsx(wb: Workbook): Uint8Array {
 
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const CORE_REL = 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties';
 const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
-function contentTypes(sheetParts: readonly string[]): string {
-  const override = (part: string, type: string) => `<Override PartName="/${part}" ContentType="${type}"/>`;
-  return (
-    XML_DECLARATION +
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-    '<Default Extension="xml" ContentType="application/xml"/>' +
-    override('xl/workbook.xml', `${CT}.sheet.main+xml`) +
-    sheetParts.map((p) => override(p, `${CT}.worksheet+xml`)).join('') +
-    override('xl/styles.xml', `${CT}.styles+xml`) +
-    override('xl/sharedStrings.xml', `${CT}.sharedStrings+xml`) +
-    override('docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml') +
-    '</Types>'
-  );
-}
-
 /** Relationship types are short names under the officeDocument namespace, or full URIs. */
-function relationships(rels: readonly (readonly [type: string, target: string])[]): string {
-  const items = rels.map(([type, target], i) => `<Relationship${attrs({ Id: `rId${i + 1}`, Type: type.includes(':') ? type : `${REL_NS}/${type}`, Target: target })}/>`);
-  return `${XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${items.join('')}</Relationships>`;
-}
-
-function coreXml(wb: Workbook): string {
-  const date = (tag: string) => (wb.created ? `<${tag} xsi:type="dcterms:W3CDTF">${wb.created.toISOString().replace(/\.\d{3}Z$/, 'Z')}</${tag}>` : '');
-  return (
-    XML_DECLARATION +
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" ' +
-    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    (wb.title === undefined ? '' : `<dc:title>${esc(wb.title)}</dc:title>`) +
-    (wb.creator === undefined ? '' : `<dc:creator>${esc(wb.creator)}</dc:creator>`) +
-    date('dcterms:created') +
-    date('dcterms:modified') +
-    '</cp:coreProperties>'
-  );
-}
+const relationships = (rels: readonly (readonly [type: string, target: string])[]) =>
+  relsXml(rels.map(([type, target], i) => [`rId${i + 1}`, type.includes(':') ? type : `${REL_NS}/${type}`, target]));
 
 /** Sheet names are quoted in references, with any apostrophe doubled. */
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
@@ -306,8 +291,9 @@ function sheetXml(ws: Worksheet, strings: Interner, styles: StyleRegistry): stri
     `<sheetData>${body.join('')}</sheetData>` +
     (o.protect ? '<sheetProtection sheet="1"/>' : '') +
     (ws.merges.length ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>` : '') +
-    validationsXml(ws.validations) +
+    ws.afterMerges() +
     (o.page ? pageXml(o.page) : '') +
+    (ws.drawing ? '<drawing r:id="rId1"/>' : '') +
     '</worksheet>'
   );
 }
@@ -359,36 +345,6 @@ function colsXml(ws: Worksheet): string {
     return `<col${attrs({ min: c, max: c, width: width ?? 9.140625, hidden: ws.hiddenColumns.has(c), customWidth: width !== undefined })}/>`;
   });
   return `<cols>${items.join('')}</cols>`;
-}
-
-/** Cells with the same rule share one <dataValidation>, its sqref listing them. */
-function validationsXml(list: Worksheet['validations']): string {
-  if (!list.length) return '';
-  const byRule = new Map<string, string[]>();
-  for (const { row, col, rule } of list) {
-    const key = validationXml(rule);
-    const refs = byRule.get(key) ?? [];
-    if (!refs.length) byRule.set(key, refs);
-    refs.push(ref(row, col));
-  }
-  const items = [...byRule].map(([xml, refs]) => xml.replace('<dataValidation', `<dataValidation sqref="${refs.join(' ')}"`));
-  return `<dataValidations count="${items.length}">${items.join('')}</dataValidations>`;
-}
-
-function validationXml(v: DataValidation): string {
-  const a = attrs({
-    type: v.type,
-    operator: v.operator === 'between' ? undefined : v.operator,
-    allowBlank: v.allowBlank,
-    showInputMessage: v.prompt !== undefined,
-    showErrorMessage: true,
-    errorTitle: v.error.title,
-    error: v.error.message,
-    promptTitle: v.prompt?.title,
-    prompt: v.prompt?.message,
-  });
-  const formulae = v.formulae.map((f, i) => `<formula${i + 1}>${esc(f)}</formula${i + 1}>`).join('');
-  return `<dataValidation${a}>${formulae}</dataValidation>`;
 }
 
 function pageXml(p: PageSetup): string {

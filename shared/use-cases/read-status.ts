@@ -1,4 +1,4 @@
-import { currentPeriod, openPeriods } from '../domain/calendar.js';
+import { currentPeriod, openPeriods, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
 import { computeRates, deriveStatus, ratesByGroup, type ComplianceStatus, type Rates, type StatusFacts } from '../domain/status.js';
@@ -24,6 +24,8 @@ export interface PeriodStatus {
   /** Every period open for reporting now, newest first, and the regime's time zone: what the board shows. */
   periods: number[];
   timeZone: string;
+  /** The period's due date (YYYY-MM-DD), before any unit's extension: the board's chart marks it. */
+  dueDate: string;
   asOf: string;
   rates: Rates & { byGroup: Record<UnitGroup, Rates> };
   units: UnitStatusRow[];
@@ -65,6 +67,7 @@ export async function readStatus(deps: { statuses: StatusStore; clock: Clock; re
     period,
     periods: openPeriods(deps.regime, now),
     timeZone: deps.regime.timeZone,
+    dueDate: periodDates(deps.regime, period).dueDate,
     asOf: now.toISOString(),
     rates: { ...computeRates(units.map((u) => u.status)), byGroup: ratesByGroup(units) },
     units,

@@ -2,6 +2,7 @@ import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
 import { MAX_COUNT, labelOf } from '../domain/report.js';
 import { REPORT_SECTIONS, valueKind, type ReportField, type ValueKind } from '../domain/report-fields.js';
+import { ValidatedWorksheet } from '../ooxml/xlsx-validations.js';
 import { serialDate, Worksheet, writeXlsx, type Cell, type CellStyle, type DataValidation, type Font } from '../ooxml/xlsx-write.js';
 
 /**
@@ -93,7 +94,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   if (input.unit !== undefined && !unit) throw new Error(`Unknown unit "${input.unit}" in regime ${regime.id}`);
   const units = expectedUnits(regime, period);
 
-  const ws = new Worksheet(TEMPLATE_SHEET, {
+  const ws = new ValidatedWorksheet(TEMPLATE_SHEET, {
     page: { orientation: 'portrait' },
     showGridLines: false,
     protect: true,

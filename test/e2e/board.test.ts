@@ -110,6 +110,34 @@ describe('the status board', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('draws the rates by group and the reports per day as accessible charts, with the numbers the board shows', async () => {
+    const { page } = browser;
+    const rates = page.locator('#chart-rates');
+    await rates.locator('svg[role="img"]').waitFor();
+    expect(await rates.locator('svg > title').textContent()).toBe('Tỷ lệ báo cáo và đúng hạn theo nhóm');
+    expect(await rates.locator('svg > desc').textContent()).toContain('Toàn tỉnh: báo cáo 16,1% (5/31), đúng hạn 12,9% (4/31)');
+    for (const group of ['all', 'province', 'district']) {
+      const shown = [await text(`#rate-${group} .reporting-rate`), await text(`#rate-${group} .on-time-rate`)];
+      // The values drawn at the bars' ends, and the table a screen reader reads, are the rates on the cards.
+      expect([await rates.locator(`text[data-group="${group}"][data-rate="reporting"]`).textContent(), await rates.locator(`text[data-group="${group}"][data-rate="on-time"]`).textContent()]).toEqual(shown);
+      expect(await rates.locator(`tr[data-group="${group}"] td`).allTextContents()).toEqual(shown);
+    }
+    // The reporting bar of the whole province is 16.1% of the bar area, its on-time bar 12.9%.
+    const widths = await rates.locator('rect.bar').evaluateAll((rs) => rs.slice(0, 2).map((r) => Number(r.getAttribute('width'))));
+    expect(widths[1]! / widths[0]!).toBeCloseTo(0.129 / 0.161, 2);
+
+    // Reports per day: four on 05/12, the late one on 19/12 after the deadline of 18/12; they add up to the 5 reported.
+    const days = page.locator('#chart-days');
+    expect(await days.locator('svg > title').textContent()).toBe('Số báo cáo nhận được theo ngày');
+    expect(await days.locator('tr[data-date="2026-12-05"] td').textContent()).toBe('4');
+    expect(await days.locator('tr[data-date="2026-12-19"] td').textContent()).toBe('1');
+    const counts = await days.locator('tbody td').allTextContents();
+    expect(counts.reduce((n, c) => n + Number(c), 0)).toBe(5);
+    expect(await days.locator('rect.bar.late').evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute('height')) > 0).length)).toBe(1);
+    expect(await days.locator('svg').textContent()).toContain('Hạn nộp 18/12/2026');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   it('filters by status, by group, with the status chips and by name', async () => {
     const { page } = browser;
     await page.selectOption('#f-status', 'ON_TIME');
@@ -199,6 +227,9 @@ describe('the status board', () => {
     // The board polls /status every few seconds.
     await statusCell('ngoc-hoi', 'LATE');
     expect(await row('ngoc-hoi').locator('td.versions').innerText()).toBe('1');
+    // The chart of reports per day follows too: it now runs to 20/12, the day of this report.
+    expect(await row('ngoc-hoi').locator('td.first').innerText()).toBe('09:00 20/12/2026');
+    expect(await browser.page.locator('#chart-days tr[data-date="2026-12-20"] td').textContent()).toBe('1');
   });
 
   it('granting an extension from the board asks for a date and a reason, then the late unit counts as on time', async () => {

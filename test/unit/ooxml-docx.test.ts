@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSummaryDocx } from '../../shared/documents/summary-docx.js';
 import { consolidate } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { parseRegime } from '../../shared/domain/regime.js';
+import { GROUP_LABELS, parseRegime } from '../../shared/domain/regime.js';
 import { docx, paragraph, table, type DocxOptions } from '../../shared/ooxml/docx.js';
 
 /*
@@ -108,10 +108,25 @@ const SCHEMA_ORDER: Record<string, (string | string[])[]> = {
   'w:tr': ['w:tblPrEx', 'w:trPr', ['w:tc']],
   'w:tc': ['w:tcPr', ['w:p', 'w:tbl']],
   'w:p': ['w:pPr', ['w:r', 'w:fldSimple', 'w:hyperlink']],
-  'w:r': ['w:rPr', ['w:t', 'w:tab', 'w:br', 'w:fldChar', 'w:instrText']],
+  'w:r': ['w:rPr', ['w:t', 'w:tab', 'w:br', 'w:fldChar', 'w:instrText', 'w:drawing']],
   'w:sectPr': [['w:headerReference'], ['w:footerReference'], 'w:footnotePr', 'w:endnotePr', 'w:type', 'w:pgSz', 'w:pgMar', 'w:paperSrc', 'w:pgBorders', 'w:lnNumType', 'w:pgNumType', 'w:cols', 'w:formProt', 'w:vAlign', 'w:noEndnote', 'w:titlePg', 'w:textDirection', 'w:bidi', 'w:rtlGutter', 'w:docGrid'],
   'w:body': [['w:p', 'w:tbl'], 'w:sectPr'],
   'w:hdr': [['w:p', 'w:tbl']],
+  'wp:inline': ['wp:extent', 'wp:effectExtent', 'wp:docPr', 'wp:cNvGraphicFramePr', 'a:graphic'],
+  // DrawingML charts (ECMA-376 Part 1, §21.2.2), the elements shared/ooxml/chart.ts writes; Excel checks these too.
+  'c:chartSpace': ['c:date1904', 'c:lang', 'c:roundedCorners', 'c:clrMapOvr', 'c:pivotSource', 'c:protection', 'c:chart', 'c:spPr', 'c:txPr', 'c:externalData', 'c:printSettings', 'c:userShapes'],
+  'c:chart': ['c:title', 'c:autoTitleDeleted', 'c:pivotFmts', 'c:view3D', 'c:floor', 'c:sideWall', 'c:backWall', 'c:plotArea', 'c:legend', 'c:plotVisOnly', 'c:dispBlanksAs'],
+  'c:title': ['c:tx', 'c:layout', 'c:overlay', 'c:spPr', 'c:txPr'],
+  'c:plotArea': ['c:layout', ['c:barChart'], ['c:catAx', 'c:valAx'], 'c:dTable', 'c:spPr'],
+  'c:barChart': ['c:barDir', 'c:grouping', 'c:varyColors', ['c:ser'], 'c:dLbls', 'c:gapWidth', 'c:overlap', 'c:serLines', ['c:axId']],
+  'c:ser': ['c:idx', 'c:order', 'c:tx', 'c:spPr', 'c:invertIfNegative', 'c:pictureOptions', ['c:dPt'], 'c:dLbls', ['c:trendline'], 'c:errBars', 'c:cat', 'c:val', 'c:shape'],
+  'c:dLbls': [['c:dLbl'], 'c:delete', 'c:numFmt', 'c:spPr', 'c:txPr', 'c:dLblPos', 'c:showLegendKey', 'c:showVal', 'c:showCatName', 'c:showSerName', 'c:showPercent', 'c:showBubbleSize', 'c:separator', 'c:showLeaderLines'],
+  'c:numLit': ['c:formatCode', 'c:ptCount', ['c:pt']],
+  'c:strLit': ['c:ptCount', ['c:pt']],
+  'c:scaling': ['c:logBase', 'c:orientation', 'c:max', 'c:min'],
+  'c:catAx': ['c:axId', 'c:scaling', 'c:delete', 'c:axPos', 'c:majorGridlines', 'c:minorGridlines', 'c:title', 'c:numFmt', 'c:majorTickMark', 'c:minorTickMark', 'c:tickLblPos', 'c:spPr', 'c:txPr', 'c:crossAx', 'c:crosses', 'c:crossesAt', 'c:auto', 'c:lblAlgn', 'c:lblOffset', 'c:tickLblSkip', 'c:tickMarkSkip', 'c:noMultiLvlLbl'],
+  'c:valAx': ['c:axId', 'c:scaling', 'c:delete', 'c:axPos', 'c:majorGridlines', 'c:minorGridlines', 'c:title', 'c:numFmt', 'c:majorTickMark', 'c:minorTickMark', 'c:tickLblPos', 'c:spPr', 'c:txPr', 'c:crossAx', 'c:crosses', 'c:crossesAt', 'c:crossBetween', 'c:majorUnit', 'c:minorUnit', 'c:dispUnits'],
+  'c:legend': ['c:legendPos', ['c:legendEntry'], 'c:layout', 'c:overlay', 'c:spPr', 'c:txPr'],
 };
 
 /** "w:rPr: w:b after w:sz" for every element whose children break the schema order. */
@@ -423,8 +438,32 @@ describe('the summary draft through the writer', () => {
     const paragraphs = all(doc, 'w:p').map(text);
     for (const s of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'BÁO CÁO', 'Kết quả thực hiện công tác dân vận chính quyền năm 2026', 'Nơi nhận:', 'GIÁM ĐỐC'])
       expect(paragraphs).toContain(s);
-    // Every run names Times New Roman for every script, so Vietnamese letters do not fall back to another font.
-    for (const r of all(doc, 'w:r')) expect(child(child(r, 'w:rPr')!, 'w:rFonts')!.attrs['w:hAnsi']).toBe(FONT);
+    // Every run of text names Times New Roman for every script, so Vietnamese letters do not fall back to another font.
+    for (const r of all(doc, 'w:r').filter((x) => child(x, 'w:t'))) expect(child(child(r, 'w:rPr')!, 'w:rFonts')!.attrs['w:hAnsi']).toBe(FONT);
     expect(child(p.xml['docProps/core.xml']!, 'dc:title')!.children.join('')).toBe('Báo cáo Kết quả thực hiện công tác dân vận chính quyền năm 2026 (dự thảo)');
+  });
+
+  it('carries its two charts inline, each with alternative text, its own part in schema order and its values in the part', async () => {
+    const p = open(await buildSummaryDocx(c, regime));
+    const doc = p.xml['word/document.xml']!;
+    const rels = new Map(elements(p.xml['word/_rels/document.xml.rels']!).map((r) => [r.attrs.Id!, r.attrs.Target!]));
+    const inline = all(doc, 'wp:inline');
+    expect(inline).toHaveLength(2);
+    inline.forEach((el, i) => {
+      expect(child(el, 'wp:docPr')!.attrs.descr).toMatch(i ? /^Số báo cáo hợp lệ nhận được theo ngày \(hạn nộp 18\/12\/2026\): 0 báo cáo gửi đến hạn nộp, 0 báo cáo gửi sau hạn nộp\.$/ : /^Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị: Toàn tỉnh — báo cáo 0,0%, đúng hạn 0,0%; /);
+      // The drawing's relationship leads to the chart part, which is typed as a chart.
+      const target = rels.get(all(el, 'c:chart')[0]!.attrs['r:id']!)!;
+      expect(target).toBe(`charts/chart${i + 1}.xml`);
+      const part = p.xml[`word/${target}`]!;
+      expect(orderErrors(part)).toEqual([]);
+      // No workbook behind a docx chart: names, categories and values are literals in the part.
+      expect(all(part, 'c:numLit')).toHaveLength(2);
+      expect(all(part, 'c:numRef')).toHaveLength(0);
+    });
+    expect(p.raw['[Content_Types].xml']).toContain('PartName="/word/charts/chart2.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"');
+    // Rates by group: three categories, the three reporting rates (nobody has reported in this consolidation).
+    const rates = p.xml['word/charts/chart1.xml']!;
+    expect(all(all(rates, 'c:cat')[0]!, 'c:v').map((v) => v.children.join(''))).toEqual(['Toàn tỉnh', GROUP_LABELS.province, GROUP_LABELS.district]);
+    expect(all(all(rates, 'c:val')[0]!, 'c:v').map((v) => v.children.join(''))).toEqual(['0', '0', '0']);
   });
 });

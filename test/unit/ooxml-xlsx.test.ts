@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readXlsx, XlsxReadError, type ScanMeter, type XlsxSheet } from '../../shared/ooxml/xlsx-read.js';
 import { columnLetter, serialDate, Worksheet, writeXlsx } from '../../shared/ooxml/xlsx-write.js';
 import { guardXlsx } from '../../shared/xlsx/zip-guard.js';
+import { ValidatedWorksheet } from '../../shared/ooxml/xlsx-validations.js';
 
 /**
  * The hand-written SpreadsheetML writer and reader, each checked against an independent
@@ -41,7 +42,7 @@ const WORKBOOK_RELS =
 const HOSTILE = 'Sở "A" & <b>Co</b>';
 
 function sampleWorkbook(): Uint8Array {
-  const ws = new Worksheet('Dữ liệu', {
+  const ws = new ValidatedWorksheet('Dữ liệu', {
     frozen: { rows: 2, cols: 1 },
     protect: true,
     page: { orientation: 'landscape', horizontalCentered: true, titleRows: [1, 2], footer: '&CTrang &P/&N' },

@@ -12,6 +12,7 @@ import type { ExtensionRequest } from '../../shared/use-cases/grant-extension.js
 import type { ReviewRequest } from '../../shared/use-cases/review-report.js';
 import { ApiError, grantDeadlineExtension, readAuditTrail, readStatus, readUnitReports, reviewVersion } from './api.js';
 import { accessToken, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
+import { chartsView } from './charts.js';
 import { date, dateTime } from './format.js';
 import type { BoardConfig } from './page.js';
 import { actionsKey, countsView, detailView, isShown, isStatus, latestValid, periodOptions, ratesView, rowsView, type DetailActions, type DetailState, type Filters, type ViewContext } from './views.js';
@@ -46,10 +47,12 @@ function drawTable(): void {
   const { data, filters } = state;
   if (!data) {
     render([], $('rows'));
+    render([], $('charts'));
     return;
   }
   const shown = data.units.filter((u) => isShown(u, filters));
   render(ratesView(data.rates, ctx(data)), $('rates'));
+  render(chartsView(data, ctx(data)), $('charts'));
   render(countsView(data.units, filters.status, setStatusFilter), $('counts'));
   render(rowsView(shown, ctx(data), state.detail?.unitId ?? null, openDetail), $('rows'));
   $('shown').textContent = `Hiển thị ${shown.length}/${data.units.length} đơn vị`;

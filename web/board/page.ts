@@ -49,6 +49,7 @@ export function boardPage(config: BoardConfig): string {
 </main>
 <main id="main" hidden>
   <section id="rates" class="rates" aria-label="Tỷ lệ báo cáo"></section>
+  <section id="charts" class="charts" aria-label="Biểu đồ"></section>
   <section class="toolbar" aria-label="Bộ lọc">
     <div id="counts" class="counts" role="group" aria-label="Số đơn vị theo trạng thái"></div>
     <div class="filters">

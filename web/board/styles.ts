@@ -27,6 +27,14 @@ main{padding:8px 16px 16px}
 .meter{display:flex;height:6px;margin-top:6px;background:#e4e7eb;border-radius:3px;overflow:hidden}
 .meter span{display:block;height:100%}
 .meter .m-ontime{background:#2f855a}.meter .m-late{background:#d69e2e}
+.charts{display:grid;grid-template-columns:repeat(2,1fr);gap:10px;margin-top:10px}
+.chart{margin:0}
+.chart svg{display:block;width:100%;height:auto;max-height:190px;font-size:10px;fill:#1f2933}
+.chart figcaption{font-size:12px;color:#52606d;font-weight:600}
+.chart .bar.reporting{fill:#2b6cb0}.chart .bar.on-time{fill:#2f855a}.chart .bar.late{fill:#b7791f}
+.chart .val{font-weight:600}
+.chart line.due{stroke:#9b1c1c;stroke-dasharray:4 3}.chart line.axis{stroke:#9aa5b1}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .toolbar{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;margin:10px 0 6px}
 .counts{display:flex;flex-wrap:wrap;gap:4px}
 .filters{display:flex;align-items:center;gap:10px}

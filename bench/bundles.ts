@@ -13,6 +13,14 @@ import type { Row } from './lib/table.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Issue 7: each function at most this many times its floor (size and module load). */
 export const TARGET = 1.3;
+/**
+ * The size budget the tests enforce (test/infra/bundle-budget.test.ts): TARGET times the floor,
+ * except where a feature was knowingly bought over it — named here, to be won back, never raised
+ * silently. summary: the charts, the update diff and staff sign-in (issue 18 keeps this open);
+ * template: the Vietnamese calendar and the wider regime schema.
+ */
+export const SIZE_BUDGET: Readonly<Partial<Record<(typeof FUNCTION_NAMES)[number], number>>> = { summary: 1.32, template: 1.31 };
+export const sizeBudget = (name: string): number => SIZE_BUDGET[name as keyof typeof SIZE_BUDGET] ?? TARGET;
 
 /** As infra/defaults.ts BUNDLING_DEFAULTS (NodejsFunction): ESM, minified, SDK bundled, a require shim for CJS deps. */
 const BANNER = "import { createRequire as __baocaoCreateRequire } from 'node:module'; const require = __baocaoCreateRequire(import.meta.url);";

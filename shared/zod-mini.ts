@@ -1,5 +1,6 @@
 import { config } from 'zod/mini';
 import type { core } from 'zod/mini';
+import { listNames } from './domain/bounded-reasons.js';
 
 /**
  * zod/mini (tree-shakable, a fraction of classic zod in a bundle) for every runtime schema: the
@@ -13,42 +14,34 @@ import type { core } from 'zod/mini';
  * with their own messages (the report, the request bodies, the regime's checks) keep them.
  * Import it as `import * as z from '../zod-mini.js'`.
  */
-const TYPE_NAMES: Record<string, string> = {
-  string: 'chuỗi ký tự',
-  number: 'số',
-  int: 'số nguyên',
-  boolean: 'true hoặc false',
-  array: 'danh sách',
-  object: 'đối tượng',
-  date: 'ngày',
-  null: 'null',
-  undefined: 'không có giá trị',
-};
-const typeName = (t: unknown) => TYPE_NAMES[String(t)] ?? String(t);
-const quote = (v: unknown) => (typeof v === 'string' ? `"${v}"` : String(v));
-
-export function vietnameseError(issue: core.$ZodRawIssue): string {
-  switch (issue.code) {
+/**
+ * The one Vietnamese error map: zod's built-in issues as a person reads them (request bodies, the
+ * regime file, configuration). Names and values are listed bounded (listNames), never the input.
+ */
+export function vietnameseError(iss: core.$ZodRawIssue): string {
+  switch (iss.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'Thiếu trường bắt buộc' : `Phải là ${typeName(issue.expected)}`;
-    case 'too_big':
-      return `Không được lớn hơn ${String(issue.maximum)}${issue.origin === 'string' ? ' ký tự' : issue.origin === 'array' ? ' mục' : ''}`;
+      if (iss.input === undefined) return 'Thiếu trường bắt buộc';
+      if (iss.expected === 'number' || iss.expected === 'int') return 'Phải là số';
+      if (iss.expected === 'string') return 'Phải là văn bản';
+      if (iss.expected === 'boolean') return 'Phải là true hoặc false';
+      if (iss.expected === 'object' || iss.expected === 'record') return 'Phải là một đối tượng JSON';
+      if (iss.expected === 'array') return 'Phải là một danh sách';
+      return 'Sai kiểu dữ liệu';
     case 'too_small':
-      return `Không được nhỏ hơn ${String(issue.minimum)}${issue.origin === 'string' ? ' ký tự' : issue.origin === 'array' ? ' mục' : ''}`;
-    case 'invalid_format':
-      return `Sai định dạng (${issue.format})`;
-    case 'not_multiple_of':
-      return `Phải là bội số của ${String(issue.divisor)}`;
+      if (iss.origin === 'number') return `Không được nhỏ hơn ${String(iss.minimum)}`;
+      if (iss.origin === 'string') return Number(iss.minimum) <= 1 ? 'Không được để trống' : `Tối thiểu ${String(iss.minimum)} ký tự`;
+      return `Tối thiểu ${String(iss.minimum)} mục`;
+    case 'too_big':
+      if (iss.origin === 'number') return `Không được lớn hơn ${String(iss.maximum)}`;
+      if (iss.origin === 'string') return `Tối đa ${String(iss.maximum)} ký tự`;
+      return `Tối đa ${String(iss.maximum)} mục`;
     case 'unrecognized_keys':
-      return `Trường không thuộc mẫu: ${issue.keys.slice(0, 10).join(', ')}${issue.keys.length > 10 ? ` … và ${issue.keys.length - 10} trường khác` : ''}`;
+      return `Trường không thuộc yêu cầu: ${listNames(iss.keys)}`;
     case 'invalid_value':
-      return `Giá trị không hợp lệ: phải là ${issue.values.slice(0, 10).map(quote).join(', ')}`;
-    case 'invalid_union':
-      return 'Giá trị không hợp lệ';
-    case 'invalid_key':
-      return 'Khóa không hợp lệ';
-    case 'invalid_element':
-      return 'Phần tử không hợp lệ';
+      return `Giá trị phải là một trong: ${listNames(iss.values.map(String), 'giá trị')}`;
+    case 'invalid_format':
+      return 'Sai định dạng';
     default:
       return 'Giá trị không hợp lệ';
   }

@@ -33,6 +33,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // The XML and email sanitisers match C0 control characters on purpose (XML 1.0 forbids them).
       'no-control-regex': 'off',
+      // A late-bound `let` read by a closure before its one assignment (the local stack's provider) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -214,7 +214,7 @@ export function toApiGatewayEvent(
       timeEpoch: r.now.getTime(),
       // Payload 2.0 with a JWT authorizer: the verified claims (strings) and the route's scopes.
       ...(r.claims ? { authorizer: { jwt: { claims: r.claims, scopes: null } } } : {}),
-    } as APIGatewayProxyEventV2['requestContext'],
+    },
     isBase64Encoded: r.body.length > 0 && !text,
   };
   if (r.body.length > 0) event.body = text ? r.body.toString('utf8') : r.body.toString('base64');

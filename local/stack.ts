@@ -16,7 +16,7 @@ import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
 import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
 import { dynamoBackendFromEnv, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
-import { LocalEventBus, type EventTarget, type RetryPolicy } from './event-bus.js';
+import { LocalEventBus, type RetryPolicy } from './event-bus.js';
 import { startHttpServer, type HttpHandler, type LocalHttpServer } from './http-server.js';
 import { jwtAuthorizer, type AuthorizerClaims } from './jwt-authorizer.js';
 import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
@@ -101,7 +101,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const bus = new LocalEventBus({
       bucketName: LOCAL_BUCKET,
-      loadTarget: (name) => loadFunction(name) as Promise<EventTarget>,
+      loadTarget: (name) => loadFunction(name),
       dataDir: opts.dataDir,
       region: LOCAL_REGION,
       retry: opts.retry,

@@ -1,4 +1,4 @@
-import type { AuditAction, NoticeKind } from './domain/vocabulary.js';
+import type { NoticeKind } from './domain/vocabulary.js';
 import type { Regime } from './domain/regime.js';
 import type { AnnualReport, ValidationIssue } from './domain/report.js';
 import type { ComplianceStatus, ExtensionFact, ReviewFact, StatusFacts, VersionFact } from './domain/status.js';

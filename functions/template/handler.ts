@@ -4,12 +4,13 @@ import { bearerToken, optionalQueryPeriod } from '../../shared/http/api.js';
 import { CONTENT_TYPES } from '../../shared/domain/file-type.js';
 import { contentDisposition } from '../../shared/http/content-disposition.js';
 import { downloadTemplate } from '../../shared/use-cases/download-template.js';
+import type { buildTemplate } from '../../shared/xlsx/template.js';
 
 /** GET /template.xlsx?period=YYYY — the Excel template; prefilled with the unit when a unit token is sent. */
 const fn = composeFunction('template', z.object({}));
 
 /** The template module (the report's fields, the workbook writer) loads on the first download, not at cold start. */
-const buildOnFirstUse: typeof import('../../shared/xlsx/template.js').buildTemplate = async (input) =>
+const buildOnFirstUse: typeof buildTemplate = async (input) =>
   (await import('../../shared/xlsx/template.js')).buildTemplate(input);
 
 export const handler = fn.http(async (event) => {

@@ -10,7 +10,7 @@ import {
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
-  UserPoolDomain,
+  type UserPoolDomain,
   type IUserPool,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';

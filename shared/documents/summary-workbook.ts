@@ -114,7 +114,7 @@ function fitColumns(ws: Worksheet, headerRows: number[], fromRow: number, limits
       if (rowNumber < fromRow && !headerRows.includes(rowNumber)) continue;
       const merge = ws.mergeOf(rowNumber, col);
       if (merge && (merge.top !== rowNumber || merge.left !== col)) continue;
-      const len = headerRows.includes(rowNumber) ? String(cell.value).split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) : displayLength(cell);
+      const len = headerRows.includes(rowNumber) ? (typeof cell.value === 'string' ? cell.value : '').split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) : displayLength(cell);
       width = Math.max(width, len + 2);
     }
     ws.widths.set(col, Math.min(width, lim.max));

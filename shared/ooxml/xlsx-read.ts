@@ -453,7 +453,7 @@ function readCells(xml: string, ctx: CellContext | undefined, meter: ScanMeter |
     const value = inline.active ? inline.end() : c.v === undefined || !ctx ? undefined : cellValue(c, c.v, ctx);
     if (value === undefined) return;
     let cells = rows.get(c.row);
-    if (!cells) rows.set(c.row, (cells = new Map()));
+    if (!cells) rows.set(c.row, (cells = new Map<number, XlsxValue>()));
     cells.set(c.col, value);
   };
 

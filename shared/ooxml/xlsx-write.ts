@@ -125,7 +125,7 @@ export class Worksheet {
   /** The cell at (row, col), created empty when it does not exist yet. */
   cell(row: number, col: number): Cell {
     let cells = this.rows.get(row);
-    if (!cells) this.rows.set(row, (cells = new Map()));
+    if (!cells) this.rows.set(row, (cells = new Map<number, Cell>()));
     let c = cells.get(col);
     if (!c) cells.set(col, (c = { value: null }));
     return c;
@@ -305,7 +305,7 @@ function withMergedStyles(ws: Worksheet): Map<number, Map<number, Cell>> {
     const style = ws.rows.get(m.top)?.get(m.left)?.style;
     for (let r = m.top; r <= m.bottom; r += 1) {
       let cells = rows.get(r);
-      if (!cells) rows.set(r, (cells = new Map()));
+      if (!cells) rows.set(r, (cells = new Map<number, Cell>()));
       for (let c = m.left; c <= m.right; c += 1) if (r !== m.top || c !== m.left) cells.set(c, style ? { value: null, style } : { value: null });
     }
   }

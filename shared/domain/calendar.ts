@@ -176,3 +176,15 @@ export function openPeriods(regime: Regime, now: Date): number[] {
 
 /** The latest year a request may name: next year's period can be asked for before it opens (and then refused as not open). */
 export const lastKnownPeriod = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;
+
+/** How long after the summary is published a late upload is still taken in (issue 13). */
+export const PERIOD_GRACE_DAYS = 30;
+
+/**
+ * When a period closes for uploads: its consolidation (the summary's publication) plus a grace
+ * window. A unit with an extension past that instant may still file until its extension ends.
+ * (Another branch defines periodClosesAt for the summary updates; the two are to be unified.)
+ */
+export function periodClosedAt(regime: Regime, period: number): Date {
+  return new Date(periodDates(regime, period).consolidationAt.getTime() + PERIOD_GRACE_DAYS * 86_400_000);
+}

@@ -30,7 +30,7 @@ export function newUploadId(now: Date): string {
  * 1. Authenticate the unit token (401/403) before the body is even read: a caller without a valid
  *    token learns nothing about the request's shape.
  * 2. Read and validate the body (400, in Vietnamese, naming the fields).
- * 3. Check the period: known, bound to the token (403), the unit expected in it, open, and not
+ * 3. Check the period: known, the unit expected in it, open, bound to the token (403), and not
  *    closed (the summary's publication plus a grace window, unless the unit's extension runs
  *    later) (400/403/409).
  * 4. Check the declared type and size against the kind's limits (415/413).
@@ -46,7 +46,6 @@ export async function createUpload(
   const { period, fileName, contentType, size } = validateRequest(UploadRequestSchema, input.readBody());
   const now = deps.clock.now();
   requireKnownPeriod(deps.regime, period, now);
-  requireBoundPeriod(deps.regime, record, period);
   if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
     throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
   }
@@ -54,6 +53,7 @@ export async function createUpload(
   if (now < dates.opensAt) {
     throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo năm ${period} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
   }
+  requireBoundPeriod(deps.regime, record, period);
   const closedAt = periodClosedAt(deps.regime, period);
   if (now >= closedAt) {
     // Read only past the close: the usual upload costs no extra read.

@@ -6,7 +6,7 @@ import type { AnnualReport, ValidationIssue } from '../../shared/domain/report.j
 import { STATUSES, STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { UnitReports, VersionView } from '../../shared/use-cases/read-unit-reports.js';
-import type { AuditEntry } from './api.js';
+import type { AuditEntry, UnitLink } from './api.js';
 import { bytes, count, date, dateTime, percent, searchable } from './format.js';
 import { AUDIT_ACTIONS, FORMAT_LABELS, KEY_FIGURE_LABELS, NOTICE_KINDS } from './labels.js';
 import type { BoardConfig } from './page.js';
@@ -123,6 +123,11 @@ export interface DetailState {
   reviewer: string;
   busy: boolean;
   message: { kind: 'ok' | 'error'; text: string } | null;
+  /** The unit's links (admin role); null until loaded or when the API refused (linksNote says why). */
+  links: UnitLink[] | null;
+  linksNote: string | null;
+  /** A re-issued link, shown once in this panel to be handed to the unit. */
+  newLink: string | null;
 }
 
 export interface DetailActions {
@@ -130,6 +135,8 @@ export interface DetailActions {
   review(decision: 'ACCEPT' | 'RETURN'): void;
   extend(): void;
   rememberReviewer(name: string): void;
+  reissueLink(): void;
+  revokeLink(linkId: string): void;
 }
 
 /**
@@ -265,6 +272,24 @@ function auditView(entries: readonly AuditEntry[], rep: UnitReports, ctx: ViewCo
   )}</tbody></table>`;
 }
 
+const LINK_STATES: Record<UnitLink['state'], string> = { live: 'Đang dùng', revoked: 'Đã thu hồi', expired: 'Hết hạn' };
+
+/**
+ * The unit's links: one live at a time (issue 13). Shown to everyone who opens the panel; the API
+ * answers only the admin role, and its 403 is what the others read here.
+ */
+function linksView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
+  const rows = (d.links ?? []).map(
+    (l) => html`<tr data-link=${l.id} data-state=${l.state}><td class="time">${dateTime(l.createdAt, ctx.tz)}</td><td class="time">${dateTime(l.expiresAt, ctx.tz)}</td><td>${l.periods.join(', ')}</td><td>${LINK_STATES[l.state]}</td><td class="time">${l.lastUsedAt ? dateTime(l.lastUsedAt, ctx.tz) : '—'}</td><td>${
+      l.state === 'live' ? html`<button type="button" class="revoke-link" ?disabled=${d.busy} @click=${() => act.revokeLink(l.id)}>Thu hồi</button>` : nothing
+    }</td></tr>`,
+  );
+  return html`${d.linksNote ? html`<p class="muted" id="links-note">${d.linksNote}</p>` : nothing}
+${d.links ? html`<table class="links"><thead><tr><th>Cấp lúc</th><th>Hết hạn</th><th>Kỳ được nộp</th><th>Trạng thái</th><th>Dùng gần nhất</th><th>Thao tác</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="6" class="empty">Đơn vị chưa có đường dẫn nào.</td></tr>`}</tbody></table>` : nothing}
+${d.newLink ? html`<p><label for="new-link">Đường dẫn mới (chỉ hiện một lần; gửi cho đơn vị qua kênh chính thức)</label><br><input id="new-link" type="text" readonly .value=${d.newLink} size="60"></p>` : nothing}
+<p><button type="button" id="reissue-link" ?disabled=${d.busy} @click=${act.reissueLink}>Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)</button></p>`;
+}
+
 /** The panel of one unit: its status and deadline, what Sở Nội vụ can do, its versions, its audit trail. */
 export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
   const rep = d.reports;
@@ -273,6 +298,8 @@ export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions)
 <div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
 <h3>Các bản đã nộp</h3>
 <div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}</div>
+<h3>Đường dẫn nộp báo cáo</h3>
+<div id="d-links">${linksView(d, ctx, act)}</div>
 <h3>Nhật ký xử lý</h3>
 <div id="d-audit">${rep ? auditView(d.audit, rep, ctx) : nothing}</div>`;
 }

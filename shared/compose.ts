@@ -49,7 +49,7 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
     invocation,
     /** An HTTP API handler: 4xx/5xx JSON errors, correlation id = the API request id. */
     http: (work: (event: HttpEvent) => Promise<HttpResult>) => {
-      const wrapped = httpHandler(work, logger);
+      const wrapped = httpHandler(work, logger, config[ENV.originVerify]);
       return (event: HttpEvent) => invocation(event.requestContext?.requestId ?? 'http', () => wrapped(event));
     },
     /** An EventBridge handler: correlation id = the event id (the same across retries). */

@@ -61,7 +61,7 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetentionDays,
       staff: { userPool: stateful.staffIdentity.userPool, client: this.staffSignIn.client },
     });
-    this.site = new Site(this, 'Site', { api: this.upload.api, uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
+    this.site = new Site(this, 'Site', { api: this.upload.api, originSecret: this.upload.originSecret.secretValue.unsafeUnwrap(), uploads: stateful.bucket, accessLogs: stateful.accessLogs, cdnLogs: stateful.cdnLogs, ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}) });
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },

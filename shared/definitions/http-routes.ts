@@ -30,6 +30,15 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/template.xlsx', target: 'template', auth: 'unit' },
 ];
 
+/**
+ * The header CloudFront adds to every request it forwards to the API, carrying a generated secret
+ * (infra/constructs/upload-api.ts). The HTTP API's default execute-api endpoint cannot be disabled
+ * while it is CloudFront's origin (that needs a custom API domain with its own certificate), so the
+ * functions refuse a request without it: a caller going around CloudFront also goes around its
+ * WAF web ACL, and gets a 403 before any work is done.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-baocao-origin';
+
 /** Finds the route for a request; path parameters as `{name}` segments. */
 export function matchRoute(
   method: string,

@@ -14,16 +14,16 @@ const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
  * fails it.
  */
 const EXPECTED_ENV: Record<FunctionName, string[]> = {
-  presign: [ENV.tableName, ENV.bucketName],
-  status: [ENV.tableName],
+  presign: [ENV.originVerify, ENV.tableName, ENV.bucketName],
+  status: [ENV.originVerify, ENV.tableName],
   ingest: [ENV.bucketName, ENV.tableName, ENV.busName],
   compliance: [ENV.tableName, ENV.busName],
   receipt: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
-  admin: [ENV.tableName, ENV.busName, ENV.bucketName],
-  unit: [ENV.tableName],
-  template: [ENV.tableName],
+  admin: [ENV.originVerify, ENV.tableName, ENV.busName, ENV.bucketName],
+  unit: [ENV.originVerify, ENV.tableName],
+  template: [ENV.originVerify, ENV.tableName],
   notices: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.busName, ENV.appUrl],
-  summary: [ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
+  summary: [ENV.originVerify, ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
 };
 
 const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];

@@ -51,7 +51,8 @@ export function boundPeriods(record: Pick<TokenRecord, 'periods' | 'createdAt'>,
  * 1. The unit must exist in the regime; the expiry must be in the future.
  * 2. A random token is made; only its SHA-256 is stored, with the unit, expiry and bound periods.
  * 3. Every other live token of the unit is revoked.
- * 4. The issue and each revocation go to the unit's audit trail (of the current period).
+ * 4. The issue and each revocation go to the unit's audit trail of the newest bound period (the
+ *    one the link is for: an invitation for next year's period, else the current one).
  * 5. The plain token is returned once, to be put in the unit's link.
  */
 export async function issueToken(
@@ -74,17 +75,24 @@ export async function issueToken(
   const tokenHash = sha256Hex(token);
   const live = (await deps.tokens.listByUnit(input.unitId)).filter((t) => !t.revokedAt && t.expiresAt > at);
   await deps.tokens.put({ tokenHash, unitId: input.unitId, createdAt: at, expiresAt, periods });
+  const auditPeriod = periods[periods.length - 1]!;
   const actor = input.actor ?? 'system:tokens';
   const who = { actor, ...(input.actorName ? { actorName: input.actorName } : {}) };
   for (const old of live) {
     await deps.tokens.revoke(old.tokenHash, at);
-    await deps.audit?.append(current, input.unitId, {
-      at, eventId: `token-revoked-${old.tokenHash.slice(0, 12)}`, action: 'TOKEN_REVOKED', ...who,
+    await deps.audit?.append(auditPeriod, input.unitId, {
+      at,
+      eventId: `token-revoked-${old.tokenHash.slice(0, 12)}`,
+      action: 'TOKEN_REVOKED',
+      ...who,
       detail: { token: old.tokenHash.slice(0, 12), reason: 'reissued', replacedBy: tokenHash.slice(0, 12) },
     });
   }
-  await deps.audit?.append(current, input.unitId, {
-    at, eventId: `token-issued-${tokenHash.slice(0, 12)}`, action: 'TOKEN_ISSUED', ...who,
+  await deps.audit?.append(auditPeriod, input.unitId, {
+    at,
+    eventId: `token-issued-${tokenHash.slice(0, 12)}`,
+    action: 'TOKEN_ISSUED',
+    ...who,
     detail: { token: tokenHash.slice(0, 12), expiresAt, periods },
   });
   return { token, unitId: input.unitId, expiresAt, periods, revoked: live.map((t) => t.tokenHash) };
@@ -133,8 +141,11 @@ export async function revokeUnitLink(
   const at = now.toISOString();
   if (!record.revokedAt) {
     await deps.tokens.revoke(record.tokenHash, at);
-    await deps.audit.append(currentPeriod(deps.regime, now), input.unitId, {
-      at, eventId: `token-revoked-${record.tokenHash.slice(0, 12)}`, action: 'TOKEN_REVOKED', actor: input.actor,
+    await deps.audit.append(Math.max(...boundPeriods(record, deps.regime)), input.unitId, {
+      at,
+      eventId: `token-revoked-${record.tokenHash.slice(0, 12)}`,
+      action: 'TOKEN_REVOKED',
+      actor: input.actor,
       ...(input.actorName ? { actorName: input.actorName } : {}),
       detail: { token: record.tokenHash.slice(0, 12), reason: 'revoked' },
     });

@@ -45,7 +45,7 @@ async function call(method: 'GET' | 'POST', path: string, token: string | null, 
 
 const admin = () => stack.identity.issueAccessToken('quantri');
 const presign = (token: string, period: number) => call('POST', '/uploads', token, { period, fileName: 'bao-cao.json', contentType: 'application/json', size: 100 });
-const trail = async (unitId: string) => (await localTables(stack.endpoints).audit.list(PERIOD, unitId)) as ChainedAuditEntry[];
+const trail = async (unitId: string): Promise<ChainedAuditEntry[]> => localTables(stack.endpoints).audit.list(PERIOD, unitId);
 
 describe('a unit link is bound to its unit and periods', () => {
   it('a 2026 link cannot file 2020 (403, Vietnamese) and files 2026', async () => {

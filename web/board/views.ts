@@ -156,7 +156,7 @@ ${rep.unit.expected ? nothing : html`<p class="msg error">Đơn vị không thu�
 function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: DetailActions) {
   const latest = latestValid(rep);
   const reviewForm = latest
-    ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email, kèm đường dẫn nộp lại)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
+    ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email và nộp lại qua đường dẫn đang dùng)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
     : html`<p class="muted">Chưa có bản hợp lệ để xem xét.</p>`;
   const extensionForm = rep.unit.expected
     ? html`<fieldset><legend>Gia hạn thời hạn nộp cho đơn vị</legend><div class="row"><label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required><input id="ext-reason" type="text" maxlength="2000" placeholder="Lý do gia hạn" size="34"><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${act.extend}>Gia hạn</button></div></fieldset>`
@@ -287,7 +287,7 @@ function linksView(d: DetailState, ctx: ViewContext, act: DetailActions): Templa
   return html`${d.linksNote ? html`<p class="muted" id="links-note">${d.linksNote}</p>` : nothing}
 ${d.links ? html`<table class="links"><thead><tr><th>Cấp lúc</th><th>Hết hạn</th><th>Kỳ được nộp</th><th>Trạng thái</th><th>Dùng gần nhất</th><th>Thao tác</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="6" class="empty">Đơn vị chưa có đường dẫn nào.</td></tr>`}</tbody></table>` : nothing}
 ${d.newLink ? html`<p><label for="new-link">Đường dẫn mới (chỉ hiện một lần; gửi cho đơn vị qua kênh chính thức)</label><br><input id="new-link" type="text" readonly .value=${d.newLink} size="60"></p>` : nothing}
-<p><button type="button" id="reissue-link" ?disabled=${d.busy} @click=${act.reissueLink}>Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)</button></p>`;
+<p><button type="button" id="reissue-link" ?disabled=${d.busy} @click=${() => act.reissueLink()}>Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)</button></p>`;
 }
 
 /** The panel of one unit: its status and deadline, what Sở Nội vụ can do, its versions, its audit trail. */

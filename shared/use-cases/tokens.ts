@@ -110,6 +110,17 @@ export interface UnitLink {
   lastUsedAt?: string;
 }
 
+const toLink = (t: TokenRecord, regime: Regime, at: string): UnitLink => ({
+  id: t.tokenHash.slice(0, LINK_ID_LENGTH),
+  unitId: t.unitId,
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  periods: boundPeriods(t, regime),
+  state: t.revokedAt ? 'revoked' : t.expiresAt <= at ? 'expired' : 'live',
+  ...(t.revokedAt ? { revokedAt: t.revokedAt } : {}),
+  ...(t.lastUsedAt ? { lastUsedAt: t.lastUsedAt } : {}),
+});
+
 /** The unit's links, newest first (bounded: the newest 50). */
 export async function listUnitLinks(deps: { tokens: TokenStore; clock: Clock; regime: Regime }, input: { unitId: string }): Promise<UnitLink[]> {
   if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
@@ -117,16 +128,7 @@ export async function listUnitLinks(deps: { tokens: TokenStore; clock: Clock; re
   return (await deps.tokens.listByUnit(input.unitId))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, 50)
-    .map((t) => ({
-      id: t.tokenHash.slice(0, LINK_ID_LENGTH),
-      unitId: t.unitId,
-      createdAt: t.createdAt,
-      expiresAt: t.expiresAt,
-      periods: boundPeriods(t, deps.regime),
-      state: t.revokedAt ? 'revoked' : t.expiresAt <= at ? 'expired' : 'live',
-      ...(t.revokedAt ? { revokedAt: t.revokedAt } : {}),
-      ...(t.lastUsedAt ? { lastUsedAt: t.lastUsedAt } : {}),
-    }));
+    .map((t) => toLink(t, deps.regime, at));
 }
 
 /** Revokes one link of the unit, named by its id (the hash prefix listUnitLinks shows). */
@@ -150,8 +152,7 @@ export async function revokeUnitLink(
       detail: { token: record.tokenHash.slice(0, 12), reason: 'revoked' },
     });
   }
-  const links = await listUnitLinks(deps, { unitId: input.unitId });
-  return links.find((l) => record.tokenHash.startsWith(l.id))!;
+  return toLink((await deps.tokens.get(record.tokenHash)) ?? record, deps.regime, at);
 }
 
 /**

@@ -147,7 +147,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (!values.unit) throw new UsageError('--unit ID is required');
     const expiresAt = values.expires ? new Date(`${values.expires}T23:59:59+07:00`) : undefined;
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be YYYY-MM-DD');
-    const issued = await issueToken({ tokens: targetTables(target).tokens, clock: systemClock, regime: await targetRegime(target) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}) });
+    const tables = targetTables(target);
+    const issued = await issueToken({ tokens: tables.tokens, audit: tables.audit, clock: systemClock, regime: await targetRegime(target) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}), actor: 'cli:token-issue' });
     const link = `${target.appUrl}/#t=${issued.token}`;
     if (values.json) out(JSON.stringify({ token: issued.token, unitId: issued.unitId, link, expiresAt: issued.expiresAt }));
     else {

@@ -54,7 +54,7 @@ export function composeFunction<S extends z.core.$ZodObject>(service: string, ex
     invocation,
     /** An HTTP API handler: 4xx/5xx JSON errors, correlation id = the API request id. */
     http: (work: (event: HttpEvent) => Promise<HttpResult>) => {
-      const wrapped = httpHandler(work, logger);
+      const wrapped = httpHandler(work, logger, config[ENV.originVerify]);
       return (event: HttpEvent, context?: Context) => invocation(event.requestContext?.requestId ?? 'http', () => wrapped(event), context);
     },
     /**

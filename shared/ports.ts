@@ -190,6 +190,11 @@ export interface TokenRecord {
   unitId: string;
   createdAt: string;
   expiresAt: string;
+  /**
+   * The periods this link may file: the current period at issue plus any asked for. A record
+   * without it (issued before issue 13) is bound to the period current at its createdAt.
+   */
+  periods?: number[];
   revokedAt?: string;
   lastUsedAt?: string;
 }

@@ -12,7 +12,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV, type EnvKey } from '../../shared/definitions/env-keys.js';
 import type { FunctionName } from '../../shared/definitions/events.js';
-import { AUDIT_PK_PREFIX, TABLE_DEFINITION } from '../../shared/definitions/table.js';
+import { AUDIT_PK_PREFIX, ITEM_KIND_PREFIXES, TABLE_DEFINITION, type ItemKind } from '../../shared/definitions/table.js';
 import { ASYNC_INVOKE_RETRY, BUNDLING_DEFAULTS, FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT } from '../defaults.js';
 import { handlerEntry, LOCK_FILE, REPO_ROOT } from '../paths.js';
 import type { AlarmSink } from './alarms.js';
@@ -35,6 +35,8 @@ export interface BaocaoFunctionProps {
   readonly alarms: AlarmSink;
   readonly memorySize?: number;
   readonly timeout?: Duration;
+  /** A cap on concurrent runs (infra/functions.ts says which functions have one and why). */
+  readonly reservedConcurrentExecutions?: number;
   /** Overrides the entry file (tests use a fixture); defaults to the handler of `name`. */
   readonly entry?: string;
 }
@@ -70,19 +72,20 @@ export interface Sender {
  */
 export const AUDIT_IMMUTABLE_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'] as const;
 
-const TABLE_ACTIONS = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
-} as const;
+/** No function may delete: nothing in baocao removes an item but DynamoDB TTL. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'] as const;
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+/** The item kinds a function reads, and the ones it writes (which it may read too). */
+export interface TableAccess {
+  readonly read?: readonly ItemKind[];
+  readonly write?: readonly ItemKind[];
+}
+
+/** `dynamodb:LeadingKeys` patterns of item kinds: every partition key of the request must match one. */
+export const leadingKeys = (kinds: readonly ItemKind[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds.map((k) => (ITEM_KIND_PREFIXES[k].endsWith('#') ? `${ITEM_KIND_PREFIXES[k]}*` : ITEM_KIND_PREFIXES[k])) },
+});
 
 /**
  * The one Lambda shape of baocao: latest Node runtime, arm64, ESM bundle with the SDK inside,
@@ -120,6 +123,7 @@ export class BaocaoFunction extends NodejsFunction {
       logGroup: logs,
       memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
       timeout: props.timeout ?? FUNCTION_DEFAULTS.timeout,
+      ...(props.reservedConcurrentExecutions ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       environment: { ...FUNCTION_ENVIRONMENT, POWERTOOLS_SERVICE_NAME: `baocao-${props.name}` },
       bundling: { ...BUNDLING_DEFAULTS, mainFields: [...BUNDLING_DEFAULTS.mainFields], externalModules: [] },
     });
@@ -147,23 +151,30 @@ export class BaocaoFunction extends NodejsFunction {
   }
 
   /** TABLE_NAME, and item-level actions on the table and its indexes (reads only on indexes). */
-  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
+  bindTable(table: ITable, access: TableAccess): this {
+    const write = [...new Set(access.write ?? [])];
+    const read = [...new Set([...(access.read ?? []), ...write])];
+    if (read.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one item kind`);
     this.setEnv(ENV.tableName, table.tableName);
     this.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...TABLE_ACTIONS[access]],
-        resources: [table.tableArn],
-      }),
+      new PolicyStatement({ effect: Effect.ALLOW, actions: [...TABLE_READ_ACTIONS], resources: [table.tableArn], conditions: leadingKeys(read) }),
     );
-    this.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: TABLE_DEFINITION.indexes.map((i) => `${table.tableArn}/index/${i.name}`),
-      }),
-    );
-    if (access === 'readWrite') {
+    if (write.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn], conditions: leadingKeys(write) }),
+      );
+    }
+    // GSI1 holds only token items (tokens by unit): only a function owning tokens may query it.
+    if (read.includes('token')) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:Query'],
+          resources: TABLE_DEFINITION.indexes.map((i) => `${table.tableArn}/index/${i.name}`),
+        }),
+      );
+    }
+    if (write.length > 0) {
       this.addToRolePolicy(
         new PolicyStatement({
           effect: Effect.DENY,

@@ -23,7 +23,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
+import { HTTP_ROUTES, ORIGIN_VERIFY_HEADER } from '../../shared/definitions/http-routes.js';
 import { BOARD_OIDC_FILE, cognitoBoardOidc, SITE_CACHE_CONTROL, SITE_DIR, SITE_PAGES, siteCsp } from '../../shared/definitions/site.js';
 import { BUCKET_DEFAULTS } from '../defaults.js';
 import { acknowledgeWildcardResourceLater } from '../nag.js';
@@ -32,6 +32,8 @@ import { REPO_ROOT } from '../paths.js';
 export interface SiteProps {
   /** The HTTP API: every HTTP_ROUTES path is a behavior to it, so pages and API share one origin. */
   readonly api: HttpApi;
+  /** Sent in ORIGIN_VERIFY_HEADER on every request to the API (the functions refuse one without it). */
+  readonly originSecret: string;
   /** The uploads bucket: the one origin besides the site the pages may send to (the presigned POST). */
   readonly uploads: IBucket;
   /** Where the site bucket's server access logs go. */
@@ -121,6 +123,7 @@ export class Site extends Construct {
     const api: BehaviorOptions = {
       origin: new HttpOrigin(`${props.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret },
       }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,

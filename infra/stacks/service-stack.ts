@@ -63,6 +63,7 @@ export class ServiceStack extends Stack {
     });
     this.site = new Site(this, 'Site', {
       api: this.upload.api,
+      originSecret: this.upload.originSecret.secretValue.unsafeUnwrap(),
       uploads: stateful.bucket,
       accessLogs: stateful.accessLogs,
       cdnLogs: stateful.cdnLogs,

@@ -1,4 +1,5 @@
 import { systemClock } from '../../shared/clock.js';
+import { currentPeriod } from '../../shared/domain/calendar.js';
 import { RequestError } from '../../shared/errors.js';
 import type { TokenRecord } from '../../shared/ports.js';
 import { sendInvites } from '../../shared/use-cases/send-invites.js';
@@ -37,7 +38,18 @@ export async function revokeTokens(target: OperatorTarget, args: { token?: strin
   const targets = candidates.filter((t) => !t.revokedAt && (!args.id || t.tokenHash.startsWith(args.id)));
   if (targets.length === 0) throw new RequestError(404, 'TOKEN_NOT_FOUND', 'Không tìm thấy mã truy cập còn hiệu lực nào để thu hồi');
   const now = systemClock.now().toISOString();
-  for (const t of targets) await tables.tokens.revoke(t.tokenHash, now);
+  const period = currentPeriod(regime, systemClock.now());
+  for (const t of targets) {
+    await tables.tokens.revoke(t.tokenHash, now);
+    // Every revocation is in the unit's audit trail (issue 13), as the admin API's are.
+    await tables.audit.append(period, t.unitId, {
+      at: now,
+      eventId: `token-revoked-${t.tokenHash.slice(0, 12)}`,
+      action: 'TOKEN_REVOKED',
+      actor: 'cli:token-revoke',
+      detail: { token: t.tokenHash.slice(0, 12), reason: 'revoked' },
+    });
+  }
   out(`Đã thu hồi ${targets.length} mã truy cập.`);
   return targets.length;
 }

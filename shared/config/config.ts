@@ -20,6 +20,8 @@ export const endpointsConfig = z.object({
   [ENV.s3PublicEndpoint]: url(),
   /** SES endpoint override (local stack only). */
   [ENV.sesEndpoint]: url(),
+  /** The CloudFront origin secret (HTTP functions on AWS; absent locally, where there is no CloudFront). */
+  [ENV.originVerify]: z.optional(z.string().check(z.minLength(32))),
   /** EventBridge endpoint override (local stack only). */
   [ENV.eventsEndpoint]: url(),
 });

@@ -10,6 +10,8 @@ export const ENV = {
   replyToAddress: 'REPLY_TO_ADDRESS',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   appUrl: 'APP_URL',
+  /** The secret CloudFront adds to every API request (ORIGIN_VERIFY_HEADER); set on the HTTP functions on AWS only. */
+  originVerify: 'ORIGIN_VERIFY',
   /** Endpoint overrides: set only by the local stack. On AWS they are absent and the SDK default is used. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
   s3Endpoint: 'S3_ENDPOINT',

@@ -22,10 +22,22 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'POST', path: '/units/{id}/review', target: 'admin', auth: 'staff' },
   { method: 'POST', path: '/units/{id}/extension', target: 'admin', auth: 'staff' },
   { method: 'GET', path: '/units/{id}/audit', target: 'admin', auth: 'staff' },
+  { method: 'GET', path: '/units/{id}/links', target: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/units/{id}/links', target: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/units/{id}/links/{linkId}/revoke', target: 'admin', auth: 'staff' },
   { method: 'POST', path: '/summaries', target: 'summary', auth: 'staff' },
   { method: 'GET', path: '/me', target: 'unit', auth: 'unit' },
   { method: 'GET', path: '/template.xlsx', target: 'template', auth: 'unit' },
 ];
+
+/**
+ * The header CloudFront adds to every request it forwards to the API, carrying a generated secret
+ * (infra/constructs/upload-api.ts). The HTTP API's default execute-api endpoint cannot be disabled
+ * while it is CloudFront's origin (that needs a custom API domain with its own certificate), so the
+ * functions refuse a request without it: a caller going around CloudFront also goes around its
+ * WAF web ACL, and gets a 403 before any work is done.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-baocao-origin';
 
 /** Finds the route for a request; path parameters as `{name}` segments. */
 export function matchRoute(

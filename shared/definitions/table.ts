@@ -51,6 +51,22 @@ export const keys = {
   summaryPartition: (period: number) => `SUMMARY#${period}`,
 } as const;
 
+/**
+ * The item kinds of the table by their partition-key prefix (keys above). IAM grants each function
+ * only the kinds it owns through the `dynamodb:LeadingKeys` condition (infra/functions.ts), so a
+ * bug or a stolen role in one function cannot read tokens or rewrite another function's items.
+ */
+export const ITEM_KIND_PREFIXES = {
+  regime: 'REGIME',
+  status: 'PERIOD#',
+  report: 'REPORT#',
+  token: 'TOKEN#',
+  audit: AUDIT_PK_PREFIX,
+  notice: 'NOTICE#',
+  summary: 'SUMMARY#',
+} as const;
+export type ItemKind = keyof typeof ITEM_KIND_PREFIXES;
+
 /** Object keys in the bucket. The unit and period of an upload come from the token, never the client. */
 export const objectKeys = {
   incomingPrefix: 'incoming/',

@@ -176,3 +176,4 @@ export function openPeriods(regime: Regime, now: Date): number[] {
 
 /** The latest year a request may name: next year's period can be asked for before it opens (and then refused as not open). */
 export const lastKnownPeriod = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;
+

@@ -35,15 +35,22 @@ export function legalBasisHtml(regime: Regime): RawHtml {
   return html`<p style="font-size:13px;color:#444"><strong>Căn cứ:</strong> ${basis}<br>${request}</p>`;
 }
 
+/**
+ * Said instead of a link by every email but the invitation: the unit has one live link (issue 13)
+ * and its raw value is not kept, so notices point back to it rather than minting another.
+ */
+export const LIVE_LINK_NOTE =
+  'Vui lòng dùng đường dẫn nộp báo cáo riêng của đơn vị trong thư mời đã gửi; đường dẫn đó vẫn còn hiệu lực. Nếu không còn thư mời hoặc đường dẫn không dùng được, đề nghị liên hệ cơ quan tiếp nhận báo cáo để được cấp lại (đường dẫn cũ sẽ bị thu hồi).';
+
 export function personalLinkHtml(link: string | undefined, lead = 'Đường dẫn nộp báo cáo riêng của đơn vị'): RawHtml {
-  if (!link) return raw('');
+  if (!link) return html`<p>${LIVE_LINK_NOTE}</p>`;
   if (!isSafeLink(link)) return html`<p>${lead}: ${link}</p>`;
   return html`<p>${lead}:<br><a href="${link}" style="color:#0b57d0">${link}</a><br>
 <span style="font-size:12px;color:#666">Đường dẫn này dành riêng cho đơn vị, vui lòng không chuyển cho người ngoài.</span></p>`;
 }
 
 export const personalLinkText = (link: string | undefined, lead = 'Đường dẫn nộp báo cáo riêng của đơn vị') =>
-  link ? `${lead} (dành riêng cho đơn vị, vui lòng không chuyển cho người ngoài):\n${link}` : '';
+  link ? `${lead} (dành riêng cho đơn vị, vui lòng không chuyển cho người ngoài):\n${link}` : LIVE_LINK_NOTE;
 
 export function contactHtml(regime: Regime): RawHtml {
   const { name, email } = regime.receivingBody;
@@ -171,7 +178,8 @@ export function returnedEmail(input: {
   unit: EmailUnit;
   period: number;
   reason: string;
-  link: string;
+  /** Absent: the email points to the unit's live link (the invitation's). */
+  link?: string;
   dueDate?: string;
 }): RenderedEmail {
   const { regime, unit, period } = input;

@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ORIGIN_VERIFY_HEADER } from '../definitions/http-routes.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { staffFromClaims, type JwtClaims, type StaffIdentity } from '../domain/staff.js';
 import { RequestError } from '../errors.js';
@@ -73,8 +75,14 @@ export interface LoggerLike {
 }
 
 /** Wraps an HTTP use case: RequestError → its 4xx JSON; anything else → 500 without internals. */
-export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResult>, logger: LoggerLike = console) {
+export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResult>, logger: LoggerLike = console, originSecret?: string) {
+  const expected = originSecret ? createHash('sha256').update(originSecret).digest() : null;
   return async (event: HttpEvent): Promise<HttpResult> => {
+    if (expected) {
+      // Compared as digests in constant time: the secret leaks nothing through timing.
+      const got = createHash('sha256').update(event.headers?.[ORIGIN_VERIFY_HEADER] ?? '').digest();
+      if (!timingSafeEqual(got, expected)) return errorResult(403, 'DIRECT_ACCESS', 'Chỉ truy cập hệ thống qua địa chỉ chính thức của trang báo cáo');
+    }
     try {
       return await fn(event);
     } catch (e) {

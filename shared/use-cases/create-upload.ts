@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
 import { clip } from '../domain/bounded-reasons.js';
-import { periodDates } from '../domain/calendar.js';
+import { endOfLocalDay, periodDates, vietnameseDateTime } from '../domain/calendar.js';
+import { periodClosesAt } from '../domain/period-close.js';
 import { UPLOAD_KINDS, type UploadContentType } from '../domain/file-type.js';
 import { expectedUnits, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
-import type { AuditLog, Clock, TokenStore, UploadSigner } from '../ports.js';
+import type { AuditLog, Clock, ReportStore, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
-import { authenticateUnit } from './tokens.js';
+import { authenticateUnit, requireBoundPeriod } from './tokens.js';
 import { validateRequest } from './validate-request.js';
 
 export const UPLOAD_EXPIRY_SECONDS = 300;
@@ -30,14 +31,16 @@ export function newUploadId(now: Date): string {
  * 1. Authenticate the unit token (401/403) before the body is even read: a caller without a valid
  *    token learns nothing about the request's shape.
  * 2. Read and validate the body (400, in Vietnamese, naming the fields).
- * 3. Check the period: known, the unit is expected in it, and open (400/403/409).
+ * 3. Check the period: known, the unit expected in it, open, bound to the token (403), and not
+ *    closed (the summary's publication plus a grace window, unless the unit's extension runs
+ *    later) (400/403/409).
  * 4. Check the declared type and size against the kind's limits (415/413).
  * 5. Build the key from the token's unit — never from the client — and presign a POST pinning
  *    key, content type, size range and a short expiry.
  * 6. Record the token's use in the audit trail.
  */
 export async function createUpload(
-  deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime },
+  deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime; reports: Pick<ReportStore, 'facts'> },
   input: { token: string | null; readBody: () => unknown },
 ) {
   const { unit, record } = await authenticateUnit(deps, input.token);
@@ -50,6 +53,19 @@ export async function createUpload(
   const dates = periodDates(deps.regime, period);
   if (now < dates.opensAt) {
     throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo năm ${period} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
+  }
+  requireBoundPeriod(deps.regime, record, period);
+  const closedAt = periodClosesAt(deps.regime, period);
+  if (now >= closedAt) {
+    // Read only past the close: the usual upload costs no extra read.
+    const { extension } = await deps.reports.facts(period, unit.id);
+    if (!extension || now > endOfLocalDay(extension.until, deps.regime.timeZone)) {
+      throw new RequestError(
+        409,
+        'PERIOD_CLOSED',
+        `Kỳ báo cáo năm ${period} đã khóa từ ${vietnameseDateTime(closedAt, deps.regime.timeZone)} (sau khi công bố báo cáo tổng hợp); không nhận thêm báo cáo. Liên hệ Sở Nội vụ nếu cần gia hạn`,
+      );
+    }
   }
   const kind = UPLOAD_KINDS[contentType as UploadContentType];
   if (!kind) {

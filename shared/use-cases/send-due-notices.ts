@@ -7,7 +7,6 @@ import type { RenderedEmail } from '../email/layout.js';
 import type { AuditLog, Clock, EventBus, Mailer, NoticeLedger, StatusStore, TokenStore } from '../ports.js';
 import { readStatus, type UnitStatusRow } from './read-status.js';
 import { sendOnce, STALE_CLAIM_MS, type NoticeKey } from './send-once.js';
-import { issueToken } from './tokens.js';
 
 export interface SendDueNoticesDeps {
   statuses: StatusStore;
@@ -263,11 +262,10 @@ function plan(
     to: [unit.email],
   };
   const render = async (): Promise<RenderedEmail> => {
-    const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime }, { unitId: unit.id });
-    const link = `${deps.appUrl}/#t=${token}`;
+    // No link is minted: without one the email points to the unit's one live link (shared/use-cases/tokens.ts).
     return notice.kind === 'reminder'
-      ? reminderEmail({ regime, unit, period, dueDate: notice.deadline, link, asOf: ctx.today, ...(status ? { status } : {}) })
-      : overdueEmail({ regime, unit, period, dueDate: notice.deadline, daysOverdue: notice.daysOverdue, repeat: notice.repeat, link, ...(status ? { status } : {}) });
+      ? reminderEmail({ regime, unit, period, dueDate: notice.deadline, asOf: ctx.today, ...(status ? { status } : {}) })
+      : overdueEmail({ regime, unit, period, dueDate: notice.deadline, daysOverdue: notice.daysOverdue, repeat: notice.repeat, ...(status ? { status } : {}) });
   };
   return { result, render };
 }

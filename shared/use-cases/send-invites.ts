@@ -38,7 +38,8 @@ export async function sendInvites(
   for (const unit of units) {
     const step = input.resend ? `${input.period}@${deps.clock.now().toISOString()}` : String(input.period);
     const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: input.period, unitId: unit.id, kind: 'invite', step }, async () => {
-      const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime: deps.regime }, { unitId: unit.id, expiresAt });
+      // The invitation is the one message that carries the link; issuing it revokes the unit's older link.
+      const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime: deps.regime, audit: deps.audit }, { unitId: unit.id, expiresAt, periods: [input.period], actor: 'cli:invite' });
       const email = inviteEmail({ regime: deps.regime, unit, period: input.period, link: `${deps.appUrl}/#t=${token}`, dueDate: dates.dueDate });
       return deps.mailer.send({ to: [unit.email], ...email });
     });

@@ -6,13 +6,15 @@ import { receiptEmail, rejectionEmail, returnedEmail } from '../email/unit-email
 import type { AuditLog, Clock, Mailer, NoticeLedger, ReportStore, StatusChange, TokenStore } from '../ports.js';
 import { NoticeInFlightError } from '../errors.js';
 import { sendOnce } from './send-once.js';
-import { issueToken } from './tokens.js';
 
 /**
  * Emails the unit after "Unit Status Changed".
  * 1. For each upload the change announces: a receipt (time, SHA-256, version, status) for a
- *    valid report — copied to the preparer — or the rejection reasons in Vietnamese.
- * 2. For a return for revision: the reason and a fresh personal link.
+ *    valid report or the rejection reasons in Vietnamese — only to the unit's registered address.
+ *    The preparer's address typed into the report is shown to Sở Nội vụ on the board, never
+ *    mailed: anyone can type any address, and the official sender must not mail strangers.
+ * 2. For a return for revision: the reason, pointing to the unit's live link (no new link is
+ *    minted: one live link per unit, shared/use-cases/tokens.ts).
  * Each email goes through the notice ledger (sendOnce), so a redelivered event sends nothing new.
  */
 export async function sendReceipts(
@@ -47,9 +49,8 @@ export async function sendReceipts(
     const email = version.valid
       ? receiptEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), sha256: version.sha256, versionNumber: index + 1, status: change.status, dueDate, link: deps.appUrl })
       : rejectionEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), reasons: version.reasons, dueDate, link: deps.appUrl });
-    const cc = version.valid && version.report && version.report.preparer.email !== unit.email ? [version.report.preparer.email] : [];
     const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind, step: version.uploadId }, () =>
-      deps.mailer.send({ to: [unit.email], ...(cc.length ? { cc } : {}), ...email }),
+      deps.mailer.send({ to: [unit.email], ...email }),
     );
     await record(outcome, kind, version.uploadId, { uploadId: version.uploadId });
   }
@@ -57,8 +58,7 @@ export async function sendReceipts(
   if (change.status === 'RETURNED' && change.previousStatus !== 'RETURNED') {
     const step = `returned-${change.at}`;
     const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind: 'returned', step }, async () => {
-      const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime: deps.regime }, { unitId: unit.id });
-      const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', link: `${deps.appUrl}/#t=${token}`, dueDate });
+      const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', dueDate });
       return deps.mailer.send({ to: [unit.email], ...email });
     });
     await record(outcome, 'returned', step, { reason: change.returnedReason });

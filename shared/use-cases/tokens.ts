@@ -1,12 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RequestError } from '../errors.js';
 import { findUnit, type Regime, type Unit } from '../domain/regime.js';
-import type { Clock, TokenRecord, TokenStore } from '../ports.js';
+import { currentPeriod } from '../domain/calendar.js';
+import type { AuditLog, Clock, TokenRecord, TokenStore } from '../ports.js';
 
 export const sha256Hex = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
 
 /** Unit link tokens: random, stored only as a hash, scoped to one unit, expiring, revocable. */
 const DEFAULT_TOKEN_DAYS = 180;
+/** A link names at most this many periods (the current one and a few late or next ones). */
+const MAX_BOUND_PERIODS = 5;
+/** A link's id on the board and in the API: 16 hex digits of its hash, unique in practice, useless to file with. */
+const LINK_ID_LENGTH = 16;
 
 /**
  * A fresh token: 192 random bits in base64url. One draw in 64 would start with '-', which a
@@ -21,22 +26,133 @@ export function newToken(draw: () => Buffer = () => randomBytes(24)): string {
 }
 
 /**
- * Issues a unit token.
- * 1. The unit must exist in the regime.
- * 2. A random token is made; only its SHA-256 is stored, with the unit and expiry.
- * 3. The plain token is returned once, to be put in the unit's link.
+ * One live link per unit (issue 13). A token is stored only as its SHA-256, so its raw value can
+ * never be read back to be mailed again; keeping it re-readable would need a second secret (a key
+ * to encrypt it, or an HMAC key to re-derive it) whose theft would hand over every unit's link.
+ * Instead the invitation (or an admin's re-issue) is the only message that carries the link, and
+ * reminders, overdue notices, receipts and returns point the clerk back to it: they mint nothing.
+ * Issuing a link revokes every other live link of the unit, so there is at most one at a time.
+ */
+export interface IssueDeps {
+  tokens: TokenStore;
+  clock: Clock;
+  regime: Regime;
+  /** Where the issue and the revocations it causes are recorded (every production caller passes it). */
+  audit?: AuditLog;
+}
+
+/** The periods a link is bound to: the current period at issue, plus the ones asked for. */
+export function boundPeriods(record: Pick<TokenRecord, 'periods' | 'createdAt'>, regime: Regime): number[] {
+  return record.periods ?? [currentPeriod(regime, new Date(record.createdAt))];
+}
+
+/**
+ * Issues a unit token (the unit's one live link).
+ * 1. The unit must exist in the regime; the expiry must be in the future.
+ * 2. A random token is made; only its SHA-256 is stored, with the unit, expiry and bound periods.
+ * 3. Every other live token of the unit is revoked.
+ * 4. The issue and each revocation go to the unit's audit trail of the newest bound period (the
+ *    one the link is for: an invitation for next year's period, else the current one).
+ * 5. The plain token is returned once, to be put in the unit's link.
  */
 export async function issueToken(
-  deps: { tokens: TokenStore; clock: Clock; regime: Regime },
-  input: { unitId: string; expiresAt?: Date },
-): Promise<{ token: string; unitId: string; expiresAt: string }> {
+  deps: IssueDeps,
+  input: { unitId: string; expiresAt?: Date; periods?: number[]; actor?: string; actorName?: string },
+): Promise<{ token: string; unitId: string; expiresAt: string; periods: number[]; revoked: string[] }> {
   if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   const now = deps.clock.now();
+  const at = now.toISOString();
   const expiresAt = (input.expiresAt ?? new Date(now.getTime() + DEFAULT_TOKEN_DAYS * 86_400_000)).toISOString();
-  if (expiresAt <= now.toISOString()) throw new RequestError(400, 'INVALID_EXPIRY', 'Ngày hết hạn phải sau thời điểm hiện tại');
+  if (expiresAt <= at) throw new RequestError(400, 'INVALID_EXPIRY', 'Ngày hết hạn phải sau thời điểm hiện tại');
+  const current = currentPeriod(deps.regime, now);
+  for (const p of input.periods ?? []) {
+    if (!Number.isInteger(p) || p < deps.regime.firstPeriod || p > current + 1) {
+      throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${p} không hợp lệ (từ ${deps.regime.firstPeriod} đến ${current + 1})`);
+    }
+  }
+  const periods = [...new Set([current, ...(input.periods ?? [])])].sort((a, b) => a - b).slice(0, MAX_BOUND_PERIODS);
   const token = newToken();
-  await deps.tokens.put({ tokenHash: sha256Hex(token), unitId: input.unitId, createdAt: now.toISOString(), expiresAt });
-  return { token, unitId: input.unitId, expiresAt };
+  const tokenHash = sha256Hex(token);
+  const live = (await deps.tokens.listByUnit(input.unitId)).filter((t) => !t.revokedAt && t.expiresAt > at);
+  await deps.tokens.put({ tokenHash, unitId: input.unitId, createdAt: at, expiresAt, periods });
+  const auditPeriod = periods[periods.length - 1]!;
+  const actor = input.actor ?? 'system:tokens';
+  const who = { actor, ...(input.actorName ? { actorName: input.actorName } : {}) };
+  for (const old of live) {
+    await deps.tokens.revoke(old.tokenHash, at);
+    await deps.audit?.append(auditPeriod, input.unitId, {
+      at,
+      eventId: `token-revoked-${old.tokenHash.slice(0, 12)}`,
+      action: 'TOKEN_REVOKED',
+      ...who,
+      detail: { token: old.tokenHash.slice(0, 12), reason: 'reissued', replacedBy: tokenHash.slice(0, 12) },
+    });
+  }
+  await deps.audit?.append(auditPeriod, input.unitId, {
+    at,
+    eventId: `token-issued-${tokenHash.slice(0, 12)}`,
+    action: 'TOKEN_ISSUED',
+    ...who,
+    detail: { token: tokenHash.slice(0, 12), expiresAt, periods },
+  });
+  return { token, unitId: input.unitId, expiresAt, periods, revoked: live.map((t) => t.tokenHash) };
+}
+
+/** A link as an admin sees it: never the token, only its hash prefix (enough to revoke it). */
+export interface UnitLink {
+  id: string;
+  unitId: string;
+  createdAt: string;
+  expiresAt: string;
+  periods: number[];
+  state: 'live' | 'revoked' | 'expired';
+  revokedAt?: string;
+  lastUsedAt?: string;
+}
+
+const toLink = (t: TokenRecord, regime: Regime, at: string): UnitLink => ({
+  id: t.tokenHash.slice(0, LINK_ID_LENGTH),
+  unitId: t.unitId,
+  createdAt: t.createdAt,
+  expiresAt: t.expiresAt,
+  periods: boundPeriods(t, regime),
+  state: t.revokedAt ? 'revoked' : t.expiresAt <= at ? 'expired' : 'live',
+  ...(t.revokedAt ? { revokedAt: t.revokedAt } : {}),
+  ...(t.lastUsedAt ? { lastUsedAt: t.lastUsedAt } : {}),
+});
+
+/** The unit's links, newest first (bounded: the newest 50). */
+export async function listUnitLinks(deps: { tokens: TokenStore; clock: Clock; regime: Regime }, input: { unitId: string }): Promise<UnitLink[]> {
+  if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
+  const at = deps.clock.now().toISOString();
+  return (await deps.tokens.listByUnit(input.unitId))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, 50)
+    .map((t) => toLink(t, deps.regime, at));
+}
+
+/** Revokes one link of the unit, named by its id (the hash prefix listUnitLinks shows). */
+export async function revokeUnitLink(
+  deps: { tokens: TokenStore; clock: Clock; regime: Regime; audit: AuditLog },
+  input: { unitId: string; linkId: string; actor: string; actorName?: string },
+): Promise<UnitLink> {
+  if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
+  const record = (await deps.tokens.listByUnit(input.unitId)).find((t) => t.tokenHash.startsWith(input.linkId) && input.linkId.length >= LINK_ID_LENGTH);
+  if (!record) throw new RequestError(404, 'UNKNOWN_LINK', `Đơn vị "${input.unitId}" không có đường dẫn mã "${input.linkId.slice(0, 40)}"`);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  if (!record.revokedAt) {
+    await deps.tokens.revoke(record.tokenHash, at);
+    await deps.audit.append(Math.max(...boundPeriods(record, deps.regime)), input.unitId, {
+      at,
+      eventId: `token-revoked-${record.tokenHash.slice(0, 12)}`,
+      action: 'TOKEN_REVOKED',
+      actor: input.actor,
+      ...(input.actorName ? { actorName: input.actorName } : {}),
+      detail: { token: record.tokenHash.slice(0, 12), reason: 'revoked' },
+    });
+  }
+  return toLink((await deps.tokens.get(record.tokenHash)) ?? record, deps.regime, at);
 }
 
 /**
@@ -57,5 +173,13 @@ export async function authenticateUnit(
   const unit = findUnit(deps.regime, record.unitId);
   if (!unit) throw new RequestError(403, 'UNIT_NOT_FOUND', 'Đơn vị của đường dẫn này không còn trong danh sách báo cáo');
   return { unit, record };
+}
+
+/** 403 when the link is not bound to the period it is used for (a 2026 link cannot file 2020). */
+export function requireBoundPeriod(regime: Regime, record: TokenRecord, period: number): void {
+  const periods = boundPeriods(record, regime);
+  if (!periods.includes(period)) {
+    throw new RequestError(403, 'PERIOD_NOT_BOUND', `Đường dẫn này chỉ dùng để nộp báo cáo kỳ ${periods.join(', ')}, không dùng cho kỳ ${period}; liên hệ Sở Nội vụ nếu cần nộp kỳ khác`);
+  }
 }
 

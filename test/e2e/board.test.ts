@@ -209,7 +209,8 @@ describe('the status board', () => {
     const store = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
     const returned = store.emails.filter((e) => e.destination.to.some((t) => t.includes(emailOf('so-cong-thuong'))) && e.body.text?.includes(reason));
     expect(returned).toHaveLength(1);
-    expect(returned[0]!.body.text).toMatch(/#t=[\w-]+/);
+    // One live link per unit: the email points to it and mints none.
+    expect(returned[0]!.body.text).not.toContain('#t=');
 
     await browser.screenshot(page, 'board-detail', { fullPage: false });
     await page.locator('#detail').evaluate((el) => el.scrollTo(0, el.scrollHeight));
@@ -259,6 +260,35 @@ describe('the status board', () => {
     await expect(page.locator('#d-due').innerText()).resolves.toBe('Hạn nộp: 18/12/2026 · Gia hạn đến 19/12/2026 (Đơn vị báo mất điện ngày 18/12.)');
     await page.keyboard.press('Escape');
     expect(await page.locator('#detail').isHidden()).toBe(true);
+  });
+
+  it('lists a unit’s links, re-issues one (shown once, the old one revoked) and revokes it', async () => {
+    // Prepare
+    const { page } = browser;
+    await row('kon-plong').locator('button.link').click();
+    await page.locator('#reissue-link').waitFor();
+
+    // Act (1): re-issue twice
+    await page.locator('#reissue-link').click();
+    await page.locator('#action-msg', { hasText: 'Đã cấp đường dẫn mới' }).waitFor();
+    await page.locator('#reissue-link').click();
+    await page.locator('#action-msg', { hasText: 'đường dẫn cũ đã bị thu hồi' }).waitFor();
+
+    // Assess (1)
+    const link = await page.locator('#new-link').inputValue();
+    expect(link).toMatch(new RegExp(`^${stack.endpoints.app}/#t=[\\w-]{32}$`));
+    await expect(page.locator('#d-links tr[data-state="live"]').count()).resolves.toBe(1);
+    await expect(page.locator('#d-links tr[data-state="revoked"]').count()).resolves.toBe(1);
+
+    // Act (2): revoke the live one
+    await page.locator('#d-links tr[data-state="live"] button.revoke-link').click();
+    await page.locator('#action-msg', { hasText: 'Đã thu hồi đường dẫn' }).waitFor();
+
+    // Assess (2): the link no longer opens the unit's page
+    await page.locator('#d-links tr[data-state="live"]').waitFor({ state: 'detached' });
+    const me = await fetch(`${stack.endpoints.app}/me`, { headers: { authorization: `Bearer ${link.split('#t=')[1]}` } });
+    expect(me.status).toBe(401);
+    await page.keyboard.press('Escape');
   });
 
   it('without a token sends the person to the sign-in page, and loads no data', async () => {

@@ -411,6 +411,26 @@ describe('links and endpoints', () => {
     await page.close();
   }, 30_000);
 
+  it('takes the token out of the address bar and history once read, and a reload of the tab still works', async () => {
+    // Prepare
+    const token = await t.token('so-thong-tin');
+    const page = await browser.newPage();
+
+    // Act
+    await openForm(page, token);
+    await expect.poll(() => text(page, '#unit-name')).not.toBe('');
+    const shown = page.url();
+    await page.reload();
+    await page.locator('#unit-panel:not([hidden]), #link-error:not([hidden])').first().waitFor();
+
+    // Assess
+    expect(shown).not.toContain(token);
+    expect(shown).not.toContain('t=');
+    expect(await page.locator('#unit-panel').isVisible()).toBe(true);
+    expect(page.url()).not.toContain(token);
+    await page.close();
+  }, 30_000);
+
   it('serves GET / as the static page with a CSP that runs only the site’s own script and style files', async () => {
     // Act
     const res = await fetch(`${t.app}/`);

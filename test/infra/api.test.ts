@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_THROTTLE } from '../../infra/defaults.js';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { apiPathPatterns } from '../../infra/constructs/site.js';
-import { HTTP_ROUTES } from '../../shared/definitions/http-routes.js';
+import { HTTP_ROUTES, ORIGIN_VERIFY_HEADER } from '../../shared/definitions/http-routes.js';
+import { ENV } from '../../shared/definitions/env-keys.js';
 import { SITE_CACHE_CONTROL, SITE_PAGES, siteHeaders } from '../../shared/definitions/site.js';
 import { buildTestApp, type Resources, type TestApp } from './support.js';
 
@@ -36,6 +37,26 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
       ([, p]) => JSON.stringify(p.Properties!['FunctionName']).includes(t.service.getLogicalId(fn.node.defaultChild as never)) && p.Properties!['Principal'] === 'apigateway.amazonaws.com',
     );
     expect(permissions.some(([, p]) => JSON.stringify(p.Properties!['SourceArn']).includes(`/*/*${route.path}"`))).toBe(true);
+  });
+
+  it('keeps the default endpoint only as CloudFront\'s origin: CloudFront sends a generated secret header that every HTTP function requires', () => {
+    // The execute-api endpoint is CloudFront's origin (no custom API domain), so it cannot be
+    // disabled; the functions refuse a request without the header instead (shared/http/api.ts).
+    const [, api] = ofType('AWS::ApiGatewayV2::Api')[0]!;
+    expect(api.Properties!['DisableExecuteApiEndpoint']).not.toBe(true);
+    const secretId = t.service.getLogicalId(t.service.upload.originSecret.node.defaultChild as never);
+    expect(resources[secretId]!.Properties!['GenerateSecretString']).toMatchObject({ PasswordLength: 48 });
+    const [, dist] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const origins = (dist.Properties!['DistributionConfig'] as { Origins: { DomainName: unknown; CustomOriginConfig?: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }).Origins;
+    const apiOrigins = origins.filter((o) => o.CustomOriginConfig);
+    expect(apiOrigins).toHaveLength(1);
+    const header = apiOrigins[0]!.OriginCustomHeaders?.find((h) => h.HeaderName === ORIGIN_VERIFY_HEADER);
+    expect(JSON.stringify(header?.HeaderValue)).toContain(secretId);
+    for (const target of new Set(HTTP_ROUTES.map((r) => r.target))) {
+      const fn = resources[t.service.getLogicalId(t.service.catalog.get(target)!.node.defaultChild as never)]!;
+      const env = (fn.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(env[ENV.originVerify]), target).toEqual(JSON.stringify(header?.HeaderValue));
+    }
   });
 
   it('throttles the stage and writes JSON access logs without headers or query strings', () => {

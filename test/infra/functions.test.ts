@@ -14,16 +14,16 @@ const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
  * fails it.
  */
 const EXPECTED_ENV: Record<FunctionName, string[]> = {
-  presign: [ENV.tableName, ENV.bucketName],
-  status: [ENV.tableName],
+  presign: [ENV.originVerify, ENV.tableName, ENV.bucketName],
+  status: [ENV.originVerify, ENV.tableName],
   ingest: [ENV.bucketName, ENV.tableName, ENV.busName],
   compliance: [ENV.tableName, ENV.busName],
   receipt: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
-  admin: [ENV.tableName, ENV.busName, ENV.bucketName],
-  unit: [ENV.tableName],
-  template: [ENV.tableName],
+  admin: [ENV.originVerify, ENV.tableName, ENV.busName, ENV.bucketName],
+  unit: [ENV.originVerify, ENV.tableName],
+  template: [ENV.originVerify, ENV.tableName],
   notices: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.busName, ENV.appUrl],
-  summary: [ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
+  summary: [ENV.originVerify, ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
   reconcile: [ENV.bucketName, ENV.tableName, ENV.busName],
 };
 
@@ -37,9 +37,27 @@ const EXPECTED_S3: Partial<Record<FunctionName, Record<string, string[]>>> = {
   admin: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'] },
   summary: { 's3:GetObject': ['summaries/'], 's3:PutObject': ['summaries/'] },
   // What ingest may do (it ingests what it finds), and no more.
-  reconcile: { 's3:GetObject': ['incoming/', 'signed/'], 's3:PutObjectTagging': ['incoming/'] },
+  reconcile: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'], 's3:PutObjectVersionTagging': ['incoming/'] },
 };
 const READ_ONLY_TABLE: FunctionName[] = ['status'];
+
+/** The item kinds (partition-key prefixes) each function may read and write: its LeadingKeys. */
+const EXPECTED_KEYS: Record<FunctionName, { read: string[]; write: string[] }> = {
+  presign: { read: ['REGIME', 'REPORT#*', 'TOKEN#*', 'AUDIT#*'], write: ['TOKEN#*', 'AUDIT#*'] },
+  status: { read: ['REGIME', 'PERIOD#*'], write: [] },
+  ingest: { read: ['REGIME', 'REPORT#*', 'AUDIT#*'], write: ['REPORT#*', 'AUDIT#*'] },
+  compliance: { read: ['REGIME', 'REPORT#*', 'PERIOD#*', 'AUDIT#*'], write: ['PERIOD#*', 'AUDIT#*'] },
+  reconcile: { read: ['REGIME', 'REPORT#*', 'PERIOD#*', 'AUDIT#*'], write: ['REPORT#*', 'PERIOD#*', 'AUDIT#*'] },
+  receipt: { read: ['REGIME', 'REPORT#*', 'NOTICE#*', 'AUDIT#*'], write: ['NOTICE#*', 'AUDIT#*'] },
+  admin: { read: ['REGIME', 'REPORT#*', 'AUDIT#*', 'TOKEN#*'], write: ['REPORT#*', 'AUDIT#*', 'TOKEN#*'] },
+  unit: { read: ['REGIME', 'REPORT#*', 'PERIOD#*', 'TOKEN#*', 'AUDIT#*'], write: ['TOKEN#*', 'AUDIT#*'] },
+  template: { read: ['REGIME', 'TOKEN#*', 'AUDIT#*'], write: ['TOKEN#*', 'AUDIT#*'] },
+  notices: { read: ['REGIME', 'PERIOD#*', 'NOTICE#*', 'AUDIT#*'], write: ['NOTICE#*', 'AUDIT#*'] },
+  summary: { read: ['REGIME', 'REPORT#*', 'PERIOD#*', 'SUMMARY#*', 'NOTICE#*', 'AUDIT#*'], write: ['SUMMARY#*', 'NOTICE#*', 'AUDIT#*'] },
+};
+
+/** Event and schedule functions are capped so a burst cannot starve the HTTP ones (which are not). */
+const EXPECTED_RESERVED: Partial<Record<FunctionName, number>> = { ingest: 20, compliance: 10, receipt: 5, notices: 1, summary: 2 };
 
 describe('functions', () => {
   let t: TestApp;
@@ -174,6 +192,35 @@ describe('functions', () => {
       expect(actionsOf(name).filter((a) => TABLE_WRITES.includes(a)), name).toEqual([]);
       expect(actionsOf(name)).toContain('dynamodb:Query');
     }
+  });
+
+  it.each(FUNCTION_NAMES.map((n) => [n]))('%s: reads and writes only the item kinds it owns (dynamodb:LeadingKeys), and never deletes', (name) => {
+    const tableArn = JSON.stringify(rendered(t.service, t.stateful.table.tableArn));
+    const onTable = statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === tableArn);
+    const keysFor = (action: string) => {
+      const st = onTable.filter((s) => asList(s.Action).includes(action));
+      expect(st.length, `${name} ${action}: one statement`).toBeLessThanOrEqual(1);
+      return st[0] ? (st[0].Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[]) : [];
+    };
+    expect([...keysFor('dynamodb:GetItem')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
+    expect([...keysFor('dynamodb:Query')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
+    expect([...keysFor('dynamodb:PutItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
+    expect([...keysFor('dynamodb:UpdateItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
+    for (const s of onTable) expect(s.Condition, `${name}: every table grant is conditioned`).toHaveProperty(['ForAllValues:StringLike', 'dynamodb:LeadingKeys']);
+    const allowed = statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action));
+    for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:Scan']) expect(allowed, name).not.toContain(forbidden);
+    // The token index holds only tokens: only the functions owning tokens may query it.
+    const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
+    expect(index, `${name}: token index`).toBe(EXPECTED_KEYS[name].read.includes('TOKEN#*'));
+  });
+
+  it('caps the event and schedule functions with reserved concurrency and leaves the HTTP ones uncapped', () => {
+    const reserved = Object.fromEntries(FUNCTION_NAMES.flatMap((n) => {
+      const v = fnOf(n).props['ReservedConcurrentExecutions'];
+      return v === undefined ? [] : [[n, v]];
+    }));
+    expect(reserved).toEqual(EXPECTED_RESERVED);
+    for (const n of ['presign', 'status', 'admin', 'unit', 'template'] as const) expect(fnOf(n).props['ReservedConcurrentExecutions']).toBeUndefined();
   });
 
   it('grants table actions on the table and reads on its named indexes only', () => {

@@ -55,6 +55,7 @@ const ALLOWED = [
   /^Serverless-SQSRedrivePolicy$/, // the queue is itself a DLQ
   /^AwsSolutions-S1$/, // the access-log bucket
   /^AwsSolutions-APIG4$/, // token-checking routes
+  /^AwsSolutions-SMG4$/, // the CloudFront origin-verify secret: rotated by a redeploy of both ends
   /^AwsSolutions-CFR[124]$/, // CloudFront: no geo restriction, no WAF when synthesized without a region, default certificate until a custom domain
   // CDK's BucketDeployment handler (the site's files): its managed policy, grants, pinned runtime.
   /^AwsSolutions-IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]$/,

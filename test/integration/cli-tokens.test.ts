@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../local/cli.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { localTables } from '../../local/upload-client.js';
+import { systemClock } from '../../shared/clock.js';
+import { currentPeriod } from '../../shared/domain/calendar.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
 import { mailbox } from '../support/mailbox.js';
 
@@ -57,6 +60,13 @@ describe('cli tokens and invitations', () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('REVOKED_TOKEN');
     await expect(cli('token', 'revoke', '--token', token)).rejects.toThrow('Không tìm thấy');
+    // The issue and the revocation are in the unit's audit trail (issue 13).
+    const trail = await localTables(stack.endpoints).audit.list(currentPeriod(DEFAULT_REGIME, systemClock.now()), 'so-y-te');
+    const hash12 = sha256Hex(token).slice(0, 12);
+    expect(trail.filter((e) => e.detail['token'] === hash12).map((e) => [e.action, e.actor])).toEqual([
+      ['TOKEN_ISSUED', 'cli:token-issue'],
+      ['TOKEN_REVOKED', 'cli:token-revoke'],
+    ]);
   });
 
   it('token issue --json prints {token, unitId, link}; an expiry in the past is refused', async () => {

@@ -17,6 +17,7 @@ import type { AuditEntry } from '../../shared/ports.js';
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { UnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
+import { issueLocalToken } from '../../local/upload-client.js';
 
 /**
  * The compliance pipeline end to end on a fresh local stack (dynalite, s3rver, the SES emulator,
@@ -246,9 +247,10 @@ describe('statuses driven by uploads', () => {
 });
 
 describe('review by Sở Nội vụ', () => {
-  it('ON_TIME → RETURNED (the unit is emailed the reason and a fresh link) → ON_TIME again with a new valid version', async () => {
+  it('ON_TIME → RETURNED (the unit is emailed the reason, pointing to its live link) → ON_TIME again with a new valid version', async () => {
     const unit = 'so-cong-thuong';
     at('2026-12-05T02:00:00Z');
+    const live = await issueLocalToken(stack.endpoints, unit);
     const first = await upload(unit, validReport(unit));
     expect(await statusOf(unit)).toBe('ON_TIME');
 
@@ -263,10 +265,10 @@ describe('review by Sở Nội vụ', () => {
     expect(returned).toMatchObject({ status: 'RETURNED', reasons: [{ message: reason }] });
     const email = (await mailTo(unit)).find((m) => m.body.text?.includes(reason));
     expect(email, 'return email with the reason').toBeDefined();
-    const token = /#t=([\w-]+)/.exec(email!.body.text ?? '')?.[1];
-    expect(token, 'a personal link in the email').toBeDefined();
-    // The fresh link works: it authorizes an upload for this unit.
-    const presign = await call<{ key: string }>('POST', '/uploads', { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 }, token);
+    // One live link per unit: the email mints none, and the unit's live link still works.
+    expect(email!.body.text).not.toContain('#t=');
+    expect(email!.body.text).toContain('đường dẫn nộp báo cáo riêng của đơn vị trong thư mời');
+    const presign = await call<{ key: string }>('POST', '/uploads', { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 }, live);
     expect(presign.status).toBe(200);
     expect(presign.body.key).toMatch(new RegExp(`^incoming/${PERIOD}/${unit}/`));
 

@@ -59,7 +59,8 @@ describe('ingest spine on the emulators', () => {
     expect(mails[0]!.subject).toMatch(/Sở Tư pháp|biên nhận|tiếp nhận/i);
     const { versions } = await localTables(stack.endpoints).reports.facts(PERIOD, 'so-tu-phap');
     expect(mails[0]!.body.text).toContain(versions[0]!.sha256);
-    expect(mails[0]!.destination.cc).toEqual([report.preparer.email]);
+    // Only the registered address: the one typed into the report is shown on the board, never mailed.
+    expect(mails[0]!.destination.cc).toEqual([]);
   });
 
   it('an invalid upload becomes REJECTED with reasons stored and emailed in Vietnamese; the raw object is kept', async () => {

@@ -100,7 +100,9 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     expect(w.mailer.sent).toHaveLength(1);
     expect(w.mailer.sent[0]!.to).toEqual([regime.units.find((u) => u.id === UNIT)!.email]);
     expect(w.mailer.sent[0]!.text).toContain('Thiếu số liệu mục II');
-    expect(w.mailer.sent[0]!.text).toMatch(/https:\/\/baocao\.example\/#t=[\w-]+/);
+    // No new link: the unit's one live link stays the one from the invitation.
+    expect(w.mailer.sent[0]!.text).not.toContain('#t=');
+    expect(w.tokens.items.size).toBe(0);
   });
 
   it('accepting the returned version afterwards undoes the return', async () => {

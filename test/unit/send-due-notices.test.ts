@@ -6,7 +6,7 @@ import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 import type { StatusFacts } from '../../shared/domain/status.js';
 import type { MailMessage } from '../../shared/ports.js';
 import { chasedPeriods, NoticesFailedError, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
-import { authenticateUnit } from '../../shared/use-cases/tokens.js';
+import { LIVE_LINK_NOTE } from '../../shared/email/unit-email.js';
 import { MemoryStatusStore, memoryWorld } from '../support/memory-ports.js';
 
 /*
@@ -38,7 +38,7 @@ const ids = (regime: Regime) => regime.units.map((u) => u.id);
 const recipientsOf = (sent: MailMessage[]) => sent.map((m) => m.to.join(','));
 
 describe('sendDueNotices', () => {
-  it('sends each due reminder to the unit’s contact with a fresh personal link, publishes "Notice Sent" and audits it', async () => {
+  it('sends each due reminder to the unit’s contact, pointing to its one live link without minting one, publishes "Notice Sent" and audits it', async () => {
     const w = world('2026-12-11');
 
     const summary = await sendDueNotices(w, {});
@@ -48,9 +48,9 @@ describe('sendDueNotices', () => {
     expect(recipientsOf(w.mailer.sent)).toEqual(w.regime.units.map((u) => u.email));
     const first = w.mailer.sent[0]!;
     expect(first.subject).toContain('ngày 18 tháng 12 năm 2026');
-    const token = /#t=([A-Za-z0-9_-]+)/.exec(first.text)?.[1];
-    expect(first.html).toContain(`${APP}/#t=${token}`);
-    expect((await authenticateUnit(w, token ?? null)).unit.id).toBe(w.regime.units[0]!.id);
+    expect(first.text).not.toContain('#t=');
+    expect(first.text).toContain(LIVE_LINK_NOTE);
+    expect(w.tokens.items.size).toBe(0);
     expect(w.bus.events).toHaveLength(4);
     expect(w.bus.events[0]).toEqual({
       detailType: DETAIL_TYPES.noticeSent,
@@ -97,7 +97,8 @@ describe('sendDueNotices', () => {
     expect(again.skipped).toBe(4);
     expect(w.mailer.sent).toHaveLength(4);
     expect(w.bus.events).toHaveLength(4);
-    expect(w.tokens.items.size).toBe(4);
+    // One live link per unit: notices mint none (shared/use-cases/tokens.ts).
+    expect(w.tokens.items.size).toBe(0);
   });
 
   it('a mailer failure on one unit still sends the others, then the retry sends only the failed one', async () => {

@@ -23,7 +23,11 @@ describe('sendInvites', () => {
     const record = await w.tokens.get(sha256Hex(token));
     expect(record?.unitId).toBe('dak-ha');
     expect(record!.expiresAt > '2027-04-01').toBe(true);
-    expect((await w.audit.list(2026, 'dak-ha')).map((e) => e.detail.kind)).toEqual(['invite']);
+    expect(record!.periods).toEqual([2026]);
+    expect((await w.audit.list(2026, 'dak-ha')).map((e) => [e.action, e.actor, e.detail.kind])).toEqual([
+      ['TOKEN_ISSUED', 'cli:invite', undefined],
+      ['NOTICE_SENT', 'cli:invite', 'invite'],
+    ]);
   });
 
   it('re-sends to one unit when asked, and refuses a unit not expected in the period', async () => {

@@ -51,7 +51,43 @@ describe('createUpload (POST /uploads)', () => {
     expect(r.key).toMatch(new RegExp(`^incoming/2026/${UNIT}/[0-9a-z]{25}\\.json$`));
     expect(r.fields.key).toBe(r.key);
     expect(Date.parse(r.expiresAt) - w.clock.now().getTime()).toBe(300_000);
-    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['UPLOAD_AUTHORIZED']);
+    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['TOKEN_ISSUED', 'UPLOAD_AUTHORIZED']);
+  });
+
+  it('refuses a period the link is not bound to (403, Vietnamese): a 2026 link cannot file 2020', async () => {
+    const w = world();
+    const { token } = await issueToken(w, { unitId: UNIT });
+
+    const e = await rejection(createUpload(w, { token, readBody: () => ({ ...request, period: 2020 }) }));
+
+    expect([e.status, e.code]).toEqual([403, 'PERIOD_NOT_BOUND']);
+    expect(e.message).toContain('không dùng cho kỳ 2020');
+    expect(await w.audit.list(2020, UNIT)).toEqual([]);
+  });
+
+  it('issuing a link revokes the unit’s other live link: one live link per unit', async () => {
+    const w = world();
+    const first = await issueToken(w, { unitId: UNIT });
+
+    const second = await issueToken(w, { unitId: UNIT });
+
+    expect((await rejection(createUpload(w, { token: first.token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
+    expect((await createUpload(w, { token: second.token, readBody: () => request })).key).toContain(UNIT);
+    expect(second.revoked).toHaveLength(1);
+    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['TOKEN_ISSUED', 'TOKEN_REVOKED', 'TOKEN_ISSUED', 'UPLOAD_AUTHORIZED']);
+  });
+
+  it('refuses an upload to a closed period (the summary plus the grace window) with a Vietnamese 409, unless the unit has an extension', async () => {
+    const w = world('2027-01-25T03:00:00Z');
+    const { token } = await issueToken(w, { unitId: UNIT, periods: [2026] });
+
+    const closed = await rejection(createUpload(w, { token, readBody: () => request }));
+    await w.reports.putExtension(2026, UNIT, { until: '2027-01-31', reason: 'Gia hạn', grantedAt: '2027-01-20T00:00:00Z' });
+    const open = await createUpload(w, { token, readBody: () => request });
+
+    expect([closed.status, closed.code]).toEqual([409, 'PERIOD_CLOSED']);
+    expect(closed.message).toContain('đã khóa');
+    expect(open.key).toContain('incoming/2026/');
   });
 
   it('refuses a missing, unknown, revoked or expired token with 401 and a code naming it', async () => {
@@ -95,7 +131,7 @@ describe('createUpload (POST /uploads)', () => {
 
   it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {
     const w = world('2026-10-15T00:00:00Z');
-    const { token } = await issueToken(w, { unitId: UNIT });
+    const { token } = await issueToken(w, { unitId: UNIT, periods: [2026] });
 
     expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('PERIOD_NOT_OPEN');
     w.clock.set('2026-11-28T03:00:00Z');
@@ -386,7 +422,7 @@ describe('sendOnce and receipts', () => {
     expect(w.mailer.sent).toHaveLength(2);
   });
 
-  it('emails a receipt (to the unit, copied to the preparer) or the rejection reasons', async () => {
+  it('emails a receipt or the rejection reasons to the unit only, never to the address typed into the report', async () => {
     const w = world();
     const report = sampleReport(regime, UNIT, 2026);
     await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u1', etag: 'e', key: 'k1', size: 1, receivedAt: '2026-12-01T02:00:00.000Z', sha256: 'f'.repeat(64), format: 'json', valid: true, reasons: [], report });
@@ -400,7 +436,8 @@ describe('sendOnce and receipts', () => {
     const [rejected, receipt] = w.mailer.sent;
     expect(rejected!.text).toContain('Không được nhỏ hơn 0');
     expect(receipt!.to).toEqual([regime.units.find((u) => u.id === UNIT)!.email]);
-    expect(receipt!.cc).toEqual([report.preparer.email]);
+    expect(receipt!.cc).toBeUndefined();
+    expect(JSON.stringify(w.mailer.sent)).not.toContain(report.preparer.email);
     expect(receipt!.text).toContain('f'.repeat(64));
   });
 

@@ -132,7 +132,8 @@ describe('readUnitView (GET /me)', () => {
 
   it('refuses a missing, revoked or expired token and a period out of range, with the contract’s codes', async () => {
     const w = world();
-    const { token } = await issueToken(w, { unitId: UNIT });
+    // One live link per unit: the live one is another unit's, the revoked and expiring ones UNIT's.
+    const { token } = await issueToken(w, { unitId: 'dak-ha' });
     const revoked = await issueToken(w, { unitId: UNIT });
     await w.tokens.revoke(sha256Hex(revoked.token), '2026-11-27T00:00:00Z');
     const soon = await issueToken(w, { unitId: UNIT, expiresAt: new Date('2026-11-28T04:00:00Z') });
@@ -166,7 +167,7 @@ describe('downloadTemplate (GET /template.xlsx)', () => {
     expect((await metaOf(mine.bytes)).get(META_KEYS.unitId)).toBe('dak-ha');
     expect(blank).toMatchObject({ fileName: 'Biểu mẫu báo cáo dân vận 2026.xlsx', period: 2026, unitId: null });
     expect((await metaOf(blank.bytes)).get(META_KEYS.unitId) || null).toBeNull();
-    expect((await w.audit.list(2026, 'dak-ha')).map((e) => [e.action, e.detail.route])).toEqual([['TOKEN_USED', 'GET /template.xlsx']]);
+    expect((await w.audit.list(2026, 'dak-ha')).filter((e) => e.action !== 'TOKEN_ISSUED').map((e) => [e.action, e.detail.route])).toEqual([['TOKEN_USED', 'GET /template.xlsx']]);
   }, 30_000);
 
   it('treats a dead link as an error, not as a request for the blank template', async () => {

@@ -3,6 +3,7 @@ import type { readAudit } from '../../shared/use-cases/read-audit.js';
 import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
 import type { UnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import type { ReviewRequest, reviewReport } from '../../shared/use-cases/review-report.js';
+import type { UnitLink } from '../../shared/use-cases/tokens.js';
 import { ApiError, getJson, postJson } from '../form/api.js';
 import { accessToken, forgetAccessToken } from './auth.js';
 
@@ -16,6 +17,15 @@ export type AuditTrail = Awaited<ReturnType<typeof readAudit>>;
 export type AuditEntry = AuditTrail['entries'][number];
 export type ReviewResult = Awaited<ReturnType<typeof reviewReport>>;
 export type ExtensionResult = Awaited<ReturnType<typeof grantExtension>>;
+export type { UnitLink };
+/** POST /units/{id}/links: the new token, once (functions/admin/handler.ts). */
+export interface ReissuedLink {
+  token: string;
+  expiresAt: string;
+  periods: number[];
+  revoked: number;
+  links: UnitLink[];
+}
 
 const unitPath = (unitId: string, what: 'reports' | 'audit' | 'review' | 'extension') => `/units/${encodeURIComponent(unitId)}/${what}`;
 
@@ -44,3 +54,12 @@ export const reviewVersion = (unitId: string, body: ReviewRequest) =>
 
 export const grantDeadlineExtension = (unitId: string, body: ExtensionRequest) =>
   authorized((t) => postJson<ExtensionResult>(unitPath(unitId, 'extension'), t, body));
+
+const linksPath = (unitId: string) => `/units/${encodeURIComponent(unitId)}/links`;
+
+export const listUnitLinks = (unitId: string) => authorized((t) => getJson<{ links: UnitLink[] }>(linksPath(unitId), t));
+
+export const reissueUnitLink = (unitId: string) => authorized((t) => postJson<ReissuedLink>(linksPath(unitId), t, {}));
+
+export const revokeUnitLink = (unitId: string, linkId: string) =>
+  authorized((t) => postJson<UnitLink>(`${linksPath(unitId)}/${encodeURIComponent(linkId)}/revoke`, t, {}));

@@ -10,7 +10,7 @@ import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { ExtensionRequest } from '../../shared/use-cases/grant-extension.js';
 import type { ReviewRequest } from '../../shared/use-cases/review-report.js';
-import { ApiError, grantDeadlineExtension, readAuditTrail, readStatus, readUnitReports, reviewVersion } from './api.js';
+import { ApiError, grantDeadlineExtension, listUnitLinks, readAuditTrail, readStatus, readUnitReports, reissueUnitLink, revokeUnitLink, reviewVersion } from './api.js';
 import { accessToken, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
 import { chartsView } from './charts.js';
 import { date, dateTime } from './format.js';
@@ -62,6 +62,8 @@ const detailActions: DetailActions = {
   close: closeDetail,
   review: (decision) => void review(decision),
   extend: () => void extend(),
+  reissueLink: () => void reissueLink(),
+  revokeLink: (linkId) => void revokeLink(linkId),
 };
 
 function drawDetail(): void {
@@ -139,6 +141,7 @@ async function loadDetail(): Promise<void> {
     d.reports = reports;
     d.audit = audit.entries;
     drawDetail();
+    await loadLinks(d);
   } catch (e) {
     failed(e);
   }
@@ -162,6 +165,9 @@ function openDetail(unitId: string): void {
     audit: [],
     busy: false,
     message: null,
+    links: null,
+    linksNote: null,
+    newLink: null,
   };
   drawTable();
   drawDetail();
@@ -201,6 +207,46 @@ async function act<T>(call: () => Promise<T>, done: (result: T) => string): Prom
   }
 }
 
+/** The links section: a 403 (not an admin) is said in the section, not as a board failure. */
+async function loadLinks(d: NonNullable<typeof state.detail>): Promise<void> {
+  try {
+    const { links } = await listUnitLinks(d.unitId);
+    d.links = links;
+    d.linksNote = null;
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status === 401) return failed(e);
+    d.links = null;
+    d.linksNote = e.message;
+  }
+  if (d === state.detail) drawDetail();
+}
+
+async function reissueLink(): Promise<void> {
+  const d = state.detail;
+  if (!d) return;
+  await act(
+    () => reissueUnitLink(d.unitId),
+    (r) => {
+      d.links = r.links;
+      d.newLink = `${location.origin}/#t=${r.token}`;
+      return r.revoked ? 'Đã cấp đường dẫn mới; đường dẫn cũ đã bị thu hồi.' : 'Đã cấp đường dẫn mới.';
+    },
+  );
+}
+
+async function revokeLink(linkId: string): Promise<void> {
+  const d = state.detail;
+  if (!d) return;
+  await act(
+    () => revokeUnitLink(d.unitId, linkId),
+    () => {
+      d.newLink = null;
+      void loadLinks(d);
+      return 'Đã thu hồi đường dẫn; đơn vị không dùng được đường dẫn này nữa.';
+    },
+  );
+}
+
 async function review(decision: ReviewRequest['decision']): Promise<void> {
   const rep = state.detail?.reports;
   const latest = rep && latestValid(rep);
@@ -217,7 +263,7 @@ async function review(decision: ReviewRequest['decision']): Promise<void> {
     () => reviewVersion(rep.unit.id, body),
     (r) => {
       if (decision === 'RETURN') reasonField.value = '';
-      const done = decision === 'RETURN' ? 'Đã trả lại báo cáo; đơn vị sẽ nhận email nêu lý do và đường dẫn nộp lại.' : 'Đã chấp nhận báo cáo.';
+      const done = decision === 'RETURN' ? 'Đã trả lại báo cáo; đơn vị sẽ nhận email nêu lý do và nộp lại qua đường dẫn đang dùng.' : 'Đã chấp nhận báo cáo.';
       return `${done} Trạng thái: ${STATUS_LABELS[r.status]}.`;
     },
   );

@@ -6,7 +6,7 @@ import type { AnnualReport, ValidationIssue } from '../../shared/domain/report.j
 import { STATUSES, STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { UnitReports, VersionView } from '../../shared/use-cases/read-unit-reports.js';
-import type { AuditEntry } from './api.js';
+import type { AuditEntry, UnitLink } from './api.js';
 import { can } from './auth.js';
 import { bytes, count, date, dateTime, percent, searchable } from './format.js';
 import { AUDIT_ACTIONS, FORMAT_LABELS, KEY_FIGURE_LABELS, NOTICE_KINDS } from './labels.js';
@@ -122,12 +122,19 @@ export interface DetailState {
   audit: AuditEntry[];
   busy: boolean;
   message: { kind: 'ok' | 'error'; text: string } | null;
+  /** The unit's links (admin role); null until loaded or when the API refused (linksNote says why). */
+  links: UnitLink[] | null;
+  linksNote: string | null;
+  /** A re-issued link, shown once in this panel to be handed to the unit. */
+  newLink: string | null;
 }
 
 export interface DetailActions {
   close(): void;
   review(decision: 'ACCEPT' | 'RETURN'): void;
   extend(): void;
+  reissueLink(): void;
+  revokeLink(linkId: string): void;
 }
 
 /**
@@ -151,7 +158,7 @@ function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: De
   const reviewForm = !can('reviewReport')
     ? nothing
     : latest
-    ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email, kèm đường dẫn nộp lại)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
+    ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email và nộp lại qua đường dẫn đang dùng)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
     : html`<p class="muted">Chưa có bản hợp lệ để xem xét.</p>`;
   const extensionForm = rep.unit.expected && can('grantExtension')
     ? html`<fieldset><legend>Gia hạn thời hạn nộp cho đơn vị</legend><div class="row"><label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required><input id="ext-reason" type="text" maxlength="2000" placeholder="Lý do gia hạn" size="34"><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${act.extend}>Gia hạn</button></div></fieldset>`
@@ -268,6 +275,24 @@ function auditView(entries: readonly AuditEntry[], rep: UnitReports, ctx: ViewCo
   )}</tbody></table>`;
 }
 
+const LINK_STATES: Record<UnitLink['state'], string> = { live: 'Đang dùng', revoked: 'Đã thu hồi', expired: 'Hết hạn' };
+
+/**
+ * The unit's links: one live at a time (issue 13). Shown to the admin role only (the API answers
+ * no other role).
+ */
+function linksView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
+  const rows = (d.links ?? []).map(
+    (l) => html`<tr data-link=${l.id} data-state=${l.state}><td class="time">${dateTime(l.createdAt, ctx.tz)}</td><td class="time">${dateTime(l.expiresAt, ctx.tz)}</td><td>${l.periods.join(', ')}</td><td>${LINK_STATES[l.state]}</td><td class="time">${l.lastUsedAt ? dateTime(l.lastUsedAt, ctx.tz) : '—'}</td><td>${
+      l.state === 'live' ? html`<button type="button" class="revoke-link" ?disabled=${d.busy} @click=${() => act.revokeLink(l.id)}>Thu hồi</button>` : nothing
+    }</td></tr>`,
+  );
+  return html`${d.linksNote ? html`<p class="muted" id="links-note">${d.linksNote}</p>` : nothing}
+${d.links ? html`<table class="links"><thead><tr><th>Cấp lúc</th><th>Hết hạn</th><th>Kỳ được nộp</th><th>Trạng thái</th><th>Dùng gần nhất</th><th>Thao tác</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="6" class="empty">Đơn vị chưa có đường dẫn nào.</td></tr>`}</tbody></table>` : nothing}
+${d.newLink ? html`<p><label for="new-link">Đường dẫn mới (chỉ hiện một lần; gửi cho đơn vị qua kênh chính thức)</label><br><input id="new-link" type="text" readonly .value=${d.newLink} size="60"></p>` : nothing}
+<p><button type="button" id="reissue-link" ?disabled=${d.busy} @click=${() => act.reissueLink()}>Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)</button></p>`;
+}
+
 /** The panel of one unit: its status and deadline, what Sở Nội vụ can do, its versions, its audit trail. */
 export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
   const rep = d.reports;
@@ -276,6 +301,8 @@ export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions)
 <div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
 <h3>Các bản đã nộp</h3>
 <div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}</div>
+${can('manageLinks') ? html`<h3>Đường dẫn nộp báo cáo</h3>
+<div id="d-links">${linksView(d, ctx, act)}</div>` : nothing}
 <h3>Nhật ký xử lý</h3>
 <div id="d-audit">${rep ? auditView(d.audit, rep, ctx) : nothing}</div>`;
 }

@@ -50,7 +50,34 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 // ---------------------------------------------------------------- state
 
 const fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
-const token = fragment.get('t');
+/** The tab's copy of the unit's token: a reload keeps working, and the address bar no longer shows it. */
+const TOKEN_KEY = 'baocao:token';
+
+/**
+ * Reads the token from `#t=…` once, keeps it in this tab's sessionStorage and drops it from the
+ * address bar and history (issue 13): a screenshot, a shared screen or a copied address no longer
+ * carries the unit's link. Without a fragment, the tab's stored token (a reload) is used.
+ */
+function takeToken(): string | null {
+  const fromLink = fragment.get('t');
+  if (fromLink) {
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromLink);
+    } catch {
+      // Storage refused (private mode): the token still works for this page's life.
+    }
+    fragment.delete('t');
+    const rest = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    return fromLink;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+const token = takeToken();
 let view: UnitView | null = null;
 /** Fields whose errors are shown live (blurred once, or everything after a submit attempt). */
 const touched = new Set<string>();

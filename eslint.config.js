@@ -15,7 +15,11 @@ const noDevDependencies = forbid(
 );
 const noToolingFolders = forbid(
   'shared/ and functions/ ship to AWS: they never import web/, local/, test/, bench/ or infra/.',
-  '**/web/*', '**/local/*', '**/test/*', '**/bench/*', '**/infra/*',
+  '**/web/*',
+  '**/local/*',
+  '**/test/*',
+  '**/bench/*',
+  '**/infra/*',
 );
 
 export default tseslint.config(
@@ -23,7 +27,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       // Unused names are an error, except the conventional `_` placeholder.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
@@ -35,6 +41,8 @@ export default tseslint.config(
       'no-control-regex': 'off',
       // A late-bound `let` read by a closure before its one assignment (the local stack's provider) stays `let`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // prettier wraps code at 140; what it cannot wrap (prose in strings and templates) is exempt.
+      'max-len': ['error', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {
@@ -56,12 +64,31 @@ export default tseslint.config(
   {
     files: ['shared/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        noDevDependencies, noToolingFolders,
-        forbid('shared/domain is pure: it imports only domain code (no adapters, use cases, AWS SDK or node I/O).',
-          '../adapters/*', '../use-cases/*', '../ports.js', '../compose.js', '../runtime.js', '@aws-sdk/*', '@aws-lambda-powertools/*',
-          'node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:net', 'node:child_process'),
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noDevDependencies,
+            noToolingFolders,
+            forbid(
+              'shared/domain is pure: it imports only domain code (no adapters, use cases, AWS SDK or node I/O).',
+              '../adapters/*',
+              '../use-cases/*',
+              '../ports.js',
+              '../compose.js',
+              '../runtime.js',
+              '@aws-sdk/*',
+              '@aws-lambda-powertools/*',
+              'node:fs',
+              'node:fs/*',
+              'node:http',
+              'node:https',
+              'node:net',
+              'node:child_process',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
@@ -71,14 +98,36 @@ export default tseslint.config(
   },
   {
     files: ['functions/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noDevDependencies, noToolingFolders,
-      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'A function imports only shared/ (and its own folder).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noDevDependencies,
+            noToolingFolders,
+            { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'A function imports only shared/ (and its own folder).' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['infra/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [
-      forbid('infra/ takes definitions from shared/, never runtime adapters or use cases.', '**/shared/adapters/*', '**/shared/use-cases/*', '**/shared/compose.js'),
-      forbid('infra/ does not import the local stack, tests or pages.', '**/local/*', '**/test/*', '**/web/*'),
-    ] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            forbid(
+              'infra/ takes definitions from shared/, never runtime adapters or use cases.',
+              '**/shared/adapters/*',
+              '**/shared/use-cases/*',
+              '**/shared/compose.js',
+            ),
+            forbid('infra/ does not import the local stack, tests or pages.', '**/local/*', '**/test/*', '**/web/*'),
+          ],
+        },
+      ],
+    },
   },
 );

@@ -23,7 +23,8 @@ export const SIZE_BUDGET: Readonly<Partial<Record<(typeof FUNCTION_NAMES)[number
 export const sizeBudget = (name: string): number => SIZE_BUDGET[name as keyof typeof SIZE_BUDGET] ?? TARGET;
 
 /** As infra/defaults.ts BUNDLING_DEFAULTS (NodejsFunction): ESM, minified, SDK bundled, a require shim for CJS deps. */
-const BANNER = "import { createRequire as __baocaoCreateRequire } from 'node:module'; const require = __baocaoCreateRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __baocaoCreateRequire } from 'node:module'; const require = __baocaoCreateRequire(import.meta.url);";
 
 /** What the functions' config schemas require, with dummy values (nothing is called). */
 const DUMMY_ENV: Record<string, string> = {
@@ -88,7 +89,9 @@ interface FunctionBundle extends Bundle {
 
 /** The package an input path belongs to (node_modules/@scope/name or name), or "(app)". */
 function packageOf(path: string): string {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path.split('node_modules/').length > 2 ? path.slice(path.lastIndexOf('node_modules/')) : path);
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+    path.split('node_modules/').length > 2 ? path.slice(path.lastIndexOf('node_modules/')) : path,
+  );
   return m ? m[1]! : '(app)';
 }
 
@@ -138,7 +141,9 @@ const DDB = '@aws-sdk/client-dynamodb';
 /** "DynamoDB (doc), EventBridge, S3" — or "no SDK client". */
 function clientsLabel(clients: readonly Client[]): string {
   const doc = clients.some((c) => c.pkg === DOC);
-  const names = clients.filter((c) => !(doc && c.pkg === DOC)).map((c) => (doc && c.pkg === DDB ? 'DynamoDB (doc)' : c.cls.replace(/Client$/, '')));
+  const names = clients
+    .filter((c) => !(doc && c.pkg === DOC))
+    .map((c) => (doc && c.pkg === DDB ? 'DynamoDB (doc)' : c.cls.replace(/Client$/, '')));
   return names.length ? names.join(', ') : 'no SDK client';
 }
 
@@ -151,9 +156,7 @@ export function floorSource(clients: readonly Client[]): string {
   const doc = clients.find((c) => c.pkg === DOC);
   const ddb = clients.find((c) => c.pkg === DDB) ?? (doc ? { pkg: DDB, cls: 'DynamoDBClient' } : undefined);
   const all = doc && !clients.includes(ddb!) ? [...clients, ddb!] : clients;
-  const built = all
-    .filter((c) => !(doc && (c === doc || c === ddb)))
-    .map((c) => `new ${c.cls}({ region })`);
+  const built = all.filter((c) => !(doc && (c === doc || c === ddb))).map((c) => `new ${c.cls}({ region })`);
   if (doc) built.unshift(`${doc.cls}.from(new ${ddb!.cls}({ region }), { marshallOptions: { removeUndefinedValues: true } })`);
   return [
     ...all.map((c) => `import { ${c.cls} } from '${c.pkg}';`),
@@ -209,7 +212,9 @@ const sum = (entries: readonly [string, number][]) => entries.reduce((s, [, b]) 
 export async function bundle(name: string, outDir: string, entry: { file: string } | { source: string }): Promise<Bundle> {
   const outfile = join(outDir, `${name}.mjs`);
   const r = await build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: `${name}.ts`, loader: 'ts' as const } }),
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: `${name}.ts`, loader: 'ts' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -250,7 +255,15 @@ function loadOnce(file: string): Promise<{ ms: number; rss: number }> {
   });
 }
 
-const failed = (name: string, file: string, error: string): Bundle => ({ name, file, bytes: Number.NaN, metafile: { inputs: {}, outputs: {} }, loads: [], rss: [], error });
+const failed = (name: string, file: string, error: string): Bundle => ({
+  name,
+  file,
+  bytes: Number.NaN,
+  metafile: { inputs: {}, outputs: {} },
+  loads: [],
+  rss: [],
+  error,
+});
 
 /** What run.ts needs for "Reading the results": each function against its floor, and what its lazy imports save. */
 export interface BundleVerdict {
@@ -315,7 +328,11 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
       const lazy = beyond(lazyBytesByPackage(f.metafile), lazyBytesByPackage(f.floor.bundle.metafile), NAMED_KB);
       const targets = appDynamicTargets(f.metafile);
       if (!lazy.length || !targets.length) continue;
-      const source = [`export * from './functions/${f.name}/handler.ts';`, ...targets.map((t, i) => `export * as __eager${i} from './${t}';`), ''].join('\n');
+      const source = [
+        `export * from './functions/${f.name}/handler.ts';`,
+        ...targets.map((t, i) => `export * as __eager${i} from './${t}';`),
+        '',
+      ].join('\n');
       try {
         f.eager = { ...(await bundle(`${f.name}-eager`, outDir, { source })), targets };
       } catch (e) {
@@ -326,7 +343,9 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
     const floorBundles = [...floors.values()].map((fl) => fl.bundle);
     const eagers = functions.flatMap((f) => (f.eager ? [f.eager] : []));
     const all: Bundle[] = [...floorBundles, ...functions, ...eagers];
-    progress(`bundles: ${functions.length} functions, ${floors.size} floors (one per client set), ${eagers.length} eager variants built; loading each in ${opts.runs} fresh node processes`);
+    progress(
+      `bundles: ${functions.length} functions, ${floors.size} floors (one per client set), ${eagers.length} eager variants built; loading each in ${opts.runs} fresh node processes`,
+    );
     // The bundles were just written: they are in the page cache, every round counts.
     for (let run = 0; run < opts.runs; run++) {
       for (const b of all) {
@@ -354,7 +373,9 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
         measured: fb.error ? 'n/a' : size(fb),
         floor: '—',
         ratio: fb.error ? 'n/a' : '1.00× · 1.00×',
-        detail: fb.error ?? `floor of ${floor.functions.map((f) => f.name).join(', ')}; RSS after import ${num(median(fb.rss) / 2 ** 20, 0)} MB; load = median of ${opts.runs} fresh processes`,
+        detail:
+          fb.error ??
+          `floor of ${floor.functions.map((f) => f.name).join(', ')}; RSS after import ${num(median(fb.rss) / 2 ** 20, 0)} MB; load = median of ${opts.runs} fresh processes`,
         ...(fb.error ? { flagged: true } : {}),
       });
       const floorLoad = median(fb.loads);
@@ -362,7 +383,15 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
       const floorLazy = lazyBytesByPackage(fb.metafile);
       for (const f of floor.functions) {
         if (f.error || fb.error) {
-          rows.push({ section: '4 Bundles', what: `functions/${f.name}`, measured: 'n/a', floor: '', ratio: 'n/a', detail: f.error ?? 'its floor failed', flagged: true });
+          rows.push({
+            section: '4 Bundles',
+            what: `functions/${f.name}`,
+            measured: 'n/a',
+            floor: '',
+            ratio: 'n/a',
+            detail: f.error ?? 'its floor failed',
+            flagged: true,
+          });
           continue;
         }
         const load = median(f.loads);
@@ -371,7 +400,12 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
         // What the function carries beyond its floor, by package: the reason when it is over target.
         const extra = beyond(bytesByPackage(f.metafile), floorPackages, NAMED_KB);
         const lazy = beyond(lazyBytesByPackage(f.metafile), floorLazy, NAMED_KB);
-        const lazyNote = lazy.length ? `; behind a dynamic import (in the size, not evaluated at load): ${kb(sum(lazy))} (${lazy.slice(0, 2).map(([p]) => p).join(', ')}…)` : '';
+        const lazyNote = lazy.length
+          ? `; behind a dynamic import (in the size, not evaluated at load): ${kb(sum(lazy))} (${lazy
+              .slice(0, 2)
+              .map(([p]) => p)
+              .join(', ')}…)`
+          : '';
         const over = sizeRatio > TARGET || loadRatio > TARGET;
         rows.push({
           section: '4 Bundles',
@@ -381,7 +415,12 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
           ratio: `${x(sizeRatio)} · ${x(loadRatio)}`,
           detail:
             `floor: ${floor.label}; RSS ${num(median(f.rss) / 2 ** 20, 0)} MB; beyond the floor: ` +
-            `${extra.slice(0, 3).map(([p, d]) => `${p} +${kb(d)}`).join(', ') || `nothing over ${NAMED_KB} KB`}${lazyNote}`,
+            `${
+              extra
+                .slice(0, 3)
+                .map(([p, d]) => `${p} +${kb(d)}`)
+                .join(', ') || `nothing over ${NAMED_KB} KB`
+            }${lazyNote}`,
           flagged: over,
         });
         verdict.functions.push({ name: f.name, sizeRatio, loadRatio, beyond: extra });
@@ -394,14 +433,32 @@ export async function benchBundles(opts: { runs: number }): Promise<{ rows: Row[
             measured: e.error ? 'n/a' : size(e),
             floor: size(fb),
             ratio: e.error ? 'n/a' : `${x(ratio(e.bytes, fb.bytes))} · ${x(ratio(eagerLoad, floorLoad))}`,
-            detail: e.error ?? `${e.targets.join(', ')} imported at load: ${num(eagerLoad - load)} ms more than the lazy import (${num(eagerLoad)} vs ${num(load)} ms); RSS ${num(median(e.rss) / 2 ** 20, 0)} MB`,
+            detail:
+              e.error ??
+              `${e.targets.join(', ')} imported at load: ${num(eagerLoad - load)} ms more than the lazy import (${num(eagerLoad)} vs ${num(load)} ms); RSS ${num(median(e.rss) / 2 ** 20, 0)} MB`,
           });
-          if (!e.error) verdict.lazy.push({ name: f.name, loadMs: load, eagerMs: eagerLoad, floorMs: floorLoad, targets: e.targets, lazyKb: sum(lazy) / 1024 });
+          if (!e.error)
+            verdict.lazy.push({
+              name: f.name,
+              loadMs: load,
+              eagerMs: eagerLoad,
+              floorMs: floorLoad,
+              targets: e.targets,
+              lazyKb: sum(lazy) / 1024,
+            });
         }
       }
     }
-    for (const name of missing) rows.push({ section: '4 Bundles', what: `functions/${name}`, measured: 'n/a', floor: '', ratio: 'n/a', detail: 'no handler.ts yet' });
-    return { rows, notes: bundleNotes(functions.filter((b) => !b.error && b.floor && !b.floor.bundle.error), [...floors.values()]), verdict };
+    for (const name of missing)
+      rows.push({ section: '4 Bundles', what: `functions/${name}`, measured: 'n/a', floor: '', ratio: 'n/a', detail: 'no handler.ts yet' });
+    return {
+      rows,
+      notes: bundleNotes(
+        functions.filter((b) => !b.error && b.floor && !b.floor.bundle.error),
+        [...floors.values()],
+      ),
+      verdict,
+    };
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
@@ -432,7 +489,12 @@ function bundleNotes(functions: readonly FunctionBundle[], floors: readonly Floo
   notes.push(
     over.length
       ? `Over the issue 7 target (${TARGET}× its own floor in size or load time): ${over.map((b) => b.name).join(', ')}` +
-          (over.length < functions.length ? `; within it: ${functions.filter((b) => !over.includes(b)).map((b) => b.name).join(', ')}.` : '.')
+          (over.length < functions.length
+            ? `; within it: ${functions
+                .filter((b) => !over.includes(b))
+                .map((b) => b.name)
+                .join(', ')}.`
+            : '.')
       : `Every function is within the issue 7 target (${TARGET}× its own floor in size and load time).`,
   );
   notes.push(
@@ -459,14 +521,19 @@ function bundleNotes(functions: readonly FunctionBundle[], floors: readonly Floo
   }
   for (const g of [...groups.values()].sort((a, b) => sum(b.packages) - sum(a.packages))) {
     g.packages.sort((a, b) => b[1] - a[1]);
-    const who = g.names.length === functions.length ? `all ${functions.length} functions` : `${g.names.length} of ${functions.length} (${g.names.join(', ')})`;
+    const who =
+      g.names.length === functions.length
+        ? `all ${functions.length} functions`
+        : `${g.names.length} of ${functions.length} (${g.names.join(', ')})`;
     const listed = g.packages.slice(0, 6).map(([p, b]) => `${p} ${num(b / 1024, 0)}`);
     const rest = g.packages.length > 6 ? ` and ${g.packages.length - 6} more` : '';
     const pkgs = new Set(g.packages.map(([p]) => p));
     const via = [...new Set(functions.filter((b) => g.names.includes(b.name)).flatMap((b) => importersOf(b.metafile, pkgs)))];
     // Where the group's largest package is only reached through a dynamic import, it is not evaluated at load.
     const top = g.packages[0]![0];
-    const lazyIn = functions.filter((b) => g.names.includes(b.name) && (lazyBytesByPackage(b.metafile).get(top) ?? 0) > 0).map((b) => b.name);
+    const lazyIn = functions
+      .filter((b) => g.names.includes(b.name) && (lazyBytesByPackage(b.metafile).get(top) ?? 0) > 0)
+      .map((b) => b.name);
     notes.push(
       `+${num(sum(g.packages) / 1024, 0)} KB beyond the floor in ${who}: ${listed.join(', ')}${rest} (KB)${via.length ? `; imported by ${via.join(', ')}` : ''}` +
         `${lazyIn.length ? `; behind a dynamic import (not evaluated at load) in ${lazyIn.join(', ')}` : ''}.`,
@@ -478,7 +545,9 @@ function bundleNotes(functions: readonly FunctionBundle[], floors: readonly Floo
   const stray = withMailer.filter((b) => !ses(b));
   if (stray.length) {
     const via = [...new Set(stray.flatMap((b) => importersOf(b.metafile, new Set(['nodemailer']))))];
-    notes.push(`nodemailer is bundled in ${stray.length} functions without the SESv2 client, which never send mail (${stray.map((b) => b.name).join(', ')}); imported by ${via.join(', ')}.`);
+    notes.push(
+      `nodemailer is bundled in ${stray.length} functions without the SESv2 client, which never send mail (${stray.map((b) => b.name).join(', ')}); imported by ${via.join(', ')}.`,
+    );
   } else if (withMailer.length) {
     notes.push(`nodemailer is bundled only in the functions that send mail (${withMailer.map((b) => b.name).join(', ')}).`);
   }

@@ -67,19 +67,38 @@ function shapes(): Shape[] {
   const randomTags = Array.from({ length: 95_000 }, (_, i) => `<row ${filler(8, i + 1)}`).join('');
   const letters = 'abcefgijklnopqrtuvwxz';
   const digits = '0123456789';
-  const cells = Array.from({ length: 4_000 }, (_, r) => `<row r="${r + 1}">${Array.from({ length: 5 }, (_, c) => `<c r="${'ABCDE'[c]}${r + 1}"><v>${(r * 7 + c) % 1000}</v></c>`).join('')}</row>`).join('');
+  const cells = Array.from(
+    { length: 4_000 },
+    (_, r) =>
+      `<row r="${r + 1}">${Array.from({ length: 5 }, (_, c) => `<c r="${'ABCDE'[c]}${r + 1}"><v>${(r * 7 + c) % 1000}</v></c>`).join('')}</row>`,
+  ).join('');
   return [
     { what: 'a 607 KB-style upload: unterminated <row tags between random letters', parts: sheet(`<worksheet><sheetData>${randomTags}`) },
     { what: `${num(ELEMENTS, 0)} unterminated <row tags`, parts: sheet(`<worksheet><sheetData>${'<row '.repeat(ELEMENTS)}`) },
-    { what: `${num(ELEMENTS, 0)} unterminated <c tags with an address`, parts: sheet(`<worksheet><sheetData><row>${'<c r="A'.repeat(ELEMENTS)}`) },
-    { what: 'one <c> tag, 9.5 MB of attribute names without "="', parts: sheet(`<worksheet><sheetData><row r="1"><c ${noisy('ab ', PART, letters, 3)}/></row></sheetData></worksheet>`) },
+    {
+      what: `${num(ELEMENTS, 0)} unterminated <c tags with an address`,
+      parts: sheet(`<worksheet><sheetData><row>${'<c r="A'.repeat(ELEMENTS)}`),
+    },
+    {
+      what: 'one <c> tag, 9.5 MB of attribute names without "="',
+      parts: sheet(`<worksheet><sheetData><row r="1"><c ${noisy('ab ', PART, letters, 3)}/></row></sheetData></worksheet>`),
+    },
     { what: 'a 9.5 MB unclosed quote in a <row>', parts: sheet(`<worksheet><sheetData><row r="${noisy('1', PART, letters, 4)}`) },
-    { what: '9.5 MB of entity-like text without ";"', parts: { ...sheet('<worksheet/>'), 'xl/sharedStrings.xml': `<sst><si><t>${noisy('&#x1&amp', PART, letters, 5)}</t></si></sst>` } },
+    {
+      what: '9.5 MB of entity-like text without ";"',
+      parts: { ...sheet('<worksheet/>'), 'xl/sharedStrings.xml': `<sst><si><t>${noisy('&#x1&amp', PART, letters, 5)}</t></si></sst>` },
+    },
     {
       what: 'a 9.5 MB date format of unclosed "["',
-      parts: { ...sheet('<worksheet/>'), 'xl/styles.xml': `<styleSheet><numFmts><numFmt numFmtId="200" formatCode="${noisy('[', PART, digits, 6)}"/></numFmts><cellXfs><xf numFmtId="200"/></cellXfs></styleSheet>` },
+      parts: {
+        ...sheet('<worksheet/>'),
+        'xl/styles.xml': `<styleSheet><numFmts><numFmt numFmtId="200" formatCode="${noisy('[', PART, digits, 6)}"/></numFmts><cellXfs><xf numFmtId="200"/></cellXfs></styleSheet>`,
+      },
     },
-    { what: 'a well-formed sheet, 4,000 rows × 5 cells (accepted, for comparison)', parts: sheet(`<worksheet><sheetData>${cells}</sheetData></worksheet>`) },
+    {
+      what: 'a well-formed sheet, 4,000 rows × 5 cells (accepted, for comparison)',
+      parts: sheet(`<worksheet><sheetData>${cells}</sheetData></worksheet>`),
+    },
   ];
 }
 
@@ -136,5 +155,8 @@ export function benchGuard(opts: { runs: number }): { rows: Row[]; notes: string
         `${outcome === 'accepted' ? `, then the reader → ${readOutcome}` : ''}; ${num(meter.steps / (xmlMb * MB), 1)} steps/byte counted`,
     });
   }
-  return { rows, notes: [`xlsx guard: worst shape ${x(worst)} plain inflate per MB of XML (guard includes inflate, CRC-32 and the XML checks).`] };
+  return {
+    rows,
+    notes: [`xlsx guard: worst shape ${x(worst)} plain inflate per MB of XML (guard includes inflate, CRC-32 and the XML checks).`],
+  };
 }

@@ -93,7 +93,9 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
         failures++;
         clearTimeout(timer);
         statusDone.delete(id);
-        progress(`ingest: upload for ${id} failed: ${up.presignStatus}/${up.postStatus ?? '-'} ${JSON.stringify(up.presign).slice(0, 200)}`);
+        progress(
+          `ingest: upload for ${id} failed: ${up.presignStatus}/${up.postStatus ?? '-'} ${JSON.stringify(up.presign).slice(0, 200)}`,
+        );
         return null;
       }
       try {
@@ -113,7 +115,9 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
       const body = bodies.get(id)!;
       const start = performance.now();
       const key = `bench-floor/${FLOOR_PERIOD}/${id}/${n}.json`;
-      const put = await s3.send(new PutObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key, Body: body, ContentType: CONTENT_TYPES.json }));
+      const put = await s3.send(
+        new PutObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key, Body: body, ContentType: CONTENT_TYPES.json }),
+      );
       const got = await s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key }));
       const bytes = await got.Body!.transformToByteArray();
       const at = new Date().toISOString();
@@ -134,9 +138,24 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
       };
       await tables.reports.putVersion(version);
       const facts = summarizeFacts([version], []);
-      const record: UnitStatusRecord = { period: FLOOR_PERIOD, unitId: id, rev: 1, status: 'ON_TIME', facts, uploadIds: [uploadId], announced: true, updatedAt: at };
+      const record: UnitStatusRecord = {
+        period: FLOOR_PERIOD,
+        unitId: id,
+        rev: 1,
+        status: 'ON_TIME',
+        facts,
+        uploadIds: [uploadId],
+        announced: true,
+        updatedAt: at,
+      };
       await tables.statuses.put(record, null);
-      await tables.audit.append(FLOOR_PERIOD, id, { at, eventId: `floor-${n}`, action: 'REPORT_ACCEPTED', actor: 'bench', detail: { key } });
+      await tables.audit.append(FLOOR_PERIOD, id, {
+        at,
+        eventId: `floor-${n}`,
+        action: 'REPORT_ACCEPTED',
+        actor: 'bench',
+        detail: { key },
+      });
       return performance.now() - start;
     };
     const floorRun = async (from: number, to: number) => {
@@ -195,7 +214,12 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
         measured: `${num(p50)} ms`,
         floor: `${num(f50)} ms bare I/O`,
         ratio: x(ratio(p50, f50)),
-        detail: `of which presign + S3 POST p50 ${num(quantile(ok.map((s) => s.uploadMs), 0.5))} ms; floor = PutObject + GetObject + putVersion + status put + audit append`,
+        detail: `of which presign + S3 POST p50 ${num(
+          quantile(
+            ok.map((s) => s.uploadMs),
+            0.5,
+          ),
+        )} ms; floor = PutObject + GetObject + putVersion + status put + audit append`,
         flagged: bad,
       },
       {
@@ -217,9 +241,7 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
         flagged: bad,
       },
     ];
-    const notes = [
-      `Ingest: ${outcome}.${bad ? ' The pipeline LOST reports: the figures above do not describe a working pipeline.' : ''}`,
-    ];
+    const notes = [`Ingest: ${outcome}.${bad ? ' The pipeline LOST reports: the figures above do not describe a working pipeline.' : ''}`];
     return { rows, notes };
   } finally {
     for (const c of clients) c.destroy();

@@ -88,7 +88,9 @@ async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: rea
   const chunks: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
   await mapLimit(chunks, 8, async (chunk) => {
-    let pending: Record<string, { PutRequest: { Item: Item } }[]> | undefined = { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) };
+    let pending: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+      [table]: chunk.map((Item) => ({ PutRequest: { Item } })),
+    };
     while (pending && Object.keys(pending).length) {
       const r = await doc.send(new BatchWriteCommand({ RequestItems: pending }));
       pending = r.UnprocessedItems as typeof pending;
@@ -261,7 +263,14 @@ export async function benchReads(opts: ReadsOptions): Promise<{ rows: Row[]; not
       const bd = median(buildPhase);
       const tot = median(total);
       const cf = median(consFloor);
-      perUnit.push({ n, status: (fig * 1000) / n, statusFloor: (flo * 1000) / n, reads: (rd * 1000) / n, readsFloor: (cf * 1000) / n, total: (tot * 1000) / n });
+      perUnit.push({
+        n,
+        status: (fig * 1000) / n,
+        statusFloor: (flo * 1000) / n,
+        reads: (rd * 1000) / n,
+        readsFloor: (cf * 1000) / n,
+        total: (tot * 1000) / n,
+      });
       const reps = consReps > 1 ? `median of ${consReps}` : 'one run, floor before and after';
       consolidationRows.push({
         section: '3 Consolidation',
@@ -299,12 +308,18 @@ export async function benchReads(opts: ReadsOptions): Promise<{ rows: Row[]; not
  * Time per unit across sizes. Linear means it does not grow with the size: from 1,000 units on,
  * the largest size's time per unit within 1.5× of the 1,000's (smaller is fixed cost amortised).
  */
-function linearity(p: readonly { n: number; status: number; statusFloor: number; reads: number; readsFloor: number; total: number }[], scans: number): string[] {
+function linearity(
+  p: readonly { n: number; status: number; statusFloor: number; reads: number; readsFloor: number; total: number }[],
+  scans: number,
+): string[] {
   const series = (label: string, f: (r: (typeof p)[number]) => number) => {
     const values = p.map(f);
     const big = p.filter((r) => r.n >= 1000).map(f);
     const growth = big.length > 1 ? big[big.length - 1]! / big[0]! : 1;
-    const verdict = growth <= 1.5 ? `×${growth.toFixed(2)} per unit from 1,000 to ${num(p[p.length - 1]!.n, 0)}: linear` : `×${growth.toFixed(2)} per unit from 1,000 to ${num(p[p.length - 1]!.n, 0)}: NOT linear`;
+    const verdict =
+      growth <= 1.5
+        ? `×${growth.toFixed(2)} per unit from 1,000 to ${num(p[p.length - 1]!.n, 0)}: linear`
+        : `×${growth.toFixed(2)} per unit from 1,000 to ${num(p[p.length - 1]!.n, 0)}: NOT linear`;
     return `${label}: ${values.map((v, i) => `${num(v)} µs/unit at ${num(p[i]!.n, 0)}`).join(', ')} — ${verdict}.`;
   };
   return [
@@ -314,7 +329,7 @@ function linearity(p: readonly { n: number; status: number; statusFloor: number;
     series('Consolidation floor', (r) => r.readsFloor),
     series('Consolidation whole run', (r) => r.total),
     scans === 0
-      ? 'Every DynamoDB command the status read and the consolidation sent was recorded by a middleware on the adapters\' client: Query only, no Scan.'
+      ? "Every DynamoDB command the status read and the consolidation sent was recorded by a middleware on the adapters' client: Query only, no Scan."
       : `${scans} Scan commands were recorded: issue 4 and 6 require Query only.`,
   ];
 }

@@ -81,7 +81,15 @@ async function main(): Promise<number> {
       failed = true;
       const message = e instanceof Error ? e.message : String(e);
       progress(`${s.title} FAILED: ${e instanceof Error ? (e.stack ?? message) : message}`);
-      rows.push({ section: s.title, what: 'benchmark failed', measured: 'n/a', floor: 'n/a', ratio: 'n/a', detail: message.slice(0, 300), flagged: true });
+      rows.push({
+        section: s.title,
+        what: 'benchmark failed',
+        measured: 'n/a',
+        floor: 'n/a',
+        ratio: 'n/a',
+        detail: message.slice(0, 300),
+        flagged: true,
+      });
     }
     progress(`${s.title}: ${num((performance.now() - t) / 1000)} s`);
   }
@@ -141,7 +149,17 @@ function reading(v: BundleVerdict | undefined): string {
   }
   if (over.length) {
     out.push(
-      `${within.length ? 'Not' : `${target} is not`} met by ${names(over.map((o) => `${o.name} (${x(o.sizeRatio)} · ${x(o.loadRatio)}; beyond its floor ${o.beyond.slice(0, 3).map(([p, d]) => `${p} +${num(d / 1024, 0)} KB`).join(', ') || 'nothing large'})`))}. ` +
+      `${within.length ? 'Not' : `${target} is not`} met by ${names(
+        over.map(
+          (o) =>
+            `${o.name} (${x(o.sizeRatio)} · ${x(o.loadRatio)}; beyond its floor ${
+              o.beyond
+                .slice(0, 3)
+                .map(([p, d]) => `${p} +${num(d / 1024, 0)} KB`)
+                .join(', ') || 'nothing large'
+            })`,
+        ),
+      )}. ` +
         'Load times move from run to run on this shared machine; a ratio within a few hundredths of the target on load time alone is worth a rerun before a change.',
     );
   }
@@ -156,7 +174,15 @@ function reading(v: BundleVerdict | undefined): string {
   return out.join('\n\n');
 }
 
-function markdown(table: string, notes: readonly string[], totalS: number, period: number, loadAtStart: number, code: string, verdict: BundleVerdict | undefined): string {
+function markdown(
+  table: string,
+  notes: readonly string[],
+  totalS: number,
+  period: number,
+  loadAtStart: number,
+  code: string,
+  verdict: BundleVerdict | undefined,
+): string {
   const m = describeMachine();
   return `# Benchmarks
 

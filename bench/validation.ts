@@ -59,7 +59,8 @@ export function benchValidation(period: number): Row[] {
     const bytes = Buffer.from(JSON.stringify(report), 'utf8');
     const parsed: unknown = JSON.parse(bytes.toString('utf8'));
     const check = validateReport(parsed, ctx);
-    if (check.ok !== (label === 'valid')) throw new Error(`validation benchmark: the ${label} sample came out ${check.ok ? 'valid' : 'invalid'}`);
+    if (check.ok !== (label === 'valid'))
+      throw new Error(`validation benchmark: the ${label} sample came out ${check.ok ? 'valid' : 'invalid'}`);
     const issues = check.ok ? 0 : check.issues.length;
     const [validate, schemaOnly, floor, dates, datesUncached] = rates([
       () => validateReport(parsed, ctx).ok,

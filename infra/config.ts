@@ -19,8 +19,7 @@ import { REPO_ROOT } from './paths.js';
 const RETENTION_VALUES = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
 
 // `-c key=value` always arrives as a string; cdk.json may hold a number.
-const days = (what: string, fallback: number) =>
-  z.coerce.number().int().min(1).max(3650).default(fallback).describe(what);
+const days = (what: string, fallback: number) => z.coerce.number().int().min(1).max(3650).default(fallback).describe(what);
 
 const retention = (what: string, fallback: RetentionDays) =>
   z.coerce
@@ -63,17 +62,16 @@ export const ContextSchema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a lowercase prefix such as snv-kontum-baocao')
       .refine((v) => !/aws|amazon|cognito/.test(v), 'Cognito refuses prefixes containing aws, amazon or cognito')
       .optional()
-      .describe("Prefix of the staff sign-in domain (https://{prefix}.auth.{region}.amazoncognito.com); default baocao-{account}"),
+      .describe('Prefix of the staff sign-in domain (https://{prefix}.auth.{region}.amazoncognito.com); default baocao-{account}'),
     logRetentionDays: retention('Retention of every function and API log group', RetentionDays.ONE_YEAR),
     accessLogRetentionDays: days('Days S3 server access logs are kept', 365),
     quarantineRetentionDays: days('Days a rejected (quarantined) upload is kept before it expires', 180),
-    supersededRetentionDays: days('Days a noncurrent version of a quarantined upload or a summary file is kept (accepted uploads never expire)', 90),
+    supersededRetentionDays: days(
+      'Days a noncurrent version of a quarantined upload or a summary file is kept (accepted uploads never expire)',
+      90,
+    ),
     archiveRetentionDays: days('Days the bus archive keeps events for replay', 365),
-    regimeFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Path (from the repository root) of a regime JSON file replacing the built-in one'),
+    regimeFile: z.string().min(1).optional().describe('Path (from the repository root) of a regime JSON file replacing the built-in one'),
     leadership: jsonValue(z.array(z.object({ name: z.string().min(2), email: z.email() }).strict()).min(1))
       .optional()
       .describe('Replaces the regime\'s leadership recipients of the summary: JSON [{"name","email"}]'),

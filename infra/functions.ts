@@ -49,7 +49,9 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     description: 'unit token to presigned POST (POST /uploads)',
     // Touches its token, appends to the audit trail; reads the extension past a period's close.
     bind: (fn, d) =>
-      fn.bindTable(d.table, { read: ['regime', 'report'], write: ['token', 'audit'] }).bindBucket(d.bucket, { write: [objectKeys.incomingPrefix, objectKeys.signedPrefix] }),
+      fn
+        .bindTable(d.table, { read: ['regime', 'report'], write: ['token', 'audit'] })
+        .bindBucket(d.bucket, { write: [objectKeys.incomingPrefix, objectKeys.signedPrefix] }),
   },
   status: {
     description: 'compliance board data for signed-in staff (GET /status)',
@@ -62,7 +64,11 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     reservedConcurrency: 20,
     bind: (fn, d) =>
       fn
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix], byVersion: true })
+        .bindBucket(d.bucket, {
+          read: [objectKeys.incomingPrefix, objectKeys.signedPrefix],
+          tag: [objectKeys.incomingPrefix],
+          byVersion: true,
+        })
         .bindTable(d.table, { read: ['regime'], write: ['report', 'audit'] })
         .bindBus(d.bus),
   },
@@ -76,7 +82,11 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     // Also keeps the sending rate under the SES quota.
     reservedConcurrency: 5,
     timeout: Duration.seconds(30),
-    bind: (fn, d) => fn.bindTable(d.table, { read: ['regime', 'report'], write: ['notice', 'audit'] }).bindSender(d.sender).setEnv(ENV.appUrl, d.appUrl),
+    bind: (fn, d) =>
+      fn
+        .bindTable(d.table, { read: ['regime', 'report'], write: ['notice', 'audit'] })
+        .bindSender(d.sender)
+        .setEnv(ENV.appUrl, d.appUrl),
   },
   admin: {
     description: "Sở Nội vụ actions on a unit's report: versions, review, extension, audit",
@@ -102,7 +112,12 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     description: 'daily reminders, overdue notices and escalation',
     reservedConcurrency: 1,
     timeout: Duration.minutes(5),
-    bind: (fn, d) => fn.bindTable(d.table, { read: ['regime', 'status'], write: ['notice', 'audit'] }).bindSender(d.sender).bindBus(d.bus).setEnv(ENV.appUrl, d.appUrl),
+    bind: (fn, d) =>
+      fn
+        .bindTable(d.table, { read: ['regime', 'status'], write: ['notice', 'audit'] })
+        .bindSender(d.sender)
+        .bindBus(d.bus)
+        .setEnv(ENV.appUrl, d.appUrl),
   },
   reconcile: {
     description: 'daily sweep: ingests uploads whose event was lost, recomputes stale statuses',
@@ -111,7 +126,11 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
     // What ingest and compliance may do, plus listing incoming/ (the read grant's ListBucket is limited to it).
     bind: (fn, d) =>
       fn
-        .bindBucket(d.bucket, { read: [objectKeys.incomingPrefix, objectKeys.signedPrefix], tag: [objectKeys.incomingPrefix], byVersion: true })
+        .bindBucket(d.bucket, {
+          read: [objectKeys.incomingPrefix, objectKeys.signedPrefix],
+          tag: [objectKeys.incomingPrefix],
+          byVersion: true,
+        })
         .bindTable(d.table, { read: ['regime'], write: ['report', 'status', 'audit'] })
         .bindBus(d.bus),
   },

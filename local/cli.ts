@@ -79,7 +79,11 @@ const OPTIONS = {
  * one in 64). A string option takes the next argument as its value, whatever it looks like.
  */
 export function joinOptionValues(argv: readonly string[]): string[] {
-  const takesValue = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
+  const takesValue = new Set(
+    Object.entries(OPTIONS)
+      .filter(([, o]) => o.type === 'string')
+      .map(([name]) => `--${name}`),
+  );
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -112,7 +116,11 @@ export async function main(argv: string[], out: (line: string) => void = console
 
   if (command === 'units list') {
     // Without a running local stack, the built-in regime; a deployment must answer.
-    const regime = values.outputs ? await loadTarget(where).then(targetRegime) : await loadTarget(where).then(targetRegime).catch(() => DEFAULT_REGIME);
+    const regime = values.outputs
+      ? await loadTarget(where).then(targetRegime)
+      : await loadTarget(where)
+          .then(targetRegime)
+          .catch(() => DEFAULT_REGIME);
     if (values.json) out(JSON.stringify(regime.units, null, 2));
     else for (const u of regime.units) out(`${u.id.padEnd(20)} ${GROUP_LABELS[u.group].padEnd(40)} ${u.name}`);
     return;
@@ -124,11 +132,17 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'check-overdue') {
-    await checkOverdue({ period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...where }, out);
+    await checkOverdue(
+      { period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...where },
+      out,
+    );
     return;
   }
   if (command === 'consolidate') {
-    await consolidateCommand({ period: period(values.period), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) }, out);
+    await consolidateCommand(
+      { period: period(values.period), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) },
+      out,
+    );
     return;
   }
   if (command === 'reconcile') {
@@ -136,7 +150,8 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'dlq list' || command === 'dlq redrive') {
-    if (values.outputs) throw new UsageError('dlq works on the local stack; on AWS the dead letters are SQS queues (infra/README.md, "Runbook")');
+    if (values.outputs)
+      throw new UsageError('dlq works on the local stack; on AWS the dead letters are SQS queues (infra/README.md, "Runbook")');
     const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
     if (command === 'dlq list') await dlqList({ json: values.json, ...endpointsFile }, out);
     else await dlqRedrive({ ...endpointsFile, ...(values.id ? { id: values.id } : {}) }, out);
@@ -148,7 +163,10 @@ export async function main(argv: string[], out: (line: string) => void = console
     const expiresAt = values.expires ? new Date(`${values.expires}T23:59:59+07:00`) : undefined;
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be YYYY-MM-DD');
     const tables = targetTables(target);
-    const issued = await issueToken({ tokens: tables.tokens, audit: tables.audit, clock: systemClock, regime: await targetRegime(target) }, { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}), actor: 'cli:token-issue' });
+    const issued = await issueToken(
+      { tokens: tables.tokens, audit: tables.audit, clock: systemClock, regime: await targetRegime(target) },
+      { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}), actor: 'cli:token-issue' },
+    );
     const link = `${target.appUrl}/#t=${issued.token}`;
     if (values.json) out(JSON.stringify({ token: issued.token, unitId: issued.unitId, link, expiresAt: issued.expiresAt }));
     else {
@@ -163,7 +181,15 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'token revoke') {
-    await revokeTokens(target, { ...(values.token ? { token: values.token } : {}), ...(values.id ? { id: values.id } : {}), ...(values.unit ? { unitId: values.unit } : {}) }, out);
+    await revokeTokens(
+      target,
+      {
+        ...(values.token ? { token: values.token } : {}),
+        ...(values.id ? { id: values.id } : {}),
+        ...(values.unit ? { unitId: values.unit } : {}),
+      },
+      out,
+    );
     return;
   }
   if (command === 'invite') {
@@ -175,14 +201,17 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'status') {
-    const res = await fetch(`${target.apiUrl}/status?period=${period(values.period)}`, { headers: { authorization: `Bearer ${adminTokenOf(target)}` } });
+    const res = await fetch(`${target.apiUrl}/status?period=${period(values.period)}`, {
+      headers: { authorization: `Bearer ${adminTokenOf(target)}` },
+    });
     const body = (await res.json()) as PeriodStatus | { error: { code: string; message: string } };
     if (!res.ok || 'error' in body) throw new Error(`GET /status failed (${res.status}): ${JSON.stringify(body)}`);
     if (values.json) {
       out(JSON.stringify(body, null, 2));
       return;
     }
-    for (const u of body.units) out(`${u.unitId.padEnd(20)} ${u.status.padEnd(9)} ${STATUS_LABELS[u.status].padEnd(26)} v${u.versions} ${u.name}`);
+    for (const u of body.units)
+      out(`${u.unitId.padEnd(20)} ${u.status.padEnd(9)} ${STATUS_LABELS[u.status].padEnd(26)} v${u.versions} ${u.name}`);
     const r = body.rates;
     out(`Tỷ lệ báo cáo: ${r.reported}/${r.expected} (${pct(r.reportingRate)}); đúng hạn: ${r.onTime}/${r.expected} (${pct(r.onTimeRate)})`);
     return;
@@ -201,8 +230,7 @@ if (isMain) {
         `Không có thông tin đăng nhập AWS${profile ? ` cho hồ sơ "${profile}"` : ''} (${(e as Error).message}). ` +
           `Đăng nhập trước: aws sso login${profile ? ` --profile ${profile}` : ''}, hoặc cấu hình bằng aws configure.`,
       );
-    }
-    else if (e instanceof RequestError) console.error(`${e.code}: ${e.message}`);
+    } else if (e instanceof RequestError) console.error(`${e.code}: ${e.message}`);
     else console.error((e as Error).message ?? e);
     process.exit(e instanceof UsageError ? 2 : 1);
   });

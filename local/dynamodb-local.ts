@@ -74,17 +74,23 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; log?: (line: s
   const port = await freePort();
   const storage = opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory'];
   if (opts.dbPath) await mkdir(opts.dbPath, { recursive: true });
-  const child = spawn('java', ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', JAR, '-port', String(port), ...storage, '-sharedDb', '-disableTelemetry'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'java',
+    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', JAR, '-port', String(port), ...storage, '-sharedDb', '-disableTelemetry'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   track(child);
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4_000);
   });
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  const spawnFailed = new Promise<never>((_, rej) => child.once('error', (e) => rej(new Error(`cannot run java (install openjdk-17-jre-headless): ${e.message}`))));
+  const spawnFailed = new Promise<never>((_, rej) =>
+    child.once('error', (e) => rej(new Error(`cannot run java (install openjdk-17-jre-headless): ${e.message}`))),
+  );
   const stop = () => stopChild(child, exited);
   try {
     await Promise.race([

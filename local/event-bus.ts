@@ -175,7 +175,9 @@ export class LocalEventBus extends EventEmitter {
       const message = err instanceof Error ? err.message : String(err);
       if (current.attempts < this.retry.attempts) {
         const delay = Math.min(this.retry.baseDelayMs * 2 ** (current.attempts - 1), this.retry.maxDelayMs);
-        this.log(`[bus] ${d.target} failed on "${d.event['detail-type']}" (attempt ${current.attempts}): ${message}; retrying in ${delay} ms`);
+        this.log(
+          `[bus] ${d.target} failed on "${d.event['detail-type']}" (attempt ${current.attempts}): ${message}; retrying in ${delay} ms`,
+        );
         this.schedule(delay, current);
         return;
       }
@@ -190,7 +192,9 @@ export class LocalEventBus extends EventEmitter {
 
   private async deadLetter(dl: DeadLetter): Promise<void> {
     keep(this.deadLetters, dl);
-    this.log(`[bus] DEAD LETTER: ${dl.target} gave up on "${dl.event['detail-type']}" ${dl.event.id} after ${dl.attempts} attempts: ${dl.error}`);
+    this.log(
+      `[bus] DEAD LETTER: ${dl.target} gave up on "${dl.event['detail-type']}" ${dl.event.id} after ${dl.attempts} attempts: ${dl.error}`,
+    );
     const file = this.deadLetterFile();
     if (file) {
       await this.fileOp(async () => {
@@ -281,7 +285,10 @@ export class LocalEventBus extends EventEmitter {
       }
       if (req.method !== 'POST' || operation !== 'AWSEvents.PutEvents') {
         req.resume();
-        return send(400, { __type: 'UnknownOperationException', message: `Local bus supports only AWSEvents.PutEvents, got ${String(operation)}` });
+        return send(400, {
+          __type: 'UnknownOperationException',
+          message: `Local bus supports only AWSEvents.PutEvents, got ${String(operation)}`,
+        });
       }
       const body = await readBody(req, MAX_PUT_EVENTS_BYTES);
       const input = JSON.parse(body.toString('utf8')) as { Entries?: PutEventsEntry[] };

@@ -7,7 +7,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxySt
 import { systemClock } from '../shared/clock.js';
 import type { FunctionName } from '../shared/definitions/events.js';
 import { HTTP_ROUTES, matchRoute, type HttpRoute } from '../shared/definitions/http-routes.js';
-import { BOARD_OIDC_FILE, SITE_CACHE_CONTROL, siteContentType, siteFileFor, siteHeaders, type BoardOidcConfig } from '../shared/definitions/site.js';
+import {
+  BOARD_OIDC_FILE,
+  SITE_CACHE_CONTROL,
+  siteContentType,
+  siteFileFor,
+  siteHeaders,
+  type BoardOidcConfig,
+} from '../shared/definitions/site.js';
 import type { Clock } from '../shared/ports.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -64,7 +71,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<LocalHtt
     // Only method and path: the query may carry identifiers and the Authorization header never is logged.
     res.on('finish', () => log(`[http] ${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
     handle(req, res, opts).catch((err: unknown) => {
-      log(`[http] ${req.method} ${(req.url ?? '/').split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(
+        `[http] ${req.method} ${(req.url ?? '/').split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'Internal server error');
       else res.destroy();
     });
@@ -130,7 +139,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpServe
     return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${err.limit} bytes`);
   }
 
-  const event = toApiGatewayEvent(req, { route: match.route, pathParameters: match.pathParameters, rawPath, rawQueryString, body, now: (opts.clock ?? systemClock).now(), ...(claims ? { claims } : {}) });
+  const event = toApiGatewayEvent(req, {
+    route: match.route,
+    pathParameters: match.pathParameters,
+    rawPath,
+    rawQueryString,
+    body,
+    now: (opts.clock ?? systemClock).now(),
+    ...(claims ? { claims } : {}),
+  });
   let result: APIGatewayProxyResultV2;
   try {
     const handler = await opts.loadHandler(match.route.target);
@@ -162,14 +179,26 @@ async function serveSite(res: ServerResponse, path: string, method: string, site
 /** Builds the HTTP API payload format 2.0 event, field by field as API Gateway does. */
 export function toApiGatewayEvent(
   req: IncomingMessage,
-  r: { route: HttpRoute; pathParameters: Record<string, string>; rawPath: string; rawQueryString: string; body: Buffer; now: Date; claims?: Record<string, string> },
+  r: {
+    route: HttpRoute;
+    pathParameters: Record<string, string>;
+    rawPath: string;
+    rawQueryString: string;
+    body: Buffer;
+    now: Date;
+    claims?: Record<string, string>;
+  },
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (!values) continue;
     // Payload 2.0 moves cookies out of the headers into their own list.
-    if (name === 'cookie') cookies = values.flatMap((v) => v.split(';')).map((c) => c.trim()).filter(Boolean);
+    if (name === 'cookie')
+      cookies = values
+        .flatMap((v) => v.split(';'))
+        .map((c) => c.trim())
+        .filter(Boolean);
     else headers[name] = values.join(',');
   }
 
@@ -245,7 +274,11 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
   const structured: APIGatewayProxyStructuredResultV2 =
     typeof result === 'object' && result !== null && 'statusCode' in result
       ? result
-      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
+      : {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: typeof result === 'string' ? result : JSON.stringify(result),
+        };
   for (const [name, value] of Object.entries(structured.headers ?? {})) res.setHeader(name, String(value));
   if (structured.cookies?.length) res.setHeader('set-cookie', structured.cookies);
   const body = structured.body === undefined ? '' : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');

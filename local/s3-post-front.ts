@@ -58,7 +58,16 @@ export interface S3PostFront {
 }
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 const EXPOSE_HEADERS = 'ETag, Location, Content-Length, Content-Type, Last-Modified, x-amz-request-id, x-amz-id-2, x-amz-version-id';
 const ALLOW_METHODS = 'GET, PUT, POST, DELETE, HEAD';
 
@@ -69,7 +78,12 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
   const agent = new transport.Agent({ keepAlive: true });
   const now = opts.now ?? (() => new Date());
   const maxDiscard = opts.maxDiscardBytes ?? 256 * 1024 * 1024;
-  const versions = new VersionStore({ target: opts.target, region: opts.region, accessKeyId: opts.accessKeyId ?? 'S3RVER', secretAccessKey: opts.secretAccessKey });
+  const versions = new VersionStore({
+    target: opts.target,
+    region: opts.region,
+    accessKeyId: opts.accessKeyId ?? 'S3RVER',
+    secretAccessKey: opts.secretAccessKey,
+  });
 
   const originAllowed = (origin: string | undefined): origin is string => {
     if (!origin) return false;
@@ -86,7 +100,14 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
     return { 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSE_HEADERS, vary: 'Origin' };
   };
 
-  const sendError = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, details?: Record<string, string>) => {
+  const sendError = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    details?: Record<string, string>,
+  ) => {
     if (res.headersSent) {
       res.destroy();
       return;
@@ -181,7 +202,13 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
           (extra) => relay(req, res, upstream, extra),
           (err: unknown) => {
             upstream.resume();
-            sendError(req, res, 500, 'InternalError', `The local S3 could not keep the object version: ${err instanceof Error ? err.message : String(err)}`);
+            sendError(
+              req,
+              res,
+              500,
+              'InternalError',
+              `The local S3 could not keep the object version: ${err instanceof Error ? err.message : String(err)}`,
+            );
           },
         );
       },
@@ -196,7 +223,14 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
   };
 
   /** A write to (bucket, key): one at a time per key, then a kept copy, the version header and the event. */
-  const forwardWrite = (req: IncomingMessage, res: ServerResponse, bucket: string, key: string, reason: CreatedObject['reason'], body?: Uint8Array) =>
+  const forwardWrite = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+    key: string,
+    reason: CreatedObject['reason'],
+    body?: Uint8Array,
+  ) =>
     versions.serialize(bucket, key, () =>
       forward(req, res, {
         ...(body ? { body } : {}),
@@ -256,7 +290,13 @@ export async function startS3PostFront(opts: S3PostFrontOptions): Promise<S3Post
       return;
     }
     if (!originAllowed(origin) || !ALLOW_METHODS.split(', ').includes(method.toUpperCase())) {
-      sendError(req, res, 403, 'AccessForbidden', 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.');
+      sendError(
+        req,
+        res,
+        403,
+        'AccessForbidden',
+        "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+      );
       return;
     }
     const requested = header(req.headers, 'access-control-request-headers');

@@ -111,7 +111,12 @@ export class VersionStore {
     try {
       do {
         const r = await this.client.send(
-          new ListObjectsV2Command({ Bucket: versionsBucketOf(bucket), Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }),
+          new ListObjectsV2Command({
+            Bucket: versionsBucketOf(bucket),
+            Prefix: prefix,
+            Delimiter: '/',
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
         );
         for (const o of r.Contents ?? []) {
           const id = (o.Key ?? '').slice(prefix.length);

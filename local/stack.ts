@@ -131,7 +131,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       loadHandler: (name) => loadFunction(name) as Promise<HttpHandler>,
       port: opts.port ?? Number(process.env.PORT ?? 3000),
       log,
-      site: { dir: SITE_PATH, uploadOrigin: new URL(s3Front.url).origin, boardOidc: () => identity && standardBoardOidc(identity.issuer, identity.clientId) },
+      site: {
+        dir: SITE_PATH,
+        uploadOrigin: new URL(s3Front.url).origin,
+        boardOidc: () => identity && standardBoardOidc(identity.issuer, identity.clientId),
+      },
       authorizer: (authorization) => (authorize ? authorize(authorization) : Promise.reject(new Error('starting'))),
       mounts: [{ prefix: OIDC_MOUNT, handle: (req, res) => (identity ? identity.handle(req, res) : void res.writeHead(503).end()) }],
     });
@@ -147,7 +151,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     Object.assign(
       process.env,
-      localEnvironment({ app, regime, dynamodb: emulators.dynamodb, s3: s3Front.url, s3Public: s3Front.url, ses: emulators.ses, events: eventsEndpoint }),
+      localEnvironment({
+        app,
+        regime,
+        dynamodb: emulators.dynamodb,
+        s3: s3Front.url,
+        s3Public: s3Front.url,
+        ses: emulators.ses,
+        events: eventsEndpoint,
+      }),
     );
 
     // Overwrites on purpose: a changed regime (or a new default) takes effect at the next start.

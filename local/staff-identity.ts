@@ -75,14 +75,23 @@ export interface LocalStaffIdentity {
 /** Keys, cookie secrets and the seeded users are made once per data dir (0600) and kept. */
 async function loadState(dataDir: string): Promise<IdentityState> {
   const file = join(dataDir, 'staff-identity.json');
-  const existing = await readFile(file, 'utf8').then((s) => JSON.parse(s) as IdentityState, () => null);
+  const existing = await readFile(file, 'utf8').then(
+    (s) => JSON.parse(s) as IdentityState,
+    () => null,
+  );
   if (existing?.signingKey && existing.users?.length === SEED.length) return existing;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey: JWK = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
   const state: IdentityState = {
     signingKey,
     cookieKeys: [randomBytes(32).toString('base64url')],
-    users: SEED.map((s) => ({ username: s.username, name: s.name, roles: [s.role], sub: randomUUID(), password: randomBytes(12).toString('base64url') })),
+    users: SEED.map((s) => ({
+      username: s.username,
+      name: s.name,
+      roles: [s.role],
+      sub: randomUUID(),
+      password: randomBytes(12).toString('base64url'),
+    })),
   };
   await writeFile(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   return state;
@@ -144,7 +153,10 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     async findAccount(_ctx, sub) {
       const u = bySub(sub);
       if (!u) return undefined;
-      return { accountId: u.sub, claims: async () => ({ sub: u.sub, name: u.name, preferred_username: u.username, [GROUPS_CLAIM]: [...u.roles] }) };
+      return {
+        accountId: u.sub,
+        claims: async () => ({ sub: u.sub, name: u.name, preferred_username: u.username, [GROUPS_CLAIM]: [...u.roles] }),
+      };
     },
     // Read at every issuance: a user removed from a group loses it on the next token.
     async extraTokenClaims(_ctx, token) {
@@ -167,7 +179,13 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== LOCAL_API_RESOURCE) throw new Error(`unknown resource ${resource}`);
-          return { scope: API_SCOPE, audience: LOCAL_API_RESOURCE, accessTokenTTL: ACCESS_TOKEN_SECONDS, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return {
+            scope: API_SCOPE,
+            audience: LOCAL_API_RESOURCE,
+            accessTokenTTL: ACCESS_TOKEN_SECONDS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
         },
       },
     },
@@ -184,7 +202,15 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     },
     interactions: { url: (_ctx, interaction) => `${OIDC_MOUNT}/interaction/${interaction.uid}` },
     clientBasedCORS: (_ctx, origin) => origin === appOrigin,
-    ttl: { AccessToken: ACCESS_TOKEN_SECONDS, IdToken: ACCESS_TOKEN_SECONDS, AuthorizationCode: 60, Interaction: 600, Session: 12 * 3600, Grant: 12 * 3600, RefreshToken: 12 * 3600 },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_SECONDS,
+      IdToken: ACCESS_TOKEN_SECONDS,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 12 * 3600,
+      Grant: 12 * 3600,
+      RefreshToken: 12 * 3600,
+    },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi đăng nhập</title><h1>Không đăng nhập được</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p></html>`;
@@ -198,7 +224,11 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (req.method === 'GET' && !action) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'" });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'",
+      });
       res.end(loginPage(uid));
       return;
     }
@@ -235,7 +265,9 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
       interaction(req, res, m[1]!, m[2]).catch((err: unknown) => {
         if (res.headersSent) return res.destroy();
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(`<!doctype html><html lang="vi"><meta charset="utf-8"><p>Phiên đăng nhập không hợp lệ hoặc đã hết hạn; hãy mở lại trang. (${escapeHtml((err as Error).message)})</p></html>`);
+        res.end(
+          `<!doctype html><html lang="vi"><meta charset="utf-8"><p>Phiên đăng nhập không hợp lệ hoặc đã hết hạn; hãy mở lại trang. (${escapeHtml((err as Error).message)})</p></html>`,
+        );
       });
     },
     async issueAccessToken(username, o = {}) {
@@ -262,5 +294,11 @@ export async function startStaffIdentity(opts: { dataDir: string; app: string })
 
 /** The seeded users as endpoints.json lists them (local only). */
 export function usersForEndpoints(identity: LocalStaffIdentity) {
-  return identity.users.map((u) => ({ username: u.username, password: u.password, name: u.name, roles: [...u.roles], roleLabels: u.roles.map((r) => STAFF_ROLE_LABELS[r]) }));
+  return identity.users.map((u) => ({
+    username: u.username,
+    password: u.password,
+    name: u.name,
+    roles: [...u.roles],
+    roleLabels: u.roles.map((r) => STAFF_ROLE_LABELS[r]),
+  }));
 }

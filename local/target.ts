@@ -90,7 +90,9 @@ const LocalEndpointsSchema = z.object({
   mailbox: z.url(),
   adminToken: nonEmpty,
   oidc: z.object({ issuer: z.url(), clientId: nonEmpty }),
-  users: z.array(z.object({ username: nonEmpty, password: nonEmpty, name: z.string(), roles: z.array(z.string()), roleLabels: z.array(z.string()) })),
+  users: z.array(
+    z.object({ username: nonEmpty, password: nonEmpty, name: z.string(), roles: z.array(z.string()), roleLabels: z.array(z.string()) }),
+  ),
   events: z.url({ error: 'không có địa chỉ "events": hãy khởi động lại hệ thống cục bộ (npm start)' }),
 });
 
@@ -110,14 +112,19 @@ async function readJson(path: string, hint: string): Promise<unknown> {
   }
 }
 
-const issues = (path: string, e: z.ZodError) => `${path}: ${e.issues.map((i) => `${i.path.join('.') || '(gốc)'}: ${i.message}`).join('; ')}`;
+const issues = (path: string, e: z.ZodError) =>
+  `${path}: ${e.issues.map((i) => `${i.path.join('.') || '(gốc)'}: ${i.message}`).join('; ')}`;
 
 export async function loadTarget(options: TargetOptions = {}): Promise<OperatorTarget> {
-  return options.outputsFile ? awsTarget(options.outputsFile, options.profile) : localTarget(options.endpointsFile ?? defaultEndpointsFile());
+  return options.outputsFile
+    ? awsTarget(options.outputsFile, options.profile)
+    : localTarget(options.endpointsFile ?? defaultEndpointsFile());
 }
 
 async function awsTarget(path: string, profile: string | undefined): Promise<OperatorTarget> {
-  const r = OutputsFileSchema.safeParse(await readJson(path, 'hãy ghi tệp này bằng `cdk deploy --all --outputs-file` (hướng dẫn triển khai, infra/README.md)'));
+  const r = OutputsFileSchema.safeParse(
+    await readJson(path, 'hãy ghi tệp này bằng `cdk deploy --all --outputs-file` (hướng dẫn triển khai, infra/README.md)'),
+  );
   if (!r.success) throw new TargetError(`Tệp outputs thiếu giá trị cần thiết — ${issues(path, r.error)}`);
   const stateful = r.data[STACK_NAMES.stateful];
   const service = r.data[STACK_NAMES.service];
@@ -198,5 +205,7 @@ export async function targetRegime(target: OperatorTarget): Promise<Regime> {
 /** The admin token, or a message saying how to give it. */
 export function adminTokenOf(target: OperatorTarget): string {
   if (target.adminToken) return target.adminToken;
-  throw new TargetError(`Lệnh này gọi API quản trị của ${target.apiUrl}: đặt mã quản trị vào biến môi trường ${ADMIN_TOKEN_VARIABLE} (mã truy cập JWT của một cán bộ đã đăng nhập vào bảng theo dõi qua nhóm người dùng Cognito).`);
+  throw new TargetError(
+    `Lệnh này gọi API quản trị của ${target.apiUrl}: đặt mã quản trị vào biến môi trường ${ADMIN_TOKEN_VARIABLE} (mã truy cập JWT của một cán bộ đã đăng nhập vào bảng theo dõi qua nhóm người dùng Cognito).`,
+  );
 }

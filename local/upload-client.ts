@@ -29,7 +29,9 @@ export async function issueLocalToken(ep: Pick<LocalEndpoints, 'dynamodb'>, unit
 export interface UploadOutcome {
   /** HTTP status of POST /uploads. */
   presignStatus: number;
-  presign: { url: string; fields: Record<string, string>; key: string; uploadId: string; expiresAt: string } | { error: { code: string; message: string } };
+  presign:
+    | { url: string; fields: Record<string, string>; key: string; uploadId: string; expiresAt: string }
+    | { error: { code: string; message: string } };
   /** HTTP status of the multipart POST to S3 (absent when presign failed). */
   postStatus?: number;
   postBody?: string;
@@ -52,13 +54,18 @@ export async function uploadFile(
   const res = await fetch(`${app}/uploads`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period: input.period, fileName: input.fileName ?? `bao-cao.${input.kind}`, contentType, size: input.declaredSize ?? bytes.byteLength }),
+    body: JSON.stringify({
+      period: input.period,
+      fileName: input.fileName ?? `bao-cao.${input.kind}`,
+      contentType,
+      size: input.declaredSize ?? bytes.byteLength,
+    }),
   });
   const presign = (await res.json()) as UploadOutcome['presign'];
   if (!res.ok || 'error' in presign) return { presignStatus: res.status, presign };
   const form = new FormData();
   for (const [k, v] of Object.entries(presign.fields)) form.append(k, v);
-  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), input.fileName ?? `bao-cao.${input.kind}`);
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), input.fileName ?? `bao-cao.${input.kind}`);
   const post = await fetch(presign.url, { method: 'POST', body: form });
   return { presignStatus: res.status, presign, postStatus: post.status, postBody: await post.text() };
 }

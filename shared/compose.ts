@@ -18,7 +18,11 @@ import * as z from './zod-mini.js';
  * the bus or the mailer adds that config piece in `extra` and builds the adapter with
  * objectStoreFrom / busFrom / mailerFrom, so it bundles only the SDK clients it uses.
  */
-export function composeFunction<S extends z.core.$ZodObject>(service: string, extra: S, opts: { metrics?: (service: string) => Counter } = {}) {
+export function composeFunction<S extends z.core.$ZodObject>(
+  service: string,
+  extra: S,
+  opts: { metrics?: (service: string) => Counter } = {},
+) {
   const schema = z.extend(endpointsConfig, { ...tableConfig.shape, ...extra._zod.def.shape });
   const config = loadConfig(schema) as z.infer<typeof endpointsConfig> & z.infer<typeof tableConfig> & z.infer<S>;
   const tables = tableAdapters(dynamoDocClient(config), config[ENV.tableName]);

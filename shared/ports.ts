@@ -56,7 +56,13 @@ export interface ObjectLister {
 
 /** Signs the POST a browser sends straight to the bucket (its own adapter: only presign bundles it). */
 export interface UploadSigner {
-  presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost>;
+  presignPost(input: {
+    key: string;
+    contentType: string;
+    minSize: number;
+    maxSize: number;
+    expiresSeconds: number;
+  }): Promise<PresignedPost>;
 }
 
 /** Signs a time-limited download link (its own adapter: only the functions that link bundle it). */
@@ -66,7 +72,10 @@ export interface DownloadSigner {
 }
 
 export class ObjectTooLargeError extends Error {
-  constructor(readonly key: string, readonly maxBytes: number) {
+  constructor(
+    readonly key: string,
+    readonly maxBytes: number,
+  ) {
     super(`Object ${key} is larger than ${maxBytes} bytes`);
     this.name = 'ObjectTooLargeError';
   }

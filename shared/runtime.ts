@@ -12,7 +12,8 @@ export function regimeLoader(store: RegimeStore, ttlMs = 5 * 60_000): () => Prom
   return async () => {
     if (cached && Date.now() - cached.at < ttlMs) return cached.regime;
     const regime = await store.get();
-    if (!regime) throw new Error('baocao: no reporting regime in the table; deploy seeds it (RegimeSeed), npm start seeds it at every start');
+    if (!regime)
+      throw new Error('baocao: no reporting regime in the table; deploy seeds it (RegimeSeed), npm start seeds it at every start');
     cached = { regime, at: Date.now() };
     return regime;
   };

@@ -52,7 +52,8 @@ export async function buildBundle(name: BundleName): Promise<{ js: string; bytes
   return { js, bytes };
 }
 
-const minifyCss = async (code: string) => (await transform(code, { loader: 'css', minify: true, legalComments: 'none', charset: 'utf8' })).code;
+const minifyCss = async (code: string) =>
+  (await transform(code, { loader: 'css', minify: true, legalComments: 'none', charset: 'utf8' })).code;
 
 /** Every file of the site, by name. */
 export async function siteFiles(): Promise<Record<string, string>> {
@@ -89,6 +90,8 @@ export async function writeSite(dir = SITE_PATH): Promise<{ dir: string; bytes: 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
   const { dir, bytes } = await writeSite();
-  const list = Object.entries(bytes).map(([n, b]) => `${n} ${(b / 1024).toFixed(1)} KB`).join(', ');
+  const list = Object.entries(bytes)
+    .map(([n, b]) => `${n} ${(b / 1024).toFixed(1)} KB`)
+    .join(', ');
   console.log(`build:web: ${dir.replace(`${process.cwd()}/`, '')}: ${list}`);
 }

@@ -38,17 +38,32 @@ const ReissueSchema = z.strictObject({
 });
 
 const unitId = (event: HttpEvent) => event.pathParameters?.id ?? '';
-const actionDeps = async (): Promise<AdminActionDeps> => ({ reports: fn.tables.reports, audit: fn.tables.audit, bus, clock: fn.clock, regime: await fn.regime() });
+const actionDeps = async (): Promise<AdminActionDeps> => ({
+  reports: fn.tables.reports,
+  audit: fn.tables.audit,
+  bus,
+  clock: fn.clock,
+  regime: await fn.regime(),
+});
 
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /units/{id}/reports': async (event) => {
     requireRole(staffIdentity(event), 'readReports');
-    return json(200, await readUnitReports({ reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }));
+    return json(
+      200,
+      await readUnitReports(
+        { reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() },
+        { unitId: unitId(event), period: queryPeriod(event) },
+      ),
+    );
   },
 
   'GET /units/{id}/audit': async (event) => {
     requireRole(staffIdentity(event), 'readAudit');
-    return json(200, await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }));
+    return json(
+      200,
+      await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }),
+    );
   },
 
   'POST /units/{id}/review': async (event) => {
@@ -63,15 +78,27 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
 
   'GET /units/{id}/links': async (event) => {
     requireRole(staffIdentity(event), 'manageLinks');
-    return json(200, { links: await listUnitLinks({ tokens: fn.tables.tokens, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event) }) });
+    return json(200, {
+      links: await listUnitLinks({ tokens: fn.tables.tokens, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event) }),
+    });
   },
 
   'POST /units/{id}/links': async (event) => {
     const who = requireRole(staffIdentity(event), 'manageLinks');
     const body = event.body ? parseBody(event, ReissueSchema) : {};
     const deps = { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() };
-    const issued = await issueToken(deps, { unitId: unitId(event), ...(body.periods ? { periods: body.periods } : {}), ...staffActor(who) });
-    return json(201, { token: issued.token, expiresAt: issued.expiresAt, periods: issued.periods, revoked: issued.revoked.length, links: await listUnitLinks(deps, { unitId: unitId(event) }) });
+    const issued = await issueToken(deps, {
+      unitId: unitId(event),
+      ...(body.periods ? { periods: body.periods } : {}),
+      ...staffActor(who),
+    });
+    return json(201, {
+      token: issued.token,
+      expiresAt: issued.expiresAt,
+      periods: issued.periods,
+      revoked: issued.revoked.length,
+      links: await listUnitLinks(deps, { unitId: unitId(event) }),
+    });
   },
 
   'POST /units/{id}/links/{linkId}/revoke': async (event) => {

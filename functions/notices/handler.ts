@@ -55,7 +55,11 @@ export const handler = async (event: unknown, context?: Context) =>
     } catch (e) {
       if (e instanceof NoticesFailedError) {
         fn.count(METRICS.noticesSent, sent(e.summary.counts));
-        fn.logger.error('some notices failed; the schedule will retry', { counts: e.summary.counts, failed: e.summary.failed, periodErrors: e.summary.periodErrors });
+        fn.logger.error('some notices failed; the schedule will retry', {
+          counts: e.summary.counts,
+          failed: e.summary.failed,
+          periodErrors: e.summary.periodErrors,
+        });
       }
       throw e;
     }

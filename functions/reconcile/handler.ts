@@ -34,7 +34,16 @@ export const handler = async (event: unknown, context?: Context): Promise<Reconc
     const results: ReconcileResult[] = [];
     for (const period of periods) {
       const r = await reconcile(
-        { objects, bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime, bucket: fn.config[ENV.bucketName] },
+        {
+          objects,
+          bus,
+          reports: fn.tables.reports,
+          statuses: fn.tables.statuses,
+          audit: fn.tables.audit,
+          clock: fn.clock,
+          regime,
+          bucket: fn.config[ENV.bucketName],
+        },
         { period, ...(input.dryRun ? { dryRun: true } : {}) },
       );
       fn.logger.info('reconciled', { period, dryRun: r.dryRun, scanned: r.scanned, ingested: r.ingested, recomputed: r.recomputed });

@@ -6,7 +6,13 @@ import { ENV } from '../../shared/definitions/env-keys.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
 import { requireRole } from '../../shared/domain/staff.js';
 import { json, parseBody, staffIdentity, type HttpEvent } from '../../shared/http/api.js';
-import { publishSummary, updateSummaries, type PublishSummaryDeps, type PublishSummaryInput, type PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
+import {
+  publishSummary,
+  updateSummaries,
+  type PublishSummaryDeps,
+  type PublishSummaryInput,
+  type PublishSummaryResult,
+} from '../../shared/use-cases/publish-summary.js';
 import { downloadSignerFrom } from '../../shared/adapters/s3-download-signer.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
@@ -101,21 +107,24 @@ const http = fn.http(async (event) => {
 const isHttpEvent = (e: unknown): e is HttpEvent =>
   typeof e === 'object' && e !== null && typeof (e as { requestContext?: { http?: unknown } }).requestContext?.http === 'object';
 
-const isJob = <J extends string>(e: unknown, job: J): e is { job: J } => typeof e === 'object' && e !== null && (e as { job?: unknown }).job === job;
+const isJob = <J extends string>(e: unknown, job: J): e is { job: J } =>
+  typeof e === 'object' && e !== null && (e as { job?: unknown }).job === job;
 
 export const handler = async (event: unknown, context?: Context) => {
   if (isHttpEvent(event)) return http(event);
-  if (isJob(event, 'summary-update')) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
-    const results = await updateSummaries(await deps());
-    fn.logger.info('summary-update', { results });
-    return { results };
-  });
-  if (isJob(event, 'annual-summary')) return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
-    const regime = await fn.regime();
-    const period = currentPeriod(regime, fn.clock.now());
-    // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
-    const r = await run({ period, send: true });
-    return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
-  });
+  if (isJob(event, 'summary-update'))
+    return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+      const results = await updateSummaries(await deps());
+      fn.logger.info('summary-update', { results });
+      return { results };
+    });
+  if (isJob(event, 'annual-summary'))
+    return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
+      const regime = await fn.regime();
+      const period = currentPeriod(regime, fn.clock.now());
+      // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
+      const r = await run({ period, send: true });
+      return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
+    });
   throw new Error('summary: unsupported event (expected an HTTP API request, {job: "annual-summary"} or {job: "summary-update"})');
 };

@@ -10,8 +10,7 @@ import type { buildTemplate } from '../../shared/xlsx/template.js';
 const fn = composeFunction('template', z.object({}));
 
 /** The template module (the report's fields, the workbook writer) loads on the first download, not at cold start. */
-const buildOnFirstUse: typeof buildTemplate = async (input) =>
-  (await import('../../shared/xlsx/template.js')).buildTemplate(input);
+const buildOnFirstUse: typeof buildTemplate = async (input) => (await import('../../shared/xlsx/template.js')).buildTemplate(input);
 
 export const handler = fn.http(async (event) => {
   const period = optionalQueryPeriod(event);

@@ -9,7 +9,14 @@ const fn = composeFunction('unit', z.object({}));
 export const handler = fn.http(async (event) => {
   const period = event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
   const view = await readUnitView(
-    { tokens: fn.tables.tokens, statuses: fn.tables.statuses, reports: fn.tables.reports, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() },
+    {
+      tokens: fn.tables.tokens,
+      statuses: fn.tables.statuses,
+      reports: fn.tables.reports,
+      audit: fn.tables.audit,
+      clock: fn.clock,
+      regime: await fn.regime(),
+    },
     { token: bearerToken(event), ...(period === undefined ? {} : { period }) },
   );
   return json(200, view);

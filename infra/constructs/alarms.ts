@@ -61,12 +61,22 @@ export class OpsAlarms extends Construct implements AlarmSink {
   }
 
   watchQueue(queue: IQueue, what: string): void {
-    this.add(queue, queue.node.id, `Messages waiting in the DLQ of ${what}`, queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }));
+    this.add(
+      queue,
+      queue.node.id,
+      `Messages waiting in the DLQ of ${what}`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+    );
   }
 
   watchFunction(fn: IFunction, what: string): void {
     this.add(fn, `${fn.node.id}Errors`, `Errors in the ${what} function`, fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }));
-    this.add(fn, `${fn.node.id}Throttles`, `Throttles of the ${what} function`, fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }));
+    this.add(
+      fn,
+      `${fn.node.id}Throttles`,
+      `Throttles of the ${what} function`,
+      fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
+    );
   }
 
   /**
@@ -102,7 +112,13 @@ export class OpsAlarms extends Construct implements AlarmSink {
  */
 export function acknowledgeTerminalQueue(queue: Construct, feeds: string): void {
   Validations.of(queue).acknowledge(
-    { id: 'AwsSolutions-SQS3', reason: `Dead-letter queue of ${feeds} (not an SQS redrive target, so cdk-nag cannot see it); it is alarmed on depth.` },
-    { id: 'Serverless-SQSRedrivePolicy', reason: `Dead-letter queue of ${feeds}: the terminal queue, a DLQ of a DLQ would only move the problem.` },
+    {
+      id: 'AwsSolutions-SQS3',
+      reason: `Dead-letter queue of ${feeds} (not an SQS redrive target, so cdk-nag cannot see it); it is alarmed on depth.`,
+    },
+    {
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: `Dead-letter queue of ${feeds}: the terminal queue, a DLQ of a DLQ would only move the problem.`,
+    },
   );
 }

@@ -70,7 +70,13 @@ export interface Sender {
  * since IAM cannot require a condition expression; the hash chain (cli audit verify) catches an
  * overwrite.
  */
-export const AUDIT_IMMUTABLE_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'] as const;
+export const AUDIT_IMMUTABLE_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+] as const;
 
 /** No function may delete: nothing in baocao removes an item but DynamoDB TTL. */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'] as const;
@@ -84,7 +90,9 @@ export interface TableAccess {
 
 /** `dynamodb:LeadingKeys` patterns of item kinds: every partition key of the request must match one. */
 export const leadingKeys = (kinds: readonly ItemKind[]) => ({
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds.map((k) => (ITEM_KIND_PREFIXES[k].endsWith('#') ? `${ITEM_KIND_PREFIXES[k]}*` : ITEM_KIND_PREFIXES[k])) },
+  'ForAllValues:StringLike': {
+    'dynamodb:LeadingKeys': kinds.map((k) => (ITEM_KIND_PREFIXES[k].endsWith('#') ? `${ITEM_KIND_PREFIXES[k]}*` : ITEM_KIND_PREFIXES[k])),
+  },
 });
 
 /**
@@ -135,7 +143,8 @@ export class BaocaoFunction extends NodejsFunction {
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (AWS service authorization reference).',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (AWS service authorization reference).',
     });
   }
 
@@ -157,11 +166,21 @@ export class BaocaoFunction extends NodejsFunction {
     if (read.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one item kind`);
     this.setEnv(ENV.tableName, table.tableName);
     this.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: [...TABLE_READ_ACTIONS], resources: [table.tableArn], conditions: leadingKeys(read) }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...TABLE_READ_ACTIONS],
+        resources: [table.tableArn],
+        conditions: leadingKeys(read),
+      }),
     );
     if (write.length > 0) {
       this.addToRolePolicy(
-        new PolicyStatement({ effect: Effect.ALLOW, actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn], conditions: leadingKeys(write) }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...TABLE_WRITE_ACTIONS],
+          resources: [table.tableArn],
+          conditions: leadingKeys(write),
+        }),
       );
     }
     // GSI1 holds only token items (tokens by unit): only a function owning tokens may query it.
@@ -197,7 +216,8 @@ export class BaocaoFunction extends NodejsFunction {
     const tag = access.tag ?? [];
     if (read.length + write.length === 0) throw new Error(`${this.node.path}: bindBucket needs a read or write prefix`);
     for (const prefix of [...read, ...write, ...tag]) {
-      if (!/^[a-z0-9-]+\/$/.test(prefix)) throw new Error(`${this.node.path}: bucket prefix "${prefix}" must be a folder such as incoming/`);
+      if (!/^[a-z0-9-]+\/$/.test(prefix))
+        throw new Error(`${this.node.path}: bucket prefix "${prefix}" must be a folder such as incoming/`);
     }
     this.setEnv(ENV.bucketName, bucket.bucketName);
     if (read.length > 0) {
@@ -216,9 +236,7 @@ export class BaocaoFunction extends NodejsFunction {
       );
     }
     if (write.length > 0) {
-      this.addToRolePolicy(
-        new PolicyStatement({ actions: ['s3:PutObject'], resources: write.map((p) => bucket.arnForObjects(`${p}*`)) }),
-      );
+      this.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: write.map((p) => bucket.arnForObjects(`${p}*`)) }));
     }
     if (tag.length > 0) {
       this.addToRolePolicy(
@@ -277,7 +295,8 @@ export class BaocaoFunction extends NodejsFunction {
     this.configureAsyncInvoke({ onFailure: new SqsDestination(queue), ...ASYNC_INVOKE_RETRY });
     Validations.of(this).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Failed asynchronous invocations go to the on-failure destination queue (EventInvokeConfig), which records the error and request context a DeadLetterConfig would drop.',
+      reason:
+        'Failed asynchronous invocations go to the on-failure destination queue (EventInvokeConfig), which records the error and request context a DeadLetterConfig would drop.',
     });
     this.failureQueue = queue;
     return queue;
@@ -292,4 +311,3 @@ export class BaocaoFunction extends NodejsFunction {
     return this;
   }
 }
-

@@ -9,7 +9,8 @@ import { keys } from '../../shared/definitions/table.js';
 import type { Regime } from '../../shared/domain/regime.js';
 
 /** DynamoDB's JSON for a plain value (the SDK call takes the low-level PutItem shape). */
-type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { L: AttributeValue[] } | { M: Record<string, AttributeValue> };
+type AttributeValue =
+  { S: string } | { N: string } | { BOOL: boolean } | { NULL: true } | { L: AttributeValue[] } | { M: Record<string, AttributeValue> };
 export function toAttributeValue(value: unknown): AttributeValue {
   if (value === null) return { NULL: true };
   if (typeof value === 'string') return { S: value };
@@ -72,8 +73,15 @@ export class RegimeSeed extends Construct {
     if (!provider) throw new Error('RegimeSeed: the AwsCustomResource provider function was not found (CDK changed its id?)');
     {
       Validations.of(provider).acknowledge(
-        { id: 'Serverless-LambdaDLQ', reason: 'CDK custom-resource provider, invoked synchronously by CloudFormation, which reports a failure in the stack events.' },
-        { id: 'Serverless-LambdaTracing', reason: 'CDK custom-resource provider runs once per regime change at deploy time; its outcome is in the CloudFormation events, a trace adds nothing.' },
+        {
+          id: 'Serverless-LambdaDLQ',
+          reason: 'CDK custom-resource provider, invoked synchronously by CloudFormation, which reports a failure in the stack events.',
+        },
+        {
+          id: 'Serverless-LambdaTracing',
+          reason:
+            'CDK custom-resource provider runs once per regime change at deploy time; its outcome is in the CloudFormation events, a trace adds nothing.',
+        },
       );
     }
   }

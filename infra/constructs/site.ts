@@ -106,7 +106,10 @@ export class Site extends Construct {
     this.headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'baocao pages: CSP (own scripts and styles only; API and upload bucket), no framing, no referrer, HSTS',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: siteCsp(`https://${props.uploads.bucketRegionalDomainName}`, props.boardSignIn?.domainUrl), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: siteCsp(`https://${props.uploads.bucketRegionalDomainName}`, props.boardSignIn?.domainUrl),
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -152,14 +155,23 @@ export class Site extends Construct {
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
     });
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.' },
-      { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate is used until a custom domain is configured; its viewer TLS policy is fixed by CloudFront. Attaching a certificate for a custom domain is where TLSv1.2_2021 is set.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate is used until a custom domain is configured; its viewer TLS policy is fixed by CloudFront. Attaching a certificate for a custom domain is where TLSv1.2_2021 is set.',
+      },
     );
 
     if (!props.webAclArn) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
-        reason: 'Synthesized without a region, so without the us-east-1 edge stack and its web ACL (a warning says so); cdk deploy always has the region and attaches it.',
+        reason:
+          'Synthesized without a region, so without the us-east-1 edge stack and its web ACL (a warning says so); cdk deploy always has the region and attaches it.',
       });
     }
 
@@ -196,12 +208,18 @@ function acknowledgeDeploymentHandler(site: Construct, siteBucket: IBucket): voi
   if (!handler) throw new Error('baocao: the BucketDeployment handler was not found in the stack');
   const why = 'CDK BucketDeployment handler (deploy time only): ';
   Validations.of(handler).acknowledge(
-    { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${why}the AWS managed policy only lets it write its own CloudWatch logs.` },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: `${why}the AWS managed policy only lets it write its own CloudWatch logs.`,
+    },
     ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
       id: `AwsSolutions-IAM5[Action::${action}]`,
       reason: `${why}CDK's grantRead/grantReadWrite action groups, scoped to the asset bucket and the site bucket only.`,
     })),
-    { id: 'AwsSolutions-IAM5[Resource::*]', reason: `${why}cloudfront:CreateInvalidation/GetInvalidation, which have no resource-level scoping in CDK's grant.` },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${why}cloudfront:CreateInvalidation/GetInvalidation, which have no resource-level scoping in CDK's grant.`,
+    },
     { id: 'AwsSolutions-L1', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
     { id: 'Serverless-LambdaLatestVersion', reason: `${why}its Python runtime is pinned by aws-cdk-lib and moves with CDK upgrades.` },
     { id: 'Serverless-LambdaDLQ', reason: `${why}invoked synchronously by CloudFormation, which reports a failure in the stack events.` },
@@ -213,6 +231,14 @@ function acknowledgeDeploymentHandler(site: Construct, siteBucket: IBucket): voi
   const stack = Stack.of(site);
   const qualifier = stack.synthesizer instanceof DefaultStackSynthesizer ? stack.synthesizer.bootstrapQualifier : undefined;
   const assets = `arn:${stack.partition}:s3:::cdk-${qualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${stack.account}-${stack.region}/*`;
-  acknowledgeWildcardResourceLater(handler, assets, `${why}reads the site's zip from the CDK bootstrap asset bucket; asset keys are content hashes, not known before synth.`);
-  acknowledgeWildcardResourceLater(handler, `${siteBucket.bucketArn}/*`, `${why}replaces every object of the site bucket, whose keys are the built files.`);
+  acknowledgeWildcardResourceLater(
+    handler,
+    assets,
+    `${why}reads the site's zip from the CDK bootstrap asset bucket; asset keys are content hashes, not known before synth.`,
+  );
+  acknowledgeWildcardResourceLater(
+    handler,
+    `${siteBucket.bucketArn}/*`,
+    `${why}replaces every object of the site bucket, whose keys are the built files.`,
+  );
 }

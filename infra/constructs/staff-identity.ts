@@ -67,7 +67,11 @@ export class StaffIdentity extends Construct {
     this.groups = Object.fromEntries(
       STAFF_ROLES.map((role) => [
         role,
-        new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description: STAFF_ROLE_LABELS[role] }),
+        new CfnUserPoolGroup(this, `Group-${role}`, {
+          userPoolId: this.userPool.userPoolId,
+          groupName: role,
+          description: STAFF_ROLE_LABELS[role],
+        }),
       ]),
     ) as { [R in StaffRole]: CfnUserPoolGroup };
 

@@ -1,6 +1,13 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CfnRoute, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute as CdkHttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnRoute,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute as CdkHttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -86,7 +93,8 @@ export class UploadApi extends Construct {
     });
     Validations.of(this.originSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Origin-verify value shared by CloudFront and the HTTP functions through the template; rotating means a redeploy of both, not a Lambda rotation. It guards against bypassing CloudFront, not access to data.',
+      reason:
+        'Origin-verify value shared by CloudFront and the HTTP functions through the template; rotating means a redeploy of both, not a Lambda rotation. It guards against bypassing CloudFront, not access to data.',
     });
     const originValue = this.originSecret.secretValue.unsafeUnwrap();
 

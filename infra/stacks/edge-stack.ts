@@ -7,7 +7,11 @@ import { EDGE_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
 export const RATE_LIMIT_PER_IP = 1000;
 
 /** The AWS managed rule groups in front of the site and API, in evaluation order. */
-export const MANAGED_RULE_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
+export const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+] as const;
 
 export interface EdgeStackProps extends StackProps {
   /** Must be us-east-1: CloudFront takes its web ACL (and certificates) only from there. */
@@ -31,15 +35,13 @@ export class EdgeStack extends Stack {
       sampledRequestsEnabled: true,
       metricName,
     });
-    const managed = MANAGED_RULE_GROUPS.map(
-      (name, i): CfnWebACL.RuleProperty => ({
-        name,
-        priority: i,
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-        overrideAction: { none: {} },
-        visibilityConfig: visibility(name),
-      }),
-    );
+    const managed = MANAGED_RULE_GROUPS.map((name, i): CfnWebACL.RuleProperty => ({
+      name,
+      priority: i,
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      overrideAction: { none: {} },
+      visibilityConfig: visibility(name),
+    }));
     // Units upload once a year and the board polls gently: a client far above this is a script.
     const perIp: CfnWebACL.RuleProperty = {
       name: 'RatePerIp',

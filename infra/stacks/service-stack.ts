@@ -67,7 +67,11 @@ export class ServiceStack extends Stack {
       uploads: stateful.bucket,
       accessLogs: stateful.accessLogs,
       cdnLogs: stateful.cdnLogs,
-      boardSignIn: { userPoolId: stateful.staffIdentity.userPool.userPoolId, domainUrl: stateful.staffIdentity.domain.baseUrl(), clientId: this.staffSignIn.client.userPoolClientId },
+      boardSignIn: {
+        userPoolId: stateful.staffIdentity.userPool.userPoolId,
+        domainUrl: stateful.staffIdentity.domain.baseUrl(),
+        clientId: this.staffSignIn.client.userPoolClientId,
+      },
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
     });
     const routing = {
@@ -86,9 +90,16 @@ export class ServiceStack extends Stack {
 
     assertEverythingWired(EVENT_ROUTES, [...this.ingest.routes, ...this.compliance.routes], this.catalog);
 
-    new CfnOutput(this, SERVICE_OUTPUTS.siteUrl, { value: this.site.url, description: 'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board (staff sign in through the user pool); the API is on the same origin' });
+    new CfnOutput(this, SERVICE_OUTPUTS.siteUrl, {
+      value: this.site.url,
+      description:
+        'Form: {SiteUrl}/#t=UNIT_TOKEN; board: {SiteUrl}/board (staff sign in through the user pool); the API is on the same origin',
+    });
     new CfnOutput(this, SERVICE_OUTPUTS.appUrl, { value: appUrl, description: 'Origin of the links in emails (appOrigin, else SiteUrl)' });
-    new CfnOutput(this, SERVICE_OUTPUTS.staffClientId, { value: this.staffSignIn.client.userPoolClientId, description: "The board's public client (authorization code + PKCE)" });
+    new CfnOutput(this, SERVICE_OUTPUTS.staffClientId, {
+      value: this.staffSignIn.client.userPoolClientId,
+      description: "The board's public client (authorization code + PKCE)",
+    });
     new CfnOutput(this, SERVICE_OUTPUTS.alarmTopicArn, { value: this.alarms.topic.topicArn });
   }
 }

@@ -2,13 +2,7 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type Archive } from 'aws-cdk-lib/aws-events';
 import { Bucket, type CfnBucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import {
-  ConfigurationSet,
-  ConfigurationSetTlsPolicy,
-  EmailIdentity,
-  Identity,
-  SuppressionReasons,
-} from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
 import { STATEFUL_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
@@ -162,7 +156,9 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     this.sender = { identity, configurationSet, fromAddress: config.senderAddress, replyTo: config.replyTo };
 
-    this.staffIdentity = new StaffIdentity(this, 'Staff', { ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}) });
+    this.staffIdentity = new StaffIdentity(this, 'Staff', {
+      ...(config.staffDomainPrefix ? { domainPrefix: config.staffDomainPrefix } : {}),
+    });
     // What the operator's CLI needs to work on this deployment (`baocao … --outputs FILE`).
     const outputs: Record<keyof typeof STATEFUL_OUTPUTS, string> = {
       region: this.region,
@@ -173,6 +169,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       replyToAddress: this.sender.replyTo,
       sesConfigurationSet: configurationSet.configurationSetName,
     };
-    for (const [key, value] of Object.entries(outputs)) new CfnOutput(this, STATEFUL_OUTPUTS[key as keyof typeof STATEFUL_OUTPUTS], { value });
+    for (const [key, value] of Object.entries(outputs))
+      new CfnOutput(this, STATEFUL_OUTPUTS[key as keyof typeof STATEFUL_OUTPUTS], { value });
   }
 }

@@ -13,10 +13,17 @@ export class AuditChainBrokenError extends Error {
  * `audit verify --period YYYY [--unit ID]`: checks the hash chain of each unit's audit trail and
  * names the first entry that does not fit; fails (exit 1) when any chain is broken.
  */
-export async function auditVerify(target: OperatorTarget, args: { period: number; unitId?: string; json?: boolean }, out: (line: string) => void): Promise<void> {
+export async function auditVerify(
+  target: OperatorTarget,
+  args: { period: number; unitId?: string; json?: boolean },
+  out: (line: string) => void,
+): Promise<void> {
   const tables = targetTables(target);
   const regime = await targetRegime(target);
-  const verdicts = await verifyAudit({ audit: tables.audit, regime }, { period: args.period, ...(args.unitId ? { unitId: args.unitId } : {}) });
+  const verdicts = await verifyAudit(
+    { audit: tables.audit, regime },
+    { period: args.period, ...(args.unitId ? { unitId: args.unitId } : {}) },
+  );
   const broken = verdicts.filter((v) => !v.ok);
   if (args.json) out(JSON.stringify({ period: args.period, ok: broken.length === 0, partitions: verdicts }, null, 2));
   else {
@@ -32,7 +39,11 @@ export async function auditVerify(target: OperatorTarget, args: { period: number
       );
     }
     const entries = verdicts.reduce((n, v) => n + v.entries, 0);
-    out(broken.length === 0 ? `Nhật ký kỳ ${args.period}: toàn vẹn (${entries} mục, ${verdicts.length} chuỗi)` : `Nhật ký kỳ ${args.period}: ${broken.length} chuỗi bị sửa hoặc thiếu mục`);
+    out(
+      broken.length === 0
+        ? `Nhật ký kỳ ${args.period}: toàn vẹn (${entries} mục, ${verdicts.length} chuỗi)`
+        : `Nhật ký kỳ ${args.period}: ${broken.length} chuỗi bị sửa hoặc thiếu mục`,
+    );
   }
   if (broken.length > 0) throw new AuditChainBrokenError(broken.length);
 }

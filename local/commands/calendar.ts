@@ -57,7 +57,9 @@ export function calendarCommand(argv: string[], out: (line: string) => void): vo
     out(JSON.stringify(result, null, 2));
     return;
   }
-  out(`Lịch làm việc năm ${year}${file ? ` (theo ${file})` : ''}: ${result.holidays.length} ngày nghỉ lễ, tết, nghỉ bù trong tuần; ${result.workingDays} ngày làm việc`);
+  out(
+    `Lịch làm việc năm ${year}${file ? ` (theo ${file})` : ''}: ${result.holidays.length} ngày nghỉ lễ, tết, nghỉ bù trong tuần; ${result.workingDays} ngày làm việc`,
+  );
   for (const d of result.holidays) {
     const [y, m, dd] = d.date.split('-');
     const dow = WEEKDAYS[new Date(`${d.date}T00:00:00Z`).getUTCDay()] ?? '';

@@ -19,7 +19,10 @@ export interface CheckOverdueArgs extends TargetOptions {
 }
 
 export class CheckOverdueError extends Error {
-  constructor(message: string, readonly summary?: NoticesSummary) {
+  constructor(
+    message: string,
+    readonly summary?: NoticesSummary,
+  ) {
     super(message);
     this.name = 'CheckOverdueError';
   }
@@ -64,7 +67,9 @@ export function noticesTable(summary: NoticesSummary, timeZone: string): string[
   }
   const c = summary.counts;
   const verb = summary.dryRun ? 'Sẽ gửi' : 'Đã gửi';
-  lines.push(`${verb}: ${c.reminder} thư nhắc hạn, ${c.overdue} thông báo quá hạn, ${c.escalation} thư tổng hợp; bỏ qua ${summary.skipped} (đã gửi trước đó); lỗi ${summary.failed}.`);
+  lines.push(
+    `${verb}: ${c.reminder} thư nhắc hạn, ${c.overdue} thông báo quá hạn, ${c.escalation} thư tổng hợp; bỏ qua ${summary.skipped} (đã gửi trước đó); lỗi ${summary.failed}.`,
+  );
   for (const p of summary.periodErrors) lines.push(`Lỗi khi đọc tình trạng kỳ ${p.period}: ${p.error}`);
   return lines;
 }
@@ -73,7 +78,10 @@ function row(n: NoticeResult, cols: number[]): string {
   const unit = n.unitId === '*' ? `Sở Nội vụ (${n.listed?.length ?? 0} đơn vị)` : n.unitId;
   const overdue = n.daysOverdue !== undefined ? `${n.daysOverdue} ngày` : '';
   const outcome = n.outcome === 'failed' ? `${OUTCOME_LABELS.failed}: ${n.error ?? ''}` : OUTCOME_LABELS[n.outcome];
-  return [unit, KIND_LABELS[n.kind], n.step, n.deadline ? dmy(n.deadline) : '', overdue].map((v, i) => pad(v, cols[i] ?? 0)).join(' ') + ` ${outcome}`;
+  return (
+    [unit, KIND_LABELS[n.kind], n.step, n.deadline ? dmy(n.deadline) : '', overdue].map((v, i) => pad(v, cols[i] ?? 0)).join(' ') +
+    ` ${outcome}`
+  );
 }
 
 /**
@@ -100,7 +108,10 @@ export async function checkOverdue(args: CheckOverdueArgs, out: (line: string) =
     const failed = (e as { summary?: NoticesSummary }).summary;
     if (!failed) throw e;
     for (const line of noticesTable(failed, regime.timeZone)) out(line);
-    throw new CheckOverdueError(`Có ${failed.failed} thông báo gửi lỗi; chạy lại lệnh để gửi lại (thư đã gửi không bị gửi lần nữa).`, failed);
+    throw new CheckOverdueError(
+      `Có ${failed.failed} thông báo gửi lỗi; chạy lại lệnh để gửi lại (thư đã gửi không bị gửi lần nữa).`,
+      failed,
+    );
   }
   for (const line of noticesTable(summary, regime.timeZone)) out(line);
   return summary;

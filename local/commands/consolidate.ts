@@ -25,14 +25,20 @@ export interface ConsolidateArgs extends TargetOptions {
  * The answer of POST /summaries (functions/summary/handler.ts): the use case's result without the
  * bytes, the figures the CLI prints and presigned links to the files.
  */
-export type SummaryResponse = Pick<PublishSummaryResult, 'outcome' | 'period' | 'version' | 'hash' | 'changed' | 'sent' | 'messageId' | 'keys' | 'fileNames'> &
+export type SummaryResponse = Pick<
+  PublishSummaryResult,
+  'outcome' | 'period' | 'version' | 'hash' | 'changed' | 'sent' | 'messageId' | 'keys' | 'fileNames'
+> &
   Pick<Consolidation, 'asOf' | 'rates' | 'countedReports' | 'notReported'> & {
     timeZone: string;
     urls: { xlsx: string; docx: string };
     indicators: Pick<IndicatorTotal, 'path' | 'label' | 'total' | 'province' | 'district'>[];
   };
 
-export async function consolidateCommand(args: ConsolidateArgs, out: (line: string) => void = console.log): Promise<SummaryResponse & { written: string[] }> {
+export async function consolidateCommand(
+  args: ConsolidateArgs,
+  out: (line: string) => void = console.log,
+): Promise<SummaryResponse & { written: string[] }> {
   const target = await loadTarget(args);
   const res = await fetch(`${target.apiUrl}/summaries`, {
     method: 'POST',
@@ -62,7 +68,9 @@ export async function consolidateCommand(args: ConsolidateArgs, out: (line: stri
   out(rate(GROUP_LABELS.province, r.rates.province));
   out(rate(GROUP_LABELS.district, r.rates.district));
 
-  out(`Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${GROUP_LABELS.province}; ${GROUP_LABELS.district}):`);
+  out(
+    `Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${GROUP_LABELS.province}; ${GROUP_LABELS.district}):`,
+  );
   for (const path of KEY_FIGURES) {
     const i = r.indicators.find((x) => x.path === path);
     if (i) out(`  - ${i.label}: ${viNumber(i.total)} (${viNumber(i.province)}; ${viNumber(i.district)})`);

@@ -30,7 +30,10 @@ async function readEndpoints(endpointsFile?: string): Promise<LocalEndpoints> {
  * functions/reconcile/handler, configured as the stack configures its own (as check-overdue does);
  * the events it publishes go to the running stack's bus, whose handlers finish the work.
  */
-export async function reconcileCommand(args: { period: number; dryRun?: boolean } & TargetOptions, out: (line: string) => void = console.log): Promise<ReconcileResult> {
+export async function reconcileCommand(
+  args: { period: number; dryRun?: boolean } & TargetOptions,
+  out: (line: string) => void = console.log,
+): Promise<ReconcileResult> {
   const target = await loadTarget(args);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // The handler reads its configuration once, when it is imported below.
@@ -41,7 +44,12 @@ export async function reconcileCommand(args: { period: number; dryRun?: boolean 
   return result!;
 }
 
-const INGEST_LABELS = { accepted: 'đã tiếp nhận (hợp lệ)', rejected: 'đã tiếp nhận (không hợp lệ)', ignored: 'bỏ qua (khóa không hợp lệ)', 'would-ingest': 'sẽ tiếp nhận' } as const;
+const INGEST_LABELS = {
+  accepted: 'đã tiếp nhận (hợp lệ)',
+  rejected: 'đã tiếp nhận (không hợp lệ)',
+  ignored: 'bỏ qua (khóa không hợp lệ)',
+  'would-ingest': 'sẽ tiếp nhận',
+} as const;
 const label = (s: keyof typeof STATUS_LABELS | null) => (s ? STATUS_LABELS[s] : '(chưa có)');
 
 export function reconcileLines(r: ReconcileResult): string[] {
@@ -55,14 +63,22 @@ export function reconcileLines(r: ReconcileResult): string[] {
   if (r.truncated) lines.push('  (danh sách quá dài, chỉ in một phần; mọi việc vẫn đã được thực hiện)');
   const verb = r.dryRun ? 'Sẽ tiếp nhận' : 'Đã tiếp nhận';
   const verb2 = r.dryRun ? 'sẽ tính lại' : 'đã tính lại';
-  lines.push(r.ingested.length + r.recomputed.length === 0 ? 'Không có gì cần đối soát.' : `${verb} ${r.ingested.length} tệp; ${verb2} tình trạng ${r.recomputed.length} đơn vị.`);
+  lines.push(
+    r.ingested.length + r.recomputed.length === 0
+      ? 'Không có gì cần đối soát.'
+      : `${verb} ${r.ingested.length} tệp; ${verb2} tình trạng ${r.recomputed.length} đơn vị.`,
+  );
   return lines;
 }
 
 type ListedDeadLetter = DeadLetter & { id: string };
 
 async function busCall<T>(ep: LocalEndpoints, operation: string, body: unknown): Promise<T> {
-  const res = await fetch(ep.events, { method: 'POST', headers: { 'x-amz-target': operation, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) });
+  const res = await fetch(ep.events, {
+    method: 'POST',
+    headers: { 'x-amz-target': operation, 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new LocalStackCommandError(`${operation}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -74,22 +90,42 @@ const describe = (dl: ListedDeadLetter) => {
 };
 
 /** `dlq list`: what the running stack's bus gave up on (kept in $DATA_DIR/dead-letters.jsonl). */
-export async function dlqList(args: { endpointsFile?: string; json?: boolean }, out: (line: string) => void = console.log): Promise<ListedDeadLetter[]> {
-  const { DeadLetters } = await busCall<{ DeadLetters: ListedDeadLetter[] }>(await readEndpoints(args.endpointsFile), 'BaocaoLocal.ListDeadLetters', {});
+export async function dlqList(
+  args: { endpointsFile?: string; json?: boolean },
+  out: (line: string) => void = console.log,
+): Promise<ListedDeadLetter[]> {
+  const { DeadLetters } = await busCall<{ DeadLetters: ListedDeadLetter[] }>(
+    await readEndpoints(args.endpointsFile),
+    'BaocaoLocal.ListDeadLetters',
+    {},
+  );
   if (args.json) out(JSON.stringify(DeadLetters, null, 2));
   else {
     for (const dl of DeadLetters) out(describe(dl));
-    out(DeadLetters.length ? `${DeadLetters.length} sự kiện trong hàng đợi thư chết (dead letter).` : 'Hàng đợi thư chết (dead letter) trống.');
+    out(
+      DeadLetters.length
+        ? `${DeadLetters.length} sự kiện trong hàng đợi thư chết (dead letter).`
+        : 'Hàng đợi thư chết (dead letter) trống.',
+    );
   }
   return DeadLetters;
 }
 
 /** `dlq redrive [--id ID]`: delivers them again to the target that failed; they leave the list. */
-export async function dlqRedrive(args: { endpointsFile?: string; id?: string }, out: (line: string) => void = console.log): Promise<ListedDeadLetter[]> {
-  const { Redriven } = await busCall<{ Redriven: ListedDeadLetter[] }>(await readEndpoints(args.endpointsFile), 'BaocaoLocal.RedriveDeadLetters', args.id ? { Ids: [args.id] } : {});
+export async function dlqRedrive(
+  args: { endpointsFile?: string; id?: string },
+  out: (line: string) => void = console.log,
+): Promise<ListedDeadLetter[]> {
+  const { Redriven } = await busCall<{ Redriven: ListedDeadLetter[] }>(
+    await readEndpoints(args.endpointsFile),
+    'BaocaoLocal.RedriveDeadLetters',
+    args.id ? { Ids: [args.id] } : {},
+  );
   for (const dl of Redriven) out(`Đã gửi lại: ${describe(dl)}`);
-  out(Redriven.length ? `Đã gửi lại ${Redriven.length} sự kiện; xem kết quả bằng "dlq list" và "status".` : 'Không có sự kiện nào để gửi lại.');
+  out(
+    Redriven.length
+      ? `Đã gửi lại ${Redriven.length} sự kiện; xem kết quả bằng "dlq list" và "status".`
+      : 'Không có sự kiện nào để gửi lại.',
+  );
   return Redriven;
 }
-
-

@@ -17,23 +17,45 @@ async function withRegime(target: OperatorTarget) {
 
 const state = (t: TokenRecord, now: string) => (t.revokedAt ? 'thu hồi' : t.expiresAt <= now ? 'hết hạn' : 'còn hiệu lực');
 
-export async function listTokens(target: OperatorTarget, args: { unitId?: string; json?: boolean }, out: (line: string) => void): Promise<TokenRecord[]> {
+export async function listTokens(
+  target: OperatorTarget,
+  args: { unitId?: string; json?: boolean },
+  out: (line: string) => void,
+): Promise<TokenRecord[]> {
   const { regime, tables } = await withRegime(target);
   const unitIds = args.unitId ? [args.unitId] : regime.units.map((u) => u.id);
   const tokens = (await Promise.all(unitIds.map((id) => tables.tokens.listByUnit(id)))).flat();
   const now = systemClock.now().toISOString();
-  if (args.json) out(JSON.stringify(tokens.map((t) => ({ ...t, id: t.tokenHash.slice(0, 12), state: state(t, now) })), null, 2));
-  else for (const t of tokens) out(`${t.tokenHash.slice(0, 12)}  ${t.unitId.padEnd(20)} ${state(t, now).padEnd(13)} tạo ${t.createdAt}  hết hạn ${t.expiresAt}  dùng lần cuối ${t.lastUsedAt ?? '—'}`);
+  if (args.json)
+    out(
+      JSON.stringify(
+        tokens.map((t) => ({ ...t, id: t.tokenHash.slice(0, 12), state: state(t, now) })),
+        null,
+        2,
+      ),
+    );
+  else
+    for (const t of tokens)
+      out(
+        `${t.tokenHash.slice(0, 12)}  ${t.unitId.padEnd(20)} ${state(t, now).padEnd(13)} tạo ${t.createdAt}  hết hạn ${t.expiresAt}  dùng lần cuối ${t.lastUsedAt ?? '—'}`,
+      );
   return tokens;
 }
 
 /** Revokes one token (the token itself, or the id `token list` shows) or every live token of a unit. */
-export async function revokeTokens(target: OperatorTarget, args: { token?: string; id?: string; unitId?: string }, out: (line: string) => void): Promise<number> {
-  if (!args.token && !args.id && !args.unitId) throw new RequestError(400, 'MISSING_ARGUMENT', 'token revoke needs --token TOKEN, --id ID or --unit ID');
+export async function revokeTokens(
+  target: OperatorTarget,
+  args: { token?: string; id?: string; unitId?: string },
+  out: (line: string) => void,
+): Promise<number> {
+  if (!args.token && !args.id && !args.unitId)
+    throw new RequestError(400, 'MISSING_ARGUMENT', 'token revoke needs --token TOKEN, --id ID or --unit ID');
   const { regime, tables } = await withRegime(target);
   const byToken = args.token ? await tables.tokens.get(sha256Hex(args.token)) : null;
   const candidates = args.token
-    ? (byToken ? [byToken] : [])
+    ? byToken
+      ? [byToken]
+      : []
     : (await Promise.all((args.unitId ? [args.unitId] : regime.units.map((u) => u.id)).map((id) => tables.tokens.listByUnit(id)))).flat();
   const targets = candidates.filter((t) => !t.revokedAt && (!args.id || t.tokenHash.startsWith(args.id)));
   if (targets.length === 0) throw new RequestError(404, 'TOKEN_NOT_FOUND', 'Không tìm thấy mã truy cập còn hiệu lực nào để thu hồi');
@@ -54,7 +76,11 @@ export async function revokeTokens(target: OperatorTarget, args: { token?: strin
   return targets.length;
 }
 
-export async function invite(target: OperatorTarget, args: { period: number; unitId?: string; resend?: boolean }, out: (line: string) => void) {
+export async function invite(
+  target: OperatorTarget,
+  args: { period: number; unitId?: string; resend?: boolean },
+  out: (line: string) => void,
+) {
   const { regime, tables } = await withRegime(target);
   const mailer = targetMailer(target, regime);
   const results = await sendInvites(

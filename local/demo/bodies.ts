@@ -26,5 +26,9 @@ export async function uploadBody(regime: Regime, period: number, unitId: string,
   }
   // The Excel path: the unit's own template; an invalid upload types a number in words.
   const template = await buildTemplate({ regime, period, unit: unitId });
-  return fillTemplate(template, sampleReport(regime, unitId, period, action.variant), action.valid ? {} : { 'emulation.movementsLaunched': 'mười hai' });
+  return fillTemplate(
+    template,
+    sampleReport(regime, unitId, period, action.variant),
+    action.valid ? {} : { 'emulation.movementsLaunched': 'mười hai' },
+  );
 }

@@ -55,13 +55,20 @@ export async function readSesStore(ses: string): Promise<SesStoredEmail[]> {
 }
 
 /** A raw (MIME) message's To is stored as one "a, b, c" string: one address per entry. */
-const addresses = (list: readonly string[]) => list.flatMap((s) => s.split(/,\s*/)).map((s) => s.trim()).filter(Boolean);
+const addresses = (list: readonly string[]) =>
+  list
+    .flatMap((s) => s.split(/,\s*/))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const isKind = (k: string): k is EmailKind => (EMAIL_KINDS as readonly string[]).includes(k);
 
-export async function collectEmails(
-  deps: { ses: string; ledger: NoticeLedger; regime: Regime; period: number },
-): Promise<{ emails: DemoEmail[]; unmatched: number; messages: Map<string, SesStoredEmail> }> {
+export async function collectEmails(deps: {
+  ses: string;
+  ledger: NoticeLedger;
+  regime: Regime;
+  period: number;
+}): Promise<{ emails: DemoEmail[]; unmatched: number; messages: Map<string, SesStoredEmail> }> {
   const stored = await readSesStore(deps.ses);
   const ledgerUnits = [...deps.regime.units.map((u) => u.id), ESCALATION_UNIT_ID, SUMMARY_LEDGER_UNIT];
   const entries = (await Promise.all(ledgerUnits.map((u) => deps.ledger.list(deps.period, u)))).flat();
@@ -117,7 +124,11 @@ export async function writeEmails(
       ...(m.body.text ? { text: m.body.text } : {}),
       date: new Date(e.at),
       messageId: `<${m.messageId}@email.baocao.local>`,
-      attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
+      attachments: (m.attachments ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content, 'base64'),
+      })),
     });
     const path = join(dir, e.file);
     await writeFile(path, await composer.compile().build());
@@ -133,7 +144,11 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 function indexMarkdown(emails: readonly DemoEmail[], regime: Regime, period: number): string {
   const names = new Map(regime.units.map((u) => [u.id, u.name]));
   const who = (unitId: string) =>
-    unitId === ESCALATION_UNIT_ID ? regime.receivingBody.name : unitId === SUMMARY_LEDGER_UNIT ? 'Lãnh đạo tỉnh' : (names.get(unitId) ?? unitId);
+    unitId === ESCALATION_UNIT_ID
+      ? regime.receivingBody.name
+      : unitId === SUMMARY_LEDGER_UNIT
+        ? 'Lãnh đạo tỉnh'
+        : (names.get(unitId) ?? unitId);
   const counts = new Map<EmailKind, number>();
   for (const e of emails) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
   const lines = [

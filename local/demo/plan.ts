@@ -147,10 +147,22 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
         story: 'Nộp Excel có ô ghi bằng chữ 16/12 (bị từ chối); nộp lại đúng 22/12, sau hạn',
       },
     ],
-    [SCRIPTED.lateBeforeConsolidation, { role: 'late', actions: [upload(md('12-19'), 9, 15, 'json')], story: 'Nộp trễ sáng thứ Bảy 19/12, kịp kỳ tổng hợp 20/12' }],
-    [SCRIPTED.lateAfterFirstOverdue, { role: 'late', actions: [upload(md('12-21'), 14, 0, 'xlsx')], story: 'Nộp trễ 21/12, sau thông báo quá hạn lần 1' }],
-    [SCRIPTED.lateAfterSecondOverdue, { role: 'late', actions: [upload(md('12-28'), 15, 0, 'json')], story: 'Nộp trễ 28/12, sau thông báo quá hạn lần 2' }],
-    [SCRIPTED.lateAfterEscalation, { role: 'late', actions: [upload(md('12-30'), 9, 0, 'json')], story: 'Nộp trễ 30/12, sau khi bị đưa vào danh sách báo cáo lãnh đạo' }],
+    [
+      SCRIPTED.lateBeforeConsolidation,
+      { role: 'late', actions: [upload(md('12-19'), 9, 15, 'json')], story: 'Nộp trễ sáng thứ Bảy 19/12, kịp kỳ tổng hợp 20/12' },
+    ],
+    [
+      SCRIPTED.lateAfterFirstOverdue,
+      { role: 'late', actions: [upload(md('12-21'), 14, 0, 'xlsx')], story: 'Nộp trễ 21/12, sau thông báo quá hạn lần 1' },
+    ],
+    [
+      SCRIPTED.lateAfterSecondOverdue,
+      { role: 'late', actions: [upload(md('12-28'), 15, 0, 'json')], story: 'Nộp trễ 28/12, sau thông báo quá hạn lần 2' },
+    ],
+    [
+      SCRIPTED.lateAfterEscalation,
+      { role: 'late', actions: [upload(md('12-30'), 9, 0, 'json')], story: 'Nộp trễ 30/12, sau khi bị đưa vào danh sách báo cáo lãnh đạo' },
+    ],
     ...SCRIPTED.never.map((id): [string, Script] => [id, { role: 'never', actions: [], story: 'Không nộp báo cáo' }]),
   ]);
 
@@ -170,7 +182,11 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
     const channel: Channel = r() < 0.33 ? 'xlsx' : 'json';
     const action = upload(day, Math.floor(minutes / 60), minutes % 60, channel);
     const [, mm, dd] = day.split('-');
-    return { role: 'on-time' as Role, actions: [action], story: `Nộp đúng hạn ${dd}/${mm} (${channel === 'xlsx' ? 'tệp Excel' : 'biểu mẫu'})` };
+    return {
+      role: 'on-time' as Role,
+      actions: [action],
+      story: `Nộp đúng hạn ${dd}/${mm} (${channel === 'xlsx' ? 'tệp Excel' : 'biểu mẫu'})`,
+    };
   };
 
   const units = expectedUnits(regime, period).map((u): PlannedUnit => {

@@ -42,7 +42,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
       stream.write(`\r\x1b[K${[...line].slice(0, cols - 1).join('')}`);
       if (p.index === p.days) stream.write('\n');
     } else if (what.length || p.index === 1 || p.index === p.days) {
-      stream.write(`[${String(p.index).padStart(2)}/${p.days}] ${date}  đã nộp ${p.reported}/${p.expected} · ${p.emails} thư${what.length ? ` · ${what.join(', ')}` : ''}\n`);
+      stream.write(
+        `[${String(p.index).padStart(2)}/${p.days}] ${date}  đã nộp ${p.reported}/${p.expected} · ${p.emails} thư${what.length ? ` · ${what.join(', ')}` : ''}\n`,
+      );
     }
   };
 }
@@ -66,7 +68,11 @@ export function formatResult(r: DemoResult): string[] {
     String(u.versions),
   ]);
   const widths = header.map((h, c) => Math.max(width(h), ...rows.map((row) => width(row[c] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [
     `TÌNH HÌNH GỬI BÁO CÁO NĂM ${r.period} (đến hết ngày ${r.plan.lastDay.split('-').reverse().join('/')}, giờ mô phỏng)`,
     line(header),
@@ -90,7 +96,9 @@ export function formatResult(r: DemoResult): string[] {
     out.push(
       `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.summary.countedReports.province} sở, ngành; ${r.summary.countedReports.district} huyện, thành phố)`,
     );
-    const sent = r.emails.filter((e) => e.kind === 'summary').map((e) => `${e.step} ngày ${vietnameseDateTime(new Date(e.at), r.plan.timeZone).slice(-10, -5)}`);
+    const sent = r.emails
+      .filter((e) => e.kind === 'summary')
+      .map((e) => `${e.step} ngày ${vietnameseDateTime(new Date(e.at), r.plan.timeZone).slice(-10, -5)}`);
     if (sent.length > 1) out.push(`Lãnh đạo đã nhận: ${sent[0]} (bản đầu), bản cập nhật ${sent.slice(1).join(', ')}`);
   }
   return out;

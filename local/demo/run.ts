@@ -80,7 +80,17 @@ export interface DemoResult {
   summary: { version: number; keys: { xlsx: string; docx: string }; countedReports: GroupTotals } | null;
   /** Indicator path → totals, read back from the downloaded workbook's summary sheet. */
   summaryTotals: Record<string, GroupTotals>;
-  files: { outDir: string; emailsDir: string; emailIndex: string; emls: string[]; workbook: string | null; draft: string | null; status: string; plan: string; result: string };
+  files: {
+    outDir: string;
+    emailsDir: string;
+    emailIndex: string;
+    emls: string[];
+    workbook: string | null;
+    draft: string | null;
+    status: string;
+    plan: string;
+    result: string;
+  };
   /** Anything that went wrong without stopping the run (dead letters, failed firings, unmatched emails). */
   problems: string[];
   timings: { realMs: number; simulatedDays: number; uploads: number; reviews: number };
@@ -128,7 +138,14 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
   let ddb: DynamoDBClient | undefined;
   let s3: S3Client | undefined;
   try {
-    stack = await startLocalStack({ dataDir, port: 0, quiet: true, regime, scheduler: 'manual', retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 } });
+    stack = await startLocalStack({
+      dataDir,
+      port: 0,
+      quiet: true,
+      regime,
+      scheduler: 'manual',
+      retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
+    });
     const st = stack;
     const credentials = { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey };
     ddb = new DynamoDBClient({ endpoint: st.endpoints.dynamodb, region: LOCAL_NAMES.region, credentials });
@@ -138,7 +155,8 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
 
     // 1. Every unit's personal link, as the invitation sends it when the period opens.
     const tokens = new Map<string, string>();
-    for (const u of plan.units) tokens.set(u.unitId, (await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId: u.unitId })).token);
+    for (const u of plan.units)
+      tokens.set(u.unitId, (await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId: u.unitId })).token);
 
     /** Bounded wait until `check` holds, letting the bus drain between looks. */
     const settle = async (what: string, check: () => Promise<boolean>) => {
@@ -160,8 +178,10 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       const body = await uploadBody(regime, period, unit.unitId, action);
       const fileName = `bao-cao-${period}-${unit.unitId}.${action.channel}`;
       const out = await uploadFile(st.endpoints.app, tokens.get(unit.unitId)!, { period, body, kind: action.channel, fileName });
-      if ('error' in out.presign) throw new Error(`POST /uploads for ${unit.unitId}: ${out.presignStatus} ${out.presign.error.code}: ${out.presign.error.message}`);
-      if (!out.postStatus || out.postStatus >= 300) throw new Error(`presigned POST for ${unit.unitId}: ${out.postStatus} ${out.postBody ?? ''}`);
+      if ('error' in out.presign)
+        throw new Error(`POST /uploads for ${unit.unitId}: ${out.presignStatus} ${out.presign.error.code}: ${out.presign.error.message}`);
+      if (!out.postStatus || out.postStatus >= 300)
+        throw new Error(`presigned POST for ${unit.unitId}: ${out.postStatus} ${out.postBody ?? ''}`);
       const { uploadId } = out.presign;
       await settle(`${unit.unitId}'s upload ${uploadId} to be reflected and announced`, async () => {
         const s = await tables.statuses.get(period, unit.unitId);
@@ -183,7 +203,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
         body: JSON.stringify({ period, uploadId, decision: 'RETURN', reason: action.reason, reviewer: action.reviewer }),
       });
       if (res.status !== 201) {
-        throw new Error(`POST /units/${unit.unitId}/review answered ${res.status}: ${await res.text()} (functions/admin/handler.ts, shared/use-cases/review-report.ts)`);
+        throw new Error(
+          `POST /units/${unit.unitId}/review answered ${res.status}: ${await res.text()} (functions/admin/handler.ts, shared/use-cases/review-report.ts)`,
+        );
       }
       await settle(`${unit.unitId} to be RETURNED and announced`, async () => {
         const s = await tables.statuses.get(period, unit.unitId);
@@ -197,7 +219,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       setVirtualNow(t);
       const firings = await st.scheduler.tick(t);
       await st.bus.idle();
-      for (const f of firings) if (!f.ok) problems.push(`${localDate(t, tz)}: schedule ${f.scheduleId} → ${f.target} failed after ${f.attempts} attempts: ${f.error}`);
+      for (const f of firings)
+        if (!f.ok)
+          problems.push(`${localDate(t, tz)}: schedule ${f.scheduleId} → ${f.target} failed after ${f.attempts} attempts: ${f.error}`);
       return firings;
     };
 
@@ -220,9 +244,15 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       const count = (firings: Firing[]) => {
         for (const f of firings) {
           const r = f.result as
-            | { counts?: Partial<Record<'reminder' | 'overdue' | 'escalation', number>>; version?: number; sent?: boolean; results?: { version: number; sent: boolean }[] }
+            | {
+                counts?: Partial<Record<'reminder' | 'overdue' | 'escalation', number>>;
+                version?: number;
+                sent?: boolean;
+                results?: { version: number; sent: boolean }[];
+              }
             | undefined;
-          if (f.target === 'notices' && r?.counts) for (const k of ['reminder', 'overdue', 'escalation'] as const) progress.notices[k] += r.counts[k] ?? 0;
+          if (f.target === 'notices' && r?.counts)
+            for (const k of ['reminder', 'overdue', 'escalation'] as const) progress.notices[k] += r.counts[k] ?? 0;
           if (f.target === 'summary' && r?.version !== undefined) progress.summaryVersion = r.version;
           // The daily SummaryUpdate: only a version it sent is news for the day.
           for (const u of r?.results ?? []) if (u.sent) progress.summaryVersion = u.version;
@@ -249,7 +279,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
     }
 
     // 3. What came out.
-    const statusRes = await fetch(`${st.endpoints.app}/status?period=${period}`, { headers: { authorization: `Bearer ${st.endpoints.adminToken}` } });
+    const statusRes = await fetch(`${st.endpoints.app}/status?period=${period}`, {
+      headers: { authorization: `Bearer ${st.endpoints.adminToken}` },
+    });
     if (!statusRes.ok) throw new Error(`GET /status answered ${statusRes.status}: ${await statusRes.text()}`);
     const status = (await statusRes.json()) as PeriodStatus;
     const statusFile = join(opts.outDir, 'status.json');
@@ -282,7 +314,14 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
     }
     for (const dl of st.bus.deadLetters) problems.push(`dead letter: ${JSON.stringify(dl).slice(0, 300)}`);
 
-    const table: DemoRow[] = status.units.map((u) => ({ unitId: u.unitId, name: u.name, group: u.group, status: u.status, firstValidAt: u.firstValidAt, versions: u.versions }));
+    const table: DemoRow[] = status.units.map((u) => ({
+      unitId: u.unitId,
+      name: u.name,
+      group: u.group,
+      status: u.status,
+      firstValidAt: u.firstValidAt,
+      versions: u.versions,
+    }));
     const result: DemoResult = {
       period,
       plan,
@@ -351,7 +390,9 @@ export function stablePart(r: DemoResult) {
     rates: r.rates,
     emailsByUnitAndKind: Object.fromEntries(Object.entries(r.emailsByUnitAndKind).sort(([a], [b]) => a.localeCompare(b))),
     // Receipt, rejection and return steps carry upload ids or times: only the notice steps are kept.
-    emailSteps: r.emails.map((e) => `${localDate(new Date(e.at), tz)} ${e.kind} ${e.unitId}${STABLE_STEP_KINDS.has(e.kind) ? ` ${e.step}` : ''}`),
+    emailSteps: r.emails.map(
+      (e) => `${localDate(new Date(e.at), tz)} ${e.kind} ${e.unitId}${STABLE_STEP_KINDS.has(e.kind) ? ` ${e.step}` : ''}`,
+    ),
     summary: r.summary ? { version: r.summary.version, countedReports: r.summary.countedReports } : null,
     summaryTotals: r.summaryTotals,
   };

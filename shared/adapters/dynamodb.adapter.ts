@@ -127,7 +127,9 @@ export class DynamoReportStore extends TableAdapter implements ReportStore {
   }
 
   async putExtension(period: number, unitId: string, ext: ExtensionFact): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.extension(period, unitId), type: 'extension', ...ext } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.extension(period, unitId), type: 'extension', ...ext } }),
+    );
   }
 }
 
@@ -145,7 +147,11 @@ export class DynamoStatusStore extends TableAdapter implements StatusStore {
           Item: { ...keys.unitStatus(record.period, record.unitId), type: 'status', ...record },
           ...(expectedRev === null
             ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: { ':rev': expectedRev } }),
+            : {
+                ConditionExpression: '#rev = :rev',
+                ExpressionAttributeNames: { '#rev': 'rev' },
+                ExpressionAttributeValues: { ':rev': expectedRev },
+              }),
         }),
       );
       return true;
@@ -270,7 +276,13 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
           // in the same millisecond would both pass on the time alone, and both send.
           ConditionExpression: 'claimedAt = :old AND #s = :was AND #s <> :sent',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':new': claimedAt, ':old': rec.claimedAt, ':was': rec.state, ':claimed': 'claimed', ':sent': 'sent' },
+          ExpressionAttributeValues: {
+            ':new': claimedAt,
+            ':old': rec.claimedAt,
+            ':was': rec.state,
+            ':claimed': 'claimed',
+            ':sent': 'sent',
+          },
         }),
       );
       return true;
@@ -328,7 +340,11 @@ export class DynamoSummaryStore extends TableAdapter implements SummaryStore {
     return this.putNew({ ...keys.summary(record.period, record.version), type: 'summary', ...record });
   }
 
-  async update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>): Promise<void> {
+  async update(
+    period: number,
+    version: number,
+    fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>,
+  ): Promise<void> {
     const names = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined);
     if (names.length === 0) return;
     await this.doc.send(

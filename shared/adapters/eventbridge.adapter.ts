@@ -34,7 +34,9 @@ export class EventBridgeBus implements EventBus {
         }),
       );
       if (r.FailedEntryCount) {
-        throw new EventPublishError((r.Entries ?? []).filter((x) => x.ErrorCode).map((x) => ({ code: x.ErrorCode, message: x.ErrorMessage })));
+        throw new EventPublishError(
+          (r.Entries ?? []).filter((x) => x.ErrorCode).map((x) => ({ code: x.ErrorCode, message: x.ErrorMessage })),
+        );
       }
     }
   }

@@ -21,10 +21,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** One POST-policy condition, in the shapes `createPresignedPost` accepts. */
 export type PostPolicyCondition =
-  | ['eq', string, string]
-  | ['starts-with', string, string]
-  | ['content-length-range', number, number]
-  | Record<string, string>;
+  ['eq', string, string] | ['starts-with', string, string] | ['content-length-range', number, number] | Record<string, string>;
 
 export interface DecodedPostPolicy {
   /** As written in the policy (ISO 8601, UTC). */
@@ -198,7 +195,9 @@ export function sigV4SigningKey(secretAccessKey: string, shortDate: string, regi
 
 /** hex(HMAC-SHA256(signingKey, policyBase64)): the `X-Amz-Signature` of a SigV4 POST. */
 export function signPostPolicy(policyBase64: string, secretAccessKey: string, shortDate: string, region: string): string {
-  return createHmac('sha256', sigV4SigningKey(secretAccessKey, shortDate, region)).update(policyBase64, 'utf8').digest('hex');
+  return createHmac('sha256', sigV4SigningKey(secretAccessKey, shortDate, region))
+    .update(policyBase64, 'utf8')
+    .digest('hex');
 }
 
 export interface PostCredential {
@@ -271,10 +270,15 @@ function fail(status: 400 | 403, code: PostPolicyErrorCode, message: string, det
 }
 
 function missingField(name: string): PostPolicyFailure {
-  return fail(400, 'InvalidArgument', `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, {
-    ArgumentName: name,
-    ArgumentValue: '',
-  });
+  return fail(
+    400,
+    'InvalidArgument',
+    `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`,
+    {
+      ArgumentName: name,
+      ArgumentValue: '',
+    },
+  );
 }
 
 function conditionText(c: ReadonlyArray<string | number>): string {
@@ -313,11 +317,15 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
   // The file's name is the sender's: substituted once per "${filename}" it could make a key of
   // gigabytes from a 20 KB form. S3 refuses keys over 1,024 bytes, so the size is known first.
   const substitutions = input.fileName === undefined ? 0 : rawKey.split('${filename}').length - 1;
-  if (substitutions > 0 && Buffer.byteLength(rawKey, 'utf8') + substitutions * (Buffer.byteLength(input.fileName ?? '', 'utf8') - 11) > MAX_KEY_BYTES) {
+  if (
+    substitutions > 0 &&
+    Buffer.byteLength(rawKey, 'utf8') + substitutions * (Buffer.byteLength(input.fileName ?? '', 'utf8') - 11) > MAX_KEY_BYTES
+  ) {
     return fail(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: String(MAX_KEY_BYTES) });
   }
   const key = substitutions > 0 ? rawKey.replaceAll('${filename}', input.fileName ?? '') : rawKey;
-  if (key.length === 0) return fail(400, 'InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
+  if (key.length === 0)
+    return fail(400, 'InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
 
   // Authentication: without any credential field the request is anonymous, which a private bucket refuses.
   const policyB64 = form.get('policy');
@@ -342,22 +350,37 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
 
   const credential = parseCredential(credentialText);
   if (!credential) {
-    return fail(400, 'InvalidArgument', `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`, {
-      ArgumentName: 'x-amz-credential',
-      ArgumentValue: credentialText,
-    });
+    return fail(
+      400,
+      'InvalidArgument',
+      `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+      {
+        ArgumentName: 'x-amz-credential',
+        ArgumentValue: credentialText,
+      },
+    );
   }
   if (credential.region !== input.region) {
-    return fail(400, 'InvalidArgument', `Error parsing the X-Amz-Credential parameter; the region '${credential.region}' is wrong; expecting '${input.region}'`, {
-      ArgumentName: 'x-amz-credential',
-      ArgumentValue: credentialText,
-    });
+    return fail(
+      400,
+      'InvalidArgument',
+      `Error parsing the X-Amz-Credential parameter; the region '${credential.region}' is wrong; expecting '${input.region}'`,
+      {
+        ArgumentName: 'x-amz-credential',
+        ArgumentValue: credentialText,
+      },
+    );
   }
   if (!/^\d{8}T\d{6}Z$/.test(amzDate) || amzDate.slice(0, 8) !== credential.date) {
-    return fail(400, 'InvalidArgument', `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'" and match the credential date.`, {
-      ArgumentName: 'x-amz-date',
-      ArgumentValue: amzDate,
-    });
+    return fail(
+      400,
+      'InvalidArgument',
+      `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'" and match the credential date.`,
+      {
+        ArgumentName: 'x-amz-date',
+        ArgumentValue: amzDate,
+      },
+    );
   }
   if (input.accessKeyId !== undefined && credential.accessKeyId !== input.accessKeyId) {
     return fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
@@ -368,9 +391,14 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
   const expected = Buffer.from(signPostPolicy(policyB64, input.secretAccessKey, credential.date, input.region), 'utf8');
   const given = Buffer.from(signature.toLowerCase(), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return fail(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
-      AWSAccessKeyId: credential.accessKeyId,
-    });
+    return fail(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      {
+        AWSAccessKeyId: credential.accessKeyId,
+      },
+    );
   }
 
   let policy: DecodedPostPolicy;
@@ -405,16 +433,22 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
         const name = fieldName.toLowerCase();
         covered.add(name);
         if (valueOf(name) !== expectedValue) {
-          return fail(403, 'AccessDenied', `Invalid according to Policy: Policy Condition failed: ${conditionText(['eq', `$${fieldName}`, expectedValue])}`);
+          return fail(
+            403,
+            'AccessDenied',
+            `Invalid according to Policy: Policy Condition failed: ${conditionText(['eq', `$${fieldName}`, expectedValue])}`,
+          );
         }
       }
     }
   }
 
-  const extra = pairs.map(([name]) => name).filter((name) => {
-    const lower = name.toLowerCase();
-    return !EXEMPT_FIELDS.has(lower) && !lower.startsWith('x-ignore-') && !covered.has(lower);
-  });
+  const extra = pairs
+    .map(([name]) => name)
+    .filter((name) => {
+      const lower = name.toLowerCase();
+      return !EXEMPT_FIELDS.has(lower) && !lower.startsWith('x-ignore-') && !covered.has(lower);
+    });
   if (extra.length > 0) return fail(403, 'AccessDenied', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
 
   for (const [min, max] of ranges) {
@@ -437,7 +471,8 @@ export function verifyPostPolicy(input: VerifyPostPolicyInput): PostPolicyVerdic
 
 /** The S3 error document for a failure. */
 export function s3ErrorXml(code: string, message: string, details: Record<string, string> = {}, requestId?: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const esc = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
   const extra = Object.entries(details)
     .map(([k, v]) => `<${k}>${esc(v)}</${k}>`)
     .join('');

@@ -17,7 +17,13 @@ export class S3UploadSigner implements UploadSigner {
     private readonly bucket: string,
   ) {}
 
-  async presignPost(input: { key: string; contentType: string; minSize: number; maxSize: number; expiresSeconds: number }): Promise<PresignedPost> {
+  async presignPost(input: {
+    key: string;
+    contentType: string;
+    minSize: number;
+    maxSize: number;
+    expiresSeconds: number;
+  }): Promise<PresignedPost> {
     // Every form field the client sends has a condition, as real S3 requires (see post-policy.ts).
     const { url, fields } = await createPresignedPost(this.publicClient, presignedPostOptions({ bucket: this.bucket, ...input }));
     return { url, fields };

@@ -1,4 +1,12 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NotFound,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { bucketConfig, EndpointsConfig } from '../config/config.js';
 import { ENV } from '../definitions/env-keys.js';
 import type * as z from '../zod-mini.js';
@@ -14,7 +22,9 @@ export class S3ObjectStore implements ObjectStore, ObjectLister {
 
   async head(key: string, versionId?: string): Promise<StoredObject | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+      const r = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+      );
       return {
         key,
         size: r.ContentLength ?? 0,
@@ -29,7 +39,9 @@ export class S3ObjectStore implements ObjectStore, ObjectLister {
   }
 
   async read(key: string, maxBytes: number, versionId?: string): Promise<Uint8Array> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
+    const r = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+    );
     if ((r.ContentLength ?? 0) > maxBytes) {
       await r.Body?.transformToWebStream().cancel();
       throw new ObjectTooLargeError(key, maxBytes);
@@ -47,7 +59,12 @@ export class S3ObjectStore implements ObjectStore, ObjectLister {
 
   async readPrefix(key: string, bytes: number, versionId?: string): Promise<Uint8Array> {
     const r = await this.client.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${bytes - 1}`, ...(versionId ? { VersionId: versionId } : {}) }),
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Range: `bytes=0-${bytes - 1}`,
+        ...(versionId ? { VersionId: versionId } : {}),
+      }),
     );
     return (await r.Body!.transformToByteArray()).slice(0, bytes);
   }
@@ -60,10 +77,17 @@ export class S3ObjectStore implements ObjectStore, ObjectLister {
     const out: ListedObject[] = [];
     let token: string | undefined;
     do {
-      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      const r = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }),
+      );
       for (const o of r.Contents ?? []) {
         if (!o.Key) continue;
-        out.push({ key: o.Key, size: o.Size ?? 0, etag: (o.ETag ?? '').replaceAll('"', ''), lastModified: (o.LastModified ?? new Date(0)).toISOString() });
+        out.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          etag: (o.ETag ?? '').replaceAll('"', ''),
+          lastModified: (o.LastModified ?? new Date(0)).toISOString(),
+        });
       }
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);

@@ -18,7 +18,19 @@ export const DETAIL_TYPES = {
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
 /** The function names; each has functions/<name>/handler.ts. */
-export const FUNCTION_NAMES = ['presign', 'status', 'ingest', 'compliance', 'receipt', 'admin', 'notices', 'summary', 'unit', 'template', 'reconcile'] as const;
+export const FUNCTION_NAMES = [
+  'presign',
+  'status',
+  'ingest',
+  'compliance',
+  'receipt',
+  'admin',
+  'notices',
+  'summary',
+  'unit',
+  'template',
+  'reconcile',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** A subset of EventBridge pattern syntax: literal lists and `{prefix}` matchers, nested objects. */
@@ -72,9 +84,7 @@ export function matchesPattern(event: Record<string, unknown>, pattern: EventPat
   return Object.entries(pattern).every(([field, expected]) => {
     const actual = event[field];
     if (Array.isArray(expected)) {
-      return expected.some((m) =>
-        typeof m === 'string' ? actual === m : typeof actual === 'string' && actual.startsWith(m.prefix),
-      );
+      return expected.some((m) => (typeof m === 'string' ? actual === m : typeof actual === 'string' && actual.startsWith(m.prefix)));
     }
     return typeof actual === 'object' && actual !== null && matchesPattern(actual as Record<string, unknown>, expected);
   });

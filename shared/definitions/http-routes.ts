@@ -40,10 +40,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
 export const ORIGIN_VERIFY_HEADER = 'x-baocao-origin';
 
 /** Finds the route for a request; path parameters as `{name}` segments. */
-export function matchRoute(
-  method: string,
-  path: string,
-): { route: HttpRoute; pathParameters: Record<string, string> } | null {
+export function matchRoute(method: string, path: string): { route: HttpRoute; pathParameters: Record<string, string> } | null {
   const parts = path.split('/').filter(Boolean);
   for (const route of HTTP_ROUTES) {
     if (route.method !== method) continue;

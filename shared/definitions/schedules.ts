@@ -37,7 +37,8 @@ export function schedules(regime: Regime): readonly ScheduleDef[] {
     },
     {
       id: 'SummaryUpdate',
-      description: 'After the consolidation date and until the period closes, re-consolidate every morning and send leadership an update when the content changed',
+      description:
+        'After the consolidation date and until the period closes, re-consolidate every morning and send leadership an update when the content changed',
       target: 'summary',
       // The consolidation's hour, listed after AnnualSummary: on the consolidation day the local
       // scheduler runs it second and finds v1 unchanged (on AWS the two race harmlessly: same hash).

@@ -70,8 +70,7 @@ export type ItemKind = keyof typeof ITEM_KIND_PREFIXES;
 /** Object keys in the bucket. The unit and period of an upload come from the token, never the client. */
 export const objectKeys = {
   incomingPrefix: 'incoming/',
-  incoming: (period: number, unitId: string, uploadId: string, ext: 'json' | 'xlsx') =>
-    `incoming/${period}/${unitId}/${uploadId}.${ext}`,
+  incoming: (period: number, unitId: string, uploadId: string, ext: 'json' | 'xlsx') => `incoming/${period}/${unitId}/${uploadId}.${ext}`,
   signedPrefix: 'signed/',
   signed: (period: number, unitId: string, uploadId: string) => `signed/${period}/${unitId}/${uploadId}.pdf`,
   summaries: (period: number, n: number) => `summaries/${period}/v${n}/`,

@@ -1,18 +1,23 @@
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
-import {
-  indicatorTotal,
-  regimeSubject,
-  viNumber,
-  viPercent,
-  type Consolidation,
-  type UnitText,
-} from '../domain/consolidation.js';
+import { indicatorTotal, regimeSubject, viNumber, viPercent, type Consolidation, type UnitText } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { summaryCharts } from './summary-charts.js';
-import { chart, docx, paragraph, table, type Block, type Cell, type Line, type Paragraph, type ParagraphProps, type Row, type Table } from '../ooxml/docx.js';
+import {
+  chart,
+  docx,
+  paragraph,
+  table,
+  type Block,
+  type Cell,
+  type Line,
+  type Paragraph,
+  type ParagraphProps,
+  type Row,
+  type Table,
+} from '../ooxml/docx.js';
 
 /**
  * The draft of the province's general report, laid out as a Vietnamese administrative document
@@ -78,7 +83,13 @@ export function receivingBodyShort(regime: Regime): string {
 export function bodySymbol(regime: Regime): string {
   return receivingBodyShort(regime)
     .split(/\s+/)
-    .map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '').charAt(0).toLocaleUpperCase('vi'))
+    .map((w) =>
+      w
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .charAt(0)
+        .toLocaleUpperCase('vi'),
+    )
     .join('');
 }
 
@@ -144,7 +155,10 @@ function indicatorTable(c: Consolidation): Table {
 function unitTexts(items: UnitText[], none: string): Paragraph[] {
   if (items.length === 0) return [body({ text: none, italics: true })];
   return items.flatMap((it) => {
-    const lines = it.text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = it.text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     return [body({ text: `- ${it.name}: `, bold: true }, lines[0] ?? ''), ...lines.slice(1).map((l) => body(l))];
   });
 }
@@ -194,7 +208,9 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
   const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
   const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
   const prog = (k: 'plan739' | 'plan740') =>
-    (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const).map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`).join(', ');
+    (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const)
+      .map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`)
+      .join(', ');
 
   const byStatus = (pred: (u: Consolidation['units'][number]) => boolean) => c.units.filter(pred).map((u) => u.name);
   const charts = summaryCharts(c, regime).charts;
@@ -250,7 +266,9 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
       `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${GROUP_LABELS.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${GROUP_LABELS.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
     ),
     // The text width (9 071 twips) in EMU, 635 a twip; 8 cm high.
-    ...charts.map((ch, i) => chart(i + 1, TEXT_WIDTH * 635, 2_880_000, ch.description, { align: 'center', spacing: { before: 120, after: 120 } })),
+    ...charts.map((ch, i) =>
+      chart(i + 1, TEXT_WIDTH * 635, 2_880_000, ch.description, { align: 'center', spacing: { before: 120, after: 120 } }),
+    ),
     body({ text: '- Gửi đúng hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'ON_TIME'))),
     body({ text: '- Gửi trễ hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'LATE'))),
     body({ text: '- Chưa gửi hoặc báo cáo chưa hợp lệ: ', bold: true }, unitList(notReported)),
@@ -266,7 +284,11 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
   ];
 
   return docx({
-    properties: { title: `Báo cáo ${title} (dự thảo)`, creator: 'Hệ thống báo cáo công tác dân vận chính quyền', created: new Date(c.asOf) },
+    properties: {
+      title: `Báo cáo ${title} (dự thảo)`,
+      creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
+      created: new Date(c.asOf),
+    },
     defaults: { font: FONT, size: BODY, lang: 'vi-VN' },
     page: { ...A4, margin: MARGIN },
     // Page numbers from the second page on, centred at the top (Nghị định 30/2020/NĐ-CP).

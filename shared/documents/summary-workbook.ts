@@ -114,7 +114,9 @@ function fitColumns(ws: Worksheet, headerRows: number[], fromRow: number, limits
       if (rowNumber < fromRow && !headerRows.includes(rowNumber)) continue;
       const merge = ws.mergeOf(rowNumber, col);
       if (merge && (merge.top !== rowNumber || merge.left !== col)) continue;
-      const len = headerRows.includes(rowNumber) ? (typeof cell.value === 'string' ? cell.value : '').split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0) : displayLength(cell);
+      const len = headerRows.includes(rowNumber)
+        ? (typeof cell.value === 'string' ? cell.value : '').split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0)
+        : displayLength(cell);
       width = Math.max(width, len + 2);
     }
     ws.widths.set(col, Math.min(width, lim.max));
@@ -228,7 +230,10 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     put(ws, totalRow, first + j, empty ? 0 : { formula: `SUM(${range})`, result: ind.total }, { numFmt: NUM, bold: true });
     for (const [g, r] of subRows) {
       const value = ind[g];
-      put(ws, r, first + j, empty ? 0 : { formula: `SUMIF(${groupRange},${quoteFormula(groupLabel(g))},${range})`, result: value }, { numFmt: NUM, italic: true });
+      put(ws, r, first + j, empty ? 0 : { formula: `SUMIF(${groupRange},${quoteFormula(groupLabel(g))},${range})`, result: value }, {
+        numFmt: NUM,
+        italic: true,
+      });
     }
   });
 
@@ -245,9 +250,16 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
 function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   const ws = newSheet(SHEET_NAMES.compliance, { rows: 3 });
   titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
-  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng', 'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)', 'Đúng hạn / Trễ hạn', 'Số lần gửi', 'Email liên hệ'].forEach((h, i) =>
-    headerCell(ws, 3, i + 1, h),
-  );
+  [
+    'STT',
+    'Tên cơ quan, đơn vị',
+    'Nhóm',
+    'Tình trạng',
+    'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)',
+    'Đúng hạn / Trễ hạn',
+    'Số lần gửi',
+    'Email liên hệ',
+  ].forEach((h, i) => headerCell(ws, 3, i + 1, h));
   ws.heights.set(3, 32);
 
   const onTimeLabel = (u: ConsolidatedUnit) => (u.onTime === true ? 'Đúng hạn' : u.onTime === false ? 'Trễ hạn' : '');
@@ -257,7 +269,10 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
     put(ws, r, 2, u.name);
     put(ws, r, 3, groupLabel(u.group));
     put(ws, r, 4, STATUS_LABELS[u.status]);
-    put(ws, r, 5, u.submittedAt ? wallClockAsUtc(new Date(u.submittedAt), regime.timeZone) : null, { numFmt: 'dd/mm/yyyy hh:mm', align: 'center' });
+    put(ws, r, 5, u.submittedAt ? wallClockAsUtc(new Date(u.submittedAt), regime.timeZone) : null, {
+      numFmt: 'dd/mm/yyyy hh:mm',
+      align: 'center',
+    });
     put(ws, r, 6, onTimeLabel(u), { align: 'center' });
     put(ws, r, 7, u.versions, { numFmt: NUM, align: 'center' });
     put(ws, r, 8, u.email, { wrap: false });
@@ -311,7 +326,12 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
 
 function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
   const ws = newSheet(SHEET_NAMES.proposals, { rows: 3 });
-  titleRows(ws, 4, `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
+  titleRows(
+    ws,
+    4,
+    `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`,
+    subtitle,
+  );
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Kiến nghị, đề xuất'].forEach((h, i) => headerCell(ws, 3, i + 1, h));
   if (c.proposals.length === 0) {
     ws.merge(4, 1, 4, 4);
@@ -342,12 +362,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Pr
   const compliance = complianceSheet(c, regime, subtitle);
   return writeXlsx({
     // The third sheet: its drawing is drawing3.
-    sheets: [
-      summarySheet(c, regime, subtitle),
-      byUnitSheet(c, regime, subtitle),
-      compliance.ws,
-      proposalsSheet(c, regime, subtitle),
-    ],
+    sheets: [summarySheet(c, regime, subtitle), byUnitSheet(c, regime, subtitle), compliance.ws, proposalsSheet(c, regime, subtitle)],
     parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),

@@ -49,7 +49,12 @@ export function auditEntryHash(period: number, unitId: string, e: AuditEntry & {
 }
 
 /** The next link after `head` (null: the chain is empty). */
-export function chainNext(period: number, unitId: string, head: Pick<ChainedAuditEntry, 'seq' | 'hash'> | null, entry: AuditEntry): ChainedAuditEntry {
+export function chainNext(
+  period: number,
+  unitId: string,
+  head: Pick<ChainedAuditEntry, 'seq' | 'hash'> | null,
+  entry: AuditEntry,
+): ChainedAuditEntry {
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? AUDIT_GENESIS;
   const linked = { ...entry, seq, prevHash };
@@ -76,7 +81,12 @@ export interface ChainVerdict {
 export function verifyAuditChain(period: number, unitId: string, entries: readonly Partial<ChainedAuditEntry>[]): ChainVerdict {
   let prev: { seq: number; hash: string } = { seq: 0, hash: AUDIT_GENESIS };
   for (const [index, e] of entries.entries()) {
-    const where = { index, ...(e.seq !== undefined ? { seq: e.seq } : {}), ...(e.at ? { at: e.at } : {}), ...(e.eventId ? { eventId: e.eventId } : {}) };
+    const where = {
+      index,
+      ...(e.seq !== undefined ? { seq: e.seq } : {}),
+      ...(e.at ? { at: e.at } : {}),
+      ...(e.eventId ? { eventId: e.eventId } : {}),
+    };
     const fail = (reason: ChainBreak['reason']): ChainVerdict => ({ ok: false, entries: entries.length, firstBreak: { ...where, reason } });
     if (typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.prevHash !== 'string') return fail('NOT_CHAINED');
     if (e.seq !== prev.seq + 1) return fail('SEQUENCE_GAP');

@@ -120,8 +120,7 @@ function computePeriodDates(regime: Regime, period: number): PeriodDates {
   const tz = regime.timeZone;
   const md = (x: { month: number; day: number; yearOffset: number }) =>
     `${period + x.yearOffset}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}`;
-  const at = (x: { month: number; day: number; yearOffset: number }, h = 0) =>
-    zonedTime(tz, period + x.yearOffset, x.month, x.day, h);
+  const at = (x: { month: number; day: number; yearOffset: number }, h = 0) => zonedTime(tz, period + x.yearOffset, x.month, x.day, h);
   const dueDate = md(regime.deadline);
   return {
     period,
@@ -176,4 +175,3 @@ export function openPeriods(regime: Regime, now: Date): number[] {
 
 /** The latest year a request may name: next year's period can be asked for before it opens (and then refused as not open). */
 export const lastKnownPeriod = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;
-

@@ -185,7 +185,15 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     asOf: now.toISOString(),
     indicators: reportIndicators().map((ind, i) => {
       const s = sums[i]!;
-      return { path: ind.path, section: ind.section, field: ind.field, label: ind.label, total: s.province + s.district, province: s.province, district: s.district };
+      return {
+        path: ind.path,
+        section: ind.section,
+        field: ind.field,
+        label: ind.label,
+        total: s.province + s.district,
+        province: s.province,
+        district: s.district,
+      };
     }),
     units,
     rates: { overall: computeRates(units.map((u) => u.status)), province: byGroup.province, district: byGroup.district },
@@ -288,7 +296,13 @@ export function parseSummarySnapshot(text: string): SummarySnapshot | null {
       s.v === 1 &&
       typeof s.period === 'number' &&
       Array.isArray(s.units) &&
-      s.units.every((u) => Array.isArray(u) && typeof u[0] === 'string' && (STATUSES as readonly unknown[]).includes(u[1]) && (u[2] === null || typeof u[2] === 'string')) &&
+      s.units.every(
+        (u) =>
+          Array.isArray(u) &&
+          typeof u[0] === 'string' &&
+          (STATUSES as readonly unknown[]).includes(u[1]) &&
+          (u[2] === null || typeof u[2] === 'string'),
+      ) &&
       Array.isArray(s.totals) &&
       s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
     return ok ? (s as SummarySnapshot) : null;

@@ -41,13 +41,15 @@ const district: [string, string][] = [
   ['tu-mo-rong', 'UBND huyện Tu Mơ Rông'],
 ];
 
-const unit = (group: Unit['group']) => ([id, name]: [string, string]): Unit => ({
-  id,
-  name,
-  group,
-  email: `vanthu.${id}@kontum.gov.example`,
-  validFrom: 2019,
-});
+const unit =
+  (group: Unit['group']) =>
+  ([id, name]: [string, string]): Unit => ({
+    id,
+    name,
+    group,
+    email: `vanthu.${id}@kontum.gov.example`,
+    validFrom: 2019,
+  });
 
 /**
  * Typed, not parsed at import (a parse costs ~35 ms of every cold start); test/unit/regime.test.ts

@@ -76,7 +76,11 @@ function isXlsxZip(bytes: Uint8Array): boolean {
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   const first = needle[0];
-  outer: for (let i = haystack.indexOf(first as number); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(first as number, i + 1)) {
+  outer: for (
+    let i = haystack.indexOf(first as number);
+    i >= 0 && i <= haystack.length - needle.length;
+    i = haystack.indexOf(first as number, i + 1)
+  ) {
     for (let k = 1; k < needle.length; k += 1) if (haystack[i + k] !== needle[k]) continue outer;
     return i;
   }

@@ -141,12 +141,7 @@ function latestOverdueStep(regime: Regime, deadline: string, today: string): { s
  *
  * Output order: units in input order, then the escalation digest. O(units) per call.
  */
-export function dueNotices(input: {
-  regime: Regime;
-  period: number;
-  now: Date;
-  units: readonly NoticeUnitInput[];
-}): DueNotice[] {
+export function dueNotices(input: { regime: Regime; period: number; now: Date; units: readonly NoticeUnitInput[] }): DueNotice[] {
   const { regime, period, now } = input;
   const dates = periodDates(regime, period);
   const today = localDate(now, regime.timeZone);

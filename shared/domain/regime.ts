@@ -19,7 +19,9 @@ function buildRegimeSchema() {
       yearOffset: z._default(int(-1, 1), 0),
     })
     // Every year has the date (so 29 February is refused): 31 February must not roll into March.
-    .check(z.refine((d) => d.day <= new Date(Date.UTC(2001, d.month, 0)).getUTCDate(), { error: 'no such day in that month', path: ['day'] }));
+    .check(
+      z.refine((d) => d.day <= new Date(Date.UTC(2001, d.month, 0)).getUTCDate(), { error: 'no such day in that month', path: ['day'] }),
+    );
 
   const isoDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'));
   const unitId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'lowercase letters, digits and dashes'));
@@ -45,7 +47,8 @@ function buildRegimeSchema() {
       z.superRefine((y, ctx) => {
         const off = new Set(y.daysOff.map((d) => d.date));
         y.workingDays.forEach((d, i) => {
-          if (off.has(d.date)) ctx.addIssue({ code: 'custom', message: 'a day cannot be both a day off and a working day', path: ['workingDays', i, 'date'] });
+          if (off.has(d.date))
+            ctx.addIssue({ code: 'custom', message: 'a day cannot be both a day off and a working day', path: ['workingDays', i, 'date'] });
         });
       }),
     );
@@ -66,113 +69,124 @@ function buildRegimeSchema() {
   });
   const count = (max: number) => z.number().check(z.int(), z.minimum(0), z.maximum(max));
 
-  return z.strictObject({
-    /** Stable id of the regime. */
-    id: unitId,
-    /** Ghi chú for whoever maintains the file (e.g. where its unit list comes from); shown nowhere. */
-    note: z.optional(z.string().check(z.maxLength(2000))),
-    /** Tên báo cáo. */
-    name: text(5),
-    /** Nội dung yêu cầu báo cáo. */
-    content: text(5),
-    /** Căn cứ pháp lý. */
-    legalBasis: z.array(text(3)).check(z.minLength(1)),
-    /** Cơ quan ban hành chế độ báo cáo. */
-    issuingBody: text(3),
-    /** Địa danh ghi trên văn bản. */
-    issuingPlace: text(2),
-    /** Cơ quan nhận báo cáo. */
-    receivingBody: z.strictObject({ name: text(3), email: z.email() }),
-    /** Phương thức gửi, nhận báo cáo. */
-    sendingMethod: text(3),
-    /**
-     * Tần suất thực hiện báo cáo. Only annual regimes run through every route yet; the periods of
-     * the others (Nghị định 09, Điều 12) are computed in periodicity.ts.
-     */
-    frequency: z.enum(PERIODICITIES),
-    /**
-     * Thời hạn gửi báo cáo of a non-annual regime, counted from the end of each cut-off window (an
-     * annual regime keeps `deadline`). Its `cutOff`/`opensOn`/`deadline`/`consolidation` then describe
-     * the year-end cycle the annual tools still run on.
-     */
-    deadlineRule: z.optional(
-      z.strictObject({ afterCutOff: z.union([z.strictObject({ workingDays: int(1, 60) }), z.strictObject({ days: count(90) })]) }),
-    ),
-    /** Names of the two unit groups when they are not the seed's (e.g. the commune-level PCs after 2025). */
-    groupLabels: z.optional(z.strictObject({ province: text(3).check(z.maxLength(200)), district: text(3).check(z.maxLength(200)) })),
-    firstPeriod: int(2000, 2100),
-    /** Thời gian chốt số liệu. */
-    cutOff: z.strictObject({ from: monthDay, to: monthDay }),
-    /** Uploads for a period are accepted from this day on (local time). */
-    opensOn: monthDay,
-    /** Thời hạn gửi báo cáo: the end of this day, local time. */
-    deadline: monthDay,
-    /** When the consolidated summary is produced (local time). */
-    consolidation: z.extend(monthDay, { hour: int(0, 23) }),
-    /**
-     * Days after the consolidation date until the period is closed (period-close.ts; default 30):
-     * the summary is kept current until then. Optional, so older regime files still load.
-     */
-    closeAfterDays: z.optional(int(0, 366)),
-    timeZone: z.string().check(
-      z.refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
+  return z
+    .strictObject({
+      /** Stable id of the regime. */
+      id: unitId,
+      /** Ghi chú for whoever maintains the file (e.g. where its unit list comes from); shown nowhere. */
+      note: z.optional(z.string().check(z.maxLength(2000))),
+      /** Tên báo cáo. */
+      name: text(5),
+      /** Nội dung yêu cầu báo cáo. */
+      content: text(5),
+      /** Căn cứ pháp lý. */
+      legalBasis: z.array(text(3)).check(z.minLength(1)),
+      /** Cơ quan ban hành chế độ báo cáo. */
+      issuingBody: text(3),
+      /** Địa danh ghi trên văn bản. */
+      issuingPlace: text(2),
+      /** Cơ quan nhận báo cáo. */
+      receivingBody: z.strictObject({ name: text(3), email: z.email() }),
+      /** Phương thức gửi, nhận báo cáo. */
+      sendingMethod: text(3),
+      /**
+       * Tần suất thực hiện báo cáo. Only annual regimes run through every route yet; the periods of
+       * the others (Nghị định 09, Điều 12) are computed in periodicity.ts.
+       */
+      frequency: z.enum(PERIODICITIES),
+      /**
+       * Thời hạn gửi báo cáo of a non-annual regime, counted from the end of each cut-off window (an
+       * annual regime keeps `deadline`). Its `cutOff`/`opensOn`/`deadline`/`consolidation` then describe
+       * the year-end cycle the annual tools still run on.
+       */
+      deadlineRule: z.optional(
+        z.strictObject({ afterCutOff: z.union([z.strictObject({ workingDays: int(1, 60) }), z.strictObject({ days: count(90) })]) }),
+      ),
+      /** Names of the two unit groups when they are not the seed's (e.g. the commune-level PCs after 2025). */
+      groupLabels: z.optional(z.strictObject({ province: text(3).check(z.maxLength(200)), district: text(3).check(z.maxLength(200)) })),
+      firstPeriod: int(2000, 2100),
+      /** Thời gian chốt số liệu. */
+      cutOff: z.strictObject({ from: monthDay, to: monthDay }),
+      /** Uploads for a period are accepted from this day on (local time). */
+      opensOn: monthDay,
+      /** Thời hạn gửi báo cáo: the end of this day, local time. */
+      deadline: monthDay,
+      /** When the consolidated summary is produced (local time). */
+      consolidation: z.extend(monthDay, { hour: int(0, 23) }),
+      /**
+       * Days after the consolidation date until the period is closed (period-close.ts; default 30):
+       * the summary is kept current until then. Optional, so older regime files still load.
+       */
+      closeAfterDays: z.optional(int(0, 366)),
+      timeZone: z.string().check(
+        z.refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'unknown IANA time zone'),
+      ),
+      /**
+       * Extra days off (YYYY-MM-DD) on top of weekends and the holidays computed for every year
+       * (holidays.ts); kept from before the calendar was computed, so older regime files still load.
+       */
+      holidays: z._default(z.array(isoDate).check(z.maxLength(500)), []),
+      /**
+       * The government's arrangement of each year (Thủ tướng / Bộ Nội vụ): days off and swapped
+       * working days (nghỉ bù, làm bù), keyed by year. Overrides the computed defaults for that year.
+       */
+      calendar: z.optional(z.record(z.string(), yearArrangement)),
+      notices: z.strictObject({
+        reminderDaysBefore: z.array(int(1, 60)),
+        reminderWorkingDaysBefore: z.array(int(1, 30)),
+        overdueFirstWorkingDaysAfter: int(1, 30),
+        overdueRepeatDays: int(1, 60),
+        escalationWorkingDaysAfter: int(1, 60),
+        escalateToLeadership: z.boolean(),
+      }),
+      /** Phiên bản mẫu đề cương, biểu mẫu. */
+      formVersion: text(1),
+      units: z.array(unitSchema).check(
+        z.minLength(1),
+        z.refine((us) => new Set(us.map((u) => u.id)).size === us.length, 'unit ids must be unique'),
+      ),
+      leadership: z.array(z.strictObject({ name: text(2), email: z.email() })).check(z.minLength(1)),
+    })
+    .check(
+      // The dates must come in the order the year runs: window, then opening and deadline after it.
+      z.refine((r) => order(r.cutOff.from) < order(r.cutOff.to), {
+        error: 'the cut-off window must start before it ends',
+        path: ['cutOff'],
+      }),
+      z.refine((r) => order(r.cutOff.to) < order(r.deadline), {
+        error: 'the deadline must come after the cut-off window ends',
+        path: ['deadline'],
+      }),
+      z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
+      z.superRefine((r, ctx) => {
+        if (r.frequency === 'annual' && r.deadlineRule)
+          ctx.addIssue({ code: 'custom', message: 'an annual regime sets its deadline in `deadline`', path: ['deadlineRule'] });
+        if (r.frequency !== 'annual' && !r.deadlineRule)
+          ctx.addIssue({ code: 'custom', message: `a ${r.frequency} regime needs a deadlineRule`, path: ['deadlineRule'] });
+      }),
+      z.superRefine((r, ctx) => reorganizationIssues(r.units).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
+      // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
+      z.superRefine((r, ctx) => {
+        // Stored with the regime in one item: bounded like everything that grows with input.
+        if (Object.keys(r.calendar ?? {}).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 years', path: ['calendar'] });
+        for (const [year, a] of Object.entries(r.calendar ?? {})) {
+          if (!/^\d{4}$/.test(year)) ctx.addIssue({ code: 'custom', message: 'expected a year, YYYY', path: ['calendar', year] });
+          for (const list of ['daysOff', 'workingDays'] as const) {
+            a[list].forEach((d, i) => {
+              if (!d.date.startsWith(`${year}-`))
+                ctx.addIssue({ code: 'custom', message: `the date is not in ${year}`, path: ['calendar', year, list, i, 'date'] });
+            });
+          }
         }
-      }, 'unknown IANA time zone'),
-    ),
-    /**
-     * Extra days off (YYYY-MM-DD) on top of weekends and the holidays computed for every year
-     * (holidays.ts); kept from before the calendar was computed, so older regime files still load.
-     */
-    holidays: z._default(z.array(isoDate).check(z.maxLength(500)), []),
-    /**
-     * The government's arrangement of each year (Thủ tướng / Bộ Nội vụ): days off and swapped
-     * working days (nghỉ bù, làm bù), keyed by year. Overrides the computed defaults for that year.
-     */
-    calendar: z.optional(z.record(z.string(), yearArrangement)),
-    notices: z.strictObject({
-      reminderDaysBefore: z.array(int(1, 60)),
-      reminderWorkingDaysBefore: z.array(int(1, 30)),
-      overdueFirstWorkingDaysAfter: int(1, 30),
-      overdueRepeatDays: int(1, 60),
-      escalationWorkingDaysAfter: int(1, 60),
-      escalateToLeadership: z.boolean(),
-    }),
-    /** Phiên bản mẫu đề cương, biểu mẫu. */
-    formVersion: text(1),
-    units: z.array(unitSchema).check(
-      z.minLength(1),
-      z.refine((us) => new Set(us.map((u) => u.id)).size === us.length, 'unit ids must be unique'),
-    ),
-    leadership: z.array(z.strictObject({ name: text(2), email: z.email() })).check(z.minLength(1)),
-  }).check(
-    // The dates must come in the order the year runs: window, then opening and deadline after it.
-    z.refine((r) => order(r.cutOff.from) < order(r.cutOff.to), { error: 'the cut-off window must start before it ends', path: ['cutOff'] }),
-    z.refine((r) => order(r.cutOff.to) < order(r.deadline), { error: 'the deadline must come after the cut-off window ends', path: ['deadline'] }),
-    z.refine((r) => order(r.opensOn) <= order(r.deadline), { error: 'submissions must open before the deadline', path: ['opensOn'] }),
-    z.superRefine((r, ctx) => {
-      if (r.frequency === 'annual' && r.deadlineRule) ctx.addIssue({ code: 'custom', message: 'an annual regime sets its deadline in `deadline`', path: ['deadlineRule'] });
-      if (r.frequency !== 'annual' && !r.deadlineRule) ctx.addIssue({ code: 'custom', message: `a ${r.frequency} regime needs a deadlineRule`, path: ['deadlineRule'] });
-    }),
-    z.superRefine((r, ctx) => reorganizationIssues(r.units).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
-    // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
-    z.superRefine((r, ctx) => {
-      // Stored with the regime in one item: bounded like everything that grows with input.
-      if (Object.keys(r.calendar ?? {}).length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 years', path: ['calendar'] });
-      for (const [year, a] of Object.entries(r.calendar ?? {})) {
-        if (!/^\d{4}$/.test(year)) ctx.addIssue({ code: 'custom', message: 'expected a year, YYYY', path: ['calendar', year] });
-        for (const list of ['daysOff', 'workingDays'] as const) {
-          a[list].forEach((d, i) => {
-            if (!d.date.startsWith(`${year}-`)) ctx.addIssue({ code: 'custom', message: `the date is not in ${year}`, path: ['calendar', year, list, i, 'date'] });
-          });
-        }
-      }
-    }),
-  );
+      }),
+    );
 }
 
 interface UnitValidity {
@@ -190,21 +204,27 @@ function reorganizationIssues(units: readonly UnitValidity[]): { message: string
   const issues: { message: string; path: (string | number)[] }[] = [];
   const index = new Map(units.map((u, i) => [u.id, i]));
   units.forEach((u, i) => {
-    if (u.validTo !== undefined && validEnd(u) < validStart(u)) issues.push({ message: 'validTo comes before validFrom', path: ['units', i, 'validTo'] });
+    if (u.validTo !== undefined && validEnd(u) < validStart(u))
+      issues.push({ message: 'validTo comes before validFrom', path: ['units', i, 'validTo'] });
     if (u.successor === undefined) return;
     const j = index.get(u.successor);
     const next = j === undefined ? undefined : units[j];
     if (!next) return void issues.push({ message: `no unit has the id ${u.successor}`, path: ['units', i, 'successor'] });
     if (next.id === u.id) return void issues.push({ message: 'a unit cannot succeed itself', path: ['units', i, 'successor'] });
-    if (u.validTo === undefined) return void issues.push({ message: 'a unit with a successor needs validTo', path: ['units', i, 'validTo'] });
+    if (u.validTo === undefined)
+      return void issues.push({ message: 'a unit with a successor needs validTo', path: ['units', i, 'validTo'] });
     const dayAfter = nextDay(validEnd(u));
     if (!(validStart(next) <= dayAfter && dayAfter <= validEnd(next))) {
-      issues.push({ message: `the successor ${next.id} must exist on ${dayAfter}, the day after this unit ends`, path: ['units', i, 'successor'] });
+      issues.push({
+        message: `the successor ${next.id} must exist on ${dayAfter}, the day after this unit ends`,
+        path: ['units', i, 'successor'],
+      });
     }
     // Bounded by the number of units: a chain longer than that loops.
     let at: UnitValidity | undefined = next;
     for (let steps = 0; at?.successor !== undefined && steps <= units.length; steps++) {
-      if (at.successor === u.id) return void issues.push({ message: 'the chain of successors loops back to this unit', path: ['units', i, 'successor'] });
+      if (at.successor === u.id)
+        return void issues.push({ message: 'the chain of successors loops back to this unit', path: ['units', i, 'successor'] });
       const k = index.get(at.successor);
       at = k === undefined ? undefined : units[k];
     }

@@ -93,9 +93,11 @@ function fieldsOf(prefix: string, obj: z.ZodMiniObject): ReportField[] {
  * preparer). Top-level scalars are either identity (formVersion, unitId, period) or, like
  * signedDocumentKey, set by the upload flow rather than typed by the clerk.
  */
-export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(reportSchema().shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
-  const { inner, description } = unwrap(s);
-  if (!(inner instanceof z.ZodMiniObject)) return [];
-  const label = (SECTION_LABELS as Record<string, string>)[key] ?? description ?? key;
-  return [{ key, label, fields: fieldsOf(key, inner) }];
-});
+export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(reportSchema().shape as Record<string, z.core.$ZodType>).flatMap(
+  ([key, s]) => {
+    const { inner, description } = unwrap(s);
+    if (!(inner instanceof z.ZodMiniObject)) return [];
+    const label = (SECTION_LABELS as Record<string, string>)[key] ?? description ?? key;
+    return [{ key, label, fields: fieldsOf(key, inner) }];
+  },
+);

@@ -252,7 +252,9 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
   const period = countOf(field(input, 'period'));
   const knownPeriod = period !== undefined && period >= 2000 && period <= 2100 ? period : undefined;
   if (formVersion !== undefined && formVersion !== ctx.regime.formVersion) {
-    issues.push(issue('formVersion', `Biểu mẫu phiên bản ${clip(formVersion, 40)} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`));
+    issues.push(
+      issue('formVersion', `Biểu mẫu phiên bản ${clip(formVersion, 40)} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`),
+    );
   }
   if (unitId !== undefined && !findUnit(ctx.regime, unitId)) issues.push(issue('unitId', `Không có đơn vị mã "${clip(unitId, 80)}"`));
   if (ctx.expected && unitId !== undefined && unitId !== ctx.expected.unitId) {
@@ -265,13 +267,20 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
   const received = countOf(field(p, 'petitionsReceived'));
   const resolved = countOf(field(p, 'petitionsResolved'));
   if (received !== undefined && resolved !== undefined && resolved > received) {
-    issues.push(issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${resolved}) không được lớn hơn số tiếp nhận (${received})`));
+    issues.push(
+      issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${resolved}) không được lớn hơn số tiếp nhận (${received})`),
+    );
   }
   const g = field(input, 'programmes');
   const commentsReceived = countOf(field(g, 'commentsReceived'));
   const commentsAccepted = countOf(field(g, 'commentsAccepted'));
   if (commentsReceived !== undefined && commentsAccepted !== undefined && commentsAccepted > commentsReceived) {
-    issues.push(issue('programmes.commentsAccepted', `Số ý kiến đã tiếp thu (${commentsAccepted}) không được lớn hơn số đã tiếp nhận (${commentsReceived})`));
+    issues.push(
+      issue(
+        'programmes.commentsAccepted',
+        `Số ý kiến đã tiếp thu (${commentsAccepted}) không được lớn hơn số đã tiếp nhận (${commentsReceived})`,
+      ),
+    );
   }
   if (field(p, 'planIssued') === true) {
     const planNumber = textOf(field(p, 'planNumber'));

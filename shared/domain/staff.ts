@@ -1,4 +1,11 @@
-import { GROUPS_CLAIM, STAFF_ACTIONS, STAFF_ROLES, STAFF_ROLE_LABELS, type StaffAction, type StaffRole } from '../definitions/staff-roles.js';
+import {
+  GROUPS_CLAIM,
+  STAFF_ACTIONS,
+  STAFF_ROLES,
+  STAFF_ROLE_LABELS,
+  type StaffAction,
+  type StaffRole,
+} from '../definitions/staff-roles.js';
 import { RequestError } from '../errors.js';
 
 /** Who is acting: taken from a verified token only, never from a request field. */
@@ -19,7 +26,10 @@ function listClaim(v: JwtClaims[string]): string[] {
   if (typeof v !== 'string') return [];
   const s = v.trim();
   const inner = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
-  return inner.split(/[\s,]+/).map((x) => x.replace(/^"|"$/g, '')).filter(Boolean);
+  return inner
+    .split(/[\s,]+/)
+    .map((x) => x.replace(/^"|"$/g, ''))
+    .filter(Boolean);
 }
 
 const text = (v: JwtClaims[string]) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);

@@ -124,7 +124,13 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 10_0
 export function computeRates(statuses: readonly ComplianceStatus[]): Rates {
   const reported = statuses.filter(hasReported).length;
   const onTime = statuses.filter((s) => s === 'ON_TIME').length;
-  return { expected: statuses.length, reported, onTime, reportingRate: ratio(reported, statuses.length), onTimeRate: ratio(onTime, statuses.length) };
+  return {
+    expected: statuses.length,
+    reported,
+    onTime,
+    reportingRate: ratio(reported, statuses.length),
+    onTimeRate: ratio(onTime, statuses.length),
+  };
 }
 
 export function ratesByGroup(rows: readonly { group: UnitGroup; status: ComplianceStatus }[]): Record<UnitGroup, Rates> {

@@ -41,7 +41,8 @@ function buildYear(source: CalendarSource, year: number): Year {
   }
   for (const d of arrangement?.daysOff ?? []) if (!isWeekend(d.date)) off.set(d.date, d);
   const prefix = `${year}-`;
-  for (const date of source.holidays) if (date.startsWith(prefix) && !isWeekend(date) && !off.has(date)) off.set(date, { date, name: EXTRA_DAY_NAME });
+  for (const date of source.holidays)
+    if (date.startsWith(prefix) && !isWeekend(date) && !off.has(date)) off.set(date, { date, name: EXTRA_DAY_NAME });
   return { off: new Map([...off].sort(([a], [b]) => a.localeCompare(b))), worked };
 }
 

@@ -84,9 +84,14 @@ export function changeLines(d: SummaryDiff): string[] {
     ...d.replaced.map((u) => `${u.name} đã gửi báo cáo thay thế; số liệu được tính theo bản mới.`),
     ...d.statusChanged.map((u) => `${u.name}: ${u.from ? STATUS_LABELS[u.from] : 'chưa có'} → ${STATUS_LABELS[u.to]}.`),
     // The email's key figures first: the rest are in the workbook if the list runs over its bound.
-    ...[...d.figures].sort((a, b) => keyRank(a.path) - keyRank(b.path)).map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
+    ...[...d.figures]
+      .sort((a, b) => keyRank(a.path) - keyRank(b.path))
+      .map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
   ];
-  const shown = lines.length > MAX_CHANGE_LINES ? [...lines.slice(0, MAX_CHANGE_LINES - 1), `… và ${lines.length - (MAX_CHANGE_LINES - 1)} thay đổi khác.`] : lines;
+  const shown =
+    lines.length > MAX_CHANGE_LINES
+      ? [...lines.slice(0, MAX_CHANGE_LINES - 1), `… và ${lines.length - (MAX_CHANGE_LINES - 1)} thay đổi khác.`]
+      : lines;
   const names = d.stillMissing.slice(0, MAX_MISSING_NAMES).map((u) => u.name);
   const more = d.stillMissing.length - names.length;
   const missing =
@@ -101,7 +106,11 @@ export function changeLines(d: SummaryDiff): string[] {
  * reported, with the workbook and the draft attached by the caller. Every value is escaped by the
  * `html` template; the subject is made one line by `layout`.
  */
-export function summaryEmail(c: Consolidation, regime: Regime, opts: { version: number; isUpdate: boolean; appUrl?: string; changes?: SummaryDiff; previousVersion?: number }): RenderedEmail {
+export function summaryEmail(
+  c: Consolidation,
+  regime: Regime,
+  opts: { version: number; isUpdate: boolean; appUrl?: string; changes?: SummaryDiff; previousVersion?: number },
+): RenderedEmail {
   const subjectText = regimeSubject(regime);
   const tag = `${regimeShortName(regime)} năm ${c.period}`;
   const subject = `[${tag}] Tổng hợp kết quả${opts.isUpdate ? ` (bản cập nhật số ${opts.version})` : ''}`;
@@ -127,34 +136,66 @@ export function summaryEmail(c: Consolidation, regime: Regime, opts: { version: 
   const attachNote = `Kèm theo thư: bảng tổng hợp Excel (${files.xlsx}) và dự thảo báo cáo chung (${files.docx}) để Sở Nội vụ biên tập, trình ký.`;
 
   const bodyHtml = html`<p>${intro}</p>
-${updateNote ? html`<p style="color:#8b0000"><strong>${updateNote}</strong></p>` : raw('')}
-${changes.length ? html`<h3 style="font-size:16px">${changesTitle}</h3>
-<ul>${changes.map((l) => html`<li>${l}</li>`)}</ul>` : raw('')}
-<p>${picture}</p>
-<h3 style="font-size:16px">Tình hình gửi báo cáo</h3>
-<table style="border-collapse:collapse">
-<tr><th style="${TH}">Nhóm</th><th style="${TH}">Phải báo cáo</th><th style="${TH}">Đã báo cáo</th><th style="${TH}">Đúng hạn</th><th style="${TH}">Tỷ lệ báo cáo</th><th style="${TH}">Tỷ lệ đúng hạn</th></tr>
-${rateRows.map(
-  ([label, r]) =>
-    html`<tr><td style="${TD}">${label}</td><td style="${NUM_TD}">${viNumber(r.expected)}</td><td style="${NUM_TD}">${viNumber(r.reported)}</td><td style="${NUM_TD}">${viNumber(r.onTime)}</td><td style="${NUM_TD}">${viPercent(r.reportingRate)}</td><td style="${NUM_TD}">${viPercent(r.onTimeRate)}</td></tr>`,
-)}
-</table>
-<h3 style="font-size:16px">Một số kết quả chủ yếu</h3>
-<table style="border-collapse:collapse">
-<tr><th style="${TH}">Chỉ tiêu</th><th style="${TH}">Tổng cộng</th><th style="${TH}">Sở, ban, ngành</th><th style="${TH}">Huyện, thành phố</th></tr>
-${keyFigures.map(
-  (i) =>
-    html`<tr><td style="${TD}">${i.label}</td><td style="${NUM_TD}"><strong>${viNumber(i.total)}</strong></td><td style="${NUM_TD}">${viNumber(i.province)}</td><td style="${NUM_TD}">${viNumber(i.district)}</td></tr>`,
-)}
-</table>
-<h3 style="font-size:16px">Cơ quan, đơn vị chưa gửi báo cáo (${c.notReported.length})</h3>
-${
-  c.notReported.length === 0
-    ? html`<p>Tất cả các cơ quan, đơn vị đã gửi báo cáo.</p>`
-    : html`<ul>${c.notReported.map((u) => html`<li>${u.name} — ${STATUS_LABELS[u.status]} (${u.email})</li>`)}</ul>`
-}
-<p>${attachNote}</p>
-${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}`;
+    ${updateNote ? html`<p style="color:#8b0000"><strong>${updateNote}</strong></p>` : raw('')}
+    ${
+      changes.length
+        ? html`<h3 style="font-size:16px">${changesTitle}</h3>
+            <ul>
+              ${changes.map((l) => html`<li>${l}</li>`)}
+            </ul>`
+        : raw('')
+    }
+    <p>${picture}</p>
+    <h3 style="font-size:16px">Tình hình gửi báo cáo</h3>
+    <table style="border-collapse:collapse">
+      <tr>
+        <th style="${TH}">Nhóm</th>
+        <th style="${TH}">Phải báo cáo</th>
+        <th style="${TH}">Đã báo cáo</th>
+        <th style="${TH}">Đúng hạn</th>
+        <th style="${TH}">Tỷ lệ báo cáo</th>
+        <th style="${TH}">Tỷ lệ đúng hạn</th>
+      </tr>
+      ${rateRows.map(
+        ([label, r]) =>
+          html`<tr>
+            <td style="${TD}">${label}</td>
+            <td style="${NUM_TD}">${viNumber(r.expected)}</td>
+            <td style="${NUM_TD}">${viNumber(r.reported)}</td>
+            <td style="${NUM_TD}">${viNumber(r.onTime)}</td>
+            <td style="${NUM_TD}">${viPercent(r.reportingRate)}</td>
+            <td style="${NUM_TD}">${viPercent(r.onTimeRate)}</td>
+          </tr>`,
+      )}
+    </table>
+    <h3 style="font-size:16px">Một số kết quả chủ yếu</h3>
+    <table style="border-collapse:collapse">
+      <tr>
+        <th style="${TH}">Chỉ tiêu</th>
+        <th style="${TH}">Tổng cộng</th>
+        <th style="${TH}">Sở, ban, ngành</th>
+        <th style="${TH}">Huyện, thành phố</th>
+      </tr>
+      ${keyFigures.map(
+        (i) =>
+          html`<tr>
+            <td style="${TD}">${i.label}</td>
+            <td style="${NUM_TD}"><strong>${viNumber(i.total)}</strong></td>
+            <td style="${NUM_TD}">${viNumber(i.province)}</td>
+            <td style="${NUM_TD}">${viNumber(i.district)}</td>
+          </tr>`,
+      )}
+    </table>
+    <h3 style="font-size:16px">Cơ quan, đơn vị chưa gửi báo cáo (${c.notReported.length})</h3>
+    ${
+      c.notReported.length === 0
+        ? html`<p>Tất cả các cơ quan, đơn vị đã gửi báo cáo.</p>`
+        : html`<ul>
+            ${c.notReported.map((u) => html`<li>${u.name} — ${STATUS_LABELS[u.status]} (${u.email})</li>`)}
+          </ul>`
+    }
+    <p>${attachNote}</p>
+    ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}`;
 
   const text = [
     intro,
@@ -164,13 +205,20 @@ ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}
     picture,
     '',
     'TÌNH HÌNH GỬI BÁO CÁO',
-    ...rateRows.map(([label, r]) => `- ${label}: đã báo cáo ${r.reported}/${r.expected} (${viPercent(r.reportingRate)}), đúng hạn ${r.onTime} (${viPercent(r.onTimeRate)})`),
+    ...rateRows.map(
+      ([label, r]) =>
+        `- ${label}: đã báo cáo ${r.reported}/${r.expected} (${viPercent(r.reportingRate)}), đúng hạn ${r.onTime} (${viPercent(r.onTimeRate)})`,
+    ),
     '',
     'MỘT SỐ KẾT QUẢ CHỦ YẾU',
-    ...keyFigures.map((i) => `- ${i.label}: ${viNumber(i.total)} (sở, ban, ngành ${viNumber(i.province)}; huyện, thành phố ${viNumber(i.district)})`),
+    ...keyFigures.map(
+      (i) => `- ${i.label}: ${viNumber(i.total)} (sở, ban, ngành ${viNumber(i.province)}; huyện, thành phố ${viNumber(i.district)})`,
+    ),
     '',
     `CƠ QUAN, ĐƠN VỊ CHƯA GỬI BÁO CÁO (${c.notReported.length})`,
-    ...(c.notReported.length === 0 ? ['Tất cả các cơ quan, đơn vị đã gửi báo cáo.'] : c.notReported.map((u) => `- ${u.name} — ${STATUS_LABELS[u.status]} (${u.email})`)),
+    ...(c.notReported.length === 0
+      ? ['Tất cả các cơ quan, đơn vị đã gửi báo cáo.']
+      : c.notReported.map((u) => `- ${u.name} — ${STATUS_LABELS[u.status]} (${u.email})`)),
     '',
     attachNote,
     ...(url ? [`Mở hệ thống báo cáo: ${url}`] : []),

@@ -80,8 +80,11 @@ export function httpHandler(fn: (event: HttpEvent) => Promise<HttpResult>, logge
   return async (event: HttpEvent): Promise<HttpResult> => {
     if (expected) {
       // Compared as digests in constant time: the secret leaks nothing through timing.
-      const got = createHash('sha256').update(event.headers?.[ORIGIN_VERIFY_HEADER] ?? '').digest();
-      if (!timingSafeEqual(got, expected)) return errorResult(403, 'DIRECT_ACCESS', 'Chỉ truy cập hệ thống qua địa chỉ chính thức của trang báo cáo');
+      const got = createHash('sha256')
+        .update(event.headers?.[ORIGIN_VERIFY_HEADER] ?? '')
+        .digest();
+      if (!timingSafeEqual(got, expected))
+        return errorResult(403, 'DIRECT_ACCESS', 'Chỉ truy cập hệ thống qua địa chỉ chính thức của trang báo cáo');
     }
     try {
       return await fn(event);

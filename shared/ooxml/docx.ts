@@ -110,7 +110,11 @@ const HEADER_DISTANCE = 708;
 
 const NS_W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const NS_W_R = attrs({ 'xmlns:w': NS_W, 'xmlns:r': NS_R, 'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing' });
+const NS_W_R = attrs({
+  'xmlns:w': NS_W,
+  'xmlns:r': NS_R,
+  'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing',
+});
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 const CT_WML = 'application/vnd.openxmlformats-officedocument.wordprocessingml.';
 

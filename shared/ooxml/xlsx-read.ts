@@ -303,7 +303,8 @@ function partName(base: string, target: string): string {
 }
 
 /** OOXML escapes characters XML cannot hold as _xHHHH_ (a carriage return is _x000D_). */
-const decodeEscapes = (s: string) => (s.includes('_x') ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
+const decodeEscapes = (s: string) =>
+  s.includes('_x') ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s;
 
 /**
  * Collects the text of <t> elements inside the current string item (<si>, or a cell's <is>),
@@ -439,7 +440,11 @@ interface OpenCell {
  * The cells of one worksheet. A <row> or <c> without an address follows the previous one, as the
  * format allows; a cell's value is its <v> read by its type, or its inline string.
  */
-function readCells(xml: string, ctx: CellContext | undefined, meter: ScanMeter | undefined): Pick<XlsxSheet, 'rows' | 'rowCount' | 'columnCount'> {
+function readCells(
+  xml: string,
+  ctx: CellContext | undefined,
+  meter: ScanMeter | undefined,
+): Pick<XlsxSheet, 'rows' | 'rowCount' | 'columnCount'> {
   const rows = new Map<number, Map<number, XlsxValue>>();
   let inData = false;
   let row = 0;

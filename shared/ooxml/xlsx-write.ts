@@ -200,17 +200,29 @@ export function writeXlsx(wb: Workbook): Uint8Array {
         ['docProps/core.xml', CORE_TYPE],
       ]),
     ],
-    ['_rels/.rels', relationships([['officeDocument', 'xl/workbook.xml'], [CORE_REL, 'docProps/core.xml']])],
+    [
+      '_rels/.rels',
+      relationships([
+        ['officeDocument', 'xl/workbook.xml'],
+        [CORE_REL, 'docProps/core.xml'],
+      ]),
+    ],
     ['docProps/core.xml', coreXml(wb)],
     ['xl/workbook.xml', workbookXml(wb.sheets)],
     [
       'xl/_rels/workbook.xml.rels',
-      relationships([...wb.sheets.map((_, i) => ['worksheet', `worksheets/sheet${i + 1}.xml`] as const), ['styles', 'styles.xml'], ['sharedStrings', 'sharedStrings.xml']]),
+      relationships([
+        ...wb.sheets.map((_, i) => ['worksheet', `worksheets/sheet${i + 1}.xml`] as const),
+        ['styles', 'styles.xml'],
+        ['sharedStrings', 'sharedStrings.xml'],
+      ]),
     ],
     ['xl/styles.xml', styles.xml()],
     ['xl/sharedStrings.xml', sharedStringsXml(strings.items)],
     ...sheets.map((xml, i): ZipPart => [sheetPart(i), xml]),
-    ...wb.sheets.flatMap((ws, i): ZipPart[] => (ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', ws.drawing]])]] : [])),
+    ...wb.sheets.flatMap((ws, i): ZipPart[] =>
+      ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', ws.drawing]])]] : [],
+    ),
     ...extra.map(([name, , xml]): ZipPart => [name, xml]),
   ];
   return zip(parts);
@@ -231,11 +243,16 @@ const relationships = (rels: readonly (readonly [type: string, target: string])[
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
 function workbookXml(sheets: readonly Worksheet[]): string {
-  const entries = sheets.map((ws, i) => `<sheet${attrs({ name: ws.name, sheetId: i + 1, state: ws.options.state === 'veryHidden' ? 'veryHidden' : undefined, 'r:id': `rId${i + 1}` })}/>`);
+  const entries = sheets.map(
+    (ws, i) =>
+      `<sheet${attrs({ name: ws.name, sheetId: i + 1, state: ws.options.state === 'veryHidden' ? 'veryHidden' : undefined, 'r:id': `rId${i + 1}` })}/>`,
+  );
   const titles = sheets.flatMap((ws, i) => {
     const rows = ws.options.page?.titleRows;
     if (!rows) return [];
-    return [`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc(`${quoteSheet(ws.name)}!$${rows[0]}:$${rows[1]}`)}</definedName>`];
+    return [
+      `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${esc(`${quoteSheet(ws.name)}!$${rows[0]}:$${rows[1]}`)}</definedName>`,
+    ];
   });
   return (
     `${XML_DECLARATION}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets>${entries.join('')}</sheets>` +
@@ -290,7 +307,9 @@ function sheetXml(ws: Worksheet, strings: Interner, styles: StyleRegistry): stri
     colsXml(ws) +
     `<sheetData>${body.join('')}</sheetData>` +
     (o.protect ? '<sheetProtection sheet="1"/>' : '') +
-    (ws.merges.length ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>` : '') +
+    (ws.merges.length
+      ? `<mergeCells count="${ws.merges.length}">${ws.merges.map((m) => `<mergeCell ref="${rangeRef(m)}"/>`).join('')}</mergeCells>`
+      : '') +
     ws.afterMerges() +
     (o.page ? pageXml(o.page) : '') +
     (ws.drawing ? '<drawing r:id="rId1"/>' : '') +
@@ -306,7 +325,8 @@ function withMergedStyles(ws: Worksheet): Map<number, Map<number, Cell>> {
     for (let r = m.top; r <= m.bottom; r += 1) {
       let cells = rows.get(r);
       if (!cells) rows.set(r, (cells = new Map<number, Cell>()));
-      for (let c = m.left; c <= m.right; c += 1) if (r !== m.top || c !== m.left) cells.set(c, style ? { value: null, style } : { value: null });
+      for (let c = m.left; c <= m.right; c += 1)
+        if (r !== m.top || c !== m.left) cells.set(c, style ? { value: null, style } : { value: null });
     }
   }
   return rows;
@@ -377,7 +397,9 @@ class StyleRegistry {
   id(style: CellStyle): number {
     const numFmtId = style.numFmt === undefined ? 0 : (BUILTIN_FORMATS[style.numFmt] ?? 164 + intern(this.formats, style.numFmt));
     const fontId = style.font ? intern(this.fonts, fontXml(style.font)) : 0;
-    const fillId = style.fill ? intern(this.fills, `<fill><patternFill patternType="solid"><fgColor rgb="${esc(style.fill)}"/></patternFill></fill>`) : 0;
+    const fillId = style.fill
+      ? intern(this.fills, `<fill><patternFill patternType="solid"><fgColor rgb="${esc(style.fill)}"/></patternFill></fill>`)
+      : 0;
     const borderId = style.border ? intern(this.borders, borderXml(style.border.color)) : 0;
     const al = style.alignment;
     const alignment = al ? `<alignment${attrs({ horizontal: al.horizontal, vertical: al.vertical, wrapText: al.wrapText })}/>` : '';

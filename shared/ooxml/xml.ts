@@ -3,13 +3,16 @@
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 /** Characters XML 1.0 does not allow at all (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F). */
-const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INVALID =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 /** Text or attribute value, escaped; characters XML cannot carry are dropped. */
 export function esc(value: string | number): string {
-  return String(value).replace(INVALID, '').replace(/[&<>"]/g, (c) => ENTITIES[c]!);
+  return String(value)
+    .replace(INVALID, '')
+    .replace(/[&<>"]/g, (c) => ENTITIES[c]!);
 }
 
 /** ` a="1" b="x"`; undefined and false values are left out, true is written as "1". */

@@ -69,17 +69,31 @@ export async function createUpload(
   }
   const kind = UPLOAD_KINDS[contentType as UploadContentType];
   if (!kind) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Loại tệp ${clip(contentType, 80)} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`);
+    throw new RequestError(
+      415,
+      'UNSUPPORTED_TYPE',
+      `Loại tệp ${clip(contentType, 80)} không được nhận; chỉ nhận JSON, Excel (.xlsx) hoặc PDF văn bản đã ký`,
+    );
   }
   if (!fileName.toLowerCase().endsWith(`.${kind.ext}`)) {
-    throw new RequestError(415, 'UNSUPPORTED_TYPE', `Tên tệp "${clip(fileName, 80)}" không khớp loại ${clip(contentType, 80)} (cần đuôi .${kind.ext})`);
+    throw new RequestError(
+      415,
+      'UNSUPPORTED_TYPE',
+      `Tên tệp "${clip(fileName, 80)}" không khớp loại ${clip(contentType, 80)} (cần đuôi .${kind.ext})`,
+    );
   }
   if (size > kind.maxSize) {
     throw new RequestError(413, 'FILE_TOO_LARGE', `Tệp ${size} byte vượt giới hạn ${kind.maxSize} byte`);
   }
   const uploadId = newUploadId(now);
   const key = kind.ext === 'pdf' ? objectKeys.signed(period, unit.id, uploadId) : objectKeys.incoming(period, unit.id, uploadId, kind.ext);
-  const post = await deps.objects.presignPost({ key, contentType, minSize: 1, maxSize: kind.maxSize, expiresSeconds: UPLOAD_EXPIRY_SECONDS });
+  const post = await deps.objects.presignPost({
+    key,
+    contentType,
+    minSize: 1,
+    maxSize: kind.maxSize,
+    expiresSeconds: UPLOAD_EXPIRY_SECONDS,
+  });
   const at = now.toISOString();
   await deps.tokens.touch(record.tokenHash, at);
   await deps.audit.append(period, unit.id, {

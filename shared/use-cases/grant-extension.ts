@@ -5,7 +5,15 @@ import { deriveStatus, summarizeFacts, type ComplianceStatus, type ExtensionFact
 import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import { RequestError } from '../errors.js';
 import * as z from '../zod-mini.js';
-import { periodField, reasonField, requireUnit, reviewerField, strictBody, validateRequest, type AdminActionDeps } from './review-report.js';
+import {
+  periodField,
+  reasonField,
+  requireUnit,
+  reviewerField,
+  strictBody,
+  validateRequest,
+  type AdminActionDeps,
+} from './review-report.js';
 
 /** An extension reaches at most this far past the regime's deadline. */
 export const MAX_EXTENSION_DAYS = 365;
@@ -19,7 +27,10 @@ export const ExtensionRequestSchema = strictBody({
   period: periodField,
   until: z
     .string({ error: 'Thiếu ngày gia hạn (until), dạng YYYY-MM-DD' })
-    .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày gia hạn (until) phải theo dạng YYYY-MM-DD'), z.refine(realDate, 'Ngày gia hạn (until) không tồn tại')),
+    .check(
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày gia hạn (until) phải theo dạng YYYY-MM-DD'),
+      z.refine(realDate, 'Ngày gia hạn (until) không tồn tại'),
+    ),
   reason: reasonField.check(z.minLength(1, 'Gia hạn thì phải ghi lý do')),
   reviewer: z.optional(reviewerField),
 });
@@ -36,7 +47,10 @@ export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
  *    deadline but within the extension becomes ON_TIME; OVERDUE goes back to PENDING).
  * Returns the extension and the status it leads to, for the board to show at once.
  */
-export async function grantExtension(deps: AdminActionDeps, input: { unitId: string; actor: StaffIdentity; body: unknown }): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
+export async function grantExtension(
+  deps: AdminActionDeps,
+  input: { unitId: string; actor: StaffIdentity; body: unknown },
+): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ExtensionRequestSchema, input.body);
   const { period } = req;

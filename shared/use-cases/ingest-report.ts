@@ -77,7 +77,11 @@ export async function ingestReport(
     if (type === 'json') {
       format = 'json';
       try {
-        parsed = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+        parsed = JSON.parse(
+          Buffer.from(bytes)
+            .toString('utf8')
+            .replace(/^\uFEFF/, ''),
+        );
       } catch (e) {
         reasons.push(reason(jsonSyntaxReason(e as Error)));
       }

@@ -20,7 +20,18 @@ import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
 import { ConcurrencyError, NoticeInFlightError } from '../errors.js';
 import { staffActor, type StaffIdentity } from '../domain/staff.js';
-import type { AuditLog, Clock, EventBus, Mailer, NoticeLedger, ObjectStore, ReportStore, StatusStore, SummaryRecord, SummaryStore } from '../ports.js';
+import type {
+  AuditLog,
+  Clock,
+  EventBus,
+  Mailer,
+  NoticeLedger,
+  ObjectStore,
+  ReportStore,
+  StatusStore,
+  SummaryRecord,
+  SummaryStore,
+} from '../ports.js';
 import { readStatus } from './read-status.js';
 import { sendOnce } from './send-once.js';
 
@@ -134,10 +145,7 @@ export interface PublishSummaryInput {
  * summaries/{period}/preview/ with the names of the version the data would be published as, and
  * returned. No version is claimed, no email, no event: a preview never consumes a version number.
  */
-export async function publishSummary(
-  deps: PublishSummaryDeps,
-  input: PublishSummaryInput,
-): Promise<PublishSummaryResult> {
+export async function publishSummary(deps: PublishSummaryDeps, input: PublishSummaryInput): Promise<PublishSummaryResult> {
   const result = await publishOrPreview(deps, input);
   // 8. A publication asked by a person is audited under that person's verified identity.
   if (result.outcome === 'published' && input.actor && deps.audit) {
@@ -178,7 +186,8 @@ async function publishOrPreview(deps: PublishSummaryDeps, input: PublishSummaryI
       }
       return deliver(deps, consolidation, latest);
     }
-    if (latest && input.oncePerDay && sameLocalDay(deps, latest.createdAt)) return { ...unchanged(base, latest), outcome: 'held', changed: true };
+    if (latest && input.oncePerDay && sameLocalDay(deps, latest.createdAt))
+      return { ...unchanged(base, latest), outcome: 'held', changed: true };
     const version = (latest?.version ?? 0) + 1;
     const record: SummaryRecord = { period, version, hash, keys: summaryKeys(period, version), createdAt: deps.clock.now().toISOString() };
     if (await deps.summaries.put(record)) return deliver(deps, consolidation, record);
@@ -226,7 +235,11 @@ async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: Summa
   // fails and is retried (the claim is taken over once stale). Succeeding here would lose the
   // email of a run that died after its claim: the annual schedule would not come back for a year.
   if (entry?.state !== 'sent') throw new NoticeInFlightError(`summary ${period} v${version}`);
-  const sentRecord: SummaryRecord = { ...record, sentAt: record.sentAt ?? deps.clock.now().toISOString(), ...(entry.messageId ? { messageId: entry.messageId } : {}) };
+  const sentRecord: SummaryRecord = {
+    ...record,
+    sentAt: record.sentAt ?? deps.clock.now().toISOString(),
+    ...(entry.messageId ? { messageId: entry.messageId } : {}),
+  };
   await deps.summaries.update(period, version, { sentAt: sentRecord.sentAt, ...(entry.messageId ? { messageId: entry.messageId } : {}) });
   await announce(deps, sentRecord);
   if (outcome !== 'sent') return unchanged(base, sentRecord);

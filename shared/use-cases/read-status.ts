@@ -41,7 +41,10 @@ const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
  * 3. Compute the DHIS2 rates overall and per group.
  * Without a period, the current one (the latest open for reporting) is read.
  */
-export async function readStatus(deps: { statuses: StatusStore; clock: Clock; regime: Regime }, input: { period?: number }): Promise<PeriodStatus> {
+export async function readStatus(
+  deps: { statuses: StatusStore; clock: Clock; regime: Regime },
+  input: { period?: number },
+): Promise<PeriodStatus> {
   const now = deps.clock.now();
   const period = input.period ?? currentPeriod(deps.regime, now);
   const records = new Map((await deps.statuses.list(period)).map((r) => [r.unitId, r]));

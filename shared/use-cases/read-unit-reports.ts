@@ -1,7 +1,14 @@
 import { localDate, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { AnnualReport, ValidationIssue } from '../domain/report.js';
-import { deriveStatus, effectiveDueAt, summarizeFacts, type ComplianceStatus, type ExtensionFact, type ReviewFact } from '../domain/status.js';
+import {
+  deriveStatus,
+  effectiveDueAt,
+  summarizeFacts,
+  type ComplianceStatus,
+  type ExtensionFact,
+  type ReviewFact,
+} from '../domain/status.js';
 import type { Clock, DownloadSigner, ReportStore, StoredVersion } from '../ports.js';
 import { byReceipt, requireUnit } from './review-report.js';
 import { keyFigures } from './update-compliance.js';
@@ -101,7 +108,13 @@ export async function readUnitReports(
   return {
     period,
     asOf: now.toISOString(),
-    unit: { id: unit.id, name: unit.name, group: unit.group, email: unit.email, expected: expectedUnits(deps.regime, period).some((u) => u.id === unit.id) },
+    unit: {
+      id: unit.id,
+      name: unit.name,
+      group: unit.group,
+      email: unit.email,
+      expected: expectedUnits(deps.regime, period).some((u) => u.id === unit.id),
+    },
     status,
     dueDate: periodDates(deps.regime, period).dueDate,
     effectiveDueDate: localDate(effectiveDueAt(deps.regime, period, facts), tz),

@@ -48,14 +48,20 @@ export interface UnitView {
 const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
 
 /** One audit entry per token, route and minute: polling the page must not flood the trail. */
-export async function recordTokenUse(deps: { tokens: TokenStore; audit: AuditLog }, input: { record: TokenRecord; period: number; route: string; now: Date }) {
+export async function recordTokenUse(
+  deps: { tokens: TokenStore; audit: AuditLog },
+  input: { record: TokenRecord; period: number; route: string; now: Date },
+) {
   const at = input.now.toISOString();
   await deps.tokens.touch(input.record.tokenHash, at);
   const hash12 = input.record.tokenHash.slice(0, 12);
   await deps.audit.append(input.period, input.record.unitId, {
     // The minute is the key: the append is conditional, so the repeats of a minute write nothing.
     at: `${at.slice(0, 16)}:00.000Z`,
-    eventId: `token-used-${input.route.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}-${hash12}`,
+    eventId: `token-used-${input.route
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase()}-${hash12}`,
     action: 'TOKEN_USED',
     actor: `token:${hash12}`,
     detail: { route: input.route, firstUseInMinute: at },
@@ -119,7 +125,11 @@ export async function readUnitView(
     versions,
     extensionUntil,
     asOf: now.toISOString(),
-    workingDaysLeft: workingDaysBetween(localDate(now, regime.timeZone), extensionUntil && extensionUntil > dates.dueDate ? extensionUntil : dates.dueDate, workingCalendar(regime)),
+    workingDaysLeft: workingDaysBetween(
+      localDate(now, regime.timeZone),
+      extensionUntil && extensionUntil > dates.dueDate ? extensionUntil : dates.dueDate,
+      workingCalendar(regime),
+    ),
     // The leadership's addresses are not the clerk's business; validation never reads them.
     regime: { ...regime, units: [unit], leadership: [] },
   };

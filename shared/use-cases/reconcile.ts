@@ -17,7 +17,12 @@ export interface ReconcileResult {
   /** Objects that had no version record (a dropped or dead-lettered "Object Created"), ingested now. */
   ingested: { key: string; unitId: string; outcome: 'accepted' | 'rejected' | 'ignored' | 'would-ingest' }[];
   /** Units whose stored status item disagreed with their versions and the clock. */
-  recomputed: { unitId: string; from: ComplianceStatus | null; to: ComplianceStatus; outcome: 'changed' | 'unchanged' | 'would-recompute' }[];
+  recomputed: {
+    unitId: string;
+    from: ComplianceStatus | null;
+    to: ComplianceStatus;
+    outcome: 'changed' | 'unchanged' | 'would-recompute';
+  }[];
   /** True when a list above was cut at MAX_LISTED (the work was still done). */
   truncated: boolean;
 }
@@ -32,7 +37,16 @@ export interface ReconcileResult {
  * run, or a run racing the event path, does nothing more. `dryRun` only reports.
  */
 export async function reconcile(
-  deps: { objects: ObjectStore & ObjectLister; reports: ReportStore; statuses: StatusStore; bus: EventBus; audit: AuditLog; clock: Clock; regime: Regime; bucket: string },
+  deps: {
+    objects: ObjectStore & ObjectLister;
+    reports: ReportStore;
+    statuses: StatusStore;
+    bus: EventBus;
+    audit: AuditLog;
+    clock: Clock;
+    regime: Regime;
+    bucket: string;
+  },
   input: { period: number; dryRun?: boolean },
 ): Promise<ReconcileResult> {
   const { period } = input;
@@ -67,7 +81,14 @@ export async function reconcile(
       // The listing names no version: the current one is what the lost event announced (or later).
       const head = await deps.objects.head(o.key);
       if (!head?.versionId) continue;
-      const r = await ingestReport(deps, { bucket: deps.bucket, key: o.key, size: head.size, etag: head.etag, versionId: head.versionId, time: o.lastModified.replace(/\.\d{3}Z$/, 'Z') });
+      const r = await ingestReport(deps, {
+        bucket: deps.bucket,
+        key: o.key,
+        size: head.size,
+        etag: head.etag,
+        versionId: head.versionId,
+        time: o.lastModified.replace(/\.\d{3}Z$/, 'Z'),
+      });
       push(result.ingested, { key: o.key, unitId, outcome: r.outcome });
     }
     // The ingest just published "Report Accepted/Rejected", whose compliance run recomputes the unit;
@@ -84,7 +105,12 @@ export async function reconcile(
       continue;
     }
     const r = await updateCompliance(deps, { period, unitId });
-    push(result.recomputed, { unitId, from: current?.status ?? null, to: r.record?.status ?? p.status, outcome: r.changed ? 'changed' : 'unchanged' });
+    push(result.recomputed, {
+      unitId,
+      from: current?.status ?? null,
+      to: r.record?.status ?? p.status,
+      outcome: r.changed ? 'changed' : 'unchanged',
+    });
   }
   return result;
 }

@@ -17,7 +17,9 @@ const UNIT_ID = /^[a-z0-9-]{1,64}$/;
 export const strictBody = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.strictObject(shape, {
     error: (iss) =>
-      iss.code === 'unrecognized_keys' ? `Trường không thuộc yêu cầu: ${listNames(iss.keys)}` : 'Nội dung yêu cầu phải là một đối tượng JSON',
+      iss.code === 'unrecognized_keys'
+        ? `Trường không thuộc yêu cầu: ${listNames(iss.keys)}`
+        : 'Nội dung yêu cầu phải là một đối tượng JSON',
   });
 
 export const periodField = z
@@ -28,13 +30,17 @@ export const periodField = z
     z.maximum(2100, 'Năm báo cáo (period) không hợp lệ'),
   );
 
-export const reasonField = z.string({ error: 'Lý do phải là văn bản' }).check(z.trim(), z.maxLength(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`));
+export const reasonField = z
+  .string({ error: 'Lý do phải là văn bản' })
+  .check(z.trim(), z.maxLength(REASON_MAX, `Lý do tối đa ${REASON_MAX} ký tự`));
 
 /**
  * A name typed on the older board. Accepted so that board keeps working, and ignored: who acted
  * is taken from the verified token (StaffIdentity), never from the request.
  */
-export const reviewerField = z.string({ error: 'Tên cán bộ xử lý phải là văn bản' }).check(z.trim(), z.maxLength(100, 'Tên cán bộ xử lý tối đa 100 ký tự'));
+export const reviewerField = z
+  .string({ error: 'Tên cán bộ xử lý phải là văn bản' })
+  .check(z.trim(), z.maxLength(100, 'Tên cán bộ xử lý tối đa 100 ký tự'));
 
 export const ReviewRequestSchema = strictBody({
   period: periodField,
@@ -62,7 +68,8 @@ export function requireUnit(regime: Regime, unitId: string): Unit {
   return unit;
 }
 
-export const byReceipt = (a: StoredVersion, b: StoredVersion) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId);
+export const byReceipt = (a: StoredVersion, b: StoredVersion) =>
+  a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId);
 
 /** What Sở Nội vụ's decisions on a unit (review, extension) need: a fact stored, audited and announced. */
 export interface AdminActionDeps {
@@ -87,7 +94,10 @@ const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toStrin
  *    on ACCEPT), and on RETURNED the receipt function emails the unit the reason and a fresh link.
  * Returns the review and the status it leads to, for the board to show at once.
  */
-export async function reviewReport(deps: AdminActionDeps, input: { unitId: string; actor: StaffIdentity; body: unknown }): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
+export async function reviewReport(
+  deps: AdminActionDeps,
+  input: { unitId: string; actor: StaffIdentity; body: unknown },
+): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
   const unit = requireUnit(deps.regime, input.unitId);
   const req = validateRequest(ReviewRequestSchema, input.body);
   const { period } = req;
@@ -127,6 +137,10 @@ export async function reviewReport(deps: AdminActionDeps, input: { unitId: strin
       detail: { period, unitId: unit.id, uploadId: review.uploadId, decision: review.decision, reviewId: review.reviewId },
     },
   ]);
-  const status = deriveStatus(summarizeFacts(facts.versions, [...facts.reviews, review], facts.extension), { regime: deps.regime, period, now });
+  const status = deriveStatus(summarizeFacts(facts.versions, [...facts.reviews, review], facts.extension), {
+    regime: deps.regime,
+    period,
+    now,
+  });
   return { review, status };
 }

@@ -159,7 +159,11 @@ export async function sendDueNotices(deps: SendDueNoticesDeps, input: SendDueNot
         regime,
         period,
         now,
-        units: status.units.map((u) => ({ unitId: u.unitId, status: u.status, ...(u.extensionUntil ? { extensionUntil: u.extensionUntil } : {}) })),
+        units: status.units.map((u) => ({
+          unitId: u.unitId,
+          status: u.status,
+          ...(u.extensionUntil ? { extensionUntil: u.extensionUntil } : {}),
+        })),
       });
     } catch (e) {
       summary.periodErrors.push({ period, error: errorMessage(e) });
@@ -211,7 +215,9 @@ async function handleNotice(
     result.outcome = outcome;
     if (outcome === 'skipped') return result;
     result.messageId = messageId;
-    await deps.bus.publish([{ detailType: DETAIL_TYPES.noticeSent, detail: { period, unitId: key.unitId, kind: key.kind, step: key.step, messageId } }]);
+    await deps.bus.publish([
+      { detailType: DETAIL_TYPES.noticeSent, detail: { period, unitId: key.unitId, kind: key.kind, step: key.step, messageId } },
+    ]);
     await deps.audit.append(period, key.unitId, {
       at: deps.clock.now().toISOString(),
       eventId: `notice-${key.kind}-${key.step}`,
@@ -238,8 +244,18 @@ async function handleNotice(
 
 function baseResult(deps: SendDueNoticesDeps, ctx: { period: number; notice: DueNotice }): NoticeResult {
   const { notice } = ctx;
-  const unitName = notice.kind === 'escalation' ? deps.regime.receivingBody.name : (findUnit(deps.regime, notice.unitId)?.name ?? notice.unitId);
-  return { period: ctx.period, unitId: notice.unitId, unitName, kind: notice.kind, step: notice.step, dueOn: notice.dueOn, to: [], outcome: 'failed' };
+  const unitName =
+    notice.kind === 'escalation' ? deps.regime.receivingBody.name : (findUnit(deps.regime, notice.unitId)?.name ?? notice.unitId);
+  return {
+    period: ctx.period,
+    unitId: notice.unitId,
+    unitName,
+    kind: notice.kind,
+    step: notice.step,
+    dueOn: notice.dueOn,
+    to: [],
+    outcome: 'failed',
+  };
 }
 
 /** Recipients and the (lazy) email of one notice; the token for a personal link is issued only when rendering for a real send. */
@@ -265,7 +281,15 @@ function plan(
     // No link is minted: without one the email points to the unit's one live link (shared/use-cases/tokens.ts).
     return notice.kind === 'reminder'
       ? reminderEmail({ regime, unit, period, dueDate: notice.deadline, asOf: ctx.today, ...(status ? { status } : {}) })
-      : overdueEmail({ regime, unit, period, dueDate: notice.deadline, daysOverdue: notice.daysOverdue, repeat: notice.repeat, ...(status ? { status } : {}) });
+      : overdueEmail({
+          regime,
+          unit,
+          period,
+          dueDate: notice.deadline,
+          daysOverdue: notice.daysOverdue,
+          repeat: notice.repeat,
+          ...(status ? { status } : {}),
+        });
   };
   return { result, render };
 }

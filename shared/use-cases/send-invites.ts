@@ -29,7 +29,8 @@ export async function sendInvites(
 ): Promise<InviteResult[]> {
   const expected = expectedUnits(deps.regime, input.period);
   for (const id of input.unitIds ?? []) {
-    if (!expected.some((u) => u.id === id)) throw new RequestError(404, 'UNKNOWN_UNIT', `Đơn vị "${id}" không thuộc diện báo cáo kỳ ${input.period}`);
+    if (!expected.some((u) => u.id === id))
+      throw new RequestError(404, 'UNKNOWN_UNIT', `Đơn vị "${id}" không thuộc diện báo cáo kỳ ${input.period}`);
   }
   const units = input.unitIds ? expected.filter((u) => input.unitIds!.includes(u.id)) : expected;
   const dates = periodDates(deps.regime, input.period);
@@ -37,12 +38,25 @@ export async function sendInvites(
   const results: InviteResult[] = [];
   for (const unit of units) {
     const step = input.resend ? `${input.period}@${deps.clock.now().toISOString()}` : String(input.period);
-    const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: input.period, unitId: unit.id, kind: 'invite', step }, async () => {
-      // The invitation is the one message that carries the link; issuing it revokes the unit's older link.
-      const { token } = await issueToken({ tokens: deps.tokens, clock: deps.clock, regime: deps.regime, audit: deps.audit }, { unitId: unit.id, expiresAt, periods: [input.period], actor: 'cli:invite' });
-      const email = inviteEmail({ regime: deps.regime, unit, period: input.period, link: `${deps.appUrl}/#t=${token}`, dueDate: dates.dueDate });
-      return deps.mailer.send({ to: [unit.email], ...email });
-    });
+    const outcome = await sendOnce(
+      { ledger: deps.ledger, clock: deps.clock },
+      { period: input.period, unitId: unit.id, kind: 'invite', step },
+      async () => {
+        // The invitation is the one message that carries the link; issuing it revokes the unit's older link.
+        const { token } = await issueToken(
+          { tokens: deps.tokens, clock: deps.clock, regime: deps.regime, audit: deps.audit },
+          { unitId: unit.id, expiresAt, periods: [input.period], actor: 'cli:invite' },
+        );
+        const email = inviteEmail({
+          regime: deps.regime,
+          unit,
+          period: input.period,
+          link: `${deps.appUrl}/#t=${token}`,
+          dueDate: dates.dueDate,
+        });
+        return deps.mailer.send({ to: [unit.email], ...email });
+      },
+    );
     if (outcome === 'sent') {
       await deps.audit.append(input.period, unit.id, {
         at: deps.clock.now().toISOString(),

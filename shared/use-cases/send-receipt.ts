@@ -18,14 +18,26 @@ import { sendOnce } from './send-once.js';
  * Each email goes through the notice ledger (sendOnce), so a redelivered event sends nothing new.
  */
 export async function sendReceipts(
-  deps: { reports: ReportStore; ledger: NoticeLedger; mailer: Mailer; tokens: TokenStore; audit: AuditLog; clock: Clock; regime: Regime; appUrl: string },
+  deps: {
+    reports: ReportStore;
+    ledger: NoticeLedger;
+    mailer: Mailer;
+    tokens: TokenStore;
+    audit: AuditLog;
+    clock: Clock;
+    regime: Regime;
+    appUrl: string;
+  },
   change: StatusChange,
 ): Promise<{ sent: number }> {
   const unit = findUnit(deps.regime, change.unitId);
   if (!unit) return { sent: 0 };
   const { versions, extension } = await deps.reports.facts(change.period, change.unitId);
   const ordered = [...versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.uploadId.localeCompare(b.uploadId));
-  const dueDate = localDate(effectiveDueAt(deps.regime, change.period, extension ? { extensionUntil: extension.until } : {}), deps.regime.timeZone);
+  const dueDate = localDate(
+    effectiveDueAt(deps.regime, change.period, extension ? { extensionUntil: extension.until } : {}),
+    deps.regime.timeZone,
+  );
   let sent = 0;
   /**
    * After sendOnce, whichever its outcome: the ledger says whether the email is out. A redelivered
@@ -38,7 +50,13 @@ export async function sendReceipts(
     const entry = await deps.ledger.get(change.period, unit.id, kind, step);
     if (entry?.state !== 'sent') throw new NoticeInFlightError(`${change.period}/${unit.id}/${kind}/${step}`);
     if (outcome === 'sent') sent += 1;
-    await deps.audit.append(change.period, unit.id, { at: entry.claimedAt, eventId: `notice-${kind}-${step}`, action: 'NOTICE_SENT', actor: 'system:receipt', detail: { kind, ...detail } });
+    await deps.audit.append(change.period, unit.id, {
+      at: entry.claimedAt,
+      eventId: `notice-${kind}-${step}`,
+      action: 'NOTICE_SENT',
+      actor: 'system:receipt',
+      detail: { kind, ...detail },
+    });
   };
 
   for (const upload of change.newUploads) {
@@ -47,20 +65,46 @@ export async function sendReceipts(
     if (!version) continue;
     const kind = version.valid ? 'receipt' : 'rejection';
     const email = version.valid
-      ? receiptEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), sha256: version.sha256, versionNumber: index + 1, status: change.status, dueDate, link: deps.appUrl })
-      : rejectionEmail({ regime: deps.regime, unit, period: change.period, uploadId: version.uploadId, receivedAt: new Date(version.receivedAt), reasons: version.reasons, dueDate, link: deps.appUrl });
-    const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind, step: version.uploadId }, () =>
-      deps.mailer.send({ to: [unit.email], ...email }),
+      ? receiptEmail({
+          regime: deps.regime,
+          unit,
+          period: change.period,
+          uploadId: version.uploadId,
+          receivedAt: new Date(version.receivedAt),
+          sha256: version.sha256,
+          versionNumber: index + 1,
+          status: change.status,
+          dueDate,
+          link: deps.appUrl,
+        })
+      : rejectionEmail({
+          regime: deps.regime,
+          unit,
+          period: change.period,
+          uploadId: version.uploadId,
+          receivedAt: new Date(version.receivedAt),
+          reasons: version.reasons,
+          dueDate,
+          link: deps.appUrl,
+        });
+    const outcome = await sendOnce(
+      { ledger: deps.ledger, clock: deps.clock },
+      { period: change.period, unitId: unit.id, kind, step: version.uploadId },
+      () => deps.mailer.send({ to: [unit.email], ...email }),
     );
     await record(outcome, kind, version.uploadId, { uploadId: version.uploadId });
   }
 
   if (change.status === 'RETURNED' && change.previousStatus !== 'RETURNED') {
     const step = `returned-${change.at}`;
-    const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, { period: change.period, unitId: unit.id, kind: 'returned', step }, async () => {
-      const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', dueDate });
-      return deps.mailer.send({ to: [unit.email], ...email });
-    });
+    const outcome = await sendOnce(
+      { ledger: deps.ledger, clock: deps.clock },
+      { period: change.period, unitId: unit.id, kind: 'returned', step },
+      async () => {
+        const email = returnedEmail({ regime: deps.regime, unit, period: change.period, reason: change.returnedReason ?? '', dueDate });
+        return deps.mailer.send({ to: [unit.email], ...email });
+      },
+    );
     await record(outcome, 'returned', step, { reason: change.returnedReason });
   }
   return { sent };

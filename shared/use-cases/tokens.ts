@@ -122,7 +122,10 @@ const toLink = (t: TokenRecord, regime: Regime, at: string): UnitLink => ({
 });
 
 /** The unit's links, newest first (bounded: the newest 50). */
-export async function listUnitLinks(deps: { tokens: TokenStore; clock: Clock; regime: Regime }, input: { unitId: string }): Promise<UnitLink[]> {
+export async function listUnitLinks(
+  deps: { tokens: TokenStore; clock: Clock; regime: Regime },
+  input: { unitId: string },
+): Promise<UnitLink[]> {
   if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   const at = deps.clock.now().toISOString();
   return (await deps.tokens.listByUnit(input.unitId))
@@ -137,7 +140,9 @@ export async function revokeUnitLink(
   input: { unitId: string; linkId: string; actor: string; actorName?: string },
 ): Promise<UnitLink> {
   if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
-  const record = (await deps.tokens.listByUnit(input.unitId)).find((t) => t.tokenHash.startsWith(input.linkId) && input.linkId.length >= LINK_ID_LENGTH);
+  const record = (await deps.tokens.listByUnit(input.unitId)).find(
+    (t) => t.tokenHash.startsWith(input.linkId) && input.linkId.length >= LINK_ID_LENGTH,
+  );
   if (!record) throw new RequestError(404, 'UNKNOWN_LINK', `Đơn vị "${input.unitId}" không có đường dẫn mã "${input.linkId.slice(0, 40)}"`);
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -166,7 +171,8 @@ export async function authenticateUnit(
   if (!token) throw new RequestError(401, 'MISSING_TOKEN', 'Thiếu mã truy cập của đơn vị (Authorization: Bearer …)');
   const record = await deps.tokens.get(sha256Hex(token));
   if (!record) throw new RequestError(401, 'INVALID_TOKEN', 'Đường dẫn nộp báo cáo không hợp lệ');
-  if (record.revokedAt) throw new RequestError(401, 'REVOKED_TOKEN', 'Đường dẫn nộp báo cáo đã bị thu hồi; liên hệ Sở Nội vụ để được cấp lại');
+  if (record.revokedAt)
+    throw new RequestError(401, 'REVOKED_TOKEN', 'Đường dẫn nộp báo cáo đã bị thu hồi; liên hệ Sở Nội vụ để được cấp lại');
   if (record.expiresAt <= deps.clock.now().toISOString()) {
     throw new RequestError(401, 'EXPIRED_TOKEN', 'Đường dẫn nộp báo cáo đã hết hạn; liên hệ Sở Nội vụ để được cấp lại');
   }
@@ -179,7 +185,10 @@ export async function authenticateUnit(
 export function requireBoundPeriod(regime: Regime, record: TokenRecord, period: number): void {
   const periods = boundPeriods(record, regime);
   if (!periods.includes(period)) {
-    throw new RequestError(403, 'PERIOD_NOT_BOUND', `Đường dẫn này chỉ dùng để nộp báo cáo kỳ ${periods.join(', ')}, không dùng cho kỳ ${period}; liên hệ Sở Nội vụ nếu cần nộp kỳ khác`);
+    throw new RequestError(
+      403,
+      'PERIOD_NOT_BOUND',
+      `Đường dẫn này chỉ dùng để nộp báo cáo kỳ ${periods.join(', ')}, không dùng cho kỳ ${period}; liên hệ Sở Nội vụ nếu cần nộp kỳ khác`,
+    );
   }
 }
-

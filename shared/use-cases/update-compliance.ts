@@ -4,7 +4,17 @@ import type { AnnualReport } from '../domain/report.js';
 import { sameValue } from '../domain/canonical.js';
 import { deriveStatus, summarizeFacts } from '../domain/status.js';
 import { ConcurrencyError } from '../errors.js';
-import type { AuditLog, Clock, EventBus, NewUpload, ReportFacts, ReportStore, StatusChange, StatusStore, UnitStatusRecord } from '../ports.js';
+import type {
+  AuditLog,
+  Clock,
+  EventBus,
+  NewUpload,
+  ReportFacts,
+  ReportStore,
+  StatusChange,
+  StatusStore,
+  UnitStatusRecord,
+} from '../ports.js';
 
 const MAX_ATTEMPTS = 8;
 /**

@@ -15,7 +15,10 @@ export interface PartitionVerdict extends ChainVerdict {
  * 2. Each partition read in chain order and checked link by link (shared/domain/audit-chain.ts).
  * Returns one verdict per partition, naming the first entry that does not fit.
  */
-export async function verifyAudit(deps: { audit: AuditLog; regime: Regime }, input: { period: number; unitId?: string }): Promise<PartitionVerdict[]> {
+export async function verifyAudit(
+  deps: { audit: AuditLog; regime: Regime },
+  input: { period: number; unitId?: string },
+): Promise<PartitionVerdict[]> {
   if (input.unitId !== undefined && input.unitId !== SUMMARY_LEDGER_UNIT && !findUnit(deps.regime, input.unitId)) {
     throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   }

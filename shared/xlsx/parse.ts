@@ -40,14 +40,19 @@ export async function parseTemplate(bytes: Uint8Array, opts: ParseTemplateOption
   try {
     sheets = readXlsx(guarded.entries);
   } catch (e) {
-    throw new XlsxRejectedError('CORRUPT', 'Tệp Excel bị hỏng hoặc không đúng cấu trúc, không đọc được', { why: e instanceof Error ? e.message : String(e) });
+    throw new XlsxRejectedError('CORRUPT', 'Tệp Excel bị hỏng hoặc không đúng cấu trúc, không đọc được', {
+      why: e instanceof Error ? e.message : String(e),
+    });
   }
   for (const sheet of sheets) assertDimensions(sheet.rowCount, sheet.columnCount, limits, sheet.name);
 
   const sheet = sheets.find((s) => s.name === TEMPLATE_SHEET) ?? sheets.find((s) => s.state === 'visible');
   const cells = sheet ? codedCells(sheet) : new Map<string, XlsxValue>();
   if (!TEMPLATE_FIELDS.some((f) => cells.has(f.path))) {
-    throw new XlsxRejectedError('NOT_TEMPLATE', `Tệp Excel không theo biểu mẫu báo cáo: không tìm thấy trang "${TEMPLATE_SHEET}" với mã trường ở cột A. Hãy tải biểu mẫu mới và nhập lại.`);
+    throw new XlsxRejectedError(
+      'NOT_TEMPLATE',
+      `Tệp Excel không theo biểu mẫu báo cáo: không tìm thấy trang "${TEMPLATE_SHEET}" với mã trường ở cột A. Hãy tải biểu mẫu mới và nhập lại.`,
+    );
   }
 
   const report: Record<string, unknown> = {};

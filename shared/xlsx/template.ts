@@ -28,7 +28,13 @@ export const META_SHEET = 'meta';
 export const IDENTITY_PATHS = ['formVersion', 'unitId', 'period'] as const;
 export const BOOLEAN_LABELS = { true: 'Có', false: 'Không' } as const;
 /** Row keys of the metadata sheet (column A), values in column B. */
-export const META_KEYS = { template: 'template', formVersion: 'formVersion', period: 'period', unitId: 'unitId', regimeId: 'regimeId' } as const;
+export const META_KEYS = {
+  template: 'template',
+  formVersion: 'formVersion',
+  period: 'period',
+  unitId: 'unitId',
+  regimeId: 'regimeId',
+} as const;
 /** Unit list in the metadata sheet: ids in column D, names in column E, from row 2. */
 export const META_UNIT_ID_COL = 4;
 export const META_UNIT_NAME_COL = 5;
@@ -109,13 +115,22 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   };
 
   // 2. Title and instructions (merged B:C, wrapped).
-  const note = (text: string, font: Font = {}, height?: number, alignment: CellStyle['alignment'] = { wrapText: true, vertical: 'top' }) => {
+  const note = (
+    text: string,
+    font: Font = {},
+    height?: number,
+    alignment: CellStyle['alignment'] = { wrapText: true, vertical: 'top' },
+  ) => {
     const r = addRow();
     ws.merge(r, 2, r, 3);
     ws.set(r, 2, text, { font: { name: 'Times New Roman', size: 12, ...font }, alignment });
     if (height) ws.heights.set(r, height);
   };
-  note(regime.name.toUpperCase(), { bold: true, size: 14, color: COLOR.header }, 36, { horizontal: 'center', vertical: 'center', wrapText: true });
+  note(regime.name.toUpperCase(), { bold: true, size: 14, color: COLOR.header }, 36, {
+    horizontal: 'center',
+    vertical: 'center',
+    wrapText: true,
+  });
   note(`Năm báo cáo ${period} — mẫu phiên bản ${regime.formVersion}`, { italic: true }, undefined, { horizontal: 'center' });
   note(unit ? `Đơn vị báo cáo: ${unit.name}` : 'Đơn vị báo cáo: chọn tên đơn vị ở ô màu vàng bên dưới', { bold: true });
   addRow();
@@ -177,7 +192,12 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   for (const section of TEMPLATE_SECTIONS) {
     const r = addRow();
     ws.merge(r, 2, r, 3);
-    ws.set(r, 2, section.label, { font: { bold: true }, fill: COLOR.section, border: BORDER, alignment: { wrapText: true, vertical: 'center' } });
+    ws.set(r, 2, section.label, {
+      font: { bold: true },
+      fill: COLOR.section,
+      border: BORDER,
+      alignment: { wrapText: true, vertical: 'center' },
+    });
     ws.heights.set(r, 22);
 
     for (const field of section.fields) {
@@ -194,7 +214,12 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
           break;
         case 'choice':
           inputCell(cell);
-          validate(listValidation((field.choices ?? []).map((ch) => ch.label), 'Chọn một giá trị trong danh sách.'));
+          validate(
+            listValidation(
+              (field.choices ?? []).map((ch) => ch.label),
+              'Chọn một giá trị trong danh sách.',
+            ),
+          );
           break;
         case 'date':
           inputCell(cell, { numFmt: 'dd/mm/yyyy', alignment: { horizontal: 'left', vertical: 'top' } });

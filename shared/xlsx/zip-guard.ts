@@ -71,7 +71,11 @@ const tooManyEntries = (L: XlsxLimits) =>
 const totalTooLarge = (L: XlsxLimits, detail: Record<string, number>) =>
   new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (vượt ${mb(L.maxTotalUncompressedBytes)})`, detail);
 const partTooLarge = (L: XlsxLimits, detail: Record<string, number | string>) =>
-  new XlsxRejectedError('UNCOMPRESSED_TOO_LARGE', `Tệp Excel quá lớn sau khi giải nén (một thành phần vượt ${mb(L.maxEntryUncompressedBytes)})`, detail);
+  new XlsxRejectedError(
+    'UNCOMPRESSED_TOO_LARGE',
+    `Tệp Excel quá lớn sau khi giải nén (một thành phần vượt ${mb(L.maxEntryUncompressedBytes)})`,
+    detail,
+  );
 
 export interface GuardOptions {
   /** Counts the guard's work (bytes and characters looked at), for tests that prove it linear. */
@@ -145,7 +149,8 @@ function readCentralDirectory(b: Buffer, L: XlsxLimits): { entries: DirectoryEnt
   const size = b.readUInt32LE(eocd + 12);
   const offset = b.readUInt32LE(eocd + 16);
   // A template is far below the sizes that need ZIP64, and it is never split over disks.
-  if (b.readUInt16LE(eocd + 4) !== 0 || b.readUInt16LE(eocd + 6) !== 0 || b.readUInt16LE(eocd + 8) !== count) throw notXlsx({ why: 'multi-disk archive' });
+  if (b.readUInt16LE(eocd + 4) !== 0 || b.readUInt16LE(eocd + 6) !== 0 || b.readUInt16LE(eocd + 8) !== count)
+    throw notXlsx({ why: 'multi-disk archive' });
   if (count === 0xffff || offset === 0xffffffff) throw notXlsx({ why: 'ZIP64 archive' });
   if (count > L.maxEntries) throw tooManyEntries(L);
   const end = offset + size;
@@ -199,7 +204,10 @@ function localDataStart(b: Buffer, e: DirectoryEntry): number {
     throw corrupt(`the local header at ${at} is not that of part ${e.name}`);
   }
   const deferred = (b.readUInt16LE(at + 6) & DATA_DESCRIPTOR) !== 0;
-  if (!deferred && (b.readUInt32LE(at + 14) !== e.crc || b.readUInt32LE(at + 18) !== e.compressedSize || b.readUInt32LE(at + 22) !== e.size)) {
+  if (
+    !deferred &&
+    (b.readUInt32LE(at + 14) !== e.crc || b.readUInt32LE(at + 18) !== e.compressedSize || b.readUInt32LE(at + 22) !== e.size)
+  ) {
     throw corrupt(`part ${e.name}: local header and directory disagree on its size or CRC`);
   }
   return start;
@@ -213,7 +221,8 @@ function inflateBounded(raw: Uint8Array, e: DirectoryEntry, inflatedSoFar: numbe
   const left = L.maxTotalUncompressedBytes - inflatedSoFar;
   const perPart = L.maxEntryUncompressedBytes <= left;
   const budget = perPart ? L.maxEntryUncompressedBytes : left;
-  const over = (inflatedBytes: number) => (perPart ? partTooLarge(L, { part: e.name, inflatedBytes }) : totalTooLarge(L, { inflatedBytes }));
+  const over = (inflatedBytes: number) =>
+    perPart ? partTooLarge(L, { part: e.name, inflatedBytes }) : totalTooLarge(L, { inflatedBytes });
   let data: Uint8Array;
   try {
     data = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(budget, 1) });
@@ -232,9 +241,13 @@ const ENTITY = Buffer.from('<!ENTITY');
 /** Parts that are XML by name; whatever else the reader would read is added by following the workbook's relationships. */
 const XML_NAME = /\.(?:xml|rels|vml)$/i;
 
-const unsafeXml = (part: string) => new XlsxRejectedError('UNSAFE_XML', 'Tệp Excel chứa khai báo XML không được phép (DOCTYPE/ENTITY)', { part });
+const unsafeXml = (part: string) =>
+  new XlsxRejectedError('UNSAFE_XML', 'Tệp Excel chứa khai báo XML không được phép (DOCTYPE/ENTITY)', { part });
 const tooManyElements = (part: string, L: XlsxLimits) =>
-  new XlsxRejectedError('SHEET_TOO_LARGE', 'Tệp Excel có quá nhiều ô hoặc định dạng so với biểu mẫu báo cáo', { part, maxXmlElements: L.maxXmlElements });
+  new XlsxRejectedError('SHEET_TOO_LARGE', 'Tệp Excel có quá nhiều ô hoặc định dạng so với biểu mẫu báo cáo', {
+    part,
+    maxXmlElements: L.maxXmlElements,
+  });
 
 /**
  * Every check here is one pass over each part, whatever the part holds: native byte searches for
@@ -286,10 +299,14 @@ function readerStep<T>(step: () => T): T {
 /** Shared with the post-load check in parse.ts. */
 export function assertDimensions(rows: number, columns: number, L: Pick<XlsxLimits, 'maxRows' | 'maxColumns'>, where: string): void {
   if (rows > L.maxRows || columns > L.maxColumns) {
-    throw new XlsxRejectedError('SHEET_TOO_LARGE', `Bảng tính quá lớn so với biểu mẫu báo cáo (tối đa ${L.maxRows} dòng, ${L.maxColumns} cột)`, {
-      part: where,
-      rows,
-      columns,
-    });
+    throw new XlsxRejectedError(
+      'SHEET_TOO_LARGE',
+      `Bảng tính quá lớn so với biểu mẫu báo cáo (tối đa ${L.maxRows} dòng, ${L.maxColumns} cột)`,
+      {
+        part: where,
+        rows,
+        columns,
+      },
+    );
   }
 }

@@ -45,7 +45,14 @@ beforeAll(async () => {
   stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
   const key = objectKeys.incoming(PERIOD, UNIT, newUploadId(systemClock.now()), 'json');
-  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: JSON.stringify(sampleReport(regime, UNIT, PERIOD)), ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: LOCAL_BUCKET,
+      Key: key,
+      Body: JSON.stringify(sampleReport(regime, UNIT, PERIOD)),
+      ContentType: 'application/json',
+    }),
+  );
   await stack.bus.idle();
   setVirtualNow(new Date('2026-12-10T02:00:00Z'));
   browser = await launchBrowser();
@@ -80,7 +87,10 @@ async function openUnit(page: Page): Promise<void> {
   await page.locator('#d-audit table').waitFor({ timeout: 15_000 });
 }
 
-const storedToken = (page: Page) => page.evaluate(() => (JSON.parse(sessionStorage.getItem('baocao.board.oidc') ?? 'null') as { accessToken: string } | null)?.accessToken ?? null);
+const storedToken = (page: Page) =>
+  page.evaluate(
+    () => (JSON.parse(sessionStorage.getItem('baocao.board.oidc') ?? 'null') as { accessToken: string } | null)?.accessToken ?? null,
+  );
 
 describe('signing in to the board', () => {
   it('serves the provider settings the board reads, naming no issuer in the page itself', async () => {
@@ -104,22 +114,25 @@ describe('signing in to the board', () => {
     ['reviewer', true],
     ['publisher', false],
     ['admin', true],
-  ] as const)('signs the %s in through the provider, shows their name and role, and offers review only when the role allows it (%s)', async (role, reviews) => {
-    const page = await signIn(role);
-    await openUnit(page);
+  ] as const)(
+    'signs the %s in through the provider, shows their name and role, and offers review only when the role allows it (%s)',
+    async (role, reviews) => {
+      const page = await signIn(role);
+      await openUnit(page);
 
-    expect(await page.locator('#who-name').innerText()).toBe(userOf(role).name);
-    expect(await page.locator('#who-role').innerText()).toBe(shortLabel(role));
-    expect(await page.locator('#sign-out').innerText()).toBe('Đăng xuất');
-    expect(await page.locator('#btn-return').count()).toBe(reviews ? 1 : 0);
-    expect(await page.locator('#btn-extend').count()).toBe(reviews ? 1 : 0);
-    expect(await page.locator('#read-only').count()).toBe(reviews ? 0 : 1);
-    // The token lives in this tab only, and never in the address bar.
-    expect(await storedToken(page)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('baocao.board')))).toEqual([]);
-    expect(page.url()).toBe(`${stack.endpoints.app}/board`);
-    await page.close();
-  });
+      expect(await page.locator('#who-name').innerText()).toBe(userOf(role).name);
+      expect(await page.locator('#who-role').innerText()).toBe(shortLabel(role));
+      expect(await page.locator('#sign-out').innerText()).toBe('Đăng xuất');
+      expect(await page.locator('#btn-return').count()).toBe(reviews ? 1 : 0);
+      expect(await page.locator('#btn-extend').count()).toBe(reviews ? 1 : 0);
+      expect(await page.locator('#read-only').count()).toBe(reviews ? 0 : 1);
+      // The token lives in this tab only, and never in the address bar.
+      expect(await storedToken(page)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('baocao.board')))).toEqual([]);
+      expect(page.url()).toBe(`${stack.endpoints.app}/board`);
+      await page.close();
+    },
+  );
 
   it('refuses the viewer a return even through the API, in Vietnamese', async () => {
     const page = await signIn('viewer');

@@ -73,8 +73,10 @@ afterAll(async () => {
 });
 
 const row = (unitId: string) => browser.page.locator(`#rows tr[data-unit="${unitId}"]`);
-const visibleUnits = () => browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.unit!));
-const visibleStatuses = () => browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.status!));
+const visibleUnits = () =>
+  browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.unit!));
+const visibleStatuses = () =>
+  browser.page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.status!));
 const text = (selector: string) => browser.page.locator(selector).innerText();
 async function statusCell(unitId: string, status: ComplianceStatus) {
   await row(unitId).locator('.badge', { hasText: STATUS_LABELS[status] }).waitFor({ timeout: 15_000 });
@@ -119,7 +121,10 @@ describe('the status board', () => {
     for (const group of ['all', 'province', 'district']) {
       const shown = [await text(`#rate-${group} .reporting-rate`), await text(`#rate-${group} .on-time-rate`)];
       // The values drawn at the bars' ends, and the table a screen reader reads, are the rates on the cards.
-      expect([await rates.locator(`text[data-group="${group}"][data-rate="reporting"]`).textContent(), await rates.locator(`text[data-group="${group}"][data-rate="on-time"]`).textContent()]).toEqual(shown);
+      expect([
+        await rates.locator(`text[data-group="${group}"][data-rate="reporting"]`).textContent(),
+        await rates.locator(`text[data-group="${group}"][data-rate="on-time"]`).textContent(),
+      ]).toEqual(shown);
       expect(await rates.locator(`tr[data-group="${group}"] td`).allTextContents()).toEqual(shown);
     }
     // The reporting bar of the whole province is 16.1% of the bar area, its on-time bar 12.9%.
@@ -170,7 +175,9 @@ describe('the status board', () => {
     const report = version.locator('.report');
     await expect(report.locator('h4').first().innerText()).resolves.toBe('I. Phổ biến, quán triệt');
     const sessions = sampleReport(regime, 'so-cong-thuong', PERIOD).dissemination.sessions;
-    await expect(report.locator('tr', { hasText: 'Số hội nghị, buổi phổ biến, quán triệt' }).locator('td').innerText()).resolves.toBe(String(sessions));
+    await expect(report.locator('tr', { hasText: 'Số hội nghị, buổi phổ biến, quán triệt' }).locator('td').innerText()).resolves.toBe(
+      String(sessions),
+    );
     expect(await report.innerText()).not.toContain('{');
 
     const raw = await version.locator('a.dl-raw').getAttribute('href');
@@ -206,8 +213,12 @@ describe('the status board', () => {
     await expect(page.locator('#d-versions .review.RETURN').innerText()).resolves.toContain(reason);
 
     await stack.bus.idle();
-    const store = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
-    const returned = store.emails.filter((e) => e.destination.to.some((t) => t.includes(emailOf('so-cong-thuong'))) && e.body.text?.includes(reason));
+    const store = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
+    };
+    const returned = store.emails.filter(
+      (e) => e.destination.to.some((t) => t.includes(emailOf('so-cong-thuong'))) && e.body.text?.includes(reason),
+    );
     expect(returned).toHaveLength(1);
     // One live link per unit: the email points to it and mints none.
     expect(returned[0]!.body.text).not.toContain('#t=');
@@ -256,8 +267,12 @@ describe('the status board', () => {
     await page.locator('#action-msg', { hasText: 'Đã gia hạn đến hết ngày 19/12/2026. Trạng thái: Đúng hạn.' }).waitFor();
     await statusCell('dak-ha', 'ON_TIME');
     await expect(row('dak-ha').locator('.note').innerText()).resolves.toBe('Gia hạn đến 19/12/2026');
-    await page.locator('#d-audit tr[data-action="EXTENSION_GRANTED"]', { hasText: 'Đến hết ngày 19/12/2026: Đơn vị báo mất điện ngày 18/12.' }).waitFor({ timeout: 15_000 });
-    await expect(page.locator('#d-due').innerText()).resolves.toBe('Hạn nộp: 18/12/2026 · Gia hạn đến 19/12/2026 (Đơn vị báo mất điện ngày 18/12.)');
+    await page
+      .locator('#d-audit tr[data-action="EXTENSION_GRANTED"]', { hasText: 'Đến hết ngày 19/12/2026: Đơn vị báo mất điện ngày 18/12.' })
+      .waitFor({ timeout: 15_000 });
+    await expect(page.locator('#d-due').innerText()).resolves.toBe(
+      'Hạn nộp: 18/12/2026 · Gia hạn đến 19/12/2026 (Đơn vị báo mất điện ngày 18/12.)',
+    );
     await page.keyboard.press('Escape');
     expect(await page.locator('#detail').isHidden()).toBe(true);
   });

@@ -71,7 +71,10 @@ async function fillForm(page: Page, report: unknown): Promise<void> {
     const v = values[f.path];
     if (v === undefined) continue;
     if (f.kind === 'boolean') {
-      await page.getByRole('radiogroup', { name: f.label }).getByLabel(v === 'true' ? 'Có' : 'Không', { exact: true }).check();
+      await page
+        .getByRole('radiogroup', { name: f.label })
+        .getByLabel(v === 'true' ? 'Có' : 'Không', { exact: true })
+        .check();
     } else if (f.kind === 'choice') {
       await page.getByLabel(f.label).selectOption(v);
     } else {
@@ -108,7 +111,8 @@ describe('the upload form', () => {
     expect(await text(page, '#cut-off')).toBe('Từ ngày 15 tháng 12 năm 2025 đến ngày 14 tháng 12 năm 2026');
     expect(await page.locator('#period-select').inputValue()).toBe(String(PERIOD));
     expect(await text(page, '#versions-empty')).toContain('Chưa có lần nộp');
-    for (const legend of Object.values(SECTION_LABELS)) await expect.poll(() => page.getByRole('group', { name: legend, exact: true }).count()).toBe(1);
+    for (const legend of Object.values(SECTION_LABELS))
+      await expect.poll(() => page.getByRole('group', { name: legend, exact: true }).count()).toBe(1);
     const sessions = page.getByLabel('Số hội nghị, buổi phổ biến, quán triệt');
     expect(await sessions.getAttribute('type')).toBe('number');
     expect(await sessions.getAttribute('inputmode')).toBe('numeric');
@@ -179,7 +183,9 @@ describe('the upload form', () => {
     expect(await second.getByLabel('Họ và tên').inputValue()).toBe('Trần Văn Bình');
     expect(await second.locator(`#${fieldId('planAndSolutions.planIssued')}-true`).isChecked()).toBe(true);
     expect(await second.getByLabel('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW) — tình hình thực hiện').inputValue()).toBe('COMPLETED');
-    const stored = JSON.parse((await second.evaluate((k) => localStorage.getItem(k), draftKey(unitId, PERIOD))) ?? '{}') as { values?: Record<string, string> };
+    const stored = JSON.parse((await second.evaluate((k) => localStorage.getItem(k), draftKey(unitId, PERIOD))) ?? '{}') as {
+      values?: Record<string, string>;
+    };
     expect(stored.values?.['dissemination.sessions']).toBe('12');
     await second.close();
   }, 60_000);
@@ -386,30 +392,41 @@ describe('links and endpoints', () => {
     ['revoked', 'REVOKED_TOKEN', 'Đường dẫn nộp báo cáo đã bị thu hồi'],
     ['unknown', 'INVALID_TOKEN', 'Đường dẫn nộp báo cáo không hợp lệ'],
     ['missing', 'MISSING_TOKEN', 'Chưa có đường dẫn nộp báo cáo của đơn vị'],
-  ] as const)('a dead link (%s) shows a clear Vietnamese message with the error code, not a blank page', async (state, code, title) => {
-    // Prepare
-    const token =
-      state === 'expired' || state === 'revoked' ? await t.token('so-y-te', state) : state === 'unknown' ? 'khong-phai-ma-that-0123456789' : null;
-    const page = await browser.newPage();
+  ] as const)(
+    'a dead link (%s) shows a clear Vietnamese message with the error code, not a blank page',
+    async (state, code, title) => {
+      // Prepare
+      const token =
+        state === 'expired' || state === 'revoked'
+          ? await t.token('so-y-te', state)
+          : state === 'unknown'
+            ? 'khong-phai-ma-that-0123456789'
+            : null;
+      const page = await browser.newPage();
 
-    // Act
-    await openForm(page, token);
+      // Act
+      await openForm(page, token);
 
-    // Assess
-    expect(await page.locator('#link-error').isVisible()).toBe(true);
-    expect(await text(page, '#link-error-title')).toBe(title);
-    expect(await text(page, '#link-error-code')).toBe(code);
-    expect(await text(page, '#link-error-message')).toMatch(/[ạảãáàâấầẩẫậăắằẳẵặđêếềểễệôốồổỗộơớờởỡợưứừửữựíìỉĩịúùủũụýỳỷỹỵ]/);
-    expect(await page.locator('#form-area').isHidden()).toBe(true);
-    expect(await page.locator('#unit-panel').isHidden()).toBe(true);
-    if (state === 'expired') await browser.screenshot(page, 'expired-link');
-    if (state === 'missing') {
-      // Without a link the blank template can still be prepared in advance.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'tải biểu mẫu Excel trống' }).click()]);
-      expect(download.suggestedFilename()).toBe('Biểu mẫu báo cáo dân vận 2026.xlsx');
-    }
-    await page.close();
-  }, 30_000);
+      // Assess
+      expect(await page.locator('#link-error').isVisible()).toBe(true);
+      expect(await text(page, '#link-error-title')).toBe(title);
+      expect(await text(page, '#link-error-code')).toBe(code);
+      expect(await text(page, '#link-error-message')).toMatch(/[ạảãáàâấầẩẫậăắằẳẵặđêếềểễệôốồổỗộơớờởỡợưứừửữựíìỉĩịúùủũụýỳỷỹỵ]/);
+      expect(await page.locator('#form-area').isHidden()).toBe(true);
+      expect(await page.locator('#unit-panel').isHidden()).toBe(true);
+      if (state === 'expired') await browser.screenshot(page, 'expired-link');
+      if (state === 'missing') {
+        // Without a link the blank template can still be prepared in advance.
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('link', { name: 'tải biểu mẫu Excel trống' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toBe('Biểu mẫu báo cáo dân vận 2026.xlsx');
+      }
+      await page.close();
+    },
+    30_000,
+  );
 
   it('takes the token out of the address bar and history once read, and a reload of the tab still works', async () => {
     // Prepare
@@ -458,7 +475,9 @@ describe('links and endpoints', () => {
     // Act
     const blank = await fetch(`${t.app}/template.xlsx?period=${PERIOD}`);
     const mine = await fetch(`${t.app}/template.xlsx?period=${PERIOD}`, { headers: { authorization: `Bearer ${token}` } });
-    const dead = await fetch(`${t.app}/template.xlsx?period=${PERIOD}`, { headers: { authorization: `Bearer ${await t.token('ia-hdrai', 'revoked')}` } });
+    const dead = await fetch(`${t.app}/template.xlsx?period=${PERIOD}`, {
+      headers: { authorization: `Bearer ${await t.token('ia-hdrai', 'revoked')}` },
+    });
 
     // Assess
     expect(blank.status).toBe(200);
@@ -466,7 +485,11 @@ describe('links and endpoints', () => {
     expect(blank.headers.get('content-disposition')).toBe(
       `attachment; filename="Bieu mau bao cao dan van 2026.xlsx"; filename*=UTF-8''${encodeURIComponent('Biểu mẫu báo cáo dân vận 2026.xlsx')}`,
     );
-    expect(Buffer.from(await blank.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await blank.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     expect(mine.status).toBe(200);
     const mineName = "Biểu mẫu báo cáo dân vận 2026 - UBND huyện Ia H'Drai.xlsx";
     expect(mine.headers.get('content-disposition')).toBe(

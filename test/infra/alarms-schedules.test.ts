@@ -8,7 +8,16 @@ import { cronExpression, schedules } from '../../shared/definitions/schedules.js
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { buildTestApp, type Resources, type TestApp } from './support.js';
 
-type Alarm = { Properties: { MetricName: string; Namespace: string; Dimensions?: { Name: string; Value: unknown }[]; AlarmActions: unknown[]; OKActions: unknown[]; Threshold: number } };
+type Alarm = {
+  Properties: {
+    MetricName: string;
+    Namespace: string;
+    Dimensions?: { Name: string; Value: unknown }[];
+    AlarmActions: unknown[];
+    OKActions: unknown[];
+    Threshold: number;
+  };
+};
 
 describe('alarms', () => {
   let t: TestApp;
@@ -28,7 +37,11 @@ describe('alarms', () => {
       Protocol: 'email',
       Endpoint: 'truc-ban@snv.example',
       TopicArn: topicRef(),
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [t.service.getLogicalId(t.service.alarms.undeliveredQueue.node.defaultChild as never), 'Arn'] } },
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [t.service.getLogicalId(t.service.alarms.undeliveredQueue.node.defaultChild as never), 'Arn'],
+        },
+      },
     });
     const policy = Object.values(resources).find((r) => r.Type === 'AWS::SNS::TopicPolicy')!;
     expect((policy.Properties!['PolicyDocument'] as { Statement: unknown[] }).Statement).toContainEqual(
@@ -41,7 +54,9 @@ describe('alarms', () => {
   });
 
   it('watches the depth of every queue (all of them are DLQs), notifying the topic', () => {
-    const queueIds = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
+    const queueIds = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+      .map(([id]) => id);
     expect(queueIds.length).toBeGreaterThanOrEqual(4);
     for (const id of queueIds) {
       const watching = alarms().filter(
@@ -70,7 +85,10 @@ describe('alarms', () => {
       const fnRef = { Ref: t.service.getLogicalId(t.service.catalog.get(name)!.node.defaultChild as never) };
       for (const metric of ['Errors', 'Throttles']) {
         const found = alarms().filter(
-          (a) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: fnRef }]),
+          (a) =>
+            a.Properties.Namespace === 'AWS/Lambda' &&
+            a.Properties.MetricName === metric &&
+            JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: fnRef }]),
         );
         expect(found, `${name} ${metric}`).toHaveLength(1);
         expect(found[0]!.Properties.AlarmActions).toEqual([topicRef()]);
@@ -87,9 +105,15 @@ describe('schedules (built from shared/definitions/schedules.ts)', () => {
     const deployed = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
     expect(deployed).toHaveLength(defs.length);
     for (const def of defs) {
-      const found = deployed.filter((s) => s.Properties!['ScheduleExpression'] === cronExpression(def) && s.Properties!['Description'] === def.description);
+      const found = deployed.filter(
+        (s) => s.Properties!['ScheduleExpression'] === cronExpression(def) && s.Properties!['Description'] === def.description,
+      );
       expect(found, def.id).toHaveLength(1);
-      const props = found[0]!.Properties! as { ScheduleExpressionTimezone: string; FlexibleTimeWindow: unknown; Target: Record<string, unknown> };
+      const props = found[0]!.Properties! as {
+        ScheduleExpressionTimezone: string;
+        FlexibleTimeWindow: unknown;
+        Target: Record<string, unknown>;
+      };
       expect(props.ScheduleExpressionTimezone).toBe(def.timeZone);
       expect(props.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
       const fn = t.service.catalog.get(def.target)!;
@@ -104,13 +128,18 @@ describe('schedules (built from shared/definitions/schedules.ts)', () => {
     }
   });
 
-  it("follows the regime file: its time zone and consolidation date move the schedules", () => {
+  it('follows the regime file: its time zone and consolidation date move the schedules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baocao-regime-'));
     const file = join(dir, 'regime.json');
-    writeFileSync(file, JSON.stringify({ ...DEFAULT_REGIME, timeZone: 'Asia/Bangkok', consolidation: { month: 12, day: 22, yearOffset: 0, hour: 9 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...DEFAULT_REGIME, timeZone: 'Asia/Bangkok', consolidation: { month: 12, day: 22, yearOffset: 0, hour: 9 } }),
+    );
     const t = buildTestApp({ regimeFile: file });
     const deployed = Object.values(t.serviceTemplate.toJSON().Resources as Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
-    const expressions = deployed.map((s) => `${String(s.Properties!['ScheduleExpression'])} ${String(s.Properties!['ScheduleExpressionTimezone'])}`);
+    const expressions = deployed.map(
+      (s) => `${String(s.Properties!['ScheduleExpression'])} ${String(s.Properties!['ScheduleExpressionTimezone'])}`,
+    );
     expect(expressions).toContain('cron(0 9 22 12 ? *) Asia/Bangkok');
     expect(expressions).toContain(`${cronExpression(schedules(t.config.regime).find((d) => d.id === 'DailyNotices')!)} Asia/Bangkok`);
   });

@@ -34,12 +34,14 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
     expect(integration['IntegrationUri']).toEqual({ 'Fn::GetAtt': [t.service.getLogicalId(fn.node.defaultChild as never), 'Arn'] });
     // API Gateway may invoke it, for this route only.
     const permissions = ofType('AWS::Lambda::Permission').filter(
-      ([, p]) => JSON.stringify(p.Properties!['FunctionName']).includes(t.service.getLogicalId(fn.node.defaultChild as never)) && p.Properties!['Principal'] === 'apigateway.amazonaws.com',
+      ([, p]) =>
+        JSON.stringify(p.Properties!['FunctionName']).includes(t.service.getLogicalId(fn.node.defaultChild as never)) &&
+        p.Properties!['Principal'] === 'apigateway.amazonaws.com',
     );
     expect(permissions.some(([, p]) => JSON.stringify(p.Properties!['SourceArn']).includes(`/*/*${route.path}"`))).toBe(true);
   });
 
-  it('keeps the default endpoint only as CloudFront\'s origin: CloudFront sends a generated secret header that every HTTP function requires', () => {
+  it("keeps the default endpoint only as CloudFront's origin: CloudFront sends a generated secret header that every HTTP function requires", () => {
     // The execute-api endpoint is CloudFront's origin (no custom API domain), so it cannot be
     // disabled; the functions refuse a request without the header instead (shared/http/api.ts).
     const [, api] = ofType('AWS::ApiGatewayV2::Api')[0]!;
@@ -47,7 +49,15 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
     const secretId = t.service.getLogicalId(t.service.upload.originSecret.node.defaultChild as never);
     expect(resources[secretId]!.Properties!['GenerateSecretString']).toMatchObject({ PasswordLength: 48 });
     const [, dist] = ofType('AWS::CloudFront::Distribution')[0]!;
-    const origins = (dist.Properties!['DistributionConfig'] as { Origins: { DomainName: unknown; CustomOriginConfig?: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[] }).Origins;
+    const origins = (
+      dist.Properties!['DistributionConfig'] as {
+        Origins: {
+          DomainName: unknown;
+          CustomOriginConfig?: unknown;
+          OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+        }[];
+      }
+    ).Origins;
     const apiOrigins = origins.filter((o) => o.CustomOriginConfig);
     expect(apiOrigins).toHaveLength(1);
     const header = apiOrigins[0]!.OriginCustomHeaders?.find((h) => h.HeaderName === ORIGIN_VERIFY_HEADER);
@@ -63,8 +73,14 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
     t.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit }),
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [t.service.getLogicalId(t.service.upload.accessLogs.node.defaultChild as never), 'Arn'] }, Format: Match.anyValue() },
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: API_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+      }),
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [t.service.getLogicalId(t.service.upload.accessLogs.node.defaultChild as never), 'Arn'] },
+        Format: Match.anyValue(),
+      },
     });
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
     const format = (stage.Properties!['AccessLogSettings'] as { Format: string }).Format;
@@ -79,7 +95,12 @@ describe('HTTP API (built from HTTP_ROUTES)', () => {
     expect(buckets.length).toBeGreaterThanOrEqual(4); // uploads, access logs, CDN logs, site
     for (const b of buckets) {
       expect(b.Properties!['WebsiteConfiguration']).toBeUndefined();
-      expect(b.Properties!['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties!['PublicAccessBlockConfiguration']).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
     }
   });
 });
@@ -93,7 +114,13 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
   const id = (c: { node: { defaultChild?: unknown } }) => t.service.getLogicalId(c.node.defaultChild as never);
 
   it('reads the pages bucket through origin access control, HTTPS only, and logs every request', () => {
-    const origins = dist['Origins'] as { Id: string; S3OriginConfig?: unknown; OriginAccessControlId?: unknown; DomainName: unknown; CustomOriginConfig?: { OriginProtocolPolicy: string } }[];
+    const origins = dist['Origins'] as {
+      Id: string;
+      S3OriginConfig?: unknown;
+      OriginAccessControlId?: unknown;
+      DomainName: unknown;
+      CustomOriginConfig?: { OriginProtocolPolicy: string };
+    }[];
     const s3 = origins.filter((o) => o.S3OriginConfig);
     expect(s3).toHaveLength(1);
     expect(s3[0]!.OriginAccessControlId).toBeDefined();
@@ -108,16 +135,28 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
     expect(JSON.stringify(dist['Logging'])).toContain(t.stateful.getLogicalId(t.stateful.cdnLogs.node.defaultChild as never));
     t.serviceTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: Match.objectLike({
-        Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: Match.anyValue() })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: Match.anyValue() }),
+        ]),
       }),
     });
   });
 
   it('sends every HTTP_ROUTES path to the API, uncached, with the viewer headers except Host', () => {
-    const behaviors = dist['CacheBehaviors'] as { PathPattern: string; TargetOriginId: string; CachePolicyId: string; OriginRequestPolicyId: string; AllowedMethods: string[]; ViewerProtocolPolicy: string }[];
+    const behaviors = dist['CacheBehaviors'] as {
+      PathPattern: string;
+      TargetOriginId: string;
+      CachePolicyId: string;
+      OriginRequestPolicyId: string;
+      AllowedMethods: string[];
+      ViewerProtocolPolicy: string;
+    }[];
     expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(apiPathPatterns().sort());
     for (const route of HTTP_ROUTES) {
-      expect(behaviors.some((b) => new RegExp(`^${b.PathPattern.replace('*', '[^/]+/?.*')}$`).test(route.path.replace(/\{\w+\}/g, 'u1'))), route.path).toBe(true);
+      expect(
+        behaviors.some((b) => new RegExp(`^${b.PathPattern.replace('*', '[^/]+/?.*')}$`).test(route.path.replace(/\{\w+\}/g, 'u1'))),
+        route.path,
+      ).toBe(true);
     }
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
@@ -129,7 +168,8 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
 
   it('adds the same security headers the local server sends, with the uploads bucket and the staff sign-in domain as the only other origins', () => {
     const [, policy] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy')!;
-    const sec = (policy.Properties!['ResponseHeadersPolicyConfig'] as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
+    const sec = (policy.Properties!['ResponseHeadersPolicyConfig'] as { SecurityHeadersConfig: Record<string, Record<string, unknown>> })
+      .SecurityHeadersConfig;
     const uploads = t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never);
     const csp = sec['ContentSecurityPolicy']!['ContentSecurityPolicy'] as { 'Fn::Join': [string, unknown[]] };
     const [joiner, parts] = csp['Fn::Join'];
@@ -140,7 +180,9 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
     expect(JSON.stringify(token[1])).toContain(domain); // the staff sign-in domain (the board's token endpoint)
     expect(token[2]).toEqual({ Ref: 'AWS::Region' });
     const expected = siteHeaders('https://UPLOADS', 'https://SIGNIN.auth.REGION.amazoncognito.com');
-    expect(parts.map((p) => (typeof p === 'string' ? p : ['UPLOADS', 'SIGNIN', 'REGION'][token.indexOf(p)])).join(joiner)).toBe(expected['content-security-policy']);
+    expect(parts.map((p) => (typeof p === 'string' ? p : ['UPLOADS', 'SIGNIN', 'REGION'][token.indexOf(p)])).join(joiner)).toBe(
+      expected['content-security-policy'],
+    );
     expect(sec['FrameOptions']!['FrameOption']).toBe(expected['x-frame-options']);
     expect(sec['ReferrerPolicy']!['ReferrerPolicy']).toBe(expected['referrer-policy']);
     expect(sec['StrictTransportSecurity']!['AccessControlMaxAgeSec']).toBe(31536000);
@@ -176,7 +218,10 @@ describe('the site (CloudFront in front of the pages bucket and the HTTP API)', 
     const receipt = t.service.catalog.get('receipt')!;
     const env = (resources[id(receipt)]!.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(JSON.stringify(env['APP_URL'])).toContain(id(t.service.site.distribution));
-    const cors = JSON.stringify((t.statefulTemplate.toJSON().Resources as Resources)[t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never)]!.Properties!['CorsConfiguration']);
+    const cors = JSON.stringify(
+      (t.statefulTemplate.toJSON().Resources as Resources)[t.stateful.getLogicalId(t.stateful.bucket.node.defaultChild as never)]!
+        .Properties!['CorsConfiguration'],
+    );
     expect(cors).toContain('https://*.cloudfront.net');
   });
 });

@@ -40,6 +40,9 @@ describe(`bundle budget: each function at most ${TARGET}× its floor (or its nam
     const r = results.get(name);
     expect(r, `functions/${name}/handler.ts was not bundled`).toBeDefined();
     const ratio = r!.bytes / r!.floor;
-    expect(ratio, `${name}: ${Math.round(r!.bytes / 1024)} KB against a ${Math.round(r!.floor / 1024)} KB floor (${r!.over})`).toBeLessThanOrEqual(sizeBudget(name));
+    expect(
+      ratio,
+      `${name}: ${Math.round(r!.bytes / 1024)} KB against a ${Math.round(r!.floor / 1024)} KB floor (${r!.over})`,
+    ).toBeLessThanOrEqual(sizeBudget(name));
   });
 });

@@ -23,9 +23,17 @@ describe('function bundling (esbuild, for real)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'baocao-bundle-'));
     const app = new App({ outdir, context: CDK_JSON_CONTEXT });
     const stack = new Stack(app, 'Bundled');
-    new BaocaoFunction(stack, 'Fixture', { name: 'unit', description: 'bundling fixture', logRetention: 7, alarms: noAlarms, entry: FIXTURE_HANDLER });
+    new BaocaoFunction(stack, 'Fixture', {
+      name: 'unit',
+      description: 'bundling fixture',
+      logRetention: 7,
+      alarms: noAlarms,
+      entry: FIXTURE_HANDLER,
+    });
     const template = Template.fromStack(stack);
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string }; Handler: string } };
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Code: { S3Key: string }; Handler: string };
+    };
     expect(fn.Properties.Handler).toBe('index.handler');
     const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
     assetDir = join(outdir, `asset.${hash}`);
@@ -53,7 +61,9 @@ describe('function bundling (esbuild, for real)', () => {
   });
 
   it('runs: the bundle loads as ESM and its handler answers', async () => {
-    const mod = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as { handler: (e: unknown) => Promise<{ ok: boolean; ping: string | null }> };
+    const mod = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as {
+      handler: (e: unknown) => Promise<{ ok: boolean; ping: string | null }>;
+    };
     await expect(mod.handler({ ping: 'xin chào' })).resolves.toMatchObject({ ok: true, ping: 'xin chào' });
   });
 });

@@ -33,7 +33,12 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
   });
 
   it('accepts string values as `-c key=value` passes them', () => {
-    const config = parseConfig({ logRetentionDays: '90', quarantineRetentionDays: '30', staffDomainPrefix: 'snv-kontum-baocao', appOrigin: 'https://baocao.snv.example/' });
+    const config = parseConfig({
+      logRetentionDays: '90',
+      quarantineRetentionDays: '30',
+      staffDomainPrefix: 'snv-kontum-baocao',
+      appOrigin: 'https://baocao.snv.example/',
+    });
     expect(config.logRetentionDays).toBe(90);
     expect(config.quarantineRetentionDays).toBe(30);
     expect(config.appOrigin).toBe('https://baocao.snv.example');
@@ -64,7 +69,9 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
   });
 
   it('requires the sender address to belong to the verified domain', () => {
-    expect(() => parseConfig({ senderDomain: 'snv.kontum.example', senderAddress: 'baocao@other.example' })).toThrow(/senderAddress: must be an address at senderDomain/);
+    expect(() => parseConfig({ senderDomain: 'snv.kontum.example', senderAddress: 'baocao@other.example' })).toThrow(
+      /senderAddress: must be an address at senderDomain/,
+    );
     expect(parseConfig({ senderDomain: 'kontum.example', senderAddress: 'baocao@snv.kontum.example' }).senderDomain).toBe('kontum.example');
   });
 

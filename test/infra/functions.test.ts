@@ -23,7 +23,16 @@ const EXPECTED_ENV: Record<FunctionName, string[]> = {
   unit: [ENV.originVerify, ENV.tableName],
   template: [ENV.originVerify, ENV.tableName],
   notices: [ENV.tableName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.busName, ENV.appUrl],
-  summary: [ENV.originVerify, ENV.tableName, ENV.bucketName, ENV.busName, ENV.senderAddress, ENV.replyToAddress, ENV.sesConfigurationSet, ENV.appUrl],
+  summary: [
+    ENV.originVerify,
+    ENV.tableName,
+    ENV.bucketName,
+    ENV.busName,
+    ENV.senderAddress,
+    ENV.replyToAddress,
+    ENV.sesConfigurationSet,
+    ENV.appUrl,
+  ],
   reconcile: [ENV.bucketName, ENV.tableName, ENV.busName],
 };
 
@@ -33,11 +42,19 @@ const TABLE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
 const EXPECTED_S3: Partial<Record<FunctionName, Record<string, string[]>>> = {
   presign: { 's3:PutObject': ['incoming/', 'signed/'] },
   // Versions: ingest judges and quarantines the version an event names; admin links versions.
-  ingest: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'], 's3:PutObjectVersionTagging': ['incoming/'] },
+  ingest: {
+    's3:GetObject': ['incoming/', 'signed/'],
+    's3:GetObjectVersion': ['incoming/', 'signed/'],
+    's3:PutObjectVersionTagging': ['incoming/'],
+  },
   admin: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'] },
   summary: { 's3:GetObject': ['summaries/'], 's3:PutObject': ['summaries/'] },
   // What ingest may do (it ingests what it finds), and no more.
-  reconcile: { 's3:GetObject': ['incoming/', 'signed/'], 's3:GetObjectVersion': ['incoming/', 'signed/'], 's3:PutObjectVersionTagging': ['incoming/'] },
+  reconcile: {
+    's3:GetObject': ['incoming/', 'signed/'],
+    's3:GetObjectVersion': ['incoming/', 'signed/'],
+    's3:PutObjectVersionTagging': ['incoming/'],
+  },
 };
 const READ_ONLY_TABLE: FunctionName[] = ['status'];
 
@@ -143,7 +160,10 @@ describe('functions', () => {
     for (const s of statementsOf(name)) {
       // The only Deny: no update or delete on audit partitions (test/infra/staff-identity.test.ts).
       if (s.Effect === 'Deny') {
-        expect(asList(s.Action).every((a) => a.startsWith('dynamodb:')), `${name}: Deny only on the audit trail`).toBe(true);
+        expect(
+          asList(s.Action).every((a) => a.startsWith('dynamodb:')),
+          `${name}: Deny only on the audit trail`,
+        ).toBe(true);
         continue;
       }
       expect(s.Effect).toBe('Allow');
@@ -177,7 +197,8 @@ describe('functions', () => {
     for (const [action, prefixes] of Object.entries(expected)) expect(granted[action]!.sort()).toEqual([...prefixes].sort());
 
     const list = statementsOf(name).filter((s) => asList(s.Action).includes('s3:ListBucket'));
-    for (const s of list) expect(s.Condition?.['StringLike']?.['s3:prefix']).toEqual(expect.arrayContaining([expect.stringMatching(/^[a-z-]+\/\*$/)]));
+    for (const s of list)
+      expect(s.Condition?.['StringLike']?.['s3:prefix']).toEqual(expect.arrayContaining([expect.stringMatching(/^[a-z-]+\/\*$/)]));
   });
 
   it('lets the reconciliation sweep list only the uploads, never the whole bucket', () => {
@@ -189,38 +210,54 @@ describe('functions', () => {
 
   it('lets read-only functions only read the table', () => {
     for (const name of READ_ONLY_TABLE) {
-      expect(actionsOf(name).filter((a) => TABLE_WRITES.includes(a)), name).toEqual([]);
+      expect(
+        actionsOf(name).filter((a) => TABLE_WRITES.includes(a)),
+        name,
+      ).toEqual([]);
       expect(actionsOf(name)).toContain('dynamodb:Query');
     }
   });
 
-  it.each(FUNCTION_NAMES.map((n) => [n]))('%s: reads and writes only the item kinds it owns (dynamodb:LeadingKeys), and never deletes', (name) => {
-    const tableArn = JSON.stringify(rendered(t.service, t.stateful.table.tableArn));
-    const onTable = statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === tableArn);
-    const keysFor = (action: string) => {
-      const st = onTable.filter((s) => asList(s.Action).includes(action));
-      expect(st.length, `${name} ${action}: one statement`).toBeLessThanOrEqual(1);
-      return st[0] ? (st[0].Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[]) : [];
-    };
-    expect([...keysFor('dynamodb:GetItem')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
-    expect([...keysFor('dynamodb:Query')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
-    expect([...keysFor('dynamodb:PutItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
-    expect([...keysFor('dynamodb:UpdateItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
-    for (const s of onTable) expect(s.Condition, `${name}: every table grant is conditioned`).toHaveProperty(['ForAllValues:StringLike', 'dynamodb:LeadingKeys']);
-    const allowed = statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action));
-    for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:Scan']) expect(allowed, name).not.toContain(forbidden);
-    // The token index holds only tokens: only the functions owning tokens may query it.
-    const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
-    expect(index, `${name}: token index`).toBe(EXPECTED_KEYS[name].read.includes('TOKEN#*'));
-  });
+  it.each(FUNCTION_NAMES.map((n) => [n]))(
+    '%s: reads and writes only the item kinds it owns (dynamodb:LeadingKeys), and never deletes',
+    (name) => {
+      const tableArn = JSON.stringify(rendered(t.service, t.stateful.table.tableArn));
+      const onTable = statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === tableArn);
+      const keysFor = (action: string) => {
+        const st = onTable.filter((s) => asList(s.Action).includes(action));
+        expect(st.length, `${name} ${action}: one statement`).toBeLessThanOrEqual(1);
+        return st[0] ? (st[0].Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[]) : [];
+      };
+      expect([...keysFor('dynamodb:GetItem')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
+      expect([...keysFor('dynamodb:Query')].sort()).toEqual([...EXPECTED_KEYS[name].read].sort());
+      expect([...keysFor('dynamodb:PutItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
+      expect([...keysFor('dynamodb:UpdateItem')].sort()).toEqual([...EXPECTED_KEYS[name].write].sort());
+      for (const s of onTable)
+        expect(s.Condition, `${name}: every table grant is conditioned`).toHaveProperty([
+          'ForAllValues:StringLike',
+          'dynamodb:LeadingKeys',
+        ]);
+      const allowed = statementsOf(name)
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => asList(s.Action));
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete', 'dynamodb:Scan'])
+        expect(allowed, name).not.toContain(forbidden);
+      // The token index holds only tokens: only the functions owning tokens may query it.
+      const index = statementsOf(name).some((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect(index, `${name}: token index`).toBe(EXPECTED_KEYS[name].read.includes('TOKEN#*'));
+    },
+  );
 
   it('caps the event and schedule functions with reserved concurrency and leaves the HTTP ones uncapped', () => {
-    const reserved = Object.fromEntries(FUNCTION_NAMES.flatMap((n) => {
-      const v = fnOf(n).props['ReservedConcurrentExecutions'];
-      return v === undefined ? [] : [[n, v]];
-    }));
+    const reserved = Object.fromEntries(
+      FUNCTION_NAMES.flatMap((n) => {
+        const v = fnOf(n).props['ReservedConcurrentExecutions'];
+        return v === undefined ? [] : [[n, v]];
+      }),
+    );
     expect(reserved).toEqual(EXPECTED_RESERVED);
-    for (const n of ['presign', 'status', 'admin', 'unit', 'template'] as const) expect(fnOf(n).props['ReservedConcurrentExecutions']).toBeUndefined();
+    for (const n of ['presign', 'status', 'admin', 'unit', 'template'] as const)
+      expect(fnOf(n).props['ReservedConcurrentExecutions']).toBeUndefined();
   });
 
   it('grants table actions on the table and reads on its named indexes only', () => {

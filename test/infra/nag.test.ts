@@ -40,7 +40,13 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
   return root.node.findAll().flatMap((c) =>
     c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
   );
 }
 
@@ -94,7 +100,11 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
     const { outdir } = clean;
     const nagViolations = (report(outdir)?.pluginReports ?? [])
       .filter((p) => p.pluginName !== 'Construct Annotations')
-      .flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${v.violatingConstructs?.map((c) => c.constructPath).join(', ')}`));
+      .flatMap((p) =>
+        p.violations.map(
+          (v) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${v.violatingConstructs?.map((c) => c.constructPath).join(', ')}`,
+        ),
+      );
     expect(nagViolations).toEqual([]);
     expect(error).toBeUndefined();
   });
@@ -103,11 +113,16 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
     const acks = acknowledgements(clean.app);
     expect(acks.length).toBeGreaterThan(0);
     for (const a of acks) {
-      expect(ALLOWED.some((re) => re.test(a.id)), `${a.id} at ${a.path}`).toBe(true);
+      expect(
+        ALLOWED.some((re) => re.test(a.id)),
+        `${a.id} at ${a.path}`,
+      ).toBe(true);
       expect(a.reason.length, `${a.id} at ${a.path} has a real reason`).toBeGreaterThan(40);
     }
     // The prefix acknowledgements are computed from the rendered template: one per prefix grant.
-    expect(acks.filter((a) => a.id.startsWith('AwsSolutions-IAM5[Resource::') && a.id !== 'AwsSolutions-IAM5[Resource::*]').length).toBeGreaterThanOrEqual(4);
+    expect(
+      acks.filter((a) => a.id.startsWith('AwsSolutions-IAM5[Resource::') && a.id !== 'AwsSolutions-IAM5[Resource::*]').length,
+    ).toBeGreaterThanOrEqual(4);
   });
 
   it('puts the CloudFront web ACL in a us-east-1 stack given a region; without one, warns and synthesizes no edge stack', () => {
@@ -124,7 +139,10 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
       expect(edge.environment).toMatchObject({ account: env.account ?? 'unknown-account', region: 'us-east-1' });
       expect(acls).toHaveLength(1);
       expect(acls[0]!.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
-      const rules = acls[0]!.Properties!['Rules'] as { Name: string; Statement: Record<string, { Limit?: number; AggregateKeyType?: string }> }[];
+      const rules = acls[0]!.Properties!['Rules'] as {
+        Name: string;
+        Statement: Record<string, { Limit?: number; AggregateKeyType?: string }>;
+      }[];
       expect(rules.map((r) => r.Name)).toEqual([...MANAGED_RULE_GROUPS, 'RatePerIp']);
       expect(rules.at(-1)!.Statement['RateBasedStatement']).toMatchObject({ AggregateKeyType: 'IP', Limit: RATE_LIMIT_PER_IP });
       // The ARN crosses regions as a stack-output reference (cdk.json: weak cross-stack references); the edge deploys first.

@@ -28,7 +28,9 @@ describe('event routes (built from EVENT_ROUTES)', () => {
   it.each(EVENT_ROUTES.map((r) => [r.id, r] as const))('%s: the pattern, bus and target of the definition', (_id, route) => {
     // The pattern is the definition's, with the bucket name as the service stack sees it.
     const expected = route.pattern({ bucketName: rendered(t.service, t.stateful.bucket.bucketName) as string });
-    const matching = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties?.['EventPattern']) === JSON.stringify(expected));
+    const matching = ofType('AWS::Events::Rule').filter(
+      ([, r]) => JSON.stringify(r.Properties?.['EventPattern']) === JSON.stringify(expected),
+    );
     expect(matching).toHaveLength(1);
     const props = matching[0]![1].Properties!;
 
@@ -66,7 +68,8 @@ describe('event routes (built from EVENT_ROUTES)', () => {
       expect(q.Properties!['SqsManagedSseEnabled'], id).toBe(true);
       expect(q.Properties!['MessageRetentionPeriod'], id).toBe(QUEUE_DEFAULTS.retentionPeriod.toSeconds());
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties!['Queues']).includes(id));
-      const statements = (policy?.[1].Properties!['PolicyDocument'] as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+      const statements =
+        (policy?.[1].Properties!['PolicyDocument'] as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
       expect(statements, id).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
       );
@@ -77,7 +80,9 @@ describe('event routes (built from EVENT_ROUTES)', () => {
     const asyncTargets = new Set(EVENT_ROUTES.map((r) => r.target));
     for (const name of asyncTargets) {
       const fnId = t.service.getLogicalId(t.service.catalog.get(name)!.node.defaultChild as never);
-      const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(c.Properties!['FunctionName']) === JSON.stringify({ Ref: fnId }));
+      const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(
+        ([, c]) => JSON.stringify(c.Properties!['FunctionName']) === JSON.stringify({ Ref: fnId }),
+      );
       expect(configs, name).toHaveLength(1);
       const props = configs[0]![1].Properties!;
       expect(props['MaximumRetryAttempts']).toBe(ASYNC_INVOKE_RETRY.retryAttempts);
@@ -93,7 +98,11 @@ describe('event routes (built from EVENT_ROUTES)', () => {
     const complete = { unwired: () => [] };
     expect(() => assertEverythingWired(EVENT_ROUTES, routed, complete)).not.toThrow();
     expect(() => assertEverythingWired([...EVENT_ROUTES, orphan], routed, complete)).toThrow(/event route OrphanRoute .* wired 0 times/);
-    expect(() => assertEverythingWired(EVENT_ROUTES, [...routed, routed[0]!], complete)).toThrow(new RegExp(`${EVENT_ROUTES[0]!.id} .* wired 2 times`));
-    expect(() => assertEverythingWired(EVENT_ROUTES, routed, { unwired: () => ['notices'] })).toThrow(/function notices is in FUNCTION_NAMES but no route/);
+    expect(() => assertEverythingWired(EVENT_ROUTES, [...routed, routed[0]!], complete)).toThrow(
+      new RegExp(`${EVENT_ROUTES[0]!.id} .* wired 2 times`),
+    );
+    expect(() => assertEverythingWired(EVENT_ROUTES, routed, { unwired: () => ['notices'] })).toThrow(
+      /function notices is in FUNCTION_NAMES but no route/,
+    );
   });
 });

@@ -99,12 +99,16 @@ describe('the audit trail cannot be rewritten (IAM)', () => {
 
   it.each(FUNCTION_NAMES.map((n) => [n]))('%s: may not update or delete an item of an audit partition', (name) => {
     const statements = statementsOf(name);
-    const writes = statements.some((s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'));
+    const writes = statements.some(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:DeleteItem'),
+    );
     const deny = statements.find((s) => s.Effect === 'Deny' && [s.Action].flat().includes('dynamodb:UpdateItem'));
 
     if (!writes) return expect(deny).toBeUndefined();
     expect(deny).toMatchObject({ Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } } });
     expect([deny!.Action].flat().sort()).toEqual([...AUDIT_IMMUTABLE_ACTIONS].sort());
-    expect(deny!.Resource).toEqual(statements.find((s) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:PutItem'))!.Resource);
+    expect(deny!.Resource).toEqual(
+      statements.find((s) => s.Effect === 'Allow' && [s.Action].flat().includes('dynamodb:PutItem'))!.Resource,
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('stateful stack', () => {
   it('keeps the uploads bucket private, encrypted, versioned and retained', () => {
     t.statefulTemplate.hasResource('AWS::S3::Bucket', {
       Properties: Match.objectLike({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         VersioningConfiguration: { Status: 'Enabled' },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -72,8 +77,16 @@ describe('stateful stack', () => {
         NoncurrentVersionExpiration: { NoncurrentDays: 30 },
       }),
     );
-    expect(rules).toContainEqual(expect.objectContaining({ Id: 'ExpireSupersededSummaries', Prefix: 'summaries/', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }));
-    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, ExpiredObjectDeleteMarker: true }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'ExpireSupersededSummaries',
+        Prefix: 'summaries/',
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, ExpiredObjectDeleteMarker: true }),
+    );
     // Only tagged (rejected) objects ever expire while current.
     for (const rule of rules) if (rule['ExpirationInDays'] !== undefined) expect(rule['TagFilters']).toBeDefined();
     // An accepted upload or signed PDF superseded by a second POST to its key stays: the record links it by version id.
@@ -82,7 +95,8 @@ describe('stateful stack', () => {
       const prefix = String(rule['Prefix'] ?? '');
       expect(prefix, JSON.stringify(rule)).not.toBe('');
       expect(objectKeys.signedPrefix.startsWith(prefix)).toBe(false);
-      if (objectKeys.incomingPrefix.startsWith(prefix)) expect(rule['TagFilters']).toEqual([{ Key: QUARANTINE_TAG.key, Value: QUARANTINE_TAG.value }]);
+      if (objectKeys.incomingPrefix.startsWith(prefix))
+        expect(rule['TagFilters']).toEqual([{ Key: QUARANTINE_TAG.key, Value: QUARANTINE_TAG.value }]);
     }
   });
 
@@ -142,14 +156,21 @@ describe('stateful stack', () => {
   });
 
   it('seeds the table with the regime synth validated, with PutItem on that table only', () => {
-    const [seed] = Object.values(t.statefulTemplate.findResources('Custom::AWS')) as { Properties: { Create: { 'Fn::Join': [string, unknown[]] }; Update: unknown } }[];
+    const [seed] = Object.values(t.statefulTemplate.findResources('Custom::AWS')) as {
+      Properties: { Create: { 'Fn::Join': [string, unknown[]] }; Update: unknown };
+    }[];
     const tableRef = { Ref: t.stateful.getLogicalId(t.stateful.table.node.defaultChild as never) };
     const parts = seed!.Properties.Create['Fn::Join'][1];
     expect(parts.filter((p) => typeof p !== 'string')).toEqual([tableRef]);
-    const call = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TABLE')).join('')) as { action: string; parameters: { TableName: string; Item: unknown } };
+    const call = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TABLE')).join('')) as {
+      action: string;
+      parameters: { TableName: string; Item: unknown };
+    };
     expect(call.action).toBe('PutItem');
     expect(call.parameters.TableName).toBe('TABLE');
-    expect(call.parameters.Item).toEqual((toAttributeValue({ ...keys.regime(), type: 'regime', regime: t.config.regime }) as { M: unknown }).M);
+    expect(call.parameters.Item).toEqual(
+      (toAttributeValue({ ...keys.regime(), type: 'regime', regime: t.config.regime }) as { M: unknown }).M,
+    );
     expect(seed!.Properties.Update).toEqual(seed!.Properties.Create);
     t.statefulTemplate.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableRef.Ref, 'Arn'] } }] },

@@ -6,7 +6,8 @@ import { createApp, type BaocaoApp, type CreateAppOptions } from '../../infra/cr
 import { REPO_ROOT } from '../../infra/paths.js';
 
 /** The context `cdk synth` sees (cdk.json: feature flags), so tests build the same app. */
-export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+  .context;
 
 /** Stand-in entry for every function: the templates do not depend on the handler's code. */
 export const FIXTURE_HANDLER = join(REPO_ROOT, 'test', 'infra', 'fixtures', 'handler.ts');
@@ -43,4 +44,7 @@ export const arnOf = (stack: Stack, construct: { node: { defaultChild?: unknown 
   'Fn::GetAtt': [stack.getLogicalId(construct.node.defaultChild as never), 'Arn'],
 });
 
-export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+export type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;

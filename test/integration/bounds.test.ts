@@ -43,7 +43,9 @@ async function rawItems(pk: string): Promise<Record<string, unknown>[]> {
       credentials: { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey },
     }),
   );
-  const r = await doc.send(new QueryCommand({ TableName: LOCAL_NAMES.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+  const r = await doc.send(
+    new QueryCommand({ TableName: LOCAL_NAMES.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+  );
   return r.Items ?? [];
 }
 
@@ -68,7 +70,9 @@ describe('a crafted upload is never lost', () => {
 
     expect(up.postStatus).toBe(204);
     expect(stack.bus.deadLetters).toEqual([]);
-    const res = await fetch(`${stack.endpoints.app}/status?period=${PERIOD}`, { headers: { authorization: `Bearer ${stack.endpoints.adminToken}` } });
+    const res = await fetch(`${stack.endpoints.app}/status?period=${PERIOD}`, {
+      headers: { authorization: `Bearer ${stack.endpoints.adminToken}` },
+    });
     const row = ((await res.json()) as PeriodStatus).units.find((u) => u.unitId === UNIT)!;
     expect(row.status).toBe('REJECTED');
     expect(row.reasons).toHaveLength(MAX_REASONS + 1);
@@ -123,7 +127,11 @@ describe('POST /uploads: the token first, then the body', () => {
 
   it('every staff POST says 401 before it reads the body (the JWT authorizer answers, as API Gateway does)', async () => {
     for (const path of ['/summaries', '/units/so-y-te/review', '/units/so-y-te/extension']) {
-      const res = await fetch(`${stack.endpoints.app}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' });
+      const res = await fetch(`${stack.endpoints.app}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'not json',
+      });
 
       expect([path, res.status, await res.json()]).toEqual([path, 401, { message: 'Unauthorized' }]);
     }
@@ -142,13 +150,21 @@ describe('POST /uploads: the token first, then the body', () => {
 
   it('a body with 10,000 unknown fields gets a short message', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-tu-phap');
-    const body = { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 10, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) };
+    const body = {
+      period: PERIOD,
+      fileName: 'bao-cao.json',
+      contentType: 'application/json',
+      size: 10,
+      ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])),
+    };
 
     const res = await postUploads(JSON.stringify(body), `Bearer ${token}`);
     const text = await res.text();
 
     expect(res.status).toBe(400);
-    expect((JSON.parse(text) as ErrorBody).error.message).toBe('Yêu cầu không hợp lệ: (nội dung): Trường không thuộc yêu cầu: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 … và 9.990 trường khác');
+    expect((JSON.parse(text) as ErrorBody).error.message).toBe(
+      'Yêu cầu không hợp lệ: (nội dung): Trường không thuộc yêu cầu: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 … và 9.990 trường khác',
+    );
     expect(text.length).toBeLessThan(2000);
   });
 });

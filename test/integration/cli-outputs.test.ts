@@ -30,13 +30,17 @@ let operatorEnv: Record<string, string>;
 /** Outputs of each stack as its template declares them. */
 function declaredOutputs(): Record<string, string[]> {
   const built = buildTestApp();
-  const keys = (t: typeof built.statefulTemplate) => Object.keys((t.toJSON() as { Outputs?: Record<string, unknown> }).Outputs ?? {}).sort();
+  const keys = (t: typeof built.statefulTemplate) =>
+    Object.keys((t.toJSON() as { Outputs?: Record<string, unknown> }).Outputs ?? {}).sort();
   return { [STACK_NAMES.stateful]: keys(built.statefulTemplate), [STACK_NAMES.service]: keys(built.serviceTemplate) };
 }
 
 async function cli(args: string[], env: Record<string, string> = operatorEnv): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { cwd: resolve('.'), env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+      cwd: resolve('.'),
+      env,
+    });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; code: number };
@@ -163,7 +167,10 @@ describe('operator commands on a deployment, through its outputs file', () => {
 
   it('--profile picks a named profile of the AWS config files for every client', async () => {
     const credentials = join(dir, 'credentials');
-    await writeFile(credentials, `[baocao-ops]\naws_access_key_id = ${LOCAL_NAMES.accessKeyId}\naws_secret_access_key = ${LOCAL_NAMES.secretAccessKey}\n`);
+    await writeFile(
+      credentials,
+      `[baocao-ops]\naws_access_key_id = ${LOCAL_NAMES.accessKeyId}\naws_secret_access_key = ${LOCAL_NAMES.secretAccessKey}\n`,
+    );
     const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = operatorEnv;
     const env = { ...noKeys, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(dir, 'config') };
 

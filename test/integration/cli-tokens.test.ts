@@ -70,7 +70,11 @@ describe('cli tokens and invitations', () => {
   });
 
   it('token issue --json prints {token, unitId, link}; an expiry in the past is refused', async () => {
-    const json = JSON.parse((await cli('token', 'issue', '--unit', 'dak-ha', '--json')).at(-1)!) as { token: string; unitId: string; link: string };
+    const json = JSON.parse((await cli('token', 'issue', '--unit', 'dak-ha', '--json')).at(-1)!) as {
+      token: string;
+      unitId: string;
+      link: string;
+    };
     expect(json.unitId).toBe('dak-ha');
     expect(json.link).toBe(`${stack.endpoints.app}/#t=${json.token}`);
     await expect(cli('token', 'issue', '--unit', 'dak-ha', '--expires', '2020-01-01')).rejects.toThrow('Ngày hết hạn');
@@ -80,7 +84,12 @@ describe('cli tokens and invitations', () => {
     const tables = localTables(stack.endpoints);
     const dashed = ['-', '-'].map((d, i) => `${d}${i}${'A'.repeat(30)}`);
     for (const token of dashed) {
-      await tables.tokens.put({ tokenHash: sha256Hex(token), unitId: 'so-tai-chinh', createdAt: '2026-11-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' });
+      await tables.tokens.put({
+        tokenHash: sha256Hex(token),
+        unitId: 'so-tai-chinh',
+        createdAt: '2026-11-01T00:00:00.000Z',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+      });
     }
 
     const separate = await cli('token', 'revoke', '--token', dashed[0]!);

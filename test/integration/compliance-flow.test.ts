@@ -44,7 +44,13 @@ let s3: S3Client;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baocao-compliance-'));
   setVirtualNow(new Date('2026-10-15T03:00:00Z'));
-  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, regime: REGIME, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+  stack = await startLocalStack({
+    dataDir: dir,
+    port: 0,
+    quiet: true,
+    regime: REGIME,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+  });
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
 });
 
@@ -61,17 +67,30 @@ const at = (iso: string) => setVirtualNow(new Date(iso));
 async function upload(unitId: string, body: unknown, opts: { settle?: boolean } = {}): Promise<{ uploadId: string; key: string }> {
   const uploadId = newUploadId(systemClock.now());
   const key = objectKeys.incoming(PERIOD, unitId, uploadId, 'json');
-  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: typeof body === 'string' ? body : JSON.stringify(body), ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: LOCAL_BUCKET,
+      Key: key,
+      Body: typeof body === 'string' ? body : JSON.stringify(body),
+      ContentType: 'application/json',
+    }),
+  );
   if (opts.settle !== false) await stack.bus.idle();
   return { uploadId, key };
 }
 const validReport = (unitId: string, variant = 0) => sampleReport(REGIME, unitId, PERIOD, variant);
-const invalidReport = (unitId: string) => ({ ...validReport(unitId), dissemination: { ...validReport(unitId).dissemination, sessions: -3 } });
+const invalidReport = (unitId: string) => ({
+  ...validReport(unitId),
+  dissemination: { ...validReport(unitId).dissemination, sessions: -3 },
+});
 
 async function call<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown, token: string | null = stack.endpoints.adminToken) {
   const res = await fetch(`${stack.endpoints.app}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -223,7 +242,12 @@ describe('statuses driven by uploads', () => {
     stack.bus.deliver(early, 'default');
     await stack.bus.idle();
     const final = await row(unit);
-    expect(final).toMatchObject({ status: 'ON_TIME', versions: 2, firstValidAt: '2026-12-10T03:00:00Z', lastUploadAt: '2026-12-19T03:00:00Z' });
+    expect(final).toMatchObject({
+      status: 'ON_TIME',
+      versions: 2,
+      firstValidAt: '2026-12-10T03:00:00Z',
+      lastUploadAt: '2026-12-19T03:00:00Z',
+    });
     // The board's figures are the latest valid version's, whatever the arrival order.
     expect(final.keyFigures?.sessions).toBe(validReport(unit, 2).dissemination.sessions);
     expect(await mailTo(unit)).toHaveLength(2);
@@ -257,7 +281,13 @@ describe('review by Sở Nội vụ', () => {
     // Act: Sở Nội vụ returns it the next day.
     at('2026-12-06T02:00:00Z');
     const reason = 'Mục II thiếu số đơn thư đã giải quyết; đề nghị bổ sung và ký lại văn bản.';
-    const review = await call<{ status: ComplianceStatus }>('POST', `/units/${unit}/review`, { period: PERIOD, uploadId: first.uploadId, decision: 'RETURN', reason, reviewer: 'Lê Thị Hoa' });
+    const review = await call<{ status: ComplianceStatus }>('POST', `/units/${unit}/review`, {
+      period: PERIOD,
+      uploadId: first.uploadId,
+      decision: 'RETURN',
+      reason,
+      reviewer: 'Lê Thị Hoa',
+    });
     expect(review).toMatchObject({ status: 201, body: { status: 'RETURNED' } });
     await stack.bus.idle();
 
@@ -268,7 +298,12 @@ describe('review by Sở Nội vụ', () => {
     // One live link per unit: the email mints none, and the unit's live link still works.
     expect(email!.body.text).not.toContain('#t=');
     expect(email!.body.text).toContain('đường dẫn nộp báo cáo riêng của đơn vị trong thư mời');
-    const presign = await call<{ key: string }>('POST', '/uploads', { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 }, live);
+    const presign = await call<{ key: string }>(
+      'POST',
+      '/uploads',
+      { period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: 4000 },
+      live,
+    );
     expect(presign.status).toBe(200);
     expect(presign.body.key).toMatch(new RegExp(`^incoming/${PERIOD}/${unit}/`));
 
@@ -281,7 +316,11 @@ describe('review by Sở Nội vụ', () => {
     const actions = trail.map((e) => e.action);
     expect(actions.indexOf('REPORT_REVIEWED')).toBeGreaterThan(actions.indexOf('REPORT_ACCEPTED'));
     // Who acted comes from the verified token (the seeded admin of endpoints.json), never from the typed `reviewer`.
-    expect(trail.find((e) => e.action === 'REPORT_REVIEWED')).toMatchObject({ actor: expect.stringMatching(/^staff:/), actorName: 'Phạm Thị Quản', detail: { decision: 'RETURN', reason } });
+    expect(trail.find((e) => e.action === 'REPORT_REVIEWED')).toMatchObject({
+      actor: expect.stringMatching(/^staff:/),
+      actorName: 'Phạm Thị Quản',
+      detail: { decision: 'RETURN', reason },
+    });
     expect(trail.filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail.to)).toEqual(['ON_TIME', 'RETURNED', 'ON_TIME']);
     expect(trail.map((e) => Date.parse(e.at))).toEqual([...trail.map((e) => Date.parse(e.at))].sort((a, b) => a - b));
   });
@@ -291,7 +330,11 @@ describe('review by Sở Nội vụ', () => {
     at('2026-12-19T05:00:00Z');
     const [invalid] = (await reports(unit)).versions;
 
-    const unknown = await call('POST', `/units/${unit}/review`, { period: PERIOD, uploadId: '0mx0kzzzz68d6ed3a55d3aaf8', decision: 'ACCEPT' });
+    const unknown = await call('POST', `/units/${unit}/review`, {
+      period: PERIOD,
+      uploadId: '0mx0kzzzz68d6ed3a55d3aaf8',
+      decision: 'ACCEPT',
+    });
     const notValid = await call('POST', `/units/${unit}/review`, { period: PERIOD, uploadId: invalid!.uploadId, decision: 'ACCEPT' });
     const noReason = await call('POST', `/units/${unit}/review`, { period: PERIOD, uploadId: invalid!.uploadId, decision: 'RETURN' });
     const noToken = await call('GET', `/units/${unit}/reports?period=${PERIOD}`, undefined, null);
@@ -332,7 +375,11 @@ describe('extension of the deadline', () => {
     at('2026-12-20T03:00:00Z');
     expect(await statusOf(unit)).toBe('OVERDUE');
 
-    const granted = await call<{ status: ComplianceStatus }>('POST', `/units/${unit}/extension`, { period: PERIOD, until: '2026-12-24', reason: 'Địa bàn bị sạt lở, mất kết nối' });
+    const granted = await call<{ status: ComplianceStatus }>('POST', `/units/${unit}/extension`, {
+      period: PERIOD,
+      until: '2026-12-24',
+      reason: 'Địa bàn bị sạt lở, mất kết nối',
+    });
     expect(granted).toMatchObject({ status: 201, body: { status: 'PENDING' } });
     await stack.bus.idle();
     expect(await row(unit)).toMatchObject({ status: 'PENDING', extensionUntil: '2026-12-24' });
@@ -340,8 +387,15 @@ describe('extension of the deadline', () => {
     at('2026-12-23T09:00:00Z');
     await upload(unit, validReport(unit));
     expect(await row(unit)).toMatchObject({ status: 'ON_TIME', firstValidAt: '2026-12-23T09:00:00Z' });
-    expect(await reports(unit)).toMatchObject({ status: 'ON_TIME', dueDate: '2026-12-18', effectiveDueDate: '2026-12-24', extension: { until: '2026-12-24' } });
-    expect((await audit(unit)).find((e) => e.action === 'EXTENSION_GRANTED')).toMatchObject({ detail: { until: '2026-12-24', reason: 'Địa bàn bị sạt lở, mất kết nối' } });
+    expect(await reports(unit)).toMatchObject({
+      status: 'ON_TIME',
+      dueDate: '2026-12-18',
+      effectiveDueDate: '2026-12-24',
+      extension: { until: '2026-12-24' },
+    });
+    expect((await audit(unit)).find((e) => e.action === 'EXTENSION_GRANTED')).toMatchObject({
+      detail: { until: '2026-12-24', reason: 'Địa bàn bị sạt lở, mất kết nối' },
+    });
 
     // Past the extension, nothing changes for a unit that reported within it.
     at('2026-12-30T03:00:00Z');
@@ -353,7 +407,11 @@ describe('extension of the deadline', () => {
     at('2026-12-21T03:00:00Z');
     expect(await statusOf(unit)).toBe('LATE');
 
-    const granted = await call('POST', `/units/${unit}/extension`, { period: PERIOD, until: '2026-12-20', reason: 'Đã xin phép gia hạn bằng văn bản' });
+    const granted = await call('POST', `/units/${unit}/extension`, {
+      period: PERIOD,
+      until: '2026-12-20',
+      reason: 'Đã xin phép gia hạn bằng văn bản',
+    });
     expect(granted.status).toBe(201);
     await stack.bus.idle();
 

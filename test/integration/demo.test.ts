@@ -80,7 +80,8 @@ function expectedNotices(plan: DemoPlan): string[] {
     const sent = new Set<string>();
     for (const day of days) {
       if (!situation(unit, at8(day)).owes) continue;
-      const steps = day <= '2026-12-18' ? REMINDERS.map((s) => ({ ...s, kind: 'reminder' })) : OVERDUES.map((s) => ({ ...s, kind: 'overdue' }));
+      const steps =
+        day <= '2026-12-18' ? REMINDERS.map((s) => ({ ...s, kind: 'reminder' })) : OVERDUES.map((s) => ({ ...s, kind: 'overdue' }));
       const latest = steps.filter((s) => s.day <= day).at(-1);
       if (latest && !sent.has(latest.step)) {
         sent.add(latest.step);
@@ -121,10 +122,12 @@ function expectedTotals(plan: DemoPlan, t: Date) {
  */
 function expectedSummaryDays(plan: DemoPlan): string[] {
   const picture = (t: Date) =>
-    JSON.stringify(plan.units.map((u) => {
-      const s = situation(u, t);
-      return s.owes ? null : [s.variant, s.firstValid! <= DEADLINE_END, s.firstValid!.getTime()];
-    }));
+    JSON.stringify(
+      plan.units.map((u) => {
+        const s = situation(u, t);
+        return s.owes ? null : [s.variant, s.firstValid! <= DEADLINE_END, s.firstValid!.getTime()];
+      }),
+    );
   const days = [localDate(CONSOLIDATION, TZ)];
   let sent = picture(CONSOLIDATION);
   for (let d = addDays(days[0]!, 1); d <= plan.lastDay && at8(d) < periodClosesAt(regime, PERIOD); d = addDays(d, 1)) {
@@ -160,9 +163,17 @@ describe('the demo plan', () => {
     expect(again).toEqual(plan);
     expect(plan.units).toHaveLength(31);
     expect([plan.firstDay, plan.lastDay]).toEqual(['2026-11-02', '2027-01-08']);
-    expect(byRole('never').map((u) => u.unitId).sort()).toEqual([...SCRIPTED.never].sort());
+    expect(
+      byRole('never')
+        .map((u) => u.unitId)
+        .sort(),
+    ).toEqual([...SCRIPTED.never].sort());
     expect(byRole('returned').map((u) => u.unitId)).toEqual([SCRIPTED.returned]);
-    expect(byRole('invalid-then-corrected').map((u) => u.unitId).sort()).toEqual([SCRIPTED.invalidAfterDeadline, SCRIPTED.invalidBeforeDeadline].sort());
+    expect(
+      byRole('invalid-then-corrected')
+        .map((u) => u.unitId)
+        .sort(),
+    ).toEqual([SCRIPTED.invalidAfterDeadline, SCRIPTED.invalidBeforeDeadline].sort());
     expect(byRole('late').length).toBeGreaterThanOrEqual(3);
     expect(byRole('on-time').length).toBeGreaterThan(31 / 2);
     // Both paths are used, and every on-time upload is inside the window.
@@ -208,7 +219,10 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
   it('sends each invalid-then-corrected unit one rejection and one receipt, in that order', () => {
     for (const unit of [SCRIPTED.invalidBeforeDeadline, SCRIPTED.invalidAfterDeadline]) {
       const mine = result.emails.filter((e) => e.unitId === unit && (e.kind === 'rejection' || e.kind === 'receipt'));
-      expect(mine.map((e) => e.kind), unit).toEqual(['rejection', 'receipt']);
+      expect(
+        mine.map((e) => e.kind),
+        unit,
+      ).toEqual(['rejection', 'receipt']);
     }
   });
 
@@ -245,7 +259,12 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
     const listed = plan.units.filter((u) => situation(u, at8(ESCALATION_DAY)).owes).length;
     expect(listed).toBe(4);
     expect(digest.to).toEqual([regime.receivingBody.email]);
-    expect(digest.cc.sort()).toEqual(regime.leadership.map((l) => l.email).filter((e) => e !== regime.receivingBody.email).sort());
+    expect(digest.cc.sort()).toEqual(
+      regime.leadership
+        .map((l) => l.email)
+        .filter((e) => e !== regime.receivingBody.email)
+        .sort(),
+    );
     expect(digest.subject).toMatch(new RegExp(`\\b${listed} đơn vị`));
     for (const e of result.emails.filter((x) => plan.units.some((u) => u.unitId === x.unitId))) {
       expect(e.to, e.file).toEqual([regime.units.find((u) => u.id === e.unitId)!.email]);
@@ -271,7 +290,11 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(result.files.workbook!)) as unknown as ExcelJS.Buffer);
     const sheet = wb.getWorksheet(SHEET_NAMES.summary)!;
-    expect([3, 4, 5].map((c) => cellNumber(sheet.getCell(4, c).value))).toEqual([want.counted.total, want.counted.province, want.counted.district]);
+    expect([3, 4, 5].map((c) => cellNumber(sheet.getCell(4, c).value))).toEqual([
+      want.counted.total,
+      want.counted.province,
+      want.counted.district,
+    ]);
     for (const ind of reportIndicators()) {
       let row = 0;
       sheet.eachRow((r, n) => {
@@ -279,7 +302,10 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
       });
       expect(row, ind.label).toBeGreaterThan(4);
       const w = want.totals[ind.path]!;
-      expect([3, 4, 5].map((c) => cellNumber(sheet.getCell(row, c).value)), ind.path).toEqual([w.total, w.province, w.district]);
+      expect(
+        [3, 4, 5].map((c) => cellNumber(sheet.getCell(row, c).value)),
+        ind.path,
+      ).toEqual([w.total, w.province, w.district]);
     }
     const docx = await readFile(result.files.draft!);
     expect(docx.subarray(0, 2).toString()).toBe('PK');
@@ -288,10 +314,17 @@ describe('npm run demo (runDemo) on a fresh local stack', () => {
   it('writes every email as an .eml with an index, and the status JSON', async () => {
     const emailFiles = (await readdir(result.files.emailsDir)).filter((f) => f.endsWith('.eml')).sort();
     const index = await readFile(result.files.emailIndex, 'utf8');
-    const status = JSON.parse(await readFile(result.files.status, 'utf8')) as { period: number; units: { unitId: string; status: string }[] };
+    const status = JSON.parse(await readFile(result.files.status, 'utf8')) as {
+      period: number;
+      units: { unitId: string; status: string }[];
+    };
 
     expect(emailFiles).toEqual(result.emails.map((e) => e.file).sort());
-    expect(emailFiles.length).toBe(Object.values(result.emailsByUnitAndKind).flatMap((r) => Object.values(r)).reduce((a, b) => a + b, 0));
+    expect(emailFiles.length).toBe(
+      Object.values(result.emailsByUnitAndKind)
+        .flatMap((r) => Object.values(r))
+        .reduce((a, b) => a + b, 0),
+    );
     for (const e of result.emails) expect(index).toContain(e.file);
     const eml = await readFile(join(result.files.emailsDir, result.emails.find((e) => e.kind === 'summary')!.file), 'utf8');
     expect(eml).toMatch(/^Subject: /m);

@@ -24,7 +24,9 @@ let stack: LocalStack;
 let dataDir: string;
 
 async function status(): Promise<PeriodStatus> {
-  const res = await fetch(`${stack.endpoints.app}/status?period=${PERIOD}`, { headers: { authorization: `Bearer ${stack.endpoints.adminToken}` } });
+  const res = await fetch(`${stack.endpoints.app}/status?period=${PERIOD}`, {
+    headers: { authorization: `Bearer ${stack.endpoints.adminToken}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as PeriodStatus;
 }
@@ -80,14 +82,23 @@ describe('ingest spine on the emulators', () => {
     expect(mail[0]!.body.text).toContain('không được lớn hơn số tiếp nhận');
     expect(mail[0]!.body.text).toContain('Không được nhỏ hơn 0');
     const key = 'key' in up.presign ? up.presign.key : '';
-    const s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_NAMES.region, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const s3 = new S3Client({
+      endpoint: stack.endpoints.s3,
+      region: LOCAL_NAMES.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const raw = await s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key }));
     expect(JSON.parse(await raw.Body!.transformToString()).dissemination.sessions).toBe(-1);
   });
 
   it('the same S3 event delivered twice stores one version and sends one email', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-xay-dung');
-    await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-xay-dung', PERIOD)), kind: 'json' });
+    await uploadFile(stack.endpoints.app, token, {
+      period: PERIOD,
+      body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-xay-dung', PERIOD)),
+      kind: 'json',
+    });
     await stack.bus.idle();
     const original = stack.bus.published.find((p) => p.bus === 'default' && JSON.stringify(p.event.detail).includes('so-xay-dung'));
     expect(original).toBeDefined();

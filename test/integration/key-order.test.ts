@@ -37,10 +37,15 @@ afterAll(async () => {
 describe('idempotency when DynamoDB reorders map keys', () => {
   it('a redelivered S3 event publishes no extra Unit Status Changed, keeps the rev and writes no audit entry', async () => {
     const token = await issueLocalToken(stack.endpoints, UNIT);
-    await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)), kind: 'json' });
+    await uploadFile(stack.endpoints.app, token, {
+      period: PERIOD,
+      body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)),
+      kind: 'json',
+    });
     await stack.bus.idle();
     const tables = localTables(stack.endpoints);
-    const changes = () => stack.bus.published.filter((p) => p.event['detail-type'] === DETAIL_TYPES.unitStatusChanged && p.event.detail.unitId === UNIT);
+    const changes = () =>
+      stack.bus.published.filter((p) => p.event['detail-type'] === DETAIL_TYPES.unitStatusChanged && p.event.detail.unitId === UNIT);
     const statusChanges = async () => (await tables.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'STATUS_CHANGED');
     const before = { changes: changes().length, rev: (await tables.statuses.get(PERIOD, UNIT))?.rev, audit: await statusChanges() };
     const original = stack.bus.published.find((p) => p.bus === 'default' && JSON.stringify(p.event.detail).includes(UNIT));

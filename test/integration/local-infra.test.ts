@@ -35,12 +35,14 @@ function fakeTargets(failures: Partial<Record<FunctionName, number>> = {}) {
   const received: { target: FunctionName; event: BusEnvelope }[] = [];
   const calls: Partial<Record<FunctionName, number>> = {};
   const extra: Partial<Record<FunctionName, (e: BusEnvelope) => Promise<void>>> = {};
-  const load = async (name: FunctionName): Promise<EventTarget> => async (event) => {
-    calls[name] = (calls[name] ?? 0) + 1;
-    if ((failures[name] ?? 0) >= calls[name]) throw new Error(`${name} fake failure ${calls[name]}`);
-    received.push({ target: name, event });
-    await extra[name]?.(event);
-  };
+  const load =
+    async (name: FunctionName): Promise<EventTarget> =>
+    async (event) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      if ((failures[name] ?? 0) >= calls[name]) throw new Error(`${name} fake failure ${calls[name]}`);
+      received.push({ target: name, event });
+      await extra[name]?.(event);
+    };
   return { received, calls, extra, load };
 }
 
@@ -54,7 +56,8 @@ afterAll(async () => {
   await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const s3Client = (endpoint: string) => new S3Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+const s3Client = (endpoint: string) =>
+  new S3Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
 
 describe('emulators', () => {
   const table = `t-${randomUUID().slice(0, 8)}`;
@@ -88,7 +91,11 @@ describe('emulators', () => {
       expect(described.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema?.map((k) => k.AttributeName)])).toEqual([
         ['GSI1', ['GSI1PK', 'GSI1SK']],
       ]);
-      expect(cors.CORSRules?.[0]).toMatchObject({ AllowedOrigins: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'], ExposeHeaders: ['ETag'] });
+      expect(cors.CORSRules?.[0]).toMatchObject({
+        AllowedOrigins: ['*'],
+        AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD'],
+        ExposeHeaders: ['ETag'],
+      });
       expect(read.Item).toEqual({ PK: 'P#1', SK: 'S#1', value: 'kept' });
       expect(second.mailbox).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect((await fetch(second.mailbox)).status).toBe(200);
@@ -105,12 +112,21 @@ describe('local event bus', () => {
   const putReportAccepted = (detail: Record<string, unknown>) =>
     client.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: BUS_NAME, Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.reportAccepted, Detail: JSON.stringify(detail) }],
+        Entries: [
+          { EventBusName: BUS_NAME, Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.reportAccepted, Detail: JSON.stringify(detail) },
+        ],
       }),
     );
   const start = async (targets: ReturnType<typeof fakeTargets>) => {
     dataDir = await tempDir();
-    bus = new LocalEventBus({ bucketName: 'bucket', loadTarget: targets.load, dataDir, region: LOCAL_REGION, retry: { attempts: 3, baseDelayMs: 5 }, log: () => {} });
+    bus = new LocalEventBus({
+      bucketName: 'bucket',
+      loadTarget: targets.load,
+      dataDir,
+      region: LOCAL_REGION,
+      retry: { attempts: 3, baseDelayMs: 5 },
+      log: () => {},
+    });
     const endpoint = await bus.listen();
     client = new EventBridgeClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   };
@@ -176,7 +192,9 @@ describe('local event bus', () => {
     targets.extra.compliance = async () => {
       await client.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: BUS_NAME, Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.unitStatusChanged, Detail: '{"status":"ON_TIME"}' }],
+          Entries: [
+            { EventBusName: BUS_NAME, Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.unitStatusChanged, Detail: '{"status":"ON_TIME"}' },
+          ],
         }),
       );
     };
@@ -211,7 +229,9 @@ describe('local event bus', () => {
 
     expect(targets.calls.compliance).toBe(3);
     expect(bus.delivered).toEqual([]);
-    expect(bus.deadLetters).toMatchObject([{ target: 'compliance', attempts: 3, error: 'compliance fake failure 3', event: { id: out.Entries?.[0]?.EventId } }]);
+    expect(bus.deadLetters).toMatchObject([
+      { target: 'compliance', attempts: 3, error: 'compliance fake failure 3', event: { id: out.Entries?.[0]?.EventId } },
+    ]);
     const lines = (await readFile(join(dataDir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l) as { target: string; event: { detail: unknown } })).toMatchObject([
       { target: 'compliance', event: { detail: { unitId: 'sa-thay' } } },
@@ -230,7 +250,12 @@ describe('S3 events', () => {
           responseElements: { 'x-amz-request-id': 'ABC123' },
           s3: {
             bucket: { name: 'baocao-reports' },
-            object: { key: 'incoming/2026/dak-ha/0123456789ab.json', size: 42, eTag: '"d41d8cd98f00b204e9800998ecf8427e"', sequencer: '18F00' },
+            object: {
+              key: 'incoming/2026/dak-ha/0123456789ab.json',
+              size: 42,
+              eTag: '"d41d8cd98f00b204e9800998ecf8427e"',
+              sequencer: '18F00',
+            },
           },
         },
         { eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: 'baocao-reports' }, object: { key: 'x' } } },
@@ -320,10 +345,12 @@ describe('S3 events', () => {
       await within(5_000, bus.idle(), 'bus.idle()');
 
       expect(res.status).toBe(204);
-      expect(targets.received.map((r) => [r.target, (r.event.detail as { object: { key: string } }).object.key, r.event.detail.reason])).toEqual([
-        ['ingest', key, 'PostObject'],
-      ]);
-      expect(bus.published.some((p) => (p.event.detail as { object: { key: string } }).object.key === 'summaries/2026/v1/x.txt')).toBe(true);
+      expect(
+        targets.received.map((r) => [r.target, (r.event.detail as { object: { key: string } }).object.key, r.event.detail.reason]),
+      ).toEqual([['ingest', key, 'PostObject']]);
+      expect(bus.published.some((p) => (p.event.detail as { object: { key: string } }).object.key === 'summaries/2026/v1/x.txt')).toBe(
+        true,
+      );
     });
   });
 });
@@ -395,9 +422,19 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
 
   it('base64-encodes a binary body and decodes a base64 result, with cookies and headers', async () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    respond = async () => ({ statusCode: 201, headers: { 'x-out': 7 }, cookies: ['s=1; HttpOnly', 't=2'], body: bytes.toString('base64'), isBase64Encoded: true });
+    respond = async () => ({
+      statusCode: 201,
+      headers: { 'x-out': 7 },
+      cookies: ['s=1; HttpOnly', 't=2'],
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    });
 
-    const res = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const res = await fetch(`${server.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
 
     expect(seen[0]).toMatchObject({ isBase64Encoded: true, body: bytes.toString('base64') });
     expect(res.status).toBe(201);
@@ -411,22 +448,30 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
     const route = paramRoute!;
     const path = route.path.replace(/\{[^}]+\}/g, 'dak%20ha');
 
-    await fetch(`${server.url}${path}`, { method: route.method, headers: { authorization: 'Bearer staff-ok' }, ...(route.method === 'POST' ? { body: '{}' } : {}) });
+    await fetch(`${server.url}${path}`, {
+      method: route.method,
+      headers: { authorization: 'Bearer staff-ok' },
+      ...(route.method === 'POST' ? { body: '{}' } : {}),
+    });
 
     expect(seen[0]?.routeKey).toBe(`${route.method} ${route.path}`);
     expect(Object.values(seen[0]?.pathParameters ?? {})).toEqual(route.path.match(/\{/g)!.map(() => 'dak ha'));
   });
 
-  it('puts the authorizer\'s claims on staff routes as API Gateway does, and answers 401 without calling the function when it refuses', async () => {
+  it("puts the authorizer's claims on staff routes as API Gateway does, and answers 401 without calling the function when it refuses", async () => {
     const staffRoute = HTTP_ROUTES.find((r) => r.auth === 'staff' && r.method === 'GET')!;
 
-    const refused = await fetch(`${server.url}${staffRoute.path.replace(/\{[^}]+\}/g, 'x')}`, { headers: { authorization: 'Bearer forged' } });
+    const refused = await fetch(`${server.url}${staffRoute.path.replace(/\{[^}]+\}/g, 'x')}`, {
+      headers: { authorization: 'Bearer forged' },
+    });
     const refusedBody = await refused.json();
     const calledBefore = seen.length;
     await fetch(`${server.url}${staffRoute.path.replace(/\{[^}]+\}/g, 'x')}`, { headers: { authorization: 'Bearer staff-ok' } });
 
     expect([refused.status, refusedBody, calledBefore]).toEqual([401, { message: 'Unauthorized' }, 0]);
-    expect((seen[0]?.requestContext as { authorizer?: unknown }).authorizer).toEqual({ jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[admin]' }, scopes: null } });
+    expect((seen[0]?.requestContext as { authorizer?: unknown }).authorizer).toEqual({
+      jwt: { claims: { sub: 'staff-1', 'cognito:groups': '[admin]' }, scopes: null },
+    });
   });
 
   it('answers 404 for an unknown path and 405 with Allow for a known path with another method', async () => {
@@ -442,8 +487,16 @@ describe('HTTP server (API Gateway HTTP API, payload 2.0)', () => {
   });
 
   it('answers 413 for a body over 1 MB without calling the handler, and accepts exactly 1 MB', async () => {
-    const tooBig = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
-    const justFits = await fetch(`${server.url}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_BODY_BYTES) });
+    const tooBig = await fetch(`${server.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+    });
+    const justFits = await fetch(`${server.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(MAX_BODY_BYTES),
+    });
 
     expect(tooBig.status).toBe(413);
     expect(await tooBig.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
@@ -535,7 +588,10 @@ describe('HTTP server: the static site (what CloudFront serves from the pages bu
   });
 
   it('answers each page path with its file and the site headers, without calling a function', async () => {
-    for (const [path, title] of [['/', 'form'], ['/board', 'board']] as const) {
+    for (const [path, title] of [
+      ['/', 'form'],
+      ['/board', 'board'],
+    ] as const) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(`<title>${title}</title>`);
@@ -551,7 +607,15 @@ describe('HTTP server: the static site (what CloudFront serves from the pages bu
 
   it('serves nothing else: no other names, no dot-files, no paths out of the directory; API routes still win', async () => {
     // board-config.json too: this server was given no sign-in settings.
-    for (const path of ['/index', '/board.html/x', '/.secret.js', '/%2e%2e/package.json', '/../package.json', '/missing.js', '/board-config.json']) {
+    for (const path of [
+      '/index',
+      '/board.html/x',
+      '/.secret.js',
+      '/%2e%2e/package.json',
+      '/../package.json',
+      '/missing.js',
+      '/board-config.json',
+    ]) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');

@@ -50,7 +50,13 @@ const UNITS = {
   never: pick('tp-kon-tum'), // never; its T−7 send "crashes" after the ledger claim
   late: pick('sa-thay'), // valid report 23 Dec, after overdue-1
   extended: pick('ngoc-hoi'), // extension to 8 Jan 2027, never reports
-  hostile: { id: 'don-vi-thu', name: HOSTILE_NAME, group: 'district', email: 'vanthu.thu@kontum.gov.example', validFrom: 2019 } satisfies Unit,
+  hostile: {
+    id: 'don-vi-thu',
+    name: HOSTILE_NAME,
+    group: 'district',
+    email: 'vanthu.thu@kontum.gov.example',
+    validFrom: 2019,
+  } satisfies Unit,
 };
 const REGIME: Regime = parseRegime({ ...DEFAULT_REGIME, units: Object.values(UNITS) });
 
@@ -156,7 +162,14 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   dataDir = await mkdtemp(join(tmpdir(), 'baocao-notices-'));
   setVirtualNow(local('2026-12-01', 7));
-  stack = await startLocalStack({ dataDir, port: 0, quiet: true, regime: REGIME, scheduler: 'manual', retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    quiet: true,
+    regime: REGIME,
+    scheduler: 'manual',
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
   await fetch(`${stack.endpoints.ses}/clear-store`, { method: 'POST' });
   ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLE);
@@ -175,16 +188,27 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
   it('sends exactly the expected emails per unit and kind; re-running a day adds none; a send that crashed after the claim is recovered by the next run', async () => {
     // Prepare: an extension granted on 1 Dec, as the admin API records it (fact + "Deadline Extended").
     setVirtualNow(local('2026-12-01', 7));
-    await tables.reports.putExtension(PERIOD, UNITS.extended.id, { until: '2027-01-08', reason: 'Thiên tai', grantedAt: systemClock.now().toISOString() });
+    await tables.reports.putExtension(PERIOD, UNITS.extended.id, {
+      until: '2027-01-08',
+      reason: 'Thiên tai',
+      grantedAt: systemClock.now().toISOString(),
+    });
     const events = new EventBridgeClient({ endpoint: stack.bus.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await new EventBridgeBus(events, BUS_NAME).publish([{ detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNITS.extended.id } }]);
+    await new EventBridgeBus(events, BUS_NAME).publish([
+      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNITS.extended.id } },
+    ]);
     events.destroy();
     await stack.bus.idle();
     expect((await tables.statuses.get(PERIOD, UNITS.extended.id))?.facts.extensionUntil).toBe('2027-01-08');
 
     const uploads: Record<string, () => Promise<void>> = {
       '2026-12-05': () => upload(UNITS.early, local('2026-12-05', 10), JSON.stringify(sampleReport(REGIME, UNITS.early.id, PERIOD))),
-      '2026-12-10': () => upload(UNITS.rejected, local('2026-12-10', 15), JSON.stringify({ formVersion: REGIME.formVersion, unitId: UNITS.rejected.id, period: PERIOD })),
+      '2026-12-10': () =>
+        upload(
+          UNITS.rejected,
+          local('2026-12-10', 15),
+          JSON.stringify({ formVersion: REGIME.formVersion, unitId: UNITS.rejected.id, period: PERIOD }),
+        ),
       '2026-12-14': () => upload(UNITS.mid, local('2026-12-14', 10), JSON.stringify(sampleReport(REGIME, UNITS.mid.id, PERIOD))),
       '2026-12-23': () => upload(UNITS.late, local('2026-12-23', 10), JSON.stringify(sampleReport(REGIME, UNITS.late.id, PERIOD))),
     };
@@ -193,7 +217,15 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
     for (let day = '2026-12-01'; day <= '2027-01-31'; day = addDays(day, 1)) {
       if (day === '2026-12-11') {
         // A sender that crashed at 08:00 between the ledger claim and the send.
-        expect(await tables.notices.claim({ period: PERIOD, unitId: UNITS.never.id, kind: 'reminder', step: 'T-7', claimedAt: at8(day).toISOString() })).toBe(true);
+        expect(
+          await tables.notices.claim({
+            period: PERIOD,
+            unitId: UNITS.never.id,
+            kind: 'reminder',
+            step: 'T-7',
+            claimedAt: at8(day).toISOString(),
+          }),
+        ).toBe(true);
       }
       if (day === '2026-12-17') {
         // check-overdue from another process, first as a dry run: it is the same job and the same ledger.
@@ -256,13 +288,9 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
     // "Notice Sent" for every notice, shown in the audit trail.
     const noticeEvents = stack.bus.published.filter((p) => p.event['detail-type'] === DETAIL_TYPES.noticeSent);
     expect(noticeEvents.length).toBe(34); // the CLI runs the handler against this stack's bus too
-    expect((await tables.audit.list(PERIOD, UNITS.extended.id)).filter((a) => a.action === 'NOTICE_SENT').map((a) => a.detail.step)).toEqual([
-      'T-7@2027-01-08',
-      'T-1wd@2027-01-08',
-      'overdue-1@2027-01-08',
-      'overdue-2@2027-01-08',
-      'overdue-3@2027-01-08',
-    ]);
+    expect(
+      (await tables.audit.list(PERIOD, UNITS.extended.id)).filter((a) => a.action === 'NOTICE_SENT').map((a) => a.detail.step),
+    ).toEqual(['T-7@2027-01-08', 'T-1wd@2027-01-08', 'overdue-1@2027-01-08', 'overdue-2@2027-01-08', 'overdue-3@2027-01-08']);
 
     // Re-running any day of the season, after the fact, adds none.
     for (let day = '2026-12-01'; day <= '2027-01-31'; day = addDays(day, 1)) {
@@ -303,7 +331,15 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
         return real.send(m);
       },
     };
-    const deps = { ...tables, ledger: tables.notices, mailer: flaky, bus: new EventBridgeBus(events, BUS_NAME), clock, regime: REGIME, appUrl: stack.endpoints.app };
+    const deps = {
+      ...tables,
+      ledger: tables.notices,
+      mailer: flaky,
+      bus: new EventBridgeBus(events, BUS_NAME),
+      clock,
+      regime: REGIME,
+      appUrl: stack.endpoints.app,
+    };
     const before = (await store()).length;
 
     // Act

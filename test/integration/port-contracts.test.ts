@@ -5,9 +5,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
-import type { AuditEntry, AuditLog, NoticeLedger, ReportStore, StatusStore, StoredVersion, SummaryStore, TokenRecord, TokenStore, UnitStatusRecord } from '../../shared/ports.js';
+import type {
+  AuditEntry,
+  AuditLog,
+  NoticeLedger,
+  ReportStore,
+  StatusStore,
+  StoredVersion,
+  SummaryStore,
+  TokenRecord,
+  TokenStore,
+  UnitStatusRecord,
+} from '../../shared/ports.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from '../../local/emulators.js';
-import { MemoryAuditLog, MemoryLedger, MemoryReportStore, MemoryStatusStore, MemorySummaryStore, MemoryTokenStore } from '../support/memory-ports.js';
+import {
+  MemoryAuditLog,
+  MemoryLedger,
+  MemoryReportStore,
+  MemoryStatusStore,
+  MemorySummaryStore,
+  MemoryTokenStore,
+} from '../support/memory-ports.js';
 
 /**
  * One contract per port, run against the in-memory fake the unit tests use and against the
@@ -97,7 +115,10 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
       await expect(tokens.revoke('no-such-hash', '2026-12-01T00:00:00.000Z')).rejects.toThrow();
       await expect(tokens.touch('no-such-hash', '2026-12-01T00:00:00.000Z')).rejects.toThrow();
       expect(await tokens.get('no-such-hash')).toBeNull();
-      expect((await tokens.listByUnit(unitId)).map((t) => t.tokenHash).sort()).toEqual([token(unitId, 1).tokenHash, token(unitId, 2).tokenHash]);
+      expect((await tokens.listByUnit(unitId)).map((t) => t.tokenHash).sort()).toEqual([
+        token(unitId, 1).tokenHash,
+        token(unitId, 2).tokenHash,
+      ]);
     });
   });
 
@@ -148,7 +169,13 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
 
       expect(await reports.putVersion(version)).toBe('created');
       expect(await reports.putVersion({ ...version, sha256: 'changed' })).toBe('exists');
-      await reports.putReview(period, unitId, { reviewId: 'r1', uploadId: 'u1', decision: 'RETURN', reason: 'Thiếu số liệu', at: '2026-12-02T00:00:00.000Z' });
+      await reports.putReview(period, unitId, {
+        reviewId: 'r1',
+        uploadId: 'u1',
+        decision: 'RETURN',
+        reason: 'Thiếu số liệu',
+        at: '2026-12-02T00:00:00.000Z',
+      });
       await reports.putExtension(period, unitId, { until: '2026-12-20', reason: 'Lý do 1', grantedAt: '2026-12-02T00:00:00.000Z' });
       await reports.putExtension(period, unitId, { until: '2026-12-25', reason: 'Lý do 2', grantedAt: '2026-12-03T00:00:00.000Z' });
 
@@ -164,7 +191,13 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
     it('appends an entry once per (time, event id), chained, and lists them in the order appended', async () => {
       const { audit } = make();
       const { period, unitId } = fresh();
-      const entry = (at: string, eventId: string): AuditEntry => ({ at, eventId, action: 'STATUS_CHANGED', actor: 'system:test', detail: { n: eventId } });
+      const entry = (at: string, eventId: string): AuditEntry => ({
+        at,
+        eventId,
+        action: 'STATUS_CHANGED',
+        actor: 'system:test',
+        detail: { n: eventId },
+      });
 
       await audit.append(period, unitId, entry('2026-12-02T00:00:00.000Z', 'b'));
       await audit.append(period, unitId, entry('2026-12-01T00:00:00.000Z', 'a'));
@@ -192,7 +225,11 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
       expect(await ledger.reclaim(claimed, '2026-12-01T00:10:00.000Z')).toBe(true);
       await ledger.markSent(period, unitId, key.kind, key.step, 'm-1');
 
-      expect(await ledger.get(period, unitId, key.kind, key.step)).toMatchObject({ state: 'sent', messageId: 'm-1', claimedAt: '2026-12-01T00:10:00.000Z' });
+      expect(await ledger.get(period, unitId, key.kind, key.step)).toMatchObject({
+        state: 'sent',
+        messageId: 'm-1',
+        claimedAt: '2026-12-01T00:10:00.000Z',
+      });
       const sent = (await ledger.get(period, unitId, key.kind, key.step))!;
       expect(await ledger.reclaim(sent, '2026-12-01T00:20:00.000Z')).toBe(false);
       expect((await ledger.list(period, unitId)).map((r) => r.step)).toEqual(['d-1']);
@@ -217,7 +254,13 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
     it('stores each version once, answers the latest, and refuses to update a version it does not have', async () => {
       const { summaries } = make();
       const { period } = fresh();
-      const summary = (version: number) => ({ period, version, hash: `h${version}`, createdAt: '2026-12-20T01:00:00.000Z', keys: { xlsx: 'x', docx: 'd' } });
+      const summary = (version: number) => ({
+        period,
+        version,
+        hash: `h${version}`,
+        createdAt: '2026-12-20T01:00:00.000Z',
+        keys: { xlsx: 'x', docx: 'd' },
+      });
 
       expect(await summaries.put(summary(1))).toBe(true);
       expect(await summaries.put(summary(2))).toBe(true);

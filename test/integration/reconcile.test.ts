@@ -53,7 +53,11 @@ afterAll(async () => {
 async function uploadWhileIngestIsDown(unitId: string): Promise<void> {
   const token = await issueLocalToken(stack.endpoints, unitId);
   ingestDown = true;
-  await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(sampleReport(DEFAULT_REGIME, unitId, PERIOD)), kind: 'json' });
+  await uploadFile(stack.endpoints.app, token, {
+    period: PERIOD,
+    body: JSON.stringify(sampleReport(DEFAULT_REGIME, unitId, PERIOD)),
+    kind: 'json',
+  });
   await stack.bus.idle();
   ingestDown = false;
 }

@@ -151,7 +151,13 @@ describe('the S3 POST front in front of s3rver', () => {
 
   it('refuses an expired policy with 403 AccessDenied and stores nothing', async () => {
     // Signed two hours ago with a 60 s expiry.
-    const past = new S3Client({ region: REGION, endpoint: front.url, forcePathStyle: true, credentials: CREDS, systemClockOffset: -2 * 3600 * 1000 });
+    const past = new S3Client({
+      region: REGION,
+      endpoint: front.url,
+      forcePathStyle: true,
+      credentials: CREDS,
+      systemClockOffset: -2 * 3600 * 1000,
+    });
     const { url, fields } = await presign('uploads/2026/UNIT-01/late.json', past, 60);
     past.destroy();
     const r = await fetch(url, { method: 'POST', body: form(fields, '{"a":1}') });
@@ -242,7 +248,13 @@ describe('the S3 front emulates bucket versioning (s3rver has none)', () => {
   const created: CreatedObject[] = [];
 
   beforeAll(async () => {
-    versioned = await startS3PostFront({ target: s3rverUrl, ...CREDS, region: REGION, maxBodyBytes: MAX_BODY, onObjectCreated: (o) => created.push(o) });
+    versioned = await startS3PostFront({
+      target: s3rverUrl,
+      ...CREDS,
+      region: REGION,
+      maxBodyBytes: MAX_BODY,
+      onObjectCreated: (o) => created.push(o),
+    });
     client = new S3Client({ region: REGION, endpoint: versioned.url, forcePathStyle: true, credentials: CREDS });
   });
   afterAll(async () => {
@@ -264,7 +276,9 @@ describe('the S3 front emulates bucket versioning (s3rver has none)', () => {
     const second = await fetch(url, { method: 'POST', body: form(fields, '{"lần":2,"thêm":true}') });
     const v1 = first.headers.get('x-amz-version-id')!;
     const v2 = second.headers.get('x-amz-version-id')!;
-    await client.send(new PutObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: v1, Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }));
+    await client.send(
+      new PutObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: v1, Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } }),
+    );
 
     // assess
     expect([first.status, second.status]).toEqual([204, 204]);
@@ -276,13 +290,18 @@ describe('the S3 front emulates bucket versioning (s3rver has none)', () => {
     ]);
     expect(created[0]!.etag).toBe(first.headers.get('etag')!.replaceAll('"', ''));
     const body = async (versionId?: string) =>
-      (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, ...(versionId ? { VersionId: versionId } : {}) }))).Body!.transformToString();
+      (
+        await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, ...(versionId ? { VersionId: versionId } : {}) }))
+      ).Body!.transformToString();
     expect([await body(v1), await body(v2), await body()]).toEqual(['{"lần":1}', '{"lần":2,"thêm":true}', '{"lần":2,"thêm":true}']);
     expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).VersionId).toBe(v2);
-    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, VersionId: v1 }))).ContentLength).toBe(Buffer.byteLength('{"lần":1}'));
+    expect((await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, VersionId: v1 }))).ContentLength).toBe(
+      Buffer.byteLength('{"lần":1}'),
+    );
     const link = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: key, VersionId: v1 }), { expiresIn: 60 });
     expect(await (await fetch(link)).text()).toBe('{"lần":1}');
-    const tags = async (versionId: string) => (await client.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: versionId }))).TagSet;
+    const tags = async (versionId: string) =>
+      (await client.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key, VersionId: versionId }))).TagSet;
     expect([await tags(v1), await tags(v2)]).toEqual([[{ Key: 'k', Value: 'v' }], []]);
     // The bucket lists the key once, as S3 lists a versioned bucket.
     expect(await storedKeys()).toEqual([key]);

@@ -30,7 +30,13 @@ let s3: S3Client;
 beforeAll(async () => {
   setVirtualNow(NOW);
   dataDir = await mkdtemp(join(tmpdir(), 'baocao-s3-versions-'));
-  stack = await startLocalStack({ dataDir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 } });
+  stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    quiet: true,
+    scheduler: 'manual',
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 10 },
+  });
   s3 = new S3Client({
     endpoint: stack.endpoints.s3,
     region: LOCAL_NAMES.region,
@@ -54,7 +60,9 @@ async function repost(presign: { url: string; fields: Record<string, string> }, 
 }
 
 async function board(unitId: string): Promise<UnitReports> {
-  const res = await fetch(`${stack.endpoints.app}/units/${unitId}/reports?period=${PERIOD}`, { headers: { authorization: `Bearer ${stack.endpoints.adminToken}` } });
+  const res = await fetch(`${stack.endpoints.app}/units/${unitId}/reports?period=${PERIOD}`, {
+    headers: { authorization: `Bearer ${stack.endpoints.adminToken}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as UnitReports;
 }
@@ -128,7 +136,9 @@ describe('a presigned POST used twice on the local stack', () => {
     const bad = '{"formVersion": ';
     const second = await repost(up.presign, bad);
     await stack.bus.idle();
-    const created = stack.bus.published.filter((p) => p.bus === 'default' && (p.event.detail as { object?: { key?: string } }).object?.key === key);
+    const created = stack.bus.published.filter(
+      (p) => p.bus === 'default' && (p.event.detail as { object?: { key?: string } }).object?.key === key,
+    );
     expect(created).toHaveLength(2);
 
     // act: both objects' events delivered again, the second one last
@@ -154,11 +164,17 @@ describe('a presigned POST used twice on the local stack', () => {
   it('an Object Created event without a version id (an unversioned bucket) is not judged: it fails to the dead letters and stores nothing', async () => {
     // prepare
     const token = await issueLocalToken(stack.endpoints, 'so-noi-vu');
-    const up = await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-noi-vu', PERIOD)), kind: 'json' });
+    const up = await uploadFile(stack.endpoints.app, token, {
+      period: PERIOD,
+      body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-noi-vu', PERIOD)),
+      kind: 'json',
+    });
     await stack.bus.idle();
     if (!('key' in up.presign)) throw new Error('presign failed');
     const { key } = up.presign;
-    const delivered = stack.bus.published.find((p) => p.bus === 'default' && (p.event.detail as { object?: { key?: string } }).object?.key === key)!;
+    const delivered = stack.bus.published.find(
+      (p) => p.bus === 'default' && (p.event.detail as { object?: { key?: string } }).object?.key === key,
+    )!;
     const detail = structuredClone(delivered.event.detail) as { object: Record<string, unknown> };
     delete detail.object['version-id'];
     const deadBefore = stack.bus.deadLetters.length;

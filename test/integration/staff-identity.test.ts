@@ -33,7 +33,13 @@ let s3: S3Client;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baocao-identity-'));
   setVirtualNow(new Date('2026-12-05T03:00:00Z'));
-  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+  stack = await startLocalStack({
+    dataDir: dir,
+    port: 0,
+    quiet: true,
+    scheduler: 'manual',
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+  });
   s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
 });
 
@@ -56,7 +62,14 @@ async function call(method: 'GET' | 'POST', path: string, token: string | null, 
 async function uploadValid(): Promise<string> {
   const uploadId = newUploadId(systemClock.now());
   const key = objectKeys.incoming(PERIOD, UNIT, uploadId, 'json');
-  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)), ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: LOCAL_BUCKET,
+      Key: key,
+      Body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)),
+      ContentType: 'application/json',
+    }),
+  );
   await stack.bus.idle();
   return uploadId;
 }
@@ -67,7 +80,11 @@ const userToken = (username: string) => stack.identity.issueAccessToken(username
 function session() {
   const jar = new Map<string, string>();
   return async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
@@ -116,20 +133,43 @@ describe('the JWT authorizer in front of the admin routes', () => {
     const browse = session();
 
     const auth = new URL(`${ep.oidc.issuer}/auth`);
-    auth.search = new URLSearchParams({ client_id: ep.oidc.clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', code_challenge: challenge, code_challenge_method: 'S256', state: 'st-1' }).toString();
+    auth.search = new URLSearchParams({
+      client_id: ep.oidc.clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid profile',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'st-1',
+    }).toString();
     const toLogin = await browse(auth.href);
     const loginUrl = new URL(toLogin.headers.get('location')!, ep.app).href;
     const page = await (await browse(loginUrl)).text();
     const action = new URL(/<form method="post" action="([^"]+)"/.exec(page)![1]!, ep.app).href;
-    const wrong = await browse(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: user.username, password: 'sai-mat-khau' }).toString() });
-    const loggedIn = await browse(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: user.username, password: user.password }).toString() });
+    const wrong = await browse(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: user.username, password: 'sai-mat-khau' }).toString(),
+    });
+    const loggedIn = await browse(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: user.username, password: user.password }).toString(),
+    });
     let next = loggedIn.headers.get('location')!;
-    for (let hop = 0; hop < 5 && !next.startsWith(redirectUri); hop++) next = (await browse(new URL(next, ep.app).href)).headers.get('location')!;
+    for (let hop = 0; hop < 5 && !next.startsWith(redirectUri); hop++)
+      next = (await browse(new URL(next, ep.app).href)).headers.get('location')!;
     const back = new URL(next);
     const tokenRes = await fetch(`${ep.oidc.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(ep.app).origin },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: redirectUri, client_id: ep.oidc.clientId, code_verifier: verifier }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code')!,
+        redirect_uri: redirectUri,
+        client_id: ep.oidc.clientId,
+        code_verifier: verifier,
+      }).toString(),
     });
     const tokens = (await tokenRes.json()) as { access_token: string; id_token: string; token_type: string };
 
@@ -150,7 +190,12 @@ describe('the JWT authorizer in front of the admin routes', () => {
     const res = await fetch(`${stack.endpoints.oidc.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'whatever', redirect_uri: `${stack.endpoints.app}/board`, client_id: 'baocao-board' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'whatever',
+        redirect_uri: `${stack.endpoints.app}/board`,
+        client_id: 'baocao-board',
+      }).toString(),
     });
     expect(res.status).toBe(400);
   });
@@ -166,12 +211,19 @@ describe('roles and the audit trail', () => {
     await stack.bus.idle();
     const trail = await call('GET', `/units/${UNIT}/audit?period=${PERIOD}`, await userToken('lanhdao'));
 
-    expect(byViewer).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('không có quyền chấp nhận hoặc trả lại báo cáo') } } });
+    expect(byViewer).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('không có quyền chấp nhận hoặc trả lại báo cáo') } },
+    });
     expect(byReviewer.status).toBe(201);
     const reviewer = stack.identity.users.find((u) => u.username === 'chuyenvien')!;
     const entries = (trail.body as { entries: ChainedAuditEntry[] }).entries;
     expect(entries.filter((e) => e.action === 'REPORT_REVIEWED')).toEqual([
-      expect.objectContaining({ actor: `staff:${reviewer.sub}`, actorName: 'Trần Thị Duyệt', detail: expect.objectContaining({ decision: 'RETURN' }) }),
+      expect.objectContaining({
+        actor: `staff:${reviewer.sub}`,
+        actorName: 'Trần Thị Duyệt',
+        detail: expect.objectContaining({ decision: 'RETURN' }),
+      }),
     ]);
     expect(JSON.stringify(entries)).not.toContain('Giám đốc Sở Nội vụ');
   });
@@ -185,11 +237,18 @@ describe('roles and the audit trail', () => {
     const ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     // What someone with raw table access would do (the functions' IAM denies it on AWS).
     await DynamoDBDocumentClient.from(ddb).send(
-      new UpdateCommand({ TableName: LOCAL_TABLE, Key: keys.audit(PERIOD, UNIT, victim.seq), UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'system:khac' } }),
+      new UpdateCommand({
+        TableName: LOCAL_TABLE,
+        Key: keys.audit(PERIOD, UNIT, victim.seq),
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'system:khac' },
+      }),
     );
     ddb.destroy();
     const after: string[] = [];
-    const failed = await cli(['audit', 'verify', '--period', String(PERIOD), '--unit', UNIT, '--endpoints', ep], (l) => after.push(l)).catch((e: unknown) => e);
+    const failed = await cli(['audit', 'verify', '--period', String(PERIOD), '--unit', UNIT, '--endpoints', ep], (l) =>
+      after.push(l),
+    ).catch((e: unknown) => e);
 
     expect(chain.length).toBeGreaterThan(3);
     expect(lines.at(-1)).toMatch(/toàn vẹn/);
@@ -197,12 +256,20 @@ describe('roles and the audit trail', () => {
     expect(after.join('\n')).toContain(`KHÔNG KHỚP tại mục thứ 2 (seq ${victim.seq}), sự kiện ${victim.eventId}`);
   });
 
-  it('concurrent appends to one unit\'s trail never fork the chain', async () => {
+  it("concurrent appends to one unit's trail never fork the chain", async () => {
     const audit = localTables(stack.endpoints).audit;
     const unit = 'so-y-te';
 
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) => audit.append(PERIOD, unit, { at: `2026-12-05T03:00:0${i}Z`, eventId: `race-${i}`, action: 'STATUS_CHANGED', actor: 'system:test', detail: { i } })),
+      Array.from({ length: 6 }, (_, i) =>
+        audit.append(PERIOD, unit, {
+          at: `2026-12-05T03:00:0${i}Z`,
+          eventId: `race-${i}`,
+          action: 'STATUS_CHANGED',
+          actor: 'system:test',
+          detail: { i },
+        }),
+      ),
     );
     const chain = await audit.list(PERIOD, unit);
 

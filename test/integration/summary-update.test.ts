@@ -85,7 +85,13 @@ async function summaryHandler(event: unknown): Promise<unknown> {
 beforeAll(async () => {
   setVirtualNow(local('2026-12-01', 10));
   dir = await mkdtemp(join(tmpdir(), 'baocao-summary-update-'));
-  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, scheduler: 'manual', retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
+  stack = await startLocalStack({
+    dataDir: dir,
+    port: 0,
+    quiet: true,
+    scheduler: 'manual',
+    retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+  });
   ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLE);
   for (const unitId of ON_TIME) await upload(unitId, local('2026-12-01', 10), 'ON_TIME');
@@ -112,7 +118,9 @@ describe('the summary stays current after the consolidation date (SummaryUpdate 
   it('a day with no change sends nothing', async () => {
     const fired = await morning('2026-12-21');
 
-    expect(fired.map((f) => [f.scheduleId, f.result])).toEqual([['SummaryUpdate', { results: [{ period: PERIOD, outcome: 'unchanged', version: 1, sent: false }] }]]);
+    expect(fired.map((f) => [f.scheduleId, f.result])).toEqual([
+      ['SummaryUpdate', { results: [{ period: PERIOD, outcome: 'unchanged', version: 1, sent: false }] }],
+    ]);
     expect(await summaryMail()).toHaveLength(1);
   });
 
@@ -132,7 +140,10 @@ describe('the summary stays current after the consolidation date (SummaryUpdate 
     expect(update.body.text).toContain(`- Còn ${regime.units.length - 4} cơ quan, đơn vị chưa gửi báo cáo:`);
     expect(update.body.text).toContain('1 đơn vị nộp trễ hạn');
     expect(update.body.html).toContain('Thay đổi so với bản số 1');
-    expect(update.attachments?.map((a) => a.filename).sort()).toEqual(['du-thao-bao-cao-chung-2026-v2.docx', 'tong-hop-bao-cao-2026-v2.xlsx']);
+    expect(update.attachments?.map((a) => a.filename).sort()).toEqual([
+      'du-thao-bao-cao-chung-2026-v2.docx',
+      'tong-hop-bao-cao-2026-v2.xlsx',
+    ]);
   });
 
   it('a second run the same day sends nothing, even with a new change; the next morning sends it as v3', async () => {

@@ -76,13 +76,19 @@ async function waitForStatus(units: string[], status: ComplianceStatus, timeoutM
   for (;;) {
     const items = await tables.statuses.list(PERIOD);
     if (units.every((u) => items.some((i) => i.unitId === u && i.status === status))) break;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${units.join(', ')} → ${status}: ${JSON.stringify(items.map((i) => [i.unitId, i.status]))}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${units.join(', ')} → ${status}: ${JSON.stringify(items.map((i) => [i.unitId, i.status]))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   await stack.bus.idle();
 }
 
-const consolidateArgs = (send: boolean, out?: string) => ({ period: PERIOD, send, endpointsFile: join(dir, 'endpoints.json'), ...(out ? { outDir: out } : {}) });
+const consolidateArgs = (send: boolean, out?: string) => ({
+  period: PERIOD,
+  send,
+  endpointsFile: join(dir, 'endpoints.json'),
+  ...(out ? { outDir: out } : {}),
+});
 
 /** The sum of one indicator over the sample reports uploaded, computed here from the reports themselves. */
 function expectedTotals(path: string, province: string[], district: string[]) {
@@ -142,7 +148,11 @@ describe('annual consolidation on the local stack', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile(join(out, names.xlsx))) as unknown as ExcelJS.Buffer);
     const summary = wb.getWorksheet(SHEET_NAMES.summary)!;
-    expect([summary.getCell('C3').value, summary.getCell('D3').value, summary.getCell('E3').value]).toEqual(['Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district]);
+    expect([summary.getCell('C3').value, summary.getCell('D3').value, summary.getCell('E3').value]).toEqual([
+      'Tổng cộng',
+      GROUP_LABELS.province,
+      GROUP_LABELS.district,
+    ]);
     expect([summary.getCell('C4').value, summary.getCell('D4').value, summary.getCell('E4').value]).toEqual([5, 3, 2]);
     const byUnit = wb.getWorksheet(SHEET_NAMES.byUnit)!;
     let totalRow = 0;
@@ -159,7 +169,11 @@ describe('annual consolidation on the local stack', () => {
         if (r.getCell(2).value === ind.label) row = n;
       });
       expect(row, `row of ${ind.label}`).toBeGreaterThan(4);
-      expect([summary.getCell(row, 3).value, summary.getCell(row, 4).value, summary.getCell(row, 5).value]).toEqual([want.total, want.province, want.district]);
+      expect([summary.getCell(row, 3).value, summary.getCell(row, 4).value, summary.getCell(row, 5).value]).toEqual([
+        want.total,
+        want.province,
+        want.district,
+      ]);
 
       const col = 5 + reportIndicators().findIndex((i) => i.path === path);
       expect(byUnit.getCell(4, col).value).toBe(ind.label);

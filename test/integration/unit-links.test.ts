@@ -44,21 +44,28 @@ async function call(method: 'GET' | 'POST', path: string, token: string | null, 
 }
 
 const admin = () => stack.identity.issueAccessToken('quantri');
-const presign = (token: string, period: number) => call('POST', '/uploads', token, { period, fileName: 'bao-cao.json', contentType: 'application/json', size: 100 });
+const presign = (token: string, period: number) =>
+  call('POST', '/uploads', token, { period, fileName: 'bao-cao.json', contentType: 'application/json', size: 100 });
 const trail = async (unitId: string): Promise<ChainedAuditEntry[]> => localTables(stack.endpoints).audit.list(PERIOD, unitId);
 
 describe('a unit link is bound to its unit and periods', () => {
   it('a 2026 link cannot file 2020 (403, Vietnamese) and files 2026', async () => {
     // Prepare
     const t = localTables(stack.endpoints);
-    const { token } = await issueToken({ tokens: t.tokens, audit: t.audit, clock: { now: () => NOW }, regime: DEFAULT_REGIME }, { unitId: 'so-xay-dung' });
+    const { token } = await issueToken(
+      { tokens: t.tokens, audit: t.audit, clock: { now: () => NOW }, regime: DEFAULT_REGIME },
+      { unitId: 'so-xay-dung' },
+    );
 
     // Act
     const old = await presign(token, 2020);
     const current = await presign(token, PERIOD);
 
     // Assess
-    expect(old).toMatchObject({ status: 403, body: { error: { code: 'PERIOD_NOT_BOUND', message: expect.stringContaining('không dùng cho kỳ 2020') } } });
+    expect(old).toMatchObject({
+      status: 403,
+      body: { error: { code: 'PERIOD_NOT_BOUND', message: expect.stringContaining('không dùng cho kỳ 2020') } },
+    });
     expect(current.status).toBe(200);
     expect(String(current.body['key'])).toMatch(/^incoming\/2026\/so-xay-dung\//);
   });
@@ -89,9 +96,14 @@ describe('one live link per unit, listed, revoked and re-issued by an admin', ()
     expect(links.map((l) => l.state)).toEqual(['live', 'revoked']);
     expect(JSON.stringify(listed.body)).not.toContain(String(second.body['token']));
     expect(revoked).toMatchObject({ status: 200, body: { id: live.id, state: 'revoked' } });
-    expect(afterRevoke).toMatchObject({ status: 401, body: { error: { code: 'REVOKED_TOKEN', message: expect.stringContaining('thu hồi') } } });
+    expect(afterRevoke).toMatchObject({
+      status: 401,
+      body: { error: { code: 'REVOKED_TOKEN', message: expect.stringContaining('thu hồi') } },
+    });
     const adminSub = stack.identity.users.find((u) => u.username === 'quantri')!.sub;
-    const actions = entries.filter((e) => e.action.startsWith('TOKEN_') || e.action === 'UPLOAD_AUTHORIZED').map((e) => [e.action, e.actor.split(':')[0]]);
+    const actions = entries
+      .filter((e) => e.action.startsWith('TOKEN_') || e.action === 'UPLOAD_AUTHORIZED')
+      .map((e) => [e.action, e.actor.split(':')[0]]);
     expect(actions).toEqual([
       ['TOKEN_ISSUED', 'staff'],
       ['TOKEN_REVOKED', 'staff'],
@@ -106,7 +118,10 @@ describe('one live link per unit, listed, revoked and re-issued by an admin', ()
     const byReviewer = await call('POST', '/units/so-y-te/links', await stack.identity.issueAccessToken('chuyenvien'));
     const unknown = await call('POST', '/units/so-y-te/links/0123456789abcdef/revoke', await admin());
 
-    expect(byReviewer).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('quản lý đường dẫn') } } });
+    expect(byReviewer).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('quản lý đường dẫn') } },
+    });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_LINK' } } });
   });
 });
@@ -121,10 +136,19 @@ describe('mail goes only to the registered address', () => {
     report.preparer.email = 'nguoi-la@example.com';
 
     // Act
-    const up = await uploadFile(stack.endpoints.app, String(issued.body['token']), { period: PERIOD, body: JSON.stringify(report), kind: 'json' });
+    const up = await uploadFile(stack.endpoints.app, String(issued.body['token']), {
+      period: PERIOD,
+      body: JSON.stringify(report),
+      kind: 'json',
+    });
     await stack.bus.idle();
     const uploadId = (up.presign as { uploadId: string }).uploadId;
-    const returned = await call('POST', `/units/${unitId}/review`, await stack.identity.issueAccessToken('chuyenvien'), { period: PERIOD, uploadId, decision: 'RETURN', reason: 'Thiếu số liệu' });
+    const returned = await call('POST', `/units/${unitId}/review`, await stack.identity.issueAccessToken('chuyenvien'), {
+      period: PERIOD,
+      uploadId,
+      decision: 'RETURN',
+      reason: 'Thiếu số liệu',
+    });
     await stack.bus.idle();
     const mails = (await mailbox(stack.endpoints.ses)).filter((m) => m.subject.includes(unit.name));
     const tokens = await localTables(stack.endpoints).tokens.listByUnit(unitId);
@@ -152,11 +176,18 @@ describe('a closed period', () => {
     try {
       // Act
       const closed = await presign(token, PERIOD);
-      const extended = await call('POST', `/units/${unitId}/extension`, await admin(), { period: PERIOD, until: '2027-01-31', reason: 'Đơn vị xin gia hạn' });
+      const extended = await call('POST', `/units/${unitId}/extension`, await admin(), {
+        period: PERIOD,
+        until: '2027-01-31',
+        reason: 'Đơn vị xin gia hạn',
+      });
       const withExtension = await presign(token, PERIOD);
 
       // Assess
-      expect(closed).toMatchObject({ status: 409, body: { error: { code: 'PERIOD_CLOSED', message: expect.stringContaining('đã khóa') } } });
+      expect(closed).toMatchObject({
+        status: 409,
+        body: { error: { code: 'PERIOD_CLOSED', message: expect.stringContaining('đã khóa') } },
+      });
       expect(extended.status).toBe(201);
       expect(withExtension.status).toBe(200);
     } finally {

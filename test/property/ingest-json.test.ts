@@ -21,15 +21,40 @@ const VIETNAMESE = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọ�
 async function ingestBytes(body: string) {
   const w = memoryWorld('2026-11-28T03:00:00Z', DEFAULT_REGIME);
   const { versionId, etag } = w.objects.putVersion(KEY, body, 'application/json');
-  const result = await ingestReport(w, { bucket: 'b', key: KEY, size: Buffer.byteLength(body), etag, versionId, time: '2026-12-01T02:00:00.000Z' });
+  const result = await ingestReport(w, {
+    bucket: 'b',
+    key: KEY,
+    size: Buffer.byteLength(body),
+    etag,
+    versionId,
+    time: '2026-12-01T02:00:00.000Z',
+  });
   return { result, events: w.bus.events };
 }
 
 /** A sample report with some fields replaced by arbitrary values, or removed, or extra keys added. */
 const mutatedReport = fc
   .tuple(
-    fc.array(fc.tuple(fc.constantFrom('', 'planAndSolutions.', 'dissemination.', 'programmes.', 'emulation.'), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 3 })), { maxLength: 6 }),
-    fc.array(fc.constantFrom('formVersion', 'unitId', 'period', 'planAndSolutions', 'programmes', 'planAndSolutions.planIssued', 'planAndSolutions.planDate'), { maxLength: 3 }),
+    fc.array(
+      fc.tuple(
+        fc.constantFrom('', 'planAndSolutions.', 'dissemination.', 'programmes.', 'emulation.'),
+        fc.string({ maxLength: 20 }),
+        fc.jsonValue({ maxDepth: 3 }),
+      ),
+      { maxLength: 6 },
+    ),
+    fc.array(
+      fc.constantFrom(
+        'formVersion',
+        'unitId',
+        'period',
+        'planAndSolutions',
+        'programmes',
+        'planAndSolutions.planIssued',
+        'planAndSolutions.planDate',
+      ),
+      { maxLength: 3 },
+    ),
   )
   .map(([sets, removals]) => {
     const report = JSON.parse(JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD))) as Record<string, unknown>;

@@ -72,7 +72,22 @@ const input = (fields: VerifyPostPolicyInput['fields'], fileSize: number, fileNa
 });
 
 const fieldName = fc.oneof(
-  fc.constantFrom('key', 'Key', 'policy', 'Policy', 'x-amz-algorithm', 'X-Amz-Credential', 'x-amz-date', 'x-amz-signature', 'Content-Type', 'bucket', 'x-ignore-me', 'file', '__proto__', 'constructor'),
+  fc.constantFrom(
+    'key',
+    'Key',
+    'policy',
+    'Policy',
+    'x-amz-algorithm',
+    'X-Amz-Credential',
+    'x-amz-date',
+    'x-amz-signature',
+    'Content-Type',
+    'bucket',
+    'x-ignore-me',
+    'file',
+    '__proto__',
+    'constructor',
+  ),
   fc.string({ maxLength: 20 }),
 );
 const fieldValue = fc.oneof(
@@ -80,20 +95,39 @@ const fieldValue = fc.oneof(
   fc.constantFrom('AWS4-HMAC-SHA256', CREDENTIAL, `${DATE}T030000Z`, '${filename}', 'x'.repeat(30_000)),
   fc.base64String({ maxLength: 200 }),
 );
-const fileSize = fc.oneof(fc.integer({ min: -10, max: 20 * 1024 * 1024 }), fc.double(), fc.constantFrom(Number.NaN, Number.MAX_SAFE_INTEGER + 2));
+const fileSize = fc.oneof(
+  fc.integer({ min: -10, max: 20 * 1024 * 1024 }),
+  fc.double(),
+  fc.constantFrom(Number.NaN, Number.MAX_SAFE_INTEGER + 2),
+);
 const fileName = fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('n'.repeat(100_000))), { nil: undefined });
 
 /** Policy documents of any content, signed correctly so that decoding and the conditions are reached. */
 const condition = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.tuple(fc.constantFrom('eq', 'starts-with', 'EQ', 'content-length-range', 'other'), fc.jsonValue({ maxDepth: 1 }), fc.jsonValue({ maxDepth: 1 })),
-  fc.tuple(fc.constantFrom('eq', 'starts-with'), fc.constantFrom('$key', '$bucket', '$Content-Type', '$x-amz-date', '$'), fc.string({ maxLength: 30 })),
-  fc.tuple(fc.constant('content-length-range'), fc.oneof(fc.integer(), fc.string({ maxLength: 8 })), fc.oneof(fc.integer(), fc.string({ maxLength: 8 }))),
+  fc.tuple(
+    fc.constantFrom('eq', 'starts-with', 'EQ', 'content-length-range', 'other'),
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.jsonValue({ maxDepth: 1 }),
+  ),
+  fc.tuple(
+    fc.constantFrom('eq', 'starts-with'),
+    fc.constantFrom('$key', '$bucket', '$Content-Type', '$x-amz-date', '$'),
+    fc.string({ maxLength: 30 }),
+  ),
+  fc.tuple(
+    fc.constant('content-length-range'),
+    fc.oneof(fc.integer(), fc.string({ maxLength: 8 })),
+    fc.oneof(fc.integer(), fc.string({ maxLength: 8 })),
+  ),
   fc.dictionary(fc.constantFrom('bucket', 'key', 'Content-Type', 'x-amz-algorithm'), fc.oneof(fc.string({ maxLength: 30 }), fc.integer())),
   fc.integer({ min: 1, max: 4_000 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown),
 );
 const policyDocument = fc.oneof(
-  fc.record({ expiration: fc.oneof(fc.constant('2026-11-28T04:00:00Z'), fc.constant('2026-11-28T02:00:00.000Z'), fc.string({ maxLength: 30 })), conditions: fc.array(condition, { maxLength: 6 }) }),
+  fc.record({
+    expiration: fc.oneof(fc.constant('2026-11-28T04:00:00Z'), fc.constant('2026-11-28T02:00:00.000Z'), fc.string({ maxLength: 30 })),
+    conditions: fc.array(condition, { maxLength: 6 }),
+  }),
   fc.jsonValue({ maxDepth: 3 }),
 );
 
@@ -114,12 +148,19 @@ describe('POST-policy verifier, fuzzed', () => {
 
   it('returns a small verdict for a correctly signed policy of any content', () => {
     fc.assert(
-      fc.property(policyDocument, fc.array(fc.tuple(fieldName, fc.string({ maxLength: 30 })), { maxLength: 3 }), fileSize, fileName, (doc, extra, size, name) => {
-        const policy = Buffer.from(JSON.stringify(doc)).toString('base64');
-        const verdict = verifyPostPolicy(input(base(policy, extra), size, name));
-        assertVerdict(verdict);
-        if (Buffer.byteLength(policy) > MAX_POST_PRE_DATA_BYTES) expect(verdict).toMatchObject({ ok: false, code: 'MaxPostPreDataLengthExceededError' });
-      }),
+      fc.property(
+        policyDocument,
+        fc.array(fc.tuple(fieldName, fc.string({ maxLength: 30 })), { maxLength: 3 }),
+        fileSize,
+        fileName,
+        (doc, extra, size, name) => {
+          const policy = Buffer.from(JSON.stringify(doc)).toString('base64');
+          const verdict = verifyPostPolicy(input(base(policy, extra), size, name));
+          assertVerdict(verdict);
+          if (Buffer.byteLength(policy) > MAX_POST_PRE_DATA_BYTES)
+            expect(verdict).toMatchObject({ ok: false, code: 'MaxPostPreDataLengthExceededError' });
+        },
+      ),
       { numRuns: 600, seed: 4002 },
     );
   });
@@ -145,13 +186,21 @@ describe('POST-policy verifier, fuzzed', () => {
 
   it('refuses a key that ${filename} would stretch past 1,024 bytes, before building it', () => {
     const key = `incoming/${'${filename}'.repeat(1_800)}`;
-    const verdict = verifyPostPolicy(input(base(Buffer.from('{}').toString('base64')).map(([n, v]) => [n, n === 'key' ? key : v] as const), 10, 'n'.repeat(1_000_000)));
+    const verdict = verifyPostPolicy(
+      input(
+        base(Buffer.from('{}').toString('base64')).map(([n, v]) => [n, n === 'key' ? key : v] as const),
+        10,
+        'n'.repeat(1_000_000),
+      ),
+    );
 
     expect(verdict).toMatchObject({ ok: false, status: 400, code: 'KeyTooLongError' });
   });
 
   it('refuses a condition nested thousands deep as an invalid policy document', () => {
-    const policy = Buffer.from(`{"expiration":"2026-11-28T04:00:00Z","conditions":[${'['.repeat(5_000)}${']'.repeat(5_000)}]}`).toString('base64');
+    const policy = Buffer.from(`{"expiration":"2026-11-28T04:00:00Z","conditions":[${'['.repeat(5_000)}${']'.repeat(5_000)}]}`).toString(
+      'base64',
+    );
 
     expect(() => decodePolicy(policy)).toThrow(InvalidPolicyDocumentError);
     expect(verifyPostPolicy(input(base(policy), 10))).toMatchObject({ ok: false, code: 'InvalidPolicyDocument' });

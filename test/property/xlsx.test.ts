@@ -73,11 +73,47 @@ function workPerByte(bytes: Uint8Array): number {
 }
 
 /** A mutation of XML text: insert a hostile token, delete or duplicate a range. */
-const TOKENS = ['<', '>', '"', "'", '&', '&#x', ';', '/>', '</', '<row ', '<c r="', '<row r="99999">', '<c r="ZZ1">', '<!--', '-->', '<![CDATA[', ']]>', '<?', '<!DOCTYPE', ' r="', '<si>', '<t>', '<v>', '[', '"'];
+const TOKENS = [
+  '<',
+  '>',
+  '"',
+  "'",
+  '&',
+  '&#x',
+  ';',
+  '/>',
+  '</',
+  '<row ',
+  '<c r="',
+  '<row r="99999">',
+  '<c r="ZZ1">',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '<?',
+  '<!DOCTYPE',
+  ' r="',
+  '<si>',
+  '<t>',
+  '<v>',
+  '[',
+  '"',
+];
 const xmlMutation = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), token: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })), times: fc.integer({ min: 1, max: 50 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    token: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 })),
+    times: fc.integer({ min: 1, max: 50 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 400 }), times: fc.integer({ min: 1, max: 20 }) }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: fc.nat(),
+    length: fc.integer({ min: 1, max: 400 }),
+    times: fc.integer({ min: 1, max: 20 }),
+  }),
 );
 type XmlMutation = typeof xmlMutation extends fc.Arbitrary<infer T> ? T : never;
 

@@ -19,7 +19,9 @@ export async function startReorderingProxy(target: string): Promise<{ endpoint: 
         res.writeHead(status, headers).end(body);
       },
       (err: unknown) => {
-        res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'ProxyError', message: String(err) }));
+        res
+          .writeHead(502, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(JSON.stringify({ __type: 'ProxyError', message: String(err) }));
       },
     );
   });
@@ -46,7 +48,10 @@ async function forward(target: string, req: IncomingMessage): Promise<{ status: 
         resolve({
           status: res.statusCode ?? 500,
           // The CRC of the original body would not match the reordered one.
-          headers: { 'content-type': String(res.headers['content-type'] ?? 'application/x-amz-json-1.0'), 'x-amzn-requestid': String(res.headers['x-amzn-requestid'] ?? '') },
+          headers: {
+            'content-type': String(res.headers['content-type'] ?? 'application/x-amz-json-1.0'),
+            'x-amzn-requestid': String(res.headers['x-amzn-requestid'] ?? ''),
+          },
           body: reordered,
         });
       });
@@ -59,7 +64,11 @@ async function forward(target: string, req: IncomingMessage): Promise<{ status: 
 export function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([k, x]) => [k, reverseKeys(x)]),
+  );
 }
 
 /**

@@ -9,7 +9,11 @@ import { BOOLEAN_LABELS, TEMPLATE_FIELDS, TEMPLATE_SHEET, type TemplateField } f
  * `overrides` replace cells by their column A code after the report is written (a number typed in
  * words, a unit picked by name, a cell left blank with `null`).
  */
-export async function fillTemplate(template: Uint8Array, report: unknown, overrides: Record<string, ExcelJS.CellValue> = {}): Promise<Uint8Array> {
+export async function fillTemplate(
+  template: Uint8Array,
+  report: unknown,
+  overrides: Record<string, ExcelJS.CellValue> = {},
+): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(template) as unknown as ExcelJS.Buffer);
   const ws = wb.getWorksheet(TEMPLATE_SHEET);

@@ -24,7 +24,9 @@ function chainOf(n: number): ChainedAuditEntry[] {
 
 describe('canonicalJson', () => {
   it('does not depend on key order at any depth (DynamoDB does not keep map order) and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'ă' }, u: undefined })).toBe(canonicalJson({ a: { c: 'ă', d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'ă' }, u: undefined })).toBe(
+      canonicalJson({ a: { c: 'ă', d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
 });
@@ -40,7 +42,10 @@ describe('the audit hash chain', () => {
   });
 
   it('still verifies when the stored maps come back with their keys reordered', () => {
-    const chain = chainOf(2).map((e) => ({ ...e, detail: { figures: { a: 1, b: 2 }, reason: e.detail.reason, decision: e.detail.decision } }));
+    const chain = chainOf(2).map((e) => ({
+      ...e,
+      detail: { figures: { a: 1, b: 2 }, reason: e.detail.reason, decision: e.detail.decision },
+    }));
     expect(verifyAuditChain(PERIOD, UNIT, chain).ok).toBe(true);
   });
 
@@ -48,7 +53,11 @@ describe('the audit hash chain', () => {
     const chain = chainOf(4);
     chain[2] = { ...chain[2]!, actorName: 'Giám đốc Sở Nội vụ' };
 
-    expect(verifyAuditChain(PERIOD, UNIT, chain)).toEqual({ ok: false, entries: 4, firstBreak: { index: 2, seq: 3, at: chain[2].at, eventId: 'e-3', reason: 'HASH_MISMATCH' } });
+    expect(verifyAuditChain(PERIOD, UNIT, chain)).toEqual({
+      ok: false,
+      entries: 4,
+      firstBreak: { index: 2, seq: 3, at: chain[2].at, eventId: 'e-3', reason: 'HASH_MISMATCH' },
+    });
   });
 
   it('names the entry after a removed one, and catches an edit whose hash was recomputed', () => {

@@ -7,7 +7,12 @@ import { cognitoBoardOidc, siteCsp, standardBoardOidc } from '../../shared/defin
  */
 describe('the board sign-in settings', () => {
   it('point at the Cognito managed login: authorize, token and logout under the domain, the issuer under cognito-idp', () => {
-    const cfg = cognitoBoardOidc({ region: 'ap-southeast-1', userPoolId: 'ap-southeast-1_Abc', domainUrl: 'https://baocao-1.auth.ap-southeast-1.amazoncognito.com', clientId: 'client123' });
+    const cfg = cognitoBoardOidc({
+      region: 'ap-southeast-1',
+      userPoolId: 'ap-southeast-1_Abc',
+      domainUrl: 'https://baocao-1.auth.ap-southeast-1.amazoncognito.com',
+      clientId: 'client123',
+    });
 
     expect(cfg).toEqual({
       issuer: 'https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_Abc',

@@ -26,11 +26,19 @@ const many = (n: number, message = 'sai'): ValidationIssue[] => Array.from({ len
 
 describe('bounded reasons (the policy)', () => {
   it('formats counts the Vietnamese way', () => {
-    expect([vietnameseCount(0), vietnameseCount(999), vietnameseCount(1234), vietnameseCount(1_234_567)]).toEqual(['0', '999', '1.234', '1.234.567']);
+    expect([vietnameseCount(0), vietnameseCount(999), vietnameseCount(1234), vietnameseCount(1_234_567)]).toEqual([
+      '0',
+      '999',
+      '1.234',
+      '1.234.567',
+    ]);
   });
 
   it('keeps a short list as it is', () => {
-    const reasons = [{ path: 'a', message: 'x', label: 'A' }, { path: '', message: 'y' }];
+    const reasons = [
+      { path: 'a', message: 'x', label: 'A' },
+      { path: '', message: 'y' },
+    ];
 
     expect(boundReasons(reasons)).toEqual(reasons);
   });
@@ -63,7 +71,9 @@ describe('bounded reasons (the policy)', () => {
 
   it('lists a few names and counts the rest', () => {
     expect(listNames(['a', 'b'])).toBe('a, b');
-    expect(listNames(Array.from({ length: 1244 }, (_, i) => `k${i}`))).toBe('k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 … và 1.234 trường khác');
+    expect(listNames(Array.from({ length: 1244 }, (_, i) => `k${i}`))).toBe(
+      'k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 … và 1.234 trường khác',
+    );
   });
 
   it('a rejection email of any number of reasons names the first ones and the rest in one line', () => {
@@ -87,7 +97,9 @@ describe('a crafted upload is judged and its verdict fits where it goes', () => 
     const result = validateReport(craftedReport(UNIT, PERIOD), { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } });
 
     expect(result.ok).toBe(false);
-    const unknown = !result.ok ? result.issues.find((i) => i.path === '' && i.message.startsWith('Trường không thuộc biểu mẫu')) : undefined;
+    const unknown = !result.ok
+      ? result.issues.find((i) => i.path === '' && i.message.startsWith('Trường không thuộc biểu mẫu'))
+      : undefined;
     expect(unknown?.message).toContain('… và 49.991 trường khác');
     expect(unknown!.message.length).toBeLessThan(MAX_MESSAGE_CHARS);
   });

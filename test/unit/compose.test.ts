@@ -6,7 +6,13 @@ import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ConfigError } from '../../shared/config/config.js';
 
 /** The composition root's cross-cutting parts: config that fails fast, correlation ids, metrics. */
-const ENV_OK = { TABLE_NAME: 'baocao', AWS_REGION: 'ap-southeast-1', POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_DEV: 'false' };
+const ENV_OK = {
+  TABLE_NAME: 'baocao',
+  AWS_REGION: 'ap-southeast-1',
+  POWERTOOLS_METRICS_DISABLED: 'false',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_DEV: 'false',
+};
 let lines: string[];
 
 beforeEach(() => {
@@ -37,9 +43,24 @@ describe('composeFunction', () => {
     expect(() => fn.count(METRICS.reportsAccepted)).toThrow(/composed without metrics/);
   });
 
-  const event = (detail: unknown) =>
-    ({ id: 'evt-123', version: '0', account: '1', time: '2026-12-01T00:00:00Z', region: 'ap-southeast-1', resources: [] as string[], source: 'baocao', 'detail-type': 'X', detail });
-  const context = { functionName: 'baocao-ingest', awsRequestId: 'aws-req-7', memoryLimitInMB: '1024', functionVersion: '$LATEST', invokedFunctionArn: 'arn' } as never;
+  const event = (detail: unknown) => ({
+    id: 'evt-123',
+    version: '0',
+    account: '1',
+    time: '2026-12-01T00:00:00Z',
+    region: 'ap-southeast-1',
+    resources: [] as string[],
+    source: 'baocao',
+    'detail-type': 'X',
+    detail,
+  });
+  const context = {
+    functionName: 'baocao-ingest',
+    awsRequestId: 'aws-req-7',
+    memoryLimitInMB: '1024',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn',
+  } as never;
 
   it('puts the Lambda context and the event id on every log line of the invocation, clears the id after, and flushes metrics as EMF', async () => {
     const fn = composeFunction('ingest', z.object({}), { metrics: powertoolsCounter });
@@ -52,8 +73,16 @@ describe('composeFunction', () => {
     await handler(event({ n: 1 }), context);
     fn.logger.info('after');
 
-    const json = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(json.find((j) => j.message === 'ingested')).toMatchObject({ correlation_id: 'evt-123', function_request_id: 'aws-req-7', function_name: 'baocao-ingest', n: 1 });
+    const json = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(json.find((j) => j.message === 'ingested')).toMatchObject({
+      correlation_id: 'evt-123',
+      function_request_id: 'aws-req-7',
+      function_name: 'baocao-ingest',
+      n: 1,
+    });
     expect(json.find((j) => j.message === 'ingested')?.cold_start).toEqual(expect.any(Boolean));
     expect(json.find((j) => j.message === 'after')?.correlation_id).toBeUndefined();
     const emf = json.find((j) => '_aws' in j)!;

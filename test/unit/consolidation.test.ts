@@ -43,7 +43,13 @@ const regime: Regime = parseRegime({
 });
 
 /** A report whose every count is `base`, with some counts overridden. */
-function report(unitId: string, base: number, over: Record<string, number> = {}, narrative: Partial<AnnualReport['narrative']> = {}, planIssued = true): AnnualReport {
+function report(
+  unitId: string,
+  base: number,
+  over: Record<string, number> = {},
+  narrative: Partial<AnnualReport['narrative']> = {},
+  planIssued = true,
+): AnnualReport {
   const r = structuredClone(sampleReport(regime, unitId, 2026));
   for (const ind of reportIndicators()) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
   r.planAndSolutions.planIssued = planIssued;
@@ -61,7 +67,17 @@ const rows: ConsolidationRow[] = [
     firstValidAt: '2026-12-10T03:00:00Z',
     lastUploadAt: '2026-12-10T03:00:00Z',
     versions: 1,
-    report: report('so-a', 1, { 'dissemination.sessions': 60, 'dissemination.participantsOfficials': 1200, 'planAndSolutions.petitionsReceived': 20, 'planAndSolutions.petitionsResolved': 15 }, { proposals: 'Đề nghị A', limitations: 'Hạn chế A' }),
+    report: report(
+      'so-a',
+      1,
+      {
+        'dissemination.sessions': 60,
+        'dissemination.participantsOfficials': 1200,
+        'planAndSolutions.petitionsReceived': 20,
+        'planAndSolutions.petitionsResolved': 15,
+      },
+      { proposals: 'Đề nghị A', limitations: 'Hạn chế A' },
+    ),
   },
   {
     unitId: 'so-b',
@@ -69,7 +85,18 @@ const rows: ConsolidationRow[] = [
     firstValidAt: '2026-12-19T02:30:00Z',
     lastUploadAt: '2026-12-19T02:30:00Z',
     versions: 3,
-    report: report('so-b', 2, { 'dissemination.sessions': 40, 'dissemination.participantsOfficials': 2467, 'planAndSolutions.petitionsReceived': 8, 'planAndSolutions.petitionsResolved': 8 }, { proposals: '   ', limitations: 'Hạn chế B' }, false),
+    report: report(
+      'so-b',
+      2,
+      {
+        'dissemination.sessions': 40,
+        'dissemination.participantsOfficials': 2467,
+        'planAndSolutions.petitionsReceived': 8,
+        'planAndSolutions.petitionsResolved': 8,
+      },
+      { proposals: '   ', limitations: 'Hạn chế B' },
+      false,
+    ),
   },
   // so-c: no row at all (never uploaded) — overdue by the clock.
   {
@@ -81,7 +108,14 @@ const rows: ConsolidationRow[] = [
     report: report('huyen-x', 3, { 'dissemination.sessions': 23, 'dissemination.participantsOfficials': 900 }, { proposals: 'Đề nghị X' }),
   },
   // Returned for revision: its figures and text stay out of the totals.
-  { unitId: 'huyen-y', status: 'RETURNED', firstValidAt: '2026-12-12T01:00:00Z', lastUploadAt: '2026-12-12T01:00:00Z', versions: 1, report: report('huyen-y', 100, {}, { proposals: 'Đề nghị Y' }) },
+  {
+    unitId: 'huyen-y',
+    status: 'RETURNED',
+    firstValidAt: '2026-12-12T01:00:00Z',
+    lastUploadAt: '2026-12-12T01:00:00Z',
+    versions: 1,
+    report: report('huyen-y', 100, {}, { proposals: 'Đề nghị Y' }),
+  },
   // Outside their validity, and unknown: ignored.
   { unitId: 'so-cu', status: 'ON_TIME', firstValidAt: '2026-12-01T01:00:00Z', versions: 1, report: report('so-cu', 1000) },
   { unitId: 'so-moi', status: 'ON_TIME', firstValidAt: '2026-12-01T01:00:00Z', versions: 1, report: report('so-moi', 1000) },
@@ -116,7 +150,15 @@ describe('consolidate', () => {
 
   it('gives per-unit rows with status, submission, timeliness, versions and values', () => {
     const [a, b, cc, x, y] = c.units;
-    expect(a).toMatchObject({ name: 'Sở A', status: 'ON_TIME', onTime: true, submittedAt: '2026-12-10T03:00:00Z', versions: 1, counted: true, planIssued: true });
+    expect(a).toMatchObject({
+      name: 'Sở A',
+      status: 'ON_TIME',
+      onTime: true,
+      submittedAt: '2026-12-10T03:00:00Z',
+      versions: 1,
+      counted: true,
+      planIssued: true,
+    });
     expect(a!.values['dissemination.sessions']).toBe(60);
     expect(b).toMatchObject({ status: 'LATE', onTime: false, versions: 3, counted: true, planIssued: false });
     expect(b!.values['dissemination.participantsOfficials']).toBe(2467);
@@ -166,7 +208,12 @@ describe('consolidate', () => {
   });
 
   it('flags an accepted unit that came without its report, and counts nothing for it', () => {
-    const c2 = consolidate({ regime, period: 2026, now, rows: [{ unitId: 'so-a', status: 'ON_TIME', firstValidAt: '2026-12-10T03:00:00Z', versions: 1 }] });
+    const c2 = consolidate({
+      regime,
+      period: 2026,
+      now,
+      rows: [{ unitId: 'so-a', status: 'ON_TIME', firstValidAt: '2026-12-10T03:00:00Z', versions: 1 }],
+    });
     expect(c2.withoutFigures).toEqual(['so-a']);
     expect(c2.rates.overall.reported).toBe(1);
     expect(indicatorTotal(c2, 'dissemination.sessions').total).toBe(0);
@@ -180,9 +227,18 @@ describe('consolidate', () => {
   });
 
   it('is linear: 10,000 units consolidate quickly and add up', () => {
-    const big = parseRegime({ ...regime, units: Array.from({ length: 10_000 }, (_, i) => unit(`u-${i}`, `Đơn vị ${i}`, i % 2 ? 'district' : 'province')) });
+    const big = parseRegime({
+      ...regime,
+      units: Array.from({ length: 10_000 }, (_, i) => unit(`u-${i}`, `Đơn vị ${i}`, i % 2 ? 'district' : 'province')),
+    });
     const r = report('u-0', 1, { 'dissemination.sessions': 2 });
-    const bigRows = big.units.map((u) => ({ unitId: u.id, status: 'ON_TIME' as const, firstValidAt: '2026-12-10T03:00:00Z', versions: 1, report: r }));
+    const bigRows = big.units.map((u) => ({
+      unitId: u.id,
+      status: 'ON_TIME' as const,
+      firstValidAt: '2026-12-10T03:00:00Z',
+      versions: 1,
+      report: r,
+    }));
     const t0 = performance.now();
     const out = consolidate({ regime: big, period: 2026, now, rows: bigRows });
     const ms = performance.now() - t0;
@@ -205,7 +261,10 @@ describe('contentHash', () => {
   it('changes when a figure or a status changes', () => {
     const changed = rows.map((r) => (r.unitId === 'so-a' ? { ...r, report: report('so-a', 1, { 'dissemination.sessions': 61 }) } : r));
     expect(contentHash(consolidate({ regime, period: 2026, now, rows: changed }))).not.toBe(contentHash(c));
-    const late = [...rows, { unitId: 'so-c', status: 'LATE' as const, firstValidAt: '2026-12-19T10:00:00Z', versions: 1, report: report('so-c', 0) }];
+    const late = [
+      ...rows,
+      { unitId: 'so-c', status: 'LATE' as const, firstValidAt: '2026-12-19T10:00:00Z', versions: 1, report: report('so-c', 0) },
+    ];
     expect(contentHash(consolidate({ regime, period: 2026, now, rows: late }))).not.toBe(contentHash(c));
   });
 
@@ -215,7 +274,16 @@ describe('contentHash', () => {
   });
 
   it('sha256Hex agrees with node:crypto, across block boundaries and UTF-8', () => {
-    const inputs = ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'a'.repeat(1000), 'Kon Tum — Sở Nội vụ: báo cáo năm 2026 ✓', canonicalJson(c)];
+    const inputs = [
+      '',
+      'abc',
+      'a'.repeat(55),
+      'a'.repeat(56),
+      'a'.repeat(64),
+      'a'.repeat(1000),
+      'Kon Tum — Sở Nội vụ: báo cáo năm 2026 ✓',
+      canonicalJson(c),
+    ];
     for (const s of inputs) expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
     // FIPS 180-4 example.
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

@@ -26,7 +26,17 @@ const receivedAt = new Date('2026-12-15T03:15:00Z'); // 10:15 local
 function all(u: Unit, l: string) {
   return {
     invite: inviteEmail({ regime, unit: u, period: 2026, link: l, dueDate: '2026-12-18' }),
-    receipt: receiptEmail({ regime, unit: u, period: 2026, uploadId: 'up-1', receivedAt, sha256: 'ab'.repeat(32), versionNumber: 2, status: 'ON_TIME', link: l }),
+    receipt: receiptEmail({
+      regime,
+      unit: u,
+      period: 2026,
+      uploadId: 'up-1',
+      receivedAt,
+      sha256: 'ab'.repeat(32),
+      versionNumber: 2,
+      status: 'ON_TIME',
+      link: l,
+    }),
     rejection: rejectionEmail({
       regime,
       unit: u,
@@ -39,7 +49,13 @@ function all(u: Unit, l: string) {
       ],
       link: l,
     }),
-    returned: returnedEmail({ regime, unit: u, period: 2026, reason: 'Thiếu số liệu mục 2 <script>alert(5)</script>\r\nvà "ký số"', link: l }),
+    returned: returnedEmail({
+      regime,
+      unit: u,
+      period: 2026,
+      reason: 'Thiếu số liệu mục 2 <script>alert(5)</script>\r\nvà "ký số"',
+      link: l,
+    }),
     reminder: reminderEmail({ regime, unit: u, period: 2026, dueDate: '2026-12-18', link: l, status: 'PENDING', asOf: '2026-12-11' }),
     overdue: overdueEmail({ regime, unit: u, period: 2026, dueDate: '2026-12-18', daysOverdue: 3, link: l, status: 'OVERDUE', repeat: 1 }),
   };
@@ -67,10 +83,13 @@ describe('unit and notice emails', () => {
     expect(e.text).toContain(link);
   });
 
-  it.each(['invite', 'receipt', 'rejection', 'returned', 'reminder', 'overdue'] as const)('%s: gives the deadline as a Vietnamese date', (name) => {
-    expect(emails[name].html).toContain(DUE);
-    expect(emails[name].text).toContain(DUE);
-  });
+  it.each(['invite', 'receipt', 'rejection', 'returned', 'reminder', 'overdue'] as const)(
+    '%s: gives the deadline as a Vietnamese date',
+    (name) => {
+      expect(emails[name].html).toContain(DUE);
+      expect(emails[name].text).toContain(DUE);
+    },
+  );
 
   it.each(['invite', 'reminder', 'overdue'] as const)('%s: cites the legal basis and the directive', (name) => {
     for (const part of [emails[name].html, emails[name].text]) {
@@ -104,10 +123,24 @@ describe('unit and notice emails', () => {
 
   it('rejection: lists every reason with its label, and urges when the deadline has passed', () => {
     expect(emails.rejection.text).toContain('1. Số hội nghị (dissemination.sessions): Phải là số nguyên không âm');
-    const late = rejectionEmail({ regime, unit, period: 2026, uploadId: 'u', receivedAt: new Date('2026-12-19T02:00:00Z'), reasons: [{ path: '', message: 'Tệp rỗng' }] });
+    const late = rejectionEmail({
+      regime,
+      unit,
+      period: 2026,
+      uploadId: 'u',
+      receivedAt: new Date('2026-12-19T02:00:00Z'),
+      reasons: [{ path: '', message: 'Tệp rỗng' }],
+    });
     expect(late.text).toContain('1. Tệp rỗng');
     expect(late.text).toContain('đã qua');
-    const many = rejectionEmail({ regime, unit, period: 2026, uploadId: 'u', receivedAt, reasons: Array.from({ length: 60 }, (_, i) => ({ path: `f${i}`, message: 'sai' })) });
+    const many = rejectionEmail({
+      regime,
+      unit,
+      period: 2026,
+      uploadId: 'u',
+      receivedAt,
+      reasons: Array.from({ length: 60 }, (_, i) => ({ path: `f${i}`, message: 'sai' })),
+    });
     expect(many.text).toContain('… và 30 lỗi khác.');
   });
 
@@ -128,7 +161,9 @@ describe('unit and notice emails', () => {
     expectWellFormed(e);
     expect(e.subject).toBe('Tổng hợp quá hạn: 2 đơn vị chưa gửi báo cáo năm 2026');
     expect(e.text).toContain('Kính gửi: Sở Nội vụ tỉnh Kon Tum; Chủ tịch UBND tỉnh,');
-    expect(e.text).toContain(`1. ${unit.name} (UBND các huyện, thành phố) – hạn 18 tháng 12 năm 2026, quá hạn 11 ngày, Quá hạn, chưa nộp; liên hệ: ${unit.email}`);
+    expect(e.text).toContain(
+      `1. ${unit.name} (UBND các huyện, thành phố) – hạn 18 tháng 12 năm 2026, quá hạn 11 ngày, Quá hạn, chưa nộp; liên hệ: ${unit.email}`,
+    );
     expect(e.text).toContain('hạn 24 tháng 12 năm 2026, quá hạn 5 ngày');
     expect(e.text).toContain('Tính đến ngày 29 tháng 12 năm 2026, còn 2 cơ quan');
     expect(e.html).toContain(`<a href="mailto:${other.email}">`);
@@ -147,13 +182,16 @@ describe('hostile values', () => {
     recipients: ['Lãnh đạo\r\nBcc: evil@attacker.example'],
   });
 
-  it.each([...Object.entries(emails), ['escalation', escalation] as const])('%s: escapes every value in HTML and keeps the subject on one line', (_name, e) => {
-    expect(e.subject).not.toMatch(/[\r\n]/);
-    expect(e.html).not.toMatch(/<script|<img|<b>|onmouseover="|href="javascript/i);
-    expect(e.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#39;apos&#39;');
-    expect(e.text).toContain('<script>alert(1)</script> "quotes" & \'apos\' Bcc: evil@attacker.example');
-    expect(e.text).not.toMatch(/\r/);
-  });
+  it.each([...Object.entries(emails), ['escalation', escalation] as const])(
+    '%s: escapes every value in HTML and keeps the subject on one line',
+    (_name, e) => {
+      expect(e.subject).not.toMatch(/[\r\n]/);
+      expect(e.html).not.toMatch(/<script|<img|<b>|onmouseover="|href="javascript/i);
+      expect(e.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;quotes&quot; &amp; &#39;apos&#39;');
+      expect(e.text).toContain('<script>alert(1)</script> "quotes" & \'apos\' Bcc: evil@attacker.example');
+      expect(e.text).not.toMatch(/\r/);
+    },
+  );
 
   it('unit emails keep the hostile name out of the subject line breaks but in the subject text', () => {
     expect(emails.reminder.subject).toBe(

@@ -123,7 +123,10 @@ describe('statutory days off (Bộ luật Lao động 2019, Điều 112)', () =>
   });
 
   it('takes Quốc khánh on the side that joins a weekend, and compensates 2/9 on a Saturday or Sunday', () => {
-    const qk = (year: number) => statutoryDaysOff(year).filter((d) => d.date.startsWith(`${year}-09`)).map((d) => d.date.slice(5));
+    const qk = (year: number) =>
+      statutoryDaysOff(year)
+        .filter((d) => d.date.startsWith(`${year}-09`))
+        .map((d) => d.date.slice(5));
     expect(qk(2027)).toEqual(['09-02', '09-03']); // Thursday: and Friday
     expect(qk(2025)).toEqual(['09-01', '09-02']); // Tuesday: and Monday
     expect(qk(2028)).toEqual(['09-01', '09-04']); // Saturday: Friday before, Monday in compensation
@@ -131,17 +134,28 @@ describe('statutory days off (Bộ luật Lao động 2019, Điều 112)', () =>
   });
 
   it("matches the government's Tết and Quốc khánh arrangements of 2022–2026", () => {
-    const of = (year: number, month: string) => statutoryDaysOff(year).filter((d) => d.date.slice(5, 7) === month).map((d) => d.date.slice(5));
+    const of = (year: number, month: string) =>
+      statutoryDaysOff(year)
+        .filter((d) => d.date.slice(5, 7) === month)
+        .map((d) => d.date.slice(5));
     expect([...of(2022, '01'), ...of(2022, '02')]).toEqual(['01-03', '01-31', '02-01', '02-02', '02-03', '02-04']);
     expect(of(2023, '01')).toEqual(['01-02', '01-20', '01-23', '01-24', '01-25', '01-26']);
     expect(of(2024, '02')).toEqual(['02-08', '02-09', '02-12', '02-13', '02-14']);
     expect(of(2025, '01')).toEqual(['01-01', '01-27', '01-28', '01-29', '01-30', '01-31']);
     expect(of(2026, '02')).toEqual(['02-16', '02-17', '02-18', '02-19', '02-20']);
-    expect([of(2022, '09'), of(2023, '09'), of(2024, '09')]).toEqual([['09-01', '09-02'], ['09-01', '09-04'], ['09-02', '09-03']]);
+    expect([of(2022, '09'), of(2023, '09'), of(2024, '09')]).toEqual([
+      ['09-01', '09-02'],
+      ['09-01', '09-04'],
+      ['09-02', '09-03'],
+    ]);
   });
 
   it('names the Tết days by their lunar date', () => {
-    expect(statutoryDaysOff(2026).filter((d) => d.date.startsWith('2026-02')).map((d) => d.name)).toEqual([
+    expect(
+      statutoryDaysOff(2026)
+        .filter((d) => d.date.startsWith('2026-02'))
+        .map((d) => d.name),
+    ).toEqual([
       'Tết Nguyên đán (29 tháng Chạp)',
       'Tết Nguyên đán (mùng 1 Tết)',
       'Tết Nguyên đán (mùng 2 Tết)',

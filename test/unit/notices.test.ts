@@ -39,12 +39,16 @@ const iso = (s: string) => new Date(s).toISOString();
 function unitInput(regime: Regime, period: number, s: Scenario, now: Date): NoticeUnitInput {
   const seen = (at: string | undefined): at is string => at !== undefined && new Date(at) <= now;
   const versions: VersionFact[] = [];
-  if (seen(s.invalidAt)) versions.push({ uploadId: 'bad', receivedAt: iso(s.invalidAt), valid: false, reasons: [{ path: 'x', message: 'sai' }] });
+  if (seen(s.invalidAt))
+    versions.push({ uploadId: 'bad', receivedAt: iso(s.invalidAt), valid: false, reasons: [{ path: 'x', message: 'sai' }] });
   if (seen(s.validAt)) versions.push({ uploadId: 'good', receivedAt: iso(s.validAt), valid: true, reasons: [] });
   const reviews: ReviewFact[] = seen(s.returnedAt)
     ? [{ reviewId: 'r1', at: iso(s.returnedAt), decision: 'RETURN', uploadId: 'good', reason: 'Thiếu số liệu' }]
     : [];
-  const ext = s.extension && seen(s.extension.grantedAt) ? { until: s.extension.until, reason: 'Gia hạn', grantedAt: iso(s.extension.grantedAt) } : undefined;
+  const ext =
+    s.extension && seen(s.extension.grantedAt)
+      ? { until: s.extension.until, reason: 'Gia hạn', grantedAt: iso(s.extension.grantedAt) }
+      : undefined;
   const facts = summarizeFacts(versions, reviews, ext);
   const input: NoticeUnitInput = { unitId: s.unitId, status: deriveStatus(facts, { regime, period, now }) };
   if (facts.extensionUntil) input.extensionUntil = facts.extensionUntil;
@@ -60,7 +64,14 @@ const at8 = (date: string) => {
  * Runs the daily job at 08:00 local on every day of [from, to] (except skipped days) against a
  * simulated ledger: the first date each (unit, kind, step) came out is what would be sent.
  */
-function simulate(regime: Regime, period: number, scenarios: Scenario[], from: string, to: string, skip: (d: string) => boolean = () => false) {
+function simulate(
+  regime: Regime,
+  period: number,
+  scenarios: Scenario[],
+  from: string,
+  to: string,
+  skip: (d: string) => boolean = () => false,
+) {
   const sent = new Map<string, { date: string; notice: DueNotice }>();
   for (let d = from; d <= to; d = addDays(d, 1)) {
     if (skip(d)) continue;
@@ -91,8 +102,19 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     { unitId: 'ext-long', extension: { until: '2027-01-15', grantedAt: '2026-11-10T09:00:00+07:00' } },
   ];
   const { sent, of } = simulate(regime, 2026, scenarios, '2026-03-01', '2027-02-28');
-    // Mon 8 Feb 2027 is a Tết day (4–10 Feb off by default): that repeat waits for Thu 11 Feb.
-  const everyOverdueMonday = ['2026-12-21', '2026-12-28', '2027-01-04', '2027-01-11', '2027-01-18', '2027-01-25', '2027-02-01', '2027-02-11', '2027-02-15', '2027-02-22'];
+  // Mon 8 Feb 2027 is a Tết day (4–10 Feb off by default): that repeat waits for Thu 11 Feb.
+  const everyOverdueMonday = [
+    '2026-12-21',
+    '2026-12-28',
+    '2027-01-04',
+    '2027-01-11',
+    '2027-01-18',
+    '2027-01-25',
+    '2027-02-01',
+    '2027-02-11',
+    '2027-02-15',
+    '2027-02-22',
+  ];
 
   it('chases a unit that never reports: T−7, T−1 working day, then every 7 days from the first working day after', () => {
     expect(of('pending')).toEqual({
@@ -132,7 +154,18 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
       'reminder:T-7@2026-12-24': '2026-12-17',
       'reminder:T-1wd@2026-12-24': '2026-12-23',
       ...overdueSteps(
-        ['2026-12-25', '2027-01-04', '2027-01-08', '2027-01-15', '2027-01-22', '2027-01-29', '2027-02-11', '2027-02-12', '2027-02-19', '2027-02-26'],
+        [
+          '2026-12-25',
+          '2027-01-04',
+          '2027-01-08',
+          '2027-01-15',
+          '2027-01-22',
+          '2027-01-29',
+          '2027-02-11',
+          '2027-02-12',
+          '2027-02-19',
+          '2027-02-26',
+        ],
         '@2026-12-24',
       ),
     });
@@ -241,7 +274,9 @@ describe('dueNotices across Tết and Quốc khánh (computed calendar, no holid
 
   it("follows the year's arrangement: a reminder due on a worked Saturday (làm bù) goes out that day", () => {
     // prepare: the T−1 working day before Mon 1 Feb 2027 is Fri 29 Jan, unless Sat 30 Jan is worked
-    const swapped = regimeDueOn(2, 1, { '2027': { workingDays: [{ date: '2027-01-30', name: 'Làm bù' }], daysOff: [{ date: '2027-02-03', name: 'Nghỉ bù' }] } });
+    const swapped = regimeDueOn(2, 1, {
+      '2027': { workingDays: [{ date: '2027-01-30', name: 'Làm bù' }], daysOff: [{ date: '2027-02-03', name: 'Nghỉ bù' }] },
+    });
     // act
     const plain = simulate(regimeDueOn(2, 1), 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
     const withSwap = simulate(swapped, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
@@ -259,7 +294,10 @@ describe('dueNotices catch-up and guards', () => {
   const units = (now: Date, ss: Scenario[]) => ss.map((s) => unitInput(regime, 2026, s, now));
 
   it('after 10 days of downtime (12–21 Dec) returns only the latest due step per unit', () => {
-    const ss: Scenario[] = [{ unitId: 'pending' }, { unitId: 'ext-short', extension: { until: '2026-12-24', grantedAt: '2026-11-02T09:00:00+07:00' } }];
+    const ss: Scenario[] = [
+      { unitId: 'pending' },
+      { unitId: 'ext-short', extension: { until: '2026-12-24', grantedAt: '2026-11-02T09:00:00+07:00' } },
+    ];
     const now = at8('2026-12-22');
 
     const due = dueNotices({ regime, period: 2026, now, units: units(now, ss) });
@@ -275,7 +313,12 @@ describe('dueNotices catch-up and guards', () => {
   it('after downtime across the escalation date returns the latest overdue step and the digest once', () => {
     const now = at8('2027-01-05');
 
-    const due = dueNotices({ regime, period: 2026, now, units: units(now, [{ unitId: 'pending' }, { unitId: 'done', validAt: '2026-12-01T09:00:00+07:00' }]) });
+    const due = dueNotices({
+      regime,
+      period: 2026,
+      now,
+      units: units(now, [{ unitId: 'pending' }, { unitId: 'done', validAt: '2026-12-01T09:00:00+07:00' }]),
+    });
 
     expect(due.map((n) => [n.unitId, n.kind, n.step, n.dueOn])).toEqual([
       ['pending', 'overdue', 'overdue-3', '2027-01-04'],
@@ -297,7 +340,12 @@ describe('dueNotices catch-up and guards', () => {
   });
 
   it('ignores an extension earlier than the regime deadline', () => {
-    const due = dueNotices({ regime, period: 2026, now: at8('2026-12-17'), units: [{ unitId: 'a', status: 'PENDING', extensionUntil: '2026-12-01' }] });
+    const due = dueNotices({
+      regime,
+      period: 2026,
+      now: at8('2026-12-17'),
+      units: [{ unitId: 'a', status: 'PENDING', extensionUntil: '2026-12-01' }],
+    });
     expect(due.map((n) => n.step)).toEqual(['T-1wd']);
   });
 

@@ -29,7 +29,9 @@ const BAD_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 const unescapeXml = (s: string) =>
   s.replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]+|#\d+);/g, (_, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!,
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+      : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!,
   );
 
 /** Parses an XML document, throwing on anything not well-formed or on an undeclared namespace prefix. */
@@ -89,7 +91,10 @@ function all(el: El, name: string): El[] {
   return elements(el).flatMap((c) => [...(c.name === name ? [c] : []), ...all(c, name)]);
 }
 /** The text of a paragraph (its w:t, in order). */
-const text = (p: El) => all(p, 'w:t').map((t) => t.children.join('')).join('');
+const text = (p: El) =>
+  all(p, 'w:t')
+    .map((t) => t.children.join(''))
+    .join('');
 
 /**
  * Child order the schema requires (the subset a writer might emit); unknown children fail too. A
@@ -97,35 +102,218 @@ const text = (p: El) => all(p, 'w:t').map((t) => t.children.join('')).join('');
  * in a body, runs in a paragraph).
  */
 const SCHEMA_ORDER: Record<string, (string | string[])[]> = {
-  'w:rPr': ['w:rStyle', 'w:rFonts', 'w:b', 'w:bCs', 'w:i', 'w:iCs', 'w:caps', 'w:strike', 'w:color', 'w:spacing', 'w:kern', 'w:sz', 'w:szCs', 'w:highlight', 'w:u', 'w:shd', 'w:vertAlign', 'w:lang'],
-  'w:pPr': ['w:pStyle', 'w:keepNext', 'w:keepLines', 'w:pageBreakBefore', 'w:widowControl', 'w:numPr', 'w:pBdr', 'w:shd', 'w:tabs', 'w:spacing', 'w:ind', 'w:contextualSpacing', 'w:jc', 'w:outlineLvl', 'w:rPr', 'w:sectPr'],
+  'w:rPr': [
+    'w:rStyle',
+    'w:rFonts',
+    'w:b',
+    'w:bCs',
+    'w:i',
+    'w:iCs',
+    'w:caps',
+    'w:strike',
+    'w:color',
+    'w:spacing',
+    'w:kern',
+    'w:sz',
+    'w:szCs',
+    'w:highlight',
+    'w:u',
+    'w:shd',
+    'w:vertAlign',
+    'w:lang',
+  ],
+  'w:pPr': [
+    'w:pStyle',
+    'w:keepNext',
+    'w:keepLines',
+    'w:pageBreakBefore',
+    'w:widowControl',
+    'w:numPr',
+    'w:pBdr',
+    'w:shd',
+    'w:tabs',
+    'w:spacing',
+    'w:ind',
+    'w:contextualSpacing',
+    'w:jc',
+    'w:outlineLvl',
+    'w:rPr',
+    'w:sectPr',
+  ],
   'w:pBdr': ['w:top', 'w:left', 'w:bottom', 'w:right', 'w:between', 'w:bar'],
-  'w:tblPr': ['w:tblStyle', 'w:tblpPr', 'w:tblOverlap', 'w:bidiVisual', 'w:tblW', 'w:jc', 'w:tblCellSpacing', 'w:tblInd', 'w:tblBorders', 'w:shd', 'w:tblLayout', 'w:tblCellMar', 'w:tblLook'],
+  'w:tblPr': [
+    'w:tblStyle',
+    'w:tblpPr',
+    'w:tblOverlap',
+    'w:bidiVisual',
+    'w:tblW',
+    'w:jc',
+    'w:tblCellSpacing',
+    'w:tblInd',
+    'w:tblBorders',
+    'w:shd',
+    'w:tblLayout',
+    'w:tblCellMar',
+    'w:tblLook',
+  ],
   'w:tblBorders': ['w:top', 'w:left', 'w:bottom', 'w:right', 'w:insideH', 'w:insideV'],
-  'w:tcPr': ['w:cnfStyle', 'w:tcW', 'w:gridSpan', 'w:hMerge', 'w:vMerge', 'w:tcBorders', 'w:shd', 'w:noWrap', 'w:tcMar', 'w:textDirection', 'w:tcFitText', 'w:vAlign', 'w:hideMark'],
+  'w:tcPr': [
+    'w:cnfStyle',
+    'w:tcW',
+    'w:gridSpan',
+    'w:hMerge',
+    'w:vMerge',
+    'w:tcBorders',
+    'w:shd',
+    'w:noWrap',
+    'w:tcMar',
+    'w:textDirection',
+    'w:tcFitText',
+    'w:vAlign',
+    'w:hideMark',
+  ],
   'w:tbl': ['w:tblPr', 'w:tblGrid', ['w:tr']],
   'w:tblGrid': [['w:gridCol']],
   'w:tr': ['w:tblPrEx', 'w:trPr', ['w:tc']],
   'w:tc': ['w:tcPr', ['w:p', 'w:tbl']],
   'w:p': ['w:pPr', ['w:r', 'w:fldSimple', 'w:hyperlink']],
   'w:r': ['w:rPr', ['w:t', 'w:tab', 'w:br', 'w:fldChar', 'w:instrText', 'w:drawing']],
-  'w:sectPr': [['w:headerReference'], ['w:footerReference'], 'w:footnotePr', 'w:endnotePr', 'w:type', 'w:pgSz', 'w:pgMar', 'w:paperSrc', 'w:pgBorders', 'w:lnNumType', 'w:pgNumType', 'w:cols', 'w:formProt', 'w:vAlign', 'w:noEndnote', 'w:titlePg', 'w:textDirection', 'w:bidi', 'w:rtlGutter', 'w:docGrid'],
+  'w:sectPr': [
+    ['w:headerReference'],
+    ['w:footerReference'],
+    'w:footnotePr',
+    'w:endnotePr',
+    'w:type',
+    'w:pgSz',
+    'w:pgMar',
+    'w:paperSrc',
+    'w:pgBorders',
+    'w:lnNumType',
+    'w:pgNumType',
+    'w:cols',
+    'w:formProt',
+    'w:vAlign',
+    'w:noEndnote',
+    'w:titlePg',
+    'w:textDirection',
+    'w:bidi',
+    'w:rtlGutter',
+    'w:docGrid',
+  ],
   'w:body': [['w:p', 'w:tbl'], 'w:sectPr'],
   'w:hdr': [['w:p', 'w:tbl']],
   'wp:inline': ['wp:extent', 'wp:effectExtent', 'wp:docPr', 'wp:cNvGraphicFramePr', 'a:graphic'],
   // DrawingML charts (ECMA-376 Part 1, §21.2.2), the elements shared/ooxml/chart.ts writes; Excel checks these too.
-  'c:chartSpace': ['c:date1904', 'c:lang', 'c:roundedCorners', 'c:clrMapOvr', 'c:pivotSource', 'c:protection', 'c:chart', 'c:spPr', 'c:txPr', 'c:externalData', 'c:printSettings', 'c:userShapes'],
-  'c:chart': ['c:title', 'c:autoTitleDeleted', 'c:pivotFmts', 'c:view3D', 'c:floor', 'c:sideWall', 'c:backWall', 'c:plotArea', 'c:legend', 'c:plotVisOnly', 'c:dispBlanksAs'],
+  'c:chartSpace': [
+    'c:date1904',
+    'c:lang',
+    'c:roundedCorners',
+    'c:clrMapOvr',
+    'c:pivotSource',
+    'c:protection',
+    'c:chart',
+    'c:spPr',
+    'c:txPr',
+    'c:externalData',
+    'c:printSettings',
+    'c:userShapes',
+  ],
+  'c:chart': [
+    'c:title',
+    'c:autoTitleDeleted',
+    'c:pivotFmts',
+    'c:view3D',
+    'c:floor',
+    'c:sideWall',
+    'c:backWall',
+    'c:plotArea',
+    'c:legend',
+    'c:plotVisOnly',
+    'c:dispBlanksAs',
+  ],
   'c:title': ['c:tx', 'c:layout', 'c:overlay', 'c:spPr', 'c:txPr'],
   'c:plotArea': ['c:layout', ['c:barChart'], ['c:catAx', 'c:valAx'], 'c:dTable', 'c:spPr'],
   'c:barChart': ['c:barDir', 'c:grouping', 'c:varyColors', ['c:ser'], 'c:dLbls', 'c:gapWidth', 'c:overlap', 'c:serLines', ['c:axId']],
-  'c:ser': ['c:idx', 'c:order', 'c:tx', 'c:spPr', 'c:invertIfNegative', 'c:pictureOptions', ['c:dPt'], 'c:dLbls', ['c:trendline'], 'c:errBars', 'c:cat', 'c:val', 'c:shape'],
-  'c:dLbls': [['c:dLbl'], 'c:delete', 'c:numFmt', 'c:spPr', 'c:txPr', 'c:dLblPos', 'c:showLegendKey', 'c:showVal', 'c:showCatName', 'c:showSerName', 'c:showPercent', 'c:showBubbleSize', 'c:separator', 'c:showLeaderLines'],
+  'c:ser': [
+    'c:idx',
+    'c:order',
+    'c:tx',
+    'c:spPr',
+    'c:invertIfNegative',
+    'c:pictureOptions',
+    ['c:dPt'],
+    'c:dLbls',
+    ['c:trendline'],
+    'c:errBars',
+    'c:cat',
+    'c:val',
+    'c:shape',
+  ],
+  'c:dLbls': [
+    ['c:dLbl'],
+    'c:delete',
+    'c:numFmt',
+    'c:spPr',
+    'c:txPr',
+    'c:dLblPos',
+    'c:showLegendKey',
+    'c:showVal',
+    'c:showCatName',
+    'c:showSerName',
+    'c:showPercent',
+    'c:showBubbleSize',
+    'c:separator',
+    'c:showLeaderLines',
+  ],
   'c:numLit': ['c:formatCode', 'c:ptCount', ['c:pt']],
   'c:strLit': ['c:ptCount', ['c:pt']],
   'c:scaling': ['c:logBase', 'c:orientation', 'c:max', 'c:min'],
-  'c:catAx': ['c:axId', 'c:scaling', 'c:delete', 'c:axPos', 'c:majorGridlines', 'c:minorGridlines', 'c:title', 'c:numFmt', 'c:majorTickMark', 'c:minorTickMark', 'c:tickLblPos', 'c:spPr', 'c:txPr', 'c:crossAx', 'c:crosses', 'c:crossesAt', 'c:auto', 'c:lblAlgn', 'c:lblOffset', 'c:tickLblSkip', 'c:tickMarkSkip', 'c:noMultiLvlLbl'],
-  'c:valAx': ['c:axId', 'c:scaling', 'c:delete', 'c:axPos', 'c:majorGridlines', 'c:minorGridlines', 'c:title', 'c:numFmt', 'c:majorTickMark', 'c:minorTickMark', 'c:tickLblPos', 'c:spPr', 'c:txPr', 'c:crossAx', 'c:crosses', 'c:crossesAt', 'c:crossBetween', 'c:majorUnit', 'c:minorUnit', 'c:dispUnits'],
+  'c:catAx': [
+    'c:axId',
+    'c:scaling',
+    'c:delete',
+    'c:axPos',
+    'c:majorGridlines',
+    'c:minorGridlines',
+    'c:title',
+    'c:numFmt',
+    'c:majorTickMark',
+    'c:minorTickMark',
+    'c:tickLblPos',
+    'c:spPr',
+    'c:txPr',
+    'c:crossAx',
+    'c:crosses',
+    'c:crossesAt',
+    'c:auto',
+    'c:lblAlgn',
+    'c:lblOffset',
+    'c:tickLblSkip',
+    'c:tickMarkSkip',
+    'c:noMultiLvlLbl',
+  ],
+  'c:valAx': [
+    'c:axId',
+    'c:scaling',
+    'c:delete',
+    'c:axPos',
+    'c:majorGridlines',
+    'c:minorGridlines',
+    'c:title',
+    'c:numFmt',
+    'c:majorTickMark',
+    'c:minorTickMark',
+    'c:tickLblPos',
+    'c:spPr',
+    'c:txPr',
+    'c:crossAx',
+    'c:crosses',
+    'c:crossesAt',
+    'c:crossBetween',
+    'c:majorUnit',
+    'c:minorUnit',
+    'c:dispUnits',
+  ],
   'c:legend': ['c:legendPos', ['c:legendEntry'], 'c:layout', 'c:overlay', 'c:spPr', 'c:txPr'],
 };
 
@@ -153,7 +341,8 @@ function tableErrors(doc: El): string[] {
   const errors: string[] = [];
   all(doc, 'w:tbl').forEach((tbl, t) => {
     const grid = elements(child(tbl, 'w:tblGrid')!).map((g) => Number(g.attrs['w:w']));
-    if (Number(child(child(tbl, 'w:tblPr')!, 'w:tblW')!.attrs['w:w']) !== grid.reduce((a, b) => a + b, 0)) errors.push(`table ${t}: tblW is not the grid's width`);
+    if (Number(child(child(tbl, 'w:tblPr')!, 'w:tblW')!.attrs['w:w']) !== grid.reduce((a, b) => a + b, 0))
+      errors.push(`table ${t}: tblW is not the grid's width`);
     elements(tbl)
       .filter((r) => r.name === 'w:tr')
       .forEach((tr, r) => {
@@ -197,8 +386,16 @@ function open(bytes: Uint8Array): Package {
 function packageErrors(p: Package): string[] {
   const errors: string[] = [];
   const types = p.xml['[Content_Types].xml']!;
-  const defaults = new Map(elements(types).filter((e) => e.name === 'Default').map((e) => [e.attrs.Extension!, e.attrs.ContentType!]));
-  const overrides = new Map(elements(types).filter((e) => e.name === 'Override').map((e) => [e.attrs.PartName!, e.attrs.ContentType!]));
+  const defaults = new Map(
+    elements(types)
+      .filter((e) => e.name === 'Default')
+      .map((e) => [e.attrs.Extension!, e.attrs.ContentType!]),
+  );
+  const overrides = new Map(
+    elements(types)
+      .filter((e) => e.name === 'Override')
+      .map((e) => [e.attrs.PartName!, e.attrs.ContentType!]),
+  );
   for (const name of p.names.filter((n) => n !== '[Content_Types].xml')) {
     if (!overrides.has(`/${name}`) && !defaults.has(name.split('.').pop()!)) errors.push(`${name} has no content type`);
   }
@@ -232,12 +429,22 @@ const sample = (): DocxOptions => ({
       indent: { left: 10.4, right: 6471, firstLine: 567 },
       border: { top: { size: 6, space: 1, color: '000000' }, right: { size: 6, space: 4 }, bottom: { size: 6 }, left: { size: 6 } },
     }),
-    paragraph([{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, font: FONT }, { text: ' — Độc lập - Tự do - Hạnh phúc', font: FONT }]),
+    paragraph([
+      { text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, font: FONT },
+      { text: ' — Độc lập - Tự do - Hạnh phúc', font: FONT },
+    ]),
     table({
       columns: [700, 3871.5, 1500],
       borders: { size: 4 },
       rows: [
-        { header: true, cells: [{ children: [paragraph([{ text: 'STT' }])], fill: 'F2F2F2', vAlign: 'center' }, { children: [paragraph([{ text: 'Chỉ tiêu' }])] }, { children: [] }] },
+        {
+          header: true,
+          cells: [
+            { children: [paragraph([{ text: 'STT' }])], fill: 'F2F2F2', vAlign: 'center' },
+            { children: [paragraph([{ text: 'Chỉ tiêu' }])] },
+            { children: [] },
+          ],
+        },
         { cells: [{ children: [paragraph([{ text: 'I. Phổ biến, quán triệt' }])], span: 3, vAlign: 'center', fill: 'F2F2F2' }] },
         { cells: [{ children: [], span: 2 }, { children: [paragraph([{ text: '<script>alert("x")</script> & Co\u0001' }])] }] },
       ],
@@ -264,13 +471,16 @@ describe('docx writer: the package', () => {
         'word/styles.xml',
       ].sort(),
     );
-    for (const [name, s] of Object.entries(p.raw)) expect(s.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'), name).toBe(true);
+    for (const [name, s] of Object.entries(p.raw))
+      expect(s.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'), name).toBe(true);
   });
 
   it('types every part, and every relationship points to a part', () => {
     expect(packageErrors(p)).toEqual([]);
     const types = elements(p.xml['[Content_Types].xml']!);
-    expect(types.find((t) => t.attrs.PartName === '/word/document.xml')?.attrs.ContentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml');
+    expect(types.find((t) => t.attrs.PartName === '/word/document.xml')?.attrs.ContentType).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+    );
     const rels = elements(p.xml['_rels/.rels']!).map((r) => [r.attrs.Type!.split('/').pop(), r.attrs.Target]);
     expect(rels).toEqual([
       ['officeDocument', 'word/document.xml'],
@@ -319,7 +529,9 @@ describe('docx writer: the document', () => {
 
   it('writes paragraph borders, spacing, indent and alignment, with whole numbers', () => {
     const pPr = child(elements(body)[0]!, 'w:pPr')!;
-    expect(elements(child(pPr, 'w:pBdr')!).map((e) => [e.name, e.attrs['w:val'], e.attrs['w:sz'], e.attrs['w:space'], e.attrs['w:color']])).toEqual([
+    expect(
+      elements(child(pPr, 'w:pBdr')!).map((e) => [e.name, e.attrs['w:val'], e.attrs['w:sz'], e.attrs['w:space'], e.attrs['w:color']]),
+    ).toEqual([
       ['w:top', 'single', '6', '1', '000000'],
       ['w:left', 'single', '6', '0', 'auto'],
       ['w:bottom', 'single', '6', '0', 'auto'],
@@ -372,7 +584,9 @@ describe('docx writer: the document', () => {
       '<w:body xmlns:w="w"><w:tbl><w:tblPr><w:tblW w:w="300"/></w:tblPr><w:tblGrid><w:gridCol w:w="100"/><w:gridCol w:w="200"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="100"/></w:tcPr></w:tc></w:tr></w:tbl></w:body>',
     );
     expect(tableErrors(bad)).toEqual(['table 0 row 0: a cell without a paragraph', 'table 0 row 0: covers 1 of 2 grid columns']);
-    expect(() => table({ columns: [100, 200], borders: 'none', rows: [{ cells: [{ children: [], span: 3 }] }] })).toThrow(/spans 3 grid columns, the grid has 2/);
+    expect(() => table({ columns: [100, 200], borders: 'none', rows: [{ cells: [{ children: [], span: 3 }] }] })).toThrow(
+      /spans 3 grid columns, the grid has 2/,
+    );
   });
 
   it('puts the page number in the header from the second page on, on A4 with the given margins', () => {
@@ -436,11 +650,21 @@ describe('the summary draft through the writer', () => {
     // Header block, indicator table, signature block.
     expect(all(doc, 'w:tbl')).toHaveLength(3);
     const paragraphs = all(doc, 'w:p').map(text);
-    for (const s of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'BÁO CÁO', 'Kết quả thực hiện công tác dân vận chính quyền năm 2026', 'Nơi nhận:', 'GIÁM ĐỐC'])
+    for (const s of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'BÁO CÁO',
+      'Kết quả thực hiện công tác dân vận chính quyền năm 2026',
+      'Nơi nhận:',
+      'GIÁM ĐỐC',
+    ])
       expect(paragraphs).toContain(s);
     // Every run of text names Times New Roman for every script, so Vietnamese letters do not fall back to another font.
-    for (const r of all(doc, 'w:r').filter((x) => child(x, 'w:t'))) expect(child(child(r, 'w:rPr')!, 'w:rFonts')!.attrs['w:hAnsi']).toBe(FONT);
-    expect(child(p.xml['docProps/core.xml']!, 'dc:title')!.children.join('')).toBe('Báo cáo Kết quả thực hiện công tác dân vận chính quyền năm 2026 (dự thảo)');
+    for (const r of all(doc, 'w:r').filter((x) => child(x, 'w:t')))
+      expect(child(child(r, 'w:rPr')!, 'w:rFonts')!.attrs['w:hAnsi']).toBe(FONT);
+    expect(child(p.xml['docProps/core.xml']!, 'dc:title')!.children.join('')).toBe(
+      'Báo cáo Kết quả thực hiện công tác dân vận chính quyền năm 2026 (dự thảo)',
+    );
   });
 
   it('carries its two charts inline, each with alternative text, its own part in schema order and its values in the part', async () => {
@@ -450,7 +674,11 @@ describe('the summary draft through the writer', () => {
     const inline = all(doc, 'wp:inline');
     expect(inline).toHaveLength(2);
     inline.forEach((el, i) => {
-      expect(child(el, 'wp:docPr')!.attrs.descr).toMatch(i ? /^Số báo cáo hợp lệ nhận được theo ngày \(hạn nộp 18\/12\/2026\): 0 báo cáo gửi đến hạn nộp, 0 báo cáo gửi sau hạn nộp\.$/ : /^Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị: Toàn tỉnh — báo cáo 0,0%, đúng hạn 0,0%; /);
+      expect(child(el, 'wp:docPr')!.attrs.descr).toMatch(
+        i
+          ? /^Số báo cáo hợp lệ nhận được theo ngày \(hạn nộp 18\/12\/2026\): 0 báo cáo gửi đến hạn nộp, 0 báo cáo gửi sau hạn nộp\.$/
+          : /^Tỷ lệ gửi báo cáo theo nhóm cơ quan, đơn vị: Toàn tỉnh — báo cáo 0,0%, đúng hạn 0,0%; /,
+      );
       // The drawing's relationship leads to the chart part, which is typed as a chart.
       const target = rels.get(all(el, 'c:chart')[0]!.attrs['r:id']!)!;
       expect(target).toBe(`charts/chart${i + 1}.xml`);
@@ -460,10 +688,16 @@ describe('the summary draft through the writer', () => {
       expect(all(part, 'c:numLit')).toHaveLength(2);
       expect(all(part, 'c:numRef')).toHaveLength(0);
     });
-    expect(p.raw['[Content_Types].xml']).toContain('PartName="/word/charts/chart2.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"');
+    expect(p.raw['[Content_Types].xml']).toContain(
+      'PartName="/word/charts/chart2.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"',
+    );
     // Rates by group: three categories, the three reporting rates (nobody has reported in this consolidation).
     const rates = p.xml['word/charts/chart1.xml']!;
-    expect(all(all(rates, 'c:cat')[0]!, 'c:v').map((v) => v.children.join(''))).toEqual(['Toàn tỉnh', GROUP_LABELS.province, GROUP_LABELS.district]);
+    expect(all(all(rates, 'c:cat')[0]!, 'c:v').map((v) => v.children.join(''))).toEqual([
+      'Toàn tỉnh',
+      GROUP_LABELS.province,
+      GROUP_LABELS.district,
+    ]);
     expect(all(all(rates, 'c:val')[0]!, 'c:v').map((v) => v.children.join(''))).toEqual(['0', '0', '0']);
   });
 });

@@ -47,7 +47,10 @@ function sampleWorkbook(): Uint8Array {
     protect: true,
     page: { orientation: 'landscape', horizontalCentered: true, titleRows: [1, 2], footer: '&CTrang &P/&N' },
   });
-  ws.set(1, 1, 'Tiêu đề tổng hợp', { font: { name: 'Times New Roman', size: 14, bold: true, color: 'FF1F4E79' }, alignment: { horizontal: 'center', vertical: 'center', wrapText: true } });
+  ws.set(1, 1, 'Tiêu đề tổng hợp', {
+    font: { name: 'Times New Roman', size: 14, bold: true, color: 'FF1F4E79' },
+    alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+  });
   ws.merge(1, 1, 1, 3);
   ws.heights.set(1, 36);
   ws.set(2, 1, HOSTILE, { fill: 'FFD9E1F2', border: { color: 'FFBFBFBF' } });
@@ -59,10 +62,33 @@ function sampleWorkbook(): Uint8Array {
   ws.set(4, 2, null, { fill: 'FFFFF2CC', locked: false });
   ws.widths.set(1, 36).set(2, 20);
   ws.hiddenColumns.add(4);
-  ws.validate(4, 2, { type: 'whole', operator: 'between', formulae: [0, 10_000_000], allowBlank: true, error: { title: 'Số liệu không hợp lệ', message: 'Nhập số nguyên.' } });
-  ws.validate(5, 2, { type: 'whole', operator: 'between', formulae: [0, 10_000_000], allowBlank: true, error: { title: 'Số liệu không hợp lệ', message: 'Nhập số nguyên.' } });
-  ws.validate(4, 3, { type: 'list', formulae: ['"Có,Không"'], allowBlank: true, error: { title: 'Giá trị không hợp lệ', message: 'Chọn Có hoặc Không.' } });
-  ws.validate(5, 3, { type: 'textLength', operator: 'lessThanOrEqual', formulae: [50], allowBlank: false, error: { title: 'Quá dài', message: 'Tối đa 50 ký tự.' } });
+  ws.validate(4, 2, {
+    type: 'whole',
+    operator: 'between',
+    formulae: [0, 10_000_000],
+    allowBlank: true,
+    error: { title: 'Số liệu không hợp lệ', message: 'Nhập số nguyên.' },
+  });
+  ws.validate(5, 2, {
+    type: 'whole',
+    operator: 'between',
+    formulae: [0, 10_000_000],
+    allowBlank: true,
+    error: { title: 'Số liệu không hợp lệ', message: 'Nhập số nguyên.' },
+  });
+  ws.validate(4, 3, {
+    type: 'list',
+    formulae: ['"Có,Không"'],
+    allowBlank: true,
+    error: { title: 'Giá trị không hợp lệ', message: 'Chọn Có hoặc Không.' },
+  });
+  ws.validate(5, 3, {
+    type: 'textLength',
+    operator: 'lessThanOrEqual',
+    formulae: [50],
+    allowBlank: false,
+    error: { title: 'Quá dài', message: 'Tối đa 50 ký tự.' },
+  });
   ws.validate(6, 3, {
     type: 'date',
     formulae: [serialDate(new Date('2025-12-15T00:00:00Z')), serialDate(new Date('2026-12-14T00:00:00Z'))],
@@ -113,14 +139,28 @@ describe('xlsx writer, read back by exceljs', () => {
     const bytes = sampleWorkbook();
     const ws = (await excel(bytes)).getWorksheet('Dữ liệu')!;
 
-    const whole = { type: 'whole', operator: 'between', formulae: [0, 10_000_000], allowBlank: true, showErrorMessage: true, errorTitle: 'Số liệu không hợp lệ', error: 'Nhập số nguyên.' };
+    const whole = {
+      type: 'whole',
+      operator: 'between',
+      formulae: [0, 10_000_000],
+      allowBlank: true,
+      showErrorMessage: true,
+      errorTitle: 'Số liệu không hợp lệ',
+      error: 'Nhập số nguyên.',
+    };
     expect(ws.getCell('B4').dataValidation).toMatchObject(whole);
     expect(ws.getCell('B5').dataValidation).toMatchObject(whole);
     expect(ws.getCell('C4').dataValidation).toMatchObject({ type: 'list', formulae: ['"Có,Không"'], error: 'Chọn Có hoặc Không.' });
     expect(ws.getCell('C5').dataValidation).toMatchObject({ type: 'textLength', operator: 'lessThanOrEqual', formulae: [50] });
     expect(ws.getCell('C5').dataValidation.allowBlank).not.toBe(true);
     const date = ws.getCell('C6').dataValidation;
-    expect(date).toMatchObject({ type: 'date', operator: 'between', showInputMessage: true, promptTitle: 'Ngày', prompt: 'ngày/tháng/năm' });
+    expect(date).toMatchObject({
+      type: 'date',
+      operator: 'between',
+      showInputMessage: true,
+      promptTitle: 'Ngày',
+      prompt: 'ngày/tháng/năm',
+    });
     expect((date.formulae as Date[]).map((d) => d.toISOString().slice(0, 10))).toEqual(['2025-12-15', '2026-12-14']);
     expect(ws.getCell('B6').dataValidation).toBeUndefined();
     const sheetXml = strFromU8(unzipSync(bytes)['xl/worksheets/sheet1.xml']!);
@@ -142,7 +182,15 @@ describe('xlsx writer, read back by exceljs', () => {
     expect(ws.getRow(1).height).toBe(36);
     expect(ws.getCell('B1').isMerged && ws.getCell('C1').isMerged && !ws.getCell('D1').isMerged).toBe(true);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 2, topLeftCell: 'B3' });
-    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, printTitlesRow: '1:2' });
+    expect(ws.pageSetup).toMatchObject({
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      printTitlesRow: '1:2',
+    });
     expect(ws.headerFooter.oddFooter).toBe('&CTrang &P/&N');
     expect((ws as unknown as { sheetProtection?: { sheet?: boolean } }).sheetProtection?.sheet).toBe(true);
     expect((wb.getWorksheet('meta') as unknown as { sheetProtection?: unknown }).sheetProtection).toBeUndefined();
@@ -280,9 +328,15 @@ describe('xlsx reader', () => {
   it('refuses a sheet without a part and an unterminated tag', () => {
     const workbook = '<workbook><sheets><sheet name="A" r:id="rId1"/></sheets></workbook>';
     expect(() => readXlsx(parts({ 'xl/workbook.xml': workbook }))).toThrow(XlsxReadError);
-    expect(() => readXlsx(parts({ 'xl/workbook.xml': workbook, 'xl/_rels/workbook.xml.rels': WORKBOOK_RELS, 'xl/worksheets/sheet1.xml': '<worksheet><sheetData><row r="1"><c r="A1" t="' }))).toThrow(
-      /unterminated/,
-    );
+    expect(() =>
+      readXlsx(
+        parts({
+          'xl/workbook.xml': workbook,
+          'xl/_rels/workbook.xml.rels': WORKBOOK_RELS,
+          'xl/worksheets/sheet1.xml': '<worksheet><sheetData><row r="1"><c r="A1" t="',
+        }),
+      ),
+    ).toThrow(/unterminated/);
     expect(() => readXlsx(new Map())).toThrow(/missing xl\/workbook.xml/);
   });
 
@@ -299,7 +353,10 @@ describe('xlsx reader', () => {
     for (const sheet of hostile) {
       const meter: ScanMeter = { steps: 0 };
       try {
-        readXlsx(parts({ 'xl/workbook.xml': workbook, 'xl/_rels/workbook.xml.rels': WORKBOOK_RELS, 'xl/worksheets/sheet1.xml': sheet }), meter);
+        readXlsx(
+          parts({ 'xl/workbook.xml': workbook, 'xl/_rels/workbook.xml.rels': WORKBOOK_RELS, 'xl/worksheets/sheet1.xml': sheet }),
+          meter,
+        );
       } catch (e) {
         expect(e).toBeInstanceOf(XlsxReadError);
       }

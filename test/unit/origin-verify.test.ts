@@ -16,7 +16,9 @@ describe('the CloudFront origin header', () => {
     const right = await handler(event({ [ORIGIN_VERIFY_HEADER]: SECRET }));
 
     expect(missing.statusCode).toBe(403);
-    expect(JSON.parse(String(missing.body))).toEqual({ error: { code: 'DIRECT_ACCESS', message: 'Chỉ truy cập hệ thống qua địa chỉ chính thức của trang báo cáo' } });
+    expect(JSON.parse(String(missing.body))).toEqual({
+      error: { code: 'DIRECT_ACCESS', message: 'Chỉ truy cập hệ thống qua địa chỉ chính thức của trang báo cáo' },
+    });
     expect(wrong.statusCode).toBe(403);
     expect(right.statusCode).toBe(200);
     expect(calls).toBe(1);

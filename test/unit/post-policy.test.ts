@@ -70,14 +70,23 @@ describe('uploadConditions', () => {
   });
 
   it('refuses a key that is not exact and an invalid range', () => {
-    expect(() => uploadConditions({ bucket: BUCKET, key: 'uploads/${filename}', contentType: CONTENT_TYPE, minSize: 1, maxSize: 2 })).toThrow(RangeError);
+    expect(() =>
+      uploadConditions({ bucket: BUCKET, key: 'uploads/${filename}', contentType: CONTENT_TYPE, minSize: 1, maxSize: 2 }),
+    ).toThrow(RangeError);
     expect(() => uploadConditions({ bucket: BUCKET, key: KEY, contentType: CONTENT_TYPE, minSize: 5, maxSize: 2 })).toThrow(RangeError);
     expect(() => uploadConditions({ bucket: BUCKET, key: KEY, contentType: CONTENT_TYPE, minSize: -1, maxSize: 2 })).toThrow(RangeError);
     expect(() => uploadConditions({ bucket: BUCKET, key: '', contentType: CONTENT_TYPE, minSize: 1, maxSize: 2 })).toThrow(RangeError);
   });
 
   it('presignedPostOptions is the whole createPresignedPost input', () => {
-    const o = presignedPostOptions({ bucket: BUCKET, key: KEY, contentType: CONTENT_TYPE, minSize: MIN, maxSize: MAX, expiresSeconds: EXPIRES });
+    const o = presignedPostOptions({
+      bucket: BUCKET,
+      key: KEY,
+      contentType: CONTENT_TYPE,
+      minSize: MIN,
+      maxSize: MAX,
+      expiresSeconds: EXPIRES,
+    });
     expect(o).toEqual({
       Bucket: BUCKET,
       Key: KEY,
@@ -95,7 +104,9 @@ describe('the presigned POST createPresignedPost builds from uploadConditions', 
 
   it('has exactly the expected form fields', () => {
     const shortDate = fields['X-Amz-Date']?.slice(0, 8);
-    expect(Object.keys(fields).sort()).toEqual(['Content-Type', 'Policy', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Signature', 'bucket', 'key'].sort());
+    expect(Object.keys(fields).sort()).toEqual(
+      ['Content-Type', 'Policy', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Signature', 'bucket', 'key'].sort(),
+    );
     expect(fields.key).toBe(KEY);
     expect(fields.bucket).toBe(BUCKET);
     expect(fields['Content-Type']).toBe(CONTENT_TYPE);
@@ -122,7 +133,11 @@ describe('the presigned POST createPresignedPost builds from uploadConditions', 
     // The key is pinned exactly: no starts-with anywhere.
     expect(policy.conditions.some((c) => Array.isArray(c) && c[0] === 'starts-with')).toBe(false);
     // Every form field except the exempt ones is named by a condition.
-    const named = new Set(policy.conditions.flatMap((c) => (Array.isArray(c) ? (c[0] === 'content-length-range' ? [] : [c[1].slice(1)]) : Object.keys(c))).map((n) => n.toLowerCase()));
+    const named = new Set(
+      policy.conditions
+        .flatMap((c) => (Array.isArray(c) ? (c[0] === 'content-length-range' ? [] : [c[1].slice(1)]) : Object.keys(c)))
+        .map((n) => n.toLowerCase()),
+    );
     for (const name of Object.keys(fields)) {
       if (['policy', 'x-amz-signature'].includes(name.toLowerCase())) continue;
       expect(named.has(name.toLowerCase()), name).toBe(true);
@@ -148,7 +163,9 @@ describe('decodePolicy', () => {
     expect(() => decodePolicy(b64('{"expiration":"tomorrow","conditions":[]}'))).toThrow(/expiration/);
     expect(() => decodePolicy(b64('{"expiration":"2030-01-01T00:00:00Z","conditions":[["in","$key","a"]]}'))).toThrow(/Invalid Condition/);
     expect(() => decodePolicy(b64('{"expiration":"2030-01-01T00:00:00Z","conditions":[["eq","key","a"]]}'))).toThrow(/Invalid Condition/);
-    expect(() => decodePolicy(b64('{"expiration":"2030-01-01T00:00:00Z","conditions":[["content-length-range",-1,5]]}'))).toThrow(/Invalid Condition/);
+    expect(() => decodePolicy(b64('{"expiration":"2030-01-01T00:00:00Z","conditions":[["content-length-range",-1,5]]}'))).toThrow(
+      /Invalid Condition/,
+    );
   });
 });
 
@@ -181,9 +198,15 @@ describe('verifyPostPolicy', () => {
 
   it('rejects a tampered policy (wider size range re-encoded): 403 SignatureDoesNotMatch', () => {
     const doc = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8')) as { conditions: unknown[] };
-    doc.conditions = doc.conditions.map((c) => (Array.isArray(c) && c[0] === 'content-length-range' ? ['content-length-range', 0, 10 ** 12] : c));
+    doc.conditions = doc.conditions.map((c) =>
+      Array.isArray(c) && c[0] === 'content-length-range' ? ['content-length-range', 0, 10 ** 12] : c,
+    );
     const forged = Buffer.from(JSON.stringify(doc)).toString('base64');
-    expect(verifyPostPolicy(base({ fields: { ...fields, Policy: forged }, fileSize: MAX + 1 }))).toMatchObject({ ok: false, status: 403, code: 'SignatureDoesNotMatch' });
+    expect(verifyPostPolicy(base({ fields: { ...fields, Policy: forged }, fileSize: MAX + 1 }))).toMatchObject({
+      ok: false,
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
   });
 
   it('rejects a policy signed with another secret: 403 SignatureDoesNotMatch', () => {
@@ -206,7 +229,11 @@ describe('verifyPostPolicy', () => {
       message: `Invalid according to Policy: Policy Condition failed: ["eq", "$key", "${KEY}"]`,
     });
     // A longer key with the genuine one as prefix is another key too.
-    expect(verifyPostPolicy(base({ fields: { ...fields, key: `${KEY}.exe` } }))).toMatchObject({ ok: false, status: 403, code: 'AccessDenied' });
+    expect(verifyPostPolicy(base({ fields: { ...fields, key: `${KEY}.exe` } }))).toMatchObject({
+      ok: false,
+      status: 403,
+      code: 'AccessDenied',
+    });
   });
 
   it('rejects an oversize file: 400 EntityTooLarge', () => {

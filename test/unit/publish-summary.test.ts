@@ -97,7 +97,12 @@ describe('publishSummary', () => {
     await publishSummary(w, { period: PERIOD, send: true, actor: publisher });
 
     expect(await w.audit.list(PERIOD, SUMMARY_LEDGER_UNIT)).toEqual([
-      expect.objectContaining({ action: 'SUMMARY_PUBLISHED', actor: 'staff:7a1f-sub', actorName: 'Lê Văn Tổng', detail: expect.objectContaining({ version: 1, hash: r.hash }) }),
+      expect.objectContaining({
+        action: 'SUMMARY_PUBLISHED',
+        actor: 'staff:7a1f-sub',
+        actorName: 'Lê Văn Tổng',
+        detail: expect.objectContaining({ version: 1, hash: r.hash }),
+      }),
     ]);
   });
 
@@ -159,7 +164,10 @@ describe('publishSummary', () => {
   it('two concurrent runs on the same data send one email; the one that finds the other in flight fails, to be retried', async () => {
     const w = await seeded();
 
-    const outcomes = await Promise.allSettled([publishSummary(w, { period: PERIOD, send: true }), publishSummary(w, { period: PERIOD, send: true })]);
+    const outcomes = await Promise.allSettled([
+      publishSummary(w, { period: PERIOD, send: true }),
+      publishSummary(w, { period: PERIOD, send: true }),
+    ]);
     const retried = await publishSummary(w, { period: PERIOD, send: true });
 
     const published = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
@@ -192,8 +200,19 @@ describe('publishSummary', () => {
     const w = await seeded();
     let lists = 0;
     let facts = 0;
-    const statuses = { ...w.statuses, get: w.statuses.get.bind(w.statuses), put: w.statuses.put.bind(w.statuses), list: (p: number) => (lists++, w.statuses.list(p)) };
-    const reports = { ...w.reports, putVersion: w.reports.putVersion.bind(w.reports), putReview: w.reports.putReview.bind(w.reports), putExtension: w.reports.putExtension.bind(w.reports), facts: (p: number, u: string) => (facts++, w.reports.facts(p, u)) };
+    const statuses = {
+      ...w.statuses,
+      get: w.statuses.get.bind(w.statuses),
+      put: w.statuses.put.bind(w.statuses),
+      list: (p: number) => (lists++, w.statuses.list(p)),
+    };
+    const reports = {
+      ...w.reports,
+      putVersion: w.reports.putVersion.bind(w.reports),
+      putReview: w.reports.putReview.bind(w.reports),
+      putExtension: w.reports.putExtension.bind(w.reports),
+      facts: (p: number, u: string) => (facts++, w.reports.facts(p, u)),
+    };
 
     await publishSummary({ ...w, statuses, reports }, { period: PERIOD, send: false });
 
@@ -249,7 +268,11 @@ describe('updateSummaries (the daily SummaryUpdate job)', () => {
 
     expect(sameDay).toEqual([{ period: PERIOD, outcome: 'held', version: 2, sent: false }]);
     expect(nextDay).toEqual([{ period: PERIOD, outcome: 'published', version: 3, sent: true }]);
-    expect(w.mailer.sent.map((m) => m.subject.match(/bản cập nhật số \d/)?.[0] ?? 'v1')).toEqual(['v1', 'bản cập nhật số 2', 'bản cập nhật số 3']);
+    expect(w.mailer.sent.map((m) => m.subject.match(/bản cập nhật số \d/)?.[0] ?? 'v1')).toEqual([
+      'v1',
+      'bản cập nhật số 2',
+      'bản cập nhật số 3',
+    ]);
   });
 
   it('two concurrent runs of one morning claim one version and send one email', async () => {
@@ -260,7 +283,9 @@ describe('updateSummaries (the daily SummaryUpdate job)', () => {
     const runs = await Promise.allSettled([updateSummaries(w), updateSummaries(w)]);
 
     // One sends; the other holds, or finds the first's email in flight and fails to be retried.
-    const sent = runs.map((r) => (r.status === 'fulfilled' ? r.value[0]!.sent : r.reason instanceof NoticeInFlightError ? 'in flight' : r.reason));
+    const sent = runs.map((r) =>
+      r.status === 'fulfilled' ? r.value[0]!.sent : r.reason instanceof NoticeInFlightError ? 'in flight' : r.reason,
+    );
     expect(sent.filter((s) => s === true)).toHaveLength(1);
     expect(sent.filter((s) => s !== true).every((s) => s === false || s === 'in flight')).toBe(true);
     expect(w.mailer.sent).toHaveLength(2);

@@ -40,7 +40,14 @@ describe('reconcile', () => {
   it('moves a rejected unit to OVERDUE once the deadline has passed, once; a dry run only says so', async () => {
     const { w, key } = worldWithObject('2026-11-28T03:00:00Z', { not: 'a report' }, '2026-11-28T02:00:00.000Z');
     const head = (await w.objects.head(key))!;
-    await ingestReport(w, { bucket: 'reports', key, size: head.size, etag: head.etag, versionId: head.versionId!, time: '2026-11-28T02:00:00Z' });
+    await ingestReport(w, {
+      bucket: 'reports',
+      key,
+      size: head.size,
+      etag: head.etag,
+      versionId: head.versionId!,
+      time: '2026-11-28T02:00:00Z',
+    });
     await updateCompliance(w, { period: 2026, unitId: UNIT });
     w.clock.set(AFTER_DEADLINE);
 

@@ -35,7 +35,13 @@ describe('the sample report', () => {
     const units = DEFAULT_REGIME.units.map((u) => u.id);
     // act
     const failures = units
-      .map((unitId) => ({ unitId, result: validateReport(sampleReport(DEFAULT_REGIME, unitId, PERIOD), { regime: DEFAULT_REGIME, expected: { unitId, period: PERIOD } }) }))
+      .map((unitId) => ({
+        unitId,
+        result: validateReport(sampleReport(DEFAULT_REGIME, unitId, PERIOD), {
+          regime: DEFAULT_REGIME,
+          expected: { unitId, period: PERIOD },
+        }),
+      }))
       .filter((x) => !x.result.ok);
     // assess
     expect(units).toHaveLength(31);
@@ -46,7 +52,9 @@ describe('the sample report', () => {
     // prepare
     const cases = [2019, 2024, 2026].flatMap((period) => [0, 1, 2, 3].map((variant) => ({ period, variant })));
     // act
-    const failures = cases.filter(({ period, variant }) => !validateReport(sampleReport(DEFAULT_REGIME, 'dak-ha', period, variant), { regime: DEFAULT_REGIME }).ok);
+    const failures = cases.filter(
+      ({ period, variant }) => !validateReport(sampleReport(DEFAULT_REGIME, 'dak-ha', period, variant), { regime: DEFAULT_REGIME }).ok,
+    );
     // assess
     expect(failures).toEqual([]);
   });

@@ -35,7 +35,10 @@ const world = (at = '2026-12-10T03:00:00Z') => ({ ...memoryWorld(at, regime), ap
 type World = ReturnType<typeof world>;
 
 /** Stores a version as ingest would have; valid ones carry a sample report. */
-async function stored(w: World, o: { uploadId: string; receivedAt: string; valid?: boolean; unitId?: string; signed?: boolean }): Promise<StoredVersion> {
+async function stored(
+  w: World,
+  o: { uploadId: string; receivedAt: string; valid?: boolean; unitId?: string; signed?: boolean },
+): Promise<StoredVersion> {
   const unitId = o.unitId ?? UNIT;
   const valid = o.valid ?? true;
   const report = valid ? sampleReport(regime, unitId, PERIOD) : undefined;
@@ -60,7 +63,10 @@ async function stored(w: World, o: { uploadId: string; receivedAt: string; valid
 }
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(RequestError);
   return e as RequestError;
 }
@@ -81,13 +87,20 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     w.bus.events.length = 0;
     w.clock.set('2026-12-10T03:00:00Z');
 
-    const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Giám đốc Sở Nội vụ' } });
+    const r = await reviewReport(w, {
+      unitId: UNIT,
+      actor: REVIEWER,
+      body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Giám đốc Sở Nội vụ' },
+    });
 
     expect(r.status).toBe('RETURNED');
     expect(r.review).toMatchObject({ decision: 'RETURN', uploadId: A, reason: 'Thiếu số liệu mục II', at: '2026-12-10T03:00:00.000Z' });
     expect((await w.reports.facts(PERIOD, UNIT)).reviews).toEqual([r.review]);
     expect(w.bus.events).toEqual([
-      { detailType: DETAIL_TYPES.reportReviewed, detail: { period: PERIOD, unitId: UNIT, uploadId: A, decision: 'RETURN', reviewId: r.review.reviewId } },
+      {
+        detailType: DETAIL_TYPES.reportReviewed,
+        detail: { period: PERIOD, unitId: UNIT, uploadId: A, decision: 'RETURN', reviewId: r.review.reviewId },
+      },
     ]);
     const audit = (await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'REPORT_REVIEWED');
     expect(audit).toMatchObject({ ...staff, detail: { uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II' } });
@@ -108,14 +121,20 @@ describe('reviewReport (POST /units/{id}/review)', () => {
   it('accepting the returned version afterwards undoes the return', async () => {
     const w = world();
     await stored(w, { uploadId: A, receivedAt: '2026-12-05T02:00:00Z' });
-    await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' } });
+    await reviewReport(w, {
+      unitId: UNIT,
+      actor: REVIEWER,
+      body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' },
+    });
     w.clock.set('2026-12-10T04:00:00Z');
 
     const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'ACCEPT' } });
 
     expect(r.status).toBe('ON_TIME');
     expect((await settle(w)).record?.status).toBe('ON_TIME');
-    expect((await w.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'REPORT_REVIEWED').map((e) => [e.actor, e.detail.decision])).toEqual([
+    expect(
+      (await w.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'REPORT_REVIEWED').map((e) => [e.actor, e.detail.decision]),
+    ).toEqual([
       [staff.actor, 'RETURN'],
       [staff.actor, 'ACCEPT'],
     ]);
@@ -125,8 +144,16 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const w = world();
     await stored(w, { uploadId: A, receivedAt: '2026-12-05T02:00:00Z' });
 
-    const missing = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: '   ' } }));
-    const tooLong = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) } }));
+    const missing = await rejection(
+      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: '   ' } }),
+    );
+    const tooLong = await rejection(
+      reviewReport(w, {
+        unitId: UNIT,
+        actor: REVIEWER,
+        body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) },
+      }),
+    );
 
     expect([missing.status, missing.code]).toEqual([400, 'INVALID_REQUEST']);
     expect(missing.details).toEqual([{ path: 'reason', message: 'Trả lại báo cáo thì phải ghi lý do để đơn vị chỉnh sửa' }]);
@@ -139,7 +166,9 @@ describe('reviewReport (POST /units/{id}/review)', () => {
   it('refuses a malformed body with every problem in Vietnamese', async () => {
     const w = world();
 
-    const e = await rejection(reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: '2026', uploadId: '../x', decision: 'MAYBE', extra: 1 } }));
+    const e = await rejection(
+      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: '2026', uploadId: '../x', decision: 'MAYBE', extra: 1 } }),
+    );
 
     expect(e.status).toBe(400);
     expect((e.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['', 'decision', 'period', 'uploadId']);
@@ -178,12 +207,18 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
     expect((await settle(w)).record?.status).toBe('LATE');
     w.bus.events.length = 0;
 
-    const r = await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' } });
+    const r = await grantExtension(w, {
+      unitId: UNIT,
+      actor: REVIEWER,
+      body: { period: PERIOD, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' },
+    });
 
     expect(r.status).toBe('ON_TIME');
     expect(r.extension).toEqual({ until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài', grantedAt: '2026-12-20T03:00:00.000Z' });
     expect((await w.reports.facts(PERIOD, UNIT)).extension).toEqual(r.extension);
-    expect(w.bus.events).toEqual([{ detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNIT, until: '2026-12-22' } }]);
+    expect(w.bus.events).toEqual([
+      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNIT, until: '2026-12-22' } },
+    ]);
     expect((await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'EXTENSION_GRANTED')).toMatchObject({
       ...staff,
       detail: { until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' },
@@ -227,7 +262,9 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
 describe('the admin events reach compliance', () => {
   it.each([DETAIL_TYPES.reportReviewed, DETAIL_TYPES.deadlineExtended])('"%s" is routed to the compliance function', (detailType) => {
     const event = { source: EVENT_SOURCE, 'detail-type': detailType, detail: { period: PERIOD, unitId: UNIT } };
-    const targets = EVENT_ROUTES.filter((r) => r.bus === 'baocao' && matchesPattern(event, r.pattern({ bucketName: 'b' }))).map((r) => r.target);
+    const targets = EVENT_ROUTES.filter((r) => r.bus === 'baocao' && matchesPattern(event, r.pattern({ bucketName: 'b' }))).map(
+      (r) => r.target,
+    );
     expect(targets).toEqual(['compliance']);
   });
 });
@@ -239,7 +276,11 @@ describe('readUnitReports (GET /units/{id}/reports)', () => {
     // Stored out of order: the view orders by receipt.
     await stored(w, { uploadId: B, receivedAt: '2026-12-06T02:00:00Z', signed: true });
     await stored(w, { uploadId: bad, receivedAt: '2026-12-04T02:00:00Z', valid: false });
-    await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' } });
+    await reviewReport(w, {
+      unitId: UNIT,
+      actor: REVIEWER,
+      body: { period: PERIOD, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' },
+    });
 
     const r = await readUnitReports(w, { unitId: UNIT, period: PERIOD });
 

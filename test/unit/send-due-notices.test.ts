@@ -30,8 +30,18 @@ type World = ReturnType<typeof world>;
 /** A unit that sent a valid report at `at` (ISO with offset). */
 async function reported(w: World, unitId: string, at: string) {
   const receivedAt = new Date(at).toISOString();
-  const facts: StatusFacts = { versions: 1, firstValidAt: receivedAt, firstValidUploadId: 'u1', latestValidUploadId: 'u1', lastUploadAt: receivedAt, reasons: [] };
-  await w.statuses.put({ period: 2026, unitId, rev: 1, status: 'ON_TIME', facts, uploadIds: ['u1'], announced: true, updatedAt: receivedAt }, null);
+  const facts: StatusFacts = {
+    versions: 1,
+    firstValidAt: receivedAt,
+    firstValidUploadId: 'u1',
+    latestValidUploadId: 'u1',
+    lastUploadAt: receivedAt,
+    reasons: [],
+  };
+  await w.statuses.put(
+    { period: 2026, unitId, rev: 1, status: 'ON_TIME', facts, uploadIds: ['u1'], announced: true, updatedAt: receivedAt },
+    null,
+  );
 }
 
 const ids = (regime: Regime) => regime.units.map((u) => u.id);
@@ -106,13 +116,20 @@ describe('sendDueNotices', () => {
     w.mailer.failNext = 1; // the first unit's send fails
     const [failedUnit, ...others] = w.regime.units;
 
-    const error = await sendDueNotices(w, {}).then(() => null, (e: unknown) => e);
+    const error = await sendDueNotices(w, {}).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).toBeInstanceOf(NoticesFailedError);
     const failedRun = (error as NoticesFailedError).summary;
     expect(failedRun.failed).toBe(1);
     expect(failedRun.counts.reminder).toBe(3);
-    expect(failedRun.notices.find((n) => n.outcome === 'failed')).toMatchObject({ unitId: failedUnit!.id, step: 'T-1wd', error: 'SES throttled' });
+    expect(failedRun.notices.find((n) => n.outcome === 'failed')).toMatchObject({
+      unitId: failedUnit!.id,
+      step: 'T-1wd',
+      error: 'SES throttled',
+    });
     expect(recipientsOf(w.mailer.sent)).toEqual(others.map((u) => u.email));
     expect((await w.ledger.get(2026, failedUnit!.id, 'reminder', 'T-1wd'))?.state).toBe('failed');
 
@@ -181,7 +198,11 @@ describe('sendDueNotices', () => {
     expect(digest[0]!.subject).toContain('3 đơn vị');
     for (const u of w.regime.units.slice(1)) expect(digest[0]!.html).toContain(u.email);
     expect(digest[0]!.html).not.toContain(w.regime.units[0]!.email);
-    expect(summary.notices.find((n) => n.kind === 'escalation')).toMatchObject({ unitId: '*', outcome: 'sent', listed: ids(w.regime).slice(1) });
+    expect(summary.notices.find((n) => n.kind === 'escalation')).toMatchObject({
+      unitId: '*',
+      outcome: 'sent',
+      listed: ids(w.regime).slice(1),
+    });
     expect(again.counts.escalation).toBe(0);
     expect((await w.audit.list(2026, '*')).map((e) => e.detail.kind)).toEqual(['escalation']);
   });

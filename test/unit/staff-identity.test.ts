@@ -25,21 +25,30 @@ beforeAll(async () => {
 function token(claims: JWTPayload = {}, o: { key?: CryptoKey; kid?: string } = {}) {
   return new SignJWT({ client_id: CLIENT, username: 'chuyenvien', 'cognito:groups': ['reviewer'], token_use: 'access', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: o.kid ?? 'k1' })
-    .setIssuer((claims.iss) ?? ISSUER)
+    .setIssuer(claims.iss ?? ISSUER)
     .setSubject('3c9e-sub')
     .setIssuedAt(at(NOW) - 60)
-    .setExpirationTime((claims.exp) ?? at(NOW) + 3600)
+    .setExpirationTime(claims.exp ?? at(NOW) + 3600)
     .sign(o.key ?? keys.privateKey);
 }
 
 const authorize = () => jwtAuthorizer({ issuer: ISSUER, audience: [CLIENT], jwks: keys.jwks, currentDate: () => NOW });
-const refusal = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof JwtRefusedError ? 'refused' : `threw ${String(e)}`));
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof JwtRefusedError ? 'refused' : `threw ${String(e)}`),
+  );
 
 describe('the JWT authorizer (API Gateway HTTP API rules, local stand-in)', () => {
   it('accepts a valid token and hands over the claims as API Gateway does: strings, arrays as "[a b]"', async () => {
     const claims = await authorize()(`Bearer ${await token({ 'cognito:groups': ['reviewer', 'publisher'] })}`);
 
-    expect(claims).toMatchObject({ sub: '3c9e-sub', client_id: CLIENT, 'cognito:groups': '[reviewer publisher]', exp: String(at(NOW) + 3600) });
+    expect(claims).toMatchObject({
+      sub: '3c9e-sub',
+      client_id: CLIENT,
+      'cognito:groups': '[reviewer publisher]',
+      exp: String(at(NOW) + 3600),
+    });
     expect(staffFromClaims(claims)).toEqual({ sub: '3c9e-sub', name: 'chuyenvien', roles: ['reviewer', 'publisher'] });
   });
 
@@ -78,7 +87,7 @@ describe('the JWT authorizer (API Gateway HTTP API rules, local stand-in)', () =
     expect(await refusal(authorize()(`Bearer ${header}.${p}.`))).toBe('refused');
   });
 
-  it('refuses a token signed by a key not in the issuer\'s JWKS, and a missing or malformed header', async () => {
+  it("refuses a token signed by a key not in the issuer's JWKS, and a missing or malformed header", async () => {
     expect(await refusal(authorize()(`Bearer ${await token({}, { key: keys.otherKey })}`))).toBe('refused');
     expect(await refusal(authorize()(undefined))).toBe('refused');
     expect(await refusal(authorize()('Basic dXNlcjpwYXNz'))).toBe('refused');

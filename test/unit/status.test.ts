@@ -24,7 +24,9 @@ const DUE = '2026-12-18T16:59:59.999Z';
 const AFTER_DUE = '2026-12-18T17:00:00.000Z';
 const LONG_AFTER = '2027-02-01T00:00:00.000Z';
 
-const bad = (message: string): ValidationIssue[] => [{ path: 'dissemination.sessions', message, label: 'Số hội nghị, buổi phổ biến, quán triệt' }];
+const bad = (message: string): ValidationIssue[] => [
+  { path: 'dissemination.sessions', message, label: 'Số hội nghị, buổi phổ biến, quán triệt' },
+];
 const valid = (uploadId: string, receivedAt: string): VersionFact => ({ uploadId, receivedAt, valid: true, reasons: [] });
 const invalid = (uploadId: string, receivedAt: string, reasons = bad('Không được nhỏ hơn 0')): VersionFact => ({
   uploadId,
@@ -148,7 +150,11 @@ describe('timeliness decided by the first valid version', () => {
 
   it('is LATE when the uploads before the deadline were all invalid', () => {
     // prepare
-    const versions = [invalid('u1', '2026-12-10T02:00:00.000Z'), valid('u2', '2026-12-19T02:00:00.000Z'), valid('u3', '2026-12-20T02:00:00.000Z')];
+    const versions = [
+      invalid('u1', '2026-12-10T02:00:00.000Z'),
+      valid('u2', '2026-12-19T02:00:00.000Z'),
+      valid('u3', '2026-12-20T02:00:00.000Z'),
+    ];
     // act
     const facts = summarizeFacts(versions, []);
     const status = statusOf(LONG_AFTER, versions);
@@ -288,7 +294,10 @@ describe('deriveStatus reaches every status', () => {
       ['NOT_OPEN', () => statusOf('2026-10-01T00:00:00.000Z')],
       ['PENDING', () => statusOf('2026-12-01T00:00:00.000Z')],
       ['REJECTED', () => statusOf('2026-12-01T00:00:00.000Z', [invalid('u1', '2026-11-30T00:00:00.000Z')])],
-      ['RETURNED', () => statusOf(LONG_AFTER, [valid('u1', '2026-12-01T00:00:00.000Z')], [returnReview('r', '2026-12-02T00:00:00.000Z', 'u1')])],
+      [
+        'RETURNED',
+        () => statusOf(LONG_AFTER, [valid('u1', '2026-12-01T00:00:00.000Z')], [returnReview('r', '2026-12-02T00:00:00.000Z', 'u1')]),
+      ],
       ['ON_TIME', () => statusOf(LONG_AFTER, [valid('u1', '2026-12-01T00:00:00.000Z')])],
       ['LATE', () => statusOf(LONG_AFTER, [valid('u1', '2026-12-19T00:00:00.000Z')])],
       ['OVERDUE', () => statusOf(LONG_AFTER)],
@@ -310,14 +319,22 @@ describe('summarizeFacts', () => {
       valid('u3', '2026-12-20T02:00:00.000Z'),
       invalid('u4', '2026-12-21T02:00:00.000Z', bad('lỗi 4')),
     ];
-    const reviews = [returnReview('r1', '2026-12-06T02:00:00.000Z', 'u2', 'trả lại'), returnReview('r2', '2026-12-22T02:00:00.000Z', 'u3', 'trả lại lần 2')];
+    const reviews = [
+      returnReview('r1', '2026-12-06T02:00:00.000Z', 'u2', 'trả lại'),
+      returnReview('r2', '2026-12-22T02:00:00.000Z', 'u3', 'trả lại lần 2'),
+    ];
     const reference = summarizeFacts(versions, reviews);
     // act
     const all = permutations(versions).flatMap((vs) => [summarizeFacts(vs, reviews), summarizeFacts(vs, [...reviews].reverse())]);
     // assess
     expect(all).toHaveLength(48);
     for (const facts of all) expect(facts).toEqual(reference);
-    expect(reference).toMatchObject({ versions: 4, firstValidUploadId: 'u2', latestValidUploadId: 'u3', returnedAt: '2026-12-22T02:00:00.000Z' });
+    expect(reference).toMatchObject({
+      versions: 4,
+      firstValidUploadId: 'u2',
+      latestValidUploadId: 'u3',
+      returnedAt: '2026-12-22T02:00:00.000Z',
+    });
   });
 
   it('breaks a tie in receive time by upload id, whatever the order', () => {
@@ -442,7 +459,10 @@ describe('a return for revision in the same second as uploads', () => {
   const v = (uploadId: string, receivedAt: string): VersionFact => ({ uploadId, receivedAt, valid: true, reasons: [] });
 
   it('is not cleared by the version it returned, even when the review is in the same second', () => {
-    const facts = summarizeFacts([v('a1', '2026-12-01T02:00:00Z')], [{ reviewId: 'r', at: '2026-12-01T02:00:00.500Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }]);
+    const facts = summarizeFacts(
+      [v('a1', '2026-12-01T02:00:00Z')],
+      [{ reviewId: 'r', at: '2026-12-01T02:00:00.500Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }],
+    );
 
     expect(deriveStatus(facts, { regime, period: 2026, now: new Date('2026-12-02T00:00:00Z') })).toBe('RETURNED');
   });

@@ -48,7 +48,12 @@ describe('diffSummaries: what changed since the version the leadership has', () 
   });
 
   it('a report returned is removed, a replacing upload is replaced, a status-only move is listed on its own', () => {
-    const v2 = consolidation([row('so-tu-phap', 'RETURNED'), row('so-y-te', 'ON_TIME', 1), row('dak-ha', 'ON_TIME'), row('kon-ray', 'PENDING')]);
+    const v2 = consolidation([
+      row('so-tu-phap', 'RETURNED'),
+      row('so-y-te', 'ON_TIME', 1),
+      row('dak-ha', 'ON_TIME'),
+      row('kon-ray', 'PENDING'),
+    ]);
     const prev = summarySnapshot(v1);
     prev.units = prev.units.map((u) => (u[0] === 'kon-ray' ? [u[0], 'OVERDUE', null] : u));
 
@@ -77,7 +82,9 @@ describe('changeLines and pictureSentence (Vietnamese, bounded)', () => {
     const lines = changeLines(diffSummaries(summarySnapshot(v1), v2));
 
     expect(lines[0]).toBe(`Tính thêm số liệu của ${unitName('ngoc-hoi')} (nộp trễ hạn).`);
-    expect(lines.at(-1)).toMatch(new RegExp(`^Còn ${regime.units.length - 2} cơ quan, đơn vị chưa gửi báo cáo: .+ và ${regime.units.length - 12} đơn vị khác\\.$`));
+    expect(lines.at(-1)).toMatch(
+      new RegExp(`^Còn ${regime.units.length - 2} cơ quan, đơn vị chưa gửi báo cáo: .+ và ${regime.units.length - 12} đơn vị khác\\.$`),
+    );
   });
 
   it('stops at MAX_CHANGE_LINES with "… và N thay đổi khác"', () => {

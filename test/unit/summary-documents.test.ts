@@ -13,7 +13,13 @@ import { summaryAttachments, summaryEmail } from '../../shared/email/summary-ema
 const HOSTILE = '<script>alert("x")</script> & Co';
 
 /** 3 provincial + 2 district units; one district unit has a hostile name and has not reported. */
-const unit = (id: string, name: string, group: 'province' | 'district') => ({ id, name, group, email: `vanthu.${id}@kontum.gov.example`, validFrom: 2019 });
+const unit = (id: string, name: string, group: 'province' | 'district') => ({
+  id,
+  name,
+  group,
+  email: `vanthu.${id}@kontum.gov.example`,
+  validFrom: 2019,
+});
 const regime: Regime = parseRegime({
   ...DEFAULT_REGIME,
   units: [
@@ -33,9 +39,32 @@ function report(unitId: string, base: number, over: Record<string, number>, prop
 }
 
 const rows: ConsolidationRow[] = [
-  { unitId: 'so-a', status: 'ON_TIME', firstValidAt: '2026-12-10T03:00:00Z', versions: 1, report: report('so-a', 1, { 'dissemination.sessions': 60, 'dissemination.participantsOfficials': 1200 }, 'Đề nghị tăng cường tập huấn.') },
-  { unitId: 'so-b', status: 'LATE', firstValidAt: '2026-12-19T02:30:00Z', versions: 3, report: report('so-b', 2, { 'dissemination.sessions': 40, 'dissemination.participantsOfficials': 2467 }) },
-  { unitId: 'huyen-x', status: 'ON_TIME', firstValidAt: '2026-12-15T09:00:00Z', versions: 2, report: report('huyen-x', 3, { 'dissemination.sessions': 23, 'dissemination.participantsOfficials': 900 }, 'Đề nghị bổ sung kinh phí.') },
+  {
+    unitId: 'so-a',
+    status: 'ON_TIME',
+    firstValidAt: '2026-12-10T03:00:00Z',
+    versions: 1,
+    report: report(
+      'so-a',
+      1,
+      { 'dissemination.sessions': 60, 'dissemination.participantsOfficials': 1200 },
+      'Đề nghị tăng cường tập huấn.',
+    ),
+  },
+  {
+    unitId: 'so-b',
+    status: 'LATE',
+    firstValidAt: '2026-12-19T02:30:00Z',
+    versions: 3,
+    report: report('so-b', 2, { 'dissemination.sessions': 40, 'dissemination.participantsOfficials': 2467 }),
+  },
+  {
+    unitId: 'huyen-x',
+    status: 'ON_TIME',
+    firstValidAt: '2026-12-15T09:00:00Z',
+    versions: 2,
+    report: report('huyen-x', 3, { 'dissemination.sessions': 23, 'dissemination.participantsOfficials': 900 }, 'Đề nghị bổ sung kinh phí.'),
+  },
 ];
 const now = new Date('2026-12-20T01:00:00Z'); // 08:00 on 20 Dec, Kon Tum time
 const c: Consolidation = consolidate({ regime, period: 2026, now, rows });
@@ -92,7 +121,12 @@ describe('summary workbook', () => {
   it('"Tổng hợp": indicators × total and groups, under the section labels', () => {
     const ws = sheet(SHEET_NAMES.summary);
     expect(rowValues(ws, 3)).toEqual(['STT', 'Chỉ tiêu', 'Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district]);
-    for (const label of ['I. Phổ biến, quán triệt', 'II. Kế hoạch và giải pháp nâng cao hiệu quả công tác dân vận', 'IV. Thi đua, khen thưởng']) findRow(ws, 1, label);
+    for (const label of [
+      'I. Phổ biến, quán triệt',
+      'II. Kế hoạch và giải pháp nâng cao hiệu quả công tác dân vận',
+      'IV. Thi đua, khen thưởng',
+    ])
+      findRow(ws, 1, label);
     // Sessions: 60 + 40 = 100 province, 23 district, 123 in all.
     const r = findRow(ws, 2, SESSIONS);
     expect([ws.getCell(r, 3).value, ws.getCell(r, 4).value, ws.getCell(r, 5).value]).toEqual([123, 100, 23]);
@@ -124,7 +158,15 @@ describe('summary workbook', () => {
 
   it('"Tình hình nộp báo cáo": status in Vietnamese, local submission time, on time or late, versions, rates as percentages', () => {
     const ws = sheet(SHEET_NAMES.compliance);
-    expect(rowValues(ws, 3).slice(0, 7)).toEqual(['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng', 'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)', 'Đúng hạn / Trễ hạn', 'Số lần gửi']);
+    expect(rowValues(ws, 3).slice(0, 7)).toEqual([
+      'STT',
+      'Tên cơ quan, đơn vị',
+      'Nhóm',
+      'Tình trạng',
+      'Thời điểm gửi báo cáo hợp lệ (giờ địa phương)',
+      'Đúng hạn / Trễ hạn',
+      'Số lần gửi',
+    ]);
     const b = findRow(ws, 2, 'Sở B');
     expect(ws.getCell(b, 4).value).toBe('Trễ hạn');
     // 02:30 UTC on 19 Dec is 09:30 in Kon Tum (UTC+7): Excel shows the wall clock.
@@ -178,7 +220,9 @@ describe('summary draft (.docx)', () => {
   });
 
   it('writes the figures as Vietnamese sentences with "." thousands', () => {
-    expect(xml).toContain('Các cơ quan, đơn vị đã tổ chức 123 hội nghị, buổi phổ biến, quán triệt với 4.567 lượt cán bộ, công chức, viên chức tham dự');
+    expect(xml).toContain(
+      'Các cơ quan, đơn vị đã tổ chức 123 hội nghị, buổi phổ biến, quán triệt với 4.567 lượt cán bộ, công chức, viên chức tham dự',
+    );
     // The table by group: participants 3.667 (province) and 900 (district).
     expect(xml).toContain('>3.667<');
     expect(xml).toContain(`>${GROUP_LABELS.district}<`);
@@ -219,8 +263,12 @@ describe('summary draft (.docx)', () => {
 
 describe('summary email', () => {
   it('has the subject tag, and marks an update by its number', () => {
-    expect(summaryEmail(c, regime, { version: 1, isUpdate: false }).subject).toBe('[Báo cáo dân vận chính quyền năm 2026] Tổng hợp kết quả');
-    expect(summaryEmail(c, regime, { version: 2, isUpdate: true }).subject).toBe('[Báo cáo dân vận chính quyền năm 2026] Tổng hợp kết quả (bản cập nhật số 2)');
+    expect(summaryEmail(c, regime, { version: 1, isUpdate: false }).subject).toBe(
+      '[Báo cáo dân vận chính quyền năm 2026] Tổng hợp kết quả',
+    );
+    expect(summaryEmail(c, regime, { version: 2, isUpdate: true }).subject).toBe(
+      '[Báo cáo dân vận chính quyền năm 2026] Tổng hợp kết quả (bản cập nhật số 2)',
+    );
   });
 
   it('shows key figures, rates and the units not reported, in HTML and text', () => {

@@ -21,7 +21,10 @@ const JSON_TYPE = 'application/json';
 const world = (at = '2026-11-28T03:00:00Z') => memoryWorld(at, regime);
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(RequestError);
   return e as RequestError;
 }
@@ -74,7 +77,12 @@ describe('createUpload (POST /uploads)', () => {
     expect((await rejection(createUpload(w, { token: first.token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
     expect((await createUpload(w, { token: second.token, readBody: () => request })).key).toContain(UNIT);
     expect(second.revoked).toHaveLength(1);
-    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['TOKEN_ISSUED', 'TOKEN_REVOKED', 'TOKEN_ISSUED', 'UPLOAD_AUTHORIZED']);
+    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual([
+      'TOKEN_ISSUED',
+      'TOKEN_REVOKED',
+      'TOKEN_ISSUED',
+      'UPLOAD_AUTHORIZED',
+    ]);
   });
 
   it('refuses an upload to a closed period (the summary plus the grace window) with a Vietnamese 409, unless the unit has an extension', async () => {
@@ -123,7 +131,9 @@ describe('createUpload (POST /uploads)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT });
 
-    const e = await rejection(createUpload(w, { token, readBody: () => ({ period: '2026', fileName: '', contentType: JSON_TYPE, size: 0 }) }));
+    const e = await rejection(
+      createUpload(w, { token, readBody: () => ({ period: '2026', fileName: '', contentType: JSON_TYPE, size: 0 }) }),
+    );
 
     expect([e.status, e.code]).toEqual([400, 'INVALID_REQUEST']);
     expect(e.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; fileName: Không được để trống; size: Không được nhỏ hơn 1');
@@ -136,7 +146,9 @@ describe('createUpload (POST /uploads)', () => {
     expect((await rejection(createUpload(w, { token, readBody: () => request }))).code).toBe('PERIOD_NOT_OPEN');
     w.clock.set('2026-11-28T03:00:00Z');
     expect((await rejection(createUpload(w, { token, readBody: () => ({ ...request, period: 2015 }) }))).code).toBe('INVALID_PERIOD');
-    const badType = await rejection(createUpload(w, { token, readBody: () => ({ ...request, contentType: 'text/html', fileName: 'x.html' }) }));
+    const badType = await rejection(
+      createUpload(w, { token, readBody: () => ({ ...request, contentType: 'text/html', fileName: 'x.html' }) }),
+    );
     expect([badType.status, badType.code]).toEqual([415, 'UNSUPPORTED_TYPE']);
     const mismatch = await rejection(createUpload(w, { token, readBody: () => ({ ...request, fileName: 'x.exe' }) }));
     expect(mismatch.status).toBe(415);
@@ -147,7 +159,14 @@ describe('createUpload (POST /uploads)', () => {
 
 describe('ingestReport', () => {
   const key = (id = '0mi1abcd0123456789abcdef0') => `incoming/2026/${UNIT}/${id}.json`;
-  const event = (k: string, size: number, versionId: string) => ({ bucket: 'b', key: k, size, etag: 'e1', versionId, time: '2026-12-01T02:00:00.000Z' });
+  const event = (k: string, size: number, versionId: string) => ({
+    bucket: 'b',
+    key: k,
+    size,
+    etag: 'e1',
+    versionId,
+    time: '2026-12-01T02:00:00.000Z',
+  });
 
   it('accepts a valid report, stores the version with its SHA-256 and emits Report Accepted', async () => {
     const w = world();
@@ -205,10 +224,20 @@ describe('ingestReport', () => {
 describe('ingestReport: a presigned POST used twice (one key, two S3 versions)', () => {
   const uploadId = '0mi1abcd0123456789abcdef0';
   const key = `incoming/2026/${UNIT}/${uploadId}.json`;
-  const event = (versionId: string, time = '2026-12-01T02:00:00.000Z') => ({ bucket: 'b', key, size: 100, etag: `etag-${versionId}`, versionId, time });
+  const event = (versionId: string, time = '2026-12-01T02:00:00.000Z') => ({
+    bucket: 'b',
+    key,
+    size: 100,
+    etag: `etag-${versionId}`,
+    versionId,
+    time,
+  });
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   const valid = JSON.stringify(sampleReport(regime, UNIT, 2026));
-  const other = JSON.stringify({ ...sampleReport(regime, UNIT, 2026), preparer: { ...sampleReport(regime, UNIT, 2026).preparer, name: 'Người khác' } });
+  const other = JSON.stringify({
+    ...sampleReport(regime, UNIT, 2026),
+    preparer: { ...sampleReport(regime, UNIT, 2026).preparer, name: 'Người khác' },
+  });
 
   it('judges the version the event names, even when the key already holds a later object', async () => {
     const w = world();
@@ -230,9 +259,16 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
     const r = await ingestReport(w, event(second.versionId, '2026-12-01T02:05:00.000Z'));
 
     expect(r.outcome).toBe('rejected');
-    expect(r.version).toMatchObject({ uploadId: reusedUploadId(uploadId, second.versionId), sha256: sha(other), s3VersionId: second.versionId, valid: false });
+    expect(r.version).toMatchObject({
+      uploadId: reusedUploadId(uploadId, second.versionId),
+      sha256: sha(other),
+      s3VersionId: second.versionId,
+      valid: false,
+    });
     expect(r.version?.uploadId).toMatch(/^[0-9a-z]{10,40}$/);
-    expect(r.version?.reasons.map((x) => x.message)).toEqual([expect.stringContaining(`Liên kết tải lên của lần nộp ${uploadId} đã được dùng`)]);
+    expect(r.version?.reasons.map((x) => x.message)).toEqual([
+      expect.stringContaining(`Liên kết tải lên của lần nộp ${uploadId} đã được dùng`),
+    ]);
     const { versions } = await w.reports.facts(2026, UNIT);
     expect(versions.map((v) => [v.uploadId, v.valid, v.sha256, v.s3VersionId])).toEqual([
       [uploadId, true, sha(valid), first.versionId],
@@ -296,15 +332,27 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
 
     const r = await readUnitReports(w, { unitId: UNIT, period: 2026 });
 
-    expect(r.versions.map((v) => v.downloads.raw)).toEqual([`memory://bucket/${key}?versionId=${first.versionId}`, `memory://bucket/${key}?versionId=${second.versionId}`]);
+    expect(r.versions.map((v) => v.downloads.raw)).toEqual([
+      `memory://bucket/${key}?versionId=${first.versionId}`,
+      `memory://bucket/${key}?versionId=${second.versionId}`,
+    ]);
   });
 });
 
 describe('updateCompliance', () => {
   async function store(w: ReturnType<typeof world>, uploadId: string, receivedAt: string, valid: boolean) {
     await w.reports.putVersion({
-      period: 2026, unitId: UNIT, uploadId, etag: 'e', key: `incoming/2026/${UNIT}/${uploadId}.json`, size: 1,
-      receivedAt, sha256: 'a'.repeat(64), format: 'json', valid, reasons: valid ? [] : [{ path: 'x', message: 'sai' }],
+      period: 2026,
+      unitId: UNIT,
+      uploadId,
+      etag: 'e',
+      key: `incoming/2026/${UNIT}/${uploadId}.json`,
+      size: 1,
+      receivedAt,
+      sha256: 'a'.repeat(64),
+      format: 'json',
+      valid,
+      reasons: valid ? [] : [{ path: 'x', message: 'sai' }],
       ...(valid ? { report: sampleReport(regime, UNIT, 2026) } : {}),
     });
   }
@@ -332,7 +380,9 @@ describe('updateCompliance', () => {
     await updateCompliance(w, { period: 2026, unitId: UNIT });
     await updateCompliance(w, { period: 2026, unitId: UNIT });
 
-    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail)).toEqual([{ from: null, to: 'ON_TIME', newUploads: ['u1'] }]);
+    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail)).toEqual([
+      { from: null, to: 'ON_TIME', newUploads: ['u1'] },
+    ]);
     expect(w.bus.events).toHaveLength(1);
   });
 
@@ -425,9 +475,44 @@ describe('sendOnce and receipts', () => {
   it('emails a receipt or the rejection reasons to the unit only, never to the address typed into the report', async () => {
     const w = world();
     const report = sampleReport(regime, UNIT, 2026);
-    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u1', etag: 'e', key: 'k1', size: 1, receivedAt: '2026-12-01T02:00:00.000Z', sha256: 'f'.repeat(64), format: 'json', valid: true, reasons: [], report });
-    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u0', etag: 'e', key: 'k0', size: 1, receivedAt: '2026-11-30T02:00:00.000Z', sha256: '0'.repeat(64), format: 'json', valid: false, reasons: [{ path: 'a', label: 'Số buổi', message: 'Không được nhỏ hơn 0' }] });
-    const change: StatusChange = { period: 2026, unitId: UNIT, previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u0', receivedAt: '', valid: false }, { uploadId: 'u1', receivedAt: '', valid: true }], at: '2026-12-01T02:00:01.000Z' };
+    await w.reports.putVersion({
+      period: 2026,
+      unitId: UNIT,
+      uploadId: 'u1',
+      etag: 'e',
+      key: 'k1',
+      size: 1,
+      receivedAt: '2026-12-01T02:00:00.000Z',
+      sha256: 'f'.repeat(64),
+      format: 'json',
+      valid: true,
+      reasons: [],
+      report,
+    });
+    await w.reports.putVersion({
+      period: 2026,
+      unitId: UNIT,
+      uploadId: 'u0',
+      etag: 'e',
+      key: 'k0',
+      size: 1,
+      receivedAt: '2026-11-30T02:00:00.000Z',
+      sha256: '0'.repeat(64),
+      format: 'json',
+      valid: false,
+      reasons: [{ path: 'a', label: 'Số buổi', message: 'Không được nhỏ hơn 0' }],
+    });
+    const change: StatusChange = {
+      period: 2026,
+      unitId: UNIT,
+      previousStatus: null,
+      status: 'ON_TIME',
+      newUploads: [
+        { uploadId: 'u0', receivedAt: '', valid: false },
+        { uploadId: 'u1', receivedAt: '', valid: true },
+      ],
+      at: '2026-12-01T02:00:01.000Z',
+    };
 
     await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
     await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
@@ -444,8 +529,28 @@ describe('sendOnce and receipts', () => {
   it('a receipt claimed by a sender that died is not taken as sent: the event fails until the claim is stale, then it goes once', async () => {
     const w = world();
     const report = sampleReport(regime, UNIT, 2026);
-    await w.reports.putVersion({ period: 2026, unitId: UNIT, uploadId: 'u1', etag: 'e', key: 'k1', size: 1, receivedAt: '2026-11-28T02:00:00.000Z', sha256: 'f'.repeat(64), format: 'json', valid: true, reasons: [], report });
-    const change: StatusChange = { period: 2026, unitId: UNIT, previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u1', receivedAt: '', valid: true }], at: '2026-11-28T02:00:01.000Z' };
+    await w.reports.putVersion({
+      period: 2026,
+      unitId: UNIT,
+      uploadId: 'u1',
+      etag: 'e',
+      key: 'k1',
+      size: 1,
+      receivedAt: '2026-11-28T02:00:00.000Z',
+      sha256: 'f'.repeat(64),
+      format: 'json',
+      valid: true,
+      reasons: [],
+      report,
+    });
+    const change: StatusChange = {
+      period: 2026,
+      unitId: UNIT,
+      previousStatus: null,
+      status: 'ON_TIME',
+      newUploads: [{ uploadId: 'u1', receivedAt: '', valid: true }],
+      at: '2026-11-28T02:00:01.000Z',
+    };
     await w.ledger.claim({ period: 2026, unitId: UNIT, kind: 'receipt', step: 'u1', claimedAt: w.clock.now().toISOString() });
 
     const early = sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
@@ -467,7 +572,11 @@ describe('ingestReport: the signed document', () => {
   it('accepts a report whose signed document is a PDF by content, and records the PDF version it checked', async () => {
     const w = world();
     const pdf = w.objects.putVersion(signed, '%PDF-1.7\n...', 'application/pdf');
-    const { versionId } = w.objects.putVersion(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(
+      key,
+      JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }),
+      JSON_TYPE,
+    );
 
     const r = await ingestReport(w, event(versionId));
     w.objects.putVersion(signed, '<html>later replaced</html>', 'application/pdf');
@@ -480,7 +589,11 @@ describe('ingestReport: the signed document', () => {
   it('rejects a report whose "PDF" is something else, or missing, or another unit’s', async () => {
     const w = world();
     await w.objects.put(signed, '<html>not a pdf</html>', 'application/pdf');
-    const { versionId } = w.objects.putVersion(key, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(
+      key,
+      JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }),
+      JSON_TYPE,
+    );
     const other = `signed/2026/so-y-te/0mi1abcd0123456789abcdef7.pdf`;
     await w.objects.put(other, '%PDF-1.7', 'application/pdf');
     const key2 = key.replace('ef9', 'ef6');

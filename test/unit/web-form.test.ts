@@ -60,7 +60,13 @@ describe('form values ↔ report', () => {
   });
 
   it('keeps a mistake visible to the schema: empty is missing, text is not a number, negatives stay negative', () => {
-    const raw = { ...fromReport(sampleReport(regime, UNIT, 2026)), 'dissemination.sessions': '', 'dissemination.mediaItems': NOT_A_NUMBER, 'emulation.movementsLaunched': '-2', 'emulation.collectivesCommended': '1.5' };
+    const raw = {
+      ...fromReport(sampleReport(regime, UNIT, 2026)),
+      'dissemination.sessions': '',
+      'dissemination.mediaItems': NOT_A_NUMBER,
+      'emulation.movementsLaunched': '-2',
+      'emulation.collectivesCommended': '1.5',
+    };
     const result = validateReport(toReportInput(raw, identity), ctx);
     expect(result.ok).toBe(false);
     const byPath = Object.fromEntries((result.ok ? [] : result.issues).map((i) => [i.path, i.message]));
@@ -96,7 +102,9 @@ describe('form values ↔ report', () => {
     expect(parseDraft(null)).toBeNull();
     expect(parseDraft('{not json')).toBeNull();
     expect(parseDraft(JSON.stringify({ values: {} }))).toBeNull();
-    const d = parseDraft(JSON.stringify({ savedAt: 'x', values: { 'dissemination.sessions': '3', evil: '<script>', 'emulation.movementsLaunched': 4 } }));
+    const d = parseDraft(
+      JSON.stringify({ savedAt: 'x', values: { 'dissemination.sessions': '3', evil: '<script>', 'emulation.movementsLaunched': 4 } }),
+    );
     expect(d).toEqual({ savedAt: 'x', values: { 'dissemination.sessions': '3' } });
   });
 });

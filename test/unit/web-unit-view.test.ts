@@ -19,7 +19,10 @@ const UNIT = 'so-tu-phap';
 const world = (at = '2026-11-28T03:00:00Z', r: Regime = regime) => ({ ...memoryWorld(at, r), build: buildTemplate });
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(RequestError);
   return e as RequestError;
 }
@@ -43,7 +46,16 @@ async function stored(w: ReturnType<typeof world>, versions: StoredVersion[]) {
   for (const v of versions) await w.reports.putVersion(v);
   const facts = summarizeFacts(versions, []);
   await w.statuses.put(
-    { period: 2026, unitId: UNIT, rev: 1, status: 'PENDING', facts, uploadIds: versions.map((v) => v.uploadId), announced: true, updatedAt: '2026-11-28T00:00:00Z' },
+    {
+      period: 2026,
+      unitId: UNIT,
+      rev: 1,
+      status: 'PENDING',
+      facts,
+      uploadIds: versions.map((v) => v.uploadId),
+      announced: true,
+      updatedAt: '2026-11-28T00:00:00Z',
+    },
     null,
   );
 }
@@ -54,7 +66,10 @@ describe('readUnitView (GET /me)', () => {
     const w = world();
     const { token } = await issueToken(w, { unitId: UNIT });
     const reason = { path: 'dissemination.sessions', message: 'Bắt buộc phải nhập', label: 'Số hội nghị' };
-    await stored(w, [version('aaaaaaaaaa1', '2026-11-20T02:00:00Z', false, [reason]), version('aaaaaaaaaa2', '2026-11-21T02:00:00Z', true)]);
+    await stored(w, [
+      version('aaaaaaaaaa1', '2026-11-20T02:00:00Z', false, [reason]),
+      version('aaaaaaaaaa2', '2026-11-21T02:00:00Z', true),
+    ]);
 
     // Act
     const view = await readUnitView(w, { token, period: 2026 });
@@ -63,7 +78,13 @@ describe('readUnitView (GET /me)', () => {
     expect(view).toMatchObject({
       unit: { id: UNIT, name: 'Sở Tư pháp', group: 'province' },
       period: 2026,
-      dates: { cutOffFrom: '2025-12-15', cutOffTo: '2026-12-14', dueDate: '2026-12-18', dueAt: '2026-12-18T16:59:59.999Z', opensAt: '2026-10-31T17:00:00.000Z' },
+      dates: {
+        cutOffFrom: '2025-12-15',
+        cutOffTo: '2026-12-14',
+        dueDate: '2026-12-18',
+        dueAt: '2026-12-18T16:59:59.999Z',
+        opensAt: '2026-10-31T17:00:00.000Z',
+      },
       status: 'ON_TIME',
       extensionUntil: null,
       asOf: '2026-11-28T03:00:00.000Z',
@@ -126,7 +147,10 @@ describe('readUnitView (GET /me)', () => {
 
     const used = (await w.audit.list(2026, UNIT)).filter((e) => e.action === 'TOKEN_USED');
     expect(used.map((e) => e.at)).toEqual(['2026-11-28T03:00:00.000Z', '2026-11-28T03:01:00.000Z']);
-    expect(used[0]).toMatchObject({ actor: `token:${sha256Hex(token).slice(0, 12)}`, detail: { route: 'GET /me', firstUseInMinute: '2026-11-28T03:00:00.000Z' } });
+    expect(used[0]).toMatchObject({
+      actor: `token:${sha256Hex(token).slice(0, 12)}`,
+      detail: { route: 'GET /me', firstUseInMinute: '2026-11-28T03:00:00.000Z' },
+    });
     expect((await w.tokens.get(sha256Hex(token)))?.lastUsedAt).toBe('2026-11-28T03:01:05.000Z');
   });
 
@@ -167,7 +191,9 @@ describe('downloadTemplate (GET /template.xlsx)', () => {
     expect((await metaOf(mine.bytes)).get(META_KEYS.unitId)).toBe('dak-ha');
     expect(blank).toMatchObject({ fileName: 'Biểu mẫu báo cáo dân vận 2026.xlsx', period: 2026, unitId: null });
     expect((await metaOf(blank.bytes)).get(META_KEYS.unitId) || null).toBeNull();
-    expect((await w.audit.list(2026, 'dak-ha')).filter((e) => e.action !== 'TOKEN_ISSUED').map((e) => [e.action, e.detail.route])).toEqual([['TOKEN_USED', 'GET /template.xlsx']]);
+    expect((await w.audit.list(2026, 'dak-ha')).filter((e) => e.action !== 'TOKEN_ISSUED').map((e) => [e.action, e.detail.route])).toEqual([
+      ['TOKEN_USED', 'GET /template.xlsx'],
+    ]);
   }, 30_000);
 
   it('treats a dead link as an error, not as a request for the blank template', async () => {
@@ -181,6 +207,8 @@ describe('downloadTemplate (GET /template.xlsx)', () => {
 
   it('names the file in Vietnamese with an ASCII fallback (RFC 6266)', () => {
     expect(asciiFileName("Biểu mẫu 2026 - UBND huyện Ia H'Drai.xlsx")).toBe('Bieu mau 2026 - UBND huyen Ia H_Drai.xlsx');
-    expect(contentDisposition('Đắk Hà (1).xlsx')).toBe(`attachment; filename="Dak Ha (1).xlsx"; filename*=UTF-8''%C4%90%E1%BA%AFk%20H%C3%A0%20%281%29.xlsx`);
+    expect(contentDisposition('Đắk Hà (1).xlsx')).toBe(
+      `attachment; filename="Dak Ha (1).xlsx"; filename*=UTF-8''%C4%90%E1%BA%AFk%20H%C3%A0%20%281%29.xlsx`,
+    );
   });
 });

@@ -36,7 +36,13 @@ describe('the working calendar of a regime', () => {
     // prepare
     const cal = workingCalendar(DEFAULT_REGIME);
     // act / assess
-    expect(['2027-01-01', '2027-02-08', '2027-04-16', '2035-09-03', '2040-01-02'].map((d) => cal.isWorkingDay(d))).toEqual([false, false, false, false, false]);
+    expect(['2027-01-01', '2027-02-08', '2027-04-16', '2035-09-03', '2040-01-02'].map((d) => cal.isWorkingDay(d))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(['2027-01-04', '2027-02-11', '2035-09-05'].map((d) => cal.isWorkingDay(d))).toEqual([true, true, true]);
   });
 
@@ -53,7 +59,12 @@ describe('the working calendar of a regime', () => {
     expect(cal.isWorkingDay('2025-05-02')).toBe(false);
     expect(cal.isWorkingDay('2025-04-26')).toBe(true);
     expect(cal.isWorkingDay('2025-04-30')).toBe(false); // the computed days stay
-    expect(cal.daysOff(2025).map((d) => d.date).filter((d) => d.startsWith('2025-05'))).toEqual(['2025-05-01', '2025-05-02']);
+    expect(
+      cal
+        .daysOff(2025)
+        .map((d) => d.date)
+        .filter((d) => d.startsWith('2025-05')),
+    ).toEqual(['2025-05-01', '2025-05-02']);
     // one weekday more off, one Saturday more worked
     expect([cal.workingDays(2025), workingCalendar(DEFAULT_REGIME).workingDays(2025)]).toEqual([250, 250]);
     expect(cal.daysOff(2025)).toHaveLength(12);
@@ -72,11 +83,18 @@ describe('the working calendar of a regime', () => {
     // act / assess
     expect(cal.isWorkingDay('2027-02-03')).toBe(false);
     expect(cal.isWorkingDay('2027-02-10')).toBe(true);
-    expect(cal.daysOff(2027).filter((d) => d.date.startsWith('2027-02')).map((d) => d.date)).toEqual(['2027-02-03', '2027-02-04', '2027-02-05', '2027-02-08', '2027-02-09']);
+    expect(
+      cal
+        .daysOff(2027)
+        .filter((d) => d.date.startsWith('2027-02'))
+        .map((d) => d.date),
+    ).toEqual(['2027-02-03', '2027-02-04', '2027-02-05', '2027-02-08', '2027-02-09']);
   });
 
   it('replaces the computed year entirely when the arrangement says so, and leaves other years alone', () => {
-    const cal = workingCalendar(regimeWith({ '2031': { replacesDefault: true, daysOff: [{ date: '2031-01-01', name: 'Tết Dương lịch' }] } }));
+    const cal = workingCalendar(
+      regimeWith({ '2031': { replacesDefault: true, daysOff: [{ date: '2031-01-01', name: 'Tết Dương lịch' }] } }),
+    );
     expect(cal.daysOff(2031)).toEqual([{ date: '2031-01-01', name: 'Tết Dương lịch' }]);
     expect(cal.isWorkingDay('2031-04-30')).toBe(true);
     expect(cal.daysOff(2032)).toHaveLength(11);
@@ -85,7 +103,9 @@ describe('the working calendar of a regime', () => {
   it("still honours the regime's explicit holidays list (older regime files), weekends left out of the listing", () => {
     const cal = createWorkingCalendar({ holidays: ['2026-12-21', '2026-12-19'] });
     expect(cal.isWorkingDay('2026-12-21')).toBe(false);
-    expect(cal.daysOff(2026).filter((d) => d.date.startsWith('2026-12'))).toEqual([{ date: '2026-12-21', name: 'Ngày nghỉ theo danh sách của chế độ báo cáo' }]);
+    expect(cal.daysOff(2026).filter((d) => d.date.startsWith('2026-12'))).toEqual([
+      { date: '2026-12-21', name: 'Ngày nghỉ theo danh sách của chế độ báo cáo' },
+    ]);
   });
 
   it('loads a regime file without holidays or calendar (both optional)', () => {
@@ -98,8 +118,18 @@ describe('a bad yearly arrangement fails at load, naming the field', () => {
   const base = { ...DEFAULT_REGIME };
   it.each([
     ['an impossible date', { '2027': { daysOff: [{ date: '2027-02-30', name: 'Tết' }] } }, 'calendar.2027.daysOff.0.date', 'no such date'],
-    ['a date outside its year', { '2027': { workingDays: [{ date: '2028-02-05', name: 'Làm bù' }] } }, 'calendar.2027.workingDays.0.date', 'the date is not in 2027'],
-    ['a day both off and worked', { '2027': { daysOff: [{ date: '2027-02-03', name: 'Tết' }], workingDays: [{ date: '2027-02-03', name: 'Làm' }] } }, 'calendar.2027.workingDays.0.date', 'both'],
+    [
+      'a date outside its year',
+      { '2027': { workingDays: [{ date: '2028-02-05', name: 'Làm bù' }] } },
+      'calendar.2027.workingDays.0.date',
+      'the date is not in 2027',
+    ],
+    [
+      'a day both off and worked',
+      { '2027': { daysOff: [{ date: '2027-02-03', name: 'Tết' }], workingDays: [{ date: '2027-02-03', name: 'Làm' }] } },
+      'calendar.2027.workingDays.0.date',
+      'both',
+    ],
     ['a missing name', { '2027': { daysOff: [{ date: '2027-02-03' }] } }, 'calendar.2027.daysOff.0.name', ''],
     ['an unknown field', { '2027': { holidays: [] } }, 'calendar.2027', 'holidays'],
     ['a key that is not a year', { '27': { daysOff: [] } }, 'calendar.27', 'YYYY'],

@@ -3,7 +3,15 @@ import { Deflate, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
-import { reportIndicators, labelOf, MAX_COUNT, PROGRAMME_STATUS_LABELS, SECTION_LABELS, validateReport, type ReportContext } from '../../shared/domain/report.js';
+import {
+  reportIndicators,
+  labelOf,
+  MAX_COUNT,
+  PROGRAMME_STATUS_LABELS,
+  SECTION_LABELS,
+  validateReport,
+  type ReportContext,
+} from '../../shared/domain/report.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { crc32 } from '../../shared/ooxml/zip.js';
 import { fillTemplate } from '../support/xlsx-fill.js';
@@ -155,7 +163,9 @@ describe('buildTemplate', () => {
     for (const ind of reportIndicators()) expect(rows.get(ind.path)?.getCell(2).value, ind.path).toBe(ind.label);
     expect(rows.get('planAndSolutions.planIssued')?.getCell(2).value).toBe(labelOf(['planAndSolutions', 'planIssued']));
     expect(rows.get('preparer.email')?.getCell(2).value).toBe('Email');
-    expect(rows.get('programmes.plan739.status')?.getCell(2).value).toBe('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW) — tình hình thực hiện');
+    expect(rows.get('programmes.plan739.status')?.getCell(2).value).toBe(
+      'Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW) — tình hình thực hiện',
+    );
     for (const f of TEMPLATE_FIELDS) expect(rows.has(f.path), f.path).toBe(true);
     const texts: unknown[] = [];
     wb.getWorksheet(TEMPLATE_SHEET)?.eachRow((r) => texts.push(r.getCell(2).value));
@@ -203,9 +213,14 @@ describe('buildTemplate', () => {
 
   it('without a unit, offers the unit list and the picked name becomes the unit id', async () => {
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD });
-    const unitCell = rowsByCode(await load(template)).get('unitId')?.getCell(3);
+    const unitCell = rowsByCode(await load(template))
+      .get('unitId')
+      ?.getCell(3);
     expect(unitCell?.protection?.locked).toBe(false);
-    expect(unitCell?.dataValidation).toMatchObject({ type: 'list', formulae: [`${META_SHEET}!$E$2:$E$${DEFAULT_REGIME.units.length + 1}`] });
+    expect(unitCell?.dataValidation).toMatchObject({
+      type: 'list',
+      formulae: [`${META_SHEET}!$E$2:$E$${DEFAULT_REGIME.units.length + 1}`],
+    });
 
     const filled = await fillTemplate(template, sampleReport(DEFAULT_REGIME, 'dak-ha', PERIOD), { unitId: 'UBND huyện Đắk Hà' });
     const parsed = await parseTemplate(filled);
@@ -245,7 +260,11 @@ describe('parseTemplate', () => {
   it('passes text in a number cell through as text and an empty count as missing, so the messages say so', async () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
-    const filled = await fillTemplate(template, sample, { 'emulation.movementsLaunched': 'mười hai', 'emulation.collectivesCommended': null, 'emulation.individualsCommended': '7' });
+    const filled = await fillTemplate(template, sample, {
+      'emulation.movementsLaunched': 'mười hai',
+      'emulation.collectivesCommended': null,
+      'emulation.individualsCommended': '7',
+    });
 
     const parsed = (await parseTemplate(filled)) as { emulation: Record<string, unknown> };
     const result = validateReport(parsed, ctx);
@@ -416,7 +435,10 @@ describe('guardXlsx', () => {
   });
 
   it('rejects XML with a DTD (entity expansion)', () => {
-    const zip = rawZip([...xlsxParts(), stored('xl/sharedStrings.xml', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sst>&a;</sst>')]);
+    const zip = rawZip([
+      ...xlsxParts(),
+      stored('xl/sharedStrings.xml', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><sst>&a;</sst>'),
+    ]);
 
     expect(guardOf(zip).code).toBe<XlsxRejectionCode>('UNSAFE_XML');
   });

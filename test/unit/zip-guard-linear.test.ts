@@ -20,15 +20,21 @@ const rels = (sheetTarget = 'worksheets/sheet1.xml') =>
   '</Relationships>';
 
 function xlsx(files: Record<string, string>): Uint8Array {
-  return zip(Object.entries({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.xml': WORKBOOK, 'xl/_rels/workbook.xml.rels': rels(), ...files }));
+  return zip(
+    Object.entries({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.xml': WORKBOOK, 'xl/_rels/workbook.xml.rels': rels(), ...files }),
+  );
 }
 
 /** Shapes that made a backtracking pattern rescan to the end of the part, each as a function of n. */
 const HOSTILE: Record<string, (n: number) => Record<string, string>> = {
   'unterminated <row tags': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData>${'<row '.repeat(n)}` }),
   'unterminated <c tags with an address': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row>${'<c r="A'.repeat(n)}` }),
-  'one tag with a long attribute list and no "="': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row r="1"><c ${'ab '.repeat(n)}/></row></sheetData></worksheet>` }),
-  'many attributes without values': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row ${'r= '.repeat(n)}/></sheetData></worksheet>` }),
+  'one tag with a long attribute list and no "="': (n) => ({
+    'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row r="1"><c ${'ab '.repeat(n)}/></row></sheetData></worksheet>`,
+  }),
+  'many attributes without values': (n) => ({
+    'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row ${'r= '.repeat(n)}/></sheetData></worksheet>`,
+  }),
   'unclosed quote': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData><row r="${'1'.repeat(n)}` }),
   'unterminated comments': (n) => ({ 'xl/worksheets/sheet1.xml': `<worksheet><sheetData>${'<!-- <c>'.repeat(n)}` }),
   'entity-like text without ";"': (n) => ({ 'xl/sharedStrings.xml': `<sst><si><t>${'&#x1&amp'.repeat(n)}</t></si></sst>` }),
@@ -87,7 +93,11 @@ describe('the xlsx guard and reader do linear work', () => {
     const meterOf = (count: number) => {
       const meter: ScanMeter = { steps: 0 };
       const parts = new Map(
-        Object.entries({ 'xl/workbook.xml': sheets(count), 'xl/_rels/workbook.xml.rels': rels(), 'xl/worksheets/sheet1.xml': bigSheet }).map(([k, v]) => [k, Buffer.from(v)]),
+        Object.entries({
+          'xl/workbook.xml': sheets(count),
+          'xl/_rels/workbook.xml.rels': rels(),
+          'xl/worksheets/sheet1.xml': bigSheet,
+        }).map(([k, v]) => [k, Buffer.from(v)]),
       );
       const read = readXlsx(parts, meter);
       return { steps: meter.steps, sheets: read.length };
@@ -104,7 +114,10 @@ describe('the xlsx guard and reader do linear work', () => {
 
 describe('the xlsx guard checks every part the reader reads', () => {
   it('checks a worksheet whose part is not named .xml for a DTD', () => {
-    const bytes = xlsx({ 'xl/_rels/workbook.xml.rels': rels('worksheets/sheet1.bin'), 'xl/worksheets/sheet1.bin': `<!DOCTYPE x [<!ENTITY a "a">]>${SHEET}` });
+    const bytes = xlsx({
+      'xl/_rels/workbook.xml.rels': rels('worksheets/sheet1.bin'),
+      'xl/worksheets/sheet1.bin': `<!DOCTYPE x [<!ENTITY a "a">]>${SHEET}`,
+    });
 
     const err = rejection(bytes);
 
@@ -156,11 +169,20 @@ describe('the xlsx guard checks every part the reader reads', () => {
 
   it('hands on a reachable part with any name, and no part it did not check', () => {
     const png = String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x3c, 0x3c);
-    const bytes = xlsx({ 'xl/_rels/workbook.xml.rels': rels('worksheets/sheet1.bin'), 'xl/worksheets/sheet1.bin': SHEET, 'xl/media/image1.png': png });
+    const bytes = xlsx({
+      'xl/_rels/workbook.xml.rels': rels('worksheets/sheet1.bin'),
+      'xl/worksheets/sheet1.bin': SHEET,
+      'xl/media/image1.png': png,
+    });
 
     const guarded = guardXlsx(bytes);
 
-    expect([...guarded.entries.keys()].sort()).toEqual(['[Content_Types].xml', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/worksheets/sheet1.bin']);
+    expect([...guarded.entries.keys()].sort()).toEqual([
+      '[Content_Types].xml',
+      'xl/_rels/workbook.xml.rels',
+      'xl/workbook.xml',
+      'xl/worksheets/sheet1.bin',
+    ]);
     expect(readXlsx(guarded.entries)[0]?.rows.get(1)?.get(1)).toBe(1);
   });
 });

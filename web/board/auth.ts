@@ -16,7 +16,14 @@
  * lines of WebCrypto, and the board's bundle has a 40 KB budget.
  */
 import { BOARD_OIDC_FILE, type BoardOidcConfig } from '../../shared/definitions/site.js';
-import { GROUPS_CLAIM, STAFF_ACTIONS, STAFF_ROLES, STAFF_ROLE_LABELS, type StaffAction, type StaffRole } from '../../shared/definitions/staff-roles.js';
+import {
+  GROUPS_CLAIM,
+  STAFF_ACTIONS,
+  STAFF_ROLES,
+  STAFF_ROLE_LABELS,
+  type StaffAction,
+  type StaffRole,
+} from '../../shared/definitions/staff-roles.js';
 
 const ADMIN_KEY = 'baocao.board.admin';
 const TOKENS_KEY = 'baocao.board.oidc';
@@ -139,7 +146,10 @@ export function signedInPerson(): SignedInPerson | null {
   const groups = claims[GROUPS_CLAIM] ?? id?.[GROUPS_CLAIM];
   const roles = STAFF_ROLES.filter((r) => Array.isArray(groups) && groups.includes(r));
   // Cognito's access token has no `name`: its ID token does (the profile scope).
-  const name = [claims.name, id?.name, claims.username, id?.['cognito:username'], claims.sub].find((v): v is string => typeof v === 'string' && v !== '') ?? '';
+  const name =
+    [claims.name, id?.name, claims.username, id?.['cognito:username'], claims.sub].find(
+      (v): v is string => typeof v === 'string' && v !== '',
+    ) ?? '';
   const roleLabels = roles.map((r) => STAFF_ROLE_LABELS[r]);
   return { name, roles, roleLabels, roleNames: roleLabels.map((l) => l.split(':')[0]!.trim()) };
 }
@@ -218,21 +228,32 @@ export async function completeSignIn(): Promise<boolean> {
     res = await fetch(cfg.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: code ?? '', client_id: cfg.clientId, redirect_uri: boardUrl(), code_verifier: pending.verifier }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: code ?? '',
+        client_id: cfg.clientId,
+        redirect_uri: boardUrl(),
+        code_verifier: pending.verifier,
+      }).toString(),
       credentials: 'omit',
     });
   } catch {
     throw new SignInError('Không kết nối được máy chủ đăng nhập. Hãy thử lại.');
   }
   const body = (await res.json().catch(() => null)) as { access_token?: string; id_token?: string; expires_in?: number } | null;
-  if (!res.ok || !body?.access_token) throw new SignInError('Máy chủ đăng nhập không cấp phiên (mã đã dùng hoặc hết hạn). Hãy đăng nhập lại.');
+  if (!res.ok || !body?.access_token)
+    throw new SignInError('Máy chủ đăng nhập không cấp phiên (mã đã dùng hoặc hết hạn). Hãy đăng nhập lại.');
   // The ID token came straight from the token endpoint over TLS: its issuer is trusted (OIDC Core
   // 3.1.3.7); the nonce ties it to this tab's sign-in.
   const id = claimsOf(body.id_token);
   if (body.id_token && id?.nonce !== pending.nonce) throw new SignInError('Phiên đăng nhập không khớp. Hãy đăng nhập lại.');
   const exp = claimsOf(body.access_token)?.exp;
   const expiresAt = Math.min(typeof exp === 'number' ? exp * 1000 : Infinity, Date.now() + (body.expires_in ?? 3600) * 1000);
-  writeJson(TOKENS_KEY, { accessToken: body.access_token, ...(body.id_token ? { idToken: body.id_token } : {}), expiresAt } satisfies Tokens);
+  writeJson(TOKENS_KEY, {
+    accessToken: body.access_token,
+    ...(body.id_token ? { idToken: body.id_token } : {}),
+    expiresAt,
+  } satisfies Tokens);
   current = undefined;
   return true;
 }

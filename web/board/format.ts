@@ -24,4 +24,8 @@ export const bytes = (n: number): string =>
 
 /** Folds case, diacritics and đ, so 'dak' finds 'Đắk Hà'. */
 export const searchable = (s: string): string =>
-  s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase();

@@ -10,12 +10,36 @@ import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-status.js';
 import type { ExtensionRequest } from '../../shared/use-cases/grant-extension.js';
 import type { ReviewRequest } from '../../shared/use-cases/review-report.js';
-import { ApiError, grantDeadlineExtension, listUnitLinks, readAuditTrail, readStatus, readUnitReports, reissueUnitLink, revokeUnitLink, reviewVersion } from './api.js';
+import {
+  ApiError,
+  grantDeadlineExtension,
+  listUnitLinks,
+  readAuditTrail,
+  readStatus,
+  readUnitReports,
+  reissueUnitLink,
+  revokeUnitLink,
+  reviewVersion,
+} from './api.js';
 import { accessToken, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
 import { chartsView } from './charts.js';
 import { date, dateTime } from './format.js';
 import type { BoardConfig } from './page.js';
-import { actionsKey, countsView, detailView, isShown, isStatus, latestValid, periodOptions, ratesView, rowsView, type DetailActions, type DetailState, type Filters, type ViewContext } from './views.js';
+import {
+  actionsKey,
+  countsView,
+  detailView,
+  isShown,
+  isStatus,
+  latestValid,
+  periodOptions,
+  ratesView,
+  rowsView,
+  type DetailActions,
+  type DetailState,
+  type Filters,
+  type ViewContext,
+} from './views.js';
 
 /** After an action the pipeline settles asynchronously: look again shortly, then at the usual pace. */
 const SETTLE_MS = [400, 1200, 3000];
@@ -39,7 +63,8 @@ const state: {
 
 const ctx = (data: PeriodStatus): ViewContext => ({ tz: data.timeZone, config });
 const rowOf = (unitId: string) => state.data?.units.find((u) => u.unitId === unitId);
-const rowSignature = (u: UnitStatusRow | undefined) => (u ? [u.status, u.versions, u.lastUploadAt, u.firstValidAt, u.extensionUntil].join('|') : '');
+const rowSignature = (u: UnitStatusRow | undefined) =>
+  u ? [u.status, u.versions, u.lastUploadAt, u.firstValidAt, u.extensionUntil].join('|') : '';
 
 // ---------------------------------------------------------------- drawing
 
@@ -258,12 +283,20 @@ async function review(decision: ReviewRequest['decision']): Promise<void> {
     reasonField.focus();
     return;
   }
-  const body: ReviewRequest = { period: rep.period, uploadId: latest.uploadId, decision, reason: decision === 'RETURN' ? reason : undefined };
+  const body: ReviewRequest = {
+    period: rep.period,
+    uploadId: latest.uploadId,
+    decision,
+    reason: decision === 'RETURN' ? reason : undefined,
+  };
   await act(
     () => reviewVersion(rep.unit.id, body),
     (r) => {
       if (decision === 'RETURN') reasonField.value = '';
-      const done = decision === 'RETURN' ? 'Đã trả lại báo cáo; đơn vị sẽ nhận email nêu lý do và nộp lại qua đường dẫn đang dùng.' : 'Đã chấp nhận báo cáo.';
+      const done =
+        decision === 'RETURN'
+          ? 'Đã trả lại báo cáo; đơn vị sẽ nhận email nêu lý do và nộp lại qua đường dẫn đang dùng.'
+          : 'Đã chấp nhận báo cáo.';
       return `${done} Trạng thái: ${STATUS_LABELS[r.status]}.`;
     },
   );

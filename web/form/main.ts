@@ -41,7 +41,11 @@ const text = (id: string, value: string) => {
 const show = (id: string, visible = true) => {
   $(id).hidden = !visible;
 };
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: (Node | string)[] = []) {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  children: (Node | string)[] = [],
+) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;
@@ -90,7 +94,8 @@ let saveTimer: number | undefined;
 
 const tzOf = () => view?.regime.timeZone ?? 'Asia/Ho_Chi_Minh';
 const dateTime = (iso: string) => vietnameseDateTime(new Date(iso), tzOf());
-const bytesLabel = (n: number) => (n < 1024 ? `${n} byte` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const bytesLabel = (n: number) =>
+  n < 1024 ? `${n} byte` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 const issueLine = (i: ValidationIssue) => (i.label ? `${i.label}: ${i.message}` : i.message);
 
 // ---------------------------------------------------------------- the unit's view
@@ -122,7 +127,12 @@ function renderView(v: UnitView): void {
   const dueDate = v.extensionUntil && v.extensionUntil > v.dates.dueDate ? v.extensionUntil : v.dates.dueDate;
   const left = daysBetween(today, dueDate);
   // Working days come from the server's calendar (holidays, Tết, the year's arrangement).
-  const when = left > 0 ? ` (còn ${left} ngày, trong đó ${v.workingDaysLeft} ngày làm việc)` : left === 0 ? ' (hôm nay là hạn cuối)' : ` (đã quá ${-left} ngày)`;
+  const when =
+    left > 0
+      ? ` (còn ${left} ngày, trong đó ${v.workingDaysLeft} ngày làm việc)`
+      : left === 0
+        ? ' (hôm nay là hạn cuối)'
+        : ` (đã quá ${-left} ngày)`;
   text('due-date', `Hết ${vietnameseDate(dueDate)}${when}${v.extensionUntil ? ' — đã được gia hạn' : ''}`);
   text('cut-off', `Từ ${vietnameseDate(v.dates.cutOffFrom)} đến ${vietnameseDate(v.dates.cutOffTo)}`);
   text('receiver', v.regime.receivingBody.name);
@@ -134,16 +144,30 @@ function renderView(v: UnitView): void {
   const rows = v.versions.map((ver) =>
     el('tr', { id: `version-${ver.uploadId}` }, [
       el('td', { textContent: dateTime(ver.receivedAt) }),
-      el('td', {}, [el('span', { className: `pill s-${ver.valid ? 'ON_TIME' : 'REJECTED'}`, textContent: ver.valid ? 'Hợp lệ' : 'Không hợp lệ' })]),
+      el('td', {}, [
+        el('span', { className: `pill s-${ver.valid ? 'ON_TIME' : 'REJECTED'}`, textContent: ver.valid ? 'Hợp lệ' : 'Không hợp lệ' }),
+      ]),
       el('td', { textContent: FORMAT_LABELS[ver.format] + (ver.signedDocument ? ' + PDF' : '') }),
       el('td', { className: 'hash', title: ver.sha256, textContent: ver.sha256 ? `${ver.sha256.slice(0, 12)}…` : '—' }),
-      el('td', {}, ver.reasons.length ? [el('ul', {}, ver.reasons.map((r) => el('li', { textContent: issueLine(r) })))] : ['—']),
+      el(
+        'td',
+        {},
+        ver.reasons.length
+          ? [
+              el(
+                'ul',
+                {},
+                ver.reasons.map((r) => el('li', { textContent: issueLine(r) })),
+              ),
+            ]
+          : ['—'],
+      ),
     ]),
   );
   $('versions-body').replaceChildren(...rows);
   show('versions', rows.length > 0);
   show('versions-empty', rows.length === 0);
-  ($('template-link') as HTMLAnchorElement).href = `/template.xlsx?period=${v.period}`;
+  $<HTMLAnchorElement>('template-link').href = `/template.xlsx?period=${v.period}`;
 
   show('loading', false);
   show('link-error', false);
@@ -197,7 +221,10 @@ function saveDraft(): void {
   if (!view) return;
   try {
     const savedAt = new Date().toISOString();
-    localStorage.setItem(draftKey(view.unit.id, view.period), JSON.stringify({ savedAt, values: readValues(), ...(signedDocumentKey ? { signedDocumentKey } : {}) }));
+    localStorage.setItem(
+      draftKey(view.unit.id, view.period),
+      JSON.stringify({ savedAt, values: readValues(), ...(signedDocumentKey ? { signedDocumentKey } : {}) }),
+    );
     text('draft-status', `Bản nháp được lưu tự động trên máy này lúc ${vietnameseDateTime(new Date(savedAt), tzOf())}.`);
   } catch {
     text('draft-status', 'Trình duyệt không cho lưu bản nháp; hãy nộp báo cáo trước khi đóng trang.');
@@ -303,7 +330,7 @@ async function presign(contentType: string, fileName: string, size: number): Pro
 
 function setBusy(on: boolean, status = ''): void {
   busy = on;
-  for (const id of ['submit-report', 'submit-excel', 'clear-draft']) ($(id) as HTMLButtonElement).disabled = on;
+  for (const id of ['submit-report', 'submit-excel', 'clear-draft']) $<HTMLButtonElement>(id).disabled = on;
   text('submit-status', status);
   text('excel-status', status);
 }
@@ -324,7 +351,12 @@ function startReceipt(input: { fileLabel: string; uploadId: string; sha256: stri
   r.scrollIntoView({ block: 'start' });
 }
 
-function finishReceipt(state: 'accepted' | 'rejected' | 'timeout', version: UnitVersionView | undefined, status: ComplianceStatus | undefined, sha256: string): void {
+function finishReceipt(
+  state: 'accepted' | 'rejected' | 'timeout',
+  version: UnitVersionView | undefined,
+  status: ComplianceStatus | undefined,
+  sha256: string,
+): void {
   const r = $('receipt');
   r.dataset.state = state;
   // The system's time of receipt is the one that counts for the deadline, not this device's clock.
@@ -335,7 +367,8 @@ function finishReceipt(state: 'accepted' | 'rejected' | 'timeout', version: Unit
     outcome.className = 'outcome ok';
     outcome.textContent = `Báo cáo hợp lệ, đã được tiếp nhận — ${STATUS_LABELS[status]}.`;
     outcome.dataset.status = status;
-    const match = version.sha256 === sha256 ? 'Mã SHA-256 khớp với tệp đã gửi.' : 'Lưu ý: mã SHA-256 hệ thống ghi nhận khác với tệp đã gửi.';
+    const match =
+      version.sha256 === sha256 ? 'Mã SHA-256 khớp với tệp đã gửi.' : 'Lưu ý: mã SHA-256 hệ thống ghi nhận khác với tệp đã gửi.';
     text('receipt-progress', `${match} Biên nhận cũng được gửi qua email của đơn vị.`);
     show('receipt-reasons', false);
   } else if (state === 'rejected' && version) {
@@ -375,7 +408,10 @@ async function follow(uploadId: string, sha256: string): Promise<void> {
   finishReceipt('timeout', undefined, undefined, sha256);
 }
 
-function showSubmitError(e: unknown, where: 'submit-error' | 'err-excel' | 'err-signedDocumentKey' | 'link-error-message' = 'submit-error'): void {
+function showSubmitError(
+  e: unknown,
+  where: 'submit-error' | 'err-excel' | 'err-signedDocumentKey' | 'link-error-message' = 'submit-error',
+): void {
   const err = e instanceof ApiError ? e : new ApiError(0, 'CLIENT_ERROR', e instanceof Error ? e.message : String(e));
   const message = `${err.message} (mã lỗi ${err.code})`;
   text(where, message);
@@ -390,7 +426,10 @@ async function uploadSignedDocument(): Promise<boolean> {
   if (!file) return true;
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (sniffFileType(bytes) !== 'pdf') {
-    text(errorId(SIGNED_DOCUMENT_PATH), 'Tệp đính kèm không phải PDF (nội dung không bắt đầu bằng %PDF-). Hãy chọn bản PDF của văn bản đã ký.');
+    text(
+      errorId(SIGNED_DOCUMENT_PATH),
+      'Tệp đính kèm không phải PDF (nội dung không bắt đầu bằng %PDF-). Hãy chọn bản PDF của văn bản đã ký.',
+    );
     return false;
   }
   const name = /\.pdf$/i.test(file.name) && file.name.length <= 200 ? file.name : 'van-ban-da-ky.pdf';
@@ -444,7 +483,12 @@ async function submitReport(e: SubmitEvent): Promise<void> {
     signedDocumentKey = undefined;
     text('draft-status', 'Đã nộp; bản nháp trên máy này đã được xóa.');
     text('hint-signedDocument', '');
-    startReceipt({ fileLabel: `Báo cáo nhập trực tuyến (${bytesLabel(bytes.byteLength)})`, uploadId: upload.uploadId, sha256, sentAt: new Date() });
+    startReceipt({
+      fileLabel: `Báo cáo nhập trực tuyến (${bytesLabel(bytes.byteLength)})`,
+      uploadId: upload.uploadId,
+      sha256,
+      sentAt: new Date(),
+    });
     setBusy(true, 'Đang chờ kết quả kiểm tra…');
     await follow(upload.uploadId, sha256);
   } catch (err) {

@@ -53,7 +53,9 @@ export function toReportInput(raw: RawValues, identity: Identity, signedDocument
 }
 
 function get(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return path
+    .split('.')
+    .reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
 /** The form values that show a report (prefill, tests). */
@@ -62,7 +64,7 @@ export function fromReport(report: unknown): RawValues {
   for (const field of FORM_FIELDS) {
     const v = get(report, field.path);
     if (v === undefined || v === null) continue;
-    raw[field.path] = String(v);
+    raw[field.path] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   }
   return raw;
 }
@@ -110,7 +112,8 @@ export function parseDraft(text: string | null): Draft | null {
   if (!text) return null;
   try {
     const d = JSON.parse(text) as Partial<Draft>;
-    if (typeof d !== 'object' || d === null || typeof d.savedAt !== 'string' || typeof d.values !== 'object' || d.values === null) return null;
+    if (typeof d !== 'object' || d === null || typeof d.savedAt !== 'string' || typeof d.values !== 'object' || d.values === null)
+      return null;
     const values: RawValues = {};
     for (const f of FORM_FIELDS) {
       const v = (d.values as Record<string, unknown>)[f.path];

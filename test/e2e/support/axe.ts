@@ -18,12 +18,20 @@ const axeSource = () => (source ??= readFile(createRequire(import.meta.url).reso
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await axeSource());
   const options: RunOptions = { runOnly: { type: 'tag', values: [...AXE_TAGS] }, resultTypes: ['violations'] };
-  const results = await page.evaluate((o) => (window as unknown as { axe: { run(c: Document, o: RunOptions): Promise<AxeResults> } }).axe.run(document, o), options);
+  const results = await page.evaluate(
+    (o) => (window as unknown as { axe: { run(c: Document, o: RunOptions): Promise<AxeResults> } }).axe.run(document, o),
+    options,
+  );
   return results.violations.map(describe);
 }
 
 function describe(v: Result): string {
-  const fix = (summary = '') => summary.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  const fix = (summary = '') =>
+    summary
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('; ');
   const where = v.nodes.map((n) => `${n.target.join(' ')}: ${fix(n.failureSummary)}`);
   return `${v.id} [${v.impact ?? 'n/a'}] ${v.help} — ${v.helpUrl}\n    ${where.join('\n    ')}`;
 }

@@ -33,7 +33,13 @@ export interface TestStack {
 export async function startTestStack(opts: { regime?: Regime } = {}): Promise<TestStack> {
   const regime = opts.regime ?? DEFAULT_REGIME;
   const dataDir = await mkdtemp(join(tmpdir(), 'baocao-e2e-'));
-  const stack = await startLocalStack({ dataDir, port: 0, regime, quiet: process.env.E2E_VERBOSE !== '1', retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 } });
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    regime,
+    quiet: process.env.E2E_VERBOSE !== '1',
+    retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
+  });
   const credentials = { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey };
   const ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_NAMES.region, credentials });
   const tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_NAMES.table);

@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttp
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { s3ErrorXml, verifyPostPolicy, type PostPolicyFailure } from '../shared/adapters/post-policy.js';
+import { s3ErrorXml, verifyPostPolicy, type PostPolicyFailure } from './post-policy-verifier.js';
 import { VersionStore, type CreatedObject } from './s3-versioning.js';
 
 /**

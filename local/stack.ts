@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { DynamoRegimeStore } from '../shared/adapters/dynamodb.adapter.js';
-import { MAX_POST_PRE_DATA_BYTES } from '../shared/adapters/post-policy.js';
+import { MAX_POST_PRE_DATA_BYTES } from './post-policy-verifier.js';
 import { systemClock } from '../shared/clock.js';
 import { BUS_NAME, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
 import { schedules } from '../shared/definitions/schedules.js';

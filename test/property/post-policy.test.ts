@@ -8,7 +8,7 @@ import {
   verifyPostPolicy,
   type PostPolicyVerdict,
   type VerifyPostPolicyInput,
-} from '../../shared/adapters/post-policy.js';
+} from '../../local/post-policy-verifier.js';
 
 /**
  * The POST-policy verifier, fuzzed: whatever form a client posts — arbitrary fields, sizes and

@@ -1,16 +1,14 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { presignedPostOptions, uploadConditions, type DecodedPostPolicy } from '../../shared/adapters/post-policy.js';
 import {
   decodePolicy,
   InvalidPolicyDocumentError,
-  presignedPostOptions,
   signPostPolicy,
-  uploadConditions,
   verifyPostPolicy,
-  type DecodedPostPolicy,
   type VerifyPostPolicyInput,
-} from '../../shared/adapters/post-policy.js';
+} from '../../local/post-policy-verifier.js';
 
 const REGION = 'ap-southeast-1';
 const ACCESS_KEY = 'AKIDEXAMPLE';

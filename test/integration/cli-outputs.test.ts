@@ -165,6 +165,21 @@ describe('operator commands on a deployment, through its outputs file', () => {
     expect(r.stdout).toContain('Bản xem trước, chưa gửi');
   });
 
+  it('reconcile --dry-run sweeps the deployed bucket and table, and says what it would do', async () => {
+    const r = await onAws('reconcile', '--period', PERIOD, '--dry-run');
+
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`ĐỐI SOÁT kỳ báo cáo ${PERIOD} — chạy thử (--dry-run): không ghi gì`);
+    expect(r.stdout).toMatch(/Đã xem \d+ tệp báo cáo trong incoming\/2026\//);
+  });
+
+  it('audit verify checks the deployed audit chains', async () => {
+    const r = await onAws('audit', 'verify', '--period', PERIOD);
+
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Nhật ký kỳ 2026: toàn vẹn \(\d+ mục, [1-9]\d* chuỗi\)/);
+  });
+
   it('--profile picks a named profile of the AWS config files for every client', async () => {
     const credentials = join(dir, 'credentials');
     await writeFile(

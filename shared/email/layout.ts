@@ -51,19 +51,13 @@ export function layout(input: { subject: string; title: string; body: RawHtml; t
   const footer =
     input.footer ??
     'Thư này được gửi tự động từ Hệ thống báo cáo công tác dân vận chính quyền. Vui lòng không trả lời thư này nếu không cần thiết.';
-  const page = html`<!doctype html>
-    <html lang="vi">
-      <head>
-        <meta charset="utf-8" />
-        <title>${input.title}</title>
-      </head>
-      <body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#1a1a1a;line-height:1.5">
-        <h2 style="color:#8b0000;font-size:18px">${input.title}</h2>
-        ${input.body}
-        <hr style="border:none;border-top:1px solid #ccc;margin-top:24px" />
-        <p style="font-size:12px;color:#666">${footer}</p>
-      </body>
-    </html>`;
+  const page = html`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${input.title}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;color:#1a1a1a;line-height:1.5">
+<h2 style="color:#8b0000;font-size:18px">${input.title}</h2>
+${input.body}
+<hr style="border:none;border-top:1px solid #ccc;margin-top:24px">
+<p style="font-size:12px;color:#666">${footer}</p>
+</body></html>`;
   return {
     subject: headerValue(input.subject),
     html: page.html,

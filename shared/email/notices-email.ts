@@ -63,11 +63,11 @@ export function reminderEmail(input: {
   const left = daysLeftLine(regime, dueDate, input.asOf);
   const ask = `Kính đề nghị quý cơ quan, đơn vị quan tâm hoàn thành và gửi báo cáo trước thời hạn. Nếu đơn vị đã gửi báo cáo trong những ngày gần đây, xin vui lòng bỏ qua thư này.`;
   const body = html`${greetingHtml(unit)}
-    <p>${intro}</p>
-    ${note ? html`<p>${note}</p>` : raw('')}${left ? html`<p><strong>${left}</strong></p>` : raw('')}
-    <p>${ask}</p>
-    ${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}
-    <p>Trân trọng cảm ơn.</p>`;
+<p>${intro}</p>
+${note ? html`<p>${note}</p>` : raw('')}${left ? html`<p><strong>${left}</strong></p>` : raw('')}
+<p>${ask}</p>
+${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}
+<p>Trân trọng cảm ơn.</p>`;
   const text = paragraphs(
     greetingText(unit),
     intro,
@@ -102,10 +102,10 @@ export function overdueEmail(input: {
   const demand = `Đề nghị Thủ trưởng ${oneLine(unit.name)} khẩn trương chỉ đạo hoàn thành và gửi báo cáo ngay. Việc chậm gửi báo cáo sẽ được ${regime.receivingBody.name} tổng hợp, báo cáo ${regime.issuingBody}.`;
   const again = repeat > 1 ? `Đây là thông báo nhắc lại lần thứ ${repeat}.` : '';
   const body = html`${greetingHtml(unit)}
-    <p>${intro}</p>
-    ${note ? html`<p>${note}</p>` : raw('')}
-    <p><strong>${demand}</strong></p>
-    ${again ? html`<p>${again}</p>` : raw('')}${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}`;
+<p>${intro}</p>
+${note ? html`<p>${note}</p>` : raw('')}
+<p><strong>${demand}</strong></p>
+${again ? html`<p>${again}</p>` : raw('')}${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}`;
   const text = paragraphs(
     greetingText(unit),
     intro,
@@ -150,36 +150,19 @@ export function escalationEmail(input: {
   const deadlineOf = (r: EscalationRow) => vietnameseDate(r.dueDate ?? dueDate).replace(/^ngày /, '');
   const cell = 'padding:4px 8px;border:1px solid #ccc;vertical-align:top';
   const table: RawHtml = html`<table style="border-collapse:collapse;font-size:14px">
-    <tr style="background:#f3f3f3">
-      <th style="${cell}">STT</th>
-      <th style="${cell}">Cơ quan, đơn vị</th>
-      <th style="${cell}">Khối</th>
-      <th style="${cell}">Hạn gửi</th>
-      <th style="${cell}">Số ngày quá hạn</th>
-      <th style="${cell}">Tình trạng</th>
-      <th style="${cell}">Liên hệ</th>
-    </tr>
-    ${rows.map(
-      (r, i) =>
-        html`<tr>
-          <td style="${cell}">${i + 1}</td>
-          <td style="${cell}">${r.unit.name}</td>
-          <td style="${cell}">${GROUP_LABELS[r.unit.group]}</td>
-          <td style="${cell}">${deadlineOf(r)}</td>
-          <td style="${cell};text-align:right">${r.daysOverdue}</td>
-          <td style="${cell}">${STATUS_LABELS[r.status]}</td>
-          <td style="${cell}"><a href="mailto:${r.unit.email}">${r.unit.email}</a></td>
-        </tr>`,
-    )}
-  </table>`;
+<tr style="background:#f3f3f3"><th style="${cell}">STT</th><th style="${cell}">Cơ quan, đơn vị</th><th style="${cell}">Khối</th><th style="${cell}">Hạn gửi</th><th style="${cell}">Số ngày quá hạn</th><th style="${cell}">Tình trạng</th><th style="${cell}">Liên hệ</th></tr>
+${rows.map(
+  (r, i) =>
+    html`<tr><td style="${cell}">${i + 1}</td><td style="${cell}">${r.unit.name}</td><td style="${cell}">${GROUP_LABELS[r.unit.group]}</td><td style="${cell}">${deadlineOf(r)}</td><td style="${cell};text-align:right">${r.daysOverdue}</td><td style="${cell}">${STATUS_LABELS[r.status]}</td><td style="${cell}"><a href="mailto:${r.unit.email}">${r.unit.email}</a></td></tr>`,
+)}</table>`;
   const board = isSafeLink(input.boardLink)
     ? html`<p>Bảng theo dõi tình hình báo cáo: <a href="${input.boardLink}">${input.boardLink}</a></p>`
     : raw('');
   const body = html`<p>Kính gửi: <strong>${to}</strong>,</p>
-    <p>${intro}</p>
-    ${table}
-    <p>${ask}</p>
-    ${board}${legalBasisHtml(regime)}`;
+<p>${intro}</p>
+${table}
+<p>${ask}</p>
+${board}${legalBasisHtml(regime)}`;
   const text = paragraphs(
     `Kính gửi: ${to},`,
     intro,

@@ -136,66 +136,38 @@ export function summaryEmail(
   const attachNote = `Kèm theo thư: bảng tổng hợp Excel (${files.xlsx}) và dự thảo báo cáo chung (${files.docx}) để Sở Nội vụ biên tập, trình ký.`;
 
   const bodyHtml = html`<p>${intro}</p>
-    ${updateNote ? html`<p style="color:#8b0000"><strong>${updateNote}</strong></p>` : raw('')}
-    ${
-      changes.length
-        ? html`<h3 style="font-size:16px">${changesTitle}</h3>
-            <ul>
-              ${changes.map((l) => html`<li>${l}</li>`)}
-            </ul>`
-        : raw('')
-    }
-    <p>${picture}</p>
-    <h3 style="font-size:16px">Tình hình gửi báo cáo</h3>
-    <table style="border-collapse:collapse">
-      <tr>
-        <th style="${TH}">Nhóm</th>
-        <th style="${TH}">Phải báo cáo</th>
-        <th style="${TH}">Đã báo cáo</th>
-        <th style="${TH}">Đúng hạn</th>
-        <th style="${TH}">Tỷ lệ báo cáo</th>
-        <th style="${TH}">Tỷ lệ đúng hạn</th>
-      </tr>
-      ${rateRows.map(
-        ([label, r]) =>
-          html`<tr>
-            <td style="${TD}">${label}</td>
-            <td style="${NUM_TD}">${viNumber(r.expected)}</td>
-            <td style="${NUM_TD}">${viNumber(r.reported)}</td>
-            <td style="${NUM_TD}">${viNumber(r.onTime)}</td>
-            <td style="${NUM_TD}">${viPercent(r.reportingRate)}</td>
-            <td style="${NUM_TD}">${viPercent(r.onTimeRate)}</td>
-          </tr>`,
-      )}
-    </table>
-    <h3 style="font-size:16px">Một số kết quả chủ yếu</h3>
-    <table style="border-collapse:collapse">
-      <tr>
-        <th style="${TH}">Chỉ tiêu</th>
-        <th style="${TH}">Tổng cộng</th>
-        <th style="${TH}">Sở, ban, ngành</th>
-        <th style="${TH}">Huyện, thành phố</th>
-      </tr>
-      ${keyFigures.map(
-        (i) =>
-          html`<tr>
-            <td style="${TD}">${i.label}</td>
-            <td style="${NUM_TD}"><strong>${viNumber(i.total)}</strong></td>
-            <td style="${NUM_TD}">${viNumber(i.province)}</td>
-            <td style="${NUM_TD}">${viNumber(i.district)}</td>
-          </tr>`,
-      )}
-    </table>
-    <h3 style="font-size:16px">Cơ quan, đơn vị chưa gửi báo cáo (${c.notReported.length})</h3>
-    ${
-      c.notReported.length === 0
-        ? html`<p>Tất cả các cơ quan, đơn vị đã gửi báo cáo.</p>`
-        : html`<ul>
-            ${c.notReported.map((u) => html`<li>${u.name} — ${STATUS_LABELS[u.status]} (${u.email})</li>`)}
-          </ul>`
-    }
-    <p>${attachNote}</p>
-    ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}`;
+${updateNote ? html`<p style="color:#8b0000"><strong>${updateNote}</strong></p>` : raw('')}
+${
+  changes.length
+    ? html`<h3 style="font-size:16px">${changesTitle}</h3>
+<ul>${changes.map((l) => html`<li>${l}</li>`)}</ul>`
+    : raw('')
+}
+<p>${picture}</p>
+<h3 style="font-size:16px">Tình hình gửi báo cáo</h3>
+<table style="border-collapse:collapse">
+<tr><th style="${TH}">Nhóm</th><th style="${TH}">Phải báo cáo</th><th style="${TH}">Đã báo cáo</th><th style="${TH}">Đúng hạn</th><th style="${TH}">Tỷ lệ báo cáo</th><th style="${TH}">Tỷ lệ đúng hạn</th></tr>
+${rateRows.map(
+  ([label, r]) =>
+    html`<tr><td style="${TD}">${label}</td><td style="${NUM_TD}">${viNumber(r.expected)}</td><td style="${NUM_TD}">${viNumber(r.reported)}</td><td style="${NUM_TD}">${viNumber(r.onTime)}</td><td style="${NUM_TD}">${viPercent(r.reportingRate)}</td><td style="${NUM_TD}">${viPercent(r.onTimeRate)}</td></tr>`,
+)}
+</table>
+<h3 style="font-size:16px">Một số kết quả chủ yếu</h3>
+<table style="border-collapse:collapse">
+<tr><th style="${TH}">Chỉ tiêu</th><th style="${TH}">Tổng cộng</th><th style="${TH}">Sở, ban, ngành</th><th style="${TH}">Huyện, thành phố</th></tr>
+${keyFigures.map(
+  (i) =>
+    html`<tr><td style="${TD}">${i.label}</td><td style="${NUM_TD}"><strong>${viNumber(i.total)}</strong></td><td style="${NUM_TD}">${viNumber(i.province)}</td><td style="${NUM_TD}">${viNumber(i.district)}</td></tr>`,
+)}
+</table>
+<h3 style="font-size:16px">Cơ quan, đơn vị chưa gửi báo cáo (${c.notReported.length})</h3>
+${
+  c.notReported.length === 0
+    ? html`<p>Tất cả các cơ quan, đơn vị đã gửi báo cáo.</p>`
+    : html`<ul>${c.notReported.map((u) => html`<li>${u.name} — ${STATUS_LABELS[u.status]} (${u.email})</li>`)}</ul>`
+}
+<p>${attachNote}</p>
+${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}`;
 
   const text = [
     intro,

@@ -32,7 +32,7 @@ export function legalBasisLines(regime: Regime): string[] {
 
 export function legalBasisHtml(regime: Regime): RawHtml {
   const [basis, request] = legalBasisLines(regime);
-  return html`<p style="font-size:13px;color:#444"><strong>Căn cứ:</strong> ${basis}<br />${request}</p>`;
+  return html`<p style="font-size:13px;color:#444"><strong>Căn cứ:</strong> ${basis}<br>${request}</p>`;
 }
 
 /**
@@ -45,10 +45,8 @@ export const LIVE_LINK_NOTE =
 export function personalLinkHtml(link: string | undefined, lead = 'Đường dẫn nộp báo cáo riêng của đơn vị'): RawHtml {
   if (!link) return html`<p>${LIVE_LINK_NOTE}</p>`;
   if (!isSafeLink(link)) return html`<p>${lead}: ${link}</p>`;
-  return html`<p>
-    ${lead}:<br /><a href="${link}" style="color:#0b57d0">${link}</a><br />
-    <span style="font-size:12px;color:#666">Đường dẫn này dành riêng cho đơn vị, vui lòng không chuyển cho người ngoài.</span>
-  </p>`;
+  return html`<p>${lead}:<br><a href="${link}" style="color:#0b57d0">${link}</a><br>
+<span style="font-size:12px;color:#666">Đường dẫn này dành riêng cho đơn vị, vui lòng không chuyển cho người ngoài.</span></p>`;
 }
 
 export const personalLinkText = (link: string | undefined, lead = 'Đường dẫn nộp báo cáo riêng của đơn vị') =>
@@ -103,23 +101,15 @@ export function receiptEmail(input: {
     ['Tình trạng', STATUS_LABELS[input.status]],
   ];
   const body = html`${greetingHtml(unit)}
-    <p>
-      ${regime.receivingBody.name} xác nhận Hệ thống đã nhận và kiểm tra hợp lệ <strong>${reportTitle(regime, period)}</strong> của
-      ${unit.name}.
-    </p>
-    <table style="border-collapse:collapse;font-size:14px">
-      ${rows.map(
-        ([k, v]) =>
-          html`<tr>
-            <td style="padding:2px 12px 2px 0;color:#555">${k}</td>
-            <td style="padding:2px 0;font-family:monospace">${v}</td>
-          </tr>`,
-      )}
-    </table>
-    ${statusLine ? html`<p>${statusLine}</p>` : raw('')}${revision ? html`<p>${revision}</p>` : raw('')}
-    <p>Đơn vị có thể gửi bản cập nhật bằng cùng đường dẫn trước khi ${regime.receivingBody.name} tổng hợp.</p>
-    ${personalLinkHtml(input.link)}${contactHtml(regime)}
-    <p>Trân trọng cảm ơn.</p>`;
+<p>${regime.receivingBody.name} xác nhận Hệ thống đã nhận và kiểm tra hợp lệ <strong>${reportTitle(regime, period)}</strong> của ${unit.name}.</p>
+<table style="border-collapse:collapse;font-size:14px">${rows.map(
+    ([k, v]) =>
+      html`<tr><td style="padding:2px 12px 2px 0;color:#555">${k}</td><td style="padding:2px 0;font-family:monospace">${v}</td></tr>`,
+  )}</table>
+${statusLine ? html`<p>${statusLine}</p>` : raw('')}${revision ? html`<p>${revision}</p>` : raw('')}
+<p>Đơn vị có thể gửi bản cập nhật bằng cùng đường dẫn trước khi ${regime.receivingBody.name} tổng hợp.</p>
+${personalLinkHtml(input.link)}${contactHtml(regime)}
+<p>Trân trọng cảm ơn.</p>`;
   const text = paragraphs(
     greetingText(unit),
     `${regime.receivingBody.name} xác nhận Hệ thống đã nhận và kiểm tra hợp lệ ${reportTitle(regime, period)} của ${oneLine(unit.name)}.`,
@@ -163,14 +153,12 @@ export function rejectionEmail(input: {
     : `Thời hạn gửi báo cáo: hết ${vietnameseDate(dueDate)}.`;
   const intro = `Tệp báo cáo ${reportTitle(regime, period)} do ${oneLine(unit.name)} gửi lúc ${vietnameseDateTime(input.receivedAt, regime.timeZone)} (mã lần nộp ${input.uploadId}) chưa hợp lệ nên chưa được ghi nhận. Tệp đã được lưu lại; đơn vị vui lòng sửa các nội dung sau và nộp lại:`;
   const body = html`${greetingHtml(unit)}
-    <p>${intro}</p>
-    <ol>
-      ${shown.map((r) => html`<li>${reasonLine(r)}</li>`)}
-    </ol>
-    ${summary ? html`<p>${summary.message}.</p>` : raw('')}
-    <p>${deadlineLine}</p>
-    ${personalLinkHtml(input.link, 'Nộp lại qua đường dẫn riêng của đơn vị')}${contactHtml(regime)}
-    <p>Trân trọng.</p>`;
+<p>${intro}</p>
+<ol>${shown.map((r) => html`<li>${reasonLine(r)}</li>`)}</ol>
+${summary ? html`<p>${summary.message}.</p>` : raw('')}
+<p>${deadlineLine}</p>
+${personalLinkHtml(input.link, 'Nộp lại qua đường dẫn riêng của đơn vị')}${contactHtml(regime)}
+<p>Trân trọng.</p>`;
   const text = paragraphs(
     greetingText(unit),
     intro,
@@ -201,14 +189,12 @@ export function returnedEmail(input: {
   const intro = `Sau khi xem xét, ${regime.receivingBody.name} trả lại ${reportTitle(regime, period)} của ${oneLine(unit.name)} để chỉnh sửa, bổ sung.`;
   const after = `Đề nghị đơn vị chỉnh sửa và gửi lại báo cáo qua đường dẫn riêng của đơn vị; thời hạn gửi báo cáo: hết ${vietnameseDate(dueDate)}. Báo cáo chỉ được ghi nhận khi bản chỉnh sửa hợp lệ được gửi lại.`;
   const body = html`${greetingHtml(unit)}
-    <p>${intro}</p>
-    <p><strong>Lý do:</strong></p>
-    <blockquote style="margin:0 0 12px 0;padding:8px 12px;border-left:3px solid #8b0000;background:#faf5f5;white-space:pre-wrap">
-      ${reason}
-    </blockquote>
-    <p>${after}</p>
-    ${personalLinkHtml(input.link)}${contactHtml(regime)}
-    <p>Trân trọng.</p>`;
+<p>${intro}</p>
+<p><strong>Lý do:</strong></p>
+<blockquote style="margin:0 0 12px 0;padding:8px 12px;border-left:3px solid #8b0000;background:#faf5f5;white-space:pre-wrap">${reason}</blockquote>
+<p>${after}</p>
+${personalLinkHtml(input.link)}${contactHtml(regime)}
+<p>Trân trọng.</p>`;
   const text = paragraphs(
     greetingText(unit),
     intro,
@@ -235,20 +221,16 @@ export function inviteEmail(input: { regime: Regime; unit: EmailUnit; period: nu
     ['Nơi nhận', `${regime.receivingBody.name} (${regime.receivingBody.email})`],
   ];
   const body = html`${greetingHtml(unit)}
-    <p>${request}</p>
-    <table style="border-collapse:collapse;font-size:14px">
-      ${rows.map(
-        ([k, v]) =>
-          html`<tr>
-            <td style="padding:3px 12px 3px 0;color:#555;vertical-align:top;white-space:nowrap">${k}</td>
-            <td style="padding:3px 0">${v}</td>
-          </tr>`,
-      )}
-    </table>
-    ${legalBasisHtml(regime)} ${personalLinkHtml(input.link)}
-    <p>Đơn vị có thể điền biểu mẫu trực tuyến hoặc tải lên tệp Excel theo mẫu, kèm văn bản đã ký.</p>
-    ${contactHtml(regime)}
-    <p>Trân trọng cảm ơn.</p>`;
+<p>${request}</p>
+<table style="border-collapse:collapse;font-size:14px">${rows.map(
+    ([k, v]) =>
+      html`<tr><td style="padding:3px 12px 3px 0;color:#555;vertical-align:top;white-space:nowrap">${k}</td><td style="padding:3px 0">${v}</td></tr>`,
+  )}</table>
+${legalBasisHtml(regime)}
+${personalLinkHtml(input.link)}
+<p>Đơn vị có thể điền biểu mẫu trực tuyến hoặc tải lên tệp Excel theo mẫu, kèm văn bản đã ký.</p>
+${contactHtml(regime)}
+<p>Trân trọng cảm ơn.</p>`;
   const text = paragraphs(
     greetingText(unit),
     request,

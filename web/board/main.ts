@@ -21,7 +21,7 @@ import {
   revokeUnitLink,
   reviewVersion,
 } from './api.js';
-import { accessToken, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
+import { accessToken, can, completeSignIn, signedInPerson, signedOut, SignInError, signOut, startSignIn, TOKEN_REFUSED } from './auth.js';
 import { chartsView } from './charts.js';
 import { date, dateTime } from './format.js';
 import type { BoardConfig } from './page.js';
@@ -234,6 +234,8 @@ async function act<T>(call: () => Promise<T>, done: (result: T) => string): Prom
 
 /** The links section: a 403 (not an admin) is said in the section, not as a board failure. */
 async function loadLinks(d: NonNullable<typeof state.detail>): Promise<void> {
+  // Only the admin role manages links (the API answers no other): nobody else asks for them.
+  if (!can('manageLinks')) return;
   try {
     const { links } = await listUnitLinks(d.unitId);
     d.links = links;

@@ -55,20 +55,11 @@ const share = (part: number, whole: number) => `width:${(100 * part) / (whole ||
 
 function rateCard(id: string, title: string, r: Rates): TemplateResult {
   return html`<div class="card" id=${id}>
-    <h2>${`${title} — ${r.expected} đơn vị`}</h2>
-    <div class="rate">
-      <span class="label">Tỷ lệ báo cáo</span><strong class="value reporting-rate">${percent(r.reportingRate)}</strong
-      ><span class="muted count reported">${`(${r.reported}/${r.expected})`}</span>
-    </div>
-    <div class="rate">
-      <span class="label">Tỷ lệ đúng hạn</span><strong class="value on-time-rate">${percent(r.onTimeRate)}</strong
-      ><span class="muted count on-time">${`(${r.onTime}/${r.expected})`}</span>
-    </div>
-    <div class="meter" aria-hidden="true">
-      <span class="m-ontime" .style=${share(r.onTime, r.expected)}></span
-      ><span class="m-late" .style=${share(r.reported - r.onTime, r.expected)}></span>
-    </div>
-  </div>`;
+<h2>${`${title} — ${r.expected} đơn vị`}</h2>
+<div class="rate"><span class="label">Tỷ lệ báo cáo</span><strong class="value reporting-rate">${percent(r.reportingRate)}</strong><span class="muted count reported">${`(${r.reported}/${r.expected})`}</span></div>
+<div class="rate"><span class="label">Tỷ lệ đúng hạn</span><strong class="value on-time-rate">${percent(r.onTimeRate)}</strong><span class="muted count on-time">${`(${r.onTime}/${r.expected})`}</span></div>
+<div class="meter" aria-hidden="true"><span class="m-ontime" .style=${share(r.onTime, r.expected)}></span><span class="m-late" .style=${share(r.reported - r.onTime, r.expected)}></span></div>
+</div>`;
 }
 
 export const ratesView = (rates: PeriodStatus['rates'], ctx: ViewContext) => [
@@ -81,16 +72,7 @@ export function countsView(units: readonly UnitStatusRow[], active: Filters['sta
   for (const u of units) counts.set(u.status, (counts.get(u.status) ?? 0) + 1);
   return STATUSES.filter((s) => counts.has(s)).map(
     (s) =>
-      html`<button
-        type="button"
-        class="chip st-${s}"
-        aria-pressed=${active === s ? 'true' : 'false'}
-        data-status=${s}
-        title="Lọc: ${STATUS_LABELS[s]}"
-        @click=${() => pick(active === s ? '' : s)}
-      >
-        ${`${STATUS_LABELS[s]}: ${counts.get(s) ?? 0}`}
-      </button>`,
+      html`<button type="button" class="chip st-${s}" aria-pressed=${active === s ? 'true' : 'false'} data-status=${s} title="Lọc: ${STATUS_LABELS[s]}" @click=${() => pick(active === s ? '' : s)}>${`${STATUS_LABELS[s]}: ${counts.get(s) ?? 0}`}</button>`,
   );
 }
 
@@ -122,27 +104,17 @@ export function rowsView(units: readonly UnitStatusRow[], ctx: ViewContext, sele
       e.stopPropagation();
       open(u.unitId);
     };
-    return html`<tr
-      class=${selected === u.unitId ? 'selected' : nothing}
-      data-unit=${u.unitId}
-      data-status=${u.status}
-      data-group=${u.group}
-      @click=${openThis}
-    >
-      <td><button type="button" class="link" @click=${openThis}>${u.name}</button></td>
-      <td class="group" title=${group?.label ?? u.group}>${group?.short ?? u.group}</td>
-      <td class="status">${badge(u.status)}${rowNote(u)}</td>
-      <td class="time first">${dateTime(u.firstValidAt, ctx.tz)}</td>
-      <td class="time last">${dateTime(u.lastUploadAt, ctx.tz)}</td>
-      <td class="num versions">${u.versions}</td>
-      ${figures}
-    </tr>`;
+    return html`<tr class=${selected === u.unitId ? 'selected' : nothing} data-unit=${u.unitId} data-status=${u.status} data-group=${u.group} @click=${openThis}>
+<td><button type="button" class="link" @click=${openThis}>${u.name}</button></td>
+<td class="group" title=${group?.label ?? u.group}>${group?.short ?? u.group}</td>
+<td class="status">${badge(u.status)}${rowNote(u)}</td>
+<td class="time first">${dateTime(u.firstValidAt, ctx.tz)}</td>
+<td class="time last">${dateTime(u.lastUploadAt, ctx.tz)}</td>
+<td class="num versions">${u.versions}</td>${figures}</tr>`;
   });
   return rows.length
     ? rows
-    : html`<tr>
-        <td colspan=${6 + KEY_FIGURE_LABELS.length} class="empty">Không có đơn vị nào khớp bộ lọc.</td>
-      </tr>`;
+    : html`<tr><td colspan=${6 + KEY_FIGURE_LABELS.length} class="empty">Không có đơn vị nào khớp bộ lọc.</td></tr>`;
 }
 
 // ---------------------------------------------------------------- the unit panel
@@ -181,58 +153,25 @@ export const actionsKey = (rep: UnitReports) => [rep.unit.id, latestValid(rep)?.
 function summaryView(rep: UnitReports, ctx: ViewContext) {
   const ext = rep.extension;
   return html`<p>${badge(rep.status)} <span class="muted">${`${groupOf(ctx, rep.unit.group)?.label ?? ''} · ${rep.unit.email}`}</span></p>
-    <p id="d-due">
-      ${`Hạn nộp: ${date(rep.dueDate)}`}${ext ? html`<strong>${` · Gia hạn đến ${date(ext.until)}`}</strong><span class="muted">${` (${ext.reason})`}</span>` : nothing}
-    </p>
-    ${rep.unit.expected ? nothing : html`<p class="msg error">Đơn vị không thuộc diện báo cáo kỳ này (ngoài thời gian hiệu lực).</p>`}`;
+<p id="d-due">${`Hạn nộp: ${date(rep.dueDate)}`}${ext ? html`<strong>${` · Gia hạn đến ${date(ext.until)}`}</strong><span class="muted">${` (${ext.reason})`}</span>` : nothing}</p>
+${rep.unit.expected ? nothing : html`<p class="msg error">Đơn vị không thuộc diện báo cáo kỳ này (ngoài thời gian hiệu lực).</p>`}`;
 }
 
 /** Only the forms the signed-in role may use (can(), from STAFF_ACTIONS); the API checks again. */
 function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: DetailActions) {
   if (!can('reviewReport') && !can('grantExtension'))
-    return html`<p class="muted" id="read-only">
-      Vai trò của bạn chỉ được xem; chấp nhận, trả lại báo cáo và gia hạn do chuyên viên thực hiện.
-    </p>`;
+    return html`<p class="muted" id="read-only">Vai trò của bạn chỉ được xem; chấp nhận, trả lại báo cáo và gia hạn do chuyên viên thực hiện.</p>`;
   const latest = latestValid(rep);
   const reviewForm = !can('reviewReport')
     ? nothing
     : latest
-      ? html`<fieldset>
-          <legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend>
-          <label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email và nộp lại qua đường dẫn đang dùng)</label
-          ><textarea
-            id="return-reason"
-            maxlength="2000"
-            placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"
-          ></textarea>
-          <div class="row">
-            <button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>
-              ${`Chấp nhận bản số ${latest.number}`}</button
-            ><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>
-              Trả lại để chỉnh sửa
-            </button>
-          </div>
-        </fieldset>`
+      ? html`<fieldset><legend>${`Xem xét bản số ${latest.number} (nộp lúc ${dateTime(latest.receivedAt, ctx.tz)})`}</legend><label for="return-reason" class="muted">Lý do trả lại (đơn vị nhận qua email và nộp lại qua đường dẫn đang dùng)</label><textarea id="return-reason" maxlength="2000" placeholder="Lý do trả lại: nội dung cần chỉnh sửa, bổ sung (bắt buộc khi trả lại)"></textarea><div class="row"><button type="button" class="btn ok" id="btn-accept" ?disabled=${d.busy} @click=${() => act.review('ACCEPT')}>${`Chấp nhận bản số ${latest.number}`}</button><button type="button" class="btn warn" id="btn-return" ?disabled=${d.busy} @click=${() => act.review('RETURN')}>Trả lại để chỉnh sửa</button></div></fieldset>`
       : html`<p class="muted">Chưa có bản hợp lệ để xem xét.</p>`;
   const extensionForm =
     rep.unit.expected && can('grantExtension')
-      ? html`<fieldset>
-          <legend>Gia hạn thời hạn nộp cho đơn vị</legend>
-          <div class="row">
-            <label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required /><input
-              id="ext-reason"
-              type="text"
-              maxlength="2000"
-              placeholder="Lý do gia hạn"
-              size="34"
-            /><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${() => act.extend()}>Gia hạn</button>
-          </div>
-        </fieldset>`
+      ? html`<fieldset><legend>Gia hạn thời hạn nộp cho đơn vị</legend><div class="row"><label for="ext-until">Đến hết ngày</label><input id="ext-until" type="date" min=${addDays(rep.dueDate, 1)} required><input id="ext-reason" type="text" maxlength="2000" placeholder="Lý do gia hạn" size="34"><button type="button" class="btn ext" id="btn-extend" ?disabled=${d.busy} @click=${() => act.extend()}>Gia hạn</button></div></fieldset>`
       : nothing;
-  return html`<div class="actions">
-    ${reviewForm}${extensionForm}
-    <p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p>
-  </div>`;
+  return html`<div class="actions">${reviewForm}${extensionForm}<p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p></div>`;
 }
 
 const valueAt = (report: AnnualReport, path: string): unknown =>
@@ -257,25 +196,13 @@ function shown(f: ShownField, v: unknown): string {
 }
 
 const reportView = (report: AnnualReport, sections: readonly ShownSection[]) =>
-  html`<div class="report">
-    ${sections.map(
-      (s) =>
-        html`<section>
-          <h4>${s.legend}</h4>
-          <table class="kv">
-            <tbody>
-              ${s.fields.map(
-                (f) =>
-                  html`<tr>
-                    <th scope="row">${f.label}</th>
-                    <td class=${f.kind === 'count' ? 'num' : nothing}>${shown(f, valueAt(report, f.path))}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </section>`,
-    )}
-  </div>`;
+  html`<div class="report">${sections.map(
+    (s) =>
+      html`<section><h4>${s.legend}</h4><table class="kv"><tbody>${s.fields.map(
+        (f) =>
+          html`<tr><th scope="row">${f.label}</th><td class=${f.kind === 'count' ? 'num' : nothing}>${shown(f, valueAt(report, f.path))}</td></tr>`,
+      )}</tbody></table></section>`,
+  )}</div>`;
 
 function versionView(v: VersionView, ctx: ViewContext) {
   const signed = v.downloads.signed
@@ -285,36 +212,20 @@ function versionView(v: VersionView, ctx: ViewContext) {
       : nothing;
   const content =
     v.valid && v.report
-      ? html`<details ?open=${v.latestValid}>
-          <summary>Nội dung báo cáo</summary>
-          ${reportView(v.report, ctx.config.sections)}
-        </details>`
+      ? html`<details ?open=${v.latestValid}><summary>Nội dung báo cáo</summary>${reportView(v.report, ctx.config.sections)}</details>`
       : v.valid
         ? nothing
-        : html`<ul class="reasons">
-            ${v.reasons.map((r) => html`<li>${r.label ? html`<strong>${`${r.label}: `}</strong>` : nothing}${r.message}</li>`)}
-          </ul>`;
+        : html`<ul class="reasons">${v.reasons.map((r) => html`<li>${r.label ? html`<strong>${`${r.label}: `}</strong>` : nothing}${r.message}</li>`)}</ul>`;
   return html`<article class="version" data-upload=${v.uploadId}>
-    <header>
-      <strong>${`Bản số ${v.number}`}</strong><span>${dateTime(v.receivedAt, ctx.tz)}</span
-      ><span class=${v.valid ? 'pill ok' : 'pill bad'}>${v.valid ? 'Hợp lệ' : 'Không hợp lệ'}</span
-      >${v.latestValid ? html`<span class="pill info">Bản có hiệu lực</span>` : nothing}<span class="muted"
-        >${FORMAT_LABELS[v.format]}</span
-      >
-    </header>
-    <div class="meta muted">
-      SHA-256: <code title=${v.sha256}>${v.sha256 ? `${v.sha256.slice(0, 16)}…` : '—'}</code>${` · ${bytes(v.size)}`}
-    </div>
-    <div class="links"><a href=${v.downloads.raw} class="dl-raw" rel="noopener noreferrer">Tải tệp gốc</a>${signed}</div>
-    ${v.reviews.map(
-      (r) =>
-        html`<p class="review ${r.decision}">
-          <strong>${r.decision === 'RETURN' ? 'Đã trả lại để chỉnh sửa' : 'Đã chấp nhận'}</strong
-          >${` lúc ${dateTime(r.at, ctx.tz)}${r.reason ? `: ${r.reason}` : ''}`}
-        </p>`,
-    )}
-    ${content}
-  </article>`;
+<header><strong>${`Bản số ${v.number}`}</strong><span>${dateTime(v.receivedAt, ctx.tz)}</span><span class=${v.valid ? 'pill ok' : 'pill bad'}>${v.valid ? 'Hợp lệ' : 'Không hợp lệ'}</span>${v.latestValid ? html`<span class="pill info">Bản có hiệu lực</span>` : nothing}<span class="muted">${FORMAT_LABELS[v.format]}</span></header>
+<div class="meta muted">SHA-256: <code title=${v.sha256}>${v.sha256 ? `${v.sha256.slice(0, 16)}…` : '—'}</code>${` · ${bytes(v.size)}`}</div>
+<div class="links"><a href=${v.downloads.raw} class="dl-raw" rel="noopener noreferrer">Tải tệp gốc</a>${signed}</div>
+${v.reviews.map(
+  (r) =>
+    html`<p class="review ${r.decision}"><strong>${r.decision === 'RETURN' ? 'Đã trả lại để chỉnh sửa' : 'Đã chấp nhận'}</strong>${` lúc ${dateTime(r.at, ctx.tz)}${r.reason ? `: ${r.reason}` : ''}`}</p>`,
+)}
+${content}
+</article>`;
 }
 
 /** Who acted, in words: a signed-in person by the name the audit recorded from their token. */
@@ -371,27 +282,14 @@ function auditText(e: AuditEntry, rep: UnitReports): string {
 
 function auditView(entries: readonly AuditEntry[], rep: UnitReports, ctx: ViewContext) {
   if (!entries.length) return html`<p class="muted">Chưa có sự kiện nào.</p>`;
-  return html`<table class="audit">
-    <thead>
-      <tr>
-        <th>Thời gian</th>
-        <th>Sự kiện</th>
-        <th>Thực hiện</th>
-        <th>Chi tiết</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${[...entries].reverse().map(
-        (e) =>
-          html`<tr data-action=${e.action}>
-            <td class="time">${dateTime(e.at, ctx.tz)}</td>
-            <td>${labelIn(AUDIT_ACTIONS, e.action)}</td>
-            <td>${actorLabel(e)}</td>
-            <td>${auditText(e, rep)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="audit"><thead><tr><th>Thời gian</th><th>Sự kiện</th><th>Thực hiện</th><th>Chi tiết</th></tr></thead><tbody>${[
+    ...entries,
+  ]
+    .reverse()
+    .map(
+      (e) =>
+        html`<tr data-action=${e.action}><td class="time">${dateTime(e.at, ctx.tz)}</td><td>${labelIn(AUDIT_ACTIONS, e.action)}</td><td>${actorLabel(e)}</td><td>${auditText(e, rep)}</td></tr>`,
+    )}</tbody></table>`;
 }
 
 const LINK_STATES: Record<UnitLink['state'], string> = { live: 'Đang dùng', revoked: 'Đã thu hồi', expired: 'Hết hạn' };
@@ -403,74 +301,32 @@ const LINK_STATES: Record<UnitLink['state'], string> = { live: 'Đang dùng', re
 function linksView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
   const rows = (d.links ?? []).map(
     (l) =>
-      html`<tr data-link=${l.id} data-state=${l.state}>
-        <td class="time">${dateTime(l.createdAt, ctx.tz)}</td>
-        <td class="time">${dateTime(l.expiresAt, ctx.tz)}</td>
-        <td>${l.periods.join(', ')}</td>
-        <td>${LINK_STATES[l.state]}</td>
-        <td class="time">${l.lastUsedAt ? dateTime(l.lastUsedAt, ctx.tz) : '—'}</td>
-        <td>
-          ${
-            l.state === 'live'
-              ? html`<button type="button" class="revoke-link" ?disabled=${d.busy} @click=${() => act.revokeLink(l.id)}>Thu hồi</button>`
-              : nothing
-          }
-        </td>
-      </tr>`,
+      html`<tr data-link=${l.id} data-state=${l.state}><td class="time">${dateTime(l.createdAt, ctx.tz)}</td><td class="time">${dateTime(l.expiresAt, ctx.tz)}</td><td>${l.periods.join(', ')}</td><td>${LINK_STATES[l.state]}</td><td class="time">${l.lastUsedAt ? dateTime(l.lastUsedAt, ctx.tz) : '—'}</td><td>${
+        l.state === 'live'
+          ? html`<button type="button" class="revoke-link" ?disabled=${d.busy} @click=${() => act.revokeLink(l.id)}>Thu hồi</button>`
+          : nothing
+      }</td></tr>`,
   );
   return html`${d.linksNote ? html`<p class="muted" id="links-note">${d.linksNote}</p>` : nothing}
-    ${
-      d.links
-        ? html`<table class="links">
-            <thead>
-              <tr>
-                <th>Cấp lúc</th>
-                <th>Hết hạn</th>
-                <th>Kỳ được nộp</th>
-                <th>Trạng thái</th>
-                <th>Dùng gần nhất</th>
-                <th>Thao tác</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${
-                rows.length
-                  ? rows
-                  : html`<tr>
-                      <td colspan="6" class="empty">Đơn vị chưa có đường dẫn nào.</td>
-                    </tr>`
-              }
-            </tbody>
-          </table>`
-        : nothing
-    }
-    ${d.newLink ? html`<p><label for="new-link">Đường dẫn mới (chỉ hiện một lần; gửi cho đơn vị qua kênh chính thức)</label><br /><input id="new-link" type="text" readonly .value=${d.newLink} size="60" /></p>` : nothing}
-    <p>
-      <button type="button" id="reissue-link" ?disabled=${d.busy} @click=${() => act.reissueLink()}>
-        Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)
-      </button>
-    </p>`;
+${d.links ? html`<table class="links"><thead><tr><th>Cấp lúc</th><th>Hết hạn</th><th>Kỳ được nộp</th><th>Trạng thái</th><th>Dùng gần nhất</th><th>Thao tác</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="6" class="empty">Đơn vị chưa có đường dẫn nào.</td></tr>`}</tbody></table>` : nothing}
+${d.newLink ? html`<p><label for="new-link">Đường dẫn mới (chỉ hiện một lần; gửi cho đơn vị qua kênh chính thức)</label><br><input id="new-link" type="text" readonly .value=${d.newLink} size="60"></p>` : nothing}
+<p><button type="button" id="reissue-link" ?disabled=${d.busy} @click=${() => act.reissueLink()}>Cấp lại đường dẫn (thu hồi đường dẫn đang dùng)</button></p>`;
 }
 
 /** The panel of one unit: its status and deadline, what Sở Nội vụ can do, its versions, its audit trail. */
 export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions): TemplateResult {
   const rep = d.reports;
-  return html`<div class="drawer-head">
-      <h2 id="d-title">${rep?.unit.name ?? d.name}</h2>
-      <button type="button" id="d-close" class="icon" aria-label="Đóng" @click=${() => act.close()}>×</button>
-    </div>
-    <div id="d-summary" class=${rep ? 'summary' : nothing}>${rep ? summaryView(rep, ctx) : html`<p class="muted">Đang tải…</p>`}</div>
-    <div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
-    <h3>Các bản đã nộp</h3>
-    <div id="d-versions">
-      ${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}
-    </div>
-    ${
-      can('manageLinks')
-        ? html`<h3>Đường dẫn nộp báo cáo</h3>
-            <div id="d-links">${linksView(d, ctx, act)}</div>`
-        : nothing
-    }
-    <h3>Nhật ký xử lý</h3>
-    <div id="d-audit">${rep ? auditView(d.audit, rep, ctx) : nothing}</div>`;
+  return html`<div class="drawer-head"><h2 id="d-title">${rep?.unit.name ?? d.name}</h2><button type="button" id="d-close" class="icon" aria-label="Đóng" @click=${() => act.close()}>×</button></div>
+<div id="d-summary" class=${rep ? 'summary' : nothing}>${rep ? summaryView(rep, ctx) : html`<p class="muted">Đang tải…</p>`}</div>
+<div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
+<h3>Các bản đã nộp</h3>
+<div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}</div>
+${
+  can('manageLinks')
+    ? html`<h3>Đường dẫn nộp báo cáo</h3>
+<div id="d-links">${linksView(d, ctx, act)}</div>`
+    : nothing
+}
+<h3>Nhật ký xử lý</h3>
+<div id="d-audit">${rep ? auditView(d.audit, rep, ctx) : nothing}</div>`;
 }

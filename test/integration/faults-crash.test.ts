@@ -9,6 +9,7 @@ import { localTables } from '../../local/upload-client.js';
 import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
 import { DETAIL_TYPES, type FunctionName } from '../../shared/definitions/events.js';
 import { objectKeys } from '../../shared/definitions/table.js';
+import { canonicalJson } from '../../shared/domain/canonical.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
@@ -83,7 +84,8 @@ async function expectSettled(unitId: string, uploadId: string, valid: boolean, e
   const changes = stack.bus.published.filter(
     (p) => p.event['detail-type'] === DETAIL_TYPES.unitStatusChanged && p.event.detail.unitId === unitId,
   );
-  expect(new Set(changes.map((c) => JSON.stringify(c.event.detail))).size).toBe(1);
+  // By value: a change republished from the stored item has its map keys in the order DynamoDB returns them.
+  expect(new Set(changes.map((c) => canonicalJson(c.event.detail))).size).toBe(1);
 
   const mail = (await mailbox(stack.endpoints.ses)).filter(to(emailOf(unitId)));
   expect(mail, `emails to ${unitId}`).toHaveLength(emails);
@@ -193,7 +195,7 @@ describe('the summary run crashing between its steps', () => {
     expect(record?.sentAt).toBeDefined();
     expect(record?.publishedAt).toBeDefined();
     expect((await summaryEmails()).length - emailsBefore).toBe(emails);
-    expect(new Set(publishedFor(version).map((p) => JSON.stringify(p.event.detail))).size).toBe(1);
+    expect(new Set(publishedFor(version).map((p) => canonicalJson(p.event.detail))).size).toBe(1);
     expect(stack.bus.deadLetters).toEqual([]);
   }
 

@@ -21,7 +21,7 @@ export interface S3Notification {
 }
 
 /** The S3 API call behind each ObjectCreated event name, as EventBridge reports it in `detail.reason`. */
-const REASONS: Record<string, string> = {
+const REASONS: Record<string, CreatedObject['reason']> = {
   'ObjectCreated:Put': 'PutObject',
   'ObjectCreated:Post': 'PostObject',
   'ObjectCreated:Copy': 'CopyObject',
@@ -34,6 +34,11 @@ const REASONS: Record<string, string> = {
  * local stack delivers: on a versioned bucket `detail.object["version-id"]` is always there.
  */
 export function objectCreatedEvent(o: CreatedObject, opts: { now: Date; region: string }): BusEnvelope {
+  return envelope(o, opts);
+}
+
+/** The EventBridge envelope of one created object; `versionId` is absent only for s3rver's own (unversioned) notifications. */
+function envelope(o: Omit<CreatedObject, 'versionId'> & { versionId?: string }, opts: { now: Date; region: string }): BusEnvelope {
   return {
     version: '0',
     id: randomUUID(),
@@ -46,7 +51,7 @@ export function objectCreatedEvent(o: CreatedObject, opts: { now: Date; region: 
     detail: {
       version: '0',
       bucket: { name: o.bucket },
-      object: { key: o.key, size: o.size, etag: o.etag, 'version-id': o.versionId, sequencer: o.sequencer },
+      object: { key: o.key, size: o.size, etag: o.etag, ...(o.versionId ? { 'version-id': o.versionId } : {}), sequencer: o.sequencer },
       'request-id': o.requestId,
       requester: LOCAL_ACCOUNT,
       'source-ip-address': o.sourceIp,
@@ -66,31 +71,20 @@ export function toObjectCreatedEvents(n: S3Notification, opts: { now: Date; regi
     if (!reason) return [];
     const { bucket, object } = r.s3;
     return [
-      {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Object Created',
-        source: 'aws.s3',
-        account: LOCAL_ACCOUNT,
-        time: eventTime(opts.now),
-        region: opts.region,
-        resources: [`arn:aws:s3:::${bucket.name}`],
-        detail: {
-          version: '0',
-          bucket: { name: bucket.name },
-          object: {
-            key: object.key,
-            size: object.size ?? 0,
-            // S3 notifications may quote the ETag; EventBridge never does.
-            etag: (object.eTag ?? '').replace(/"/g, ''),
-            sequencer: object.sequencer ?? '',
-          },
-          'request-id': r.responseElements?.['x-amz-request-id'] ?? '',
-          requester: LOCAL_ACCOUNT,
-          'source-ip-address': r.requestParameters?.sourceIPAddress ?? '',
+      envelope(
+        {
+          bucket: bucket.name,
+          key: object.key,
+          size: object.size ?? 0,
+          // S3 notifications may quote the ETag; EventBridge never does.
+          etag: (object.eTag ?? '').replace(/"/g, ''),
+          sequencer: object.sequencer ?? '',
+          requestId: r.responseElements?.['x-amz-request-id'] ?? '',
+          sourceIp: r.requestParameters?.sourceIPAddress ?? '',
           reason,
         },
-      },
+        opts,
+      ),
     ];
   });
 }

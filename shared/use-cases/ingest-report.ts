@@ -121,10 +121,10 @@ export async function ingestReport(
 
   const judged = reasons.length === 0;
   // Stored, published and emailed: bounded (issue 12), or a crafted upload cannot be stored at all.
-  let version: StoredVersion = {
+  // What is known of the object whatever the verdict: the record of this S3 version.
+  const object = {
     period,
     unitId,
-    uploadId,
     etag: input.etag,
     key: input.key,
     size: input.size,
@@ -132,6 +132,10 @@ export async function ingestReport(
     sha256,
     format,
     s3VersionId: input.versionId,
+  };
+  let version: StoredVersion = {
+    ...object,
+    uploadId,
     valid: judged,
     reasons: boundReasons(reasons),
     ...(judged && report ? { report } : {}),
@@ -142,16 +146,8 @@ export async function ingestReport(
   if (stored === 'taken') {
     // Refused whatever its content: one presigned POST is one submission, and the unit is told to make a new one.
     version = {
-      period,
-      unitId,
+      ...object,
       uploadId: reusedUploadId(uploadId, input.versionId),
-      etag: input.etag,
-      key: input.key,
-      size: input.size,
-      receivedAt: input.time,
-      sha256,
-      format,
-      s3VersionId: input.versionId,
       valid: false,
       reasons: [
         reason(

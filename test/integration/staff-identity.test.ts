@@ -17,6 +17,7 @@ import { verifyAuditChain } from '../../shared/domain/audit-chain.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ChainedAuditEntry } from '../../shared/ports.js';
+import { apiCall } from '../support/api.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
 
 /**
@@ -50,14 +51,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${stack.endpoints.app}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) =>
+  apiCall(stack.endpoints.app, method, path, token, body);
 
 async function uploadValid(): Promise<string> {
   const uploadId = newUploadId(systemClock.now());

@@ -9,6 +9,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ChainedAuditEntry } from '../../shared/ports.js';
 import { issueToken, type UnitLink } from '../../shared/use-cases/tokens.js';
+import { apiCall } from '../support/api.js';
 import { mailbox } from '../support/mailbox.js';
 
 /**
@@ -34,14 +35,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function call(method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${stack.endpoints.app}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) =>
+  apiCall(stack.endpoints.app, method, path, token, body);
 
 const admin = () => stack.identity.issueAccessToken('quantri');
 const presign = (token: string, period: number) =>

@@ -12,7 +12,8 @@ import { auditVerify } from './commands/audit.js';
 import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
 import { consolidateCommand } from './commands/consolidate.js';
-import { dlqList, dlqRedrive, LocalStackCommandError, reconcileCommand } from './commands/reconcile.js';
+import { dlqList, dlqRedrive } from './commands/dlq.js';
+import { LocalStackCommandError, reconcileCommand } from './commands/reconcile.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
 import { adminTokenOf, loadTarget, targetRegime, targetTables, TargetError, type OperatorTarget, type TargetOptions } from './target.js';
 
@@ -34,8 +35,8 @@ const USAGE = `Usage: baocao <command> [options]
   calendar --year YYYY [--json] [--regime FILE]
   audit verify --period YYYY [--unit ID] [--json]
   reconcile --period YYYY [--dry-run]
-  dlq list [--json]                 (the local stack; on AWS the SQS queues, see infra/README.md)
-  dlq redrive [--id ID]
+  dlq list [--json] [--max N]       the dead-letter queues, read without deleting
+  dlq redrive [--id MESSAGE_ID] [--dry-run] [--max N]
 Options:
   --endpoints FILE  the local stack (default $DATA_DIR/endpoints.json, DATA_DIR defaults to .data)
   --outputs FILE    a deployment on AWS: the file of \`cdk deploy --all --outputs-file FILE\`;
@@ -71,6 +72,7 @@ const OPTIONS = {
   token: { type: 'string' },
   id: { type: 'string' },
   resend: { type: 'boolean', default: false },
+  max: { type: 'string' },
 } as const;
 
 /**
@@ -150,11 +152,14 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'dlq list' || command === 'dlq redrive') {
-    if (values.outputs)
-      throw new UsageError('dlq works on the local stack; on AWS the dead letters are SQS queues (infra/README.md, "Runbook")');
-    const endpointsFile = values.endpoints ? { endpointsFile: values.endpoints } : {};
-    if (command === 'dlq list') await dlqList({ json: values.json, ...endpointsFile }, out);
-    else await dlqRedrive({ ...endpointsFile, ...(values.id ? { id: values.id } : {}) }, out);
+    if (values.max !== undefined && !/^[1-9]\d{0,3}$/.test(values.max)) throw new UsageError('--max N: 1 to 9999 messages');
+    const max = values.max ? { max: Number(values.max) } : {};
+    if (command === 'dlq list') await dlqList({ ...where, ...max, json: values.json }, out);
+    else {
+      const r = await dlqRedrive({ ...where, ...max, dryRun: values['dry-run'], ...(values.id ? { id: values.id } : {}) }, out);
+      // What could not be redriven is still parked: say so to a script too.
+      if (r.failed.length) process.exitCode = 1;
+    }
     return;
   }
   const target: OperatorTarget = await loadTarget(where);

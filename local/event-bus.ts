@@ -8,6 +8,7 @@ import { systemClock } from '../shared/clock.js';
 import { BUS_NAME, EVENT_ROUTES, matchesPattern, type EventRoute, type FunctionName } from '../shared/definitions/events.js';
 import type { Clock } from '../shared/ports.js';
 import { closeServer, readBody } from './http-server.js';
+import { LocalDeadLetterQueues } from './sqs-dead-letters.js';
 
 export const LOCAL_ACCOUNT = '000000000000';
 
@@ -99,6 +100,8 @@ export class LocalEventBus extends EventEmitter {
   /** Appends and rewrites of dead-letters.jsonl, one at a time. */
   private fileOps: Promise<unknown> = Promise.resolve();
   endpoint = '';
+  /** The dead letters served as the functions' on-failure queues (SQS JSON protocol on this endpoint). */
+  private readonly queues: LocalDeadLetterQueues;
 
   constructor(private readonly opts: LocalEventBusOptions) {
     super();
@@ -106,6 +109,10 @@ export class LocalEventBus extends EventEmitter {
     this.region = opts.region ?? process.env.AWS_REGION ?? 'ap-southeast-1';
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? ((line) => console.log(line));
+    this.queues = new LocalDeadLetterQueues(
+      { list: () => this.deadLetters, remove: (dl) => this.removeDeadLetter(dl) },
+      (fn) => `arn:aws:lambda:${this.region}:${LOCAL_ACCOUNT}:function:baocao-${fn}`,
+    );
   }
 
   /** Starts the PutEvents endpoint on loopback; returns its URL (also in `endpoint`). */
@@ -206,8 +213,9 @@ export class LocalEventBus extends EventEmitter {
   }
 
   /**
-   * Delivers dead letters again, each to the one target that gave up on it, with a fresh set of
-   * attempts, like an SQS DLQ redrive; they leave the list (a new failure dead-letters them again).
+   * Delivers dead letters again inside this process, each to the one target that gave up on it, with a
+   * fresh set of attempts; they leave the list (a new failure dead-letters them again). The operator's
+   * `dlq redrive` goes through the SQS queues instead (local/commands/dlq.ts), as on AWS.
    * `ids` (see deadLetterId) narrows it; unknown ids are ignored, so a second redrive does nothing.
    */
   async redrive(ids?: readonly string[]): Promise<DeadLetter[]> {
@@ -224,6 +232,16 @@ export class LocalEventBus extends EventEmitter {
       this.schedule(0, { bus: dl.bus, routeId: dl.routeId, target: dl.target, event: dl.event, attempts: 0 });
     }
     return chosen;
+  }
+
+  /** Deletes one dead letter (an SQS DeleteMessage after a successful redrive); gone already: nothing to do. */
+  async removeDeadLetter(dl: DeadLetter): Promise<void> {
+    const at = this.deadLetters.indexOf(dl);
+    if (at < 0) return;
+    this.deadLetters.splice(at, 1);
+    const file = this.deadLetterFile();
+    const left = [...this.deadLetters];
+    if (file) await this.fileOp(() => writeFile(file, left.map((d) => JSON.stringify(d) + '\n').join('')));
   }
 
   private deadLetterFile(): string | undefined {
@@ -273,15 +291,12 @@ export class LocalEventBus extends EventEmitter {
     };
     try {
       const operation = req.headers['x-amz-target'];
-      // Local-only operations for `cli dlq` (on AWS the DLQs are SQS queues: infra/README.md).
-      if (req.method === 'POST' && operation === 'BaocaoLocal.ListDeadLetters') {
-        req.resume();
-        return send(200, { DeadLetters: this.deadLetters.map((dl) => ({ id: deadLetterId(dl), ...dl })) });
-      }
-      if (req.method === 'POST' && operation === 'BaocaoLocal.RedriveDeadLetters') {
-        const input = JSON.parse((await readBody(req, MAX_PUT_EVENTS_BYTES)).toString('utf8') || '{}') as { Ids?: string[] };
-        const redriven = await this.redrive(input.Ids);
-        return send(200, { Redriven: redriven.map((dl) => ({ id: deadLetterId(dl), ...dl })) });
+      // The dead letters as SQS queues, for `cli dlq` (local/sqs-dead-letters.ts).
+      if (req.method === 'POST' && typeof operation === 'string' && operation.startsWith('AmazonSQS.')) {
+        const input = JSON.parse((await readBody(req, MAX_PUT_EVENTS_BYTES)).toString('utf8') || '{}') as Record<string, unknown>;
+        const reply = await this.queues.handle(operation, input);
+        res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(reply.body));
+        return;
       }
       if (req.method !== 'POST' || operation !== 'AWSEvents.PutEvents') {
         req.resume();

@@ -10,7 +10,10 @@ import { ENV } from '../shared/definitions/env-keys.js';
 import { SERVICE_OUTPUTS, STACK_NAMES, STATEFUL_OUTPUTS } from '../shared/definitions/stack-outputs.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
+import { deadLetterDefinitions, deadLetterQueuesFrom, type DeadLetterQueue } from './dead-letter-queues.js';
+import { LOCAL_ACCOUNT } from './event-bus.js';
 import { LOCAL_NAMES, type LocalEndpoints } from './names.js';
+import { localQueueUrl } from './sqs-dead-letters.js';
 
 /**
  * Where an operator command works: the running local stack (endpoints.json) or a deployment on
@@ -37,6 +40,8 @@ export interface OperatorTarget {
   readonly apiUrl: string;
   /** Bearer token of the admin API: endpoints.json locally, $BAOCAO_ADMIN_TOKEN on AWS. */
   readonly adminToken?: string;
+  /** The dead-letter queues (SQS): the stack's outputs on AWS, the local bus's SQS endpoint locally. */
+  readonly deadLetterQueues: readonly DeadLetterQueue[];
 }
 
 export interface TargetOptions {
@@ -76,9 +81,11 @@ const OutputsFileSchema = z.object({
     [STATEFUL_OUTPUTS.replyToAddress]: z.email(),
     [STATEFUL_OUTPUTS.sesConfigurationSet]: nonEmpty,
   }),
-  [STACK_NAMES.service]: z.object({
+  [STACK_NAMES.service]: z.looseObject({
     [SERVICE_OUTPUTS.appUrl]: z.url({ protocol: /^https?$/ }),
     [SERVICE_OUTPUTS.siteUrl]: z.url({ protocol: /^https?$/ }),
+    // The dead-letter queues' URLs (read by deadLetterQueuesFrom); checked here so a bad one is named.
+    ...Object.fromEntries(deadLetterDefinitions().map((d) => [d.key, z.optional(z.url({ protocol: /^https?$/ }))])),
   }),
 });
 
@@ -153,6 +160,7 @@ async function awsTarget(path: string, profile: string | undefined): Promise<Ope
     appUrl: service[SERVICE_OUTPUTS.appUrl],
     apiUrl: service[SERVICE_OUTPUTS.siteUrl],
     ...(adminToken ? { adminToken } : {}),
+    deadLetterQueues: deadLetterQueuesFrom(service as Record<string, string>),
   };
 }
 
@@ -176,6 +184,8 @@ async function localTarget(path: string): Promise<OperatorTarget> {
     appUrl: ep.app,
     apiUrl: ep.app,
     adminToken: ep.adminToken,
+    // The bus serves its dead letters as the same queues (local/sqs-dead-letters.ts).
+    deadLetterQueues: deadLetterDefinitions().map((d) => ({ ...d, url: localQueueUrl(ep.events, LOCAL_ACCOUNT, d.key) })),
   };
 }
 

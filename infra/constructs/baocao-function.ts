@@ -291,7 +291,10 @@ export class BaocaoFunction extends NodejsFunction {
    */
   asyncFailures(): IQueue {
     if (this.failureQueue) return this.failureQueue;
-    const queue = deadLetterQueue(this, 'OnFailure', `asynchronous invocations of ${this.functionKey}`, this.alarmSink);
+    const queue = deadLetterQueue(this, 'OnFailure', `asynchronous invocations of ${this.functionKey}`, this.alarmSink, {
+      kind: 'on-failure',
+      source: this.functionKey,
+    });
     this.configureAsyncInvoke({ onFailure: new SqsDestination(queue), ...ASYNC_INVOKE_RETRY });
     Validations.of(this).acknowledge({
       id: 'Serverless-LambdaDLQ',

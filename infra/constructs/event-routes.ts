@@ -54,7 +54,7 @@ export function routeEvents(scope: Construct, targets: readonly FunctionName[], 
       ...(route.bus === 'baocao' ? { eventBus: props.buses.baocao } : {}),
       eventPattern: toCdkPattern(route.pattern({ bucketName: props.bucketName })),
     });
-    const dlq = deadLetterQueue(scope, `${route.id}DeadLetters`, `the ${route.id} rule`, props.alarms);
+    const dlq = deadLetterQueue(scope, `${route.id}DeadLetters`, `the ${route.id} rule`, props.alarms, { kind: 'rule', source: route.id });
     rule.addTarget(new LambdaFunction(target, { deadLetterQueue: dlq, ...EVENT_TARGET_RETRY }));
     target.asyncFailures();
     return { route, rule, target, deadLetterQueue: dlq };

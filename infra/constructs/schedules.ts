@@ -38,7 +38,10 @@ export class Schedules extends Construct {
     super(scope, id);
     this.scheduled = props.defs.map((def) => {
       const target = props.catalog.obtain(this, def.target);
-      const dlq = deadLetterQueue(this, `${def.id}DeadLetters`, `the ${def.id} schedule`, props.alarms);
+      const dlq = deadLetterQueue(this, `${def.id}DeadLetters`, `the ${def.id} schedule`, props.alarms, {
+        kind: 'schedule',
+        source: def.id,
+      });
       // One role per schedule, assumable by EventBridge Scheduler for this account only.
       const role = new Role(this, `${def.id}Role`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {

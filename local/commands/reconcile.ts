@@ -1,9 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { ReconcileResult } from '../../shared/use-cases/reconcile.js';
-import type { DeadLetter } from '../event-bus.js';
-import type { LocalEndpoints } from '../names.js';
 import { handlerEnvironment, loadTarget, targetRegime, type TargetOptions } from '../target.js';
 
 export class LocalStackCommandError extends Error {
@@ -11,18 +7,6 @@ export class LocalStackCommandError extends Error {
     super(message);
     this.name = 'LocalStackCommandError';
   }
-}
-
-async function readEndpoints(endpointsFile?: string): Promise<LocalEndpoints> {
-  const file = endpointsFile ?? join(process.env.DATA_DIR ?? '.data', 'endpoints.json');
-  const ep = await readFile(file, 'utf8').then(
-    (s) => JSON.parse(s) as LocalEndpoints,
-    () => {
-      throw new LocalStackCommandError(`Không đọc được ${file}: hệ thống cục bộ đã chạy chưa (npm start)?`);
-    },
-  );
-  if (!ep.events) throw new LocalStackCommandError(`${file} không có địa chỉ "events": hãy khởi động lại hệ thống cục bộ (npm start)`);
-  return ep;
 }
 
 /**
@@ -69,63 +53,4 @@ export function reconcileLines(r: ReconcileResult): string[] {
       : `${verb} ${r.ingested.length} tệp; ${verb2} tình trạng ${r.recomputed.length} đơn vị.`,
   );
   return lines;
-}
-
-type ListedDeadLetter = DeadLetter & { id: string };
-
-async function busCall<T>(ep: LocalEndpoints, operation: string, body: unknown): Promise<T> {
-  const res = await fetch(ep.events, {
-    method: 'POST',
-    headers: { 'x-amz-target': operation, 'content-type': 'application/x-amz-json-1.1' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new LocalStackCommandError(`${operation}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-const describe = (dl: ListedDeadLetter) => {
-  const d = dl.event.detail as { object?: { key?: string }; unitId?: string; period?: number };
-  const what = d.object?.key ?? (d.unitId ? `${d.unitId} ${d.period ?? ''}`.trim() : '');
-  return `${dl.id}  ${dl.at}  "${dl.event['detail-type']}" → ${dl.target} (${dl.attempts} lần thử) ${what}\n    lỗi: ${dl.error}`;
-};
-
-/** `dlq list`: what the running stack's bus gave up on (kept in $DATA_DIR/dead-letters.jsonl). */
-export async function dlqList(
-  args: { endpointsFile?: string; json?: boolean },
-  out: (line: string) => void = console.log,
-): Promise<ListedDeadLetter[]> {
-  const { DeadLetters } = await busCall<{ DeadLetters: ListedDeadLetter[] }>(
-    await readEndpoints(args.endpointsFile),
-    'BaocaoLocal.ListDeadLetters',
-    {},
-  );
-  if (args.json) out(JSON.stringify(DeadLetters, null, 2));
-  else {
-    for (const dl of DeadLetters) out(describe(dl));
-    out(
-      DeadLetters.length
-        ? `${DeadLetters.length} sự kiện trong hàng đợi thư chết (dead letter).`
-        : 'Hàng đợi thư chết (dead letter) trống.',
-    );
-  }
-  return DeadLetters;
-}
-
-/** `dlq redrive [--id ID]`: delivers them again to the target that failed; they leave the list. */
-export async function dlqRedrive(
-  args: { endpointsFile?: string; id?: string },
-  out: (line: string) => void = console.log,
-): Promise<ListedDeadLetter[]> {
-  const { Redriven } = await busCall<{ Redriven: ListedDeadLetter[] }>(
-    await readEndpoints(args.endpointsFile),
-    'BaocaoLocal.RedriveDeadLetters',
-    args.id ? { Ids: [args.id] } : {},
-  );
-  for (const dl of Redriven) out(`Đã gửi lại: ${describe(dl)}`);
-  out(
-    Redriven.length
-      ? `Đã gửi lại ${Redriven.length} sự kiện; xem kết quả bằng "dlq list" và "status".`
-      : 'Không có sự kiện nào để gửi lại.',
-  );
-  return Redriven;
 }

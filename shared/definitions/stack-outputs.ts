@@ -34,3 +34,18 @@ export const SERVICE_OUTPUTS = {
 export const EDGE_OUTPUTS = {
   webAclArn: 'WebAclArn',
 } as const;
+
+/**
+ * The dead-letter queues the operator's `dlq list|redrive` reads, one BaocaoService output each
+ * (value: the queue URL), declared where the queue is created (infra/constructs/dead-letter-queue.ts):
+ * - `OnFailure<Function>`: the function's asynchronous on-failure destination. The body is Lambda's
+ *   invocation record `{requestContext, requestPayload, responsePayload}`; the event is `requestPayload`.
+ *   What a target that kept failing leaves (the local bus's dead letters are these).
+ * - `DeadLetters<RuleId>` / `DeadLetters<ScheduleId>`: a rule's or schedule's DLQ (the event could
+ *   not be handed to Lambda at all). The body is the event or the schedule's payload itself, the
+ *   error in the `ERROR_CODE`/`ERROR_MESSAGE` message attributes.
+ */
+export type DeadLetterKind = 'on-failure' | 'rule' | 'schedule';
+
+export const deadLetterOutputKey = (kind: DeadLetterKind, source: string): string =>
+  kind === 'on-failure' ? `OnFailure${source.charAt(0).toUpperCase()}${source.slice(1)}` : `DeadLetters${source}`;

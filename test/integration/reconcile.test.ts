@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
-import { dlqList, dlqRedrive, reconcileCommand } from '../../local/commands/reconcile.js';
+import { dlqList, dlqRedrive } from '../../local/commands/dlq.js';
+import { reconcileCommand } from '../../local/commands/reconcile.js';
 import { realFunctionLoader, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { issueLocalToken, localTables, uploadFile } from '../../local/upload-client.js';
 import { mailbox, to } from '../support/mailbox.js';
@@ -97,20 +98,20 @@ describe('reconciliation and dead letters', () => {
   it('dlq redrive delivers a dead-lettered upload event to ingest, which ends in its verdict once', async () => {
     await uploadWhileIngestIsDown('so-y-te');
     const listed = await dlqList({ endpointsFile }, quietly().out);
-    const forYte = listed.filter((d) => JSON.stringify(d.event.detail).includes('so-y-te'));
+    const forYte = listed.filter((d) => d.unitId === 'so-y-te');
 
-    const first = await dlqRedrive({ endpointsFile, id: forYte[0]!.id }, quietly().out);
+    const first = await dlqRedrive({ endpointsFile, id: forYte[0]!.messageId }, quietly().out);
     await stack.bus.idle();
-    const second = await dlqRedrive({ endpointsFile, id: forYte[0]!.id }, quietly().out);
+    const second = await dlqRedrive({ endpointsFile, id: forYte[0]!.messageId }, quietly().out);
     await stack.bus.idle();
 
-    expect(forYte).toHaveLength(1);
-    expect(first.map((d) => d.id)).toEqual([forYte[0]!.id]);
-    expect(second).toEqual([]);
+    expect(forYte).toMatchObject([{ queue: 'OnFailureIngest', target: 'ingest', what: 'Object Created', period: '2026' }]);
+    expect(first.redriven.map((d) => d.messageId)).toEqual([forYte[0]!.messageId]);
+    expect(second).toEqual({ redriven: [], failed: [] });
     expect((await tables().reports.facts(PERIOD, 'so-y-te')).versions).toHaveLength(1);
     expect((await tables().statuses.get(PERIOD, 'so-y-te'))?.status).toBe('ON_TIME');
     expect(await mailsTo('so-y-te')).toHaveLength(1);
-    expect((await dlqList({ endpointsFile }, quietly().out)).some((d) => JSON.stringify(d.event.detail).includes('so-y-te'))).toBe(false);
+    expect((await dlqList({ endpointsFile }, quietly().out)).some((d) => d.unitId === 'so-y-te')).toBe(false);
   });
 
   it('redriving an event reconcile already recovered stores nothing new and sends nothing new', async () => {
@@ -119,7 +120,7 @@ describe('reconciliation and dead letters', () => {
     await dlqRedrive({ endpointsFile }, quietly().out);
     await stack.bus.idle();
 
-    expect(JSON.stringify(left!.event.detail)).toContain('so-tu-phap');
+    expect(left!.unitId).toBe('so-tu-phap');
     expect(await dlqList({ endpointsFile }, quietly().out)).toEqual([]);
     expect((await tables().reports.facts(PERIOD, 'so-tu-phap')).versions).toHaveLength(1);
     expect(await mailsTo('so-tu-phap')).toHaveLength(1);

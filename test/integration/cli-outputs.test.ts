@@ -1,25 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_NAMES } from '../../local/names.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { ENV } from '../../shared/definitions/env-keys.js';
-import { SERVICE_OUTPUTS, STACK_NAMES, STATEFUL_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
+import { STACK_NAMES, STATEFUL_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { buildTestApp } from '../infra/support.js';
 import { mailbox, type StoredEmail } from '../support/mailbox.js';
+import { operatorEnvironment, runCli, writeLocalOutputsFile } from '../support/operator-cli.js';
 
 /**
  * The operator's commands on a deployment, through `--outputs FILE`: the file is shaped exactly
- * as `cdk deploy --all --outputs-file` writes it (one entry per stack, the stacks' own output
- * keys, read from the synthesized templates) with values naming the local stack's resources.
- * Each command runs as its own process whose environment holds only what an operator's shell
- * would: credentials for the standard chain, the admin token, and — the one thing a real
- * deployment does not have — the endpoint overrides the functions already honour. So the code
- * that reads outputs and builds clients is the code that runs against AWS.
+ * as `cdk deploy --all --outputs-file` writes it, with values naming the local stack's resources,
+ * and each command runs as its own process with only an operator's environment
+ * (test/support/operator-cli.ts). So the code that reads outputs and builds clients is the code
+ * that runs against AWS. The dead-letter commands: cli-dlq.test.ts.
  */
 const PERIOD = '2026';
 let stack: LocalStack;
@@ -27,70 +22,15 @@ let dir: string;
 let outputsFile: string;
 let operatorEnv: Record<string, string>;
 
-/** Outputs of each stack as its template declares them. */
-function declaredOutputs(): Record<string, string[]> {
-  const built = buildTestApp();
-  const keys = (t: typeof built.statefulTemplate) =>
-    Object.keys((t.toJSON() as { Outputs?: Record<string, unknown> }).Outputs ?? {}).sort();
-  return { [STACK_NAMES.stateful]: keys(built.statefulTemplate), [STACK_NAMES.service]: keys(built.serviceTemplate) };
-}
-
-async function cli(args: string[], env: Record<string, string> = operatorEnv): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
-      cwd: resolve('.'),
-      env,
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = operatorEnv) => runCli(args, env);
 const onAws = (...args: string[]) => cli([...args, '--outputs', outputsFile]);
 const me = (token: string) => fetch(`${stack.endpoints.app}/me?period=${PERIOD}`, { headers: { authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'baocao-cli-outputs-'));
   stack = await startLocalStack({ dataDir: join(dir, 'data'), port: 0, quiet: true, scheduler: 'manual' });
-  const app = stack.endpoints.app;
-  const values: Record<string, Record<string, string>> = {
-    [STACK_NAMES.stateful]: {
-      [STATEFUL_OUTPUTS.region]: LOCAL_NAMES.region,
-      [STATEFUL_OUTPUTS.tableName]: LOCAL_NAMES.table,
-      [STATEFUL_OUTPUTS.bucketName]: LOCAL_NAMES.bucket,
-      [STATEFUL_OUTPUTS.busName]: 'baocao',
-      [STATEFUL_OUTPUTS.senderAddress]: 'no-reply@snv.example',
-      [STATEFUL_OUTPUTS.replyToAddress]: 'hop-thu@snv.example',
-      [STATEFUL_OUTPUTS.sesConfigurationSet]: LOCAL_NAMES.sesConfigurationSet,
-    },
-    [STACK_NAMES.service]: {
-      [SERVICE_OUTPUTS.appUrl]: app,
-      [SERVICE_OUTPUTS.siteUrl]: app,
-      [SERVICE_OUTPUTS.alarmTopicArn]: 'arn:aws:sns:ap-southeast-1:123456789012:BaocaoService-AlarmsTopic',
-    },
-  };
-  // The keys the stacks declare: a renamed or dropped output fails here, not at a deployer's desk.
-  // The file also carries the outputs CDK adds for cross-stack references, as a real one does.
-  const declared = declaredOutputs();
-  for (const [name, keys] of Object.entries(declared)) {
-    expect(keys, name).toEqual(expect.arrayContaining(Object.keys(values[name] ?? {})));
-    for (const key of keys) values[name]![key] ??= `value of ${key}`;
-  }
-  outputsFile = join(dir, 'outputs.json');
-  await writeFile(outputsFile, JSON.stringify(values, null, 2));
-  operatorEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: LOCAL_NAMES.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_NAMES.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    BAOCAO_ADMIN_TOKEN: stack.endpoints.adminToken,
-    [ENV.dynamodbEndpoint]: stack.endpoints.dynamodb,
-    [ENV.sesEndpoint]: stack.endpoints.ses,
-    [ENV.eventsEndpoint]: stack.endpoints.events,
-    [ENV.s3Endpoint]: stack.endpoints.s3,
-  };
+  outputsFile = await writeLocalOutputsFile(stack, dir);
+  operatorEnv = operatorEnvironment(stack, dir);
 });
 afterAll(async () => {
   await stack?.stop();

@@ -40,7 +40,7 @@ export interface DeadLetter extends Delivery {
   error: string;
 }
 
-/** One delivery of one event to one rule's target: what `dlq redrive` names. */
+/** One delivery of one event to one rule's target: what `redrive(ids)` names. */
 export const deadLetterId = (dl: Pick<DeadLetter, 'event' | 'routeId'>) => `${dl.event.id}/${dl.routeId}`;
 
 export interface RetryPolicy {
@@ -258,7 +258,7 @@ export class LocalEventBus extends EventEmitter {
     return next;
   }
 
-  /** Dead letters survive a restart: the file is what `dlq list` shows and `dlq redrive` empties. */
+  /** Dead letters survive a restart: the file is what `dlq list` shows (through the SQS queues) and `dlq redrive` empties. */
   private async loadDeadLetters(): Promise<void> {
     const file = this.deadLetterFile();
     if (!file) return;

@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ASYNC_INVOKE_RETRY, EVENT_TARGET_RETRY, QUEUE_DEFAULTS } from '../../infra/defaults.js';
 import { EVENT_ROUTES } from '../../shared/definitions/events.js';
 import { assertEverythingWired } from '../../infra/stacks/service-stack.js';
+import { deadLetterDefinitions } from '../../local/dead-letter-queues.js';
+import { schedules } from '../../shared/definitions/schedules.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { buildTestApp, rendered, type Resources, type TestApp } from './support.js';
 
 type Target = { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> };
@@ -89,6 +92,32 @@ describe('event routes (built from EVENT_ROUTES)', () => {
       expect(props['MaximumEventAgeInSeconds']).toBe(ASYNC_INVOKE_RETRY.maxEventAge.toSeconds());
       const dest = (props['DestinationConfig'] as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } }).OnFailure.Destination;
       expect(resources[dest['Fn::GetAtt'][0]]?.Type).toBe('AWS::SQS::Queue');
+    }
+  });
+
+  it('declares each dead-letter queue as an output (its URL) under the key the CLI reads, for the edge that queue parks', () => {
+    const outputs = t.serviceTemplate.toJSON().Outputs as Record<string, { Value: { Ref: string } }>;
+    const arnOf = (queueId: string) => JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const descriptions = new Map(schedules(DEFAULT_REGIME).map((d) => [d.id, d.description]));
+    for (const def of deadLetterDefinitions()) {
+      const queueId = outputs[def.key]?.Value.Ref;
+      expect(queueId && resources[queueId]?.Type, def.key).toBe('AWS::SQS::Queue');
+      const fnRef = JSON.stringify(fnArn(def.target));
+      if (def.kind === 'on-failure') {
+        const config = ofType('AWS::Lambda::EventInvokeConfig').find(
+          ([, c]) => JSON.stringify(c.Properties!['FunctionName']) === JSON.stringify({ Ref: fnArn(def.target)['Fn::GetAtt'][0] }),
+        );
+        expect(JSON.stringify(config?.[1].Properties!['DestinationConfig']), def.key).toContain(arnOf(queueId!));
+      } else if (def.kind === 'rule') {
+        const route = EVENT_ROUTES.find((r) => r.id === def.source)!;
+        const rule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties?.['Description'] === route.description);
+        const target = (rule?.[1].Properties!['Targets'] as Target[])[0]!;
+        expect([JSON.stringify(target.Arn), JSON.stringify(target.DeadLetterConfig?.Arn)], def.key).toEqual([fnRef, arnOf(queueId!)]);
+      } else {
+        const schedule = ofType('AWS::Scheduler::Schedule').find(([, r]) => r.Properties?.['Description'] === descriptions.get(def.source));
+        const target = schedule?.[1].Properties!['Target'] as Target;
+        expect([JSON.stringify(target.Arn), JSON.stringify(target.DeadLetterConfig?.Arn)], def.key).toEqual([fnRef, arnOf(queueId!)]);
+      }
     }
   });
 

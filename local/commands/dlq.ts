@@ -53,7 +53,13 @@ interface Received {
  * Receives up to `max` messages of one queue, hidden for `visibility` seconds, each once: a message
  * seen before in this run stops the loop (it can only reappear if its visibility ran out).
  */
-async function receiveAll(sqs: SQSClient, queue: DeadLetterQueue, max: number, visibility: number): Promise<Received[]> {
+async function receiveAll(
+  sqs: SQSClient,
+  queue: DeadLetterQueue,
+  max: number,
+  visibility: number,
+  hidden?: { count: number },
+): Promise<Received[]> {
   if (max <= 0) return [];
   const attrs = await sqs.send(
     new GetQueueAttributesCommand({
@@ -61,6 +67,7 @@ async function receiveAll(sqs: SQSClient, queue: DeadLetterQueue, max: number, v
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
+  if (hidden) hidden.count += Number(attrs.Attributes?.ApproximateNumberOfMessagesNotVisible ?? '0');
   if (Number(attrs.Attributes?.ApproximateNumberOfMessages ?? '0') === 0) return [];
   const got: Received[] = [];
   const seen = new Set<string>();
@@ -107,9 +114,11 @@ export async function dlqList(args: DlqArgs, out: (line: string) => void = conso
   const sqs = sqsClients(target);
   const max = args.max ?? DEFAULT_MAX_MESSAGES;
   const received: Received[] = [];
+  // Messages another reader holds (a redrive running, a list a moment ago) are not shown: count them.
+  const hidden = { count: 0 };
   try {
     for (const queue of target.deadLetterQueues)
-      received.push(...(await receiveAll(sqs(queue), queue, max - received.length, LIST_VISIBILITY_SECONDS)));
+      received.push(...(await receiveAll(sqs(queue), queue, max - received.length, LIST_VISIBILITY_SECONDS, hidden)));
   } finally {
     await release(sqs, received);
   }
@@ -117,10 +126,15 @@ export async function dlqList(args: DlqArgs, out: (line: string) => void = conso
   if (args.json) out(JSON.stringify(parked, null, 2));
   else {
     for (const p of parked) out(describeParked(p));
+    if (hidden.count) {
+      out(`${hidden.count} thư khác đang tạm ẩn (một lệnh dlq khác đang đọc hoặc gửi lại); chúng hiện lại khi hết thời hạn ẩn.`);
+    }
     out(
       parked.length
         ? `${parked.length} thư chết (dead letter) trong ${target.deadLetterQueues.length} hàng đợi${parked.length >= max ? ` (chỉ đọc ${max}; --max để đọc thêm)` : ''}.`
-        : 'Các hàng đợi thư chết (dead letter) đều trống.',
+        : hidden.count
+          ? 'Không có thư chết nào đang hiện.'
+          : 'Các hàng đợi thư chết (dead letter) đều trống.',
     );
   }
   return parked;

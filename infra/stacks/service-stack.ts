@@ -55,6 +55,11 @@ export class ServiceStack extends Stack {
       props.entryOf,
     );
 
+    // The user pool names its trigger, so the trigger is built in the pool's (stateful) stack: here it
+    // would make the two stacks reference each other.
+    stateful.staffIdentity.addAccessTokenClaims(
+      this.catalog.obtain(stateful.staffIdentity, 'pretoken').markSynchronous('Cognito (pre token generation trigger)'),
+    );
     this.staffSignIn = new StaffSignIn(this, 'StaffSignIn', { userPool: stateful.staffIdentity.userPool, boardUrl: `${appUrl}/board` });
     this.upload = new UploadApi(this, 'Upload', {
       catalog: this.catalog,

@@ -41,6 +41,52 @@ const jsonValue = <S extends z.ZodType>(schema: S) =>
     }
   }, schema);
 
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const dnsName = (example: string) => z.string().regex(DNS_NAME, `expected a lowercase DNS name such as ${example}`);
+/** `name` is `zone` or under it. */
+const within = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
+
+/**
+ * The custom domain: the site's name (CloudFront, certificate in us-east-1) and the API's name
+ * (API Gateway custom domain, regional certificate), so the HTTP API's default execute-api
+ * endpoint can be disabled. With a Route 53 public hosted zone the certificates validate and the
+ * alias records are created by the deploy; without one the operator publishes the records.
+ */
+export const DomainSchema = z
+  .object({
+    name: dnsName('baocao.snv.kontum.gov.vn').describe('Where people open the form and the board (CloudFront)'),
+    apiName: dnsName('api.baocao.snv.kontum.gov.vn')
+      .optional()
+      .describe("CloudFront's origin for the API (API Gateway custom domain); default api.{name}"),
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,31}$/, 'expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')
+      .optional()
+      .describe('Route 53 public hosted zone holding both names: DNS validation and alias records are then automatic'),
+    hostedZoneName: dnsName('snv.kontum.gov.vn').optional().describe("The hosted zone's domain; required with hostedZoneId"),
+  })
+  .strict()
+  .transform((d) => ({ ...d, apiName: d.apiName ?? `api.${d.name}` }))
+  .superRefine((d, ctx) => {
+    if (d.apiName === d.name)
+      ctx.addIssue({ code: 'custom', path: ['apiName'], message: 'must differ from name (CloudFront serves name)' });
+    if (!d.hostedZoneId !== !d.hostedZoneName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostedZoneName'],
+        message: 'hostedZoneId and hostedZoneName go together (no lookup is made at synth)',
+      });
+    }
+    if (d.hostedZoneName) {
+      for (const key of ['name', 'apiName'] as const) {
+        if (!within(d[key], d.hostedZoneName)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `must be in the hosted zone ${d.hostedZoneName}` });
+        }
+      }
+    }
+  });
+export type DomainConfig = z.output<typeof DomainSchema>;
+
 export const ContextSchema = z
   .object({
     senderAddress: z.email().default('no-reply@baocao.example').describe('From address of every email; an SES identity is created for it'),
@@ -51,6 +97,11 @@ export const ContextSchema = z
       .describe('When set, SES verifies this whole domain (DKIM) instead of the single sender address'),
     replyTo: z.email().optional().describe("Reply-To of every email; defaults to the regime's receiving body (Sở Nội vụ)"),
     alarmEmail: z.email().default('ops@baocao.example').describe('Subscribed to the alarm topic'),
+    domain: jsonValue(DomainSchema)
+      .optional()
+      .describe(
+        'JSON {"name", "apiName"?, "hostedZoneId"?, "hostedZoneName"?}: the custom domain; without it the API keeps its default endpoint',
+      ),
     appOrigin: z
       .url({ protocol: /^https$/, error: 'expected an https origin such as https://baocao.snv.kontum.gov.vn' })
       .transform((v) => v.replace(/\/+$/, ''))
@@ -81,6 +132,10 @@ export const ContextSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // The distribution answers only to the domain's name: links and CORS must use it.
+    if (c.domain && c.appOrigin && c.appOrigin !== `https://${c.domain.name}`) {
+      ctx.addIssue({ code: 'custom', path: ['appOrigin'], message: `must be https://${c.domain.name} (domain.name), or left out` });
+    }
     // A domain identity only authorises addresses of that domain (or its subdomains).
     if (c.senderDomain && !`.${c.senderAddress.split('@')[1] ?? ''}`.endsWith(`.${c.senderDomain}`)) {
       ctx.addIssue({ code: 'custom', path: ['senderAddress'], message: `must be an address at senderDomain ${c.senderDomain}` });
@@ -126,7 +181,8 @@ export function parseConfig(raw: Record<string, unknown>): BaocaoConfig {
     );
   }
   const regime = withOverrides(r.data.regimeFile ? loadRegimeFile(r.data.regimeFile) : DEFAULT_REGIME, r.data);
-  return { ...r.data, replyTo: r.data.replyTo ?? regime.receivingBody.email, regime };
+  const appOrigin = r.data.appOrigin ?? (r.data.domain ? `https://${r.data.domain.name}` : undefined);
+  return { ...r.data, ...(appOrigin ? { appOrigin } : {}), replyTo: r.data.replyTo ?? regime.receivingBody.email, regime };
 }
 
 /** Leadership and unit-contact overrides applied over the regime; an unknown unit id fails synth. */

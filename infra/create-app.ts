@@ -3,7 +3,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { FunctionName } from '../shared/definitions/events.js';
 import type { ScheduleDef } from '../shared/definitions/schedules.js';
 import { STACK_NAMES } from '../shared/definitions/stack-outputs.js';
-import { configFromContext, type BaocaoConfig } from './config.js';
+import { configFromContext, InfraConfigError, type BaocaoConfig } from './config.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { ServiceStack } from './stacks/service-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
@@ -48,16 +48,23 @@ export function createApp(options: CreateAppOptions = {}): BaocaoApp {
   // A cross-region reference needs both regions known at synth: without an environment (a synth
   // without credentials) there is no edge stack and the distribution has no web ACL, which synth
   // says in a warning. `cdk deploy` always passes the account and region.
-  const edge =
-    env.region && !Token.isUnresolved(env.region)
-      ? new EdgeStack(app, STACK_NAMES.edge, {
-          env: { account: env.account, region: 'us-east-1' },
-          description: 'baocao: what CloudFront needs in us-east-1 (the WAF web ACL)',
-        })
-      : undefined;
+  const regionKnown = env.region !== undefined && !Token.isUnresolved(env.region);
+  if (config.domain && !regionKnown) {
+    throw new InfraConfigError([
+      'domain: its CloudFront certificate lives in the us-east-1 edge stack, which needs a concrete region (cdk deploy passes it; to synth, set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION)',
+    ]);
+  }
+  const edge = regionKnown
+    ? new EdgeStack(app, STACK_NAMES.edge, {
+        env: { account: env.account, region: 'us-east-1' },
+        description: `baocao: what CloudFront needs in us-east-1 (the WAF web ACL${config.domain ? ", the site's certificate" : ''})`,
+        ...(config.domain ? { domain: config.domain } : {}),
+      })
+    : undefined;
   const service = new ServiceStack(app, STACK_NAMES.service, {
     env,
     ...(edge ? { crossRegionReferences: true, webAclArn: edge.webAcl.attrArn } : {}),
+    ...(edge?.certificate ? { siteCertificateArn: edge.certificate.certificateArn } : {}),
     description: 'baocao: functions, HTTP API, rules, schedules, DLQs, alarms',
     config,
     stateful,

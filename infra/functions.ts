@@ -148,6 +148,13 @@ export const FUNCTION_SPECS: { readonly [K in FunctionName]: FunctionSpec } = {
         .bindSender(d.sender)
         .setEnv(ENV.appUrl, d.appUrl),
   },
+  pretoken: {
+    description: "adds the person's name to staff access tokens (Cognito pre token generation, V2_0 event)",
+    // Reads only the event Cognito sends: no environment, no grant. Cognito allows a trigger 5 s.
+    memorySize: 128,
+    timeout: Duration.seconds(5),
+    bind: () => undefined,
+  },
 };
 
 /**

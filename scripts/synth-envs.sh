@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# `npm run synth` (cdk-nag on) as three deployers would run it: without credentials (the CDK
-# CLI then passes no account and its default region, us-east-1) and with a concrete account in
-# two regions, as the CLI passes them when it has credentials. Each run synthesizes the
-# us-east-1 edge stack too. Offline: cdk.json holds the context, no lookup is made.
+# `npm run synth` (cdk-nag on) as deployers would run it: without credentials (the CDK CLI then
+# passes no account and its default region, us-east-1), with a concrete account in two regions,
+# as the CLI passes them when it has credentials, and with a custom domain (its Route 53 hosted
+# zone given by id and name, never looked up). Each run synthesizes the us-east-1 edge stack too.
+# Offline: cdk.json holds the context, no lookup is made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build:web >/dev/null
-for env in "" "123456789012/ap-southeast-1" "123456789012/eu-west-1"; do
+DOMAIN='{"name":"baocao.snv.kontum.gov.vn","hostedZoneId":"Z0123456789ABCDEFGHIJ","hostedZoneName":"snv.kontum.gov.vn"}'
+for env in "" "123456789012/ap-southeast-1" "123456789012/eu-west-1" "123456789012/ap-southeast-1/domain"; do
   if [ -z "$env" ]; then
     echo "== synth: no environment"
     env -u CDK_DEFAULT_ACCOUNT -u CDK_DEFAULT_REGION -u AWS_REGION -u AWS_DEFAULT_REGION \
       npm run --silent synth --ignore-scripts
-  else
-    echo "== synth: account ${env%/*}, region ${env#*/}"
-    CDK_DEFAULT_ACCOUNT="${env%/*}" CDK_DEFAULT_REGION="${env#*/}" AWS_REGION="${env#*/}" \
-      npm run --silent synth --ignore-scripts
+    continue
   fi
+  IFS=/ read -r account region domain <<<"$env"
+  args=()
+  if [ -n "$domain" ]; then
+    echo "== synth: account $account, region $region, custom domain with its hosted zone"
+    args=(-- -c "domain=$DOMAIN")
+  else
+    echo "== synth: account $account, region $region"
+  fi
+  CDK_DEFAULT_ACCOUNT="$account" CDK_DEFAULT_REGION="$region" AWS_REGION="$region" \
+    npm run --silent synth --ignore-scripts "${args[@]}"
 done

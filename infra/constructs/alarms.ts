@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -89,9 +89,15 @@ export class OpsAlarms extends Construct implements AlarmSink {
     this.add(this, 'MailComplaintRate', 'SES complaint rate above 0.05 %', rate('Reputation.ComplaintRate'), 0.0005);
   }
 
-  /** One alarm at or above `threshold`; it lives beside the resource it watches, so its construct path names it. */
+  /**
+   * One alarm at or above `threshold`; it lives beside the resource it watches, so its construct
+   * path names it — unless that resource is in another stack (the user pool's trigger, in the
+   * stateful stack): the alarm then stays here, as its action (this topic) must not make that
+   * stack depend on this one.
+   */
   private add(owner: Construct, id: string, description: string, metric: IMetric, threshold = 1): void {
-    const alarm = new Alarm(owner, `${id}Alarm`, {
+    const scope = Stack.of(owner) === Stack.of(this) ? owner : this;
+    const alarm = new Alarm(scope, `${id}Alarm`, {
       alarmDescription: `baocao: ${description}`,
       metric,
       threshold,

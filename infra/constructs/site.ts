@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -16,6 +16,7 @@ import {
   OriginProtocolPolicy,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
   type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -30,8 +31,13 @@ import { acknowledgeWildcardResourceLater } from '../nag.js';
 import { REPO_ROOT } from '../paths.js';
 
 export interface SiteProps {
-  /** The HTTP API: every HTTP_ROUTES path is a behavior to it, so pages and API share one origin. */
-  readonly api: HttpApi;
+  /**
+   * The HTTP API's host (its custom domain, else its execute-api endpoint): every HTTP_ROUTES path
+   * is a behavior to it, so pages and API share one origin.
+   */
+  readonly apiHost: string;
+  /** The site's custom domain name and its certificate (us-east-1); default: the *.cloudfront.net name. */
+  readonly domain?: { readonly name: string; readonly certificate: ICertificate };
   /** Sent in ORIGIN_VERIFY_HEADER on every request to the API (the functions refuse one without it). */
   readonly originSecret: string;
   /** The uploads bucket: the one origin besides the site the pages may send to (the presigned POST). */
@@ -124,7 +130,7 @@ export class Site extends Construct {
     });
 
     const api: BehaviorOptions = {
-      origin: new HttpOrigin(`${props.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+      origin: new HttpOrigin(props.apiHost, {
         protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
         customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret },
       }),
@@ -153,19 +159,26 @@ export class Site extends Construct {
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns().map((pattern) => [pattern, api])),
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: props.domain.certificate,
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
     });
-    Validations.of(this.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason:
-          'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.',
-      },
-      {
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'Unit staff and Sở Nội vụ may work from anywhere (travel, mobile networks); every API call needs a token, so a geo restriction adds no protection worth blocking them.',
+    });
+    if (!props.domain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'The default *.cloudfront.net certificate is used until a custom domain is configured; its viewer TLS policy is fixed by CloudFront. Attaching a certificate for a custom domain is where TLSv1.2_2021 is set.',
-      },
-    );
+          'No custom domain configured: the default *.cloudfront.net certificate, whose viewer TLS policy CloudFront fixes. With the domain setting the distribution gets its own certificate and TLSv1.2_2021.',
+      });
+    }
 
     if (!props.webAclArn) {
       Validations.of(this.distribution).acknowledge({
@@ -191,7 +204,7 @@ export class Site extends Construct {
     acknowledgeDeploymentHandler(this, this.bucket);
   }
 
-  /** https://{distribution}.cloudfront.net */
+  /** https://{distribution}.cloudfront.net (it still answers beside a custom domain). */
   get url(): string {
     return `https://${this.distribution.distributionDomainName}`;
   }

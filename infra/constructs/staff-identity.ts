@@ -4,15 +4,18 @@ import {
   CfnManagedLoginBranding,
   CfnUserPoolGroup,
   FeaturePlan,
+  LambdaVersion,
   ManagedLoginVersion,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
+  UserPoolOperation,
   type UserPoolDomain,
   type IUserPool,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { STAFF_ROLES, STAFF_ROLE_LABELS, type StaffRole } from '../../shared/definitions/staff-roles.js';
 
@@ -57,11 +60,15 @@ export class StaffIdentity extends Construct {
         passwordHistorySize: 5,
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Plus: threat protection below, and what Essentials gives (access-token customization by the
+      // V2_0 pre-token-generation trigger, addAccessTokenClaims). Set explicitly: the default is Essentials.
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      standardAttributes: { fullname: { required: false, mutable: true }, email: { required: true, mutable: true } },
+      // `name` is what the audit trail shows (the access token carries it, addAccessTokenClaims).
+      // Required attributes are fixed at creation: changing them replaces the pool (new in this release).
+      standardAttributes: { fullname: { required: true, mutable: true }, email: { required: true, mutable: true } },
     });
 
     this.groups = Object.fromEntries(
@@ -79,6 +86,15 @@ export class StaffIdentity extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `baocao-${Aws.ACCOUNT_ID}` },
       managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
+  }
+
+  /**
+   * Cognito calls `fn` (functions/pretoken) before it issues tokens, with the V2_0 event, whose
+   * response may change the access token (V1_0 reaches the id token only): it adds the person's name.
+   * The function must sit in this stack, as the pool names it.
+   */
+  addAccessTokenClaims(fn: IFunction): void {
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, LambdaVersion.V2_0);
   }
 }
 

@@ -1,13 +1,18 @@
-import { Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  ApiMapping,
   type CfnRoute,
+  DomainName,
+  EndpointType,
   HttpApi,
   HttpMethod,
   HttpStage,
   LogGroupLogDestination,
+  SecurityPolicy,
   type HttpRoute as CdkHttpRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -25,6 +30,11 @@ export interface UploadApiProps {
   readonly logRetention: RetentionDays;
   /** The staff user pool and the board's client: issuer and audience of the JWT authorizer. */
   readonly staff: { readonly userPool: IUserPool; readonly client: IUserPoolClient };
+  /**
+   * The API's custom domain (`domain.apiName`) and its regional certificate. With it the default
+   * execute-api endpoint is disabled: the custom domain is CloudFront's origin.
+   */
+  readonly domain?: { readonly name: string; readonly certificate: ICertificate };
 }
 
 /**
@@ -58,9 +68,11 @@ export class UploadApi extends Construct {
   readonly staffAuthorizer: HttpUserPoolAuthorizer;
   /**
    * The secret CloudFront sends in ORIGIN_VERIFY_HEADER and the HTTP functions require
-   * (shared/definitions/http-routes.ts says why the default endpoint stays enabled).
+   * (shared/definitions/http-routes.ts says why it stays with a custom domain too).
    */
   readonly originSecret: Secret;
+  /** The custom domain, when configured (then the execute-api endpoint is disabled). */
+  readonly domainName?: DomainName;
 
   constructor(scope: Construct, id: string, props: UploadApiProps) {
     super(scope, id);
@@ -68,6 +80,8 @@ export class UploadApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       description: 'baocao: upload form, presigned uploads, status board',
       createDefaultStage: false,
+      // Only with a custom domain: without one, the default endpoint is CloudFront's origin.
+      ...(props.domain ? { disableExecuteApiEndpoint: true } : {}),
     });
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.stage = new HttpStage(this, 'DefaultStage', {
@@ -80,6 +94,16 @@ export class UploadApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+
+    if (props.domain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.name,
+        certificate: props.domain.certificate,
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      new ApiMapping(this, 'Mapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+    }
 
     // API Gateway verifies signature, issuer, expiry and that `client_id` (or `aud`) is the board's client.
     this.staffAuthorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', props.staff.userPool, {
@@ -123,9 +147,14 @@ export class UploadApi extends Construct {
     }
   }
 
-  /** https://{api}.execute-api.{region}.amazonaws.com/ */
+  /** https://{api}.execute-api.{region}.amazonaws.com/ (disabled when a custom domain is configured). */
   get url(): string {
     return this.stage.url;
+  }
+
+  /** The host CloudFront sends API requests to: the custom domain, else the default endpoint. */
+  get originHost(): string {
+    return this.domainName ? this.domainName.name : `${this.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
   }
 
   /** The CloudFormation route resources, for assertions. */

@@ -1,7 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { EDGE_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
+import type { DomainConfig } from '../config.js';
+import { dnsValidation } from '../constructs/custom-domain.js';
 
 /** Requests one client IP may send in any 5-minute window before the web ACL blocks it. */
 export const RATE_LIMIT_PER_IP = 1000;
@@ -16,16 +19,21 @@ export const MANAGED_RULE_GROUPS = [
 export interface EdgeStackProps extends StackProps {
   /** Must be us-east-1: CloudFront takes its web ACL (and certificates) only from there. */
   readonly env: { readonly account?: string | undefined; readonly region: 'us-east-1' };
+  /** The custom domain: its site name gets the distribution's certificate here. */
+  readonly domain?: DomainConfig;
 }
 
 /**
  * What CloudFront requires in us-east-1, whatever region baocao runs in: the CloudFront-scoped
- * WAF web ACL. Its ARN reaches the distribution in the service stack through a cross-region
- * reference (both stacks set `crossRegionReferences`), so one `cdk deploy --all` deploys both in
- * order. Holds no data: destroyed with the service.
+ * WAF web ACL and, with a custom domain, the site's certificate (DNS validation). Their ARNs reach
+ * the distribution in the service stack through cross-region references (both stacks set
+ * `crossRegionReferences`), so one `cdk deploy --all` deploys both in order. Holds no data:
+ * destroyed with the service.
  */
 export class EdgeStack extends Stack {
   readonly webAcl: CfnWebACL;
+  /** The site name's certificate (CloudFront takes certificates from us-east-1 only). */
+  readonly certificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, { crossRegionReferences: true, ...props });
@@ -59,5 +67,12 @@ export class EdgeStack extends Stack {
       visibilityConfig: visibility('baocao'),
     });
     new CfnOutput(this, EDGE_OUTPUTS.webAclArn, { value: this.webAcl.attrArn });
+
+    if (props.domain) {
+      this.certificate = new Certificate(this, 'SiteCertificate', {
+        domainName: props.domain.name,
+        validation: dnsValidation(this, props.domain),
+      });
+    }
   }
 }

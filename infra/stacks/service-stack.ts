@@ -1,9 +1,13 @@
 import { Annotations, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { AaaaRecord, ARecord, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayv2DomainProperties, CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { EVENT_ROUTES, FUNCTION_NAMES, type EventRoute, type FunctionName } from '../../shared/definitions/events.js';
 import { schedules, type ScheduleDef } from '../../shared/definitions/schedules.js';
 import { SERVICE_OUTPUTS } from '../../shared/definitions/stack-outputs.js';
-import type { BaocaoConfig } from '../config.js';
+import type { BaocaoConfig, DomainConfig } from '../config.js';
+import { dnsValidation, hostedZone } from '../constructs/custom-domain.js';
 import { OpsAlarms } from '../constructs/alarms.js';
 import { Compliance } from '../constructs/compliance.js';
 import type { RoutedEvent } from '../constructs/event-routes.js';
@@ -24,6 +28,8 @@ export interface ServiceStackProps extends StackProps {
   readonly entryOf?: (name: FunctionName) => string;
   /** ARN of the CloudFront-scoped WAF web ACL (edge stack, us-east-1) for the distribution. */
   readonly webAclArn?: string;
+  /** With config.domain: the site name's certificate (edge stack, us-east-1) for the distribution. */
+  readonly siteCertificateArn?: string;
 }
 
 /**
@@ -55,14 +61,32 @@ export class ServiceStack extends Stack {
       props.entryOf,
     );
 
+    // The user pool names its trigger, so the trigger is built in the pool's (stateful) stack: here it
+    // would make the two stacks reference each other.
+    stateful.staffIdentity.addAccessTokenClaims(
+      this.catalog.obtain(stateful.staffIdentity, 'pretoken').markSynchronous('Cognito (pre token generation trigger)'),
+    );
     this.staffSignIn = new StaffSignIn(this, 'StaffSignIn', { userPool: stateful.staffIdentity.userPool, boardUrl: `${appUrl}/board` });
+    const domain = config.domain;
+    if (domain && !props.siteCertificateArn) throw new Error('baocao: a domain needs the certificate of the edge stack (us-east-1)');
     this.upload = new UploadApi(this, 'Upload', {
       catalog: this.catalog,
       logRetention: config.logRetentionDays,
       staff: { userPool: stateful.staffIdentity.userPool, client: this.staffSignIn.client },
+      ...(domain
+        ? {
+            domain: {
+              name: domain.apiName,
+              certificate: new Certificate(this, 'ApiCertificate', { domainName: domain.apiName, validation: dnsValidation(this, domain) }),
+            },
+          }
+        : {}),
     });
     this.site = new Site(this, 'Site', {
-      api: this.upload.api,
+      apiHost: this.upload.originHost,
+      ...(domain && props.siteCertificateArn
+        ? { domain: { name: domain.name, certificate: Certificate.fromCertificateArn(this, 'SiteCertificate', props.siteCertificateArn) } }
+        : {}),
       originSecret: this.upload.originSecret.secretValue.unsafeUnwrap(),
       uploads: stateful.bucket,
       accessLogs: stateful.accessLogs,
@@ -74,6 +98,13 @@ export class ServiceStack extends Stack {
       },
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
     });
+    if (domain) this.publishNames(domain);
+    else {
+      Annotations.of(this).addWarningV2(
+        'baocao:no-custom-domain',
+        "No domain configured: the HTTP API keeps its default execute-api endpoint (CloudFront's origin, guarded by the origin header) and the site is on *.cloudfront.net. Production should set the domain context (infra/README.md) so the default endpoint is disabled.",
+      );
+    }
     const routing = {
       catalog: this.catalog,
       buses: { baocao: stateful.bus },
@@ -101,6 +132,31 @@ export class ServiceStack extends Stack {
       description: "The board's public client (authorization code + PKCE)",
     });
     new CfnOutput(this, SERVICE_OUTPUTS.alarmTopicArn, { value: this.alarms.topic.topicArn });
+  }
+
+  /**
+   * The domain's DNS names: with a hosted zone, alias records (the site's A and AAAA to CloudFront,
+   * the API's A to its regional custom domain); without one, the API's target is an output and the
+   * operator publishes both CNAMEs (the site's target is SiteUrl's host).
+   */
+  private publishNames(domain: DomainConfig): void {
+    const apiDomain = this.upload.domainName!;
+    const zone = hostedZone(this, domain);
+    if (!zone) {
+      new CfnOutput(this, SERVICE_OUTPUTS.apiDnsTarget, {
+        value: apiDomain.regionalDomainName,
+        description: `Without a hosted zone: publish ${domain.apiName} CNAME this, and ${domain.name} CNAME the host of SiteUrl`,
+      });
+      return;
+    }
+    const site = RecordTarget.fromAlias(new CloudFrontTarget(this.site.distribution));
+    new ARecord(this, 'SiteAlias', { zone, recordName: domain.name, target: site });
+    new AaaaRecord(this, 'SiteAliasIpv6', { zone, recordName: domain.name, target: site });
+    new ARecord(this, 'ApiAlias', {
+      zone,
+      recordName: domain.apiName,
+      target: RecordTarget.fromAlias(new ApiGatewayv2DomainProperties(apiDomain.regionalDomainName, apiDomain.regionalHostedZoneId)),
+    });
   }
 }
 

@@ -30,6 +30,8 @@ export const FUNCTION_NAMES = [
   'unit',
   'template',
   'reconcile',
+  /** The staff user pool's pre-token-generation trigger: the person's name in the access token. */
+  'pretoken',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

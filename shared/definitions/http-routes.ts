@@ -32,10 +32,11 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
 
 /**
  * The header CloudFront adds to every request it forwards to the API, carrying a generated secret
- * (infra/constructs/upload-api.ts). The HTTP API's default execute-api endpoint cannot be disabled
- * while it is CloudFront's origin (that needs a custom API domain with its own certificate), so the
- * functions refuse a request without it: a caller going around CloudFront also goes around its
- * WAF web ACL, and gets a 403 before any work is done.
+ * (infra/constructs/upload-api.ts); the functions refuse a request without it (403 DIRECT_ACCESS
+ * before any work): a caller going around CloudFront also goes around its WAF web ACL. Without a
+ * custom domain the API's default execute-api endpoint is CloudFront's origin and stays enabled;
+ * with one (config `domain`) that endpoint is disabled, but the API's custom domain, CloudFront's
+ * origin then, is public too (a web ACL cannot be put on an HTTP API), so the header stays.
  */
 export const ORIGIN_VERIFY_HEADER = 'x-baocao-origin';
 

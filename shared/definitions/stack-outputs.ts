@@ -29,6 +29,8 @@ export const SERVICE_OUTPUTS = {
   /** The board's public Cognito client (authorization code + PKCE). */
   staffClientId: 'StaffClientId',
   alarmTopicArn: 'AlarmTopicArn',
+  /** Only with a custom domain and no hosted zone: the API name's CNAME target (its regional custom domain). */
+  apiDnsTarget: 'ApiDnsTarget',
 } as const;
 
 export const EDGE_OUTPUTS = {

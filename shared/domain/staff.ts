@@ -36,8 +36,9 @@ const text = (v: JwtClaims[string]) => (typeof v === 'string' && v.trim() ? v.tr
 
 /**
  * The staff identity of a verified token's claims: subject, display name and the known roles.
- * Cognito access tokens carry `username`, not `name` (unless a pre-token-generation trigger adds
- * it), so the name falls back to the username, then to the subject. Unknown groups are ignored.
+ * Cognito access tokens carry `username`, not `name`: the staff pool's pre-token-generation trigger
+ * adds `name` (functions/pretoken), as the local provider does; a token without it (a user with no
+ * name) falls back to the username, then to the subject. Unknown groups are ignored.
  * 401 when there is no subject: the authorizer let through something that is not a user token.
  */
 export function staffFromClaims(claims: JwtClaims | undefined): StaffIdentity {

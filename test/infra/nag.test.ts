@@ -20,12 +20,12 @@ interface Report {
 }
 
 /** The app exactly as `npm run synth` builds it (cdk-nag packs and CloudFormation validation on), without bundling. */
-function nagApp(env: Environment = {}) {
+function nagApp(env: Environment = {}, context: Record<string, unknown> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'baocao-nag-'));
   const built = createApp({
     env,
     entryOf: () => FIXTURE_HANDLER,
-    appProps: { outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } },
+    appProps: { outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } },
   });
   return { ...built, outdir };
 }
@@ -77,18 +77,29 @@ const ALLOWED = [
  * (CDK_DEFAULT_ACCOUNT/REGION). Acknowledgements must match the findings in every case, so the
  * whole pack runs for each.
  */
-const ENVIRONMENTS: { name: string; env: Environment }[] = [
+const ENVIRONMENTS: { name: string; env: Environment; context?: Record<string, unknown> }[] = [
   { name: 'no environment', env: {} },
   { name: 'no account, us-east-1 (the CDK CLI without credentials)', env: { region: 'us-east-1' } },
   { name: '123456789012/ap-southeast-1', env: { account: '123456789012', region: 'ap-southeast-1' } },
   { name: '123456789012/eu-west-1', env: { account: '123456789012', region: 'eu-west-1' } },
+  // A custom domain: certificates, the API's domain name, no execute-api endpoint; with and without a hosted zone.
+  {
+    name: '123456789012/ap-southeast-1 with a domain and its hosted zone',
+    env: { account: '123456789012', region: 'ap-southeast-1' },
+    context: { domain: { name: 'baocao.snv.kontum.gov.vn', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'snv.kontum.gov.vn' } },
+  },
+  {
+    name: 'no account, us-east-1 with a domain and no hosted zone',
+    env: { region: 'us-east-1' },
+    context: { domain: '{"name":"baocao.snv.kontum.gov.vn"}' },
+  },
 ];
 
-describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth), $name', ({ env }) => {
+describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in npm run synth), $name', ({ env, context }) => {
   let clean: ReturnType<typeof nagApp>;
   let error: unknown;
   beforeAll(() => {
-    clean = nagApp(env);
+    clean = nagApp(env, context);
     try {
       clean.app.synth();
     } catch (e) {
@@ -150,6 +161,8 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
       expect(service.dependencies.map((d) => d.id)).toContain(STACK_NAMES.edge);
       expect(warnings.filter((w) => w.includes(STACK_NAMES.edge))).toEqual([]);
       expect(acknowledgements(clean.app).map((a) => a.id)).not.toContain('AwsSolutions-CFR2');
+      // With a domain the distribution has its own certificate and TLS policy: CFR4 holds without acknowledgement.
+      expect(acknowledgements(clean.app).some((a) => a.id === 'AwsSolutions-CFR4')).toBe(!context?.['domain']);
     } else {
       expect(clean.edge).toBeUndefined();
       expect(assembly.stacks.map((st) => st.stackName)).not.toContain(STACK_NAMES.edge);
@@ -160,7 +173,7 @@ describe.each(ENVIRONMENTS)('cdk-nag (AwsSolutions and Serverless packs, as in n
   });
 
   it('fails synth when something breaks a rule', () => {
-    const { app, service, outdir } = nagApp(env);
+    const { app, service, outdir } = nagApp(env, context);
     // An unencrypted queue without TLS enforcement and without a DLQ.
     new Queue(service, 'CarelessQueue', { enforceSSL: false });
     expect(() => app.synth()).toThrow(/CarelessQueue[\s\S]*AwsSolutions-SQS4/);

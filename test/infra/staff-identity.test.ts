@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_IMMUTABLE_ACTIONS } from '../../infra/constructs/baocao-function.js';
 import { FUNCTION_NAMES } from '../../shared/definitions/events.js';
@@ -47,6 +48,26 @@ describe('the staff user pool (stateful stack)', () => {
     for (const g of groups) expect(g['UserPoolId']).toEqual({ Ref: poolId });
   });
 
+  it("requires each person's name, and puts it in the access token through the pre-token-generation trigger (V2_0 event)", () => {
+    const [[, pool]] = ofType(stateful, 'AWS::Cognito::UserPool') as [[string, Resources[string]]];
+    const p = pool.Properties!;
+    expect(p['Schema']).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'name', Required: true, Mutable: true })]));
+    // Access-token customization needs the Essentials plan or above; Plus includes it.
+    expect(['ESSENTIALS', 'PLUS']).toContain(p['UserPoolTier']);
+    const trigger = t.service.catalog.get('pretoken')!;
+    const fnId = t.stateful.getLogicalId(trigger.node.defaultChild as never);
+    expect(p['LambdaConfig']).toEqual({ PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, LambdaVersion: 'V2_0' } });
+    // Cognito, for this pool only, may invoke it; it has no environment beyond the defaults and no grant.
+    const permissions = ofType(stateful, 'AWS::Lambda::Permission').filter(
+      ([, x]) => x.Properties!['Principal'] === 'cognito-idp.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]![1].Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [t.stateful.getLogicalId(t.stateful.staffIdentity.userPool.node.defaultChild as never), 'Arn'] },
+    });
+  });
+
   it('signs staff in through the managed login domain', () => {
     const [[, domain]] = ofType(stateful, 'AWS::Cognito::UserPoolDomain') as [[string, Resources[string]]];
     expect(domain.Properties!['ManagedLoginVersion']).toBe(2);
@@ -91,8 +112,8 @@ describe('the board client and the JWT authorizer (service stack)', () => {
 describe('the audit trail cannot be rewritten (IAM)', () => {
   const statementsOf = (fnName: string): Statement[] => {
     const fn = t.service.catalog.get(fnName as never)!;
-    const roleId = t.service.getLogicalId(fn.role!.node.defaultChild as never);
-    return Object.values(service)
+    const roleId = Stack.of(fn).getLogicalId(fn.role!.node.defaultChild as never);
+    return Object.values({ ...stateful, ...service })
       .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties!['Roles']) === JSON.stringify([{ Ref: roleId }]))
       .flatMap((r) => (r.Properties!['PolicyDocument'] as { Statement: Statement[] }).Statement);
   };

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUARANTINE_TAG } from '../../infra/defaults.js';
 import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
@@ -59,11 +60,13 @@ describe('stateful stack', () => {
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
     });
     t.statefulTemplate.resourceCountIs('Custom::S3BucketNotifications', 0);
-    // The only function here is the regime seed's custom-resource provider.
+    // The only functions here are the regime seed's custom-resource provider and the user pool's trigger.
     const fns = Object.values(t.statefulTemplate.findResources('AWS::Lambda::Function')) as { Properties: { Role: unknown } }[];
-    expect(fns.map((f) => f.Properties.Role)).toEqual([
-      { 'Fn::GetAtt': [t.stateful.getLogicalId(t.stateful.regimeSeed.node.findChild('Role').node.defaultChild as never), 'Arn'] },
-    ]);
+    const roleOf = (c: IConstruct) => ({ 'Fn::GetAtt': [t.stateful.getLogicalId(c.node.defaultChild as never), 'Arn'] });
+    expect(fns.map((f) => f.Properties.Role)).toEqual(
+      expect.arrayContaining([roleOf(t.stateful.regimeSeed.node.findChild('Role')), roleOf(t.service.catalog.get('pretoken')!.role!)]),
+    );
+    expect(fns).toHaveLength(2);
   });
 
   it('expires quarantined uploads (current and superseded) and superseded summaries after the configured days, and keeps accepted ones', () => {

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, bytesByPackage, clientsOf, floorSource, sizeBudget, TARGET } from './bundles.js';
+import { bundle, bytesByPackage, clientsOf, floorSource, TARGET } from './bundles.js';
 
 /**
  * Where a function's bundle bytes go: each function bundled as CDK bundles it (bench/bundles.ts
- * bundle()), its size against its floor and budget, then the app's input files (and, with --all,
+ * bundle()), its size against its floor and the 1.3× target, then the app's input files (and, with --all,
  * every input) by bytes in the output, largest first. A tool for trimming, not part of `npm run bench`.
  *
  *   npx tsx bench/bundle-breakdown.ts summary template [--all] [--top=40]
@@ -23,11 +23,10 @@ try {
   for (const name of names.length ? names : ['summary', 'template']) {
     const fn = await bundle(name, outDir, { file: join(ROOT, 'functions', name, 'handler.ts') });
     const floor = await bundle(`${name}-floor`, outDir, { source: floorSource(clientsOf(fn.metafile)) });
-    const limit = floor.bytes * sizeBudget(name);
     const target = floor.bytes * TARGET;
     console.log(
       `\n${name}: ${fn.bytes} B (${kb(fn.bytes).trim()}), floor ${kb(floor.bytes).trim()}, ratio ${(fn.bytes / floor.bytes).toFixed(3)}×; ` +
-        `${TARGET}× = ${kb(target).trim()} (margin ${((target - fn.bytes) / 1024).toFixed(1)} KB); budget ${sizeBudget(name)}× = ${kb(limit).trim()}`,
+        `${TARGET}× = ${kb(target).trim()} (margin ${((target - fn.bytes) / 1024).toFixed(1)} KB)`,
     );
     const own = bytesByPackage(fn.metafile);
     const base = bytesByPackage(floor.metafile);
@@ -36,7 +35,9 @@ try {
       if (b > 256) console.log(`  ${kb(b)}  ${pkg}`);
     }
     const files = Object.values(fn.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
-    const shown = files.filter(([p]) => all || (!p.includes('node_modules/') && !p.startsWith('<'))).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+    const shown = files
+      .filter(([p]) => all || (!p.includes('node_modules/') && !p.startsWith('<')))
+      .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
     console.log(`  ${all ? 'inputs' : 'app files'} (${shown.length}, top ${top}):`);
     for (const [p, i] of shown.slice(0, top)) console.log(`  ${kb(i.bytesInOutput)}  ${p}`);
     const app = shown.reduce((s, [, i]) => s + i.bytesInOutput, 0);

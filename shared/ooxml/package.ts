@@ -8,13 +8,17 @@ import { zip } from './zip.js';
  * namespace and content-type stems they and chart.ts share.
  */
 
-/** The stem of every OOXML namespace (and relationship type). */
+/**
+ * The stem of every OOXML namespace (and relationship type). Module-level constants are plain
+ * literals, not templates: esbuild keeps a top-level template in every bundle that imports the
+ * module (ingest reaches this one through shared/xlsx/template.ts) even when nothing reads it.
+ */
 export const NS = 'http://schemas.openxmlformats.org/';
-export const REL_NS = `${NS}officeDocument/2006/relationships`;
-export const DRAWING_NS = `${NS}drawingml/2006/main`;
+export const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const DRAWING_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
 /** The stem of the Office documents' content types. */
 export const OFFICE_TYPE = 'application/vnd.openxmlformats-officedocument.';
-const PACKAGE = `${NS}package/2006/`;
+const PACKAGE = 'http://schemas.openxmlformats.org/package/2006/';
 const PACKAGE_TYPE = 'application/vnd.openxmlformats-package.';
 
 /** A part: its name in the package, its content type ('' for a .rels part, typed by extension) and its XML. */

@@ -1,5 +1,5 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
-import { NS, OFFICE_TYPE, REL_NS, packageZip, relsXml, type Part } from './package.js';
+import { REL_NS, packageZip, relsXml, type Part } from './package.js';
 
 /**
  * A minimal SpreadsheetML (.xlsx) writer: sheets of styled cells (shared strings, numbers, dates,
@@ -213,8 +213,9 @@ export function writeXlsx(wb: Workbook): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Package parts.
 
-const MAIN_NS = `${NS}spreadsheetml/2006/main`;
-const CT = `${OFFICE_TYPE}spreadsheetml`;
+// Plain literals (see package.ts): ingest imports this module through shared/xlsx/template.ts.
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
 /** Relationship types are short names under the officeDocument namespace. */
 const relationships = (rels: readonly (readonly [type: string, target: string])[]) =>

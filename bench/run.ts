@@ -138,7 +138,7 @@ function reading(v: BundleVerdict | undefined): string {
   if (!v) return 'The bundle benchmark did not run; see the table.';
   const out: string[] = [];
   const target = `**Issue 7** (each function ≤ ${TARGET}× its own floor in size and cold module-load time)`;
-  const isOver = (f: BundleVerdict['functions'][number]) => f.sizeRatio > TARGET || f.loadRatio > TARGET;
+  const isOver = (f: BundleVerdict['functions'][number]) => f.over;
   const within = v.functions.filter((f) => !isOver(f));
   const over = v.functions.filter(isOver);
   if (within.length) {

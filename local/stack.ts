@@ -13,7 +13,7 @@ import { schedules } from '../shared/definitions/schedules.js';
 import { SITE_DIR, standardBoardOidc } from '../shared/definitions/site.js';
 import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
-import type { Regime } from '../shared/domain/regime.js';
+import { parseRegime, type Regime } from '../shared/domain/regime.js';
 import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
 import { dynamoBackendFromEnv, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
 import { LocalEventBus, type RetryPolicy } from './event-bus.js';
@@ -163,9 +163,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     );
 
     // Overwrites on purpose: a changed regime (or a new default) takes effect at the next start.
+    // Validated in full here: the functions trust the stored item (storedRegime checks its shape only).
     const ddb = new DynamoDBClient({ endpoint: emulators.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     try {
-      await new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE).put(regime);
+      await new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE).put(parseRegime(regime));
     } finally {
       ddb.destroy();
     }

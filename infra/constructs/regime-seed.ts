@@ -6,7 +6,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, Logging, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { keys } from '../../shared/definitions/table.js';
-import type { Regime } from '../../shared/domain/regime.js';
+import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 
 /** DynamoDB's JSON for a plain value (the SDK call takes the low-level PutItem shape). */
 type AttributeValue =
@@ -42,6 +42,9 @@ export class RegimeSeed extends Construct {
 
   constructor(scope: Construct, id: string, props: RegimeSeedProps) {
     super(scope, id);
+    // The functions trust the stored item (storedRegime checks its shape only): it is written only
+    // once the full schema passed, the overrides (leadership, unit contacts) included.
+    parseRegime(props.regime);
     const item = { ...keys.regime(), type: 'regime', regime: props.regime };
     const digest = createHash('sha256').update(JSON.stringify(props.regime)).digest('hex').slice(0, 16);
     const put = {

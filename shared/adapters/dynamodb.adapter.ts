@@ -10,7 +10,7 @@ import {
 import { AUDIT_SK_PREFIX, keys, TABLE_DEFINITION } from '../definitions/table.js';
 import { chainNext } from '../domain/audit-chain.js';
 import { ConcurrencyError } from '../errors.js';
-import { parseRegime, type Regime } from '../domain/regime.js';
+import { storedRegime, type Regime } from '../domain/regime.js';
 import type { ExtensionFact, ReviewFact } from '../domain/status.js';
 import type {
   AuditEntry,
@@ -94,7 +94,7 @@ abstract class TableAdapter {
 export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
   async get(): Promise<Regime | null> {
     const item = await this.getItem(keys.regime());
-    return item ? parseRegime(item.regime) : null;
+    return item ? storedRegime(item.regime) : null;
   }
   async put(regime: Regime): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(), type: 'regime', regime } }));

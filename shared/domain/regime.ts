@@ -277,6 +277,29 @@ export function parseRegime(input: unknown): Regime {
   return r.data;
 }
 
+/** The fields a regime always has (the schema's required ones): what a stored regime is checked for. */
+const REQUIRED = (
+  'id name content legalBasis issuingBody issuingPlace receivingBody sendingMethod frequency firstPeriod ' +
+  'cutOff opensOn deadline consolidation timeZone holidays notices formVersion units leadership'
+).split(' ');
+
+/**
+ * The regime as the table holds it (item REGIME/CURRENT), for the functions, which read it at each
+ * cold start. Only the output of parseRegime is ever written there — the deploy's RegimeSeed and the
+ * local stack validate the regime in full first — so the item is trusted: this checks that it is a
+ * regime (an object with every required field, units and leadership as lists), not every rule again.
+ * The full schema, with its calendar, date and reorganization checks, stays out of the functions'
+ * bundles (about 10 KB in each; issue 7 holds each function to 1.3× its floor).
+ */
+export function storedRegime(value: unknown): Regime {
+  const r = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const issues = REQUIRED.filter((k) => r[k] === undefined).map((path) => ({ path, message: 'missing from the stored regime' }));
+  for (const path of ['units', 'leadership'])
+    if (r[path] !== undefined && !Array.isArray(r[path])) issues.push({ path, message: 'not a list' });
+  if (issues.length) throw new RegimeInvalidError(issues);
+  return r as unknown as Regime;
+}
+
 /**
  * Units expected to report for an annual period: a year in validFrom/validTo is compared with the
  * reporting year (as always), a date with the end of the period's cut-off window.

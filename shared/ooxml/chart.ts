@@ -1,10 +1,8 @@
-import { relsXml } from './package.js';
+import { DRAWING_NS, NS, OFFICE_TYPE, REL_NS, relsXml, type Part } from './package.js';
 import { XML_DECLARATION, esc } from './xml.js';
 
-export const CHART_NS = 'http://schemas.openxmlformats.org/drawingml/2006/chart';
-export const CHART_TYPE = 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml';
-const DRAWING_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const CHART_NS = `${NS}drawingml/2006/chart`;
+export const CHART_TYPE = `${OFFICE_TYPE}drawingml.chart+xml`;
 
 /**
  * A DrawingML column chart part (ECMA-376 Part 1, §21.2, c:chartSpace), the one kind of chart the
@@ -85,6 +83,10 @@ export function columnChartXml(c: ColumnChart): string {
   );
 }
 
+/** The graphic frame's content that points at a chart part through the relationship `id`: the same in a sheet's drawing and a document. */
+export const chartGraphic = (id: string) =>
+  `<a:graphic xmlns:a="${DRAWING_NS}"><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="${id}"/></a:graphicData></a:graphic>`;
+
 /** A chart drawn over a sheet, between two cells' top-left corners (1-based, like cells). */
 export interface SheetChart {
   xml: string;
@@ -99,23 +101,23 @@ export interface SheetChart {
  * their cells, its relationships, and the chart parts numbered from `first`. The sheet names the
  * drawing through its `drawing` target.
  */
-export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first = 1): [name: string, type: string, xml: string][] {
+export function sheetDrawing(sheet: number, charts: readonly SheetChart[], first = 1): Part[] {
   const cell = (tag: string, [row, col]: readonly [number, number]) =>
     `<xdr:${tag}><xdr:col>${col - 1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${row - 1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
   const anchors = charts.map(
     (c, k) =>
       `<xdr:twoCellAnchor>${cell('from', c.from)}${cell('to', c.to)}<xdr:graphicFrame><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="Biểu đồ ${k + 1}" descr="${esc(c.description)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>` +
-      `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${CHART_NS}"><c:chart xmlns:c="${CHART_NS}" r:id="rId${k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
+      `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>${chartGraphic(`rId${k + 1}`)}</xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>`,
   );
   const name = `xl/drawings/drawing${sheet}.xml`;
   const rels = charts.map((_, k) => [`rId${k + 1}`, `${REL_NS}/chart`, `../charts/chart${first + k}.xml`] as const);
   return [
     [
       name,
-      'application/vnd.openxmlformats-officedocument.drawing+xml',
-      `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`,
+      `${OFFICE_TYPE}drawing+xml`,
+      `${XML_DECLARATION}<xdr:wsDr xmlns:xdr="${NS}drawingml/2006/spreadsheetDrawing" xmlns:a="${DRAWING_NS}" xmlns:r="${REL_NS}">${anchors.join('')}</xdr:wsDr>`,
     ],
     [`xl/drawings/_rels/drawing${sheet}.xml.rels`, '', relsXml(rels)],
-    ...charts.map((c, k): [string, string, string] => [`xl/charts/chart${first + k}.xml`, CHART_TYPE, c.xml]),
+    ...charts.map((c, k): Part => [`xl/charts/chart${first + k}.xml`, CHART_TYPE, c.xml]),
   ];
 }

@@ -1,7 +1,6 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
-import { zip } from './zip.js';
-import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
-import { CHART_NS as NS_CHART, CHART_TYPE } from './chart.js';
+import { NS, OFFICE_TYPE, REL_NS, packageZip, relsXml, type Part } from './package.js';
+import { CHART_TYPE, chartGraphic } from './chart.js';
 
 /**
  * A minimal WordprocessingML (.docx) writer: paragraphs of formatted runs, fixed-grid tables, one
@@ -108,15 +107,10 @@ export interface DocxOptions {
 /** Word's own default for the header and footer distance from the page edge (1.25 cm). */
 const HEADER_DISTANCE = 708;
 
-const NS_W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
-const NS_R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const NS_W_R = attrs({
-  'xmlns:w': NS_W,
-  'xmlns:r': NS_R,
-  'xmlns:wp': 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing',
-});
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
-const CT_WML = 'application/vnd.openxmlformats-officedocument.wordprocessingml.';
+const NS_W = `${NS}wordprocessingml/2006/main`;
+const NS_W_R = ` xmlns:w="${NS_W}" xmlns:r="${REL_NS}" xmlns:wp="${NS}drawingml/2006/wordprocessingDrawing"`;
+const REL = `${REL_NS}/`;
+const CT_WML = `${OFFICE_TYPE}wordprocessingml.`;
 
 /** Attributes that are whole numbers (twips, half-points, eighths of a point); undefined ones are left out. */
 function whole(values: Readonly<Record<string, number | undefined>>): string {
@@ -182,7 +176,7 @@ const EMPTY_PARAGRAPH = '<w:p/>';
 export function chart(n: number, width: number, height: number, description: string, props: ParagraphProps = {}): Paragraph {
   return (`<w:p>${paragraphProps(props)}<w:r><w:drawing><wp:inline><wp:extent${whole({ cx: width, cy: height })}/>` +
     `<wp:docPr${attrs({ id: n, name: `Biểu đồ ${n}`, descr: description })}/>` +
-    `<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="${NS_CHART}"><c:chart xmlns:c="${NS_CHART}" r:id="rIdChart${n}"/></a:graphicData></a:graphic>` +
+    chartGraphic(`rIdChart${n}`) +
     '</wp:inline></w:drawing></w:r></w:p>') as Paragraph;
 }
 
@@ -226,13 +220,6 @@ export function table(t: TableProps): Table {
   return `<w:tbl>${tblPr}${grid}${t.rows.map((r, i) => rowXml(r, t.columns, i)).join('')}</w:tbl>` as Table;
 }
 
-/** A part of the package, with the content type [Content_Types].xml declares for it. */
-interface Part {
-  name: string;
-  type: string;
-  xml: string;
-}
-
 /** A header part: at least one paragraph, as Word requires. */
 const headerXml = (children: Paragraph[]) => `${XML_DECLARATION}<w:hdr${NS_W_R}>${children.join('') || EMPTY_PARAGRAPH}</w:hdr>`;
 
@@ -253,7 +240,7 @@ function sectionXml(page: Page, headerIds: { default?: string; first?: string })
  * Normal Table with Word's usual 0.19 cm cell padding, which a reader would otherwise take as 0).
  */
 const stylesXml = (defaults: RunStyle) =>
-  `${XML_DECLARATION}<w:styles${attrs({ 'xmlns:w': NS_W })}>` +
+  `${XML_DECLARATION}<w:styles xmlns:w="${NS_W}">` +
   `<w:docDefaults><w:rPrDefault>${runProps(defaults) || '<w:rPr/>'}</w:rPrDefault></w:docDefaults>` +
   '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
   '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>' +
@@ -262,19 +249,16 @@ const stylesXml = (defaults: RunStyle) =>
 
 /** settings.xml: without the compatibility mode, Word opens the file in "Compatibility Mode" (Word 2007 layout). */
 const SETTINGS_XML =
-  `${XML_DECLARATION}<w:settings${attrs({ 'xmlns:w': NS_W })}><w:defaultTabStop w:val="720"/>` +
+  `${XML_DECLARATION}<w:settings xmlns:w="${NS_W}"><w:defaultTabStop w:val="720"/>` +
   '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>';
 
-const appXml = (p: DocxOptions['properties']) =>
-  `${XML_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>${esc(p.creator)}</Application></Properties>`;
-
-/** Writes the package: the body in one section, its header(s), styles, settings and properties. */
+/** Writes the package: the body in one section, its header(s), styles, settings and core properties. */
 export function docx(o: DocxOptions): Uint8Array {
-  const wordParts: Part[] = [
-    { name: 'word/styles.xml', type: `${CT_WML}styles+xml`, xml: stylesXml(o.defaults) },
-    { name: 'word/settings.xml', type: `${CT_WML}settings+xml`, xml: SETTINGS_XML },
+  const parts: Part[] = [
+    ['word/styles.xml', `${CT_WML}styles+xml`, stylesXml(o.defaults)],
+    ['word/settings.xml', `${CT_WML}settings+xml`, SETTINGS_XML],
   ];
-  const wordRels: [string, string, string][] = [
+  const rels: [string, string, string][] = [
     ['rId1', `${REL}styles`, 'styles.xml'],
     ['rId2', `${REL}settings`, 'settings.xml'],
   ];
@@ -283,33 +267,20 @@ export function docx(o: DocxOptions): Uint8Array {
   const addHeader = (children: Paragraph[] | undefined) => {
     if (!children) return undefined;
     const file = `header${++headers}.xml`;
-    const id = `rId${wordRels.length + 1}`;
-    wordParts.push({ name: `word/${file}`, type: `${CT_WML}header+xml`, xml: headerXml(children) });
-    wordRels.push([id, `${REL}header`, file]);
+    const id = `rId${rels.length + 1}`;
+    parts.push([`word/${file}`, `${CT_WML}header+xml`, headerXml(children)]);
+    rels.push([id, `${REL}header`, file]);
     return id;
   };
   const headerIds = { default: addHeader(o.header), first: addHeader(o.firstPageHeader) };
   o.charts?.forEach((xml, i) => {
-    wordParts.push({ name: `word/charts/chart${i + 1}.xml`, type: CHART_TYPE, xml });
-    wordRels.push([`rIdChart${i + 1}`, `${REL}chart`, `charts/chart${i + 1}.xml`]);
+    parts.push([`word/charts/chart${i + 1}.xml`, CHART_TYPE, xml]);
+    rels.push([`rIdChart${i + 1}`, `${REL}chart`, `charts/chart${i + 1}.xml`]);
   });
 
   const document = `${XML_DECLARATION}<w:document${NS_W_R}><w:body>${o.body.join('')}${sectionXml(o.page, headerIds)}</w:body></w:document>`;
-  const parts: Part[] = [
-    { name: 'word/document.xml', type: `${CT_WML}document.main+xml`, xml: document },
-    ...wordParts,
-    { name: 'docProps/core.xml', type: CORE_TYPE, xml: coreXml(o.properties) },
-    { name: 'docProps/app.xml', type: 'application/vnd.openxmlformats-officedocument.extended-properties+xml', xml: appXml(o.properties) },
-  ];
-  const packageRels = relsXml([
-    ['rId1', `${REL}officeDocument`, 'word/document.xml'],
-    ['rId2', CORE_REL, 'docProps/core.xml'],
-    ['rId3', `${REL}extended-properties`, 'docProps/app.xml'],
-  ]);
-  return zip([
-    ['[Content_Types].xml', typesXml(parts.map((p) => [p.name, p.type]))],
-    ['_rels/.rels', packageRels],
-    ['word/_rels/document.xml.rels', relsXml(wordRels)],
-    ...parts.map((p): [string, string] => [p.name, p.xml]),
-  ]);
+  return packageZip(
+    [['word/document.xml', `${CT_WML}document.main+xml`, document], ['word/_rels/document.xml.rels', '', relsXml(rels)], ...parts],
+    o.properties,
+  );
 }

@@ -1,6 +1,5 @@
 import { XML_DECLARATION, attrs, esc } from './xml.js';
-import { zip, type ZipPart } from './zip.js';
-import { CORE_REL, CORE_TYPE, coreXml, relsXml, typesXml } from './package.js';
+import { REL_NS, packageZip, relsXml, type Part } from './package.js';
 
 /**
  * A minimal SpreadsheetML (.xlsx) writer: sheets of styled cells (shared strings, numbers, dates,
@@ -187,57 +186,40 @@ export function writeXlsx(wb: Workbook): Uint8Array {
   const styles = new StyleRegistry();
   const sheets = wb.sheets.map((ws) => sheetXml(ws, strings, styles));
   const sheetPart = (i: number) => `xl/worksheets/sheet${i + 1}.xml`;
-  const extra = wb.parts ?? [];
-  const parts: ZipPart[] = [
+  return packageZip(
     [
-      '[Content_Types].xml',
-      typesXml([
-        ['xl/workbook.xml', `${CT}.sheet.main+xml`],
-        ...wb.sheets.map((_, i) => [sheetPart(i), `${CT}.worksheet+xml`] as const),
-        ...extra.filter((p) => p[1]),
-        ['xl/styles.xml', `${CT}.styles+xml`],
-        ['xl/sharedStrings.xml', `${CT}.sharedStrings+xml`],
-        ['docProps/core.xml', CORE_TYPE],
-      ]),
+      ['xl/workbook.xml', `${CT}.sheet.main+xml`, workbookXml(wb.sheets)],
+      [
+        'xl/_rels/workbook.xml.rels',
+        '',
+        relationships([
+          ...wb.sheets.map((_, i) => ['worksheet', `worksheets/sheet${i + 1}.xml`] as const),
+          ['styles', 'styles.xml'],
+          ['sharedStrings', 'sharedStrings.xml'],
+        ]),
+      ],
+      ['xl/styles.xml', `${CT}.styles+xml`, styles.xml()],
+      ['xl/sharedStrings.xml', `${CT}.sharedStrings+xml`, sharedStringsXml(strings.items)],
+      ...sheets.map((xml, i): Part => [sheetPart(i), `${CT}.worksheet+xml`, xml]),
+      ...wb.sheets.flatMap((ws, i): Part[] =>
+        ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, '', relationships([['drawing', ws.drawing]])]] : [],
+      ),
+      ...(wb.parts ?? []),
     ],
-    [
-      '_rels/.rels',
-      relationships([
-        ['officeDocument', 'xl/workbook.xml'],
-        [CORE_REL, 'docProps/core.xml'],
-      ]),
-    ],
-    ['docProps/core.xml', coreXml(wb)],
-    ['xl/workbook.xml', workbookXml(wb.sheets)],
-    [
-      'xl/_rels/workbook.xml.rels',
-      relationships([
-        ...wb.sheets.map((_, i) => ['worksheet', `worksheets/sheet${i + 1}.xml`] as const),
-        ['styles', 'styles.xml'],
-        ['sharedStrings', 'sharedStrings.xml'],
-      ]),
-    ],
-    ['xl/styles.xml', styles.xml()],
-    ['xl/sharedStrings.xml', sharedStringsXml(strings.items)],
-    ...sheets.map((xml, i): ZipPart => [sheetPart(i), xml]),
-    ...wb.sheets.flatMap((ws, i): ZipPart[] =>
-      ws.drawing ? [[`xl/worksheets/_rels/sheet${i + 1}.xml.rels`, relationships([['drawing', ws.drawing]])]] : [],
-    ),
-    ...extra.map(([name, , xml]): ZipPart => [name, xml]),
-  ];
-  return zip(parts);
+    wb,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Package parts.
 
+// Plain literals (see package.ts): ingest imports this module through shared/xlsx/template.ts.
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
-/** Relationship types are short names under the officeDocument namespace, or full URIs. */
+/** Relationship types are short names under the officeDocument namespace. */
 const relationships = (rels: readonly (readonly [type: string, target: string])[]) =>
-  relsXml(rels.map(([type, target], i) => [`rId${i + 1}`, type.includes(':') ? type : `${REL_NS}/${type}`, target]));
+  relsXml(rels.map(([type, target], i) => [`rId${i + 1}`, `${REL_NS}/${type}`, target]));
 
 /** Sheet names are quoted in references, with any apostrophe doubled. */
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;

@@ -461,7 +461,6 @@ describe('docx writer: the package', () => {
       [
         '[Content_Types].xml',
         '_rels/.rels',
-        'docProps/app.xml',
         'docProps/core.xml',
         'word/_rels/document.xml.rels',
         'word/document.xml',
@@ -485,7 +484,6 @@ describe('docx writer: the package', () => {
     expect(rels).toEqual([
       ['officeDocument', 'word/document.xml'],
       ['core-properties', 'docProps/core.xml'],
-      ['extended-properties', 'docProps/app.xml'],
     ]);
   });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { expectedUnits, findUnit, parseRegime, RegimeInvalidError, type Regime, type Unit } from '../../shared/domain/regime.js';
+import {
+  expectedUnits,
+  findUnit,
+  parseRegime,
+  RegimeInvalidError,
+  storedRegime,
+  type Regime,
+  type Unit,
+} from '../../shared/domain/regime.js';
 
 /** A deep copy of the default regime as plain JSON, the way a deployer's file arrives. */
 const regimeJson = (): Record<string, unknown> => JSON.parse(JSON.stringify(DEFAULT_REGIME)) as Record<string, unknown>;
@@ -292,5 +300,35 @@ describe('regime dates are checked as dates, in the order the year runs', () => 
 
     expect(messageOf(reversed)).toContain('cutOff: the cut-off window must start before it ends');
     expect(messageOf(early)).toContain('deadline: the deadline must come after the cut-off window ends');
+  });
+});
+
+describe('the stored regime (what the functions read from the table)', () => {
+  it('is the regime parseRegime wrote, as the table gives it back', () => {
+    // prepare: the seed writes parseRegime's output; DynamoDB returns it as plain data
+    const item = JSON.parse(JSON.stringify(parseRegime(regimeJson()))) as unknown;
+    // act
+    const regime = storedRegime(item);
+    // assess
+    expect(regime).toEqual(DEFAULT_REGIME);
+  });
+
+  it('is refused when the item is not a regime, naming every missing field', () => {
+    const { timeZone: _tz, units: _units, ...partial } = regimeJson();
+    const error = (() => {
+      try {
+        storedRegime({ ...partial, leadership: 'x' });
+      } catch (e) {
+        return e as RegimeInvalidError;
+      }
+      throw new Error('expected storedRegime to refuse the item');
+    })();
+    expect(error).toBeInstanceOf(RegimeInvalidError);
+    expect(error.issues).toEqual([
+      { path: 'timeZone', message: 'missing from the stored regime' },
+      { path: 'units', message: 'missing from the stored regime' },
+      { path: 'leadership', message: 'not a list' },
+    ]);
+    expect(() => storedRegime(null)).toThrow('id: missing from the stored regime');
   });
 });

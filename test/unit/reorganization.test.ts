@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { periodDates } from '../../shared/domain/calendar.js';
 import { consolidate, type ConsolidationRow } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { regimePeriod } from '../../shared/domain/periodicity.js';
@@ -75,6 +76,17 @@ describe('units valid at a date', () => {
 
     expect(expectedUnits(regime, 2024).map((u) => u.id)).toEqual(['so-a', 'xa-a', 'xa-b', 'xa-d', 'xa-e']);
     expect(expectedUnits(regime, 2025).map((u) => u.id)).toEqual(['so-a', 'xa-c', 'xa-d']);
+  });
+
+  it('expects, for the shipped regimes, exactly the units valid at the end of each year’s cut-off window', () => {
+    for (const regime of [DEFAULT_REGIME, readRegimeFile(EXAMPLE), mergedRegime()]) {
+      for (let year = 2019; year <= 2030; year++) {
+        const ids = (units: Unit[]) => units.map((u) => u.id);
+        expect(ids(expectedUnits(regime, year)), `${regime.id} ${year}`).toEqual(
+          ids(expectedUnitsAt(regime, periodDates(regime, year).cutOffTo)),
+        );
+      }
+    }
   });
 
   it('keeps the default regime expecting all 31 units of its years', () => {

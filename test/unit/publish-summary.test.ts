@@ -221,6 +221,23 @@ describe('publishSummary', () => {
     expect(facts).toBe(ON_TIME_UNITS.length);
   });
 
+  it('reads last year only to build the files: a run that finds the data unchanged reads this year alone', async () => {
+    const w = await seeded();
+    await publishSummary(w, { period: PERIOD, send: true });
+    const lists: number[] = [];
+    const statuses = {
+      ...w.statuses,
+      get: w.statuses.get.bind(w.statuses),
+      put: w.statuses.put.bind(w.statuses),
+      list: (p: number) => (lists.push(p), w.statuses.list(p)),
+    };
+
+    const again = await publishSummary({ ...w, statuses }, { period: PERIOD, send: true });
+
+    expect(again.outcome).toBe('unchanged');
+    expect(lists).toEqual([PERIOD]);
+  });
+
   it('rejects a period before the regime’s first', async () => {
     const w = world();
     await expect(publishSummary(w, { period: 2010, send: true })).rejects.toMatchObject({ status: 400, code: 'INVALID_PERIOD' });

@@ -2,6 +2,7 @@ import { CONTENT_TYPES } from '../domain/file-type.js';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
 import { indicatorTotal, regimeSubject, viNumber, viPercent, type Consolidation, type UnitText } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
+import type { PriorFigures } from '../domain/reorganization.js';
 import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { summaryCharts } from './summary-charts.js';
@@ -181,9 +182,14 @@ function signatureBlock(regime: Regime): Table {
 
 /**
  * Builds the .docx draft. `updateOf`: the number of the earlier summary this one replaces (set when
- * a late or revised report arrived after it), e.g. 1 for the second version.
+ * a late or revised report arrived after it), e.g. 1 for the second version. `prior`: last year's
+ * figures on this year's units, compared in one sentence before the table.
  */
-export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: { updateOf?: number } = {}): Promise<Uint8Array> {
+export async function buildSummaryDocx(
+  c: Consolidation,
+  regime: Regime,
+  opts: { updateOf?: number; prior?: PriorFigures } = {},
+): Promise<Uint8Array> {
   const v = (path: string) => viNumber(indicatorTotal(c, path).total);
   const tz = regime.timeZone;
   const asOf = vietnameseDateTime(new Date(c.asOf), tz);
@@ -207,6 +213,11 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
   const petitionsReceived = indicatorTotal(c, 'planAndSolutions.petitionsReceived').total;
   const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
   const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
+  const was = (path: string) => {
+    const [now, then] = [indicatorTotal(c, path).total, opts.prior?.totals[path]?.total ?? 0];
+    const change = now === then ? '' : `, ${now > then ? 'tăng' : 'giảm'} ${viNumber(Math.abs(now - then))}`;
+    return `${viNumber(now)} (năm ${opts.prior?.period}: ${viNumber(then)}${change})`;
+  };
   const prog = (k: 'plan739' | 'plan740') =>
     (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const)
       .map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`)
@@ -258,6 +269,13 @@ export async function buildSummaryDocx(c: Consolidation, regime: Regime, opts: {
     body(
       `Phát động ${v('emulation.movementsLaunched')} phong trào thi đua; khen thưởng ${v('emulation.collectivesCommended')} tập thể và ${v('emulation.individualsCommended')} cá nhân có thành tích xuất sắc trong thực hiện công tác dân vận chính quyền.`,
     ),
+    ...(opts.prior
+      ? [
+          body(
+            `So với cùng kỳ năm trước (tính theo các cơ quan, đơn vị hiện nay), số hội nghị, buổi phổ biến, quán triệt là ${was('dissemination.sessions')}; số lượt tiếp công dân là ${was('planAndSolutions.citizenReceptions')}.`,
+          ),
+        ]
+      : []),
     body({ text: `Số liệu tổng hợp theo nhóm cơ quan, đơn vị tại bảng sau (đơn vị tính: theo từng chỉ tiêu):`, italics: true }),
     indicatorTable(c),
 

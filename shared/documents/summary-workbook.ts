@@ -1,6 +1,7 @@
 import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
 import { regimeSubject, viPercent, xmlSafe, type Consolidation, type ConsolidatedUnit } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
+import { priorNotes, type PriorFigures } from '../domain/reorganization.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
@@ -139,11 +140,28 @@ const groupLabel = (g: UnitGroup) => GROUP_LABELS[g];
 
 // ---------------------------------------------------------------------------------------------
 
-function summarySheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
+/**
+ * The totals per group; with `prior` (last year's figures on this year's units), "cùng kỳ năm trước"
+ * beside them in F:H — a group none of whose units has last year's figures left blank — the change
+ * in I, and a note on how merged units were mapped below the table.
+ */
+function summarySheet(c: Consolidation, regime: Regime, subtitle: string, prior?: PriorFigures): Worksheet {
   const ws = newSheet(SHEET_NAMES.summary, { rows: 3 });
-  titleRows(ws, 5, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
-  ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, 3, i + 1, h));
+  const lastCol = prior ? 9 : 5;
+  titleRows(ws, lastCol, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
+  const heads = ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel('province'), groupLabel('district')];
+  const past = `Cùng kỳ năm ${prior?.period}`;
+  if (prior) heads.push(`${past}: tổng cộng`, `${past}: ${heads[3]}`, `${past}: ${heads[4]}`, 'Tăng (+), giảm (-) so với cùng kỳ');
+  heads.forEach((h, i) => headerCell(ws, 3, i + 1, h));
   ws.heights.set(3, 32);
+  const from = (g?: UnitGroup) => prior?.units.reduce((n, u) => n + (!g || u.group === g ? u.from.length : 0), 0) ?? 0;
+  const pastCells = (r: number, now: number, was: { total: number; province: number; district: number }, italic = false) => {
+    if (!prior) return;
+    [was.total, from('province') ? was.province : null, from('district') ? was.district : null].forEach((v, i) =>
+      put(ws, r, 6 + i, v, { numFmt: NUM, italic }),
+    );
+    put(ws, r, 9, { formula: `C${r}-F${r}`, result: now - was.total }, { numFmt: '+#,##0;-#,##0;0', italic });
+  };
 
   let r = 4;
   put(ws, r, 1, null);
@@ -151,9 +169,10 @@ function summarySheet(c: Consolidation, regime: Regime, subtitle: string): Works
   put(ws, r, 3, c.countedReports.total, { numFmt: NUM, italic: true });
   put(ws, r, 4, c.countedReports.province, { numFmt: NUM, italic: true });
   put(ws, r, 5, c.countedReports.district, { numFmt: NUM, italic: true });
+  pastCells(r, c.countedReports.total, { total: from(), province: from('province'), district: from('district') }, true);
   r += 1;
   for (const section of NUMERIC_SECTIONS) {
-    ws.merge(r, 1, r, 5);
+    ws.merge(r, 1, r, lastCol);
     put(ws, r, 1, SECTION_LABELS[section], { bold: true, wrap: false, fill: SECTION_FILL });
     r += 1;
     c.indicators
@@ -164,16 +183,25 @@ function summarySheet(c: Consolidation, regime: Regime, subtitle: string): Works
         put(ws, r, 3, ind.total, { numFmt: NUM, bold: true });
         put(ws, r, 4, ind.province, { numFmt: NUM });
         put(ws, r, 5, ind.district, { numFmt: NUM });
+        pastCells(r, ind.total, prior?.totals[ind.path] ?? ind);
         r += 1;
       });
   }
-  fitColumns(ws, [3], 4, [
+  if (prior) {
+    const notes = priorNotes(regime, prior);
+    ws.merge(r, 1, r, lastCol);
+    put(ws, r, 1, notes.join('\n'), { italic: true });
+    ws.heights.set(r, notes.length * 16 + 4);
+  }
+  const limits = [
     { min: 5, max: 6 },
     { min: 30, max: 70 },
     { min: 12, max: 18 },
     { min: 16, max: 22 },
     { min: 16, max: 22 },
-  ]);
+  ];
+  if (prior) limits.push(limits[3]!, limits[3]!, limits[3]!, { min: 14, max: 16 });
+  fitColumns(ws, [3], 4, limits);
   return ws;
 }
 
@@ -354,7 +382,7 @@ function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Wor
 }
 
 /** Builds the .xlsx; the same consolidation gives the same bytes. */
-export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Promise<Uint8Array> {
+export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, prior?: PriorFigures): Promise<Uint8Array> {
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
   const o = c.rates.overall;
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
@@ -362,7 +390,12 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime): Pr
   const compliance = complianceSheet(c, regime, subtitle);
   return writeXlsx({
     // The third sheet: its drawing is drawing3.
-    sheets: [summarySheet(c, regime, subtitle), byUnitSheet(c, regime, subtitle), compliance.ws, proposalsSheet(c, regime, subtitle)],
+    sheets: [
+      summarySheet(c, regime, subtitle, prior),
+      byUnitSheet(c, regime, subtitle),
+      compliance.ws,
+      proposalsSheet(c, regime, subtitle),
+    ],
     parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
     title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),

@@ -1,5 +1,6 @@
-import { periodDates } from './calendar.js';
+import { addDays, periodDates } from './calendar.js';
 import type { Consolidation } from './consolidation.js';
+import { previousComparablePeriod, regimePeriod, regimePeriodicity } from './periodicity.js';
 import { findUnit, unitValidAt, type Regime, type Unit, type UnitGroup } from './regime.js';
 
 /**
@@ -119,16 +120,57 @@ export function comparableFigures(input: ComparableInput): ComparableFigures {
   return { units: [...current.values()], totals, unmapped };
 }
 
+/** Last period's figures on this period's units, with last period's number (for the workbook's labels). */
+export interface PriorFigures extends ComparableFigures {
+  period: number;
+}
+
 /**
  * The annual case: last year's consolidation mapped onto this year's units, for the workbook's
  * "cùng kỳ năm trước" columns. Units are those of `current`, valid at the end of its cut-off window.
  */
-export function comparableConsolidation(regime: Regime, current: Consolidation, previous: Consolidation): ComparableFigures {
-  return comparableFigures({
+export function comparableConsolidation(regime: Regime, current: Consolidation, previous: Consolidation): PriorFigures {
+  const figures = comparableFigures({
     regime,
     units: current.units.map((u) => ({ id: u.unitId, group: u.group })),
     atDate: periodDates(regime, current.period).cutOffTo,
     paths: current.indicators.map((i) => i.path),
     previous: previous.units,
   });
+  return { ...figures, period: previous.period };
+}
+
+/**
+ * Any periodicity, by period id: "cùng kỳ năm trước" of `id` is the same period a year earlier
+ * (2026-Q2 → 2025-Q2), and this period's units are those valid at the end of its cut-off window —
+ * the `atDate` to give comparableFigures.
+ */
+export function comparablePeriod(regime: Regime, id: string): { previous: string; atDate: string } {
+  return { previous: previousComparablePeriod(regimePeriodicity(regime), id), atDate: regimePeriod(regime, id).to };
+}
+
+/**
+ * How last period's figures were mapped, one Vietnamese sentence a line, for the workbook's note:
+ * "Số liệu năm 2024 của X, Y được tính vào Z (sáp nhập từ 01/07/2025)." — and the units whose
+ * figures no unit carries on. The date is the day after the predecessors end (the latest of them).
+ */
+export function priorNotes(regime: Regime, prior: PriorFigures): string[] {
+  const p = prior.period;
+  const name = (id: string) => findUnit(regime, id)?.name ?? id;
+  const lines = [`Cùng kỳ năm trước: số liệu năm ${p} của các cơ quan, đơn vị nay còn hoạt động, tính theo đơn vị hiện nay.`];
+  for (const u of prior.units) {
+    const others = u.from.filter((id) => id !== u.unitId);
+    // A predecessor always has validTo (the schema requires it with a successor).
+    const end = others
+      .map((id) => String(findUnit(regime, id)?.validTo ?? '').replace(/^\d{4}$/, '$&-12-31'))
+      .sort()
+      .at(-1);
+    if (!end) continue;
+    const since = addDays(end, 1).split('-').reverse().join('/');
+    const how = u.from.length > 1 ? 'sáp nhập' : 'tổ chức lại';
+    lines.push(`Số liệu năm ${p} của ${others.map(name).join(', ')} được tính vào ${name(u.unitId)} (${how} từ ${since}).`);
+  }
+  if (prior.unmapped.length)
+    lines.push(`Không tính số liệu năm ${p} của ${prior.unmapped.map(name).join(', ')} (không có đơn vị kế thừa).`);
+  return lines;
 }

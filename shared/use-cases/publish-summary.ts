@@ -16,6 +16,7 @@ import {
 import { localDate, openPeriods } from '../domain/calendar.js';
 import { isSummaryUpdateWindow } from '../domain/period-close.js';
 import type { Regime } from '../domain/regime.js';
+import { comparableConsolidation, type PriorFigures } from '../domain/reorganization.js';
 import { hasReported } from '../domain/status.js';
 import { summaryAttachments, summaryEmail, summaryFileNames } from '../email/summary-email.js';
 import { ConcurrencyError, NoticeInFlightError } from '../errors.js';
@@ -130,7 +131,8 @@ export interface PublishSummaryInput {
  *    {n, hash, keys} BEFORE anything is sent; a run losing the claim re-reads and decides again
  *    (same data → `unchanged`, so a concurrent run never sends a version twice).
  * 6. Through the notice ledger (sendOnce, step v{n}): build the workbook and the draft (the draft
- *    marked as an update of n-1 when n > 1), store both under summaries/{period}/v{n}/ with the
+ *    marked as an update of n-1 when n > 1; both with last year's figures beside this year's, merged
+ *    units' figures on their successors: priorFigures), store both under summaries/{period}/v{n}/ with the
  *    version's snapshot (snapshot.json: per-unit status and figures hash, indicator totals, ~3 KB),
  *    email the leadership (Sở Nội vụ in copy) with both attached — "bản cập nhật" in the subject
  *    from v2 on, with what changed since v{n-1} (diffSummaries against its snapshot).
@@ -171,7 +173,7 @@ async function publishOrPreview(deps: PublishSummaryDeps, input: PublishSummaryI
     const latest = await deps.summaries.latest(period);
     const changed = latest?.hash !== hash;
     const version = changed ? (latest?.version ?? 0) + 1 : latest.version;
-    const files = await buildFiles(consolidation, deps.regime, version);
+    const files = await buildFiles(deps, consolidation, version);
     const keys = previewKeys(period, version);
     await storeFiles(deps.objects, keys, files);
     return { ...base, outcome: 'preview', version, changed, sent: false, keys, fileNames: summaryFileNames(period, version), files };
@@ -214,7 +216,7 @@ async function deliver(deps: PublishSummaryDeps, c: Consolidation, record: Summa
   const ledgerKey = { period, unitId: SUMMARY_LEDGER_UNIT, kind: 'summary' as const, step: `v${version}` };
   let files: SummaryFiles | undefined;
   const outcome = await sendOnce({ ledger: deps.ledger, clock: deps.clock }, ledgerKey, async () => {
-    files = await buildFiles(c, deps.regime, version);
+    files = await buildFiles(deps, c, version);
     await storeFiles(deps.objects, record.keys, files);
     await deps.objects.put(snapshotKey(period, version), JSON.stringify(summarySnapshot(c)), 'application/json');
     const changes = version > 1 ? await changesSince(deps, c, version - 1) : undefined;
@@ -306,16 +308,30 @@ export async function updateSummaries(deps: PublishSummaryDeps): Promise<Summary
   return out;
 }
 
-async function buildFiles(c: Consolidation, regime: Regime, version: number): Promise<SummaryFiles> {
+async function buildFiles(deps: PublishSummaryDeps, c: Consolidation, version: number): Promise<SummaryFiles> {
+  const { regime } = deps;
+  const prior = await priorFigures(deps, c);
   const [xlsx, docx] = await Promise.all([
-    buildSummaryWorkbook(c, regime),
-    buildSummaryDocx(c, regime, version > 1 ? { updateOf: version - 1 } : {}),
+    buildSummaryWorkbook(c, regime, prior),
+    buildSummaryDocx(c, regime, { ...(version > 1 ? { updateOf: version - 1 } : {}), ...(prior ? { prior } : {}) }),
   ]);
   return { xlsx, docx };
 }
 
 async function storeFiles(objects: ObjectStore, keys: { xlsx: string; docx: string }, files: SummaryFiles): Promise<void> {
   await Promise.all([objects.put(keys.xlsx, files.xlsx, XLSX_CONTENT_TYPE), objects.put(keys.docx, files.docx, DOCX_CONTENT_TYPE)]);
+}
+
+/**
+ * "Cùng kỳ năm trước" for the files: last year's accepted reports, read as this year's are (steps 1–2),
+ * mapped onto this year's units (a merged unit's figures go to its successor). Undefined in the
+ * regime's first year, or when no unit of this year carries a figure of last year. Read only when the
+ * files are built, so a run that finds nothing new reads nothing more; not in the content hash.
+ */
+async function priorFigures(deps: PublishSummaryDeps, c: Consolidation): Promise<PriorFigures | undefined> {
+  if (c.period <= deps.regime.firstPeriod) return undefined;
+  const prior = comparableConsolidation(deps.regime, c, await consolidatePeriod(deps, c.period - 1));
+  return prior.units.some((u) => u.from.length) ? prior : undefined;
 }
 
 /** Steps 1–3: Query only, one read per reported unit. */

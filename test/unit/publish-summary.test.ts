@@ -196,15 +196,15 @@ describe('publishSummary', () => {
     expect(w.summaries.items.size).toBe(1);
   });
 
-  it('reads the period with one status Query and one report Query per reported unit', async () => {
+  it('reads the period and last year’s with one status Query each and one report Query per reported unit', async () => {
     const w = await seeded();
-    let lists = 0;
+    const lists: number[] = [];
     let facts = 0;
     const statuses = {
       ...w.statuses,
       get: w.statuses.get.bind(w.statuses),
       put: w.statuses.put.bind(w.statuses),
-      list: (p: number) => (lists++, w.statuses.list(p)),
+      list: (p: number) => (lists.push(p), w.statuses.list(p)),
     };
     const reports = {
       ...w.reports,
@@ -216,8 +216,26 @@ describe('publishSummary', () => {
 
     await publishSummary({ ...w, statuses, reports }, { period: PERIOD, send: false });
 
-    expect(lists).toBe(1);
+    // Last year has no report here: its status Query finds nothing to read further.
+    expect(lists).toEqual([PERIOD, PERIOD - 1]);
     expect(facts).toBe(ON_TIME_UNITS.length);
+  });
+
+  it('reads last year only to build the files: a run that finds the data unchanged reads this year alone', async () => {
+    const w = await seeded();
+    await publishSummary(w, { period: PERIOD, send: true });
+    const lists: number[] = [];
+    const statuses = {
+      ...w.statuses,
+      get: w.statuses.get.bind(w.statuses),
+      put: w.statuses.put.bind(w.statuses),
+      list: (p: number) => (lists.push(p), w.statuses.list(p)),
+    };
+
+    const again = await publishSummary({ ...w, statuses }, { period: PERIOD, send: true });
+
+    expect(again.outcome).toBe('unchanged');
+    expect(lists).toEqual([PERIOD]);
   });
 
   it('rejects a period before the regime’s first', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { periodDates } from '../../shared/domain/calendar.js';
 import { consolidate, type ConsolidationRow } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { regimePeriod } from '../../shared/domain/periodicity.js';
@@ -15,7 +16,14 @@ import {
   type Unit,
 } from '../../shared/domain/regime.js';
 import { reportIndicators } from '../../shared/domain/report.js';
-import { comparableConsolidation, comparableFigures, predecessorsOf, successorOf } from '../../shared/domain/reorganization.js';
+import {
+  comparableConsolidation,
+  comparableFigures,
+  comparablePeriod,
+  predecessorsOf,
+  priorNotes,
+  successorOf,
+} from '../../shared/domain/reorganization.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { readRegimeFile, RegimeFileError } from '../../shared/regime-file.js';
 
@@ -68,6 +76,17 @@ describe('units valid at a date', () => {
 
     expect(expectedUnits(regime, 2024).map((u) => u.id)).toEqual(['so-a', 'xa-a', 'xa-b', 'xa-d', 'xa-e']);
     expect(expectedUnits(regime, 2025).map((u) => u.id)).toEqual(['so-a', 'xa-c', 'xa-d']);
+  });
+
+  it('expects, for the shipped regimes, exactly the units valid at the end of each year’s cut-off window', () => {
+    for (const regime of [DEFAULT_REGIME, readRegimeFile(EXAMPLE), mergedRegime()]) {
+      for (let year = 2019; year <= 2030; year++) {
+        const ids = (units: Unit[]) => units.map((u) => u.id);
+        expect(ids(expectedUnits(regime, year)), `${regime.id} ${year}`).toEqual(
+          ids(expectedUnitsAt(regime, periodDates(regime, year).cutOffTo)),
+        );
+      }
+    }
   });
 
   it('keeps the default regime expecting all 31 units of its years', () => {
@@ -176,6 +195,89 @@ describe('cùng kỳ năm trước of an annual consolidation', () => {
     ]);
     expect(c.totals['dissemination.sessions']).toEqual({ total: 15, province: 10, district: 5 });
     expect(c.unmapped).toEqual(['xa-e']);
+  });
+});
+
+describe('a merged unit’s figures map to its successor', () => {
+  /** A and B merge into C mid-year, E is dissolved without a successor, F is renamed G (one successor), so-a goes on. */
+  const reorganized = () =>
+    parseRegime({
+      ...JSON.parse(JSON.stringify(DEFAULT_REGIME)),
+      units: [
+        unit('so-a', 'province', 2019),
+        unit('so-f', 'province', 2019, { validTo: 2024, successor: 'so-g' }),
+        unit('so-g', 'province', 2025),
+        unit('xa-a', 'district', 2019, { validTo: '2025-06-30', successor: 'xa-c' }),
+        unit('xa-b', 'district', 2019, { validTo: '2025-06-30', successor: 'xa-c' }),
+        unit('xa-c', 'district', '2025-07-01'),
+        unit('xa-e', 'district', 2019, { validTo: '2025-06-30' }),
+      ],
+    });
+  const row = (regime: Regime, unitId: string, period: number, base: number): ConsolidationRow => {
+    const report = structuredClone(sampleReport(regime, unitId, period));
+    for (const ind of reportIndicators()) (report[ind.section] as Record<string, unknown>)[ind.field] = base;
+    return { unitId, status: 'ON_TIME', versions: 1, report };
+  };
+
+  it('sums the merged units into their successor, carries the renamed unit to its new id and leaves the dissolved one out', () => {
+    const regime = reorganized();
+    const at = (y: number) => new Date(`${y}-12-20T01:00:00Z`);
+    const previous = consolidate({
+      regime,
+      period: 2024,
+      now: at(2024),
+      rows: ['so-a', 'so-f', 'xa-a', 'xa-b', 'xa-e'].map((id, i) => row(regime, id, 2024, 10 ** i)),
+    });
+    const current = consolidate({ regime, period: 2025, now: at(2025), rows: [row(regime, 'xa-c', 2025, 7)] });
+
+    const prior = comparableConsolidation(regime, current, previous);
+
+    // so-a 1, so-f 10, xa-a 100, xa-b 1000, xa-e 10000 (dissolved: nowhere).
+    expect(prior.period).toBe(2024);
+    expect(prior.units.map((u) => [u.unitId, u.from, u.values['dissemination.sessions']])).toEqual([
+      ['so-a', ['so-a'], 1],
+      ['so-g', ['so-f'], 10],
+      ['xa-c', ['xa-a', 'xa-b'], 1100],
+    ]);
+    expect(prior.totals['dissemination.sessions']).toEqual({ total: 1111, province: 11, district: 1100 });
+    expect(prior.unmapped).toEqual(['xa-e']);
+    expect(priorNotes(regime, prior)).toEqual([
+      'Cùng kỳ năm trước: số liệu năm 2024 của các cơ quan, đơn vị nay còn hoạt động, tính theo đơn vị hiện nay.',
+      'Số liệu năm 2024 của Đơn vị so-f được tính vào Đơn vị so-g (tổ chức lại từ 01/01/2025).',
+      'Số liệu năm 2024 của Đơn vị xa-a, Đơn vị xa-b được tính vào Đơn vị xa-c (sáp nhập từ 01/07/2025).',
+      'Không tính số liệu năm 2024 của Đơn vị xa-e (không có đơn vị kế thừa).',
+    ]);
+  });
+
+  it('maps a quarter of the example regime onto the same quarter a year later (2025-Q2 → 2026-Q2)', () => {
+    const regime = readRegimeFile(EXAMPLE);
+    const { previous, atDate } = comparablePeriod(regime, '2026-Q2');
+    // Every unit expected in 2025-Q2 (the predecessors among them) reported 1 session.
+    const before = expectedUnitsAt(regime, regimePeriod(regime, previous).to);
+
+    const prior = comparableFigures({
+      regime,
+      units: expectedUnitsAt(regime, atDate),
+      atDate,
+      paths: ['sessions'],
+      previous: before.map((u) => ({ unitId: u.id, values: { sessions: 1 } })),
+    });
+
+    expect({ previous, atDate }).toEqual({ previous: '2025-Q2', atDate: '2026-06-14' });
+    const byId = new Map(prior.units.map((u) => [u.unitId, u]));
+    expect(byId.get('phuong-kon-tum')).toMatchObject({
+      from: ['cu-phuong-quyet-thang', 'cu-phuong-thang-loi', 'cu-phuong-thong-nhat'],
+      values: { sessions: 3 },
+    });
+    expect(byId.get('so-nong-nghiep-moi-truong')?.values['sessions']).toBe(2);
+    expect(byId.get('xa-dak-long')).toMatchObject({ from: ['xa-dak-long'], values: { sessions: 1 } });
+    expect(prior.unmapped).toEqual([]);
+    // Nothing is lost or counted twice: every 2025-Q2 figure lands on one 2026-Q2 unit.
+    expect(prior.totals['sessions']!.total).toBe(before.length);
+  });
+
+  it('has no comparable period before the ids’ first year', () => {
+    expect(() => comparablePeriod(readRegimeFile(EXAMPLE), '2000-Q1')).toThrow('không có cùng kỳ năm trước');
   });
 });
 

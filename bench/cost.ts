@@ -282,7 +282,7 @@ export async function benchCost(opts: { period: number }): Promise<CostResult> {
       measured: usd(periodDollars),
       floor: '—',
       ratio: '—',
-      detail: `a quiet day (the schedules finding nothing to do; day ${quietIndex + 1}, ${days[quietIndex]?.day ?? '?'}): ${usd(dailyCost[quietIndex]!)} per regime`,
+      detail: `a quiet day (the schedules finding nothing to do; day ${quietIndex + 1}, ${days[quietIndex]?.day ?? '?'}): ${usd(dailyCost[quietIndex]!)} per regime (${ops(quietDay)})`,
     },
     {
       section: SECTION,

@@ -143,7 +143,7 @@ function describeCode(): string {
     const changed = git('status', '--porcelain', '--untracked-files=all')
       .split('\n')
       .map((l) => l.slice(3))
-      .filter((p) => p && !p.startsWith('bench/') && p !== 'docs/BENCHMARKS.md');
+      .filter((p) => p && !p.startsWith('bench/') && p !== 'docs/BENCHMARKS.md' && p !== 'node_modules');
     if (!changed.length) return head;
     const shown = changed.slice(0, 8).join(', ');
     return `${head} plus uncommitted changes in ${changed.length} files (${shown}${changed.length > 8 ? ', …' : ''})`;

@@ -6,6 +6,10 @@
  * 3. Status read (issue 4) and consolidation (issue 6) at 100 / 1,000 / 10,000 units vs raw Queries.
  * 4. Ingest: 500 reports through the local stack end to end vs the bare I/O on the same emulators.
  * 5. The xlsx guard (issue 12) on the worst shapes found, ms/MB vs plain inflate of the same bytes.
+ * 6. Cost (issue 15): a province-sized period through the local stack, every AWS call counted, priced
+ *    with bench/aws-prices.json and scaled to a province's year and all 34 (docs/COSTS.md).
+ * `npm run bench -- --only cost` (or any words of section titles, comma-separated) runs only those
+ * sections and prints their table without writing docs/BENCHMARKS.md.
  * Progress goes to stderr, the table to stdout and, with the machine described, to docs/BENCHMARKS.md.
  * Numbers are reported, never asserted: the exit code is non-zero only when a benchmark could not run
  * or the pipeline lost reports.
@@ -21,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import { benchBundles, TARGET, type BundleVerdict } from './bundles.js';
+import { benchCost } from './cost.js';
 import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
 import { openPeriod } from './lib/fixtures.js';
@@ -44,7 +49,20 @@ const CONFIG = {
 
 interface Section {
   title: string;
-  run: () => Promise<{ rows: Row[]; notes?: string[] }>;
+  run: () => Promise<{ rows: Row[]; notes?: string[]; reading?: string[] }>;
+}
+
+/** `--only cost,ingest`: sections whose title contains one of the words (case-insensitive). */
+function onlyFilter(argv: readonly string[]): string[] | undefined {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return undefined;
+  const value = argv[i]!.includes('=') ? argv[i]!.slice('--only='.length) : (argv[i + 1] ?? '');
+  const words = value
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean);
+  if (!words.length) throw new Error('--only needs section words, e.g. --only cost');
+  return words;
 }
 
 async function main(): Promise<number> {
@@ -66,16 +84,22 @@ async function main(): Promise<number> {
     },
     { title: '3 Status read / consolidation', run: () => benchReads({ sizes: CONFIG.sizes, period }) },
     { title: '1 Ingest', run: () => benchIngest({ reports: CONFIG.reports, concurrency: CONFIG.concurrency, period }) },
+    { title: '6 Cost', run: () => benchCost({ period }) },
   ];
+  const only = onlyFilter(process.argv.slice(2));
+  const chosen = only ? sections.filter((s) => only.some((w) => s.title.toLowerCase().includes(w))) : sections;
+  if (!chosen.length) throw new Error(`--only ${only?.join(',')}: no section matches (${sections.map((s) => s.title).join(', ')})`);
   const rows: Row[] = [];
   const notes: string[] = [];
+  const readings: string[] = [];
   let failed = false;
-  for (const s of sections) {
+  for (const s of chosen) {
     const t = performance.now();
     try {
       const r = await s.run();
       rows.push(...r.rows);
       notes.push(...(r.notes ?? []));
+      readings.push(...(r.reading ?? []));
       if (s.title === '1 Ingest' && r.rows.some((row) => row.flagged)) failed = true;
     } catch (e) {
       failed = true;
@@ -99,8 +123,13 @@ async function main(): Promise<number> {
   const table = renderTable(rows);
   const totalS = (performance.now() - started) / 1000;
   process.stdout.write(`${table}\n`);
+  if (readings.length) process.stdout.write(`\n${readings.join('\n\n')}\n`);
+  if (only) {
+    progress(`done in ${num(totalS)} s; --only: ${OUT} left as it was`);
+    return failed ? 1 : 0;
+  }
   await mkdir(dirname(OUT), { recursive: true });
-  await writeFile(OUT, markdown(table, notes, totalS, period, loadAtStart, code, verdict));
+  await writeFile(OUT, markdown(table, notes, readings, totalS, period, loadAtStart, code, verdict));
   progress(`done in ${num(totalS)} s; written to ${OUT}`);
   return failed ? 1 : 0;
 }
@@ -114,7 +143,7 @@ function describeCode(): string {
     const changed = git('status', '--porcelain', '--untracked-files=all')
       .split('\n')
       .map((l) => l.slice(3))
-      .filter((p) => p && !p.startsWith('bench/') && p !== 'docs/BENCHMARKS.md');
+      .filter((p) => p && !p.startsWith('bench/') && p !== 'docs/BENCHMARKS.md' && p !== 'node_modules');
     if (!changed.length) return head;
     const shown = changed.slice(0, 8).join(', ');
     return `${head} plus uncommitted changes in ${changed.length} files (${shown}${changed.length > 8 ? ', …' : ''})`;
@@ -177,6 +206,7 @@ function reading(v: BundleVerdict | undefined): string {
 function markdown(
   table: string,
   notes: readonly string[],
+  readings: readonly string[],
   totalS: number,
   period: number,
   loadAtStart: number,
@@ -207,7 +237,7 @@ function ≤ ${TARGET}× its floor) or a run that lost reports.
 
 ## Reading the results
 
-${reading(verdict)}
+${[reading(verdict), ...readings].join('\n\n')}
 
 ## What was measured
 
@@ -259,6 +289,15 @@ ${reading(verdict)}
    parts deflated as the upload holds them, without the guard's checks. Per MB of XML (inflated);
    the detail gives the outcome and the work the guard's meter counted per byte (the tests assert
    on that count, never on time).
+6. **Cost** (issue 15; the model, the prices and the assumptions in docs/COSTS.md): \`npm run demo\`'s
+   reporting year on a 130-unit regime (the seed's 31 units with their scripted roles — invalid then
+   corrected, late, returned, never — plus 99 generated commune-level examples), the schedules fired
+   day by day, every function loaded through a meter (bench/lib/meter.ts: per-function proxies in
+   front of the emulators, as the fault tests use) that counts each AWS call and what it is billed on
+   — DynamoDB request units from the item sizes, S3 request classes and bytes, SES messages,
+   PutEvents entries — and times every invocation. Priced with bench/aws-prices.json (dated) and
+   scaled to a province's year (10 regimes, 40 periods) and to 34 provinces; fixed monthly costs
+   apart. Then section 3's status read and consolidation at 130 units, against the same floors.
 
 ## Notes from this run
 

@@ -19,7 +19,7 @@ import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import type { Firing } from '../scheduler.js';
 import { LOCAL_NAMES } from '../names.js';
-import { LOCAL_BUCKET, LOCAL_TABLE, startLocalStack, type LocalStack } from '../stack.js';
+import { LOCAL_BUCKET, LOCAL_TABLE, startLocalStack, type LocalStack, type LocalStackOptions } from '../stack.js';
 import { uploadFile } from '../upload-client.js';
 import { uploadBody } from './bodies.js';
 import { collectEmails, readSesStore, tallyEmails, writeEmails, type DemoEmail, type EmailKind } from './emails.js';
@@ -37,6 +37,8 @@ export interface RunDemoOptions {
   regime?: Regime;
   /** Called after every simulated day; default (unless quiet): a progress bar on stderr. */
   onDay?: (p: DayProgress) => void;
+  /** Passed to startLocalStack: the cost benchmark meters every function this way (bench/lib/meter.ts). */
+  loadFunction?: LocalStackOptions['loadFunction'];
 }
 
 export interface DayProgress {
@@ -145,6 +147,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       regime,
       scheduler: 'manual',
       retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
+      ...(opts.loadFunction ? { loadFunction: opts.loadFunction } : {}),
     });
     const st = stack;
     const credentials = { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Service as WireService } from '../../local/proxied-functions.js';
 
 /**
  * The cost model of `npm run bench` section 6 (docs/COSTS.md), pure: what one measured call
@@ -350,7 +351,7 @@ export function provinceYear(perPeriod: Usage, quietDay: Usage, mix: readonly Re
 /** One call a function made, as the meter recorded it (bench/lib/meter.ts). */
 export interface CallRecord {
   fn: string;
-  service: 'dynamodb' | 's3' | 'ses' | 'events';
+  service: WireService;
   operation: string;
   ok: boolean;
   rru: number;

@@ -1,10 +1,17 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { closeServer, readBody } from '../../local/http-server.js';
-import { ENV } from '../../shared/definitions/env-keys.js';
+import type { IncomingMessage, Server } from 'node:http';
+import {
+  forward,
+  listenProxy,
+  operationOf,
+  proxiedFunctions,
+  send,
+  type Answer,
+  type FunctionHandler,
+  type Service,
+} from '../../local/proxied-functions.js';
 import type { FunctionName } from '../../shared/definitions/events.js';
 import { TABLE_DEFINITION } from '../../shared/definitions/table.js';
-import { dynamoCapacity, eventChunks, itemSize, type WireItem } from './cost-model.js';
+import { dynamoCapacity, eventChunks, itemSize, type CallRecord, type InvocationRecord, type WireItem } from './cost-model.js';
 
 /**
  * Counts what the local stack's functions ask of AWS, at the wire (the seam test/support/faults.ts
@@ -15,27 +22,16 @@ import { dynamoCapacity, eventChunks, itemSize, type WireItem } from './cost-mod
  * the loader times every handler invocation. The harness's own reads go to the emulators directly
  * and are not counted.
  */
-export type Service = 'dynamodb' | 's3' | 'ses' | 'events';
+export type { Service };
 
-export interface MeteredCall {
+export interface MeteredCall extends CallRecord {
   fn: FunctionName;
-  service: Service;
-  operation: string;
-  ok: boolean;
-  rru: number;
-  wru: number;
-  /** S3: body bytes put (PutObject) or read (a whole-object GetObject); SES: the request's bytes. */
-  bytes: number;
-  /** PutEvents: billed 64 KB chunks over its entries. */
-  events: number;
 }
 
-export type Trigger = 'api' | 'schedule' | 'event';
+export type Trigger = InvocationRecord['trigger'];
 
-export interface Invocation {
+export interface Invocation extends InvocationRecord {
   fn: FunctionName;
-  trigger: Trigger;
-  ms: number;
   /** The first invocation of a function in this process (module imported just before). */
   cold: boolean;
 }
@@ -50,13 +46,6 @@ export class Meter {
   }
 }
 
-const ENDPOINT_KEYS: Record<Service, string> = {
-  dynamodb: ENV.dynamodbEndpoint,
-  ses: ENV.sesEndpoint,
-  events: ENV.eventsEndpoint,
-  s3: ENV.s3Endpoint,
-};
-
 /** API Gateway v2 events carry requestContext; EventBridge events detail-type; the rest are schedules' inputs. */
 export function triggerOf(event: unknown): Trigger {
   if (event && typeof event === 'object') {
@@ -66,85 +55,28 @@ export function triggerOf(event: unknown): Trigger {
   return 'schedule';
 }
 
-let imports = 0;
-
 /** A `loadFunction` for startLocalStack (or runDemo) that meters every function it loads; `close()` stops its proxies. */
 export function meteredLoader(meter: Meter): {
-  loadFunction: (name: FunctionName) => Promise<(event: unknown) => Promise<unknown>>;
+  loadFunction: (name: FunctionName) => Promise<FunctionHandler>;
   close: () => Promise<void>;
 } {
-  const proxies: Server[] = [];
-  const cache = new Map<FunctionName, Promise<(event: unknown) => Promise<unknown>>>();
-  // One at a time: the endpoint variables point at this function's proxies while its module is evaluated.
-  let chain: Promise<unknown> = Promise.resolve();
-  const load = (name: FunctionName) =>
-    (chain = chain.then(async () => {
-      const saved: Record<string, string | undefined> = {};
-      for (const [service, key] of Object.entries(ENDPOINT_KEYS) as [Service, string][]) {
-        const target = process.env[key];
-        if (!target) continue;
-        const proxy = await startMeterProxy(name, service, target, meter);
-        proxies.push(proxy.server);
-        saved[key] = target;
-        process.env[key] = proxy.url;
-      }
-      try {
-        const specifier = `../../functions/${name}/handler.js?meter=${++imports}`;
-        const m = (await import(/* @vite-ignore */ specifier)) as { handler: (event: unknown, ctx?: unknown) => Promise<unknown> };
-        let first = true;
-        return async (event: unknown) => {
-          const cold = first;
-          first = false;
-          const start = performance.now();
-          try {
-            return await m.handler(event, lambdaContext(name));
-          } finally {
-            meter.invocations.push({ fn: name, trigger: triggerOf(event), ms: performance.now() - start, cold });
-          }
-        };
-      } finally {
-        Object.assign(process.env, saved);
-      }
-    })) as Promise<(event: unknown) => Promise<unknown>>;
-  return {
-    loadFunction: (name) => {
-      let loaded = cache.get(name);
-      if (!loaded) cache.set(name, (loaded = load(name)));
-      return loaded;
+  return proxiedFunctions({
+    tag: 'meter',
+    startProxy: (fn, service, target) => startMeterProxy(fn, service, target, meter),
+    wrap: (fn, handler) => {
+      let first = true;
+      return async (event: unknown) => {
+        const cold = first;
+        first = false;
+        const start = performance.now();
+        try {
+          return await handler(event);
+        } finally {
+          meter.invocations.push({ fn, trigger: triggerOf(event), ms: performance.now() - start, cold });
+        }
+      };
     },
-    close: async () => {
-      await Promise.all(proxies.splice(0).map((p) => closeServer(p)));
-    },
-  };
-}
-
-function lambdaContext(name: FunctionName) {
-  return { functionName: `baocao-${name}`, awsRequestId: `meter-${Date.now()}`, getRemainingTimeInMillis: () => 30_000 };
-}
-
-function operationOf(service: Service, req: IncomingMessage): string {
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.split('.').pop() ?? target;
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (service === 'ses')
-    return req.method === 'POST' && url.pathname.endsWith('/outbound-emails') ? 'SendEmail' : `${req.method} ${url.pathname}`;
-  if (service === 's3') {
-    const tagging = url.searchParams.has('tagging');
-    const onObject = url.pathname.split('/').filter(Boolean).length > 1;
-    switch (req.method) {
-      case 'PUT':
-        return tagging ? 'PutObjectTagging' : req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
-      case 'POST':
-        return 'PostObject';
-      case 'GET':
-        return tagging ? 'GetObjectTagging' : onObject ? 'GetObject' : 'ListObjects';
-      case 'HEAD':
-        return 'HeadObject';
-      case 'DELETE':
-        return 'DeleteObject';
-    }
-  }
-  return `${req.method ?? ''} ${url.pathname}`;
+  });
 }
 
 const json = (b: Buffer): Record<string, unknown> => {
@@ -191,35 +123,17 @@ async function measure(service: Service, operation: string, req: IncomingMessage
   return m;
 }
 
-async function startMeterProxy(fn: FunctionName, service: Service, target: string, meter: Meter): Promise<{ server: Server; url: string }> {
+function startMeterProxy(fn: FunctionName, service: Service, target: string, meter: Meter): Promise<{ server: Server; url: string }> {
   const upstream = new URL(target);
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, 64 * 1024 * 1024);
-      const operation = operationOf(service, req);
-      const answer = await forward(upstream, req, body);
-      // Recorded before the answer goes back, so a mark taken once the pipeline settles includes it.
-      const m = await measure(service, operation, req, body, answer, upstream);
-      meter.calls.push({ fn, service, operation, ok: answer.status < 300, ...m });
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
-    })().catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`meter proxy: ${String(e)}`);
-    });
+  return listenProxy('meter', async (req, body, res) => {
+    const operation = operationOf(service, req);
+    const answer = await forward(upstream, req, body);
+    // Recorded before the answer goes back, so a mark taken once the pipeline settles includes it.
+    const m = await measure(service, operation, req, body, answer, upstream);
+    meter.calls.push({ fn, service, operation, ok: answer.status < 300, ...m });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-function forward(upstream: URL, req: IncomingMessage, body: Buffer): Promise<Answer> {
-  return send(upstream, { method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers, host: upstream.host } }, body);
 }
 
 /** An unsigned DynamoDB call straight to the emulator (which does not check signatures): the meter's own read-back. */
@@ -241,17 +155,4 @@ function forwardRaw(upstream: URL, target: string, payload: unknown): Promise<An
     },
     body,
   );
-}
-
-function send(upstream: URL, o: { method: string; path: string; headers: IncomingMessage['headers'] }, body: Buffer): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const out = request({ host: upstream.hostname, port: upstream.port, method: o.method, path: o.path, headers: o.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    out.on('error', reject);
-    out.end(body);
-  });
 }

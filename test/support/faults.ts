@@ -1,8 +1,6 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { closeServer, readBody } from '../../local/http-server.js';
+import type { Server, ServerResponse } from 'node:http';
+import { forward, listenProxy, operationOf, proxiedFunctions, type Service } from '../../local/proxied-functions.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
-import { ENV } from '../../shared/definitions/env-keys.js';
 import type { FunctionName } from '../../shared/definitions/events.js';
 
 /**
@@ -23,7 +21,7 @@ import type { FunctionName } from '../../shared/definitions/events.js';
  * scope, and production code has no hook to reach them; a proxy needs no seam at all, and the SDK's
  * own retry and error parsing run exactly as they do against AWS.
  */
-export type Service = 'dynamodb' | 'ses' | 'events' | 's3';
+export type { Service };
 
 export interface Call {
   fn: FunctionName;
@@ -153,89 +151,24 @@ export const writeOf =
   (c) =>
     c.fn === fn && isWrite(c);
 
-const ENDPOINT_KEYS: Record<Service, string> = {
-  dynamodb: ENV.dynamodbEndpoint,
-  ses: ENV.sesEndpoint,
-  events: ENV.eventsEndpoint,
-  s3: ENV.s3Endpoint,
-};
-
-let imports = 0;
-
 /**
  * `startLocalStack` with every function's AWS calls going through fault proxies. `faults` may be
  * shared by successive stacks on one data dir (a restart keeps the rules and the call log).
  */
 export async function startFaultyStack(opts: Omit<LocalStackOptions, 'loadFunction'>, faults: Faults): Promise<LocalStack> {
-  const proxies: Server[] = [];
-  const cache = new Map<FunctionName, Promise<(event: unknown) => Promise<unknown>>>();
-  // Loads one at a time: the endpoint variables are switched to that function's proxies while
-  // its module (which reads them at import) is evaluated.
-  let chain: Promise<unknown> = Promise.resolve();
-  const load = (name: FunctionName) =>
-    (chain = chain.then(async () => {
-      const saved: Record<string, string | undefined> = {};
-      for (const [service, key] of Object.entries(ENDPOINT_KEYS) as [Service, string][]) {
-        const target = process.env[key];
-        if (!target) continue;
-        const proxy = await startProxy(name, service, target, faults);
-        proxies.push(proxy.server);
-        saved[key] = target;
-        process.env[key] = proxy.url;
-      }
-      try {
-        // A fresh module instance per stack and function: it builds its clients from the variables above.
-        const specifier = `../../functions/${name}/handler.js?faults=${++imports}`;
-        const m = (await import(/* @vite-ignore */ specifier)) as { handler: (event: unknown, ctx?: unknown) => Promise<unknown> };
-        return faults.wrap(name, (event) => m.handler(event, lambdaContext(name)));
-      } finally {
-        Object.assign(process.env, saved);
-      }
-    })) as Promise<(event: unknown) => Promise<unknown>>;
-
-  const stack = await startLocalStack({
-    ...opts,
-    loadFunction: (name) => {
-      let loaded = cache.get(name);
-      if (!loaded) cache.set(name, (loaded = load(name)));
-      return loaded;
-    },
+  const functions = proxiedFunctions({
+    tag: 'faults',
+    startProxy: (fn, service, target) => startProxy(fn, service, target, faults),
+    wrap: (fn, handler) => faults.wrap(fn, handler),
   });
+  const stack = await startLocalStack({ ...opts, loadFunction: functions.loadFunction });
   return {
     ...stack,
     stop: async () => {
       await stack.stop();
-      await Promise.all(proxies.map((p) => closeServer(p)));
+      await functions.close();
     },
   };
-}
-
-function lambdaContext(name: FunctionName) {
-  return { functionName: `baocao-${name}`, awsRequestId: `faults-${Date.now()}`, getRemainingTimeInMillis: () => 30_000 };
-}
-
-function operationOf(service: Service, req: IncomingMessage): string {
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.split('.').pop() ?? target;
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (service === 'ses') {
-    if (req.method === 'POST' && url.pathname.endsWith('/outbound-emails')) return 'SendEmail';
-    return `${req.method} ${url.pathname}`;
-  }
-  if (service === 's3') {
-    const tagging = url.searchParams.has('tagging');
-    switch (req.method) {
-      case 'PUT':
-        return tagging ? 'PutObjectTagging' : req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
-      case 'GET':
-        return tagging ? 'GetObjectTagging' : url.pathname.split('/').filter(Boolean).length > 1 ? 'GetObject' : 'ListObjects';
-      case 'HEAD':
-        return 'HeadObject';
-      case 'DELETE':
-        return 'DeleteObject';
-    }
-  }
-  return `${req.method ?? ''} ${url.pathname}`;
 }
 
 /** The error each service answers, in its own protocol, so the SDK parses it as from AWS. */
@@ -263,46 +196,18 @@ function errorResponse(service: Service, kind: 'throttle' | 'crash', res: Server
   res.end(JSON.stringify({ __type: type, message }));
 }
 
-async function startProxy(fn: FunctionName, service: Service, target: string, faults: Faults): Promise<{ server: Server; url: string }> {
+function startProxy(fn: FunctionName, service: Service, target: string, faults: Faults): Promise<{ server: Server; url: string }> {
   const upstream = new URL(target);
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, 64 * 1024 * 1024);
-      const call: Call = { fn, service, operation: operationOf(service, req), body: body.toString('utf8') };
-      faults.calls.push(call);
-      const decision = faults.decide(call);
-      if (decision === 'throttle') return errorResponse(service, 'throttle', res);
-      if (decision === 'dead' || decision === 'fail') return errorResponse(service, 'crash', res);
-      const answer = await forward(upstream, req, body);
-      call.ok = answer.status < 300;
-      if (decision === 'crash-after') return errorResponse(service, 'crash', res);
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
-    })().catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`fault proxy: ${String(e)}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function forward(
-  upstream: URL,
-  req: IncomingMessage,
-  body: Buffer,
-): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const out = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    out.on('error', reject);
-    out.end(body);
+  return listenProxy('fault', async (req, body, res) => {
+    const call: Call = { fn, service, operation: operationOf(service, req), body: body.toString('utf8') };
+    faults.calls.push(call);
+    const decision = faults.decide(call);
+    if (decision === 'throttle') return errorResponse(service, 'throttle', res);
+    if (decision === 'dead' || decision === 'fail') return errorResponse(service, 'crash', res);
+    const answer = await forward(upstream, req, body);
+    call.ok = answer.status < 300;
+    if (decision === 'crash-after') return errorResponse(service, 'crash', res);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   });
 }

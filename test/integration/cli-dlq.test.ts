@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParkedMessage } from '../../local/dead-letter-queues.js';
-import { realFunctionLoader, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { issueLocalToken, uploadFile } from '../../local/upload-client.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { sampleReport } from '../../shared/domain/sample-report.js';
 import { mailbox, to } from '../support/mailbox.js';
+import { Outage } from '../support/outage.js';
 import { operatorEnvironment, runCli, writeLocalOutputsFile } from '../support/operator-cli.js';
 
 /**
@@ -26,8 +25,8 @@ let stack: LocalStack;
 let dir: string;
 let outputsFile: string;
 let operatorEnv: Record<string, string>;
-/** While set, the receipt function fails every delivery, so its event ends as a dead letter. */
-let receiptDown = false;
+/** The receipt function, down while the upload is made, so its event ends as a dead letter. */
+const receipt = new Outage('receipt');
 
 const onAws = (args: string[], env: Record<string, string> = operatorEnv) => runCli([...args, '--outputs', outputsFile], env);
 const listed = async () => {
@@ -40,35 +39,19 @@ const receipts = async () => (await mailbox(stack.endpoints.ses)).filter(to(unit
 beforeAll(async () => {
   setVirtualNow(NOW);
   dir = await mkdtemp(join(tmpdir(), 'baocao-cli-dlq-'));
-  const real = realFunctionLoader();
   stack = await startLocalStack({
     dataDir: join(dir, 'data'),
     port: 0,
     quiet: true,
     scheduler: 'manual',
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-    loadFunction: async (name) => {
-      const handler = await real(name);
-      if (name !== 'receipt') return handler;
-      return async (event) => {
-        if (receiptDown) throw new Error('receipt is down (test)');
-        return handler(event);
-      };
-    },
+    loadFunction: receipt.loader(),
   });
   outputsFile = await writeLocalOutputsFile(stack, dir);
   operatorEnv = operatorEnvironment(stack, dir);
 
   // A valid upload whose receipt could not be sent: "Unit Status Changed" parks in OnFailureReceipt.
-  const token = await issueLocalToken(stack.endpoints, UNIT);
-  receiptDown = true;
-  await uploadFile(stack.endpoints.app, token, {
-    period: PERIOD,
-    body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)),
-    kind: 'json',
-  });
-  await stack.bus.idle();
-  receiptDown = false;
+  await receipt.upload(stack, UNIT, PERIOD);
 });
 afterAll(async () => {
   resetClock();

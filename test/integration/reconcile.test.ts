@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { sampleReport } from '../../shared/domain/sample-report.js';
 import { dlqList, dlqRedrive } from '../../local/commands/dlq.js';
 import { reconcileCommand } from '../../local/commands/reconcile.js';
-import { realFunctionLoader, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { issueLocalToken, localTables, uploadFile } from '../../local/upload-client.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { localTables } from '../../local/upload-client.js';
 import { mailbox, to } from '../support/mailbox.js';
+import { Outage } from '../support/outage.js';
 
 /**
  * "Never lost" without relying on one event: the reconciliation sweep and the dead-letter redrive,
@@ -21,28 +21,20 @@ const email = (unitId: string) => DEFAULT_REGIME.units.find((u) => u.id === unit
 let stack: LocalStack;
 let dataDir: string;
 let endpointsFile: string;
-/** While set, the ingest function fails every delivery, so its events end as dead letters. */
-let ingestDown = false;
+/** The ingest function, down while some uploads are made, so their events end as dead letters. */
+const ingest = new Outage('ingest');
 
 beforeAll(async () => {
   setVirtualNow(NOW);
   dataDir = await mkdtemp(join(tmpdir(), 'baocao-reconcile-'));
   endpointsFile = join(dataDir, 'endpoints.json');
-  const real = realFunctionLoader();
   stack = await startLocalStack({
     dataDir,
     port: 0,
     quiet: true,
     scheduler: 'manual',
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-    loadFunction: async (name) => {
-      const handler = await real(name);
-      if (name !== 'ingest') return handler;
-      return async (event) => {
-        if (ingestDown) throw new Error('ingest is down (test)');
-        return handler(event);
-      };
-    },
+    loadFunction: ingest.loader(),
   });
 });
 afterAll(async () => {
@@ -51,17 +43,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function uploadWhileIngestIsDown(unitId: string): Promise<void> {
-  const token = await issueLocalToken(stack.endpoints, unitId);
-  ingestDown = true;
-  await uploadFile(stack.endpoints.app, token, {
-    period: PERIOD,
-    body: JSON.stringify(sampleReport(DEFAULT_REGIME, unitId, PERIOD)),
-    kind: 'json',
-  });
-  await stack.bus.idle();
-  ingestDown = false;
-}
+const uploadWhileIngestIsDown = (unitId: string) => ingest.upload(stack, unitId, PERIOD);
 const quietly = () => {
   const lines: string[] = [];
   return { lines, out: (l: string) => lines.push(l) };

@@ -21,6 +21,7 @@ import { summaryFileNames } from '../../shared/email/summary-email.js';
 import { readXlsx, type XlsxSheet } from '../../shared/ooxml/xlsx-read.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { guardXlsx } from '../../shared/xlsx/zip-guard.js';
+import { uploadJsonReport } from '../support/api.js';
 
 /**
  * "Cùng kỳ năm trước" on the real emulators: communes A and B merge into C on 2025-07-01 (2024's
@@ -55,18 +56,7 @@ let tables: ReturnType<typeof tableAdapters>;
 
 async function upload(unitId: string, period: number): Promise<void> {
   const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
-  const body = JSON.stringify(sampleReport(regime, unitId, period));
-  const res = await fetch(`${stack.endpoints.app}/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period, fileName: `${unitId}.json`, contentType: 'application/json', size: Buffer.byteLength(body) }),
-  });
-  expect(res.status).toBe(200);
-  const post = (await res.json()) as { url: string; fields: Record<string, string> };
-  const form = new FormData();
-  for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
-  form.append('file', new Blob([body], { type: 'application/json' }), `${unitId}.json`);
-  expect((await fetch(post.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  await uploadJsonReport(stack.endpoints.app, token, unitId, period, sampleReport(regime, unitId, period));
 }
 
 /** Bounded polling until every unit's report of the period is accepted on time. */

@@ -14,6 +14,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
+import { uploadJsonReport } from '../support/api.js';
 import { mailbox, type StoredEmail } from '../support/mailbox.js';
 
 /**
@@ -56,18 +57,7 @@ async function morning(day: string): Promise<Firing[]> {
 async function upload(unitId: string, at: Date, status: ComplianceStatus): Promise<void> {
   setVirtualNow(at);
   const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
-  const body = JSON.stringify(sampleReport(regime, unitId, PERIOD));
-  const res = await fetch(`${stack.endpoints.app}/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period: PERIOD, fileName: `${unitId}.json`, contentType: 'application/json', size: Buffer.byteLength(body) }),
-  });
-  expect(res.status).toBe(200);
-  const post = (await res.json()) as { url: string; fields: Record<string, string> };
-  const form = new FormData();
-  for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
-  form.append('file', new Blob([body], { type: 'application/json' }), `${unitId}.json`);
-  expect((await fetch(post.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+  await uploadJsonReport(stack.endpoints.app, token, unitId, PERIOD, sampleReport(regime, unitId, PERIOD));
   const until = Date.now() + 20_000;
   for (;;) {
     await stack.bus.idle();

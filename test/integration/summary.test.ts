@@ -23,6 +23,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
+import { uploadJsonReport } from '../support/api.js';
 
 /**
  * The consolidation on the real emulators through a fresh local stack: a period seeded with real
@@ -55,19 +56,7 @@ async function summaryEmails(): Promise<SesEmail[]> {
 
 async function upload(unitId: string, report: AnnualReport): Promise<void> {
   const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
-  const body = JSON.stringify(report);
-  const res = await fetch(`${stack.endpoints.app}/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period: PERIOD, fileName: `${unitId}.json`, contentType: 'application/json', size: Buffer.byteLength(body) }),
-  });
-  expect(res.status).toBe(200);
-  const post = (await res.json()) as { url: string; fields: Record<string, string> };
-  const form = new FormData();
-  for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
-  form.append('file', new Blob([body], { type: 'application/json' }), `${unitId}.json`);
-  const put = await fetch(post.url, { method: 'POST', body: form });
-  expect(put.status).toBeLessThan(300);
+  await uploadJsonReport(stack.endpoints.app, token, unitId, PERIOD, report);
 }
 
 /** Bounded polling until every unit has the status, then the bus settles (receipts). */

@@ -184,6 +184,10 @@ function shown(f: ShownField, v: unknown): string {
   switch (f.kind) {
     case 'count':
       return typeof v === 'number' ? count(v) : plain;
+    case 'decimal':
+      return typeof v === 'number' ? v.toLocaleString('vi-VN', { maximumFractionDigits: 6 }) : plain;
+    case 'table':
+      return Array.isArray(v) ? `${v.length} dòng` : plain;
     case 'boolean':
       return v ? 'Có' : 'Không';
     case 'date':

@@ -152,12 +152,14 @@ export function consolidate(input: ConsolidationInput): Consolidation {
 
     if (report) {
       countedReports[unit.group] += 1;
-      if (report.planAndSolutions.planIssued) plansIssued[unit.group] += 1;
-      programmes.plan739[report.programmes.plan739.status] += 1;
-      programmes.plan740[report.programmes.plan740.status] += 1;
+      // The seed form's own sections: a report of another form has none of them (AnnualReport types the seed's).
+      const seed = report as Partial<AnnualReport>;
+      if (seed.planAndSolutions?.planIssued) plansIssued[unit.group] += 1;
+      if (seed.programmes?.plan739) programmes.plan739[seed.programmes.plan739.status] += 1;
+      if (seed.programmes?.plan740) programmes.plan740[seed.programmes.plan740.status] += 1;
       const who = { unitId: unit.id, name: unit.name, group: unit.group };
-      if (report.narrative.proposals.trim()) proposals.push({ ...who, text: report.narrative.proposals.trim() });
-      if (report.narrative.limitations.trim()) limitations.push({ ...who, text: report.narrative.limitations.trim() });
+      if (seed.narrative?.proposals.trim()) proposals.push({ ...who, text: seed.narrative.proposals.trim() });
+      if (seed.narrative?.limitations.trim()) limitations.push({ ...who, text: seed.narrative.limitations.trim() });
     }
     if (!reported) notReported.push({ unitId: unit.id, name: unit.name, group: unit.group, email: unit.email, status });
 
@@ -172,7 +174,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
       lastUploadAt: row?.lastUploadAt ?? null,
       onTime: status === 'ON_TIME' ? true : status === 'LATE' ? false : null,
       versions: row?.versions ?? 0,
-      planIssued: report ? report.planAndSolutions.planIssued : null,
+      planIssued: report ? ((report as Partial<AnnualReport>).planAndSolutions?.planIssued ?? null) : null,
       values,
     });
   }

@@ -106,11 +106,16 @@ function scalarSchema(f: ScalarFieldDef): z.ZodMiniType {
     case 'integer':
       return z.int().check(z.minimum(f.min), z.maximum(f.max));
     case 'decimal':
-      return z.number({ error: (iss) => (iss.input === undefined ? 'Bắt buộc phải nhập' : 'Phải là số') }).check(
-        z.minimum(f.min),
-        z.maximum(f.max),
-        z.refine((n) => decimalsOf(n) <= f.decimals, `Tối đa ${f.decimals} chữ số thập phân`),
-      );
+      // Its own message for a wrong type only (the shared map says "whole number"); bounds keep the shared ones.
+      return z
+        .number({
+          error: (iss) => (iss.code !== 'invalid_type' ? undefined : iss.input === undefined ? 'Bắt buộc phải nhập' : 'Phải là số'),
+        })
+        .check(
+          z.minimum(f.min),
+          z.maximum(f.max),
+          z.refine((n) => decimalsOf(n) <= f.decimals, `Tối đa ${f.decimals} chữ số thập phân`),
+        );
     case 'boolean':
       return z.boolean();
     case 'date':
@@ -119,11 +124,18 @@ function scalarSchema(f: ScalarFieldDef): z.ZodMiniType {
       return z.enum(f.choices.map((c) => c.value) as [string, ...string[]]);
     case 'text':
     case 'longtext': {
-      const s = z.string().check(z.trim(), z.maxLength(f.maxLength));
-      if (f.type === 'text' && f.pattern === 'email') s.check(z.regex(EMAIL, 'Email không hợp lệ'));
-      if (f.type === 'text' && f.pattern === 'phone') s.check(z.regex(PHONE, 'Số điện thoại không hợp lệ'));
-      // A required text must say something; an optional one may be left empty.
-      return f.required ? s.check(z.minLength(1)) : s;
+      const pattern = f.type === 'text' ? f.pattern : undefined;
+      return z.string().check(
+        z.trim(),
+        z.maxLength(f.maxLength),
+        // A required text must say something; an optional one may be left empty.
+        ...(f.required ? [z.minLength(1)] : []),
+        ...(pattern === 'email'
+          ? [z.regex(EMAIL, 'Email không hợp lệ')]
+          : pattern === 'phone'
+            ? [z.regex(PHONE, 'Số điện thoại không hợp lệ')]
+            : []),
+      );
     }
   }
 }

@@ -115,6 +115,11 @@ function convert(field: TemplateField, v: Plain): unknown {
     case 'count':
       // Digits typed into a text-formatted cell are still the clerk's number; anything else goes to zod as is.
       return typeof v === 'string' && /^[+-]?\d{1,15}$/.test(v) ? Number(v) : v;
+    case 'decimal':
+      // A decimal typed as text, with a point or the Vietnamese comma.
+      return typeof v === 'string' && /^[+-]?\d{1,15}([.,]\d{1,6})?$/.test(v) ? Number(v.replace(',', '.')) : v;
+    case 'table':
+      return undefined; // not in the template yet: a table is filled on the web form or in JSON
     case 'boolean':
       if (typeof v === 'string') {
         if (same(v, BOOLEAN_LABELS.true)) return true;

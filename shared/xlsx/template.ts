@@ -210,8 +210,33 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
       switch (field.kind) {
         case 'count':
           inputCell(cell, { numFmt: '#,##0', alignment: { horizontal: 'right', vertical: 'top' } });
-          validate(COUNT_VALIDATION);
+          // The seed's counts keep their one rule; a field with its own bounds gets them.
+          if ((field.min ?? 0) === 0 && (field.max ?? MAX_COUNT) === MAX_COUNT) validate(COUNT_VALIDATION);
+          else
+            validate({
+              ...COUNT_VALIDATION,
+              formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+              error: {
+                title: 'Số liệu không hợp lệ',
+                message: `Nhập số nguyên từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.`,
+              },
+            });
           break;
+        case 'decimal': {
+          const digits = field.decimals ?? 2;
+          inputCell(cell, {
+            numFmt: digits > 0 ? `#,##0.${'0'.repeat(digits)}` : '#,##0',
+            alignment: { horizontal: 'right', vertical: 'top' },
+          });
+          validate({
+            type: 'decimal',
+            operator: 'between',
+            formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+            allowBlank: true,
+            error: { title: 'Số liệu không hợp lệ', message: `Nhập số từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.` },
+          });
+          break;
+        }
         case 'boolean':
           inputCell(cell);
           validate(listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.'));

@@ -9,6 +9,9 @@ import { reportSections } from '../../shared/domain/report-fields.js';
 import { readRegimeFile } from '../../shared/regime-file.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
 import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
+import { formSections } from '../../web/form/fields.js';
+import { formFieldsHtml } from '../../web/form/fields-html.js';
+import { fromReport, toReportInput } from '../../web/form/values.js';
 import { fillTemplate } from '../support/xlsx-fill.js';
 
 /**
@@ -114,6 +117,24 @@ describe('a regime whose form has every field type and rule', () => {
     expect(table).toMatchObject({ path: 'activities.events', kind: 'table', maxRows: 20 });
     expect(table.columns?.map((c) => `${c.path}:${c.kind}`)).toEqual(['name:text', 'held:date', 'participants:count', 'cost:decimal']);
     expect(sections[0]!.fields.find((f) => f.path === 'figures.budget')).toMatchObject({ kind: 'decimal', decimals: 2, max: 1_000_000 });
+  });
+
+  it('draws the web form from the definition and reads a report back from its values', () => {
+    // prepare
+    const sections = formSections(currentForm(regime));
+    const fields = sections.flatMap((s) => s.fields);
+    const { activities: _table, ...typed } = report();
+    // act
+    const html = formFieldsHtml(sections);
+    const input = toReportInput(fromReport(typed, fields), { formVersion: '2027.1', unitId: UNIT, period: PERIOD }, undefined, fields);
+    // assess
+    expect(html).toContain('id="f-figures-budget" name="figures.budget" data-path="figures.budget"');
+    expect(html).toMatch(/id="f-figures-budget"[^>]*inputmode="decimal"[^>]*max="1000000" step="any"/);
+    expect(html).toContain('<option value="HIGH">Vượt</option>');
+    expect(html).toContain('<legend>III. Các hoạt động</legend>');
+    expect(html).toContain('Danh sách hội nghị');
+    expect(input).toEqual({ ...typed, activities: {} });
+    expect(validateReport(input, ctx()).ok).toBe(true);
   });
 
   it('round-trips through its Excel template and reader (the table is filled on the web form or in JSON)', async () => {

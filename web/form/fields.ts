@@ -1,5 +1,6 @@
 import { ENVELOPE_LABELS, MAX_COUNT } from '../../shared/domain/report.js';
-import { REPORT_SECTIONS, type ReportField } from '../../shared/domain/report-fields.js';
+import type { FormDefinition } from '../../shared/domain/form-definition.js';
+import { REPORT_SECTIONS, reportSections, type ReportField } from '../../shared/domain/report-fields.js';
 
 /**
  * The form's fields: the report's fields read from ReportSchema (shared/domain/report-fields.ts).
@@ -20,6 +21,11 @@ export const PAGE_SET_PATHS = ['formVersion', 'unitId', 'period', 'signedDocumen
 export const SIGNED_DOCUMENT_PATH = 'signedDocumentKey';
 export const COUNT_MAX = MAX_COUNT;
 
+/** A form's sections as the page shows them. */
+export const formSections = (form: FormDefinition): readonly FormSection[] =>
+  reportSections(form).map(({ key, label, fields }) => ({ key, legend: label, fields }));
+
+/** The seed form's, rendered into the page at build time. */
 export const FORM_SECTIONS: readonly FormSection[] = REPORT_SECTIONS.map(({ key, label, fields }) => ({ key, legend: label, fields }));
 
 export const FORM_FIELDS: readonly FormField[] = FORM_SECTIONS.flatMap((s) => s.fields);

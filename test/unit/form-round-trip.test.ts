@@ -9,6 +9,7 @@ import { reportSections } from '../../shared/domain/report-fields.js';
 import { readRegimeFile } from '../../shared/regime-file.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
 import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
+import { reportLayout } from '../../web/board/layout.js';
 import { formSections } from '../../web/form/fields.js';
 import { formFieldsHtml } from '../../web/form/fields-html.js';
 import { fromReport, toReportInput } from '../../web/form/values.js';
@@ -117,6 +118,17 @@ describe('a regime whose form has every field type and rule', () => {
     expect(table).toMatchObject({ path: 'activities.events', kind: 'table', maxRows: 20 });
     expect(table.columns?.map((c) => `${c.path}:${c.kind}`)).toEqual(['name:text', 'held:date', 'participants:count', 'cost:decimal']);
     expect(sections[0]!.fields.find((f) => f.path === 'figures.budget')).toMatchObject({ kind: 'decimal', decimals: 2, max: 1_000_000 });
+    // The board's report view (GET /units/{id}/reports returns these sections).
+    const layout = reportLayout(sections);
+    expect(layout.map((s) => s.legend)).toEqual(['I. Số liệu', 'II. Kế hoạch', 'III. Các hoạt động', 'Người lập báo cáo']);
+    expect(layout[1]!.fields.map((f) => `${f.path}:${f.kind}`)).toEqual([
+      'plan.issued:boolean',
+      'plan.number:text',
+      'plan.date:date',
+      'plan.level:choice',
+      'plan.contact:text',
+      'plan.notes:text',
+    ]);
   });
 
   it('draws the web form from the definition and reads a report back from its values', () => {

@@ -7,6 +7,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { currentForm, indicatorsOf, validateReport, type AnnualReport, type ReportContext } from '../../shared/domain/report.js';
 import { reportSections } from '../../shared/domain/report-fields.js';
 import { readRegimeFile } from '../../shared/regime-file.js';
+import { keyFigures } from '../../shared/use-cases/update-compliance.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
 import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
 import { reportLayout } from '../../web/board/layout.js';
@@ -69,6 +70,8 @@ describe('a regime whose form has every field type and rule', () => {
 
   it('accepts a good report, keeping decimals, dates, choices and table rows', () => {
     const r = validateReport(report(), ctx());
+    // The board's headline figures are the seed form's: a report of another form has none, and no crash.
+    expect(keyFigures(report() as unknown as AnnualReport)).toEqual({});
     expect(r).toMatchObject({
       ok: true,
       report: { figures: { budget: 12.5 }, plan: { level: 'MID' }, activities: { events: [{ cost: 10.25 }, { cost: 4.5 }] } },

@@ -1,5 +1,6 @@
-import { errorId, fieldId, FORM_SECTIONS, groupLabel, SIGNED_DOCUMENT_LABEL, type FormField, type FormSection } from './form/fields.js';
-import { COUNT_MAX } from './form/fields.js';
+import { DEFAULT_FORM } from '../shared/domain/default-form.js';
+import { FORM_SECTIONS, SIGNED_DOCUMENT_LABEL } from './form/fields.js';
+import { formFieldsHtml } from './form/fields-html.js';
 import { esc, sitePage } from './html.js';
 
 /**
@@ -8,67 +9,6 @@ import { esc, sitePage } from './html.js';
  * once into web/dist by web/build.ts. Nothing per request is in it — the unit's token stays in
  * the URL fragment and only the script reads it.
  */
-
-const optional = (f: FormField) => (f.optional ? ' <span class="opt">(không bắt buộc)</span>' : '');
-
-function control(f: FormField): string {
-  const id = fieldId(f.path);
-  const common = `id="${id}" name="${esc(f.path)}" data-path="${esc(f.path)}" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}`;
-  const max = f.maxLength === undefined ? '' : ` maxlength="${f.maxLength}"`;
-  switch (f.kind) {
-    case 'count':
-      return `<input ${common} type="number" inputmode="numeric" min="0" max="${COUNT_MAX}" step="1" autocomplete="off">`;
-    case 'choice':
-      return `<select ${common}><option value="">— Chọn —</option>${(f.choices ?? [])
-        .map((c) => `<option value="${esc(c.value)}">${esc(c.label)}</option>`)
-        .join('')}</select>`;
-    case 'date':
-      return `<input ${common} type="date">`;
-    case 'email':
-      return `<input ${common} type="email" autocomplete="email"${max}>`;
-    case 'tel':
-      return `<input ${common} type="tel" inputmode="tel" autocomplete="tel"${max}>`;
-    case 'longtext':
-      return `<textarea ${common} rows="4"${max}></textarea>`;
-    default:
-      return `<input ${common} type="text"${max}>`;
-  }
-}
-
-function field(f: FormField): string {
-  const error = `<p class="error" id="${errorId(f.path)}"></p>`;
-  if (f.kind === 'boolean') {
-    const id = fieldId(f.path);
-    const radio = (value: 'true' | 'false', label: string) =>
-      `<label><input type="radio" id="${id}-${value}" name="${esc(f.path)}" data-path="${esc(f.path)}" value="${value}" aria-describedby="${errorId(f.path)}"> ${label}</label>`;
-    return `<fieldset class="field" id="${id}" tabindex="-1" data-field="${esc(f.path)}" role="radiogroup" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}>
-<legend>${esc(f.label)}${optional(f)}</legend><div class="radios">${radio('true', 'Có')}${radio('false', 'Không')}</div>${error}</fieldset>`;
-  }
-  const wide = f.kind === 'longtext' || f.kind === 'text' || f.kind === 'email' ? ' wide' : '';
-  return `<div class="field${wide}" data-field="${esc(f.path)}"><label for="${fieldId(f.path)}">${esc(f.label)}${optional(f)}</label>${control(f)}${error}</div>`;
-}
-
-/** A section's fields; fields of a nested object (a programme) go in their own group, legend from the schema. */
-function section(s: FormSection): string {
-  const parts: string[] = [];
-  let group: string | null = null;
-  for (const f of s.fields) {
-    const parent = f.path.split('.').slice(0, -1).join('.');
-    const g = parent === s.key ? null : parent;
-    if (g !== group) {
-      if (group) parts.push('</fieldset>');
-      if (g) parts.push(`<fieldset class="group"><legend>${esc(groupLabel(g) ?? g)}</legend>`);
-      group = g;
-    }
-    parts.push(field(f));
-  }
-  if (group) parts.push('</fieldset>');
-  return `<fieldset class="section" id="section-${s.key}"><legend>${esc(s.legend)}</legend>${parts.join('\n')}</fieldset>`;
-}
-
-export function formFieldsHtml(): string {
-  return FORM_SECTIONS.map(section).join('\n');
-}
 
 const TITLE = 'Báo cáo kết quả công tác dân vận chính quyền';
 
@@ -142,7 +82,9 @@ export function formPage(): string {
 <p>Vui lòng sửa các mục sau:</p>
 <ul id="error-summary-list"></ul>
 </div>
-${formFieldsHtml()}
+<div id="form-fields" data-form-version="${esc(DEFAULT_FORM.version)}">
+${formFieldsHtml(FORM_SECTIONS)}
+</div>
 <fieldset class="section" id="section-signed"><legend>${esc(SIGNED_DOCUMENT_LABEL)}</legend>
 <div class="field wide" data-field="signedDocumentKey">
 <label for="f-signedDocument">${esc(SIGNED_DOCUMENT_LABEL)} <span class="opt">(không bắt buộc; tệp PDF, tối đa 20 MB)</span></label>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
-import { reportIndicators, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
+import { currentForm, indicatorsOf, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
 
 /**
@@ -119,7 +119,9 @@ export function consolidate(input: ConsolidationInput): Consolidation {
   const expected = expectedUnits(regime, period);
   const ordered: Unit[] = GROUPS.flatMap((g) => expected.filter((u) => u.group === g));
 
-  const sums = reportIndicators().map(() => ({ province: 0, district: 0 }));
+  // The figures of the regime's current form: its whole-number and decimal fields, table columns summed over rows.
+  const indicators = indicatorsOf(currentForm(regime));
+  const sums = indicators.map(() => ({ province: 0, district: 0 }));
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
   const plansIssued: GroupTotals = { total: 0, province: 0, district: 0 };
@@ -142,7 +144,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     if (reported && !report) withoutFigures.push(unit.id);
 
     const values: Record<string, number | null> = {};
-    reportIndicators().forEach((ind, i) => {
+    indicators.forEach((ind, i) => {
       const v = report ? indicatorValue(report, ind) : null;
       values[ind.path] = v;
       if (v !== null) sums[i]![unit.group] += v;
@@ -150,12 +152,14 @@ export function consolidate(input: ConsolidationInput): Consolidation {
 
     if (report) {
       countedReports[unit.group] += 1;
-      if (report.planAndSolutions.planIssued) plansIssued[unit.group] += 1;
-      programmes.plan739[report.programmes.plan739.status] += 1;
-      programmes.plan740[report.programmes.plan740.status] += 1;
+      // The seed form's own sections: a report of another form has none of them (AnnualReport types the seed's).
+      const seed = report as Partial<AnnualReport>;
+      if (seed.planAndSolutions?.planIssued) plansIssued[unit.group] += 1;
+      if (seed.programmes?.plan739) programmes.plan739[seed.programmes.plan739.status] += 1;
+      if (seed.programmes?.plan740) programmes.plan740[seed.programmes.plan740.status] += 1;
       const who = { unitId: unit.id, name: unit.name, group: unit.group };
-      if (report.narrative.proposals.trim()) proposals.push({ ...who, text: report.narrative.proposals.trim() });
-      if (report.narrative.limitations.trim()) limitations.push({ ...who, text: report.narrative.limitations.trim() });
+      if (seed.narrative?.proposals.trim()) proposals.push({ ...who, text: seed.narrative.proposals.trim() });
+      if (seed.narrative?.limitations.trim()) limitations.push({ ...who, text: seed.narrative.limitations.trim() });
     }
     if (!reported) notReported.push({ unitId: unit.id, name: unit.name, group: unit.group, email: unit.email, status });
 
@@ -170,7 +174,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
       lastUploadAt: row?.lastUploadAt ?? null,
       onTime: status === 'ON_TIME' ? true : status === 'LATE' ? false : null,
       versions: row?.versions ?? 0,
-      planIssued: report ? report.planAndSolutions.planIssued : null,
+      planIssued: report ? ((report as Partial<AnnualReport>).planAndSolutions?.planIssued ?? null) : null,
       values,
     });
   }
@@ -183,7 +187,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     regimeId: regime.id,
     period,
     asOf: now.toISOString(),
-    indicators: reportIndicators().map((ind, i) => {
+    indicators: indicators.map((ind, i) => {
       const s = sums[i]!;
       return {
         path: ind.path,

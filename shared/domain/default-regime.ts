@@ -1,3 +1,4 @@
+import { DEFAULT_FORM } from './default-form.js';
 import type { Regime, Unit } from './regime.js';
 
 /**
@@ -89,6 +90,8 @@ export const DEFAULT_REGIME: Regime = {
     escalateToLeadership: true,
   },
   formVersion: '2019.1',
+  // The seed's report form, as data (default-form.ts).
+  forms: [DEFAULT_FORM],
   units: [...province.map(unit('province')), ...district.map(unit('district'))],
   leadership: [
     { name: 'Thường trực Tỉnh ủy', email: 'thuongtruc.tinhuy@kontum.gov.example' },

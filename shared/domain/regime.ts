@@ -1,5 +1,6 @@
 import * as z from '../zod-mini.js';
 import { periodDates } from './calendar.js';
+import { formsIssues, type FormDefinition } from './form-definition.js';
 import { PERIODICITIES } from './periodicity.js';
 
 /**
@@ -148,6 +149,17 @@ function buildRegimeSchema() {
       }),
       /** Phiên bản mẫu đề cương, biểu mẫu. */
       formVersion: text(1),
+      /**
+       * The report forms as data (form-definition.ts); the one whose version is formVersion is current.
+       * Optional, so older regime files still load: without it the seed's form is the current one.
+       * Checked in full where a regime file is loaded (parseRegimeForms, from readRegimeFile); every
+       * function reading the stored regime only checks the versions, so it does not bundle the form's schema.
+       */
+      forms: z.optional(
+        z.array(
+          z.custom<FormDefinition>((f) => f !== null && typeof f === 'object' && typeof (f as { version?: unknown }).version === 'string'),
+        ),
+      ),
       units: z.array(unitSchema).check(
         z.minLength(1),
         z.refine((us) => new Set(us.map((u) => u.id)).size === us.length, 'unit ids must be unique'),
@@ -171,6 +183,7 @@ function buildRegimeSchema() {
         if (r.frequency !== 'annual' && !r.deadlineRule)
           ctx.addIssue({ code: 'custom', message: `a ${r.frequency} regime needs a deadlineRule`, path: ['deadlineRule'] });
       }),
+      z.superRefine((r, ctx) => formsIssues(r.forms, r.formVersion).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
       z.superRefine((r, ctx) => reorganizationIssues(r.units).forEach((i) => ctx.addIssue({ code: 'custom', ...i }))),
       // Every date of a year's arrangement lies in that year: a typo in the year is caught at load.
       z.superRefine((r, ctx) => {

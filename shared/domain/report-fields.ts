@@ -1,103 +1,122 @@
-import * as z from '../zod-mini.js';
-import { PROGRAMME_STATUS_LABELS, reportSchema, SECTION_LABELS, unwrap } from './report.js';
+import { DEFAULT_FORM, SECTION_LABELS } from './default-form.js';
+import type { FieldDef, FormDefinition, ScalarFieldDef } from './form-definition.js';
+import { ENVELOPE_LABELS } from './report.js';
 
 /**
- * The report's input fields, read from ReportSchema itself: section order, field order, labels
- * (`z.describe()`), kinds, limits. The web form, the Excel template and the board's report view are
- * all generated from this list, so no label or field is written twice.
- * Pure and DOM-free: it runs in the Lambda, in the browser and in unit tests.
+ * The report's input fields, read from the form definition (form-definition.ts): section order,
+ * field order, labels, kinds, limits — plus the envelope's preparer block. The web form, the Excel
+ * template and the board's report view are all generated from this list, so no label or field is
+ * written twice. Pure and DOM-free: it runs in the Lambda, in the browser and in unit tests.
  */
-export type FieldKind = 'count' | 'boolean' | 'choice' | 'date' | 'email' | 'tel' | 'text' | 'longtext';
+export type FieldKind = 'count' | 'decimal' | 'boolean' | 'choice' | 'date' | 'email' | 'tel' | 'text' | 'longtext' | 'table';
 
 /** What a value is, whatever box it is typed in: email, phone and long texts are texts. */
-export type ValueKind = 'count' | 'boolean' | 'choice' | 'date' | 'text';
+export type ValueKind = 'count' | 'decimal' | 'boolean' | 'choice' | 'date' | 'text' | 'table';
 
 export interface ReportField {
-  /** Dotted path in the report, e.g. 'dissemination.sessions'. */
+  /** Dotted path in the report, e.g. 'dissemination.sessions'; a table column's is its key alone. */
   path: string;
   label: string;
+  help?: string;
   kind: FieldKind;
   /** Optional or defaulted in the schema. */
   optional: boolean;
   maxLength?: number;
+  /** For 'count' and 'decimal': the bounds (and the digits after the point). */
+  min?: number;
+  max?: number;
+  decimals?: number;
   /** For 'choice': schema value and the Vietnamese label shown in the list. */
   choices?: readonly { value: string; label: string }[];
+  /** For 'table': its columns (paths relative to a row) and the most rows it takes. */
+  columns?: readonly ReportField[];
+  maxRows?: number;
+  /** The label of the block of fields it belongs to inside its section (the seed's plan 739/740). */
+  group?: string;
 }
 
 export interface ReportSection {
   key: string;
   label: string;
+  help?: string;
   fields: readonly ReportField[];
 }
-
-/** Texts at least this long get a multi-line box. */
-const LONG_TEXT = 1000;
-const ISO_DATE_SOURCE = /^\d{4}-\d{2}-\d{2}$/.source;
 
 export function valueKind(kind: FieldKind): ValueKind {
   return kind === 'email' || kind === 'tel' || kind === 'longtext' ? 'text' : kind;
 }
 
+function scalar(path: string, f: ScalarFieldDef): ReportField {
+  const optional = !f.required || ('default' in f && f.default !== undefined);
+  const base = { path, label: f.label, optional, ...(f.help ? { help: f.help } : {}) };
+  switch (f.type) {
+    case 'integer':
+      return { ...base, kind: 'count', min: f.min, max: f.max };
+    case 'decimal':
+      return { ...base, kind: 'decimal', min: f.min, max: f.max, decimals: f.decimals };
+    case 'boolean':
+    case 'date':
+      return { ...base, kind: f.type };
+    case 'choice':
+      return { ...base, kind: 'choice', choices: f.choices };
+    case 'text':
+      return { ...base, maxLength: f.maxLength, kind: f.pattern === 'email' ? 'email' : f.pattern === 'phone' ? 'tel' : 'text' };
+    case 'longtext':
+      return { ...base, maxLength: f.maxLength, kind: 'longtext' };
+  }
+}
+
+function fieldsOf(section: string, f: FieldDef): ReportField[] {
+  const path = `${section}.${f.key}`;
+  if (f.type === 'group') return f.fields.map((g) => ({ ...scalar(`${path}.${g.key}`, g), group: f.label }));
+  if (f.type !== 'table') return [scalar(path, f)];
+  return [
+    {
+      path,
+      label: f.label,
+      ...(f.help ? { help: f.help } : {}),
+      kind: 'table',
+      optional: !f.required,
+      columns: f.columns.map((c) => scalar(c.key, c)),
+      maxRows: f.maxRows,
+    },
+  ];
+}
+
+const label = (path: string) => ENVELOPE_LABELS[path] ?? path;
+/** The envelope's preparer block: the same on every form. */
+const PREPARER: ReportSection = {
+  key: 'preparer',
+  label: SECTION_LABELS.preparer,
+  fields: [
+    { path: 'preparer.name', label: label('preparer.name'), optional: false, maxLength: 100, kind: 'text' },
+    { path: 'preparer.title', label: label('preparer.title'), optional: false, maxLength: 100, kind: 'text' },
+    { path: 'preparer.email', label: label('preparer.email'), optional: false, maxLength: 200, kind: 'email' },
+    { path: 'preparer.phone', label: label('preparer.phone'), optional: false, kind: 'tel' },
+  ],
+};
+
+const sectionLists = new WeakMap<FormDefinition, readonly ReportSection[]>();
 /**
- * The definitions of a string schema's checks, which say its limits and patterns (zod keeps no
- * summary of them). Read as data: `z.core`'s check classes, used with `instanceof`, would pull the
- * whole of zod's core (every locale) into the browser bundle.
+ * Every section a clerk fills in, in form order, then the preparer. The identity (formVersion,
+ * unitId, period) and signedDocumentKey are set by the page or the upload flow, not typed.
  */
-const checkDefs = (s: z.core.$ZodString) => (s._zod.def.checks ?? []).map((c) => (c as z.core.$ZodChecks)._zod.def);
-
-/** The longest text the schema allows, from its `z.maxLength()` checks. */
-function maxLengthOf(s: z.core.$ZodString): number | undefined {
-  const limits = checkDefs(s).flatMap((d) => (d.check === 'max_length' ? [d.maximum] : []));
-  return limits.length ? Math.min(...limits) : undefined;
-}
-
-function isIsoDate(s: z.core.$ZodString): boolean {
-  return checkDefs(s).some((d) => d.check === 'string_format' && d.format === 'regex' && d.pattern?.source === ISO_DATE_SOURCE);
-}
-
-function leaf(path: string, key: string, schema: z.core.$ZodType): ReportField {
-  const { inner, optional, description } = unwrap(schema);
-  const label = description ?? path;
-  const base = { path, label, optional };
-  if (inner instanceof z.ZodMiniNumber) return { ...base, kind: 'count' };
-  if (inner instanceof z.ZodMiniBoolean) return { ...base, kind: 'boolean' };
-  if (inner instanceof z.ZodMiniEnum) {
-    const labels: Record<string, string> = PROGRAMME_STATUS_LABELS;
-    return { ...base, kind: 'choice', choices: inner.options.map((v) => ({ value: String(v), label: labels[String(v)] ?? String(v) })) };
+export function reportSections(form: FormDefinition): readonly ReportSection[] {
+  let list = sectionLists.get(form);
+  if (!list) {
+    list = [
+      ...form.sections.map((s) => ({
+        key: s.key,
+        label: s.label,
+        ...(s.help ? { help: s.help } : {}),
+        fields: s.fields.flatMap((f) => fieldsOf(s.key, f)),
+      })),
+      PREPARER,
+    ];
+    sectionLists.set(form, list);
   }
-  if (inner instanceof z.ZodMiniStringFormat && inner._zod.def.format === 'email') {
-    const max = maxLengthOf(inner);
-    return { ...base, ...(max === undefined ? {} : { maxLength: max }), kind: 'email' };
-  }
-  if (inner instanceof z.ZodMiniString) {
-    const max = maxLengthOf(inner);
-    const limit = max === undefined ? {} : { maxLength: max };
-    if (isIsoDate(inner)) return { ...base, kind: 'date' };
-    // The schema's phone rule is a character-class regex; the key says what it is for the keyboard.
-    if (key === 'phone') return { ...base, ...limit, kind: 'tel' };
-    return { ...base, ...limit, kind: max !== undefined && max >= LONG_TEXT ? 'longtext' : 'text' };
-  }
-  throw new Error(`No field kind for the schema field ${path}`);
+  return list;
 }
 
-function fieldsOf(prefix: string, obj: z.ZodMiniObject): ReportField[] {
-  return Object.entries(obj.shape as Record<string, z.core.$ZodType>).flatMap(([key, s]) => {
-    const { inner } = unwrap(s);
-    const path = `${prefix}.${key}`;
-    return inner instanceof z.ZodMiniObject ? fieldsOf(path, inner) : [leaf(path, key, s)];
-  });
-}
-
-/**
- * Every object-valued top-level field of the schema, in schema order (the four sections, narrative,
- * preparer). Top-level scalars are either identity (formVersion, unitId, period) or, like
- * signedDocumentKey, set by the upload flow rather than typed by the clerk.
- */
-export const REPORT_SECTIONS: readonly ReportSection[] = Object.entries(reportSchema().shape as Record<string, z.core.$ZodType>).flatMap(
-  ([key, s]) => {
-    const { inner, description } = unwrap(s);
-    if (!(inner instanceof z.ZodMiniObject)) return [];
-    const label = (SECTION_LABELS as Record<string, string>)[key] ?? description ?? key;
-    return [{ key, label, fields: fieldsOf(key, inner) }];
-  },
-);
+/** The seed's sections (its form is the default). */
+export const REPORT_SECTIONS: readonly ReportSection[] = /* @__PURE__ */ reportSections(DEFAULT_FORM);

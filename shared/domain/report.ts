@@ -1,188 +1,274 @@
 import * as z from '../zod-mini.js';
 import { clip, listNames } from './bounded-reasons.js';
 import { periodDates } from './calendar.js';
+import { DEFAULT_FORM, PROGRAMME_STATUSES, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from './default-form.js';
+import { MAX_COUNT, type FieldDef, type FormDefinition, type FormRule, type ScalarFieldDef } from './form-definition.js';
 import { findUnit, type Regime } from './regime.js';
 
+export { MAX_COUNT, PROGRAMME_STATUSES, PROGRAMME_STATUS_LABELS, SECTION_LABELS };
+
 /**
- * The annual report (one per unit and period; later uploads are new versions). The four sections
- * follow the directive's four task groups. Every field carries its Vietnamese label as its zod
- * description (`z.describe()`, kept in zod's global registry as classic zod's `.describe()` did),
- * so the web form, the Excel template, validation messages and the consolidation all read labels
- * from this one definition. zod/mini (shared/zod-mini.ts): ingest validates with it, and classic
- * zod would be the biggest thing in that Lambda after the AWS SDK.
+ * A unit's report for a period (later uploads are new versions). Its sections and fields are the
+ * regime's current form (a FormDefinition: form-definition.ts, the seed's in default-form.ts); the
+ * envelope — formVersion, unitId, period, the preparer, signedDocumentKey — is the same for every
+ * form. From the definition this module builds the strict zod/mini schema (cached per definition;
+ * built on first use, not at import: a function's cold start should not pay for it before its first
+ * report), the labels and the cross-field rules. zod/mini (shared/zod-mini.ts): ingest validates
+ * with it, and classic zod would be the biggest thing in that Lambda after the AWS SDK.
  */
-export const MAX_COUNT = 10_000_000;
-const count = (label: string) => z.int().check(z.minimum(0), z.maximum(MAX_COUNT), z.describe(label));
-const text = (label: string, max: number) => z.string().check(z.trim(), z.maxLength(max), z.describe(label));
+
+/**
+ * The form a regime's reports are filled in: the one in `forms` whose version is the regime's
+ * formVersion. Every loaded regime has it (the seed's regime carries its form; readRegimeFile gives
+ * a file without `forms` the seed's), so the functions never bundle the seed's form to fall back on.
+ */
+export function currentForm(regime: Pick<Regime, 'forms' | 'formVersion'>): FormDefinition {
+  const form = regime.forms?.find((f) => f.version === regime.formVersion);
+  if (!form) throw new Error(`The regime has no form with version ${regime.formVersion}: load it with readRegimeFile`);
+  return form;
+}
+
+type Counts<K extends string> = Record<K, number>;
+interface Programme {
+  status: (typeof PROGRAMME_STATUSES)[number];
+  notes: string;
+}
+/** The envelope every form's report carries. */
+export type ReportEnvelope = {
+  formVersion: string;
+  unitId: string;
+  period: number;
+  preparer: { name: string; title: string; email: string; phone: string };
+  signedDocumentKey?: string | undefined;
+};
+/**
+ * The seed's report as TypeScript sees it (its form is data, so the type is written out): code that
+ * reads a seed-specific section (the programme statuses, the narrative) must expect it absent in a
+ * report of another form.
+ */
+export type AnnualReport = ReportEnvelope & {
+  dissemination: Counts<
+    'sessions' | 'participantsOfficials' | 'participantsWorkers' | 'mediaItems' | 'exemplaryExamples' | 'danVanKheoModels'
+  >;
+  planAndSolutions: { planIssued: boolean; planNumber?: string | undefined; planDate?: string | undefined } & Counts<
+    | 'democracyRegulations'
+    | 'dialogues'
+    | 'citizenReceptions'
+    | 'petitionsReceived'
+    | 'petitionsResolved'
+    | 'prolongedOrCrowdCases'
+    | 'inspections'
+    | 'disciplinedStaff'
+    | 'socialPolicySupport'
+    | 'villageConventionsReviewed'
+    | 'selfManagementModels'
+  >;
+  programmes: { plan739: Programme; plan740: Programme } & Counts<'supervisionSessions' | 'commentsReceived' | 'commentsAccepted'>;
+  emulation: Counts<'movementsLaunched' | 'collectivesCommended' | 'individualsCommended'>;
+  narrative: { results: string; limitations: string; proposals: string };
+};
+export type SectionKey = 'dissemination' | 'planAndSolutions' | 'programmes' | 'emulation';
+export const NUMERIC_SECTIONS: readonly SectionKey[] = ['dissemination', 'planAndSolutions', 'programmes', 'emulation'];
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// The preparer's address: zod's own email pattern, as z.email() checks it.
+const EMAIL = /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const PHONE = /^[0-9+() .-]{8,20}$/;
 /** A calendar date that exists: Date.parse rolls '2026-02-30' over to 2 March instead of failing. */
 const realDate = (d: string) => {
   if (!ISO_DATE.test(d)) return true; // the format check reports it
   const t = Date.parse(`${d}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
 };
-const isoDate = (label: string) =>
-  z.string().check(z.regex(ISO_DATE, 'Ngày phải theo dạng YYYY-MM-DD'), z.refine(realDate, 'Ngày không tồn tại'), z.describe(label));
-
-export const PROGRAMME_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'COMPLETED'] as const;
-export const PROGRAMME_STATUS_LABELS: Record<(typeof PROGRAMME_STATUSES)[number], string> = {
-  NOT_STARTED: 'Chưa triển khai',
-  IN_PROGRESS: 'Đang triển khai',
-  COMPLETED: 'Đã hoàn thành',
+/** Digits after the point of a finite number as written in JSON (1e-7 and the like: more than any form allows). */
+const decimalsOf = (n: number) => {
+  const s = String(n);
+  if (s.includes('e')) return Number.isInteger(n) ? 0 : 99;
+  const dot = s.indexOf('.');
+  return dot < 0 ? 0 : s.length - dot - 1;
 };
-const programme = (label: string) =>
-  z
-    .strictObject({
-      status: z.enum(PROGRAMME_STATUSES).check(z.describe(`${label} — tình hình thực hiện`)),
-      notes: z._default(text(`${label} — ghi chú`, 2000), ''),
-    })
-    .check(z.describe(label));
 
-export const SECTION_LABELS = {
-  dissemination: 'I. Phổ biến, quán triệt',
-  planAndSolutions: 'II. Kế hoạch và giải pháp nâng cao hiệu quả công tác dân vận',
-  programmes: 'III. Thực hiện Kế hoạch 739/KH-UBND, 740/KH-UBND; giám sát, phản biện xã hội',
-  emulation: 'IV. Thi đua, khen thưởng',
-  narrative: 'V. Đánh giá chung, kiến nghị, đề xuất',
-  preparer: 'Người lập báo cáo',
-} as const;
+/** The envelope's labels, for messages and the views. */
+export const ENVELOPE_LABELS: Record<string, string> = {
+  formVersion: 'Phiên bản biểu mẫu',
+  unitId: 'Mã đơn vị',
+  period: 'Năm báo cáo',
+  preparer: SECTION_LABELS.preparer,
+  'preparer.name': 'Họ và tên',
+  'preparer.title': 'Chức vụ',
+  'preparer.email': 'Email',
+  'preparer.phone': 'Điện thoại',
+  signedDocumentKey: 'Văn bản báo cáo đã ký (PDF)',
+};
 
-/**
- * The schema, built on first use rather than at import: a function's cold start (issue 7: load
- * time within 1.3× of its floor) should not pay for ~40 zod objects before its first report.
- */
-const buildReportSchema = () =>
-  z.strictObject({
-    formVersion: z.string().check(z.minLength(1), z.maxLength(20), z.describe('Phiên bản biểu mẫu')),
-    unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ'), z.describe('Mã đơn vị')),
-    period: z.int().check(z.minimum(2000), z.maximum(2100), z.describe('Năm báo cáo')),
-    dissemination: z
-      .strictObject({
-        sessions: count('Số hội nghị, buổi phổ biến, quán triệt'),
-        participantsOfficials: count('Số lượt cán bộ, công chức, viên chức tham dự'),
-        participantsWorkers: count('Số lượt người lao động tham dự'),
-        mediaItems: count('Số tin, bài, phóng sự tuyên truyền'),
-        exemplaryExamples: count('Số gương tập thể, cá nhân điển hình được tuyên truyền, nhân rộng'),
-        danVanKheoModels: count('Số mô hình "Dân vận khéo"'),
-      })
-      .check(z.describe(SECTION_LABELS.dissemination)),
-    planAndSolutions: z
-      .strictObject({
-        planIssued: z.boolean().check(z.describe('Đơn vị đã ban hành kế hoạch cụ thể')),
-        planNumber: z.optional(text('Số hiệu kế hoạch', 50)),
-        planDate: z.optional(isoDate('Ngày ban hành kế hoạch')),
-        democracyRegulations: count('Số quy chế dân chủ được xây dựng, sửa đổi, bổ sung'),
-        dialogues: count('Số buổi đối thoại, tiếp xúc với Nhân dân'),
-        citizenReceptions: count('Số lượt tiếp công dân'),
-        petitionsReceived: count('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận'),
-        petitionsResolved: count('Số đơn thư đã giải quyết'),
-        prolongedOrCrowdCases: count('Số vụ khiếu kiện kéo dài, đông người, vượt cấp'),
-        inspections: count('Số cuộc kiểm tra công vụ'),
-        disciplinedStaff: count('Số cán bộ, công chức, viên chức bị xử lý kỷ luật'),
-        socialPolicySupport: count('Số lượt người có công, hộ nghèo, đối tượng bảo trợ được hỗ trợ'),
-        villageConventionsReviewed: count('Số hương ước, quy ước được rà soát, sửa đổi, bổ sung'),
-        selfManagementModels: count('Số mô hình tự quản ở thôn, tổ dân phố'),
-      })
-      .check(z.describe(SECTION_LABELS.planAndSolutions)),
-    programmes: z
-      .strictObject({
-        plan739: programme('Kế hoạch số 739/KH-UBND (Nghị quyết 18-NQ/TW)'),
-        plan740: programme('Kế hoạch số 740/KH-UBND (Nghị quyết 19-NQ/TW)'),
-        supervisionSessions: count('Số cuộc giám sát, phản biện xã hội phối hợp với Mặt trận Tổ quốc'),
-        commentsReceived: count('Số ý kiến góp ý xây dựng chính quyền đã tiếp nhận'),
-        commentsAccepted: count('Số ý kiến góp ý đã tiếp thu'),
-      })
-      .check(z.describe(SECTION_LABELS.programmes)),
-    emulation: z
-      .strictObject({
-        movementsLaunched: count('Số phong trào thi đua được phát động'),
-        collectivesCommended: count('Số tập thể được khen thưởng'),
-        individualsCommended: count('Số cá nhân được khen thưởng'),
-      })
-      .check(z.describe(SECTION_LABELS.emulation)),
-    narrative: z
-      .strictObject({
-        results: z._default(text('Kết quả nổi bật', 5000), ''),
-        limitations: z._default(text('Hạn chế, nguyên nhân', 5000), ''),
-        proposals: z._default(text('Kiến nghị, đề xuất', 5000), ''),
-      })
-      .check(z.describe(SECTION_LABELS.narrative)),
-    preparer: z
-      .strictObject({
-        name: z.string().check(z.trim(), z.minLength(2, 'Nhập họ và tên người lập'), z.maxLength(100), z.describe('Họ và tên')),
-        title: z.string().check(z.trim(), z.minLength(2, 'Nhập chức vụ'), z.maxLength(100), z.describe('Chức vụ')),
-        email: z.email('Email không hợp lệ').check(z.maxLength(200), z.describe('Email')),
-        phone: z.string().check(z.trim(), z.regex(/^[0-9+() .-]{8,20}$/, 'Số điện thoại không hợp lệ'), z.describe('Điện thoại')),
-      })
-      .check(z.describe(SECTION_LABELS.preparer)),
-    signedDocumentKey: z
-      .optional(z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')))
-      .check(z.describe('Văn bản báo cáo đã ký (PDF)')),
+function scalarSchema(f: ScalarFieldDef): z.ZodMiniType {
+  switch (f.type) {
+    case 'integer':
+      return z.int().check(z.minimum(f.min), z.maximum(f.max));
+    case 'decimal':
+      // Its own message for a wrong type only (the shared map says "whole number"); bounds keep the shared ones.
+      return z
+        .number({
+          error: (iss) => (iss.code !== 'invalid_type' ? undefined : iss.input === undefined ? 'Bắt buộc phải nhập' : 'Phải là số'),
+        })
+        .check(
+          z.minimum(f.min),
+          z.maximum(f.max),
+          z.refine((n) => decimalsOf(n) <= f.decimals, `Tối đa ${f.decimals} chữ số thập phân`),
+        );
+    case 'boolean':
+      return z.boolean();
+    case 'date':
+      return z.string().check(z.regex(ISO_DATE, 'Ngày phải theo dạng YYYY-MM-DD'), z.refine(realDate, 'Ngày không tồn tại'));
+    case 'choice':
+      return z.enum(f.choices.map((c) => c.value) as [string, ...string[]]);
+    case 'text':
+    case 'longtext': {
+      const pattern = f.type === 'text' ? f.pattern : undefined;
+      return z.string().check(
+        z.trim(),
+        z.maxLength(f.maxLength),
+        // A required text must say something; an optional one may be left empty.
+        ...(f.required ? [z.minLength(1)] : []),
+        ...(pattern === 'email'
+          ? [z.regex(EMAIL, 'Email không hợp lệ')]
+          : pattern === 'phone'
+            ? [z.regex(PHONE, 'Số điện thoại không hợp lệ')]
+            : []),
+      );
+    }
+  }
+}
+
+function fieldSchema(f: FieldDef): z.ZodMiniType {
+  const inner =
+    f.type === 'group'
+      ? z.strictObject(Object.fromEntries(f.fields.map((g) => [g.key, fieldSchema(g)])))
+      : f.type === 'table'
+        ? z.array(z.strictObject(Object.fromEntries(f.columns.map((c) => [c.key, fieldSchema(c)])))).check(z.maxLength(f.maxRows))
+        : scalarSchema(f);
+  if (f.required) return inner;
+  return 'default' in f && f.default !== undefined ? z._default(inner, f.default) : z.optional(inner);
+}
+
+function buildReportSchema(form: FormDefinition) {
+  return z.strictObject({
+    formVersion: z.string().check(z.minLength(1), z.maxLength(20)),
+    unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ')),
+    period: z.int().check(z.minimum(2000), z.maximum(2100)),
+    ...Object.fromEntries(
+      form.sections.map((s) => [s.key, z.strictObject(Object.fromEntries(s.fields.map((f) => [f.key, fieldSchema(f)])))]),
+    ),
+    preparer: z.strictObject({
+      name: z.string().check(z.trim(), z.minLength(2, 'Nhập họ và tên người lập'), z.maxLength(100)),
+      title: z.string().check(z.trim(), z.minLength(2, 'Nhập chức vụ'), z.maxLength(100)),
+      email: z.email('Email không hợp lệ').check(z.maxLength(200)),
+      phone: z.string().check(z.trim(), z.regex(PHONE, 'Số điện thoại không hợp lệ')),
+    }),
+    signedDocumentKey: z.optional(
+      z.string().check(z.regex(/^signed\/\d{4}\/[a-z0-9-]{1,64}\/[0-9a-z]{10,40}\.pdf$/, 'Khóa tệp văn bản ký không hợp lệ')),
+    ),
   });
+}
 
-let built: ReturnType<typeof buildReportSchema> | undefined;
-/** The annual report's schema (one instance, built on the first call). */
-export const reportSchema = () => (built ??= buildReportSchema());
-
-export type AnnualReport = z.infer<ReturnType<typeof buildReportSchema>>;
-export type ReportInput = z.input<ReturnType<typeof buildReportSchema>>;
-export type SectionKey = 'dissemination' | 'planAndSolutions' | 'programmes' | 'emulation';
-export const NUMERIC_SECTIONS: readonly SectionKey[] = ['dissemination', 'planAndSolutions', 'programmes', 'emulation'];
+const built = new WeakMap<FormDefinition, z.ZodMiniType<AnnualReport>>();
+/** The report schema of a form, built on first use and kept per definition. */
+function schemaFor(form: FormDefinition): z.ZodMiniType<AnnualReport> {
+  let s = built.get(form);
+  if (!s) built.set(form, (s = buildReportSchema(form) as unknown as z.ZodMiniType<AnnualReport>));
+  return s;
+}
+/** The report schema of a form (the seed's unless given). */
+export const reportSchema = (form: FormDefinition = DEFAULT_FORM) => schemaFor(form);
 
 export interface Indicator {
   section: SectionKey;
   field: string;
-  /** Dotted path, e.g. 'dissemination.sessions'. */
+  /** Dotted path, e.g. 'dissemination.sessions'; a table column's is 'section.table.column' (summed over its rows). */
   path: string;
   label: string;
 }
 
-/** A schema's own label: the description `z.describe()` registered for it. */
-const describedBy = (s: z.core.$ZodType): string | undefined => z.globalRegistry.get(s)?.description;
-
+const indicatorLists = new WeakMap<FormDefinition, readonly Indicator[]>();
 /**
- * A field's schema under its `optional`/`default` wrappers, whether there were any, and the first
- * label met on the way in: the wrappers carry none of their own unless given one (as
- * signedDocumentKey is), the label being on the schema they wrap.
+ * The consolidated figures of a form, in form order: every whole-number and decimal field, and
+ * every numeric column of a table (summed over its rows). Computed once per definition.
  */
-export function unwrap(schema: z.core.$ZodType): { inner: z.core.$ZodType; optional: boolean; description: string | undefined } {
-  let s = schema;
-  let optional = false;
-  let description = describedBy(s);
-  while (s instanceof z.ZodMiniOptional || s instanceof z.ZodMiniDefault) {
-    optional = true;
-    s = s._zod.def.innerType;
-    description ??= describedBy(s);
-  }
-  return { inner: s, optional, description };
+export function reportIndicators(form: FormDefinition = DEFAULT_FORM): readonly Indicator[] {
+  return indicatorsOf(form);
+}
+/** The consolidated figures of a given form. */
+export function indicatorsOf(form: FormDefinition): readonly Indicator[] {
+  let list = indicatorLists.get(form);
+  if (list) return list;
+  const numeric = (f: ScalarFieldDef) => f.type === 'integer' || f.type === 'decimal';
+  list = form.sections.flatMap((s) =>
+    s.fields.flatMap((f): Indicator[] => {
+      const section = s.key as SectionKey;
+      if (f.type === 'table') {
+        return f.columns
+          .filter(numeric)
+          .map((c) => ({ section, field: `${f.key}.${c.key}`, path: `${s.key}.${f.key}.${c.key}`, label: `${f.label} — ${c.label}` }));
+      }
+      return f.type !== 'group' && numeric(f) ? [{ section, field: f.key, path: `${s.key}.${f.key}`, label: f.label }] : [];
+    }),
+  );
+  indicatorLists.set(form, list);
+  return list;
 }
 
-let indicatorList: readonly Indicator[] | undefined;
-/** Every count of the four sections, in form order, read from the schema itself (computed once, on first use). */
-export const reportIndicators = (): readonly Indicator[] =>
-  (indicatorList ??= NUMERIC_SECTIONS.flatMap((section) =>
-    Object.entries(reportSchema().shape[section].shape as Record<string, z.core.$ZodType>)
-      .filter(([, s]) => s instanceof z.ZodMiniNumber)
-      .map(([field, s]) => ({ section, field, path: `${section}.${field}`, label: describedBy(s) ?? field })),
-  ));
-
-/** Reads an indicator's value from a report. */
+/** Reads an indicator's value from a report: a field's number, or a table column's sum over the rows. */
 export function indicatorValue(report: AnnualReport, ind: Indicator): number {
-  return (report[ind.section] as Record<string, unknown>)[ind.field] as number;
+  const section = (report as unknown as Record<string, Record<string, unknown> | undefined>)[ind.section];
+  const [field = '', column] = ind.field.split('.');
+  const v = section?.[field];
+  if (column === undefined) return typeof v === 'number' ? v : 0;
+  const rows = Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
+  // Summed in hundred-millionths so that decimals add up without 0.1 + 0.2 drift.
+  return rows.reduce((sum, r) => sum + Math.round((typeof r[column] === 'number' ? r[column] : 0) * 1e8), 0) / 1e8;
 }
 
-/** The label of any dotted path in the schema, for messages: the deepest labelled schema on it. */
-export function labelOf(path: readonly PropertyKey[]): string | undefined {
-  let s: z.core.$ZodType | undefined = reportSchema();
+const labelMaps = new WeakMap<FormDefinition, Map<string, string>>();
+function labelMap(form: FormDefinition): Map<string, string> {
+  let m = labelMaps.get(form);
+  if (m) return m;
+  m = new Map(Object.entries(ENVELOPE_LABELS));
+  for (const s of form.sections) {
+    m.set(s.key, s.label);
+    for (const f of s.fields) {
+      m.set(`${s.key}.${f.key}`, f.label);
+      const inner = f.type === 'group' ? f.fields : f.type === 'table' ? f.columns : [];
+      for (const g of inner) m.set(`${s.key}.${f.key}.${g.key}`, g.label);
+    }
+  }
+  labelMaps.set(form, m);
+  return m;
+}
+
+/** The label of any path in a report (of the seed's form unless given), for messages. */
+export const labelOf = (path: readonly PropertyKey[], form: FormDefinition = DEFAULT_FORM) => labelIn(form, path);
+/** The label of any path in a report of a form: the deepest labelled field on it (a table's row numbers skipped). */
+export function labelIn(form: FormDefinition, path: readonly PropertyKey[]): string | undefined {
+  const m = labelMap(form);
+  let at = '';
   let label: string | undefined;
   for (const seg of path) {
-    const { inner } = unwrap(s);
-    if (!(inner instanceof z.ZodMiniObject)) return label;
-    s = (inner.shape as Record<string, z.core.$ZodType>)[String(seg)];
-    if (!s) return label;
-    label = unwrap(s).description ?? label;
+    if (typeof seg === 'number' || /^\d+$/.test(String(seg))) continue;
+    at = at ? `${at}.${String(seg)}` : String(seg);
+    const l = m.get(at);
+    if (l === undefined) return label;
+    label = l;
   }
   return label;
+}
+
+/** A field's definition by its dotted path (section.field or section.group.field). */
+export function fieldAt(form: FormDefinition, path: string): ScalarFieldDef | undefined {
+  const [section, key, sub] = path.split('.');
+  const f = form.sections.find((s) => s.key === section)?.fields.find((x) => x.key === key);
+  if (!f || f.type === 'table') return undefined;
+  if (f.type === 'group') return sub === undefined ? undefined : f.fields.find((g) => g.key === sub);
+  return sub === undefined ? f : undefined;
 }
 
 export interface ValidationIssue {
@@ -231,22 +317,81 @@ export interface ReportContext {
 
 export type ValidationResult = { ok: true; report: AnnualReport } | { ok: false; issues: ValidationIssue[] };
 
-const issue = (path: string, message: string): ValidationIssue => {
-  const label = labelOf(path.split('.'));
-  return label ? { path, message, label } : { path, message };
-};
-
 /** Reads a field of an object-like value, or undefined. */
 const field = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
+const at = (o: unknown, path: string): unknown => path.split('.').reduce(field, o);
 const countOf = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 const textOf = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
+/** A number a rule may use: only one its field accepts (a value the schema refuses gets its own message, no derived one). */
+const numberOf = (def: ScalarFieldDef | undefined, v: unknown) =>
+  def && (def.type === 'integer' || def.type === 'decimal') && typeof v === 'number' && Number.isFinite(v) && v >= def.min && v <= def.max
+    ? def.type === 'integer' && !Number.isInteger(v)
+      ? undefined
+      : v
+    : undefined;
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (m, k: string) => String(values[k] ?? m));
+const present = (v: unknown) => v !== undefined && v !== null && (typeof v !== 'string' || v.trim() !== '');
+
+/** One declarative rule (form-definition.ts) applied to a report's input. */
+function ruleIssue(
+  form: FormDefinition,
+  rule: FormRule,
+  input: unknown,
+  ctx: ReportContext,
+  period: number | undefined,
+): ValidationIssue[] {
+  if (rule.when && at(input, rule.when.field) !== rule.when.equals) return [];
+  const label = (p: string) => labelIn(form, p.split('.')) ?? p;
+  const issue = (path: string, message: string): ValidationIssue => ({ path, message, label: label(path) });
+  switch (rule.rule) {
+    case 'lte': {
+      const value = numberOf(fieldAt(form, rule.field), at(input, rule.field));
+      const other = numberOf(fieldAt(form, rule.max), at(input, rule.max));
+      if (value === undefined || other === undefined || value <= other) return [];
+      const template = rule.message ?? '{label} ({value}) không được lớn hơn {otherLabel} ({other})';
+      return [issue(rule.field, fill(template, { value, other, label: label(rule.field), otherLabel: label(rule.max) }))];
+    }
+    case 'sum': {
+      const parts = rule.parts.map((p) => numberOf(fieldAt(form, p), at(input, p)));
+      const value = numberOf(fieldAt(form, rule.total), at(input, rule.total));
+      if (value === undefined || parts.some((p) => p === undefined)) return [];
+      const sum = parts.reduce<number>((a, b) => a + Math.round((b ?? 0) * 1e8), 0) / 1e8;
+      if (sum === value) return [];
+      const template = rule.message ?? 'Tổng các phần ({sum}) phải bằng {label} ({value})';
+      return [issue(rule.total, fill(template, { sum, value, label: label(rule.total) }))];
+    }
+    case 'requiredIf':
+      return rule.fields
+        .filter((p) => !present(at(input, p)))
+        .map((p) =>
+          issue(
+            p,
+            fill(rule.message ?? 'Bắt buộc phải nhập khi "{whenLabel}" được chọn', { label: label(p), whenLabel: label(rule.when.field) }),
+          ),
+        );
+    case 'dateInPeriod': {
+      const date = textOf(at(input, rule.field));
+      if (!date || period === undefined) return [];
+      const d = periodDates(ctx.regime, period);
+      if (!(date < d.cutOffFrom || date > d.cutOffTo || Number.isNaN(Date.parse(date)))) return [];
+      const template = rule.message ?? '{label} phải trong kỳ báo cáo ({from} đến {to})';
+      return [issue(rule.field, fill(template, { label: label(rule.field), from: d.cutOffFrom, to: d.cutOffTo }))];
+    }
+  }
+}
 
 /**
- * The cross-field and context rules. They read the input defensively so that they also run when
- * the schema has failed elsewhere: a unit learns every problem from one upload, not one per retry.
+ * The context rules, then the form's declarative rules. They read the input defensively so that
+ * they also run when the schema has failed elsewhere: a unit learns every problem from one upload,
+ * not one per retry.
  */
-function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
+function ruleIssues(form: FormDefinition, input: unknown, ctx: ReportContext): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const issue = (path: string, message: string): ValidationIssue => {
+    const label = labelIn(form, path.split('.'));
+    return label ? { path, message, label } : { path, message };
+  };
   const formVersion = textOf(field(input, 'formVersion'));
   const unitId = textOf(field(input, 'unitId'));
   const period = countOf(field(input, 'period'));
@@ -263,58 +408,28 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
   if (ctx.expected && period !== undefined && period !== ctx.expected.period) {
     issues.push(issue('period', `Báo cáo ghi năm ${period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
   }
-  const p = field(input, 'planAndSolutions');
-  const received = countOf(field(p, 'petitionsReceived'));
-  const resolved = countOf(field(p, 'petitionsResolved'));
-  if (received !== undefined && resolved !== undefined && resolved > received) {
-    issues.push(
-      issue('planAndSolutions.petitionsResolved', `Số đơn thư đã giải quyết (${resolved}) không được lớn hơn số tiếp nhận (${received})`),
-    );
-  }
-  const g = field(input, 'programmes');
-  const commentsReceived = countOf(field(g, 'commentsReceived'));
-  const commentsAccepted = countOf(field(g, 'commentsAccepted'));
-  if (commentsReceived !== undefined && commentsAccepted !== undefined && commentsAccepted > commentsReceived) {
-    issues.push(
-      issue(
-        'programmes.commentsAccepted',
-        `Số ý kiến đã tiếp thu (${commentsAccepted}) không được lớn hơn số đã tiếp nhận (${commentsReceived})`,
-      ),
-    );
-  }
-  if (field(p, 'planIssued') === true) {
-    const planNumber = textOf(field(p, 'planNumber'));
-    const planDate = textOf(field(p, 'planDate'));
-    if (!planNumber) issues.push(issue('planAndSolutions.planNumber', 'Đã ban hành kế hoạch thì phải ghi số hiệu kế hoạch'));
-    if (!planDate) {
-      issues.push(issue('planAndSolutions.planDate', 'Đã ban hành kế hoạch thì phải ghi ngày ban hành'));
-    } else if (knownPeriod !== undefined) {
-      const d = periodDates(ctx.regime, knownPeriod);
-      if (planDate < d.cutOffFrom || planDate > d.cutOffTo || Number.isNaN(Date.parse(planDate))) {
-        issues.push(issue('planAndSolutions.planDate', `Ngày ban hành kế hoạch phải trong kỳ báo cáo (${d.cutOffFrom} đến ${d.cutOffTo})`));
-      }
-    }
-  }
+  for (const rule of form.rules) issues.push(...ruleIssue(form, rule, input, ctx, knownPeriod));
   return issues;
 }
 
 /**
- * Validates a parsed report: the strict schema, then the cross-field rules and the context
- * (known unit, the period and unit the upload was issued for, the data window for dates).
- * Returns every problem at once, in Vietnamese.
+ * Validates a parsed report against the regime's current form: the strict schema, then the
+ * cross-field rules and the context (known unit, the period and unit the upload was issued for,
+ * the data window for dates). Returns every problem at once, in Vietnamese.
  */
 export function validateReport(input: unknown, ctx: ReportContext): ValidationResult {
-  const parsed = reportSchema().safeParse(input, { error: (iss) => vietnamese(iss) });
+  const form = currentForm(ctx.regime);
+  const parsed = schemaFor(form).safeParse(input, { error: (iss) => vietnamese(iss) });
   if (!parsed.success) {
     const issues: ValidationIssue[] = parsed.error.issues.map((i) => {
       const path = i.path.map(String).join('.');
-      const label = labelOf(i.path);
+      const label = labelIn(form, i.path);
       return label ? { path, message: i.message, label } : { path, message: i.message };
     });
     // A field the schema already rejected gets no second, derived complaint.
     const flagged = new Set(issues.map((i) => i.path));
-    return { ok: false, issues: [...issues, ...ruleIssues(input, ctx).filter((i) => !flagged.has(i.path))] };
+    return { ok: false, issues: [...issues, ...ruleIssues(form, input, ctx).filter((i) => !flagged.has(i.path))] };
   }
-  const issues = ruleIssues(parsed.data, ctx);
+  const issues = ruleIssues(form, parsed.data, ctx);
   return issues.length ? { ok: false, issues } : { ok: true, report: parsed.data };
 }

@@ -60,7 +60,7 @@ export interface Cell {
 
 /** A rule Excel enforces on typing: the message box always stops the entry (errorStyle "stop"). */
 export interface DataValidation {
-  type: 'list' | 'whole' | 'date' | 'textLength';
+  type: 'list' | 'whole' | 'decimal' | 'date' | 'textLength';
   /** "between" when not given: `formulae` holds the two bounds. */
   operator?: 'between' | 'lessThanOrEqual';
   /** Formulas without "=": numbers, a quoted comma-separated list, or a range such as meta!$E$2:$E$31. */

@@ -4,7 +4,7 @@ import { parseIncomingKey, QUARANTINE_TAG } from '../definitions/table.js';
 import { boundReasons, reasonCount } from '../domain/bounded-reasons.js';
 import { MAX_REPORT_BYTES, sniffFileType } from '../domain/file-type.js';
 import type { Regime } from '../domain/regime.js';
-import { validateReport, type ValidationIssue } from '../domain/report.js';
+import { currentForm, validateReport, type ValidationIssue } from '../domain/report.js';
 import { ObjectTooLargeError, type AuditLog, type EventBus, type ObjectStore, type ReportStore, type StoredVersion } from '../ports.js';
 import { XlsxRejectedError } from '../xlsx/rejection.js';
 
@@ -89,7 +89,7 @@ export async function ingestReport(
       format = 'xlsx';
       // Loaded on first use: most uploads are JSON, which need neither the xlsx reader nor the template's field list.
       const { parseTemplate } = await import('../xlsx/parse.js');
-      parsed = await parseTemplate(bytes);
+      parsed = await parseTemplate(bytes, currentForm(deps.regime));
     } else {
       reasons.push(reason('Không nhận dạng được nội dung tệp: chỉ nhận báo cáo dạng JSON hoặc tệp Excel (.xlsx) theo biểu mẫu'));
     }

@@ -1,6 +1,7 @@
 import { localDate, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
-import type { AnnualReport, ValidationIssue } from '../domain/report.js';
+import { reportSections, type ReportSection } from '../domain/report-fields.js';
+import { currentForm, type AnnualReport, type ValidationIssue } from '../domain/report.js';
 import {
   deriveStatus,
   effectiveDueAt,
@@ -47,6 +48,8 @@ export interface UnitReports {
   versions: VersionView[];
   reviews: ReviewFact[];
   linksExpireAt: string;
+  /** The sections of the regime's current form: the board draws the report view from them (not from the page it was built with). */
+  sections: readonly ReportSection[];
 }
 
 const extOf = (key: string) => /\.([a-z0-9]+)$/.exec(key)?.[1] ?? 'bin';
@@ -122,5 +125,6 @@ export async function readUnitReports(
     versions,
     reviews,
     linksExpireAt: new Date(now.getTime() + DOWNLOAD_LINK_SECONDS * 1000).toISOString(),
+    sections: reportSections(currentForm(deps.regime)),
   };
 }

@@ -1,7 +1,7 @@
 import { localDate, periodDates, workingDaysBetween } from '../domain/calendar.js';
 import { requireKnownPeriod, unitDefaultPeriod, unitPeriods } from './periods.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
-import type { ValidationIssue } from '../domain/report.js';
+import { currentForm, type ValidationIssue } from '../domain/report.js';
 import { deriveStatus, type ComplianceStatus, type StatusFacts } from '../domain/status.js';
 import { workingCalendar } from '../domain/working-calendar.js';
 import { RequestError } from '../errors.js';
@@ -41,6 +41,8 @@ export interface UnitView {
   /**
    * The regime narrowed to the caller's unit: what validateReport needs to run in the browser with
    * exactly the server's rules (form version, data window, time zone). Other units are not disclosed.
+   * `forms` holds only the current form (the definition the page is built from), so the response
+   * stays bounded however many past forms the regime keeps.
    */
   regime: Regime;
 }
@@ -131,6 +133,6 @@ export async function readUnitView(
       workingCalendar(regime),
     ),
     // The leadership's addresses are not the clerk's business; validation never reads them.
-    regime: { ...regime, units: [unit], leadership: [] },
+    regime: { ...regime, units: [unit], leadership: [], forms: [currentForm(regime)] },
   };
 }

@@ -35,6 +35,9 @@ function boundKnown(ids: readonly string[], through: string | undefined): { uplo
 
 /** The headline figures the board shows for a unit's latest valid report. */
 export function keyFigures(r: AnnualReport): Record<string, number> {
+  // The seed form's headline figures; a report of another form (issue 15) has none of these sections.
+  const seed = r as Partial<AnnualReport>;
+  if (!seed.dissemination || !seed.planAndSolutions || !seed.emulation) return {};
   return {
     sessions: r.dissemination.sessions,
     participants: r.dissemination.participantsOfficials + r.dissemination.participantsWorkers,

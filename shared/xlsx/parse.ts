@@ -6,10 +6,11 @@ import {
   META_SHEET,
   META_UNIT_ID_COL,
   META_UNIT_NAME_COL,
-  TEMPLATE_FIELDS,
+  templateFields,
   TEMPLATE_SHEET,
   type TemplateField,
 } from './template.js';
+import type { FormDefinition } from '../domain/form-definition.js';
 import { DEFAULT_XLSX_LIMITS, XlsxRejectedError, assertDimensions, guardXlsx, type XlsxLimits } from './zip-guard.js';
 
 export { XlsxRejectedError, type XlsxRejectionCode, type XlsxLimits, DEFAULT_XLSX_LIMITS } from './zip-guard.js';
@@ -27,11 +28,12 @@ export interface ParseTemplateOptions {
  * 1. Refuse anything that is not an xlsx by content (magic bytes and package parts).
  * 2. Run the zip guard (entries, sizes, real inflation, XML shape); read only the parts it checked.
  * 3. Bound every sheet's dimensions again after reading (rows and cells may omit their address).
- * 4. Find the report sheet and map column A codes to column C values.
+ * 4. Find the report sheet and map column A codes to column C values (the fields of `form`, the regime's current form).
  * 5. Convert each known field by its kind (Có/Không, status labels, dates, numbers); omit empty cells.
  * 6. Take formVersion, unitId and period from the metadata sheet (the visible rows as fallback).
  */
-export async function parseTemplate(bytes: Uint8Array, opts: ParseTemplateOptions = {}): Promise<unknown> {
+export async function parseTemplate(bytes: Uint8Array, form: FormDefinition, opts: ParseTemplateOptions = {}): Promise<unknown> {
+  const TEMPLATE_FIELDS = templateFields(form);
   const limits: XlsxLimits = { ...DEFAULT_XLSX_LIMITS, ...opts.limits };
   if (sniffFileType(bytes) !== 'xlsx') throw new XlsxRejectedError('NOT_XLSX', 'Tệp không phải Excel hợp lệ (.xlsx)');
   const guarded = guardXlsx(bytes, limits);
@@ -113,6 +115,11 @@ function convert(field: TemplateField, v: Plain): unknown {
     case 'count':
       // Digits typed into a text-formatted cell are still the clerk's number; anything else goes to zod as is.
       return typeof v === 'string' && /^[+-]?\d{1,15}$/.test(v) ? Number(v) : v;
+    case 'decimal':
+      // A decimal typed as text, with a point or the Vietnamese comma.
+      return typeof v === 'string' && /^[+-]?\d{1,15}([.,]\d{1,6})?$/.test(v) ? Number(v.replace(',', '.')) : v;
+    case 'table':
+      return undefined; // not in the template yet: a table is filled on the web form or in JSON
     case 'boolean':
       if (typeof v === 'string') {
         if (same(v, BOOLEAN_LABELS.true)) return true;

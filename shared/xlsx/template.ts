@@ -1,7 +1,9 @@
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
-import { MAX_COUNT, labelOf } from '../domain/report.js';
-import { REPORT_SECTIONS, valueKind, type ReportField, type ValueKind } from '../domain/report-fields.js';
+import { DEFAULT_FORM } from '../domain/default-form.js';
+import type { FormDefinition } from '../domain/form-definition.js';
+import { currentForm, ENVELOPE_LABELS, MAX_COUNT } from '../domain/report.js';
+import { reportSections, valueKind, type ReportField, type ValueKind } from '../domain/report-fields.js';
 import { ValidatedWorksheet } from '../ooxml/xlsx-validations.js';
 import { serialDate, Worksheet, writeXlsx, type Cell, type CellStyle, type DataValidation, type Font } from '../ooxml/xlsx-write.js';
 
@@ -39,13 +41,15 @@ export const META_KEYS = {
 export const META_UNIT_ID_COL = 4;
 export const META_UNIT_NAME_COL = 5;
 
-/** The sections of the template: the report's sections (shared/domain/report-fields.ts), in schema order. */
-export const TEMPLATE_SECTIONS: readonly TemplateSection[] = REPORT_SECTIONS.map((s) => ({
-  ...s,
-  fields: s.fields.map((f) => ({ ...f, kind: valueKind(f.kind) })),
-}));
+/** The sections of a form's template: the report's sections (shared/domain/report-fields.ts), in form order. */
+export function templateSections(form: FormDefinition): readonly TemplateSection[] {
+  return reportSections(form).map((s) => ({ ...s, fields: s.fields.map((f) => ({ ...f, kind: valueKind(f.kind) })) }));
+}
+export const templateFields = (form: FormDefinition): readonly TemplateField[] => templateSections(form).flatMap((s) => s.fields);
 
-export const TEMPLATE_FIELDS: readonly TemplateField[] = TEMPLATE_SECTIONS.flatMap((s) => s.fields);
+/** The seed form's (pure: a bundle that does not read them drops them, and the seed's form with them). */
+export const TEMPLATE_SECTIONS: readonly TemplateSection[] = /* @__PURE__ */ templateSections(DEFAULT_FORM);
+export const TEMPLATE_FIELDS: readonly TemplateField[] = /* @__PURE__ */ templateFields(DEFAULT_FORM);
 
 export interface BuildTemplateInput {
   regime: Regime;
@@ -170,7 +174,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   const inputCell = (cell: Cell, style: CellStyle = { alignment: { vertical: 'top' } }) => {
     cell.style = { fill: COLOR.input, border: BORDER, locked: false, ...style };
   };
-  const describe = (path: string) => labelOf([path]) ?? path;
+  const describe = (path: string) => ENVELOPE_LABELS[path] ?? path;
 
   // 3. Identity rows.
   lockedValue(fieldRow('formVersion', describe('formVersion')).cell, regime.formVersion);
@@ -189,7 +193,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   lockedValue(fieldRow('period', describe('period')).cell, period);
 
   // 4. Sections.
-  for (const section of TEMPLATE_SECTIONS) {
+  for (const section of templateSections(currentForm(regime))) {
     const r = addRow();
     ws.merge(r, 2, r, 3);
     ws.set(r, 2, section.label, {
@@ -206,8 +210,33 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
       switch (field.kind) {
         case 'count':
           inputCell(cell, { numFmt: '#,##0', alignment: { horizontal: 'right', vertical: 'top' } });
-          validate(COUNT_VALIDATION);
+          // The seed's counts keep their one rule; a field with its own bounds gets them.
+          if ((field.min ?? 0) === 0 && (field.max ?? MAX_COUNT) === MAX_COUNT) validate(COUNT_VALIDATION);
+          else
+            validate({
+              ...COUNT_VALIDATION,
+              formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+              error: {
+                title: 'Số liệu không hợp lệ',
+                message: `Nhập số nguyên từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.`,
+              },
+            });
           break;
+        case 'decimal': {
+          const digits = field.decimals ?? 2;
+          inputCell(cell, {
+            numFmt: digits > 0 ? `#,##0.${'0'.repeat(digits)}` : '#,##0',
+            alignment: { horizontal: 'right', vertical: 'top' },
+          });
+          validate({
+            type: 'decimal',
+            operator: 'between',
+            formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+            allowBlank: true,
+            error: { title: 'Số liệu không hợp lệ', message: `Nhập số từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.` },
+          });
+          break;
+        }
         case 'boolean':
           inputCell(cell);
           validate(listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.'));

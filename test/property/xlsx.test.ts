@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FORM } from '../../shared/domain/default-form.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { validateReport } from '../../shared/domain/report.js';
 import { readXlsx, XlsxReadError, type ScanMeter } from '../../shared/ooxml/xlsx-read.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
 /** parseTemplate's outcome: the report, or the refusal; anything else thrown fails the property. */
 async function outcomeOf(bytes: Uint8Array): Promise<{ report: unknown } | { rejected: XlsxRejectedError }> {
   try {
-    return { report: await parseTemplate(bytes) };
+    return { report: await parseTemplate(bytes, DEFAULT_FORM) };
   } catch (e) {
     if (e instanceof XlsxRejectedError) return { rejected: e };
     throw e;

@@ -4,7 +4,8 @@ import { BOOLEAN_LABELS, TEMPLATE_FIELDS, TEMPLATE_SHEET, type TemplateField } f
 /**
  * Fills a template's input cells from a report the way a clerk's Excel stores them: labels for
  * Có/Không and lists, date cells for dates, the value in column C of the row whose column A code
- * is the field's path. The inverse of parseTemplate, for the demo and the tests.
+ * is the field's path. The inverse of parseTemplate, for the demo and the tests (`fields`: another
+ * form's template fields; its tables are not in the template).
  *
  * `overrides` replace cells by their column A code after the report is written (a number typed in
  * words, a unit picked by name, a cell left blank with `null`).
@@ -13,6 +14,7 @@ export async function fillTemplate(
   template: Uint8Array,
   report: unknown,
   overrides: Record<string, ExcelJS.CellValue> = {},
+  fields: readonly TemplateField[] = TEMPLATE_FIELDS,
 ): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(template) as unknown as ExcelJS.Buffer);
@@ -23,7 +25,8 @@ export async function fillTemplate(
     const code = row.getCell(1).value;
     if (typeof code === 'string' && code) rows.set(code, row);
   });
-  const values = { ...Object.fromEntries(TEMPLATE_FIELDS.map((f) => [f.path, cellValue(f, valueAt(report, f.path))])), ...overrides };
+  const cells = fields.filter((f) => f.kind !== 'table');
+  const values = { ...Object.fromEntries(cells.map((f) => [f.path, cellValue(f, valueAt(report, f.path))])), ...overrides };
   for (const [code, value] of Object.entries(values)) {
     const row = rows.get(code);
     if (!row) throw new Error(`The template has no row for ${code}`);

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Deflate, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FORM } from '../../shared/domain/default-form.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
 import {
@@ -223,7 +224,7 @@ describe('buildTemplate', () => {
     });
 
     const filled = await fillTemplate(template, sampleReport(DEFAULT_REGIME, 'dak-ha', PERIOD), { unitId: 'UBND huyện Đắk Hà' });
-    const parsed = await parseTemplate(filled);
+    const parsed = await parseTemplate(filled, DEFAULT_FORM);
 
     expect(parsed).toMatchObject({ unitId: 'dak-ha', period: PERIOD, formVersion: DEFAULT_REGIME.formVersion });
     expect(validateReport(parsed, { regime: DEFAULT_REGIME, expected: { unitId: 'dak-ha', period: PERIOD } }).ok).toBe(true);
@@ -239,7 +240,7 @@ describe('parseTemplate', () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const filled = await fillTemplate(await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT }), sample);
 
-    const parsed = await parseTemplate(filled);
+    const parsed = await parseTemplate(filled, DEFAULT_FORM);
     const result = validateReport(parsed, ctx);
 
     expect(result).toEqual({ ok: true, report: sample });
@@ -250,7 +251,7 @@ describe('parseTemplate', () => {
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
     const filled = await fillTemplate(template, sample, { 'dissemination.sessions': -5 });
 
-    const result = validateReport(await parseTemplate(filled), ctx);
+    const result = validateReport(await parseTemplate(filled, DEFAULT_FORM), ctx);
 
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -266,7 +267,7 @@ describe('parseTemplate', () => {
       'emulation.individualsCommended': '7',
     });
 
-    const parsed = (await parseTemplate(filled)) as { emulation: Record<string, unknown> };
+    const parsed = (await parseTemplate(filled, DEFAULT_FORM)) as { emulation: Record<string, unknown> };
     const result = validateReport(parsed, ctx);
 
     expect(parsed.emulation).toEqual({ movementsLaunched: 'mười hai', individualsCommended: 7 });
@@ -282,7 +283,7 @@ describe('parseTemplate', () => {
     const sample = sampleReport(DEFAULT_REGIME, UNIT, PERIOD);
     const template = await buildTemplate({ regime: DEFAULT_REGIME, period: PERIOD, unit: UNIT });
     const parse = async (planDate: ExcelJS.CellValue) =>
-      (await parseTemplate(await fillTemplate(template, sample, { 'planAndSolutions.planDate': planDate }))) as {
+      (await parseTemplate(await fillTemplate(template, sample, { 'planAndSolutions.planDate': planDate }), DEFAULT_FORM)) as {
         planAndSolutions: { planDate?: unknown; planIssued: unknown };
         programmes: { plan739: { status: unknown } };
       };
@@ -299,8 +300,8 @@ describe('parseTemplate', () => {
     const pdf = new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF');
     const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
 
-    expect((await rejection(parseTemplate(pdf))).code).toBe<XlsxRejectionCode>('NOT_XLSX');
-    expect((await rejection(parseTemplate(random))).reason).toBe('Tệp không phải Excel hợp lệ (.xlsx)');
+    expect((await rejection(parseTemplate(pdf, DEFAULT_FORM))).code).toBe<XlsxRejectionCode>('NOT_XLSX');
+    expect((await rejection(parseTemplate(random, DEFAULT_FORM))).reason).toBe('Tệp không phải Excel hợp lệ (.xlsx)');
   });
 
   it('rejects a workbook that is not the template', async () => {
@@ -308,7 +309,7 @@ describe('parseTemplate', () => {
     wb.addWorksheet('Sheet1').getCell('A1').value = 'xin chào';
     const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
 
-    expect((await rejection(parseTemplate(bytes))).code).toBe<XlsxRejectionCode>('NOT_TEMPLATE');
+    expect((await rejection(parseTemplate(bytes, DEFAULT_FORM))).code).toBe<XlsxRejectionCode>('NOT_TEMPLATE');
   });
 
   it('rejects a sheet addressing rows far beyond the template', async () => {
@@ -316,7 +317,7 @@ describe('parseTemplate', () => {
     wb.getWorksheet(TEMPLATE_SHEET)!.getCell('C200000').value = 1;
     const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
 
-    const err = await rejection(parseTemplate(bytes));
+    const err = await rejection(parseTemplate(bytes, DEFAULT_FORM));
 
     expect(err.code).toBe<XlsxRejectionCode>('SHEET_TOO_LARGE');
     expect(err.reason).toMatch(/Bảng tính quá lớn/);
@@ -329,7 +330,7 @@ describe('parseTemplate', () => {
     for (let r = 1; r <= 2500; r += 1) ws.addRow(Array.from({ length: 40 }, (_, c) => r + c));
     const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
 
-    const err = await rejection(parseTemplate(bytes));
+    const err = await rejection(parseTemplate(bytes, DEFAULT_FORM));
 
     expect(err.code).toBe<XlsxRejectionCode>('SHEET_TOO_LARGE');
     expect(err.detail).toHaveProperty('maxXmlElements');
@@ -400,7 +401,7 @@ describe('guardXlsx', () => {
     const bytes = new Uint8Array(Buffer.concat(chunks));
     expect(bytes[6]! & 0x08).toBe(0x08);
 
-    await expect(parseTemplate(bytes)).resolves.toMatchObject({ unitId: UNIT, period: PERIOD });
+    await expect(parseTemplate(bytes, DEFAULT_FORM)).resolves.toMatchObject({ unitId: UNIT, period: PERIOD });
   });
 
   it('rejects a zip with 10,000 entries', () => {

@@ -11,7 +11,7 @@ import { can } from './auth.js';
 import { bytes, count, date, dateTime, percent, searchable } from './format.js';
 import { AUDIT_ACTIONS, FORMAT_LABELS, KEY_FIGURE_LABELS, NOTICE_KINDS } from './labels.js';
 import type { BoardConfig } from './page.js';
-import type { ShownField, ShownSection } from './report-layout.js';
+import { reportLayout, type ShownField, type ShownSection } from './layout.js';
 
 /**
  * The board's views: pure functions from the API's data to lit-html templates. lit-html puts every
@@ -184,6 +184,10 @@ function shown(f: ShownField, v: unknown): string {
   switch (f.kind) {
     case 'count':
       return typeof v === 'number' ? count(v) : plain;
+    case 'decimal':
+      return typeof v === 'number' ? v.toLocaleString('vi-VN', { maximumFractionDigits: 6 }) : plain;
+    case 'table':
+      return Array.isArray(v) ? `${v.length} dòng` : plain;
     case 'boolean':
       return v ? 'Có' : 'Không';
     case 'date':
@@ -204,7 +208,7 @@ const reportView = (report: AnnualReport, sections: readonly ShownSection[]) =>
       )}</tbody></table></section>`,
   )}</div>`;
 
-function versionView(v: VersionView, ctx: ViewContext) {
+function versionView(v: VersionView, ctx: ViewContext, sections: readonly ShownSection[]) {
   const signed = v.downloads.signed
     ? html`<a href=${v.downloads.signed} class="dl-signed" rel="noopener noreferrer">Tải văn bản đã ký (PDF)</a>`
     : v.valid
@@ -212,7 +216,7 @@ function versionView(v: VersionView, ctx: ViewContext) {
       : nothing;
   const content =
     v.valid && v.report
-      ? html`<details ?open=${v.latestValid}><summary>Nội dung báo cáo</summary>${reportView(v.report, ctx.config.sections)}</details>`
+      ? html`<details ?open=${v.latestValid}><summary>Nội dung báo cáo</summary>${reportView(v.report, sections)}</details>`
       : v.valid
         ? nothing
         : html`<ul class="reasons">${v.reasons.map((r) => html`<li>${r.label ? html`<strong>${`${r.label}: `}</strong>` : nothing}${r.message}</li>`)}</ul>`;
@@ -320,7 +324,7 @@ export function detailView(d: DetailState, ctx: ViewContext, act: DetailActions)
 <div id="d-summary" class=${rep ? 'summary' : nothing}>${rep ? summaryView(rep, ctx) : html`<p class="muted">Đang tải…</p>`}</div>
 <div id="d-actions">${rep ? keyed(actionsKey(rep), actionsView(rep, d, ctx, act)) : nothing}</div>
 <h3>Các bản đã nộp</h3>
-<div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx)) : nothing}</div>
+<div id="d-versions">${rep && !rep.versions.length ? html`<p class="muted">Đơn vị chưa nộp bản nào cho kỳ này.</p>` : nothing}${rep ? [...rep.versions].reverse().map((v) => versionView(v, ctx, rep.sections ? reportLayout(rep.sections) : ctx.config.sections)) : nothing}</div>
 ${
   can('manageLinks')
     ? html`<h3>Đường dẫn nộp báo cáo</h3>

@@ -1,6 +1,6 @@
-import { MAX_COUNT, reportSchema, unwrap } from '../../shared/domain/report.js';
-import { REPORT_SECTIONS, type ReportField } from '../../shared/domain/report-fields.js';
-import * as z from '../../shared/zod-mini.js';
+import { ENVELOPE_LABELS, MAX_COUNT } from '../../shared/domain/report.js';
+import type { FormDefinition } from '../../shared/domain/form-definition.js';
+import { REPORT_SECTIONS, reportSections, type ReportField } from '../../shared/domain/report-fields.js';
 
 /**
  * The form's fields: the report's fields read from ReportSchema (shared/domain/report-fields.ts).
@@ -21,23 +21,22 @@ export const PAGE_SET_PATHS = ['formVersion', 'unitId', 'period', 'signedDocumen
 export const SIGNED_DOCUMENT_PATH = 'signedDocumentKey';
 export const COUNT_MAX = MAX_COUNT;
 
+/** A form's sections as the page shows them. */
+export const formSections = (form: FormDefinition): readonly FormSection[] =>
+  reportSections(form).map(({ key, label, fields }) => ({ key, legend: label, fields }));
+
+/** The seed form's, rendered into the page at build time. */
 export const FORM_SECTIONS: readonly FormSection[] = REPORT_SECTIONS.map(({ key, label, fields }) => ({ key, legend: label, fields }));
 
 export const FORM_FIELDS: readonly FormField[] = FORM_SECTIONS.flatMap((s) => s.fields);
 
-/** The nested objects inside a section (e.g. the two programmes) get their own group; their label is the schema's. */
+/** The nested objects inside a section (e.g. the two programmes) get their own group; their label is the form's. */
 export function groupLabel(path: string): string | undefined {
-  let s: z.core.$ZodType | undefined = reportSchema();
-  for (const seg of path.split('.')) {
-    const inner: z.core.$ZodType | undefined = s ? unwrap(s).inner : undefined;
-    if (!(inner instanceof z.ZodMiniObject)) return undefined;
-    s = (inner.shape as Record<string, z.core.$ZodType>)[seg];
-  }
-  return s ? unwrap(s).description : undefined;
+  return FORM_FIELDS.find((f) => f.path.startsWith(`${path}.`))?.group;
 }
 
-/** The label of the signed-document attachment, from the schema. */
-export const SIGNED_DOCUMENT_LABEL = unwrap(reportSchema().shape.signedDocumentKey).description ?? 'Văn bản đã ký (PDF)';
+/** The label of the signed-document attachment. */
+export const SIGNED_DOCUMENT_LABEL = ENVELOPE_LABELS.signedDocumentKey ?? 'Văn bản đã ký (PDF)';
 
 /** DOM ids derived from a path: dots become dashes (a dot in an id needs escaping in selectors). */
 export const fieldId = (path: string) => `f-${path.replaceAll('.', '-')}`;

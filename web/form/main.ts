@@ -13,7 +13,8 @@ import { validateReport, type AnnualReport, type ValidationIssue } from '../../s
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
 import type { UnitVersionView, UnitView } from '../../shared/use-cases/read-unit-view.js';
 import { ApiError, downloadFile, getJson, postJson, postToStorage, sha256Hex, type PresignedUpload } from './api.js';
-import { errorId, fieldId, FORM_FIELDS, SIGNED_DOCUMENT_PATH, type FormField } from './fields.js';
+import { errorId, fieldId, FORM_FIELDS, formSections, SIGNED_DOCUMENT_PATH, type FormField } from './fields.js';
+import { formFieldsHtml } from './fields-html.js';
 import { draftKey, NOT_A_NUMBER, parseDraft, placeIssues, toReportInput, type RawValues } from './values.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -111,8 +112,26 @@ function showLinkError(err: ApiError): void {
   document.title = `${$('link-error-title').textContent ?? ''} — Báo cáo công tác dân vận`;
 }
 
+/** The fields on the page: the seed's as built, or the regime's current form's once GET /me names another. */
+let fields: readonly FormField[] = FORM_FIELDS;
+
+/**
+ * The regime's current form comes with the view (GET /me): when it is not the one the page was
+ * built with, its fields are drawn from the definition (a deployer changes the regime file, not code).
+ */
+function useForm(v: UnitView): void {
+  const def = v.regime.forms?.[0];
+  const box = $('form-fields');
+  if (!def || box.dataset.formVersion === def.version) return;
+  const sections = formSections(def);
+  box.innerHTML = formFieldsHtml(sections);
+  box.dataset.formVersion = def.version;
+  fields = sections.flatMap((s) => s.fields);
+}
+
 function renderView(v: UnitView): void {
   view = v;
+  useForm(v);
   const tz = v.regime.timeZone;
   text('unit-name', v.unit.name);
   $('unit-name').title = GROUP_LABELS[v.unit.group];
@@ -190,20 +209,20 @@ function controlsOf(f: FormField): HTMLInputElement[] {
 
 function readValues(): RawValues {
   const raw: RawValues = {};
-  for (const f of FORM_FIELDS) {
+  for (const f of fields) {
     const controls = controlsOf(f);
     if (f.kind === 'boolean') raw[f.path] = controls.find((c) => c.checked)?.value ?? '';
     else {
       const c = controls[0];
       if (!c) continue;
-      raw[f.path] = f.kind === 'count' && c.validity.badInput ? NOT_A_NUMBER : c.value;
+      raw[f.path] = (f.kind === 'count' || f.kind === 'decimal') && c.validity.badInput ? NOT_A_NUMBER : c.value;
     }
   }
   return raw;
 }
 
 function writeValues(raw: RawValues): void {
-  for (const f of FORM_FIELDS) {
+  for (const f of fields) {
     const v = raw[f.path] ?? '';
     for (const c of controlsOf(f)) {
       if (f.kind === 'boolean') c.checked = c.value === v;
@@ -244,7 +263,7 @@ function restoreDraft(): void {
   } catch {
     // storage disabled: nothing to restore
   }
-  const draft = parseDraft(stored);
+  const draft = parseDraft(stored, fields);
   writeValues(draft?.values ?? {});
   signedDocumentKey = draft?.signedDocumentKey;
   text('hint-signedDocument', signedDocumentKey ? 'Văn bản đã ký đã được tải lên và sẽ kèm theo báo cáo.' : '');
@@ -266,15 +285,15 @@ function clearDraft(): void {
 
 function validate(): { ok: true; report: AnnualReport } | { ok: false; issues: ValidationIssue[] } {
   const id = identity();
-  const input = toReportInput(readValues(), id, signedDocumentKey);
+  const input = toReportInput(readValues(), id, signedDocumentKey, fields);
   if (!view) throw new Error('no unit view yet');
   return validateReport(input, { regime: view.regime, expected: { unitId: id.unitId, period: id.period } });
 }
 
 /** Shows the errors beside the fields in `scope` (all fields when null) and clears the others there. */
 function showFieldErrors(issues: readonly ValidationIssue[], scope: ReadonlySet<string> | null): void {
-  const placed = placeIssues(issues);
-  for (const f of FORM_FIELDS) {
+  const placed = placeIssues(issues, fields);
+  for (const f of fields) {
     if (scope && !scope.has(f.path)) continue;
     const messages = placed.byField.get(f.path) ?? [];
     text(errorId(f.path), messages.join(' '));
@@ -290,7 +309,7 @@ function showFieldErrors(issues: readonly ValidationIssue[], scope: ReadonlySet<
 }
 
 function showSummary(issues: readonly ValidationIssue[]): void {
-  const placed = placeIssues(issues);
+  const placed = placeIssues(issues, fields);
   const items = placed.summary.map((s) => {
     const target = s.fieldPath ?? (s.path === SIGNED_DOCUMENT_PATH ? 'signedDocument' : null);
     const line = `${s.label}: ${s.message}`;

@@ -26,6 +26,13 @@ function convert(field: FormField, raw: string | undefined): unknown {
       if (t === '') return undefined;
       return /^-?\d{1,15}(\.\d+)?$/.test(t) ? Number(t) : t;
     }
+    case 'decimal': {
+      const t = v.trim().replace(',', '.');
+      if (t === '') return undefined;
+      return /^-?\d{1,15}(\.\d+)?$/.test(t) ? Number(t) : v.trim();
+    }
+    case 'table':
+      return undefined; // not typed on the page yet (fields-html.ts)
     case 'boolean':
       return v === 'true' ? true : v === 'false' ? false : undefined;
     case 'choice':
@@ -38,9 +45,14 @@ function convert(field: FormField, raw: string | undefined): unknown {
 }
 
 /** The report input (before validation) from the form values, the page's identity and the attachment key. */
-export function toReportInput(raw: RawValues, identity: Identity, signedDocumentKey?: string): Record<string, unknown> {
+export function toReportInput(
+  raw: RawValues,
+  identity: Identity,
+  signedDocumentKey?: string,
+  fields: readonly FormField[] = FORM_FIELDS,
+): Record<string, unknown> {
   const report: Record<string, unknown> = { formVersion: identity.formVersion, unitId: identity.unitId, period: identity.period };
-  for (const field of FORM_FIELDS) {
+  for (const field of fields) {
     const keys = field.path.split('.');
     let target = report;
     // Sections exist even when empty, so each missing field is named by its own path.
@@ -59,9 +71,9 @@ function get(obj: unknown, path: string): unknown {
 }
 
 /** The form values that show a report (prefill, tests). */
-export function fromReport(report: unknown): RawValues {
+export function fromReport(report: unknown, fields: readonly FormField[] = FORM_FIELDS): RawValues {
   const raw: RawValues = {};
-  for (const field of FORM_FIELDS) {
+  for (const field of fields) {
     const v = get(report, field.path);
     if (v === undefined || v === null) continue;
     raw[field.path] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
@@ -76,22 +88,22 @@ export interface PlacedIssues {
   summary: { path: string; fieldPath: string | null; label: string; message: string }[];
 }
 
-const FIELD_ORDER = new Map(FORM_FIELDS.map((f, i) => [f.path, i]));
-
-/** The field an issue belongs to: its own path, or the first field under an object-level path. */
-function fieldFor(path: string): string | null {
-  if (FIELD_ORDER.has(path)) return path;
-  const under = FORM_FIELDS.find((f) => path !== '' && f.path.startsWith(`${path}.`));
-  return under ? under.path : null;
-}
-
 /** Places validateReport's issues beside their fields and in a summary. */
-export function placeIssues(issues: readonly ValidationIssue[]): PlacedIssues {
+export function placeIssues(issues: readonly ValidationIssue[], fields: readonly FormField[] = FORM_FIELDS): PlacedIssues {
+  const FIELD_ORDER = new Map(fields.map((f, i) => [f.path, i]));
+  /** The field an issue belongs to: its own path, the table it is in, or the first field under an object-level path. */
+  const fieldFor = (path: string): string | null => {
+    if (FIELD_ORDER.has(path)) return path;
+    const table = fields.find((f) => f.kind === 'table' && path.startsWith(`${f.path}.`));
+    if (table) return table.path;
+    const under = fields.find((f) => path !== '' && f.path.startsWith(`${path}.`));
+    return under ? under.path : null;
+  };
   const byField = new Map<string, string[]>();
   const summary = issues.map((i) => {
     const fieldPath = fieldFor(i.path);
     if (fieldPath) byField.set(fieldPath, [...(byField.get(fieldPath) ?? []), i.message]);
-    const label = (fieldPath && FORM_FIELDS[FIELD_ORDER.get(fieldPath) ?? -1]?.label) || i.label || 'Báo cáo';
+    const label = (fieldPath && fields[FIELD_ORDER.get(fieldPath) ?? -1]?.label) || i.label || 'Báo cáo';
     return { path: i.path, fieldPath, label, message: i.message };
   });
   summary.sort((a, b) => (FIELD_ORDER.get(a.fieldPath ?? '') ?? 1e9) - (FIELD_ORDER.get(b.fieldPath ?? '') ?? 1e9));
@@ -108,14 +120,14 @@ export interface Draft {
 }
 
 /** Reads a stored draft defensively: a corrupt or foreign entry is ignored, never trusted. */
-export function parseDraft(text: string | null): Draft | null {
+export function parseDraft(text: string | null, fields: readonly FormField[] = FORM_FIELDS): Draft | null {
   if (!text) return null;
   try {
     const d = JSON.parse(text) as Partial<Draft>;
     if (typeof d !== 'object' || d === null || typeof d.savedAt !== 'string' || typeof d.values !== 'object' || d.values === null)
       return null;
     const values: RawValues = {};
-    for (const f of FORM_FIELDS) {
+    for (const f of fields) {
       const v = (d.values as Record<string, unknown>)[f.path];
       if (typeof v === 'string') values[f.path] = v;
     }

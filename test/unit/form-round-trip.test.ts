@@ -1,0 +1,196 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { consolidate, indicatorTotal } from '../../shared/domain/consolidation.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { currentForm, indicatorsOf, validateReport, type AnnualReport, type ReportContext } from '../../shared/domain/report.js';
+import { reportSections } from '../../shared/domain/report-fields.js';
+import { readRegimeFile } from '../../shared/regime-file.js';
+import { keyFigures } from '../../shared/use-cases/update-compliance.js';
+import { parseTemplate } from '../../shared/xlsx/parse.js';
+import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
+import { reportLayout } from '../../web/board/layout.js';
+import { formSections } from '../../web/form/fields.js';
+import { formFieldsHtml } from '../../web/form/fields-html.js';
+import { fromReport, toReportInput } from '../../web/form/values.js';
+import { fillTemplate } from '../support/xlsx-fill.js';
+
+/**
+ * Issue 15: a regime whose form (test/fixtures/form-every-field.json) has every field type and every
+ * rule goes through the regime file, validation, the Excel template and its reader, the report
+ * sections the form and board are drawn from, and the consolidation.
+ */
+const PERIOD = 2026;
+const UNIT = 'so-tu-phap';
+const OTHER = 'so-tai-chinh';
+const DISTRICT = 'dak-ha';
+type Json = Record<string, unknown>;
+
+function regimeFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'every-field-'));
+  const form = JSON.parse(readFileSync(new URL('../fixtures/form-every-field.json', import.meta.url), 'utf8')) as Json;
+  const file = join(dir, 'regime.json');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(JSON.stringify(DEFAULT_REGIME)) as Json), formVersion: '2027.1', forms: [form] }));
+  return readRegimeFile(file);
+}
+const regime = regimeFile();
+const ctx = (unitId = UNIT): ReportContext => ({ regime, expected: { unitId, period: PERIOD } });
+
+const report = (unitId = UNIT, budget = 12.5): Json => ({
+  formVersion: '2027.1',
+  unitId,
+  period: PERIOD,
+  figures: { received: 40, resolved: 30, onTime: 25, late: 5, budget, satisfaction: 92.5 },
+  plan: { issued: true, number: '12/KH-STP', date: '2026-03-05', level: 'MID', contact: 'dau.moi@stp.example.vn', notes: 'Ổn định.' },
+  activities: {
+    events: [
+      { name: 'Hội nghị quán triệt', held: '2026-02-10', participants: 120, cost: 10.25 },
+      { name: 'Tập huấn', held: '2026-06-01', participants: 45, cost: 4.5 },
+    ],
+  },
+  preparer: { name: 'Trần Văn An', title: 'Chuyên viên', email: 'an.tran@stp.example.vn', phone: '0260 3862 123' },
+});
+const issuesOf = (input: unknown) => {
+  const r = validateReport(input, ctx());
+  if (r.ok) throw new Error('expected the report to be rejected');
+  return r.issues.map((i) => `${i.path}: ${i.message}`);
+};
+const edit = (f: (r: Record<string, Json>) => void) => {
+  const r = structuredClone(report()) as Record<string, Json>;
+  f(r);
+  return r;
+};
+
+describe('a regime whose form has every field type and rule', () => {
+  it('loads, with the file’s form as the current one', () => {
+    expect(currentForm(regime).version).toBe('2027.1');
+    expect(currentForm(regime).sections.map((s) => s.key)).toEqual(['figures', 'plan', 'activities']);
+  });
+
+  it('accepts a good report, keeping decimals, dates, choices and table rows', () => {
+    const r = validateReport(report(), ctx());
+    // The board's headline figures are the seed form's: a report of another form has none, and no crash.
+    expect(keyFigures(report() as unknown as AnnualReport)).toEqual({});
+    expect(r).toMatchObject({
+      ok: true,
+      report: { figures: { budget: 12.5 }, plan: { level: 'MID' }, activities: { events: [{ cost: 10.25 }, { cost: 4.5 }] } },
+    });
+  });
+
+  it('applies each type’s limits with Vietnamese messages', () => {
+    const bad = edit((r) => {
+      r.figures!.budget = 1.234;
+      r.figures!.satisfaction = 101;
+      r.plan!.level = 'TOP';
+      r.plan!.contact = 'không-phải-email';
+      r.plan!.date = '2026-02-30';
+      (r.activities!.events as Json[])[0]!.participants = 'nhiều';
+      (r.activities!.events as Json[])[1]!.extra = 1;
+    });
+    expect(issuesOf(bad)).toEqual([
+      'figures.budget: Tối đa 2 chữ số thập phân',
+      'figures.satisfaction: Không được lớn hơn 100',
+      'plan.date: Ngày không tồn tại',
+      'plan.level: Giá trị phải là một trong: LOW, MID, HIGH',
+      'plan.contact: Email không hợp lệ',
+      'activities.events.0.participants: Phải là số nguyên không âm',
+      'activities.events.1: Trường không thuộc biểu mẫu: extra',
+    ]);
+  });
+
+  it('applies each rule: a ≤ b, parts sum to the total, required-if, date within the period', () => {
+    const bad = edit((r) => {
+      r.figures!.resolved = 50;
+      r.figures!.late = 4;
+      delete r.plan!.number;
+      r.plan!.date = '2025-01-01';
+    });
+    expect(issuesOf(bad)).toEqual([
+      'figures.resolved: Số hồ sơ đã giải quyết (50) không được lớn hơn Số hồ sơ tiếp nhận (40)',
+      'figures.resolved: Đúng hạn cộng quá hạn (29) phải bằng số đã giải quyết (50)',
+      'plan.number: Bắt buộc phải nhập khi "Đã ban hành kế hoạch" được chọn',
+      'plan.date: Ngày ban hành phải trong kỳ báo cáo (2025-12-15 đến 2026-12-14)',
+    ]);
+  });
+
+  it('draws the sections the form and the board show from the definition, the table with its columns', () => {
+    const sections = reportSections(currentForm(regime));
+    expect(sections.map((s) => s.key)).toEqual(['figures', 'plan', 'activities', 'preparer']);
+    const table = sections[2]!.fields[0]!;
+    expect(table).toMatchObject({ path: 'activities.events', kind: 'table', maxRows: 20 });
+    expect(table.columns?.map((c) => `${c.path}:${c.kind}`)).toEqual(['name:text', 'held:date', 'participants:count', 'cost:decimal']);
+    expect(sections[0]!.fields.find((f) => f.path === 'figures.budget')).toMatchObject({ kind: 'decimal', decimals: 2, max: 1_000_000 });
+    // The board's report view (GET /units/{id}/reports returns these sections).
+    const layout = reportLayout(sections);
+    expect(layout.map((s) => s.legend)).toEqual(['I. Số liệu', 'II. Kế hoạch', 'III. Các hoạt động', 'Người lập báo cáo']);
+    expect(layout[1]!.fields.map((f) => `${f.path}:${f.kind}`)).toEqual([
+      'plan.issued:boolean',
+      'plan.number:text',
+      'plan.date:date',
+      'plan.level:choice',
+      'plan.contact:text',
+      'plan.notes:text',
+    ]);
+  });
+
+  it('draws the web form from the definition and reads a report back from its values', () => {
+    // prepare
+    const sections = formSections(currentForm(regime));
+    const fields = sections.flatMap((s) => s.fields);
+    const { activities: _table, ...typed } = report();
+    // act
+    const html = formFieldsHtml(sections);
+    const input = toReportInput(fromReport(typed, fields), { formVersion: '2027.1', unitId: UNIT, period: PERIOD }, undefined, fields);
+    // assess
+    expect(html).toContain('id="f-figures-budget" name="figures.budget" data-path="figures.budget"');
+    expect(html).toMatch(/id="f-figures-budget"[^>]*inputmode="decimal"[^>]*max="1000000" step="any"/);
+    expect(html).toContain('<option value="HIGH">Vượt</option>');
+    expect(html).toContain('<legend>III. Các hoạt động</legend>');
+    expect(html).toContain('Danh sách hội nghị');
+    expect(input).toEqual({ ...typed, activities: {} });
+    expect(validateReport(input, ctx()).ok).toBe(true);
+  });
+
+  it('round-trips through its Excel template and reader (the table is filled on the web form or in JSON)', async () => {
+    // prepare
+    const form = currentForm(regime);
+    const template = await buildTemplate({ regime, period: PERIOD, unit: UNIT });
+    const { activities: _table, ...cells } = report();
+    // act
+    const parsed = await parseTemplate(await fillTemplate(template, cells, {}, templateFields(form)), form);
+    // assess
+    expect(parsed).toEqual({ ...cells, activities: {} });
+    expect(validateReport(parsed, ctx())).toMatchObject({
+      ok: true,
+      report: { figures: { budget: 12.5, satisfaction: 92.5 }, plan: { date: '2026-03-05' } },
+    });
+  });
+
+  it('consolidates every number field per group, and table columns summed over rows', () => {
+    // prepare
+    const rows = [UNIT, OTHER, DISTRICT].map((unitId, i) => ({
+      unitId,
+      status: 'ON_TIME' as const,
+      firstValidAt: '2026-12-01T01:00:00Z',
+      versions: 1,
+      report: report(unitId, [12.5, 7.25, 1][i]) as unknown as AnnualReport,
+    }));
+    // act
+    const c = consolidate({ regime, period: PERIOD, now: new Date('2026-12-20T01:00:00Z'), rows });
+    // assess
+    expect(indicatorsOf(currentForm(regime)).map((i) => i.path)).toEqual([
+      'figures.received',
+      'figures.resolved',
+      'figures.onTime',
+      'figures.late',
+      'figures.budget',
+      'figures.satisfaction',
+      'activities.events.participants',
+      'activities.events.cost',
+    ]);
+    expect(indicatorTotal(c, 'figures.budget')).toMatchObject({ province: 19.75, district: 1, total: 20.75 });
+    expect(indicatorTotal(c, 'activities.events.participants')).toMatchObject({ province: 330, district: 165, total: 495 });
+    expect(indicatorTotal(c, 'activities.events.cost')).toMatchObject({ province: 29.5, district: 14.75, total: 44.25 });
+  });
+});

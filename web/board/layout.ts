@@ -11,6 +11,8 @@ export interface ShownField {
   label: string;
   kind: ShownKind;
   choices?: readonly { value: string; label: string }[];
+  /** A table's columns (paths relative to a row). */
+  columns?: ShownField[];
 }
 export interface ShownSection {
   key: string;
@@ -18,19 +20,19 @@ export interface ShownSection {
   fields: ShownField[];
 }
 
+type LaidOut = Pick<ReportSection['fields'][number], 'path' | 'label' | 'kind' | 'choices' | 'columns'>;
+const shownField = ({ path, label, kind, choices, columns }: LaidOut): ShownField => ({
+  path,
+  label,
+  // valueKind() inline: the board's script imports nothing else of report-fields.ts.
+  kind: kind === 'email' || kind === 'tel' || kind === 'longtext' ? 'text' : kind,
+  ...(choices ? { choices } : {}),
+  ...(columns ? { columns: columns.map(shownField) } : {}),
+});
+
 /** How a section list is shown (type-only imports: the board's script loads no part of the report's schema). */
 export const layoutOf = (sections: readonly ReportSection[]): ShownSection[] =>
-  sections.map(({ key, label, fields }) => ({
-    key,
-    legend: label,
-    // valueKind() inline: the board's script imports nothing else of report-fields.ts.
-    fields: fields.map(({ path, label, kind, choices }) => ({
-      path,
-      label,
-      kind: kind === 'email' || kind === 'tel' || kind === 'longtext' ? 'text' : kind,
-      ...(choices ? { choices } : {}),
-    })),
-  }));
+  sections.map(({ key, label, fields }) => ({ key, legend: label, fields: fields.map(shownField) }));
 
 const layouts = new WeakMap<readonly ReportSection[], readonly ShownSection[]>();
 /** The layout of the sections of the regime's current form, which GET /units/{id}/reports returns. */

@@ -174,7 +174,7 @@ function actionsView(rep: UnitReports, d: DetailState, ctx: ViewContext, act: De
   return html`<div class="actions">${reviewForm}${extensionForm}<p id="action-msg" class="msg ${d.message?.kind ?? ''}" role="status" ?hidden=${!d.message}>${d.message?.text ?? ''}</p></div>`;
 }
 
-const valueAt = (report: AnnualReport, path: string): unknown =>
+const valueAt = (report: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), report);
 
 /** A report value as a person reads it; a new kind of field is a compile error until it is handled here. */
@@ -199,12 +199,30 @@ function shown(f: ShownField, v: unknown): string {
   }
 }
 
+/** The most rows of a table the report view draws; the rest are counted. */
+export const SHOWN_ROWS = 50;
+
+/** A table field's rows as a table of their own (caption, column headers), bounded to SHOWN_ROWS. */
+function tableRowsView(f: ShownField, v: unknown) {
+  const rows = Array.isArray(v) ? (v as unknown[]) : [];
+  if (!rows.length) return html`<tr><th scope="row">${f.label}</th><td>${Array.isArray(v) ? 'Không có dòng nào' : '—'}</td></tr>`;
+  const columns = f.columns ?? [];
+  const more = rows.length - SHOWN_ROWS;
+  return html`<tr><td colspan="2" class="rows-cell"><table class="rows"><caption>${`${f.label} (${rows.length} dòng)`}</caption><thead><tr><th scope="col">STT</th>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows
+    .slice(0, SHOWN_ROWS)
+    .map(
+      (r, i) =>
+        html`<tr><th scope="row">${i + 1}</th>${columns.map((c) => html`<td class=${c.kind === 'count' || c.kind === 'decimal' ? 'num' : nothing}>${shown(c, valueAt(r, c.path))}</td>`)}</tr>`,
+    )}</tbody></table>${more > 0 ? html`<p class="muted">${`… và ${more} dòng khác`}</p>` : nothing}</td></tr>`;
+}
+
 const reportView = (report: AnnualReport, sections: readonly ShownSection[]) =>
   html`<div class="report">${sections.map(
     (s) =>
-      html`<section><h4>${s.legend}</h4><table class="kv"><tbody>${s.fields.map(
-        (f) =>
-          html`<tr><th scope="row">${f.label}</th><td class=${f.kind === 'count' ? 'num' : nothing}>${shown(f, valueAt(report, f.path))}</td></tr>`,
+      html`<section><h4>${s.legend}</h4><table class="kv"><tbody>${s.fields.map((f) =>
+        f.kind === 'table'
+          ? tableRowsView(f, valueAt(report, f.path))
+          : html`<tr><th scope="row">${f.label}</th><td class=${f.kind === 'count' ? 'num' : nothing}>${shown(f, valueAt(report, f.path))}</td></tr>`,
       )}</tbody></table></section>`,
   )}</div>`;
 

@@ -9,9 +9,10 @@ import { esc } from '../html.js';
  */
 const optional = (f: FormField) => (f.optional ? ' <span class="opt">(không bắt buộc)</span>' : '');
 
-function control(f: FormField): string {
+/** A field's control; a table cell's (`extra`: its accessible name) has the cell's path ('section.table.2.column'). */
+function control(f: FormField, extra = ''): string {
   const id = fieldId(f.path);
-  const common = `id="${id}" name="${esc(f.path)}" data-path="${esc(f.path)}" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}`;
+  const common = `id="${id}" name="${esc(f.path)}" data-path="${esc(f.path)}" aria-describedby="${errorId(f.path)}"${f.optional ? '' : ' aria-required="true"'}${extra}`;
   const max = f.maxLength === undefined ? '' : ` maxlength="${f.maxLength}"`;
   switch (f.kind) {
     case 'count':
@@ -29,7 +30,9 @@ function control(f: FormField): string {
     case 'tel':
       return `<input ${common} type="tel" inputmode="tel" autocomplete="tel"${max}>`;
     case 'longtext':
-      return `<textarea ${common} rows="4"${max}></textarea>`;
+      return `<textarea ${common} rows="${extra ? 2 : 4}"${max}></textarea>`;
+    case 'boolean': // a table cell's yes/no (a field's is a pair of radios, below)
+      return `<select ${common}><option value="">—</option><option value="true">Có</option><option value="false">Không</option></select>`;
     default:
       return `<input ${common} type="text"${max}>`;
   }
@@ -37,10 +40,7 @@ function control(f: FormField): string {
 
 function field(f: FormField): string {
   const error = `<p class="error" id="${errorId(f.path)}"></p>`;
-  if (f.kind === 'table') {
-    // Not typed on this page yet: a table's rows come in the JSON upload (docs/CONTRACTS.md).
-    return `<div class="field wide" data-field="${esc(f.path)}"><p><strong>${esc(f.label)}</strong>${optional(f)}</p><p class="muted small">Bảng này nhập bằng tệp JSON (tối đa ${f.maxRows ?? 0} dòng).</p>${error}</div>`;
-  }
+  if (f.kind === 'table') return table(f, error);
   if (f.kind === 'boolean') {
     const id = fieldId(f.path);
     const radio = (value: 'true' | 'false', label: string) =>
@@ -50,6 +50,40 @@ function field(f: FormField): string {
   }
   const wide = f.kind === 'longtext' || f.kind === 'text' || f.kind === 'email' ? ' wide' : '';
   return `<div class="field${wide}" data-field="${esc(f.path)}"><label for="${fieldId(f.path)}">${esc(f.label)}${optional(f)}</label>${control(f)}${error}</div>`;
+}
+
+/** The status line under a table: how many rows, out of how many. */
+export const rowsStatus = (count: number, maxRows: number) =>
+  count === 0
+    ? `Chưa có dòng nào (tối đa ${maxRows} dòng).`
+    : count >= maxRows
+      ? `${count}/${maxRows} dòng — đã đủ số dòng tối đa.`
+      : `${count}/${maxRows} dòng.`;
+
+/**
+ * A repeating table (a `table` field): caption, one column header per column, and rows the page adds
+ * and removes (web/form/main.ts draws them with tableRowHtml). The rows go into the report as an
+ * array of objects keyed by column, as the server's schema expects.
+ */
+function table(f: FormField, error: string): string {
+  const id = fieldId(f.path);
+  const heads = (f.columns ?? []).map((c) => `<th scope="col">${esc(c.label)}${optional(c)}</th>`).join('');
+  return `<div class="field wide table-field" data-field="${esc(f.path)}" id="${id}" tabindex="-1">
+<div class="table-scroll"><table class="rows" aria-describedby="${errorId(f.path)}"><caption>${esc(f.label)}${optional(f)}</caption>
+<thead><tr><th scope="col">STT</th>${heads}<th scope="col">Thao tác</th></tr></thead><tbody data-rows="${esc(f.path)}"></tbody></table></div>
+<div class="row-actions"><button type="button" class="secondary" id="${id}-add" data-add-row="${esc(f.path)}">Thêm dòng</button>
+<p class="muted small" id="${id}-status" role="status">${rowsStatus(0, f.maxRows ?? 0)}</p></div>${error}</div>`;
+}
+
+/** One row of a table field, row `index` (from 0): a control per column, each named by its column and row. */
+export function tableRowHtml(f: FormField, index: number): string {
+  const n = index + 1;
+  const cells = (f.columns ?? []).map((c) => {
+    const cell = { ...c, path: `${f.path}.${index}.${c.path}` };
+    const name = ` aria-label="${esc(`${c.label}, dòng ${n}`)}"`;
+    return `<td>${control(cell, name)}<p class="error" id="${errorId(cell.path)}"></p></td>`;
+  });
+  return `<tr data-row="${index}"><th scope="row">${n}</th>${cells.join('')}<td><button type="button" class="secondary" data-del-row="${esc(f.path)}" data-index="${index}" aria-label="Xóa dòng ${n}">Xóa dòng</button></td></tr>`;
 }
 
 /** A section's fields; fields of a nested object (a programme) go in their own group, legend from the schema. */

@@ -14,8 +14,18 @@ import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status
 import type { UnitVersionView, UnitView } from '../../shared/use-cases/read-unit-view.js';
 import { ApiError, downloadFile, getJson, postJson, postToStorage, sha256Hex, type PresignedUpload } from './api.js';
 import { errorId, fieldId, FORM_FIELDS, formSections, SIGNED_DOCUMENT_PATH, type FormField } from './fields.js';
-import { formFieldsHtml } from './fields-html.js';
-import { draftKey, NOT_A_NUMBER, parseDraft, placeIssues, toReportInput, type RawValues } from './values.js';
+import { formFieldsHtml, rowsStatus, tableRowHtml } from './fields-html.js';
+import {
+  cellOf,
+  draftKey,
+  NOT_A_NUMBER,
+  parseDraft,
+  placeIssues,
+  tableRows,
+  toReportInput,
+  type RawRow,
+  type RawValues,
+} from './values.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Bounded polling: about a minute and a half, then the page says the result will come by email. */
@@ -207,9 +217,100 @@ function controlsOf(f: FormField): HTMLInputElement[] {
   return Array.from(form().querySelectorAll<HTMLInputElement>(`[data-path="${f.path}"]`));
 }
 
+// ---------------------------------------------------------------- tables (repeating rows)
+
+type CellControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+const cellPath = (f: FormField, row: number, column: FormField) => `${f.path}.${row}.${column.path}`;
+const cellControl = (path: string) => document.getElementById(fieldId(path)) as CellControl | null;
+const rowCount = (f: FormField) => form().querySelectorAll(`tbody[data-rows="${f.path}"] > tr`).length;
+
+/** What a number box shows when the browser could not read a number from it. */
+const rawOf = (c: CellControl) => (c instanceof HTMLInputElement && c.type === 'number' && c.validity.badInput ? NOT_A_NUMBER : c.value);
+
+function readRows(f: FormField): RawRow[] {
+  return Array.from({ length: rowCount(f) }, (_, i) => {
+    const row: RawRow = {};
+    for (const c of f.columns ?? []) {
+      const control = cellControl(cellPath(f, i, c));
+      if (control) row[c.path] = rawOf(control);
+    }
+    return row;
+  });
+}
+
+/** Updates the line under a table and whether a row can still be added (maxRows). */
+function tableStatus(f: FormField, said = ''): void {
+  const n = rowCount(f);
+  const max = f.maxRows ?? 0;
+  const add = document.getElementById(`${fieldId(f.path)}-add`) as HTMLButtonElement | null;
+  if (add) add.disabled = n >= max;
+  const status = document.getElementById(`${fieldId(f.path)}-status`);
+  if (status) status.textContent = `${said}${rowsStatus(n, max)}`;
+}
+
+/** Draws a table's rows from their values. */
+function writeRows(f: FormField, rows: readonly RawRow[]): void {
+  const body = form().querySelector<HTMLElement>(`tbody[data-rows="${f.path}"]`);
+  if (!body) return;
+  const shown = rows.slice(0, f.maxRows ?? 0);
+  body.innerHTML = shown.map((_, i) => tableRowHtml(f, i)).join('');
+  shown.forEach((r, i) => {
+    for (const c of f.columns ?? []) {
+      const control = cellControl(cellPath(f, i, c));
+      const v = r[c.path] ?? '';
+      if (control) control.value = v === NOT_A_NUMBER ? '' : v;
+    }
+  });
+  tableStatus(f);
+}
+
+/** Errors a table's cells had are shown again only once the cells at their new place are left (or on submit). */
+function forgetTouchedRows(f: FormField, from: number): void {
+  for (const p of [...touched]) {
+    const cell = cellOf(f, p);
+    if (cell && cell.row >= from) touched.delete(p);
+  }
+}
+
+function addRow(f: FormField): void {
+  const n = rowCount(f);
+  if (n >= (f.maxRows ?? 0)) return;
+  form().querySelector(`tbody[data-rows="${f.path}"]`)?.insertAdjacentHTML('beforeend', tableRowHtml(f, n));
+  tableStatus(f, `Đã thêm dòng ${n + 1}. `);
+  const first = f.columns?.[0];
+  if (first) cellControl(cellPath(f, n, first))?.focus();
+  scheduleSave();
+}
+
+function deleteRow(f: FormField, index: number): void {
+  const rows = readRows(f);
+  rows.splice(index, 1);
+  writeRows(f, rows);
+  forgetTouchedRows(f, index);
+  tableStatus(f, `Đã xóa dòng ${index + 1}. `);
+  // Focus stays in the table: the row that took its place, the one before, or the add button.
+  const buttons = form().querySelectorAll<HTMLButtonElement>(`[data-del-row="${f.path}"]`);
+  (buttons[Math.min(index, buttons.length - 1)] ?? document.getElementById(`${fieldId(f.path)}-add`))?.focus();
+  scheduleSave();
+  if (submittedOnce) revalidateTouched();
+}
+
+function onTableButton(e: MouseEvent): void {
+  const button = (e.target as Element | null)?.closest<HTMLButtonElement>('button[data-add-row], button[data-del-row]');
+  if (!button) return;
+  const f = fields.find((x) => x.kind === 'table' && x.path === (button.dataset.addRow ?? button.dataset.delRow));
+  if (!f) return;
+  if (button.dataset.addRow) addRow(f);
+  else deleteRow(f, Number(button.dataset.index));
+}
+
 function readValues(): RawValues {
   const raw: RawValues = {};
   for (const f of fields) {
+    if (f.kind === 'table') {
+      raw[f.path] = JSON.stringify(readRows(f));
+      continue;
+    }
     const controls = controlsOf(f);
     if (f.kind === 'boolean') raw[f.path] = controls.find((c) => c.checked)?.value ?? '';
     else {
@@ -224,6 +325,7 @@ function readValues(): RawValues {
 function writeValues(raw: RawValues): void {
   for (const f of fields) {
     const v = raw[f.path] ?? '';
+    if (f.kind === 'table') writeRows(f, tableRows(v));
     for (const c of controlsOf(f)) {
       if (f.kind === 'boolean') c.checked = c.value === v;
       else c.value = v === NOT_A_NUMBER ? '' : v;
@@ -294,6 +396,10 @@ function validate(): { ok: true; report: AnnualReport } | { ok: false; issues: V
 function showFieldErrors(issues: readonly ValidationIssue[], scope: ReadonlySet<string> | null): void {
   const placed = placeIssues(issues, fields);
   for (const f of fields) {
+    if (f.kind === 'table') {
+      showTableErrors(f, placed.byPath, scope);
+      continue;
+    }
     if (scope && !scope.has(f.path)) continue;
     const messages = placed.byField.get(f.path) ?? [];
     text(errorId(f.path), messages.join(' '));
@@ -308,10 +414,33 @@ function showFieldErrors(issues: readonly ValidationIssue[], scope: ReadonlySet<
   if (!scope || scope.has(SIGNED_DOCUMENT_PATH)) text(errorId(SIGNED_DOCUMENT_PATH), docMessages.join(' '));
 }
 
+/** A table's errors: each cell's beside it (paths 'section.table.2.column'), the table's own (e.g. too many rows) under it. */
+function showTableErrors(f: FormField, byPath: ReadonlyMap<string, string[]>, scope: ReadonlySet<string> | null): void {
+  const own: string[] = [];
+  for (const [path, messages] of byPath) {
+    if (path === f.path || (path.startsWith(`${f.path}.`) && !cellOf(f, path)?.column)) own.push(...messages);
+  }
+  if (!scope) text(errorId(f.path), own.join(' '));
+  for (let i = 0; i < rowCount(f); i++) {
+    for (const c of f.columns ?? []) {
+      const path = cellPath(f, i, c);
+      if (scope && !scope.has(path)) continue;
+      const messages = byPath.get(path) ?? [];
+      text(errorId(path), messages.join(' '));
+      const control = cellControl(path);
+      control?.closest('td')?.classList.toggle('invalid', messages.length > 0);
+      if (messages.length) control?.setAttribute('aria-invalid', 'true');
+      else control?.removeAttribute('aria-invalid');
+    }
+  }
+}
+
 function showSummary(issues: readonly ValidationIssue[]): void {
   const placed = placeIssues(issues, fields);
   const items = placed.summary.map((s) => {
-    const target = s.fieldPath ?? (s.path === SIGNED_DOCUMENT_PATH ? 'signedDocument' : null);
+    // A table cell's issue leads to the cell itself.
+    const cell = s.fieldPath && s.path !== s.fieldPath && document.getElementById(fieldId(s.path)) ? s.path : null;
+    const target = cell ?? s.fieldPath ?? (s.path === SIGNED_DOCUMENT_PATH ? 'signedDocument' : null);
     const line = `${s.label}: ${s.message}`;
     if (!target) return el('li', { textContent: line });
     const href = `#${target === 'signedDocument' ? 'f-signedDocument' : fieldId(target)}`;
@@ -589,6 +718,7 @@ function wire(): void {
   f.addEventListener('submit', (e) => void submitReport(e));
   f.addEventListener('input', scheduleSave);
   f.addEventListener('change', scheduleSave);
+  f.addEventListener('click', onTableButton);
   // Leaving a field by pressing a button (submit, clear) must not show its error first: the
   // message would push the button down between mousedown and mouseup and the click would be lost.
   // The submit validates everything anyway.

@@ -18,6 +18,23 @@ export interface Identity {
   period: number;
 }
 
+/** A table's rows as the page holds them: one object per row, one string per column key (what the cells show). */
+export type RawRow = Record<string, string>;
+
+/** A table's value in RawValues is its rows as JSON; anything else (a corrupt draft) reads as no rows. */
+export function tableRows(raw: string | undefined): RawRow[] {
+  if (!raw) return [];
+  try {
+    const rows: unknown = JSON.parse(raw);
+    if (!Array.isArray(rows)) return [];
+    return rows
+      .filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object' && !Array.isArray(r))
+      .map((r) => Object.fromEntries(Object.entries(r).filter((e): e is [string, string] => typeof e[1] === 'string')));
+  } catch {
+    return [];
+  }
+}
+
 function convert(field: FormField, raw: string | undefined): unknown {
   const v = raw ?? '';
   switch (field.kind) {
@@ -31,8 +48,18 @@ function convert(field: FormField, raw: string | undefined): unknown {
       if (t === '') return undefined;
       return /^-?\d{1,15}(\.\d+)?$/.test(t) ? Number(t) : v.trim();
     }
-    case 'table':
-      return undefined; // not typed on the page yet (fields-html.ts)
+    case 'table': {
+      // One object per row, a column left empty absent (the schema names it if it is required).
+      const rows = tableRows(v).map((r) => {
+        const row: Record<string, unknown> = {};
+        for (const c of field.columns ?? []) {
+          const value = convert(c, r[c.path]);
+          if (value !== undefined) row[c.path] = value;
+        }
+        return row;
+      });
+      return rows.length === 0 && field.optional ? undefined : rows;
+    }
     case 'boolean':
       return v === 'true' ? true : v === 'false' ? false : undefined;
     case 'choice':
@@ -76,6 +103,11 @@ export function fromReport(report: unknown, fields: readonly FormField[] = FORM_
   for (const field of fields) {
     const v = get(report, field.path);
     if (v === undefined || v === null) continue;
+    if (field.kind === 'table') {
+      const rows = Array.isArray(v) ? (v as unknown[]) : [];
+      raw[field.path] = JSON.stringify(rows.map((r) => fromReport(r, field.columns ?? [])));
+      continue;
+    }
     raw[field.path] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   }
   return raw;
@@ -84,8 +116,20 @@ export function fromReport(report: unknown, fields: readonly FormField[] = FORM_
 export interface PlacedIssues {
   /** Field path → its messages, for the error beside each field. */
   byField: Map<string, string[]>;
+  /** Every issue's messages by its own path: a table's cells ('section.table.2.column') find theirs here. */
+  byPath: Map<string, string[]>;
   /** Every issue in form order (those without a field last), for the summary at the top. */
   summary: { path: string; fieldPath: string | null; label: string; message: string }[];
+}
+
+/** A table cell's place in a path under the table ('2.column' → row 2, that column); null when the path is not one. */
+export function cellOf(table: FormField, path: string): { row: number; column?: FormField } | null {
+  if (!path.startsWith(`${table.path}.`)) return null;
+  const [row, column, ...rest] = path.slice(table.path.length + 1).split('.');
+  if (!row || !/^\d{1,4}$/.test(row) || rest.length) return null;
+  const col = column === undefined ? undefined : table.columns?.find((c) => c.path === column);
+  if (column !== undefined && !col) return null;
+  return { row: Number(row), ...(col ? { column: col } : {}) };
 }
 
 /** Places validateReport's issues beside their fields and in a summary. */
@@ -100,14 +144,20 @@ export function placeIssues(issues: readonly ValidationIssue[], fields: readonly
     return under ? under.path : null;
   };
   const byField = new Map<string, string[]>();
+  const byPath = new Map<string, string[]>();
   const summary = issues.map((i) => {
     const fieldPath = fieldFor(i.path);
     if (fieldPath) byField.set(fieldPath, [...(byField.get(fieldPath) ?? []), i.message]);
-    const label = (fieldPath && fields[FIELD_ORDER.get(fieldPath) ?? -1]?.label) || i.label || 'Báo cáo';
+    byPath.set(i.path, [...(byPath.get(i.path) ?? []), i.message]);
+    const field = fieldPath ? fields[FIELD_ORDER.get(fieldPath) ?? -1] : undefined;
+    const cell = field?.kind === 'table' ? cellOf(field, i.path) : null;
+    const label = cell
+      ? `${field?.label ?? ''}, dòng ${cell.row + 1}${cell.column ? `, ${cell.column.label}` : ''}`
+      : field?.label || i.label || 'Báo cáo';
     return { path: i.path, fieldPath, label, message: i.message };
   });
   summary.sort((a, b) => (FIELD_ORDER.get(a.fieldPath ?? '') ?? 1e9) - (FIELD_ORDER.get(b.fieldPath ?? '') ?? 1e9));
-  return { byField, summary };
+  return { byField, byPath, summary };
 }
 
 /** localStorage key of a draft: one per unit and period. */

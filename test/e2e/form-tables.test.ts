@@ -149,6 +149,7 @@ describe('a form with every field type and a repeating table', () => {
     expect(await text(page, '#error-summary-list')).toContain(`${TABLE}, dòng 2, Số người tham dự: Bắt buộc phải nhập`);
     expect(await page.locator('#receipt:not([hidden])').count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
+    await page.locator('#f-activities-events').screenshot({ path: await browser.screenshot(page, 'form-table-errors') });
 
     // Act: the summary's link leads to the cell; fix both, reload (the draft), submit
     await page.getByRole('link', { name: /dòng 2, Số người tham dự/ }).click();
@@ -225,6 +226,7 @@ describe('a form with every field type and a repeating table', () => {
       ['1', 'Hội nghị quán triệt', '10/02/2026', '120', '10,25'],
       ['2', 'Tập huấn', '01/06/2026', '45', '4,5'],
     ]);
+    await rows.screenshot({ path: await browser.screenshot(page, 'board-table') });
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });

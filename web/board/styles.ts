@@ -101,7 +101,7 @@ details summary{cursor:pointer;color:#7f1d1d;margin-top:4px}
 .rows{width:100%;border-collapse:collapse;font-size:12px}
 .rows caption{text-align:left;color:#3e4c59;padding:0 4px 2px}
 .rows th,.rows td{border:1px solid #eef1f4;padding:2px 4px;text-align:left;vertical-align:top}
-.rows th{font-weight:600;color:#3e4c59}
+.rows th{font-weight:600;color:#3e4c59;width:auto}
 .audit{font-size:12px}
 .audit th,.audit td{border-bottom:1px solid #eef1f4;padding:3px 4px;text-align:left;vertical-align:top}
 .audit td.time{white-space:nowrap}

@@ -203,7 +203,7 @@ function shown(f: ShownField, v: unknown): string {
 export const SHOWN_ROWS = 50;
 
 /** A table field's rows as a table of their own (caption, column headers), bounded to SHOWN_ROWS. */
-function tableRowsView(f: ShownField, v: unknown) {
+export function tableRowsView(f: ShownField, v: unknown) {
   const rows = Array.isArray(v) ? (v as unknown[]) : [];
   if (!rows.length) return html`<tr><th scope="row">${f.label}</th><td>${Array.isArray(v) ? 'Không có dòng nào' : '—'}</td></tr>`;
   const columns = f.columns ?? [];

@@ -42,6 +42,42 @@ describe('a table field on the web form', () => {
     expect(row).toContain('data-del-row="activities.events" data-index="2" aria-label="Xóa dòng 3">Xóa dòng</button>');
   });
 
+  it('gives a yes/no column a select, a choice column its choices and a long text a textarea, and reads them back typed', () => {
+    const other = formSchemas().form.parse({
+      version: 't',
+      sections: [
+        {
+          key: 's',
+          label: 'S',
+          fields: [
+            {
+              key: 't',
+              label: 'Bảng',
+              type: 'table',
+              maxRows: 3,
+              columns: [
+                { key: 'ok', label: 'Đạt', type: 'boolean' },
+                { key: 'lvl', label: 'Mức', type: 'choice', choices: [{ value: 'A', label: 'Cao' }] },
+                { key: 'note', label: 'Ghi chú', type: 'longtext', required: false },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const t = formSections(other).flatMap((s) => s.fields)[0]!;
+    const row = tableRowHtml(t, 0);
+    expect(row).toMatch(
+      /<select id="f-s-t-0-ok"[^>]*aria-label="Đạt, dòng 1"><option value="">—<\/option><option value="true">Có<\/option><option value="false">Không<\/option><\/select>/,
+    );
+    expect(row).toMatch(/<select id="f-s-t-0-lvl"[^>]*>.*<option value="A">Cao<\/option>/);
+    expect(row).toMatch(/<textarea id="f-s-t-0-note"[^>]*rows="2"/);
+    const raw = { 's.t': JSON.stringify([{ ok: 'false', lvl: 'A', note: '' }]) };
+    // A required table is an array even with no rows; an optional empty text is absent.
+    expect(toReportInput(raw, identity, undefined, [t]).s).toEqual({ t: [{ ok: false, lvl: 'A' }] });
+    expect(toReportInput({}, identity, undefined, [t]).s).toEqual({ t: [] });
+  });
+
   it('says how many rows there are out of maxRows', () => {
     expect(rowsStatus(0, 20)).toBe('Chưa có dòng nào (tối đa 20 dòng).');
     expect(rowsStatus(3, 20)).toBe('3/20 dòng.');

@@ -292,7 +292,8 @@ function deleteRow(f: FormField, index: number): void {
   const buttons = form().querySelectorAll<HTMLButtonElement>(`[data-del-row="${f.path}"]`);
   (buttons[Math.min(index, buttons.length - 1)] ?? document.getElementById(`${fieldId(f.path)}-add`))?.focus();
   scheduleSave();
-  if (submittedOnce) revalidateTouched();
+  // The rows were drawn afresh: the errors of the cells already left (or all, after a submit) come back.
+  revalidateTouched();
 }
 
 function onTableButton(e: MouseEvent): void {

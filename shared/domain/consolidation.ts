@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
+import type { FormDefinition } from './form-definition.js';
 import { currentForm, indicatorsOf, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
 
@@ -120,7 +121,11 @@ export function consolidate(input: ConsolidationInput): Consolidation {
   const ordered: Unit[] = GROUPS.flatMap((g) => expected.filter((u) => u.group === g));
 
   // The figures of the regime's current form: its whole-number and decimal fields, table columns summed over rows.
-  const indicators = indicatorsOf(currentForm(regime));
+  const form = currentForm(regime);
+  const indicators = indicatorsOf(form);
+  // Summed as whole numbers in units of each field's last decimal place, so 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
+  const decimals = indicatorDecimals(form);
+  const scales = indicators.map((ind) => 10 ** (decimals.get(ind.path) ?? 0));
   const sums = indicators.map(() => ({ province: 0, district: 0 }));
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
@@ -147,7 +152,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     indicators.forEach((ind, i) => {
       const v = report ? indicatorValue(report, ind) : null;
       values[ind.path] = v;
-      if (v !== null) sums[i]![unit.group] += v;
+      if (v !== null) sums[i]![unit.group] += Math.round(v * scales[i]!);
     });
 
     if (report) {
@@ -189,14 +194,15 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     asOf: now.toISOString(),
     indicators: indicators.map((ind, i) => {
       const s = sums[i]!;
+      const scale = scales[i]!;
       return {
         path: ind.path,
         section: ind.section,
         field: ind.field,
         label: ind.label,
-        total: s.province + s.district,
-        province: s.province,
-        district: s.district,
+        total: (s.province + s.district) / scale,
+        province: s.province / scale,
+        district: s.district / scale,
       };
     }),
     units,
@@ -210,6 +216,26 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     proposals,
     limitations,
   };
+}
+
+const decimalMaps = new WeakMap<FormDefinition, Map<string, number>>();
+/**
+ * The digits after the point of each decimal indicator of a form (its field's or table column's
+ * `decimals`), by indicator path; whole-number indicators are absent (0). Read from the definition
+ * data, so the summary needs no report schema to format or sum its figures.
+ */
+export function indicatorDecimals(form: FormDefinition): ReadonlyMap<string, number> {
+  let m = decimalMaps.get(form);
+  if (m) return m;
+  m = new Map();
+  for (const s of form.sections) {
+    for (const f of s.fields) {
+      if (f.type === 'decimal') m.set(`${s.key}.${f.key}`, f.decimals);
+      if (f.type === 'table') for (const c of f.columns) if (c.type === 'decimal') m.set(`${s.key}.${f.key}.${c.key}`, c.decimals);
+    }
+  }
+  decimalMaps.set(form, m);
+  return m;
 }
 
 /** The consolidated total of one indicator; throws on an unknown path (a renamed field must fail tests, not print 0). */

@@ -193,4 +193,22 @@ describe('a regime whose form has every field type and rule', () => {
     expect(indicatorTotal(c, 'activities.events.participants')).toMatchObject({ province: 330, district: 165, total: 495 });
     expect(indicatorTotal(c, 'activities.events.cost')).toMatchObject({ province: 29.5, district: 14.75, total: 44.25 });
   });
+
+  it("sums decimals exactly, to each field's decimals, with no 0.1 + 0.2 float noise", () => {
+    // prepare: 0.1 + 0.2 + 0.7 is 0.9999999999999999 in floating point; 0.1 + 0.2 is 0.30000000000000004
+    const budgets = [0.1, 0.2, 0.7];
+    const rows = [UNIT, OTHER, DISTRICT].map((unitId, i) => ({
+      unitId,
+      status: 'ON_TIME' as const,
+      firstValidAt: '2026-12-01T01:00:00Z',
+      versions: 1,
+      report: report(unitId, budgets[i]) as unknown as AnnualReport,
+    }));
+    // act
+    const c = consolidate({ regime, period: PERIOD, now: new Date('2026-12-20T01:00:00Z'), rows });
+    // assess
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(indicatorTotal(c, 'figures.budget')).toMatchObject({ province: 0.3, district: 0.7, total: 1 });
+    expect(indicatorTotal(c, 'figures.satisfaction')).toMatchObject({ province: 185, district: 92.5, total: 277.5 });
+  });
 });

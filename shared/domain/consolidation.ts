@@ -105,6 +105,14 @@ export interface Consolidation {
   withoutFigures: string[];
   proposals: UnitText[];
   limitations: UnitText[];
+  /** Every long-text field of the form (section.field), in form order, with what each counted unit wrote in it. */
+  texts: FieldTexts[];
+}
+
+export interface FieldTexts {
+  path: string;
+  label: string;
+  items: UnitText[];
 }
 
 const GROUPS: readonly UnitGroup[] = ['province', 'district'];
@@ -127,6 +135,9 @@ export function consolidate(input: ConsolidationInput): Consolidation {
   const decimals = indicatorDecimals(form);
   const scales = indicators.map((ind) => 10 ** (decimals.get(ind.path) ?? 0));
   const sums = indicators.map(() => ({ province: 0, district: 0 }));
+  const texts: FieldTexts[] = form.sections.flatMap((s) =>
+    s.fields.flatMap((f) => (f.type === 'longtext' ? [{ path: `${s.key}.${f.key}`, label: f.label, items: [] as UnitText[] }] : [])),
+  );
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
   const plansIssued: GroupTotals = { total: 0, province: 0, district: 0 };
@@ -165,6 +176,11 @@ export function consolidate(input: ConsolidationInput): Consolidation {
       const who = { unitId: unit.id, name: unit.name, group: unit.group };
       if (seed.narrative?.proposals.trim()) proposals.push({ ...who, text: seed.narrative.proposals.trim() });
       if (seed.narrative?.limitations.trim()) limitations.push({ ...who, text: seed.narrative.limitations.trim() });
+      for (const t of texts) {
+        const [section = '', field = ''] = t.path.split('.');
+        const v = (report as unknown as Record<string, Record<string, unknown> | undefined>)[section]?.[field];
+        if (typeof v === 'string' && v.trim()) t.items.push({ ...who, text: v.trim() });
+      }
     }
     if (!reported) notReported.push({ unitId: unit.id, name: unit.name, group: unit.group, email: unit.email, status });
 
@@ -215,7 +231,21 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     withoutFigures,
     proposals,
     limitations,
+    texts,
   };
+}
+
+export interface IndicatorSection {
+  key: string;
+  label: string;
+  indicators: IndicatorTotal[];
+}
+
+/** The form's sections that have figures, in form order, each with its consolidated indicators (the workbook's and draft's blocks). */
+export function indicatorSections(c: Consolidation, form: FormDefinition): IndicatorSection[] {
+  return form.sections
+    .map((s) => ({ key: s.key, label: s.label, indicators: c.indicators.filter((i) => i.section === s.key) }))
+    .filter((s) => s.indicators.length > 0);
 }
 
 const decimalMaps = new WeakMap<FormDefinition, Map<string, number>>();
@@ -266,6 +296,19 @@ export function sha256Hex(text: string): string {
 export function viNumber(n: number): string {
   const sign = n < 0 ? '-' : '';
   return sign + String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/** 1234.5 → "1.234,5": a figure with the decimals it has (sums are exact to their field's decimals); whole numbers as viNumber. */
+export function viAmount(n: number): string {
+  const fraction = String(Math.abs(n)).split('.')[1];
+  return fraction ? `${viNumber(n)},${fraction}` : viNumber(n);
+}
+
+/** 1234.5 with 2 decimals → "1.234,50"; whole numbers as viNumber. */
+export function viFigure(n: number, decimals = 0): string {
+  if (decimals <= 0) return viNumber(n);
+  const [whole = '0', fraction = ''] = Math.abs(n).toFixed(decimals).split('.');
+  return `${n < 0 ? '-' : ''}${viNumber(Number(whole))},${fraction}`;
 }
 
 /** 0.6667 → "66,7%" (Vietnamese decimal comma). */

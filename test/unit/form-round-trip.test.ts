@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { buildSummaryDocx } from '../../shared/documents/summary-docx.js';
+import { SHEET_NAMES, TEXTS_SHEET_NAME, buildSummaryWorkbook } from '../../shared/documents/summary-workbook.js';
+import { summaryEmail } from '../../shared/email/summary-email.js';
 import { consolidate, indicatorTotal } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { currentForm, indicatorsOf, validateReport, type AnnualReport, type ReportContext } from '../../shared/domain/report.js';
@@ -210,5 +215,63 @@ describe('a regime whose form has every field type and rule', () => {
     expect(0.1 + 0.2).not.toBe(0.3);
     expect(indicatorTotal(c, 'figures.budget')).toMatchObject({ province: 0.3, district: 0.7, total: 1 });
     expect(indicatorTotal(c, 'figures.satisfaction')).toMatchObject({ province: 185, district: 92.5, total: 277.5 });
+  });
+
+  describe('the summary of another form', () => {
+    const rows = [UNIT, OTHER, DISTRICT].map((unitId, i) => ({
+      unitId,
+      status: 'ON_TIME' as const,
+      firstValidAt: '2026-12-01T01:00:00Z',
+      versions: 1,
+      report: {
+        ...report(unitId, [12.5, 7.25, 1][i]),
+        plan: { ...(report().plan as Json), notes: `Ghi chú của ${unitId}` },
+      } as unknown as AnnualReport,
+    }));
+    const c = consolidate({ regime, period: PERIOD, now: new Date('2026-12-20T01:00:00Z'), rows });
+
+    it('draws the workbook from the form: its sections, decimal formats and long-text fields', async () => {
+      // act
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await buildSummaryWorkbook(c, regime)) as unknown as ArrayBuffer);
+      // assess
+      expect(wb.worksheets.map((w) => w.name)).toEqual([SHEET_NAMES.summary, SHEET_NAMES.byUnit, SHEET_NAMES.compliance, TEXTS_SHEET_NAME]);
+      const summary = wb.getWorksheet(SHEET_NAMES.summary)!;
+      const column = (col: number) =>
+        summary.getColumn(col).values.map((v) => (typeof v === 'object' && v && 'result' in v ? v.result : v));
+      expect(column(1)).toEqual(expect.arrayContaining(['I. Số liệu', 'III. Các hoạt động']));
+      expect(column(1)).not.toContain('II. Kế hoạch'); // no figures in it
+      expect(column(1).join('|')).not.toContain('Phổ biến, quán triệt');
+      const budgetRow = column(2).indexOf('Kinh phí thực hiện (triệu đồng)');
+      expect(summary.getCell(budgetRow, 3)).toMatchObject({ value: 20.75, numFmt: '#,##0.00' });
+      expect(summary.getCell(column(2).indexOf('Danh sách hội nghị — Số người tham dự'), 3).value).toBe(495);
+      const texts = wb.getWorksheet(TEXTS_SHEET_NAME)!;
+      expect(texts.getCell(3, 4).value).toBe('Ghi chú');
+      expect(texts.getColumn(4).values).toContain(`Ghi chú của ${DISTRICT}`);
+    });
+
+    it('writes the draft from the form: figures listed per section, decimals with a comma, long texts as parts', async () => {
+      // act
+      const xml = strFromU8(unzipSync(await buildSummaryDocx(c, regime))['word/document.xml']!);
+      const text = xml.replace(/<[^>]+>/g, '');
+      // assess
+      expect(text).toContain('I. Số liệu');
+      expect(text).toContain('Số hồ sơ tiếp nhận: 120; Số hồ sơ đã giải quyết: 90');
+      expect(text).toContain('Kinh phí thực hiện (triệu đồng): 20,75; Tỷ lệ hài lòng (%): 277,5');
+      expect(text).toContain('Danh sách hội nghị — Kinh phí (triệu đồng): 44,25');
+      expect(text).toContain('III. Tình hình gửi báo cáo của các cơ quan, đơn vị');
+      expect(text).toContain('IV. Ghi chú');
+      expect(text).toContain(`Ghi chú của ${UNIT}`);
+      expect(text).not.toContain('Dân vận khéo');
+      expect(text).not.toContain('Kiến nghị, đề xuất');
+    });
+
+    it("shows the form's first figures in the email, decimals as they are", () => {
+      // act
+      const mail = summaryEmail(c, regime, { version: 1, isUpdate: false });
+      // assess
+      expect(mail.text).toContain('- Số hồ sơ tiếp nhận: 120');
+      expect(mail.text).toContain('- Kinh phí thực hiện (triệu đồng): 20,75');
+    });
   });
 });

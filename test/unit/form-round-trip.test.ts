@@ -14,7 +14,7 @@ import { reportSections } from '../../shared/domain/report-fields.js';
 import { readRegimeFile } from '../../shared/regime-file.js';
 import { keyFigures } from '../../shared/use-cases/update-compliance.js';
 import { parseTemplate } from '../../shared/xlsx/parse.js';
-import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
+import { buildTemplate, TABLE_FIRST_ROW, tableSheetName, templateFields } from '../../shared/xlsx/template.js';
 import { reportLayout } from '../../web/board/layout.js';
 import { formSections } from '../../web/form/fields.js';
 import { formFieldsHtml } from '../../web/form/fields-html.js';
@@ -157,19 +157,79 @@ describe('a regime whose form has every field type and rule', () => {
     expect(validateReport(input, ctx()).ok).toBe(true);
   });
 
-  it('round-trips through its Excel template and reader (the table is filled on the web form or in JSON)', async () => {
+  it('round-trips through its Excel template and reader, the table on its own sheet', async () => {
     // prepare
     const form = currentForm(regime);
     const template = await buildTemplate({ regime, period: PERIOD, unit: UNIT });
-    const { activities: _table, ...cells } = report();
+    const { activities, ...cells } = report();
+    const filled = await fillTemplate(template, cells, {}, templateFields(form));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(filled) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet(tableSheetName(0))!;
+    (activities as { events: Json[] }).events.forEach((e, i) => {
+      const row = sheet.getRow(TABLE_FIRST_ROW + i);
+      row.getCell(2).value = e.name as string;
+      row.getCell(3).value = new Date(`${String(e.held)}T00:00:00Z`);
+      row.getCell(4).value = e.participants as number;
+      row.getCell(5).value = String(e.cost).replace('.', ','); // typed as text with the Vietnamese comma
+    });
+    // a row after the first blank one is not read
+    sheet.getRow(TABLE_FIRST_ROW + 3).getCell(2).value = 'Sau dòng trống';
     // act
-    const parsed = await parseTemplate(await fillTemplate(template, cells, {}, templateFields(form)), form);
+    const parsed = await parseTemplate(new Uint8Array(await wb.xlsx.writeBuffer()), form);
     // assess
-    expect(parsed).toEqual({ ...cells, activities: {} });
+    expect(parsed).toEqual(report());
     expect(validateReport(parsed, ctx())).toMatchObject({
       ok: true,
-      report: { figures: { budget: 12.5, satisfaction: 92.5 }, plan: { date: '2026-03-05' } },
+      report: {
+        figures: { budget: 12.5, satisfaction: 92.5 },
+        plan: { date: '2026-03-05' },
+        activities: { events: [{ cost: 10.25 }, { cost: 4.5 }] },
+      },
     });
+  });
+
+  it('lays the table out on its sheet: column labels, numbered input rows up to maxRows, a validation per column type', async () => {
+    // act
+    const files = unzipSync(await buildTemplate({ regime, period: PERIOD, unit: UNIT }));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await buildTemplate({ regime, period: PERIOD, unit: UNIT })) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet(tableSheetName(0))!;
+    const xml = strFromU8(files['xl/worksheets/sheet2.xml']!);
+    // assess
+    expect(sheet.getCell(1, 1).value).toBe('Danh sách hội nghị');
+    expect(sheet.getRow(2).values).toEqual([undefined, 'STT', 'Tên hội nghị', 'Ngày tổ chức', 'Số người tham dự', 'Kinh phí (triệu đồng)']);
+    expect(sheet.getCell(TABLE_FIRST_ROW + 19, 1).value).toBe(20);
+    expect(sheet.getCell(TABLE_FIRST_ROW + 20, 1).value).toBeNull();
+    expect(sheet.getCell(TABLE_FIRST_ROW, 5).numFmt).toBe('#,##0.00');
+    expect(xml).toContain('sqref="B3:B22"');
+    expect(xml).toMatch(/<dataValidation sqref="C3:C22"[^>]*type="date"/);
+    expect(xml).toMatch(/<dataValidation sqref="D3:D22"[^>]*type="whole"/);
+    expect(xml).toMatch(/<dataValidation sqref="E3:E22"[^>]*type="decimal"/);
+  });
+
+  it('names the row and the column of a bad table cell', async () => {
+    // prepare
+    const form = currentForm(regime);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      Buffer.from(
+        await fillTemplate(await buildTemplate({ regime, period: PERIOD, unit: UNIT }), report(), {}, templateFields(form)),
+      ) as unknown as ArrayBuffer,
+    );
+    const sheet = wb.getWorksheet(tableSheetName(0))!;
+    sheet.getRow(TABLE_FIRST_ROW).getCell(2).value = 'Hội nghị';
+    sheet.getRow(TABLE_FIRST_ROW + 1).getCell(4).value = 'nhiều';
+    // act
+    const r = validateReport(await parseTemplate(new Uint8Array(await wb.xlsx.writeBuffer()), form), ctx());
+    // assess
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'activities.events.1.participants', label: 'Danh sách hội nghị, dòng 2 — Số người tham dự' }),
+      ]),
+    );
   });
 
   it('consolidates every number field per group, and table columns summed over rows', () => {

@@ -7,6 +7,7 @@ import {
   xmlSafe,
   type Consolidation,
   type ConsolidatedUnit,
+  type UnitText,
 } from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { priorNotes, type PriorFigures } from '../domain/reorganization.js';
@@ -368,57 +369,38 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   return { ws, parts };
 }
 
-function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
-  const ws = newSheet(SHEET_NAMES.proposals, { rows: 3 });
-  titleRows(
-    ws,
-    4,
-    `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`,
-    subtitle,
-  );
-  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Kiến nghị, đề xuất'].forEach((h, i) => headerCell(ws, 3, i + 1, h));
-  if (c.proposals.length === 0) {
-    ws.merge(4, 1, 4, 4);
-    put(ws, 4, 1, 'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.', { italic: true, align: 'center' });
-  }
-  c.proposals.forEach((p, i) => {
-    const r = 4 + i;
-    put(ws, r, 1, i + 1, { align: 'center' });
-    put(ws, r, 2, p.name);
-    put(ws, r, 3, groupLabel(p.group));
-    put(ws, r, 4, p.text, { wrap: true });
-  });
-  fitColumns(ws, [3], 4, [
-    { min: 5, max: 6 },
-    { min: 24, max: 45 },
-    { min: 16, max: 24 },
-    { min: 40, max: 90 },
-  ]);
-  return ws;
-}
-
-/** A form's long-text fields side by side, one row per unit that wrote in any (forms other than the seed's). */
-function textsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
-  const ws = newSheet(TEXTS_SHEET_NAME, { rows: 3 });
-  const lastCol = 3 + c.texts.length;
-  titleRows(ws, lastCol, `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
-  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', ...c.texts.map((t) => t.label)].forEach((h, i) => headerCell(ws, 3, i + 1, h));
-  const byUnit = new Map<string, Map<string, string>>();
-  for (const t of c.texts)
-    for (const it of t.items) byUnit.set(it.unitId, (byUnit.get(it.unitId) ?? new Map<string, string>()).set(t.path, it.text));
+/**
+ * The units' own words, one row per unit that wrote any, one column per text: the seed's proposals
+ * ("Kiến nghị"), or another form's long-text fields side by side.
+ */
+function textsSheet(
+  c: Consolidation,
+  name: string,
+  title: string,
+  subtitle: string,
+  texts: readonly { label: string; items: readonly UnitText[] }[],
+  none: string,
+  width: { min: number; max: number },
+): Worksheet {
+  const ws = newSheet(name, { rows: 3 });
+  const lastCol = 3 + texts.length;
+  titleRows(ws, lastCol, title, subtitle);
+  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', ...texts.map((t) => t.label)].forEach((h, i) => headerCell(ws, 3, i + 1, h));
+  const byUnit = new Map<string, string[]>();
+  texts.forEach((t, j) => t.items.forEach((it) => ((byUnit.get(it.unitId) ?? byUnit.set(it.unitId, []).get(it.unitId)!)[j] = it.text)));
   const units = c.units.filter((u) => byUnit.has(u.unitId));
   if (units.length === 0) {
     ws.merge(4, 1, 4, lastCol);
-    put(ws, 4, 1, 'Không có cơ quan, đơn vị nào nêu ý kiến.', { italic: true, align: 'center' });
+    put(ws, 4, 1, none, { italic: true, align: 'center' });
   }
   units.forEach((u, i) => {
     const r = 4 + i;
     put(ws, r, 1, i + 1, { align: 'center' });
     put(ws, r, 2, u.name);
     put(ws, r, 3, groupLabel(u.group));
-    c.texts.forEach((t, j) => put(ws, r, 4 + j, byUnit.get(u.unitId)?.get(t.path) ?? '', { wrap: true }));
+    texts.forEach((_, j) => put(ws, r, 4 + j, byUnit.get(u.unitId)?.[j] ?? '', { wrap: true }));
   });
-  fitColumns(ws, [3], 4, [{ min: 5, max: 6 }, { min: 24, max: 45 }, { min: 16, max: 24 }, ...c.texts.map(() => ({ min: 30, max: 60 }))]);
+  fitColumns(ws, [3], 4, [{ min: 5, max: 6 }, { min: 24, max: 45 }, { min: 16, max: 24 }, ...texts.map(() => width)]);
   return ws;
 }
 
@@ -429,6 +411,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
   const compliance = complianceSheet(c, regime, subtitle);
+  const subject = regimeSubject(regime).toLocaleUpperCase('vi');
   return writeXlsx({
     // The third sheet: its drawing is drawing3.
     sheets: [
@@ -437,9 +420,29 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
       compliance.ws,
       // The seed's form has its proposals; another form gets its long-text fields (none: no fourth sheet).
       ...(fieldAt(currentForm(regime), 'narrative.proposals')
-        ? [proposalsSheet(c, regime, subtitle)]
+        ? [
+            textsSheet(
+              c,
+              SHEET_NAMES.proposals,
+              `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+              subtitle,
+              [{ label: 'Kiến nghị, đề xuất', items: c.proposals }],
+              'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.',
+              { min: 40, max: 90 },
+            ),
+          ]
         : c.texts.length > 0
-          ? [textsSheet(c, regime, subtitle)]
+          ? [
+              textsSheet(
+                c,
+                TEXTS_SHEET_NAME,
+                `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+                subtitle,
+                c.texts,
+                'Không có cơ quan, đơn vị nào nêu ý kiến.',
+                { min: 30, max: 60 },
+              ),
+            ]
           : []),
     ],
     parts: compliance.parts,

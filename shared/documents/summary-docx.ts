@@ -1,9 +1,21 @@
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
-import { indicatorTotal, regimeSubject, viNumber, viPercent, type Consolidation, type UnitText } from '../domain/consolidation.js';
+import {
+  indicatorDecimals,
+  indicatorSections,
+  indicatorTotal,
+  regimeSubject,
+  viFigure,
+  viNumber,
+  viPercent,
+  type Consolidation,
+  type IndicatorSection,
+  type IndicatorTotal,
+  type UnitText,
+} from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import type { PriorFigures } from '../domain/reorganization.js';
-import { NUMERIC_SECTIONS, PROGRAMME_STATUS_LABELS, SECTION_LABELS } from '../domain/report.js';
+import { currentForm, fieldAt, PROGRAMME_STATUS_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { summaryCharts } from './summary-charts.js';
 import {
@@ -122,7 +134,11 @@ function headerBlock(c: Consolidation, regime: Regime): Table {
   );
 }
 
-function indicatorTable(c: Consolidation): Table {
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII', 'XIII', 'XIV', 'XV'];
+const roman = (n: number) => ROMAN[n - 1] ?? String(n);
+const lowerFirst = (s: string) => `${s.charAt(0).toLocaleLowerCase('vi')}${s.slice(1)}`;
+
+function indicatorTable(sections: IndicatorSection[], fig: (ind: IndicatorTotal, n: number) => string): Table {
   const widths = [700, TEXT_WIDTH - 700 - 3 * 1500, 1500, 1500, 1500];
   const small = (t: string, o: { bold?: boolean; align?: 'left' | 'center' | 'right' } = {}) =>
     para([{ text: t, bold: o.bold, size: PT(12) }], { align: o.align ?? 'left', spacing: { before: 40, after: 40 } });
@@ -133,21 +149,19 @@ function indicatorTable(c: Consolidation): Table {
     ),
   };
   const rows: Row[] = [header];
-  for (const section of NUMERIC_SECTIONS) {
-    rows.push({ cells: [cell([small(SECTION_LABELS[section], { bold: true })], { span: 5 })] });
-    c.indicators
-      .filter((i) => i.section === section)
-      .forEach((ind, k) => {
-        rows.push({
-          cells: [
-            cell([small(String(k + 1), { align: 'center' })]),
-            cell([small(ind.label)]),
-            cell([small(viNumber(ind.total), { bold: true, align: 'right' })]),
-            cell([small(viNumber(ind.province), { align: 'right' })]),
-            cell([small(viNumber(ind.district), { align: 'right' })]),
-          ],
-        });
+  for (const section of sections) {
+    rows.push({ cells: [cell([small(section.label, { bold: true })], { span: 5 })] });
+    section.indicators.forEach((ind, k) => {
+      rows.push({
+        cells: [
+          cell([small(String(k + 1), { align: 'center' })]),
+          cell([small(ind.label)]),
+          cell([small(fig(ind, ind.total), { bold: true, align: 'right' })]),
+          cell([small(fig(ind, ind.province), { align: 'right' })]),
+          cell([small(fig(ind, ind.district), { align: 'right' })]),
+        ],
       });
+    });
   }
   return table({ columns: widths, rows, borders: { size: 4 } });
 }
@@ -181,6 +195,60 @@ function signatureBlock(regime: Regime): Table {
 }
 
 /**
+ * A section's paragraphs: the seed's sections read as the prose of the province's report; any other
+ * section — or a seed section whose fields were changed, so a figure the prose names is missing —
+ * lists its figures ("label: total; …").
+ */
+function sectionProse(c: Consolidation, section: IndicatorSection, fig: (ind: IndicatorTotal, n: number) => string): Paragraph[] {
+  const prose = SEED_PROSE[section.key];
+  if (prose) {
+    try {
+      return prose(c).map((t) => body(t));
+    } catch {
+      // an indicator the prose names is not in this form: list the figures instead
+    }
+  }
+  return [body(`${section.indicators.map((i) => `${i.label}: ${fig(i, i.total)}`).join('; ')}.`)];
+}
+
+const SEED_PROSE: Record<string, (c: Consolidation) => string[]> = {
+  dissemination: (c) => {
+    const v = (path: string) => viNumber(indicatorTotal(c, path).total);
+    return [
+      `Các cơ quan, đơn vị đã tổ chức ${v('dissemination.sessions')} hội nghị, buổi phổ biến, quán triệt với ${v('dissemination.participantsOfficials')} lượt cán bộ, công chức, viên chức tham dự và ${v('dissemination.participantsWorkers')} lượt người lao động tham dự; đăng tải ${v('dissemination.mediaItems')} tin, bài, phóng sự tuyên truyền; tuyên truyền, nhân rộng ${v('dissemination.exemplaryExamples')} gương tập thể, cá nhân điển hình tiên tiến; xây dựng, nhân rộng ${v('dissemination.danVanKheoModels')} mô hình “Dân vận khéo”.`,
+    ];
+  },
+  planAndSolutions: (c) => {
+    const v = (path: string) => viNumber(indicatorTotal(c, path).total);
+    const petitionsReceived = indicatorTotal(c, 'planAndSolutions.petitionsReceived').total;
+    const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
+    const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
+    return [
+      `Có ${viNumber(c.plansIssued.total)}/${viNumber(c.countedReports.total)} cơ quan, đơn vị đã ban hành kế hoạch cụ thể nâng cao hiệu quả công tác dân vận (${GROUP_LABELS.province}: ${viNumber(c.plansIssued.province)}; ${GROUP_LABELS.district}: ${viNumber(c.plansIssued.district)}).`,
+      `Xây dựng, sửa đổi, bổ sung ${v('planAndSolutions.democracyRegulations')} quy chế dân chủ; tổ chức ${v('planAndSolutions.dialogues')} buổi đối thoại, tiếp xúc với Nhân dân; tiếp ${v('planAndSolutions.citizenReceptions')} lượt công dân; tiếp nhận ${viNumber(petitionsReceived)} đơn thư khiếu nại, tố cáo, kiến nghị, đã giải quyết ${viNumber(petitionsResolved)} đơn${resolvedShare}; có ${v('planAndSolutions.prolongedOrCrowdCases')} vụ khiếu kiện kéo dài, đông người, vượt cấp.`,
+      `Tổ chức ${v('planAndSolutions.inspections')} cuộc kiểm tra công vụ; xử lý kỷ luật ${v('planAndSolutions.disciplinedStaff')} cán bộ, công chức, viên chức. Hỗ trợ ${v('planAndSolutions.socialPolicySupport')} lượt người có công, hộ nghèo, đối tượng bảo trợ xã hội. Rà soát, sửa đổi, bổ sung ${v('planAndSolutions.villageConventionsReviewed')} hương ước, quy ước; xây dựng, duy trì ${v('planAndSolutions.selfManagementModels')} mô hình tự quản ở thôn, tổ dân phố.`,
+    ];
+  },
+  programmes: (c) => {
+    const v = (path: string) => viNumber(indicatorTotal(c, path).total);
+    const prog = (k: 'plan739' | 'plan740') =>
+      (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const)
+        .map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`)
+        .join(', ');
+    return [
+      `Kế hoạch số 739/KH-UBND: ${prog('plan739')}. Kế hoạch số 740/KH-UBND: ${prog('plan740')}.`,
+      `Phối hợp với Mặt trận Tổ quốc Việt Nam, các tổ chức chính trị - xã hội tổ chức ${v('programmes.supervisionSessions')} cuộc giám sát, phản biện xã hội; tiếp nhận ${v('programmes.commentsReceived')} ý kiến góp ý xây dựng chính quyền, đã tiếp thu ${v('programmes.commentsAccepted')} ý kiến.`,
+    ];
+  },
+  emulation: (c) => {
+    const v = (path: string) => viNumber(indicatorTotal(c, path).total);
+    return [
+      `Phát động ${v('emulation.movementsLaunched')} phong trào thi đua; khen thưởng ${v('emulation.collectivesCommended')} tập thể và ${v('emulation.individualsCommended')} cá nhân có thành tích xuất sắc trong thực hiện công tác dân vận chính quyền.`,
+    ];
+  },
+};
+
+/**
  * Builds the .docx draft. `updateOf`: the number of the earlier summary this one replaces (set when
  * a late or revised report arrived after it), e.g. 1 for the second version. `prior`: last year's
  * figures on this year's units, compared in one sentence before the table.
@@ -190,7 +258,6 @@ export async function buildSummaryDocx(
   regime: Regime,
   opts: { updateOf?: number; prior?: PriorFigures } = {},
 ): Promise<Uint8Array> {
-  const v = (path: string) => viNumber(indicatorTotal(c, path).total);
   const tz = regime.timeZone;
   const asOf = vietnameseDateTime(new Date(c.asOf), tz);
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
@@ -210,18 +277,18 @@ export async function buildSummaryDocx(
       : '',
   ].join('');
 
-  const petitionsReceived = indicatorTotal(c, 'planAndSolutions.petitionsReceived').total;
-  const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
-  const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
-  const was = (path: string) => {
-    const [now, then] = [indicatorTotal(c, path).total, opts.prior?.totals[path]?.total ?? 0];
-    const change = now === then ? '' : `, ${now > then ? 'tăng' : 'giảm'} ${viNumber(Math.abs(now - then))}`;
-    return `${viNumber(now)} (năm ${opts.prior?.period}: ${viNumber(then)}${change})`;
+  const form = currentForm(regime);
+  const decimals = indicatorDecimals(form);
+  const fig = (ind: IndicatorTotal, n: number) => viFigure(n, decimals.get(ind.path));
+  const sections = indicatorSections(c, form);
+  const was = (ind: IndicatorTotal) => {
+    const [now, then] = [ind.total, opts.prior?.totals[ind.path]?.total ?? 0];
+    const change = now === then ? '' : `, ${now > then ? 'tăng' : 'giảm'} ${fig(ind, Math.abs(now - then))}`;
+    return `${fig(ind, now)} (năm ${opts.prior?.period}: ${fig(ind, then)}${change})`;
   };
-  const prog = (k: 'plan739' | 'plan740') =>
-    (['COMPLETED', 'IN_PROGRESS', 'NOT_STARTED'] as const)
-      .map((s) => `${c.programmes[k][s]} đơn vị ${PROGRAMME_STATUS_LABELS[s].toLocaleLowerCase('vi')}`)
-      .join(', ');
+  // "Cùng kỳ" compares the first figure of the first two sections (of the only section: its first two).
+  const headline = sections.length > 1 ? sections.slice(0, 2).map((s) => s.indicators[0]!) : (sections[0]?.indicators.slice(0, 2) ?? []);
+  const texts = fieldAt(form, 'narrative.limitations') && fieldAt(form, 'narrative.proposals') ? undefined : c.texts;
 
   const byStatus = (pred: (u: Consolidation['units'][number]) => boolean) => c.units.filter(pred).map((u) => u.name);
   const charts = summaryCharts(c, regime).charts;
@@ -243,43 +310,18 @@ export async function buildSummaryDocx(
       `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} năm ${c.period} như sau:`,
     ),
 
-    heading(SECTION_LABELS.dissemination),
-    body(
-      `Các cơ quan, đơn vị đã tổ chức ${v('dissemination.sessions')} hội nghị, buổi phổ biến, quán triệt với ${v('dissemination.participantsOfficials')} lượt cán bộ, công chức, viên chức tham dự và ${v('dissemination.participantsWorkers')} lượt người lao động tham dự; đăng tải ${v('dissemination.mediaItems')} tin, bài, phóng sự tuyên truyền; tuyên truyền, nhân rộng ${v('dissemination.exemplaryExamples')} gương tập thể, cá nhân điển hình tiên tiến; xây dựng, nhân rộng ${v('dissemination.danVanKheoModels')} mô hình “Dân vận khéo”.`,
-    ),
-
-    heading(SECTION_LABELS.planAndSolutions),
-    body(
-      `Có ${viNumber(c.plansIssued.total)}/${viNumber(counted)} cơ quan, đơn vị đã ban hành kế hoạch cụ thể nâng cao hiệu quả công tác dân vận (${GROUP_LABELS.province}: ${viNumber(c.plansIssued.province)}; ${GROUP_LABELS.district}: ${viNumber(c.plansIssued.district)}).`,
-    ),
-    body(
-      `Xây dựng, sửa đổi, bổ sung ${v('planAndSolutions.democracyRegulations')} quy chế dân chủ; tổ chức ${v('planAndSolutions.dialogues')} buổi đối thoại, tiếp xúc với Nhân dân; tiếp ${v('planAndSolutions.citizenReceptions')} lượt công dân; tiếp nhận ${viNumber(petitionsReceived)} đơn thư khiếu nại, tố cáo, kiến nghị, đã giải quyết ${viNumber(petitionsResolved)} đơn${resolvedShare}; có ${v('planAndSolutions.prolongedOrCrowdCases')} vụ khiếu kiện kéo dài, đông người, vượt cấp.`,
-    ),
-    body(
-      `Tổ chức ${v('planAndSolutions.inspections')} cuộc kiểm tra công vụ; xử lý kỷ luật ${v('planAndSolutions.disciplinedStaff')} cán bộ, công chức, viên chức. Hỗ trợ ${v('planAndSolutions.socialPolicySupport')} lượt người có công, hộ nghèo, đối tượng bảo trợ xã hội. Rà soát, sửa đổi, bổ sung ${v('planAndSolutions.villageConventionsReviewed')} hương ước, quy ước; xây dựng, duy trì ${v('planAndSolutions.selfManagementModels')} mô hình tự quản ở thôn, tổ dân phố.`,
-    ),
-
-    heading(SECTION_LABELS.programmes),
-    body(`Kế hoạch số 739/KH-UBND: ${prog('plan739')}. Kế hoạch số 740/KH-UBND: ${prog('plan740')}.`),
-    body(
-      `Phối hợp với Mặt trận Tổ quốc Việt Nam, các tổ chức chính trị - xã hội tổ chức ${v('programmes.supervisionSessions')} cuộc giám sát, phản biện xã hội; tiếp nhận ${v('programmes.commentsReceived')} ý kiến góp ý xây dựng chính quyền, đã tiếp thu ${v('programmes.commentsAccepted')} ý kiến.`,
-    ),
-
-    heading(SECTION_LABELS.emulation),
-    body(
-      `Phát động ${v('emulation.movementsLaunched')} phong trào thi đua; khen thưởng ${v('emulation.collectivesCommended')} tập thể và ${v('emulation.individualsCommended')} cá nhân có thành tích xuất sắc trong thực hiện công tác dân vận chính quyền.`,
-    ),
-    ...(opts.prior
+    ...sections.flatMap((section) => [heading(section.label), ...sectionProse(c, section, fig)]),
+    ...(opts.prior && headline.length > 0
       ? [
           body(
-            `So với cùng kỳ năm trước (tính theo các cơ quan, đơn vị hiện nay), số hội nghị, buổi phổ biến, quán triệt là ${was('dissemination.sessions')}; số lượt tiếp công dân là ${was('planAndSolutions.citizenReceptions')}.`,
+            `So với cùng kỳ năm trước (tính theo các cơ quan, đơn vị hiện nay), ${headline.map((i) => `${lowerFirst(i.label)} là ${was(i)}`).join('; ')}.`,
           ),
         ]
       : []),
     body({ text: `Số liệu tổng hợp theo nhóm cơ quan, đơn vị tại bảng sau (đơn vị tính: theo từng chỉ tiêu):`, italics: true }),
-    indicatorTable(c),
+    indicatorTable(sections, fig),
 
-    heading('V. Tình hình gửi báo cáo của các cơ quan, đơn vị'),
+    heading(`${roman(sections.length + 1)}. Tình hình gửi báo cáo của các cơ quan, đơn vị`),
     body(
       `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${GROUP_LABELS.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${GROUP_LABELS.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
     ),
@@ -291,11 +333,18 @@ export async function buildSummaryDocx(
     body({ text: '- Gửi trễ hạn: ', bold: true }, unitList(byStatus((u) => u.status === 'LATE'))),
     body({ text: '- Chưa gửi hoặc báo cáo chưa hợp lệ: ', bold: true }, unitList(notReported)),
 
-    heading('VI. Hạn chế, nguyên nhân'),
-    ...unitTexts(c.limitations, 'Các cơ quan, đơn vị không nêu hạn chế, nguyên nhân.'),
-
-    heading('VII. Kiến nghị, đề xuất'),
-    ...unitTexts(c.proposals, 'Các cơ quan, đơn vị không có kiến nghị, đề xuất.'),
+    // The seed's limitations and proposals; another form's long-text fields, each a part of its own.
+    ...(texts
+      ? texts.flatMap((t, i) => [
+          heading(`${roman(sections.length + 2 + i)}. ${t.label}`),
+          ...unitTexts(t.items, 'Các cơ quan, đơn vị không nêu nội dung này.'),
+        ])
+      : [
+          heading(`${roman(sections.length + 2)}. Hạn chế, nguyên nhân`),
+          ...unitTexts(c.limitations, 'Các cơ quan, đơn vị không nêu hạn chế, nguyên nhân.'),
+          heading(`${roman(sections.length + 3)}. Kiến nghị, đề xuất`),
+          ...unitTexts(c.proposals, 'Các cơ quan, đơn vị không có kiến nghị, đề xuất.'),
+        ]),
     body(`Trên đây là báo cáo ${subject} năm ${c.period}, ${sender} báo cáo ${regime.issuingBody} xem xét, chỉ đạo./.`),
     para([], { spacing: { before: 120, after: 0 } }),
     signatureBlock(regime),

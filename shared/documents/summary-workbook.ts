@@ -1,9 +1,18 @@
 import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
-import { regimeSubject, viPercent, xmlSafe, type Consolidation, type ConsolidatedUnit } from '../domain/consolidation.js';
+import {
+  indicatorDecimals,
+  indicatorSections,
+  regimeSubject,
+  viPercent,
+  xmlSafe,
+  type Consolidation,
+  type ConsolidatedUnit,
+  type UnitText,
+} from '../domain/consolidation.js';
 import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
 import { priorNotes, type PriorFigures } from '../domain/reorganization.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
-import { NUMERIC_SECTIONS, SECTION_LABELS } from '../domain/report.js';
+import { currentForm, fieldAt } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
 import { summaryCharts } from './summary-charts.js';
 import { sheetDrawing } from '../ooxml/chart.js';
@@ -20,6 +29,8 @@ export const SHEET_NAMES = {
   compliance: 'Tình hình nộp báo cáo',
   proposals: 'Kiến nghị',
 } as const;
+/** In place of the seed's proposals sheet, for a form without them: what units wrote in each long-text field. */
+export const TEXTS_SHEET_NAME = 'Ý kiến của đơn vị';
 
 export const XLSX_CONTENT_TYPE = CONTENT_TYPES.xlsx;
 
@@ -32,6 +43,8 @@ const SECTION_FILL = 'FFF2F2F2';
 const THIN = {};
 
 const text = (s: string) => xmlSafe(s);
+/** The number format of an indicator: whole numbers, or as many decimals as its field keeps. */
+const numFmt = (decimals = 0) => (decimals > 0 ? `#,##0.${'0'.repeat(decimals)}` : NUM);
 const quoteFormula = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** A4 landscape fitted to one page wide, header rows repeated on every page, the sheet's name in the footer. */
@@ -93,7 +106,8 @@ function displayLength(cell: Cell): number {
   if (v === null) return 0;
   if (typeof v === 'number') {
     if (cell.style?.numFmt === PCT) return 6;
-    return Math.round(v).toLocaleString('en-US').length;
+    const places = cell.style?.numFmt?.split(';')[0]?.split('.')[1]?.length;
+    return Math.round(v).toLocaleString('en-US').length + (places ? places + 1 : 0);
   }
   if (v instanceof Date) return 16;
   if (typeof v === 'object') return Math.round(v.result).toLocaleString('en-US').length;
@@ -155,12 +169,12 @@ function summarySheet(c: Consolidation, regime: Regime, subtitle: string, prior?
   heads.forEach((h, i) => headerCell(ws, 3, i + 1, h));
   ws.heights.set(3, 32);
   const from = (g?: UnitGroup) => prior?.units.reduce((n, u) => n + (!g || u.group === g ? u.from.length : 0), 0) ?? 0;
-  const pastCells = (r: number, now: number, was: { total: number; province: number; district: number }, italic = false) => {
+  const pastCells = (r: number, now: number, was: { total: number; province: number; district: number }, italic = false, fmt = NUM) => {
     if (!prior) return;
     [was.total, from('province') ? was.province : null, from('district') ? was.district : null].forEach((v, i) =>
-      put(ws, r, 6 + i, v, { numFmt: NUM, italic }),
+      put(ws, r, 6 + i, v, { numFmt: fmt, italic }),
     );
-    put(ws, r, 9, { formula: `C${r}-F${r}`, result: now - was.total }, { numFmt: '+#,##0;-#,##0;0', italic });
+    put(ws, r, 9, { formula: `C${r}-F${r}`, result: now - was.total }, { numFmt: `+${fmt};-${fmt};0`, italic });
   };
 
   let r = 4;
@@ -171,21 +185,22 @@ function summarySheet(c: Consolidation, regime: Regime, subtitle: string, prior?
   put(ws, r, 5, c.countedReports.district, { numFmt: NUM, italic: true });
   pastCells(r, c.countedReports.total, { total: from(), province: from('province'), district: from('district') }, true);
   r += 1;
-  for (const section of NUMERIC_SECTIONS) {
+  const form = currentForm(regime);
+  const decimals = indicatorDecimals(form);
+  for (const section of indicatorSections(c, form)) {
     ws.merge(r, 1, r, lastCol);
-    put(ws, r, 1, SECTION_LABELS[section], { bold: true, wrap: false, fill: SECTION_FILL });
+    put(ws, r, 1, section.label, { bold: true, wrap: false, fill: SECTION_FILL });
     r += 1;
-    c.indicators
-      .filter((ind) => ind.section === section)
-      .forEach((ind, i) => {
-        put(ws, r, 1, i + 1, { align: 'center' });
-        put(ws, r, 2, ind.label, { wrap: true });
-        put(ws, r, 3, ind.total, { numFmt: NUM, bold: true });
-        put(ws, r, 4, ind.province, { numFmt: NUM });
-        put(ws, r, 5, ind.district, { numFmt: NUM });
-        pastCells(r, ind.total, prior?.totals[ind.path] ?? ind);
-        r += 1;
-      });
+    section.indicators.forEach((ind, i) => {
+      const fmt = numFmt(decimals.get(ind.path));
+      put(ws, r, 1, i + 1, { align: 'center' });
+      put(ws, r, 2, ind.label, { wrap: true });
+      put(ws, r, 3, ind.total, { numFmt: fmt, bold: true });
+      put(ws, r, 4, ind.province, { numFmt: fmt });
+      put(ws, r, 5, ind.district, { numFmt: fmt });
+      pastCells(r, ind.total, prior?.totals[ind.path] ?? ind, false, fmt);
+      r += 1;
+    });
   }
   if (prior) {
     const notes = priorNotes(regime, prior);
@@ -215,12 +230,14 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     ws.merge(3, i + 1, 4, i + 1);
     headerCell(ws, 3, i + 1, h);
   });
+  const form = currentForm(regime);
+  const decimals = indicatorDecimals(form);
+  const fmts = c.indicators.map((ind) => numFmt(decimals.get(ind.path)));
   let col = first;
-  for (const section of NUMERIC_SECTIONS) {
-    const inds = c.indicators.filter((ind) => ind.section === section);
-    if (inds.length === 0) continue;
+  for (const section of indicatorSections(c, form)) {
+    const inds = section.indicators;
     if (inds.length > 1) ws.merge(3, col, 3, col + inds.length - 1);
-    headerCell(ws, 3, col, SECTION_LABELS[section]);
+    headerCell(ws, 3, col, section.label);
     inds.forEach((ind, i) => headerCell(ws, 4, col + i, ind.label));
     col += inds.length;
   }
@@ -234,7 +251,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     put(ws, r, 2, u.name, { italic: muted });
     put(ws, r, 3, groupLabel(u.group), { italic: muted });
     put(ws, r, 4, STATUS_LABELS[u.status], { italic: muted });
-    c.indicators.forEach((ind, j) => put(ws, r, first + j, u.values[ind.path] ?? null, { numFmt: NUM }));
+    c.indicators.forEach((ind, j) => put(ws, r, first + j, u.values[ind.path] ?? null, { numFmt: fmts[j] }));
   });
   const lastData = firstData + c.units.length - 1;
 
@@ -255,11 +272,11 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     const range = `${letter}${firstData}:${letter}${lastData}`;
     const groupRange = `$C$${firstData}:$C$${lastData}`;
     const empty = c.units.length === 0;
-    put(ws, totalRow, first + j, empty ? 0 : { formula: `SUM(${range})`, result: ind.total }, { numFmt: NUM, bold: true });
+    put(ws, totalRow, first + j, empty ? 0 : { formula: `SUM(${range})`, result: ind.total }, { numFmt: fmts[j], bold: true });
     for (const [g, r] of subRows) {
       const value = ind[g];
       put(ws, r, first + j, empty ? 0 : { formula: `SUMIF(${groupRange},${quoteFormula(groupLabel(g))},${range})`, result: value }, {
-        numFmt: NUM,
+        numFmt: fmts[j],
         italic: true,
       });
     }
@@ -352,32 +369,38 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   return { ws, parts };
 }
 
-function proposalsSheet(c: Consolidation, regime: Regime, subtitle: string): Worksheet {
-  const ws = newSheet(SHEET_NAMES.proposals, { rows: 3 });
-  titleRows(
-    ws,
-    4,
-    `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`,
-    subtitle,
-  );
-  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Kiến nghị, đề xuất'].forEach((h, i) => headerCell(ws, 3, i + 1, h));
-  if (c.proposals.length === 0) {
-    ws.merge(4, 1, 4, 4);
-    put(ws, 4, 1, 'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.', { italic: true, align: 'center' });
+/**
+ * The units' own words, one row per unit that wrote any, one column per text: the seed's proposals
+ * ("Kiến nghị"), or another form's long-text fields side by side.
+ */
+function textsSheet(
+  c: Consolidation,
+  name: string,
+  title: string,
+  subtitle: string,
+  texts: readonly { label: string; items: readonly UnitText[] }[],
+  none: string,
+  width: { min: number; max: number },
+): Worksheet {
+  const ws = newSheet(name, { rows: 3 });
+  const lastCol = 3 + texts.length;
+  titleRows(ws, lastCol, title, subtitle);
+  ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', ...texts.map((t) => t.label)].forEach((h, i) => headerCell(ws, 3, i + 1, h));
+  const byUnit = new Map<string, string[]>();
+  texts.forEach((t, j) => t.items.forEach((it) => ((byUnit.get(it.unitId) ?? byUnit.set(it.unitId, []).get(it.unitId)!)[j] = it.text)));
+  const units = c.units.filter((u) => byUnit.has(u.unitId));
+  if (units.length === 0) {
+    ws.merge(4, 1, 4, lastCol);
+    put(ws, 4, 1, none, { italic: true, align: 'center' });
   }
-  c.proposals.forEach((p, i) => {
+  units.forEach((u, i) => {
     const r = 4 + i;
     put(ws, r, 1, i + 1, { align: 'center' });
-    put(ws, r, 2, p.name);
-    put(ws, r, 3, groupLabel(p.group));
-    put(ws, r, 4, p.text, { wrap: true });
+    put(ws, r, 2, u.name);
+    put(ws, r, 3, groupLabel(u.group));
+    texts.forEach((_, j) => put(ws, r, 4 + j, byUnit.get(u.unitId)?.[j] ?? '', { wrap: true }));
   });
-  fitColumns(ws, [3], 4, [
-    { min: 5, max: 6 },
-    { min: 24, max: 45 },
-    { min: 16, max: 24 },
-    { min: 40, max: 90 },
-  ]);
+  fitColumns(ws, [3], 4, [{ min: 5, max: 6 }, { min: 24, max: 45 }, { min: 16, max: 24 }, ...texts.map(() => width)]);
   return ws;
 }
 
@@ -388,13 +411,39 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
   const subtitle = `Số liệu đến ${vietnameseDateTime(new Date(c.asOf), regime.timeZone)} — hạn gửi báo cáo ${due} — đã nhận ${o.reported}/${o.expected} báo cáo (${viPercent(o.reportingRate)}), đúng hạn ${o.onTime} (${viPercent(o.onTimeRate)})`;
 
   const compliance = complianceSheet(c, regime, subtitle);
+  const subject = regimeSubject(regime).toLocaleUpperCase('vi');
   return writeXlsx({
     // The third sheet: its drawing is drawing3.
     sheets: [
       summarySheet(c, regime, subtitle, prior),
       byUnitSheet(c, regime, subtitle),
       compliance.ws,
-      proposalsSheet(c, regime, subtitle),
+      // The seed's form has its proposals; another form gets its long-text fields (none: no fourth sheet).
+      ...(fieldAt(currentForm(regime), 'narrative.proposals')
+        ? [
+            textsSheet(
+              c,
+              SHEET_NAMES.proposals,
+              `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+              subtitle,
+              [{ label: 'Kiến nghị, đề xuất', items: c.proposals }],
+              'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.',
+              { min: 40, max: 90 },
+            ),
+          ]
+        : c.texts.length > 0
+          ? [
+              textsSheet(
+                c,
+                TEXTS_SHEET_NAME,
+                `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+                subtitle,
+                c.texts,
+                'Không có cơ quan, đơn vị nào nêu ý kiến.',
+                { min: 30, max: 60 },
+              ),
+            ]
+          : []),
     ],
     parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
+import type { FormDefinition } from './form-definition.js';
 import { currentForm, indicatorsOf, PROGRAMME_STATUSES, indicatorValue, type AnnualReport, type SectionKey } from './report.js';
 import { STATUSES, computeRates, deriveStatus, hasReported, ratesByGroup, type ComplianceStatus, type Rates } from './status.js';
 
@@ -104,6 +105,14 @@ export interface Consolidation {
   withoutFigures: string[];
   proposals: UnitText[];
   limitations: UnitText[];
+  /** Every long-text field of the form (section.field), in form order, with what each counted unit wrote in it. */
+  texts: FieldTexts[];
+}
+
+export interface FieldTexts {
+  path: string;
+  label: string;
+  items: UnitText[];
 }
 
 const GROUPS: readonly UnitGroup[] = ['province', 'district'];
@@ -120,8 +129,15 @@ export function consolidate(input: ConsolidationInput): Consolidation {
   const ordered: Unit[] = GROUPS.flatMap((g) => expected.filter((u) => u.group === g));
 
   // The figures of the regime's current form: its whole-number and decimal fields, table columns summed over rows.
-  const indicators = indicatorsOf(currentForm(regime));
+  const form = currentForm(regime);
+  const indicators = indicatorsOf(form);
+  // Summed as whole numbers in units of each field's last decimal place, so 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
+  const decimals = indicatorDecimals(form);
+  const scales = indicators.map((ind) => 10 ** (decimals.get(ind.path) ?? 0));
   const sums = indicators.map(() => ({ province: 0, district: 0 }));
+  const texts: FieldTexts[] = form.sections.flatMap((s) =>
+    s.fields.flatMap((f) => (f.type === 'longtext' ? [{ path: `${s.key}.${f.key}`, label: f.label, items: [] as UnitText[] }] : [])),
+  );
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ComplianceStatus, number>;
   const countedReports: GroupTotals = { total: 0, province: 0, district: 0 };
   const plansIssued: GroupTotals = { total: 0, province: 0, district: 0 };
@@ -147,7 +163,7 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     indicators.forEach((ind, i) => {
       const v = report ? indicatorValue(report, ind) : null;
       values[ind.path] = v;
-      if (v !== null) sums[i]![unit.group] += v;
+      if (v !== null) sums[i]![unit.group] += Math.round(v * scales[i]!);
     });
 
     if (report) {
@@ -160,6 +176,11 @@ export function consolidate(input: ConsolidationInput): Consolidation {
       const who = { unitId: unit.id, name: unit.name, group: unit.group };
       if (seed.narrative?.proposals.trim()) proposals.push({ ...who, text: seed.narrative.proposals.trim() });
       if (seed.narrative?.limitations.trim()) limitations.push({ ...who, text: seed.narrative.limitations.trim() });
+      for (const t of texts) {
+        const [section = '', field = ''] = t.path.split('.');
+        const v = (report as unknown as Record<string, Record<string, unknown> | undefined>)[section]?.[field];
+        if (typeof v === 'string' && v.trim()) t.items.push({ ...who, text: v.trim() });
+      }
     }
     if (!reported) notReported.push({ unitId: unit.id, name: unit.name, group: unit.group, email: unit.email, status });
 
@@ -189,14 +210,15 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     asOf: now.toISOString(),
     indicators: indicators.map((ind, i) => {
       const s = sums[i]!;
+      const scale = scales[i]!;
       return {
         path: ind.path,
         section: ind.section,
         field: ind.field,
         label: ind.label,
-        total: s.province + s.district,
-        province: s.province,
-        district: s.district,
+        total: (s.province + s.district) / scale,
+        province: s.province / scale,
+        district: s.district / scale,
       };
     }),
     units,
@@ -209,7 +231,41 @@ export function consolidate(input: ConsolidationInput): Consolidation {
     withoutFigures,
     proposals,
     limitations,
+    texts,
   };
+}
+
+export interface IndicatorSection {
+  key: string;
+  label: string;
+  indicators: IndicatorTotal[];
+}
+
+/** The form's sections that have figures, in form order, each with its consolidated indicators (the workbook's and draft's blocks). */
+export function indicatorSections(c: Consolidation, form: FormDefinition): IndicatorSection[] {
+  return form.sections
+    .map((s) => ({ key: s.key, label: s.label, indicators: c.indicators.filter((i) => i.section === s.key) }))
+    .filter((s) => s.indicators.length > 0);
+}
+
+const decimalMaps = new WeakMap<FormDefinition, Map<string, number>>();
+/**
+ * The digits after the point of each decimal indicator of a form (its field's or table column's
+ * `decimals`), by indicator path; whole-number indicators are absent (0). Read from the definition
+ * data, so the summary needs no report schema to format or sum its figures.
+ */
+export function indicatorDecimals(form: FormDefinition): ReadonlyMap<string, number> {
+  let m = decimalMaps.get(form);
+  if (m) return m;
+  m = new Map();
+  for (const s of form.sections) {
+    for (const f of s.fields) {
+      if (f.type === 'decimal') m.set(`${s.key}.${f.key}`, f.decimals);
+      if (f.type === 'table') for (const c of f.columns) if (c.type === 'decimal') m.set(`${s.key}.${f.key}.${c.key}`, c.decimals);
+    }
+  }
+  decimalMaps.set(form, m);
+  return m;
 }
 
 /** The consolidated total of one indicator; throws on an unknown path (a renamed field must fail tests, not print 0). */
@@ -240,6 +296,19 @@ export function sha256Hex(text: string): string {
 export function viNumber(n: number): string {
   const sign = n < 0 ? '-' : '';
   return sign + String(Math.trunc(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/** 1234.5 → "1.234,5": a figure with the decimals it has (sums are exact to their field's decimals); whole numbers as viNumber. */
+export function viAmount(n: number): string {
+  const fraction = String(Math.abs(n)).split('.')[1];
+  return fraction ? `${viNumber(n)},${fraction}` : viNumber(n);
+}
+
+/** 1234.5 with 2 decimals → "1.234,50"; whole numbers as viNumber. */
+export function viFigure(n: number, decimals = 0): string {
+  if (decimals <= 0) return viNumber(n);
+  const [whole = '0', fraction = ''] = Math.abs(n).toFixed(decimals).split('.');
+  return `${n < 0 ? '-' : ''}${viNumber(Number(whole))},${fraction}`;
 }
 
 /** 0.6667 → "66,7%" (Vietnamese decimal comma). */

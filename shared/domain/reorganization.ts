@@ -103,7 +103,7 @@ export function comparableFigures(input: ComparableInput): ComparableFigures {
     target.from.push(row.unitId);
     for (const p of paths) {
       const v = row.values[p];
-      if (typeof v === 'number') target.values[p] = (target.values[p] ?? 0) + v;
+      if (typeof v === 'number') target.values[p] = noFloatNoise((target.values[p] ?? 0) + v);
     }
   }
 
@@ -113,12 +113,15 @@ export function comparableFigures(input: ComparableInput): ComparableFigures {
     for (const p of paths) {
       const v = u.values[p];
       if (v === null || v === undefined) continue;
-      totals[p]![u.group] += v;
-      totals[p]!.total += v;
+      totals[p]![u.group] = noFloatNoise(totals[p]![u.group] + v);
+      totals[p]!.total = noFloatNoise(totals[p]!.total + v);
     }
   }
   return { units: [...current.values()], totals, unmapped };
 }
+
+/** A sum of figures with at most 6 decimals (the most a form allows), without float noise: 0.1 + 0.2 → 0.3. */
+const noFloatNoise = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Last period's figures on this period's units, with last period's number (for the workbook's labels). */
 export interface PriorFigures extends ComparableFigures {

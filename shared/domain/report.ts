@@ -247,19 +247,25 @@ function labelMap(form: FormDefinition): Map<string, string> {
 
 /** The label of any path in a report (of the seed's form unless given), for messages. */
 export const labelOf = (path: readonly PropertyKey[], form: FormDefinition = DEFAULT_FORM) => labelIn(form, path);
-/** The label of any path in a report of a form: the deepest labelled field on it (a table's row numbers skipped). */
+/** The label of any path in a report of a form: the deepest labelled field on it, in a table with its row number. */
 export function labelIn(form: FormDefinition, path: readonly PropertyKey[]): string | undefined {
   const m = labelMap(form);
   let at = '';
   let label: string | undefined;
+  // A table's row: "Danh sách hội nghị, dòng 2 — Số người tham dự" (row numbers from 1).
+  let row: { table: string; n: number } | undefined;
+  const named = () => (row ? `${row.table}, dòng ${row.n}${label !== row.table ? ` — ${label}` : ''}` : label);
   for (const seg of path) {
-    if (typeof seg === 'number' || /^\d+$/.test(String(seg))) continue;
+    if (typeof seg === 'number' || /^\d+$/.test(String(seg))) {
+      if (label !== undefined && !row) row = { table: label, n: Number(seg) + 1 };
+      continue;
+    }
     at = at ? `${at}.${String(seg)}` : String(seg);
     const l = m.get(at);
-    if (l === undefined) return label;
+    if (l === undefined) return named();
     label = l;
   }
-  return label;
+  return named();
 }
 
 /** A field's definition by its dotted path (section.field or section.group.field). */

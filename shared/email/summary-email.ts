@@ -1,12 +1,21 @@
 import { vietnameseDateTime } from '../domain/calendar.js';
-import { regimeShortName, regimeSubject, viNumber, viPercent, type Consolidation, type SummaryDiff } from '../domain/consolidation.js';
+import {
+  regimeShortName,
+  regimeSubject,
+  viAmount,
+  viNumber,
+  viPercent,
+  type Consolidation,
+  type IndicatorTotal,
+  type SummaryDiff,
+} from '../domain/consolidation.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { GROUP_LABELS, type Regime } from '../domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../domain/status.js';
 import type { MailAttachment } from '../ports.js';
 import { html, layout, raw, type RenderedEmail } from './layout.js';
 
-/** The headline figures of the email body (the workbook and the draft carry every indicator). */
+/** The seed form's headline figures in the email body (the workbook and the draft carry every indicator). */
 export const KEY_FIGURES: readonly string[] = [
   'dissemination.sessions',
   'dissemination.participantsOfficials',
@@ -21,6 +30,15 @@ export const KEY_FIGURES: readonly string[] = [
   'emulation.collectivesCommended',
   'emulation.individualsCommended',
 ];
+
+/**
+ * The figures the email shows: the seed's KEY_FIGURES where the form has them, otherwise (another
+ * form) its first KEY_FIGURES.length indicators in form order.
+ */
+export function headlineFigures(c: Consolidation): IndicatorTotal[] {
+  const seed = KEY_FIGURES.map((p) => c.indicators.find((i) => i.path === p)).filter((i) => i !== undefined);
+  return seed.length > 0 ? seed : c.indicators.slice(0, KEY_FIGURES.length);
+}
 
 const TD = 'border:1px solid #ccc;padding:4px 8px';
 const TH = `${TD};background:#f2f2f2;text-align:left`;
@@ -70,7 +88,12 @@ const keyRank = (path: string) => {
   return i < 0 ? KEY_FIGURES.length : i;
 };
 
-const signed = (n: number) => (n > 0 ? `+${viNumber(n)}` : viNumber(n));
+/** a − b without float noise (12.3 − 12.1 is 0.20000000000000107): rounded to the digits the two figures have. */
+const exactDifference = (a: number, b: number) => {
+  const places = Math.max(...[a, b].map((n) => String(n).split('.')[1]?.length ?? 0));
+  return Number((a - b).toFixed(places));
+};
+const signed = (n: number) => (n > 0 ? `+${viAmount(n)}` : viAmount(n));
 
 /**
  * What changed since the version the leadership has, one line each (Vietnamese), bounded to
@@ -86,7 +109,7 @@ export function changeLines(d: SummaryDiff): string[] {
     // The email's key figures first: the rest are in the workbook if the list runs over its bound.
     ...[...d.figures]
       .sort((a, b) => keyRank(a.path) - keyRank(b.path))
-      .map((f) => `${f.label}: ${viNumber(f.from)} → ${viNumber(f.to)} (${signed(f.to - f.from)}).`),
+      .map((f) => `${f.label}: ${viAmount(f.from)} → ${viAmount(f.to)} (${signed(exactDifference(f.to, f.from))}).`),
   ];
   const shown =
     lines.length > MAX_CHANGE_LINES
@@ -117,7 +140,7 @@ export function summaryEmail(
   const asOf = vietnameseDateTime(new Date(c.asOf), regime.timeZone);
   const o = c.rates.overall;
   const files = summaryFileNames(c.period, opts.version);
-  const keyFigures = KEY_FIGURES.map((p) => c.indicators.find((i) => i.path === p)).filter((i) => i !== undefined);
+  const keyFigures = headlineFigures(c);
   const url = opts.appUrl && /^https?:\/\//i.test(opts.appUrl) ? opts.appUrl : undefined;
 
   const rateRows: [string, Rates][] = [
@@ -157,7 +180,7 @@ ${rateRows.map(
 <tr><th style="${TH}">Chỉ tiêu</th><th style="${TH}">Tổng cộng</th><th style="${TH}">Sở, ban, ngành</th><th style="${TH}">Huyện, thành phố</th></tr>
 ${keyFigures.map(
   (i) =>
-    html`<tr><td style="${TD}">${i.label}</td><td style="${NUM_TD}"><strong>${viNumber(i.total)}</strong></td><td style="${NUM_TD}">${viNumber(i.province)}</td><td style="${NUM_TD}">${viNumber(i.district)}</td></tr>`,
+    html`<tr><td style="${TD}">${i.label}</td><td style="${NUM_TD}"><strong>${viAmount(i.total)}</strong></td><td style="${NUM_TD}">${viAmount(i.province)}</td><td style="${NUM_TD}">${viAmount(i.district)}</td></tr>`,
 )}
 </table>
 <h3 style="font-size:16px">Cơ quan, đơn vị chưa gửi báo cáo (${c.notReported.length})</h3>
@@ -184,7 +207,7 @@ ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}
     '',
     'MỘT SỐ KẾT QUẢ CHỦ YẾU',
     ...keyFigures.map(
-      (i) => `- ${i.label}: ${viNumber(i.total)} (sở, ban, ngành ${viNumber(i.province)}; huyện, thành phố ${viNumber(i.district)})`,
+      (i) => `- ${i.label}: ${viAmount(i.total)} (sở, ban, ngành ${viAmount(i.province)}; huyện, thành phố ${viAmount(i.district)})`,
     ),
     '',
     `CƠ QUAN, ĐƠN VỊ CHƯA GỬI BÁO CÁO (${c.notReported.length})`,

@@ -7,10 +7,11 @@ import { columnLetter, Worksheet, type DataValidation } from './xlsx-write.js';
  * floor bundle).
  */
 export class ValidatedWorksheet extends Worksheet {
-  readonly validations: { row: number; col: number; rule: DataValidation }[] = [];
+  readonly validations: { row: number; col: number; rule: DataValidation; toRow?: number }[] = [];
 
-  validate(row: number, col: number, rule: DataValidation): void {
-    this.validations.push({ row, col, rule });
+  /** A cell's rule, or with `toRow` the rule of the column's cells from `row` to `toRow`. */
+  validate(row: number, col: number, rule: DataValidation, toRow?: number): void {
+    this.validations.push({ row, col, rule, ...(toRow !== undefined && toRow > row ? { toRow } : {}) });
   }
 
   override afterMerges(): string {
@@ -24,11 +25,11 @@ const ref = (row: number, col: number) => `${columnLetter(col)}${row}`;
 function validationsXml(list: ValidatedWorksheet['validations']): string {
   if (!list.length) return '';
   const byRule = new Map<string, string[]>();
-  for (const { row, col, rule } of list) {
+  for (const { row, col, rule, toRow } of list) {
     const key = validationXml(rule);
     const refs = byRule.get(key) ?? [];
     if (!refs.length) byRule.set(key, refs);
-    refs.push(ref(row, col));
+    refs.push(toRow === undefined ? ref(row, col) : `${ref(row, col)}:${ref(toRow, col)}`);
   }
   const items = [...byRule].map(([xml, refs]) => xml.replace('<dataValidation', `<dataValidation sqref="${refs.join(' ')}"`));
   return `<dataValidations count="${items.length}">${items.join('')}</dataValidations>`;

@@ -6,6 +6,9 @@ import {
   META_SHEET,
   META_UNIT_ID_COL,
   META_UNIT_NAME_COL,
+  TABLE_FIRST_ROW,
+  tableColumns,
+  tableSheetName,
   templateFields,
   TEMPLATE_SHEET,
   type TemplateField,
@@ -31,6 +34,9 @@ export interface ParseTemplateOptions {
  * 4. Find the report sheet and map column A codes to column C values (the fields of `form`, the regime's current form).
  * 5. Convert each known field by its kind (Có/Không, status labels, dates, numbers); omit empty cells.
  * 6. Take formVersion, unitId and period from the metadata sheet (the visible rows as fallback).
+ * 7. Read each table field's rows from its sheet ("Bảng 1", …: column B on, one column per table
+ *    column), up to the first row with every cell blank and at most maxRows; a row's blank cells are
+ *    left out, for validateReport to name (row and column) if they are required.
  */
 export async function parseTemplate(bytes: Uint8Array, form: FormDefinition, opts: ParseTemplateOptions = {}): Promise<unknown> {
   const TEMPLATE_FIELDS = templateFields(form);
@@ -75,7 +81,29 @@ export async function parseTemplate(bytes: Uint8Array, form: FormDefinition, opt
     if (value !== undefined) target[keys[keys.length - 1] as string] = value;
   }
 
+  // 7. Each table's rows from its own sheet, down to the first fully blank row.
+  TEMPLATE_FIELDS.filter((f) => f.kind === 'table').forEach((table, i) => {
+    const rows = tableRows(
+      table,
+      sheets.find((s) => s.name === tableSheetName(i)),
+    );
+    const [section = '', key = ''] = table.path.split('.');
+    if (rows.length > 0) ((report[section] ??= {}) as Record<string, unknown>)[key] = rows;
+  });
+
   return report;
+}
+
+function tableRows(table: TemplateField, sheet: XlsxSheet | undefined): Record<string, unknown>[] {
+  const columns = tableColumns(table);
+  const rows: Record<string, unknown>[] = [];
+  for (let r = TABLE_FIRST_ROW; sheet && r < TABLE_FIRST_ROW + (table.maxRows ?? 0); r += 1) {
+    const cells = sheet.rows.get(r);
+    const values = columns.map((c, j) => convert(c, plain(cells?.get(j + 2))));
+    if (values.every((v) => v === undefined)) break;
+    rows.push(Object.fromEntries(columns.flatMap((c, j) => (values[j] === undefined ? [] : [[c.path, values[j]]]))));
+  }
+  return rows;
 }
 
 /** Column A code → column C value, for every row that has a code. The first row with a code wins. */
@@ -119,7 +147,7 @@ function convert(field: TemplateField, v: Plain): unknown {
       // A decimal typed as text, with a point or the Vietnamese comma.
       return typeof v === 'string' && /^[+-]?\d{1,15}([.,]\d{1,6})?$/.test(v) ? Number(v.replace(',', '.')) : v;
     case 'table':
-      return undefined; // not in the template yet: a table is filled on the web form or in JSON
+      return undefined; // its rows are on a sheet of their own (tableRows)
     case 'boolean':
       if (typeof v === 'string') {
         if (same(v, BOOLEAN_LABELS.true)) return true;

@@ -193,6 +193,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   lockedValue(fieldRow('period', describe('period')).cell, period);
 
   // 4. Sections.
+  const tables: ValidatedWorksheet[] = [];
   for (const section of templateSections(currentForm(regime))) {
     const r = addRow();
     ws.merge(r, 2, r, 3);
@@ -206,79 +207,17 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
 
     for (const field of section.fields) {
       const { row, cell } = fieldRow(field.path, field.label);
-      const validate = (rule: DataValidation) => ws.validate(row, 3, rule);
-      switch (field.kind) {
-        case 'count':
-          inputCell(cell, { numFmt: '#,##0', alignment: { horizontal: 'right', vertical: 'top' } });
-          // The seed's counts keep their one rule; a field with its own bounds gets them.
-          if ((field.min ?? 0) === 0 && (field.max ?? MAX_COUNT) === MAX_COUNT) validate(COUNT_VALIDATION);
-          else
-            validate({
-              ...COUNT_VALIDATION,
-              formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
-              error: {
-                title: 'Số liệu không hợp lệ',
-                message: `Nhập số nguyên từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.`,
-              },
-            });
-          break;
-        case 'decimal': {
-          const digits = field.decimals ?? 2;
-          inputCell(cell, {
-            numFmt: digits > 0 ? `#,##0.${'0'.repeat(digits)}` : '#,##0',
-            alignment: { horizontal: 'right', vertical: 'top' },
-          });
-          validate({
-            type: 'decimal',
-            operator: 'between',
-            formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
-            allowBlank: true,
-            error: { title: 'Số liệu không hợp lệ', message: `Nhập số từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.` },
-          });
-          break;
-        }
-        case 'boolean':
-          inputCell(cell);
-          validate(listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.'));
-          break;
-        case 'choice':
-          inputCell(cell);
-          validate(
-            listValidation(
-              (field.choices ?? []).map((ch) => ch.label),
-              'Chọn một giá trị trong danh sách.',
-            ),
-          );
-          break;
-        case 'date':
-          inputCell(cell, { numFmt: 'dd/mm/yyyy', alignment: { horizontal: 'left', vertical: 'top' } });
-          validate({
-            type: 'date',
-            operator: 'between',
-            formulae: [serialDate(utcDate(dates.cutOffFrom)), serialDate(utcDate(dates.cutOffTo))],
-            allowBlank: true,
-            error: {
-              title: 'Ngày không hợp lệ',
-              message: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
-            },
-            prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + period },
-          });
-          break;
-        case 'text':
-          // '@' keeps what the clerk types as text (a phone number keeps its leading zero).
-          inputCell(cell, { numFmt: '@', alignment: { wrapText: true, vertical: 'top' } });
-          if (field.maxLength !== undefined) {
-            validate({
-              type: 'textLength',
-              operator: 'lessThanOrEqual',
-              formulae: [field.maxLength],
-              allowBlank: true,
-              error: { title: 'Nội dung quá dài', message: `Tối đa ${groupDigits(field.maxLength)} ký tự.` },
-            });
-            if (field.maxLength >= 1000) ws.heights.set(row, 96);
-          }
-          break;
+      if (field.kind === 'table') {
+        // A table's rows are typed on a sheet of their own.
+        const name = tableSheetName(tables.length);
+        tables.push(tableSheet(field, name, dates, period));
+        lockedValue(cell, `Nhập ở trang "${name}" (tối đa ${groupDigits(field.maxRows ?? 0)} dòng)`);
+        continue;
       }
+      inputCell(cell, kindStyle(field));
+      const rule = kindValidation(field, dates, period);
+      if (rule) ws.validate(row, 3, rule);
+      if (field.kind === 'text' && (field.maxLength ?? 0) >= 1000) ws.heights.set(row, 96);
     }
   }
 
@@ -303,7 +242,129 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   });
 
   // 6. Both sheets were created protected; the input cells are the unlocked ones.
-  return writeXlsx({ sheets: [ws, meta], creator: regime.receivingBody.name, title: `${regime.name} năm ${period}` });
+  return writeXlsx({ sheets: [ws, ...tables, meta], creator: regime.receivingBody.name, title: `${regime.name} năm ${period}` });
+}
+
+/** The sheet of the form's n-th table field (0-based, template order): where the reader looks for its rows. */
+export const tableSheetName = (n: number) => `Bảng ${n + 1}`;
+/** A table sheet's first data row (row 1 its title, row 2 the column labels). */
+export const TABLE_FIRST_ROW = 3;
+
+type Dates = ReturnType<typeof periodDates>;
+
+/** The input style of a value of a kind: number formats, alignment, '@' for text. */
+function kindStyle(field: TemplateField): CellStyle {
+  switch (field.kind) {
+    case 'count':
+      return { numFmt: '#,##0', alignment: { horizontal: 'right', vertical: 'top' } };
+    case 'decimal': {
+      const digits = field.decimals ?? 2;
+      return { numFmt: digits > 0 ? `#,##0.${'0'.repeat(digits)}` : '#,##0', alignment: { horizontal: 'right', vertical: 'top' } };
+    }
+    case 'date':
+      return { numFmt: 'dd/mm/yyyy', alignment: { horizontal: 'left', vertical: 'top' } };
+    case 'text':
+      // '@' keeps what the clerk types as text (a phone number keeps its leading zero).
+      return { numFmt: '@', alignment: { wrapText: true, vertical: 'top' } };
+    default:
+      return { alignment: { vertical: 'top' } };
+  }
+}
+
+/** Excel's own check of a value of a kind (bounds, lists, dates in the period, lengths); none for a table. */
+function kindValidation(field: TemplateField, dates: Dates, period: number): DataValidation | undefined {
+  switch (field.kind) {
+    case 'count':
+      // The seed's counts keep their one rule; a field with its own bounds gets them.
+      if ((field.min ?? 0) === 0 && (field.max ?? MAX_COUNT) === MAX_COUNT) return COUNT_VALIDATION;
+      return {
+        ...COUNT_VALIDATION,
+        formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+        error: {
+          title: 'Số liệu không hợp lệ',
+          message: `Nhập số nguyên từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.`,
+        },
+      };
+    case 'decimal':
+      return {
+        type: 'decimal',
+        operator: 'between',
+        formulae: [field.min ?? 0, field.max ?? MAX_COUNT],
+        allowBlank: true,
+        error: { title: 'Số liệu không hợp lệ', message: `Nhập số từ ${field.min ?? 0} đến ${groupDigits(field.max ?? MAX_COUNT)}.` },
+      };
+    case 'boolean':
+      return listValidation([BOOLEAN_LABELS.true, BOOLEAN_LABELS.false], 'Chọn Có hoặc Không.');
+    case 'choice':
+      return listValidation(
+        (field.choices ?? []).map((ch) => ch.label),
+        'Chọn một giá trị trong danh sách.',
+      );
+    case 'date':
+      return {
+        type: 'date',
+        operator: 'between',
+        formulae: [serialDate(utcDate(dates.cutOffFrom)), serialDate(utcDate(dates.cutOffTo))],
+        allowBlank: true,
+        error: {
+          title: 'Ngày không hợp lệ',
+          message: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
+        },
+        prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + period },
+      };
+    case 'text':
+      return field.maxLength === undefined
+        ? undefined
+        : {
+            type: 'textLength',
+            operator: 'lessThanOrEqual',
+            formulae: [field.maxLength],
+            allowBlank: true,
+            error: { title: 'Nội dung quá dài', message: `Tối đa ${groupDigits(field.maxLength)} ký tự.` },
+          };
+    case 'table':
+      return undefined;
+  }
+}
+
+/** A table field's columns as template fields (email, phone and long texts are texts). */
+export const tableColumns = (table: TemplateField): TemplateField[] =>
+  (table.columns ?? []).map((c) => ({ ...c, kind: valueKind(c.kind) }));
+
+/**
+ * A table on its own protected sheet: its label, a header row of column labels, then maxRows
+ * numbered rows of yellow input cells, each column with its kind's format and validation.
+ */
+function tableSheet(table: TemplateField, name: string, dates: Dates, period: number): ValidatedWorksheet {
+  const columns = tableColumns(table);
+  const last = TABLE_FIRST_ROW + (table.maxRows ?? 1) - 1;
+  const ws = new ValidatedWorksheet(name, {
+    page: { orientation: 'landscape' },
+    frozen: { rows: TABLE_FIRST_ROW - 1, cols: 1 },
+    protect: true,
+  });
+  ws.merge(1, 1, 1, columns.length + 1);
+  ws.set(1, 1, table.label, { font: { bold: true, size: 12, color: COLOR.header }, alignment: { wrapText: true, vertical: 'center' } });
+  ws.heights.set(1, 30);
+  ['STT', ...columns.map((c) => c.label)].forEach((h, i) =>
+    ws.set(2, i + 1, h, {
+      font: { bold: true, color: 'FFFFFFFF' },
+      fill: COLOR.header,
+      alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+      border: BORDER,
+    }),
+  );
+  ws.widths.set(1, 6);
+  columns.forEach((c, j) => ws.widths.set(j + 2, c.kind === 'text' ? 40 : 18));
+  for (let r = TABLE_FIRST_ROW; r <= last; r += 1) {
+    ws.set(r, 1, r - TABLE_FIRST_ROW + 1, { fill: COLOR.locked, border: BORDER, alignment: { horizontal: 'center', vertical: 'top' } });
+    columns.forEach((c, j) => (ws.cell(r, j + 2).style = { fill: COLOR.input, border: BORDER, locked: false, ...kindStyle(c) }));
+  }
+  columns.forEach((c, j) => {
+    const rule = kindValidation(c, dates, period);
+    if (rule) ws.validate(TABLE_FIRST_ROW, j + 2, rule, last);
+  });
+  return ws;
 }
 
 function listValidation(labels: readonly string[], message: string): DataValidation {

@@ -5,7 +5,7 @@ import { BOOLEAN_LABELS, TEMPLATE_FIELDS, TEMPLATE_SHEET, type TemplateField } f
  * Fills a template's input cells from a report the way a clerk's Excel stores them: labels for
  * Có/Không and lists, date cells for dates, the value in column C of the row whose column A code
  * is the field's path. The inverse of parseTemplate, for the demo and the tests (`fields`: another
- * form's template fields; its tables are not in the template).
+ * form's template fields; a table's rows go on its own sheet, which this does not fill).
  *
  * `overrides` replace cells by their column A code after the report is written (a number typed in
  * words, a unit picked by name, a cell left blank with `null`).

@@ -13,9 +13,8 @@ import { currentPeriod, runDemo } from './demo/run.js';
  * `--regime FILE` (issue 15): the same for any regime file, loaded with full validation
  * (readRegimeFile), its reports generated from the file's own form definition.
  */
-const OUT_DIR = resolve('out/demo');
 
-const HELP = `Cách dùng: npm run demo [-- --regime TỆP] [--period NĂM]
+const HELP = `Cách dùng: npm run demo [-- --regime TỆP] [--period NĂM] [--out THƯ_MỤC]
 
 Mô phỏng một kỳ báo cáo năm trên hệ thống chạy cục bộ (trình giả lập), từ ngày mở kỳ đến sau
 kỳ tổng hợp: các đơn vị nộp vào những ngày khác nhau (qua biểu mẫu hoặc tệp Excel), có đơn vị nộp
@@ -27,14 +26,15 @@ hợp và bản cập nhật. Kết quả in ra màn hình; thư (.eml), bản t
                  Báo cáo của các đơn vị được sinh từ biểu mẫu hiện hành trong tệp (forms).
                  Không có: chế độ mẫu của tỉnh Kon Tum (31 đơn vị).
   --period NĂM   Năm báo cáo (mặc định: năm hiện tại, không sớm hơn firstPeriod của tệp).
+  --out THƯ_MỤC  Nơi ghi kết quả (mặc định out/demo; bị xóa trước khi chạy).
   -h, --help     In hướng dẫn này.
 
-Usage: npm run demo [-- --regime FILE] [--period YEAR]. Simulates one annual reporting period of the
+Usage: npm run demo [-- --regime FILE] [--period YEAR] [--out DIR]. Simulates one annual reporting period of the
 seed regime, or of FILE (validated by readRegimeFile; reports generated from its current form).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { regime: { type: 'string' }, period: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { regime: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -64,7 +64,11 @@ async function main(): Promise<number> {
   } else if (regime) period = Math.max(currentPeriod(regime), regime.firstPeriod);
   // Handler logs (Powertools JSON) would bury the table; errors still show.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const result = await runDemo({ outDir: OUT_DIR, ...(regime ? { regime } : {}), ...(period !== undefined ? { period } : {}) });
+  const result = await runDemo({
+    outDir: resolve(values.out ?? 'out/demo'),
+    ...(regime ? { regime } : {}),
+    ...(period !== undefined ? { period } : {}),
+  });
   const rel = (p: string) => relative(process.cwd(), p) || '.';
   console.log('');
   for (const line of formatResult(result)) console.log(line);

@@ -8,7 +8,7 @@ import {
   type WorkingDays,
 } from '../../shared/domain/calendar.js';
 import { workingCalendar } from '../../shared/domain/working-calendar.js';
-import { expectedUnits, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
+import { expectedUnits, groupLabel, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
 import { currentForm } from '../../shared/domain/report.js';
 import { formDefects, seededRandom } from '../../shared/domain/sample-report.js';
 
@@ -79,7 +79,14 @@ export interface DemoPlan {
    * regime file (`--regime`), roles given by position and days drawn from its own dates (genericPlan).
    */
   script: 'seed' | 'generic';
+  /** What the regime calls its two groups (its `groupLabels`, else the seed's), for the printed table. */
+  groupLabels: Record<UnitGroup, string>;
 }
+
+const groupLabelsOf = (regime: Regime): Record<UnitGroup, string> => ({
+  province: groupLabel(regime, 'province'),
+  district: groupLabel(regime, 'district'),
+});
 
 /** Units with a scripted role in the default regime. */
 export const SCRIPTED = {
@@ -216,7 +223,7 @@ function seedPlan(regime: Regime, period: number): DemoPlan {
     const s = scripted.get(u.id) ?? onTime(u.id);
     return { unitId: u.id, name: u.name, group: u.group, ...s };
   });
-  return { period, timeZone: tz, firstDay, lastDay, units, script: 'seed' };
+  return { period, timeZone: tz, firstDay, lastDay, units, script: 'seed', groupLabels: groupLabelsOf(regime) };
 }
 
 /** The plan's actions of one local day, in time order, with their unit. */
@@ -329,5 +336,5 @@ export function genericPlan(regime: Regime, period: number): DemoPlan {
       .sort()
       .at(-1) ?? due;
   const lastDay = addDays([lastAction, consolidation, escalation].sort().at(-1)!, 2);
-  return { period, timeZone: tz, firstDay, lastDay, units, script: 'generic' };
+  return { period, timeZone: tz, firstDay, lastDay, units, script: 'generic', groupLabels: groupLabelsOf(regime) };
 }

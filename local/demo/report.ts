@@ -62,7 +62,7 @@ export function formatResult(r: DemoResult): string[] {
   const rows = r.table.map((u, i) => [
     String(i + 1),
     u.name,
-    GROUP_SHORT[u.group],
+    r.plan.groupLabels[u.group] === GROUP_LABELS[u.group] ? GROUP_SHORT[u.group] : r.plan.groupLabels[u.group],
     STATUS_LABELS[u.status],
     u.firstValidAt ? vietnameseDateTime(new Date(u.firstValidAt), tz) : '—',
     String(u.versions),
@@ -81,8 +81,8 @@ export function formatResult(r: DemoResult): string[] {
     '',
     'Tỷ lệ báo cáo (DHIS2: đã báo cáo / phải báo cáo; đúng hạn / phải báo cáo):',
     rateLine('Toàn tỉnh', r.rates.overall),
-    rateLine(GROUP_LABELS.province, r.rates.province),
-    rateLine(GROUP_LABELS.district, r.rates.district),
+    rateLine(r.plan.groupLabels.province, r.rates.province),
+    rateLine(r.plan.groupLabels.district, r.rates.district),
     '',
   ];
   const counts = new Map<string, number>();
@@ -94,7 +94,7 @@ export function formatResult(r: DemoResult): string[] {
   );
   if (r.summary) {
     out.push(
-      `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.summary.countedReports.province} sở, ngành; ${r.summary.countedReports.district} huyện, thành phố)`,
+      `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.plan.groupLabels.province}: ${r.summary.countedReports.province}; ${r.plan.groupLabels.district}: ${r.summary.countedReports.district})`,
     );
     const sent = r.emails
       .filter((e) => e.kind === 'summary')

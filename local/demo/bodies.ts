@@ -3,7 +3,7 @@ import type { Regime } from '../../shared/domain/regime.js';
 import { currentForm, type AnnualReport } from '../../shared/domain/report.js';
 import { invalidFormReport, sampleFormReport, sampleReport } from '../../shared/domain/sample-report.js';
 import { fillTemplate } from '../../test/support/xlsx-fill.js';
-import { buildTemplate } from '../../shared/xlsx/template.js';
+import { buildTemplate, templateFields } from '../../shared/xlsx/template.js';
 import type { DemoPlan, UploadAction } from './plan.js';
 
 /**
@@ -47,7 +47,10 @@ export async function uploadBody(
   script: DemoPlan['script'] = 'seed',
 ): Promise<Uint8Array> {
   if (script === 'generic') {
-    return new TextEncoder().encode(JSON.stringify(formReportFor(regime, period, unitId, action).report, null, 2));
+    const { report } = formReportFor(regime, period, unitId, action);
+    if (action.channel === 'json') return new TextEncoder().encode(JSON.stringify(report, null, 2));
+    // The template of the regime's own form; its cells from the same generated report (tables are not in it).
+    return fillTemplate(await buildTemplate({ regime, period, unit: unitId }), report, {}, templateFields(currentForm(regime)));
   }
   if (action.channel === 'json') {
     return new TextEncoder().encode(JSON.stringify(reportFor(regime, period, unitId, action), null, 2));

@@ -245,8 +245,9 @@ export function actionsOn(plan: DemoPlan, day: string): { unit: PlannedUnit; act
  * - the 4th reports the day after the deadline, the 5th after the first overdue notice, the 6th
  *   after the escalation (after the consolidation: the leadership gets an updated summary);
  * - every other unit on time, on a working day between the opening and the deadline.
- * Roles beyond the number of units are left out (a small file still gets the first ones). All
- * uploads go by the form (JSON): the Excel template carries no table fields.
+ * Roles beyond the number of units are left out (a small file still gets the first ones). Scripted
+ * uploads go by the form (JSON); a third of the on-time units fill in the Excel template, unless the
+ * form has a required table (the template carries no table fields).
  */
 export function genericPlan(regime: Regime, period: number): DemoPlan {
   const tz = regime.timeZone;
@@ -271,6 +272,8 @@ export function genericPlan(regime: Regime, period: number): DemoPlan {
   const ddmm = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}`;
   const defects = formDefects(currentForm(regime), { from: dates.cutOffFrom, to: dates.cutOffTo });
   const defect = (variant: number) => defects[variant % defects.length]?.defect ?? 'báo cáo sai';
+  // The Excel template carries no table: a form with a required table is filled by the form only.
+  const excel = !currentForm(regime).sections.some((sec) => sec.fields.some((f) => f.type === 'table' && f.required));
   const upload = (date: string, h: number, m: number, extra: Partial<UploadAction> = {}): UploadAction => ({
     kind: 'upload',
     at: at(date, h, m),
@@ -326,7 +329,12 @@ export function genericPlan(regime: Regime, period: number): DemoPlan {
       const r = seededRandom(`demo/${regime.id}/${period}/${u.id}`);
       const day = working(window[Math.floor(r() * window.length)] ?? mid);
       const minutes = 8 * 60 + 15 + 5 * Math.floor(r() * 105);
-      s = { role: 'on-time', actions: [upload(day, Math.floor(minutes / 60), minutes % 60)], story: `Nộp đúng hạn ${ddmm(day)}` };
+      const channel: Channel = excel && r() < 0.33 ? 'xlsx' : 'json';
+      s = {
+        role: 'on-time',
+        actions: [upload(day, Math.floor(minutes / 60), minutes % 60, { channel })],
+        story: `Nộp đúng hạn ${ddmm(day)} (${channel === 'xlsx' ? 'tệp Excel' : 'biểu mẫu'})`,
+      };
     }
     return { unitId: u.id, name: u.name, group: u.group, ...s };
   });

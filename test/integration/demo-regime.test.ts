@@ -62,6 +62,10 @@ describe('the every-field regime fixture (runDemo)', () => {
     // assert
     expect(plan.script).toBe('generic');
     expect(plan.units.map((u) => u.unitId)).not.toContain('so-tai-nguyen');
+    // The on-time unit fills in the Excel template of this form (its table is optional); the rest post JSON.
+    expect(new Set(plan.units.flatMap((u) => u.actions.flatMap((a) => (a.kind === 'upload' ? [a.channel] : []))))).toEqual(
+      new Set(['json', 'xlsx']),
+    );
     expect(tally(plan.units.map((u) => u.role))).toEqual({
       returned: 1,
       'invalid-then-corrected': 2,

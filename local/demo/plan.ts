@@ -1,7 +1,16 @@
-import { addDays, isWorkingDay, localDate, periodDates, zonedTime, type WorkingDays } from '../../shared/domain/calendar.js';
+import {
+  addDays,
+  addWorkingDays,
+  isWorkingDay,
+  localDate,
+  periodDates,
+  zonedTime,
+  type WorkingDays,
+} from '../../shared/domain/calendar.js';
 import { workingCalendar } from '../../shared/domain/working-calendar.js';
-import { expectedUnits, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
-import { seededRandom } from '../../shared/domain/sample-report.js';
+import { expectedUnits, groupLabel, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
+import { currentForm } from '../../shared/domain/report.js';
+import { formDefects, seededRandom } from '../../shared/domain/sample-report.js';
 
 /**
  * The demo's reporting year, as data: who uploads what, when, through which path, and what Sở Nội
@@ -17,7 +26,7 @@ import { seededRandom } from '../../shared/domain/sample-report.js';
  *   after the first overdue notice, one after the second, the last after the escalation digest;
  * - every other unit reports on time, on a day and hour drawn from a PRNG seeded with its id, by
  *   the form (JSON) or the Excel template.
- * Units of a custom regime without these ids simply all fall into the on-time pool.
+ * Another regime file (without these units) gets genericPlan: the same roles, drawn from its own dates.
  */
 
 export type Channel = 'json' | 'xlsx';
@@ -65,7 +74,19 @@ export interface DemoPlan {
   lastDay: string;
   /** One entry per expected unit, in regime order. */
   units: PlannedUnit[];
+  /**
+   * 'seed': the Kon Tum regime's scripted year (every SCRIPTED unit present); 'generic': any other
+   * regime file (`--regime`), roles given by position and days drawn from its own dates (genericPlan).
+   */
+  script: 'seed' | 'generic';
+  /** What the regime calls its two groups (its `groupLabels`, else the seed's), for the printed table. */
+  groupLabels: Record<UnitGroup, string>;
 }
+
+const groupLabelsOf = (regime: Regime): Record<UnitGroup, string> => ({
+  province: groupLabel(regime, 'province'),
+  district: groupLabel(regime, 'district'),
+});
 
 /** Units with a scripted role in the default regime. */
 export const SCRIPTED = {
@@ -83,6 +104,7 @@ export const RETURN_REASON =
   'Số liệu tiếp công dân và giải quyết đơn thư (mục 2) chưa khớp với báo cáo 6 tháng đầu năm; đề nghị đơn vị rà soát, chỉnh sửa và gửi lại báo cáo kèm văn bản đã ký số.';
 export const REVIEWER = 'Nguyễn Văn An (Phòng Xây dựng chính quyền, Sở Nội vụ)';
 
+/** The working days from `from` to `to`, inclusive. */
 function workingDaysBetween(from: string, to: string, holidays: WorkingDays): string[] {
   const out: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) if (isWorkingDay(d, holidays)) out.push(d);
@@ -90,6 +112,14 @@ function workingDaysBetween(from: string, to: string, holidays: WorkingDays): st
 }
 
 export function demoPlan(regime: Regime, period: number): DemoPlan {
+  const expected = new Set(expectedUnits(regime, period).map((u) => u.id));
+  const seedScript = Object.values(SCRIPTED)
+    .flat()
+    .every((id) => expected.has(id));
+  return seedScript ? seedPlan(regime, period) : genericPlan(regime, period);
+}
+
+function seedPlan(regime: Regime, period: number): DemoPlan {
   const tz = regime.timeZone;
   const dates = periodDates(regime, period);
   const at = (date: string, hour: number, minute = 0) => {
@@ -193,7 +223,7 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
     const s = scripted.get(u.id) ?? onTime(u.id);
     return { unitId: u.id, name: u.name, group: u.group, ...s };
   });
-  return { period, timeZone: tz, firstDay, lastDay, units };
+  return { period, timeZone: tz, firstDay, lastDay, units, script: 'seed', groupLabels: groupLabelsOf(regime) };
 }
 
 /** The plan's actions of one local day, in time order, with their unit. */
@@ -202,4 +232,117 @@ export function actionsOn(plan: DemoPlan, day: string): { unit: PlannedUnit; act
     .flatMap((unit) => unit.actions.map((action) => ({ unit, action })))
     .filter((x) => localDate(x.action.at, plan.timeZone) === day)
     .sort((a, b) => a.action.at.getTime() - b.action.at.getTime() || a.unit.unitId.localeCompare(b.unit.unitId));
+}
+
+/**
+ * Any regime file's year (`npm run demo -- --regime FILE`): the seed's roles given to its expected
+ * units by position, on days drawn from the file's own dates (opening, deadline, consolidation,
+ * notice offsets and working calendar) — so every role happens whatever the months are:
+ * - the last unit never reports (and the one before it too when there are 8 units or more);
+ * - the 1st is returned for revision and resubmits; the 2nd and 3rd upload an invalid report
+ *   first (it breaks one of the form's rules or bounds: formDefects) and correct it, one before
+ *   the deadline, one after it;
+ * - the 4th reports the day after the deadline, the 5th after the first overdue notice, the 6th
+ *   after the escalation (after the consolidation: the leadership gets an updated summary);
+ * - every other unit on time, on a working day between the opening and the deadline.
+ * Roles beyond the number of units are left out (a small file still gets the first ones). Scripted
+ * uploads go by the form (JSON); a third of the on-time units fill in the Excel template, unless the
+ * form has a required table (the template carries no table fields).
+ */
+export function genericPlan(regime: Regime, period: number): DemoPlan {
+  const tz = regime.timeZone;
+  const cal = workingCalendar(regime);
+  const dates = periodDates(regime, period);
+  const at = (date: string, hour: number, minute = 0) => {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    return zonedTime(tz, y, m, d, hour, minute);
+  };
+  const working = (d: string) => (isWorkingDay(d, cal) ? d : addWorkingDays(d, 1, cal));
+  let firstDay = localDate(dates.opensAt, tz);
+  while (!isWorkingDay(firstDay, cal)) firstDay = addDays(firstDay, 1);
+  const due = dates.dueDate;
+  const consolidation = localDate(dates.consolidationAt, tz);
+  const n = regime.notices;
+  const firstOverdue = addWorkingDays(due, n.overdueFirstWorkingDaysAfter, cal);
+  const escalation = addWorkingDays(due, n.escalationWorkingDaysAfter, cal);
+  const window = workingDaysBetween(firstDay, due, cal);
+  const early = window[0] ?? firstDay;
+  const mid = window[Math.floor(window.length / 2)] ?? early;
+  const beforeDue = window[Math.max(0, window.length - 2)] ?? mid;
+  const ddmm = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}`;
+  const defects = formDefects(currentForm(regime), { from: dates.cutOffFrom, to: dates.cutOffTo });
+  const defect = (variant: number) => defects[variant % defects.length]?.defect ?? 'báo cáo sai';
+  // The Excel template carries no table: a form with a required table is filled by the form only.
+  const excel = !currentForm(regime).sections.some((sec) => sec.fields.some((f) => f.type === 'table' && f.required));
+  const upload = (date: string, h: number, m: number, extra: Partial<UploadAction> = {}): UploadAction => ({
+    kind: 'upload',
+    at: at(date, h, m),
+    channel: 'json',
+    valid: true,
+    variant: 0,
+    ...extra,
+  });
+
+  type Script = { role: Role; actions: PlanAction[]; story: string };
+  const returnDay = addWorkingDays(early, 2, cal);
+  const resubmit = addWorkingDays(returnDay, 1, cal);
+  const lateAfterConsolidation = [addWorkingDays(escalation, 1, cal), addDays(consolidation, 1)].sort().at(-1)!;
+  const roles: Script[] = [
+    {
+      role: 'returned',
+      actions: [
+        upload(early, 10, 20),
+        { kind: 'return', at: at(returnDay, 14, 30), reason: RETURN_REASON, reviewer: REVIEWER },
+        upload(resubmit, 15, 40, { variant: 1 }),
+      ],
+      story: `Nộp ${ddmm(early)}; Sở Nội vụ trả lại ${ddmm(returnDay)}; nộp lại ${ddmm(resubmit)} với số liệu đã chỉnh`,
+    },
+    {
+      role: 'invalid-then-corrected',
+      actions: [upload(early, 9, 50, { valid: false, variant: 0, defect: defect(0) }), upload(mid, 10, 5)],
+      story: `Nộp báo cáo sai ${ddmm(early)} (bị từ chối); nộp lại đúng ${ddmm(mid)}`,
+    },
+    {
+      role: 'invalid-then-corrected',
+      actions: [upload(beforeDue, 16, 10, { valid: false, variant: 1, defect: defect(1) }), upload(firstOverdue, 9, 30)],
+      story: `Nộp báo cáo sai ${ddmm(beforeDue)} (bị từ chối); nộp lại đúng ${ddmm(firstOverdue)}, sau hạn`,
+    },
+    { role: 'late', actions: [upload(addDays(due, 1), 9, 15)], story: `Nộp trễ ${ddmm(addDays(due, 1))}, ngay sau hạn` },
+    {
+      role: 'late',
+      actions: [upload(addWorkingDays(firstOverdue, 1, cal), 14, 0)],
+      story: `Nộp trễ ${ddmm(addWorkingDays(firstOverdue, 1, cal))}, sau thông báo quá hạn lần 1`,
+    },
+    {
+      role: 'late',
+      actions: [upload(lateAfterConsolidation, 9, 0)],
+      story: `Nộp trễ ${ddmm(lateAfterConsolidation)}, sau khi bị đưa vào danh sách báo cáo lãnh đạo và sau kỳ tổng hợp`,
+    },
+  ];
+  const expected = expectedUnits(regime, period);
+  const never = expected.length >= 8 ? 2 : expected.length >= 2 ? 1 : 0;
+  const units = expected.map((u, i): PlannedUnit => {
+    let s: Script;
+    if (i >= expected.length - never) s = { role: 'never', actions: [], story: 'Không nộp báo cáo' };
+    else if (roles[i] && i < expected.length - never - 1) s = roles[i];
+    else {
+      const r = seededRandom(`demo/${regime.id}/${period}/${u.id}`);
+      const day = working(window[Math.floor(r() * window.length)] ?? mid);
+      const minutes = 8 * 60 + 15 + 5 * Math.floor(r() * 105);
+      const channel: Channel = excel && r() < 0.33 ? 'xlsx' : 'json';
+      s = {
+        role: 'on-time',
+        actions: [upload(day, Math.floor(minutes / 60), minutes % 60, { channel })],
+        story: `Nộp đúng hạn ${ddmm(day)} (${channel === 'xlsx' ? 'tệp Excel' : 'biểu mẫu'})`,
+      };
+    }
+    return { unitId: u.id, name: u.name, group: u.group, ...s };
+  });
+  const lastAction =
+    units
+      .flatMap((u) => u.actions.map((a) => localDate(a.at, tz)))
+      .sort()
+      .at(-1) ?? due;
+  const lastDay = addDays([lastAction, consolidation, escalation].sort().at(-1)!, 2);
+  return { period, timeZone: tz, firstDay, lastDay, units, script: 'generic', groupLabels: groupLabelsOf(regime) };
 }

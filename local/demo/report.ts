@@ -1,6 +1,6 @@
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { viPercent } from '../../shared/domain/consolidation.js';
-import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
+import { GROUP_LABELS, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
 import { EMAIL_KIND_LABELS, EMAIL_KINDS } from './emails.js';
 import type { DayProgress, DemoResult } from './run.js';
@@ -62,7 +62,7 @@ export function formatResult(r: DemoResult): string[] {
   const rows = r.table.map((u, i) => [
     String(i + 1),
     u.name,
-    GROUP_SHORT[u.group],
+    r.plan.groupLabels[u.group] === GROUP_LABELS[u.group] ? GROUP_SHORT[u.group] : r.plan.groupLabels[u.group],
     STATUS_LABELS[u.status],
     u.firstValidAt ? vietnameseDateTime(new Date(u.firstValidAt), tz) : '—',
     String(u.versions),
@@ -81,8 +81,8 @@ export function formatResult(r: DemoResult): string[] {
     '',
     'Tỷ lệ báo cáo (DHIS2: đã báo cáo / phải báo cáo; đúng hạn / phải báo cáo):',
     rateLine('Toàn tỉnh', r.rates.overall),
-    rateLine(GROUP_LABELS.province, r.rates.province),
-    rateLine(GROUP_LABELS.district, r.rates.district),
+    rateLine(r.plan.groupLabels.province, r.rates.province),
+    rateLine(r.plan.groupLabels.district, r.rates.district),
     '',
   ];
   const counts = new Map<string, number>();
@@ -94,7 +94,7 @@ export function formatResult(r: DemoResult): string[] {
   );
   if (r.summary) {
     out.push(
-      `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.summary.countedReports.province} sở, ngành; ${r.summary.countedReports.district} huyện, thành phố)`,
+      `Tổng hợp: bản số ${r.summary.version}, số liệu của ${r.summary.countedReports.total} cơ quan, đơn vị (${r.plan.groupLabels.province}: ${r.summary.countedReports.province}; ${r.plan.groupLabels.district}: ${r.summary.countedReports.district})`,
     );
     const sent = r.emails
       .filter((e) => e.kind === 'summary')
@@ -113,4 +113,16 @@ export function formatFiles(r: DemoResult, relative: (p: string) => string): str
     `  ${relative(r.files.status)} (GET /status)`,
     `  ${relative(r.files.plan)}, ${relative(r.files.result)}`,
   ];
+}
+
+const FREQUENCY_LABELS: Record<string, string> = { quarterly: 'hằng quý', monthly: 'hằng tháng', 'six-monthly': '6 tháng' };
+
+/** The one line a non-annual regime gets: the routes run annual periods; its own ones are not simulated. */
+export function notRoutedLine(regime: Regime): string | undefined {
+  if (regime.frequency === 'annual') return undefined;
+  const label = FREQUENCY_LABELS[regime.frequency] ?? regime.frequency;
+  return (
+    `[demo] Lưu ý: chế độ này có kỳ báo cáo ${label} (frequency: ${regime.frequency}), nhưng hệ thống mới định tuyến kỳ báo cáo năm: ` +
+    `bản mô phỏng chạy chu kỳ năm của tệp (cutOff, opensOn, deadline, consolidation); các kỳ ${label} của chế độ chưa được định tuyến, không được mô phỏng.`
+  );
 }

@@ -13,7 +13,8 @@ import { addDays, localDate, vietnameseDateTime, zonedTime } from '../../shared/
 import type { GroupTotals } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import type { Regime, UnitGroup } from '../../shared/domain/regime.js';
-import { reportIndicators } from '../../shared/domain/report.js';
+import type { FormDefinition } from '../../shared/domain/form-definition.js';
+import { currentForm, reportIndicators } from '../../shared/domain/report.js';
 import type { ComplianceStatus, Rates } from '../../shared/domain/status.js';
 import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
@@ -178,7 +179,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
     let reviews = 0;
 
     const doUpload = async (unit: PlannedUnit, action: UploadAction) => {
-      const body = await uploadBody(regime, period, unit.unitId, action);
+      const body = await uploadBody(regime, period, unit.unitId, action, plan.script);
       const fileName = `bao-cao-${period}-${unit.unitId}.${action.channel}`;
       const out = await uploadFile(st.endpoints.app, tokens.get(unit.unitId)!, { period, body, kind: action.channel, fileName });
       if ('error' in out.presign)
@@ -309,9 +310,13 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
         await writeFile(path, await got.Body!.transformToByteArray());
         return path;
       };
-      workbook = await download(latest.keys.xlsx);
-      draft = await download(latest.keys.docx);
-      ({ totals: summaryTotals, countedReports } = await readWorkbookTotals(workbook));
+      try {
+        workbook = await download(latest.keys.xlsx);
+        draft = await download(latest.keys.docx);
+        ({ totals: summaryTotals, countedReports } = await readWorkbookTotals(workbook, currentForm(regime)));
+      } catch (e) {
+        problems.push(`summary v${latest.version} recorded but its files could not be read: ${(e as Error).message}`);
+      }
     } else {
       problems.push(`no summary was published for ${period}`);
     }
@@ -402,7 +407,10 @@ export function stablePart(r: DemoResult) {
 }
 
 /** The summary sheet: row 4 is the number of counted reports, then one row per indicator (label in B; total, province, district in C–E). */
-async function readWorkbookTotals(path: string): Promise<{ totals: Record<string, GroupTotals>; countedReports: GroupTotals }> {
+async function readWorkbookTotals(
+  path: string,
+  form: FormDefinition,
+): Promise<{ totals: Record<string, GroupTotals>; countedReports: GroupTotals }> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
   const sheet = wb.getWorksheet(SHEET_NAMES.summary);
@@ -420,7 +428,7 @@ async function readWorkbookTotals(path: string): Promise<{ totals: Record<string
     if (typeof label === 'string' && n > 4 && !byLabel.has(label)) byLabel.set(label, n);
   });
   const totals: Record<string, GroupTotals> = {};
-  for (const ind of reportIndicators()) {
+  for (const ind of reportIndicators(form)) {
     const row = byLabel.get(ind.label);
     if (row !== undefined) totals[ind.path] = triple(row);
   }

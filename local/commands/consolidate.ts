@@ -4,7 +4,7 @@ import { viNumber, viPercent, type Consolidation, type IndicatorTotal } from '..
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { GROUP_LABELS } from '../../shared/domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
-import { KEY_FIGURES } from '../../shared/email/summary-email.js';
+import { headlineFigures } from '../../shared/email/summary-email.js';
 import type { PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
 import { adminTokenOf, loadTarget, type TargetOptions } from '../target.js';
 
@@ -71,10 +71,9 @@ export async function consolidateCommand(
   out(
     `Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${GROUP_LABELS.province}; ${GROUP_LABELS.district}):`,
   );
-  for (const path of KEY_FIGURES) {
-    const i = r.indicators.find((x) => x.path === path);
-    if (i) out(`  - ${i.label}: ${viNumber(i.total)} (${viNumber(i.province)}; ${viNumber(i.district)})`);
-  }
+  // The email's headline figures: the seed's where the form has them, else the form's first ones.
+  for (const i of headlineFigures(r.indicators))
+    out(`  - ${i.label}: ${viNumber(i.total)} (${viNumber(i.province)}; ${viNumber(i.district)})`);
 
   out(`Cơ quan, đơn vị chưa gửi báo cáo (${r.notReported.length}):`);
   if (r.notReported.length === 0) out('  Tất cả đã gửi báo cáo.');

@@ -35,9 +35,9 @@ export const KEY_FIGURES: readonly string[] = [
  * The figures the email shows: the seed's KEY_FIGURES where the form has them, otherwise (another
  * form) its first KEY_FIGURES.length indicators in form order.
  */
-export function headlineFigures(c: Consolidation): IndicatorTotal[] {
-  const seed = KEY_FIGURES.map((p) => c.indicators.find((i) => i.path === p)).filter((i) => i !== undefined);
-  return seed.length > 0 ? seed : c.indicators.slice(0, KEY_FIGURES.length);
+export function headlineFigures<T extends Pick<IndicatorTotal, 'path'>>(indicators: readonly T[]): T[] {
+  const seed = KEY_FIGURES.map((p) => indicators.find((i) => i.path === p)).filter((i) => i !== undefined);
+  return seed.length > 0 ? seed : indicators.slice(0, KEY_FIGURES.length);
 }
 
 const TD = 'border:1px solid #ccc;padding:4px 8px';
@@ -140,7 +140,7 @@ export function summaryEmail(
   const asOf = vietnameseDateTime(new Date(c.asOf), regime.timeZone);
   const o = c.rates.overall;
   const files = summaryFileNames(c.period, opts.version);
-  const keyFigures = headlineFigures(c);
+  const keyFigures = headlineFigures(c.indicators);
   const url = opts.appUrl && /^https?:\/\//i.test(opts.appUrl) ? opts.appUrl : undefined;
 
   const rateRows: [string, Rates][] = [

@@ -93,10 +93,7 @@ describe('the every-field regime fixture (runDemo)', () => {
     expect(kinds.overdue).toBeGreaterThan(0);
   });
 
-  // Known failure (shared/documents/summary-docx.ts, area "formdocs"): the summary draft reads the
-  // seed's indicators (planAndSolutions.petitionsReceived) and throws for another form, so the
-  // version is recorded but neither stored nor sent. it.fails turns red when that is fixed: then drop `.fails`.
-  it.fails('consolidates and sends the leadership the summary, then an update after the late report', () => {
+  it('consolidates and sends the leadership the summary, then an update after the late report', () => {
     // assert
     const sent = result.emails.filter((e) => e.kind === 'summary');
     expect(sent.length).toBeGreaterThanOrEqual(2);

@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
 import type { BusEnvelope } from '../../local/event-bus.js';
-import { LOCAL_BUCKET, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import { LOCAL_BUCKET, type LocalStack } from '../../local/stack.js';
+import { setVirtualNow, systemClock } from '../../shared/clock.js';
 import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { objectKeys } from '../../shared/definitions/table.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -18,6 +14,7 @@ import type { PeriodStatus, UnitStatusRow } from '../../shared/use-cases/read-st
 import type { UnitReports } from '../../shared/use-cases/read-unit-reports.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
 import { issueLocalToken } from '../../local/upload-client.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * The compliance pipeline end to end on a fresh local stack (dynalite, s3rver, the SES emulator,
@@ -37,29 +34,19 @@ const REGIME = parseRegime({
 });
 const emailOf = (unitId: string) => REGIME.units.find((u) => u.id === unitId)!.email;
 
-let dir: string;
+let t: TestStack | undefined;
 let stack: LocalStack;
 let s3: S3Client;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'baocao-compliance-'));
-  setVirtualNow(new Date('2026-10-15T03:00:00Z'));
-  stack = await startLocalStack({
-    dataDir: dir,
-    port: 0,
-    quiet: true,
+  t = await startTestStack('compliance', new Date('2026-10-15T03:00:00Z'), {
     regime: REGIME,
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
   });
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  ({ stack, s3 } = t);
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 const at = (iso: string) => setVirtualNow(new Date(iso));
 

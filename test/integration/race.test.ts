@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
 import type { BusEnvelope } from '../../local/event-bus.js';
-import { LOCAL_BUCKET, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { LOCAL_BUCKET, type LocalStack } from '../../local/stack.js';
 import { localTables } from '../../local/upload-client.js';
-import { resetClock, setVirtualNow } from '../../shared/clock.js';
+import { setVirtualNow } from '../../shared/clock.js';
 import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { objectKeys } from '../../shared/definitions/table.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -15,6 +11,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { StatusChange } from '../../shared/ports.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
 import { mailbox, to } from '../support/mailbox.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * 50 uploads from the 31 units of the default regime, racing: their "Object Created" events are
@@ -28,33 +25,23 @@ const REGIME = DEFAULT_REGIME;
 const ids = REGIME.units.map((u) => u.id);
 const emailOf = (unitId: string) => REGIME.units.find((u) => u.id === unitId)!.email;
 
-let dir: string;
+let t: TestStack | undefined;
 let stack: LocalStack;
 let s3: S3Client;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'baocao-race-'));
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  setVirtualNow(new Date('2026-11-20T03:00:00Z'));
   // Racing deliveries conflict (status revisions; a notice another delivery has claimed and not yet
   // sent fails the event, to be retried): measured up to 8 attempts for a receipt on a loaded
   // 2-core machine, so a generous budget (EventBridge itself retries for a day).
-  stack = await startLocalStack({
-    dataDir: dir,
-    port: 0,
-    quiet: true,
+  t = await startTestStack('race', new Date('2026-11-20T03:00:00Z'), {
     scheduler: 'manual',
     retry: { attempts: 16, baseDelayMs: 10, maxDelayMs: 500 },
   });
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  ({ stack, s3 } = t);
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 /** A small deterministic PRNG (mulberry32): the shuffle is the same on every run. */
 function random(seed: number): () => number {

@@ -1,17 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as cli } from '../../local/cli.js';
 import { AuditChainBrokenError } from '../../local/commands/audit.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
-import { LOCAL_BUCKET, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { LOCAL_BUCKET, LOCAL_TABLE, type LocalStack } from '../../local/stack.js';
 import { localTables } from '../../local/upload-client.js';
-import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import { systemClock } from '../../shared/clock.js';
 import { keys, objectKeys } from '../../shared/definitions/table.js';
 import { verifyAuditChain } from '../../shared/domain/audit-chain.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -19,6 +17,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ChainedAuditEntry } from '../../shared/ports.js';
 import { apiCall } from '../support/api.js';
 import { newUploadId } from '../../shared/use-cases/create-upload.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * Staff sign in as themselves, on the local stack: the OpenID provider in-process, the JWT
@@ -27,29 +26,20 @@ import { newUploadId } from '../../shared/use-cases/create-upload.js';
  */
 const PERIOD = 2026;
 const UNIT = 'so-tu-phap';
-let dir: string;
+let t: TestStack | undefined;
 let stack: LocalStack;
 let s3: S3Client;
+let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'baocao-identity-'));
-  setVirtualNow(new Date('2026-12-05T03:00:00Z'));
-  stack = await startLocalStack({
-    dataDir: dir,
-    port: 0,
-    quiet: true,
+  t = await startTestStack('identity', new Date('2026-12-05T03:00:00Z'), {
     scheduler: 'manual',
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
   });
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  ({ stack, s3, dir } = t);
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 const call = (method: 'GET' | 'POST', path: string, token: string | null, body?: unknown) =>
   apiCall(stack.endpoints.app, method, path, token, body);

@@ -1,16 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consolidateCommand } from '../../local/commands/consolidate.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
-import { LOCAL_TABLE, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
-import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import type { LocalStack } from '../../local/stack.js';
+import { setVirtualNow, systemClock } from '../../shared/clock.js';
 import { SHEET_NAMES } from '../../shared/documents/summary-workbook.js';
 import { viNumber } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -22,6 +17,7 @@ import { readXlsx, type XlsxSheet } from '../../shared/ooxml/xlsx-read.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { guardXlsx } from '../../shared/xlsx/zip-guard.js';
 import { uploadJsonReport } from '../support/api.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * "Cùng kỳ năm trước" on the real emulators: communes A and B merge into C on 2025-07-01 (2024's
@@ -49,10 +45,10 @@ const regime = parseRegime({
 const PREVIOUS = 2024;
 const PERIOD = 2025;
 
+let t: TestStack | undefined;
 let dir: string;
 let stack: LocalStack;
-let ddb: DynamoDBClient;
-let tables: ReturnType<typeof tableAdapters>;
+let tables: TestStack['tables'];
 
 async function upload(unitId: string, period: number): Promise<void> {
   const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
@@ -78,11 +74,8 @@ const value = (unitId: string, period: number, path: string) => {
 
 beforeAll(async () => {
   // Inside 2024's reporting window (opens 1 Dec, due 18 Dec), then inside 2025's.
-  setVirtualNow(new Date('2024-12-10T03:00:00Z'));
-  dir = await mkdtemp(join(tmpdir(), 'baocao-prior-'));
-  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, regime, retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
-  ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLE);
+  t = await startTestStack('prior', new Date('2024-12-10T03:00:00Z'), { regime, retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
+  ({ stack, tables, dir } = t);
 
   for (const u of ['so-a', 'xa-a', 'xa-b']) await upload(u, PREVIOUS);
   await waitForOnTime(PREVIOUS, ['so-a', 'xa-a', 'xa-b']);
@@ -91,12 +84,7 @@ beforeAll(async () => {
   await waitForOnTime(PERIOD, ['so-a', 'xa-c']);
 }, 90_000);
 
-afterAll(async () => {
-  ddb?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 describe('a merged unit’s figures map to its successor in the published summary', () => {
   it('the 2025 workbook shows beside C’s group the 2024 figures of A and B, and says how they were mapped', async () => {

@@ -1,14 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
-import { LOCAL_TABLE, startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import type { Firing } from '../../local/scheduler.js';
-import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
-import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import { setVirtualNow, systemClock } from '../../shared/clock.js';
 import { zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
@@ -16,6 +9,7 @@ import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { uploadJsonReport } from '../support/api.js';
 import { mailbox, type StoredEmail } from '../support/mailbox.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * "The summary stays current" on the real emulators: a fresh local stack with the manual scheduler
@@ -31,10 +25,9 @@ const LATER = 'kon-ray';
 const LEADER = regime.leadership[0]!.email;
 const name = (id: string) => regime.units.find((u) => u.id === id)!.name;
 
-let dir: string;
+let t: TestStack | undefined;
 let stack: LocalStack;
-let tables: ReturnType<typeof tableAdapters>;
-let ddb: DynamoDBClient;
+let tables: TestStack['tables'];
 
 const local = (day: string, hour: number, minute = 0) => {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
@@ -73,26 +66,15 @@ async function summaryHandler(event: unknown): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  setVirtualNow(local('2026-12-01', 10));
-  dir = await mkdtemp(join(tmpdir(), 'baocao-summary-update-'));
-  stack = await startLocalStack({
-    dataDir: dir,
-    port: 0,
-    quiet: true,
+  t = await startTestStack('summary-update', local('2026-12-01', 10), {
     scheduler: 'manual',
     retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
   });
-  ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLE);
+  ({ stack, tables } = t);
   for (const unitId of ON_TIME) await upload(unitId, local('2026-12-01', 10), 'ON_TIME');
 });
 
-afterAll(async () => {
-  ddb?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 describe('the summary stays current after the consolidation date (SummaryUpdate schedule)', () => {
   it('the consolidation morning sends v1 once: the annual run publishes, the daily update finds it unchanged', async () => {

@@ -1,17 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consolidateCommand } from '../../local/commands/consolidate.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
-import { LOCAL_BUCKET, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../local/stack.js';
-import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
-import { resetClock, setVirtualNow, systemClock } from '../../shared/clock.js';
+import { LOCAL_BUCKET, type LocalStack } from '../../local/stack.js';
+import { setVirtualNow, systemClock } from '../../shared/clock.js';
 import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { SHEET_NAMES } from '../../shared/documents/summary-workbook.js';
 import { viNumber } from '../../shared/domain/consolidation.js';
@@ -24,6 +19,7 @@ import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { uploadJsonReport } from '../support/api.js';
+import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /**
  * The consolidation on the real emulators through a fresh local stack: a period seeded with real
@@ -37,10 +33,10 @@ const DISTRICT = ['dak-ha', 'kon-ray'];
 const LATE_UNIT = 'ngoc-hoi';
 const LEADER = regime.leadership[0]!.email;
 
+let t: TestStack | undefined;
 let dir: string;
 let stack: LocalStack;
-let tables: ReturnType<typeof tableAdapters>;
-let ddb: DynamoDBClient;
+let tables: TestStack['tables'];
 let s3: S3Client;
 
 interface SesEmail {
@@ -99,24 +95,14 @@ const cellNumber = (v: ExcelJS.CellValue): number | undefined =>
 
 beforeAll(async () => {
   // A fixed virtual date inside the reporting window (opens 1 Nov, due 18 Dec 2026), whatever today is.
-  setVirtualNow(new Date('2026-12-01T03:00:00Z'));
-  dir = await mkdtemp(join(tmpdir(), 'baocao-summary-'));
-  stack = await startLocalStack({ dataDir: dir, port: 0, quiet: true, retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
-  ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  tables = tableAdapters(DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_TABLE);
-  s3 = new S3Client({ endpoint: stack.endpoints.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  t = await startTestStack('summary', new Date('2026-12-01T03:00:00Z'), { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
+  ({ stack, tables, s3, dir } = t);
 
   for (const unitId of [...PROVINCE, ...DISTRICT]) await upload(unitId, sampleReport(regime, unitId, PERIOD));
   await waitForStatus([...PROVINCE, ...DISTRICT], 'ON_TIME');
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  ddb?.destroy();
-  await stack?.stop();
-  resetClock();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestStack(t));
 
 describe('annual consolidation on the local stack', () => {
   it('consolidate --send: the workbook has the totals in the right cells, the draft opens, the email carries both files', async () => {

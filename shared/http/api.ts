@@ -70,6 +70,20 @@ export function optionalQueryPeriod(event: HttpEvent): number | undefined {
   return event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
 }
 
+/**
+ * `?regime=ID` (DESIGN.md section 3): a deployment running one regime answers for it whether or not
+ * it is named; naming another is a 404, not that regime's figures under the wrong name.
+ */
+export function requireQueryRegime(event: HttpEvent, regimeId: string): void {
+  const asked = event.queryStringParameters?.regime;
+  if (asked !== undefined && asked !== regimeId)
+    throw new RequestError(
+      404,
+      'UNKNOWN_REGIME',
+      `Không có chế độ báo cáo mã "${asked.slice(0, 64)}" (triển khai này chạy chế độ "${regimeId}")`,
+    );
+}
+
 export interface LoggerLike {
   error(message: string, ...extra: unknown[]): void;
 }

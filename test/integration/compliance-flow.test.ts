@@ -354,6 +354,17 @@ describe('GET /status without a period (how the board opens)', () => {
     expect(body.units).toEqual((explicit.body as { units: unknown[] }).units);
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PERIOD' } } });
   });
+
+  it("takes ?regime= naming the deployment's one regime, and answers 404 in Vietnamese for another", async () => {
+    at('2026-12-19T05:00:00Z');
+    const plain = await call('GET', `/status?period=${PERIOD}`);
+    const named = await call('GET', `/status?period=${PERIOD}&regime=${REGIME.id}`);
+    const other = await call('GET', `/status?period=${PERIOD}&regime=khong-co`);
+    expect(named.status).toBe(200);
+    expect((named.body as { units: unknown[] }).units).toEqual((plain.body as { units: unknown[] }).units);
+    expect(other).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_REGIME' } } });
+    expect((other.body as { error: { message: string } }).error.message).toContain('Không có chế độ báo cáo mã "khong-co"');
+  });
 });
 
 describe('extension of the deadline', () => {

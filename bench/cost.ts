@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../shared/domain/periodicity.js';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -132,7 +133,7 @@ export interface CostResult {
  * 3. Per period = run − quiet days; a province's year = 40 periods + 10 regimes' quiet days all year.
  * 4. The status read and the consolidation at 130 units against their raw-Query floors (bench/reads.ts).
  */
-export async function benchCost(opts: { period: number }): Promise<CostResult> {
+export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult> {
   const prices = loadPrices();
   const regime = provinceRegime();
   const meter = new Meter();

@@ -1,3 +1,5 @@
+import { regimeSet } from '../shared/domain/regimes.js';
+import type { PeriodKey } from '../shared/domain/periodicity.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,14 +23,14 @@ import type { Row } from './lib/table.js';
 export interface IngestOptions {
   reports: number;
   concurrency: number;
-  period: number;
+  period: PeriodKey;
 }
 
 const CREDENTIALS = { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey };
 /** Not counted: the first reports load the handler modules (a cold start per function). */
 const WARMUP = 8;
 /** Far from any real period, so the floor's items never meet the pipeline's. */
-const FLOOR_PERIOD = 2099;
+const FLOOR_PERIOD = '2099';
 const WAIT_MS = 60_000;
 
 interface Sample {
@@ -64,7 +66,7 @@ export async function benchIngest(opts: IngestOptions): Promise<{ rows: Row[]; n
     const bodies = new Map(ids.map((id) => [id, JSON.stringify(sampleReport(regime, id, period))]));
     const tokens = new Map<string, string>();
     await mapLimit(ids, 8, async (id) => {
-      tokens.set(id, (await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId: id })).token);
+      tokens.set(id, (await issueToken({ tokens: tables.tokens, clock: systemClock, regimes: regimeSet(regime) }, { unitId: id })).token);
     });
     progress(`ingest: stack up, ${units} tokens issued`);
 

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../shared/domain/periodicity.js';
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../local/emulators.js';
@@ -29,7 +30,7 @@ const DAY = 86_400_000;
  * (one in ten with a revision), 5 % late, 5 % rejected only, 5 % silent (no item at all). Items
  * have the adapters' shapes (status item + version items, keys from shared/definitions/table.ts).
  */
-function seedItems(regime: Regime, period: number, n: number): { items: Item[]; reported: number } {
+function seedItems(regime: Regime, period: PeriodKey, n: number): { items: Item[]; reported: number } {
   const dueAt = periodDates(regime, period).dueAt.getTime();
   const now = new Date(dueAt + 2 * DAY);
   const items: Item[] = [];
@@ -129,7 +130,7 @@ const unused = (what: string) => () => {
 
 export interface ReadsOptions {
   sizes: readonly number[];
-  period: number;
+  period: PeriodKey;
 }
 
 /**

@@ -19,6 +19,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
+import type { PeriodKey } from '../shared/domain/periodicity.js';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -213,7 +214,7 @@ function markdown(
   notes: readonly string[],
   readings: readonly string[],
   totalS: number,
-  period: number,
+  period: PeriodKey,
   loadAtStart: number,
   code: string,
   verdict: BundleVerdict | undefined,

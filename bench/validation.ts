@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../shared/domain/periodicity.js';
 import { periodDates } from '../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import { reportSchema, validateReport, type ReportContext } from '../shared/domain/report.js';
@@ -37,7 +38,7 @@ function rates(fns: readonly (() => unknown)[], rounds = 11, batchMs = 40): numb
  * Reports/s of validateReport (the schema plus cross-field and context rules) on a parsed sample
  * report, valid and invalid, against JSON.parse of the same bytes: the work ingest must do anyway.
  */
-export function benchValidation(period: number): Row[] {
+export function benchValidation(period: PeriodKey): Row[] {
   progress('validation: valid and invalid sample reports, warm');
   const regime = DEFAULT_REGIME;
   const unitId = 'so-tu-phap';

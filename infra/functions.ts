@@ -38,7 +38,7 @@ export interface FunctionSpec {
 }
 
 /** `summaries/` — the top folder of objectKeys.summaries(…). */
-const SUMMARIES_PREFIX = objectKeys.summaries(2000, 1).split('/')[0] + '/';
+const SUMMARIES_PREFIX = objectKeys.summaries('2000', 1).split('/')[0] + '/';
 
 /**
  * One entry per function in FUNCTION_NAMES (the mapped type makes a missing one a compile

@@ -8,6 +8,8 @@ import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { RequestError } from '../shared/errors.js';
 import type { PeriodStatus } from '../shared/use-cases/read-status.js';
+import { resolvePeriod } from '../shared/use-cases/periods.js';
+import { periodFields, type PeriodKey } from '../shared/domain/periodicity.js';
 import { auditVerify } from './commands/audit.js';
 import { calendarCommand } from './commands/calendar.js';
 import { checkOverdue } from './commands/check-overdue.js';
@@ -15,7 +17,16 @@ import { consolidateCommand } from './commands/consolidate.js';
 import { dlqList, dlqRedrive } from './commands/dlq.js';
 import { LocalStackCommandError, reconcileCommand } from './commands/reconcile.js';
 import { invite, listTokens, revokeTokens } from './commands/tokens.js';
-import { adminTokenOf, loadTarget, targetRegime, targetTables, TargetError, type OperatorTarget, type TargetOptions } from './target.js';
+import {
+  adminTokenOf,
+  loadTarget,
+  targetRegime,
+  targetRegimes,
+  targetTables,
+  TargetError,
+  type OperatorTarget,
+  type TargetOptions,
+} from './target.js';
 
 /**
  * `npm run cli -- <command>` (also the package bin): talks to the running local stack found
@@ -27,14 +38,14 @@ const USAGE = `Usage: baocao <command> [options]
   token issue --unit ID [--expires YYYY-MM-DD] [--json]
   token list [--unit ID] [--json]
   token revoke (--token TOKEN | --id ID | --unit ID)
-  invite --period YYYY [--unit ID] [--resend]
+  invite --period ID [--regime ID] [--unit ID] [--resend]
   report sample --unit ID --period YYYY
-  status --period YYYY [--json]
-  check-overdue --period YYYY [--at DATE] [--dry-run]
-  consolidate --period YYYY [--send] [--out DIR]
+  status --period ID [--regime ID] [--json]
+  check-overdue --period ID [--regime ID] [--at DATE] [--dry-run]
+  consolidate --period ID [--regime ID] [--send] [--out DIR]
   calendar --year YYYY [--json] [--regime FILE]
-  audit verify --period YYYY [--unit ID] [--json]
-  reconcile --period YYYY [--dry-run]
+  audit verify --period ID [--regime ID] [--unit ID] [--json]
+  reconcile --period ID [--regime ID] [--dry-run]
   dlq list [--json] [--max N]       the dead-letter queues, read without deleting
   dlq redrive [--id MESSAGE_ID] [--dry-run] [--max N]
 Options:
@@ -42,6 +53,8 @@ Options:
   --outputs FILE    a deployment on AWS: the file of \`cdk deploy --all --outputs-file FILE\`;
                     credentials from the standard chain (AWS_PROFILE, SSO, environment, role)
   --profile NAME    with --outputs: this profile of ~/.aws/config
+  --period ID       a period of the regime: 2026, 2026-H1, 2026-Q3 or 2026-11
+  --regime ID       a regime the deployment runs beside its main one (default: the main one)
   status and consolidate call the admin API: on AWS the token is read from $BAOCAO_ADMIN_TOKEN`;
 
 class UsageError extends Error {}
@@ -52,6 +65,20 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 function period(value: string | undefined): number {
   if (!value || !/^\d{4}$/.test(value)) throw new UsageError('--period YYYY is required');
   return Number(value);
+}
+
+/** `--regime` and `--period` resolved against the target's regimes: the period key the handlers take. */
+async function periodKeyArg(
+  where: TargetOptions,
+  values: { regime?: string | undefined; period?: string | undefined },
+): Promise<PeriodKey> {
+  if (!values.period) throw new UsageError('--period ID is required (2026, 2026-H1, 2026-Q3, 2026-11)');
+  const regimes = await loadTarget(where).then(targetRegimes);
+  try {
+    return resolvePeriod(regimes, { ...(values.regime ? { regime: values.regime } : {}), period: values.period }, systemClock.now()).period;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -73,6 +100,7 @@ const OPTIONS = {
   id: { type: 'string' },
   resend: { type: 'boolean', default: false },
   max: { type: 'string' },
+  regime: { type: 'string' },
 } as const;
 
 /**
@@ -130,25 +158,25 @@ export async function main(argv: string[], out: (line: string) => void = console
   if (command === 'report sample') {
     if (!values.unit) throw new UsageError('--unit ID is required');
     const regime = DEFAULT_REGIME.units.some((u) => u.id === values.unit) ? DEFAULT_REGIME : await loadTarget(where).then(targetRegime);
-    out(JSON.stringify(sampleReport(regime, values.unit, period(values.period)), null, 2));
+    out(JSON.stringify(sampleReport(regime, values.unit, String(period(values.period))), null, 2));
     return;
   }
   if (command === 'check-overdue') {
     await checkOverdue(
-      { period: period(values.period), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...where },
+      { period: await periodKeyArg(where, values), ...(values.at ? { at: values.at } : {}), dryRun: values['dry-run'], ...where },
       out,
     );
     return;
   }
   if (command === 'consolidate') {
     await consolidateCommand(
-      { period: period(values.period), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) },
+      { period: await periodKeyArg(where, values), send: values.send, ...where, ...(values.out ? { outDir: values.out } : {}) },
       out,
     );
     return;
   }
   if (command === 'reconcile') {
-    await reconcileCommand({ period: period(values.period), dryRun: values['dry-run'], ...where }, out);
+    await reconcileCommand({ period: await periodKeyArg(where, values), dryRun: values['dry-run'], ...where }, out);
     return;
   }
   if (command === 'dlq list' || command === 'dlq redrive') {
@@ -169,7 +197,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError('--expires must be YYYY-MM-DD');
     const tables = targetTables(target);
     const issued = await issueToken(
-      { tokens: tables.tokens, audit: tables.audit, clock: systemClock, regime: await targetRegime(target) },
+      { tokens: tables.tokens, audit: tables.audit, clock: systemClock, regimes: await targetRegimes(target) },
       { unitId: values.unit, ...(expiresAt ? { expiresAt } : {}), actor: 'cli:token-issue' },
     );
     const link = `${target.appUrl}/#t=${issued.token}`;
@@ -198,15 +226,25 @@ export async function main(argv: string[], out: (line: string) => void = console
     return;
   }
   if (command === 'invite') {
-    await invite(target, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend }, out);
+    await invite(
+      target,
+      { period: await periodKeyArg(where, values), ...(values.unit ? { unitId: values.unit } : {}), resend: values.resend },
+      out,
+    );
     return;
   }
   if (command === 'audit verify') {
-    await auditVerify(target, { period: period(values.period), ...(values.unit ? { unitId: values.unit } : {}), json: values.json }, out);
+    await auditVerify(
+      target,
+      { period: await periodKeyArg(where, values), ...(values.unit ? { unitId: values.unit } : {}), json: values.json },
+      out,
+    );
     return;
   }
   if (command === 'status') {
-    const res = await fetch(`${target.apiUrl}/status?period=${period(values.period)}`, {
+    const asked = periodFields(await periodKeyArg(where, values));
+    const query = new URLSearchParams({ period: String(asked.period), ...(asked.regime ? { regime: asked.regime } : {}) });
+    const res = await fetch(`${target.apiUrl}/status?${query.toString()}`, {
       headers: { authorization: `Bearer ${adminTokenOf(target)}` },
     });
     const body = (await res.json()) as PeriodStatus | { error: { code: string; message: string } };

@@ -1,3 +1,4 @@
+import { parsePeriodId, type PeriodKey } from '../shared/domain/periodicity.js';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Regime } from '../shared/domain/regime.js';
@@ -14,7 +15,7 @@ import { currentPeriod, runDemo } from './demo/run.js';
  * (readRegimeFile), its reports generated from the file's own form definition.
  */
 
-const HELP = `Cách dùng: npm run demo [-- --regime TỆP] [--period NĂM] [--out THƯ_MỤC]
+const HELP = `Cách dùng: npm run demo [-- --regime TỆP] [--period KỲ] [--out THƯ_MỤC]
 
 Mô phỏng một kỳ báo cáo năm trên hệ thống chạy cục bộ (trình giả lập), từ ngày mở kỳ đến sau
 kỳ tổng hợp: các đơn vị nộp vào những ngày khác nhau (qua biểu mẫu hoặc tệp Excel), có đơn vị nộp
@@ -25,11 +26,11 @@ hợp và bản cập nhật. Kết quả in ra màn hình; thư (.eml), bản t
                  Tệp được kiểm tra đầy đủ như khi triển khai; lỗi ghi rõ tệp và đường dẫn trường.
                  Báo cáo của các đơn vị được sinh từ biểu mẫu hiện hành trong tệp (forms).
                  Không có: chế độ mẫu của tỉnh Kon Tum (31 đơn vị).
-  --period NĂM   Năm báo cáo (mặc định: năm hiện tại, không sớm hơn firstPeriod của tệp).
+  --period KỲ    Kỳ báo cáo theo tần suất của chế độ: 2026, 2026-H1, 2026-Q3, 2026-11 (mặc định: kỳ hiện tại).
   --out THƯ_MỤC  Nơi ghi kết quả (mặc định out/demo; bị xóa trước khi chạy).
   -h, --help     In hướng dẫn này.
 
-Usage: npm run demo [-- --regime FILE] [--period YEAR] [--out DIR]. Simulates one annual reporting period of the
+Usage: npm run demo [-- --regime FILE] [--period ID] [--out DIR]. Simulates one annual reporting period of the
 seed regime, or of FILE (validated by readRegimeFile; reports generated from its current form).`;
 
 async function main(): Promise<number> {
@@ -54,14 +55,17 @@ async function main(): Promise<number> {
     const line = notRoutedLine(regime);
     if (line) console.log(line);
   }
-  let period: number | undefined;
+  let period: PeriodKey | undefined;
   if (values.period !== undefined) {
-    period = Number(values.period);
-    if (!Number.isInteger(period) || period < 2000 || period > 2100) {
-      console.error(`[demo] --period phải là một năm (YYYY), không phải "${values.period}"`);
+    const periodicity = regime?.frequency ?? 'annual';
+    try {
+      parsePeriodId(periodicity, values.period);
+      period = values.period;
+    } catch (e) {
+      console.error(`[demo] --period: ${(e as Error).message}`);
       return 2;
     }
-  } else if (regime) period = Math.max(currentPeriod(regime), regime.firstPeriod);
+  } else if (regime) period = currentPeriod(regime);
   // Handler logs (Powertools JSON) would bury the table; errors still show.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const result = await runDemo({

@@ -14,6 +14,7 @@ import { SITE_DIR, standardBoardOidc } from '../shared/definitions/site.js';
 import { ENV } from '../shared/definitions/env-keys.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import { parseRegime, type Regime } from '../shared/domain/regime.js';
+import { regimeSet } from '../shared/domain/regimes.js';
 import { UPLOAD_KINDS } from '../shared/domain/file-type.js';
 import { dynamoBackendFromEnv, LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type DynamoBackend, type Emulators } from './emulators.js';
 import { LocalEventBus, type RetryPolicy } from './event-bus.js';
@@ -37,8 +38,10 @@ export interface LocalStackOptions {
   dataDir: string;
   /** App port; 0 = ephemeral. Default: $PORT or 3000. */
   port?: number;
-  /** Seeded into the table at every start (default: the Kon Tum regime). */
+  /** Seeded into the table at every start (default: the Kon Tum regime): the deployment's main regime. */
   regime?: Regime;
+  /** Regimes run beside the main one (REGIME_FILES), seeded too; any seeded before and not given is removed. */
+  otherRegimes?: readonly Regime[];
   /** No request or delivery logs (tests). */
   quiet?: boolean;
   /** The bus's retry policy for failing targets (tests and the demo shorten it). */
@@ -166,7 +169,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // Validated in full here: the functions trust the stored item (storedRegime checks its shape only).
     const ddb = new DynamoDBClient({ endpoint: emulators.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     try {
-      await new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE).put(parseRegime(regime));
+      const store = new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE);
+      // regimeSet refuses two regimes with one id, or a unit id naming two different units.
+      const set = regimeSet(
+        parseRegime(regime),
+        (opts.otherRegimes ?? []).map((r) => parseRegime(r)),
+      );
+      await store.put(set.main);
+      await store.putOthers(set.all.slice(1));
     } finally {
       ddb.destroy();
     }

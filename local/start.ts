@@ -8,6 +8,8 @@ import { DynamoTokenStore } from '../shared/adapters/dynamodb.adapter.js';
 import { systemClock } from '../shared/clock.js';
 import { endpointsConfig, loadConfig } from '../shared/config/config.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
+import type { Regime } from '../shared/domain/regime.js';
+import { regimeSet } from '../shared/domain/regimes.js';
 import { readRegimeFile } from '../shared/regime-file.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
 import { LOCAL_TABLE, startLocalStack } from './stack.js';
@@ -15,18 +17,23 @@ import { LOCAL_TABLE, startLocalStack } from './stack.js';
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const port = Number(process.env.PORT ?? 3000);
 let regime = DEFAULT_REGIME;
-if (process.env.REGIME_FILE) {
-  try {
-    regime = readRegimeFile(resolve(process.env.REGIME_FILE));
-  } catch (e) {
-    console.error(`REGIME_FILE không hợp lệ / invalid: ${(e as Error).message}`);
-    process.exit(1);
-  }
+let otherRegimes: Regime[] = [];
+try {
+  if (process.env.REGIME_FILE) regime = readRegimeFile(resolve(process.env.REGIME_FILE));
+  // Regimes run beside the main one: a comma-separated list of regime files.
+  otherRegimes = (process.env.REGIME_FILES ?? '')
+    .split(',')
+    .filter((f) => f.trim())
+    .map((f) => readRegimeFile(resolve(f.trim())));
+  regimeSet(regime, otherRegimes);
+} catch (e) {
+  console.error(`REGIME_FILE / REGIME_FILES không hợp lệ / invalid: ${(e as Error).message}`);
+  process.exit(1);
 }
 
 // Read here, not in the stack: the stack sets DYNAMODB_ENDPOINT for its handlers.
 const dynamodb = process.env.DYNAMODB_ENDPOINT ? { endpoint: process.env.DYNAMODB_ENDPOINT } : undefined;
-const stack = await startLocalStack({ dataDir, port, regime, ...(dynamodb ? { dynamodb } : {}) }).catch((err: unknown) => {
+const stack = await startLocalStack({ dataDir, port, regime, otherRegimes, ...(dynamodb ? { dynamodb } : {}) }).catch((err: unknown) => {
   if ((err as { code?: string }).code === 'EADDRINUSE') {
     console.error(`Cổng ${port} đang được dùng; đặt PORT khác / Port ${port} is in use; set PORT to another one.`);
     process.exit(1);
@@ -40,7 +47,10 @@ const unit = regime.units[0];
 let unitLine = '(chưa có đơn vị / no unit in the regime)';
 if (unit) {
   const doc = dynamoDocClient(loadConfig(endpointsConfig));
-  const { token } = await issueToken({ tokens: new DynamoTokenStore(doc, LOCAL_TABLE), clock: systemClock, regime }, { unitId: unit.id });
+  const { token } = await issueToken(
+    { tokens: new DynamoTokenStore(doc, LOCAL_TABLE), clock: systemClock, regimes: regimeSet(regime, otherRegimes) },
+    { unitId: unit.id },
+  );
   unitLine = `${app}/#t=${token}   (${unit.name})`;
 }
 

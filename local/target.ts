@@ -1,3 +1,4 @@
+import { regimeSet, type Regimes } from '../shared/domain/regimes.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -210,6 +211,11 @@ export function targetMailer(target: OperatorTarget, regime: Regime): SesMailer 
 /** The regime stored in the table (the deployment seeds it), else the built-in one. */
 export async function targetRegime(target: OperatorTarget): Promise<Regime> {
   return (await targetTables(target).regimes.get()) ?? DEFAULT_REGIME;
+}
+
+/** Every regime the deployment runs (the main one first), else the built-in one alone. */
+export async function targetRegimes(target: OperatorTarget): Promise<Regimes> {
+  return (await targetTables(target).regimes.list()) ?? regimeSet(DEFAULT_REGIME);
 }
 
 /** The admin token, or a message saying how to give it. */

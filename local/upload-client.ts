@@ -1,3 +1,5 @@
+import { regimeSet } from '../shared/domain/regimes.js';
+import { periodFields, type PeriodKey } from '../shared/domain/periodicity.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableAdapters } from '../shared/adapters/dynamodb.adapter.js';
@@ -21,8 +23,8 @@ export function localTables(ep: Pick<LocalEndpoints, 'dynamodb'>) {
 
 export async function issueLocalToken(ep: Pick<LocalEndpoints, 'dynamodb'>, unitId: string, expiresAt?: Date): Promise<string> {
   const t = localTables(ep);
-  const regime = (await t.regimes.get()) ?? DEFAULT_REGIME;
-  const { token } = await issueToken({ tokens: t.tokens, clock: systemClock, regime }, { unitId, ...(expiresAt ? { expiresAt } : {}) });
+  const regimes = (await t.regimes.list()) ?? regimeSet(DEFAULT_REGIME);
+  const { token } = await issueToken({ tokens: t.tokens, clock: systemClock, regimes }, { unitId, ...(expiresAt ? { expiresAt } : {}) });
   return token;
 }
 
@@ -47,7 +49,7 @@ export const CONTENT_TYPES = {
 export async function uploadFile(
   app: string,
   token: string,
-  input: { period: number; body: Uint8Array | string; kind: keyof typeof CONTENT_TYPES; fileName?: string; declaredSize?: number },
+  input: { period: PeriodKey; body: Uint8Array | string; kind: keyof typeof CONTENT_TYPES; fileName?: string; declaredSize?: number },
 ): Promise<UploadOutcome> {
   const bytes = typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body;
   const contentType = CONTENT_TYPES[input.kind];
@@ -55,7 +57,7 @@ export async function uploadFile(
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      period: input.period,
+      ...periodFields(input.period),
       fileName: input.fileName ?? `bao-cao.${input.kind}`,
       contentType,
       size: input.declaredSize ?? bytes.byteLength,

@@ -7,7 +7,7 @@ import { endpointsConfig, loadConfig, tableConfig } from './config/config.js';
 import { ENV } from './definitions/env-keys.js';
 import { httpHandler, type HttpEvent, type HttpResult } from './http/api.js';
 import type { Counter, MetricName } from './metrics.js';
-import { regimeLoader } from './runtime.js';
+import { regimesLoader } from './runtime.js';
 import * as z from './zod-mini.js';
 
 /**
@@ -28,6 +28,7 @@ export function composeFunction<S extends z.core.$ZodObject>(
   const tables = tableAdapters(dynamoDocClient(config), config[ENV.tableName]);
   const logger = new Logger({ serviceName: `baocao-${service}` });
   const metrics = opts.metrics?.(service);
+  const regimes = regimesLoader(tables.regimes);
 
   /**
    * One invocation: the Lambda context (cold start, request id, function name) and the event's
@@ -48,7 +49,10 @@ export function composeFunction<S extends z.core.$ZodObject>(
     config,
     tables,
     clock: systemClock,
-    regime: regimeLoader(tables.regimes),
+    /** Every regime the deployment runs, the main one first (shared/domain/regimes.ts). */
+    regimes,
+    /** The main regime. */
+    regime: () => regimes().then((r) => r.main),
     logger,
     /** Counts one occurrence (or `n`) of an application metric; only for a function composed with metrics. */
     count: (name: MetricName, n = 1) => {

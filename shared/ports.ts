@@ -1,5 +1,7 @@
+import type { PeriodKey } from './domain/periodicity.js';
 import type { NoticeKind } from './domain/vocabulary.js';
 import type { Regime } from './domain/regime.js';
+import type { Regimes } from './domain/regimes.js';
 import type { AnnualReport, ValidationIssue } from './domain/report.js';
 import type { ComplianceStatus, ExtensionFact, ReviewFact, StatusFacts, VersionFact } from './domain/status.js';
 
@@ -107,13 +109,18 @@ export interface Mailer {
 }
 
 export interface RegimeStore {
+  /** The main regime (item REGIME/CURRENT). */
   get(): Promise<Regime | null>;
   put(regime: Regime): Promise<void>;
+  /** Every regime the deployment runs (one Query on the REGIME partition); null before the main one is seeded. */
+  list(): Promise<Regimes | null>;
+  /** Writes the other regimes (REGIME/R#{id}) and removes any no longer given. */
+  putOthers(others: readonly Regime[]): Promise<void>;
 }
 
 /** One stored upload of a unit's report (valid or not): the report version record. */
 export interface StoredVersion extends VersionFact {
-  period: number;
+  period: PeriodKey;
   unitId: string;
   etag: string;
   key: string;
@@ -142,13 +149,13 @@ export interface ReportStore {
    */
   putVersion(v: StoredVersion): Promise<'created' | 'exists' | 'taken'>;
   /** Versions, reviews and extension of one unit for one period: one Query. */
-  facts(period: number, unitId: string): Promise<ReportFacts>;
-  putReview(period: number, unitId: string, review: ReviewFact): Promise<void>;
-  putExtension(period: number, unitId: string, ext: ExtensionFact): Promise<void>;
+  facts(period: PeriodKey, unitId: string): Promise<ReportFacts>;
+  putReview(period: PeriodKey, unitId: string, review: ReviewFact): Promise<void>;
+  putExtension(period: PeriodKey, unitId: string, ext: ExtensionFact): Promise<void>;
 }
 
 export interface UnitStatusRecord {
-  period: number;
+  period: PeriodKey;
   unitId: string;
   /** Optimistic-concurrency version: every write is conditional on the previous rev. */
   rev: number;
@@ -175,7 +182,7 @@ export interface NewUpload {
 
 /** Detail of the "Unit Status Changed" event. */
 export interface StatusChange {
-  period: number;
+  period: PeriodKey;
   unitId: string;
   previousStatus: ComplianceStatus | null;
   status: ComplianceStatus;
@@ -187,11 +194,11 @@ export interface StatusChange {
 }
 
 export interface StatusStore {
-  get(period: number, unitId: string): Promise<UnitStatusRecord | null>;
+  get(period: PeriodKey, unitId: string): Promise<UnitStatusRecord | null>;
   /** Writes if the stored rev equals expectedRev (null: no item yet); false on conflict. */
   put(record: UnitStatusRecord, expectedRev: number | null): Promise<boolean>;
   /** All status items of a period: a paginated Query on one partition. */
-  list(period: number): Promise<UnitStatusRecord[]>;
+  list(period: PeriodKey): Promise<UnitStatusRecord[]>;
 }
 
 export interface TokenRecord {
@@ -200,8 +207,9 @@ export interface TokenRecord {
   createdAt: string;
   expiresAt: string;
   /**
-   * The periods this link may file: the current period at issue plus any asked for. A record
-   * without it (issued before issue 13) is bound to the period current at its createdAt.
+   * The reporting years this link may file (for the main annual regime, its periods): the current
+   * one at issue plus any asked for. It files any period of any regime in those years. A record
+   * without it (issued before issue 13) is bound to the year current at its createdAt.
    */
   periods?: number[];
   revokedAt?: string;
@@ -224,14 +232,14 @@ export interface AuditLog {
    * appends nothing); a conditional write on the next sequence number means two writers can never
    * fork the chain (the loser re-reads and appends after the winner).
    */
-  append(period: number, unitId: string, entry: AuditEntry): Promise<void>;
+  append(period: PeriodKey, unitId: string, entry: AuditEntry): Promise<void>;
   /** The entries in chain order (seq). */
-  list(period: number, unitId: string): Promise<ChainedAuditEntry[]>;
+  list(period: PeriodKey, unitId: string): Promise<ChainedAuditEntry[]>;
 }
 
 export type NoticeState = 'claimed' | 'sent' | 'failed';
 export interface NoticeRecord {
-  period: number;
+  period: PeriodKey;
   unitId: string;
   kind: NoticeKind;
   step: string;
@@ -243,19 +251,19 @@ export interface NoticeRecord {
 export interface NoticeLedger {
   /** Conditional create; false when the (period, unit, kind, step) entry exists. */
   claim(rec: Omit<NoticeRecord, 'state'>): Promise<boolean>;
-  get(period: number, unitId: string, kind: NoticeKind, step: string): Promise<NoticeRecord | null>;
+  get(period: PeriodKey, unitId: string, kind: NoticeKind, step: string): Promise<NoticeRecord | null>;
   /** Takes over a stale or failed entry: conditional on its claimedAt being unchanged. */
   reclaim(rec: NoticeRecord, claimedAt: string): Promise<boolean>;
-  markSent(period: number, unitId: string, kind: NoticeKind, step: string, messageId: string): Promise<void>;
-  markFailed(period: number, unitId: string, kind: NoticeKind, step: string, error: string): Promise<void>;
-  list(period: number, unitId: string): Promise<NoticeRecord[]>;
+  markSent(period: PeriodKey, unitId: string, kind: NoticeKind, step: string, messageId: string): Promise<void>;
+  markFailed(period: PeriodKey, unitId: string, kind: NoticeKind, step: string, error: string): Promise<void>;
+  list(period: PeriodKey, unitId: string): Promise<NoticeRecord[]>;
 }
 
 export type { ValidationIssue };
 
 /** One published version of a period's consolidated summary (the SUMMARY item). */
 export interface SummaryRecord {
-  period: number;
+  period: PeriodKey;
   /** 1, 2, …: each new version is a change of the consolidated data ("bản cập nhật" from 2 on). */
   version: number;
   /** contentHash of the consolidation: the same data gives the same hash, so nothing new is sent. */
@@ -273,9 +281,9 @@ export interface SummaryRecord {
 
 export interface SummaryStore {
   /** The highest version of a period, or null: one Query on the period's summary partition. */
-  latest(period: number): Promise<SummaryRecord | null>;
+  latest(period: PeriodKey): Promise<SummaryRecord | null>;
   /** Conditional create of the version item: false when that (period, version) exists — another run won it. */
   put(record: SummaryRecord): Promise<boolean>;
   /** Records what happened after the claim (sentAt, messageId, publishedAt) on an existing version item. */
-  update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>): Promise<void>;
+  update(period: PeriodKey, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>): Promise<void>;
 }

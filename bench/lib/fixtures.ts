@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { periodDates } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
@@ -22,9 +23,9 @@ export function benchRegime(n: number): Regime {
 }
 
 /** The period a unit can upload for today: this year once it has opened, else last year (late). */
-export function openPeriod(regime: Regime, now = new Date()): number {
+export function openPeriod(regime: Regime, now = new Date()): PeriodKey {
   const year = now.getUTCFullYear();
-  return now >= periodDates(regime, year).opensAt ? year : year - 1;
+  return String(now >= periodDates(regime, String(year)).opensAt ? year : year - 1);
 }
 
 export const fixedClock = (at: Date): Clock => ({ now: () => new Date(at.getTime()) });

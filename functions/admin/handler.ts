@@ -2,7 +2,7 @@ import { bucketConfig, busConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { requireRole, staffActor } from '../../shared/domain/staff.js';
 import { RequestError } from '../../shared/errors.js';
-import { json, parseBody, queryPeriod, staffIdentity, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
+import { json, parseBody, queryRegimePeriod, staffIdentity, type HttpEvent, type HttpResult } from '../../shared/http/api.js';
 import { grantExtension } from '../../shared/use-cases/grant-extension.js';
 import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
@@ -16,10 +16,10 @@ import * as z from '../../shared/zod-mini.js';
  * The admin API of Sở Nội vụ (staff signed in through OpenID Connect; the role each action needs
  * is checked here, the token itself by the JWT authorizer in front), one function with a small router over its
  * routes (shared/definitions/http-routes.ts, target 'admin'):
- *   GET  /units/{id}/reports?period=YYYY   versions, reviews, extension, status, download links
+ *   GET  /units/{id}/reports?period=ID[&regime=ID] versions, reviews, extension, status, download links
  *   POST /units/{id}/review                accept or return a version for revision
  *   POST /units/{id}/extension             extend the unit's deadline for a period
- *   GET  /units/{id}/audit?period=YYYY     the unit's audit trail
+ *   GET  /units/{id}/audit?period=ID[&regime=ID]   the unit's audit trail
  *   GET  /units/{id}/links                 the unit's links (never a token: an id from its hash)
  *   POST /units/{id}/links                 re-issue the unit's link (revokes the live one); the
  *                                          new token is in the response, once, to hand over
@@ -43,8 +43,11 @@ const actionDeps = async (): Promise<AdminActionDeps> => ({
   audit: fn.tables.audit,
   bus,
   clock: fn.clock,
-  regime: await fn.regime(),
+  regimes: await fn.regimes(),
 });
+
+/** `?regime=&period=` of a unit's page: both resolved, the period required. */
+const periodOf = async (event: HttpEvent) => queryRegimePeriod(event, await fn.regimes(), fn.clock.now(), { required: true }).period;
 
 const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /units/{id}/reports': async (event) => {
@@ -52,8 +55,8 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(
       200,
       await readUnitReports(
-        { reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() },
-        { unitId: unitId(event), period: queryPeriod(event) },
+        { reports: fn.tables.reports, objects, clock: fn.clock, regimes: await fn.regimes() },
+        { unitId: unitId(event), period: await periodOf(event) },
       ),
     );
   },
@@ -62,7 +65,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     requireRole(staffIdentity(event), 'readAudit');
     return json(
       200,
-      await readAudit({ audit: fn.tables.audit, regime: await fn.regime() }, { unitId: unitId(event), period: queryPeriod(event) }),
+      await readAudit({ audit: fn.tables.audit, regimes: await fn.regimes() }, { unitId: unitId(event), period: await periodOf(event) }),
     );
   },
 
@@ -79,14 +82,14 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /units/{id}/links': async (event) => {
     requireRole(staffIdentity(event), 'manageLinks');
     return json(200, {
-      links: await listUnitLinks({ tokens: fn.tables.tokens, clock: fn.clock, regime: await fn.regime() }, { unitId: unitId(event) }),
+      links: await listUnitLinks({ tokens: fn.tables.tokens, clock: fn.clock, regimes: await fn.regimes() }, { unitId: unitId(event) }),
     });
   },
 
   'POST /units/{id}/links': async (event) => {
     const who = requireRole(staffIdentity(event), 'manageLinks');
     const body = event.body ? parseBody(event, ReissueSchema) : {};
-    const deps = { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() };
+    const deps = { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regimes: await fn.regimes() };
     const issued = await issueToken(deps, {
       unitId: unitId(event),
       ...(body.periods ? { periods: body.periods } : {}),
@@ -103,7 +106,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
 
   'POST /units/{id}/links/{linkId}/revoke': async (event) => {
     const who = requireRole(staffIdentity(event), 'manageLinks');
-    const deps = { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() };
+    const deps = { tokens: fn.tables.tokens, audit: fn.tables.audit, clock: fn.clock, regimes: await fn.regimes() };
     return json(200, await revokeUnitLink(deps, { unitId: unitId(event), linkId: event.pathParameters?.linkId ?? '', ...staffActor(who) }));
   },
 };

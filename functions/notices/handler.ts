@@ -7,6 +7,7 @@ import { ENV } from '../../shared/definitions/env-keys.js';
 import { NoticesFailedError, sendDueNotices } from '../../shared/use-cases/send-due-notices.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
+import { periodKeysField } from '../../shared/definitions/event-details.js';
 import * as z from '../../shared/zod-mini.js';
 
 /**
@@ -22,7 +23,7 @@ const bus = busFrom(fn.config);
 /** The schedule's payload (schedules.ts), optionally narrowed by the CLI or an operator. */
 export const NoticesEventSchema = z.strictObject({
   job: z.literal('daily-notices'),
-  periods: z.optional(z.array(z.number().check(z.int(), z.minimum(2000), z.maximum(2100))).check(z.minLength(1))),
+  periods: periodKeysField(50),
   dryRun: z.optional(z.boolean()),
 });
 export type NoticesEvent = z.infer<typeof NoticesEventSchema>;
@@ -44,7 +45,7 @@ export const handler = async (event: unknown, context?: Context) =>
           mailer,
           bus,
           clock: fn.clock,
-          regime: await fn.regime(),
+          regimes: await fn.regimes(),
           appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
         },
         { ...(input.periods ? { periods: input.periods } : {}), ...(input.dryRun ? { dryRun: true } : {}) },

@@ -10,7 +10,7 @@ const objects = uploadSignerFrom(fn.config);
 
 export const handler = fn.http(async (event) => {
   const result = await createUpload(
-    { tokens: fn.tables.tokens, audit: fn.tables.audit, reports: fn.tables.reports, objects, clock: fn.clock, regime: await fn.regime() },
+    { tokens: fn.tables.tokens, audit: fn.tables.audit, reports: fn.tables.reports, objects, clock: fn.clock, regimes: await fn.regimes() },
     // The body is read only once the token is accepted (401 first, issue 12).
     { token: bearerToken(event), readBody: () => readJsonBody(event) },
   );

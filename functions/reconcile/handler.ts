@@ -7,11 +7,13 @@ import { ENV } from '../../shared/definitions/env-keys.js';
 import { reconcile, type ReconcileResult } from '../../shared/use-cases/reconcile.js';
 import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
+import { periodKeysField } from '../../shared/definitions/event-details.js';
+import { regimeFor } from '../../shared/domain/regimes.js';
 import * as z from '../../shared/zod-mini.js';
 
 /**
  * EventBridge Scheduler "DailyReconcile" (locally the stack's scheduler and `cli reconcile`) → the
- * reconciliation sweep of the current period, or of the periods given. Its own function rather
+ * reconciliation sweep of every regime's current period, or of the periods given. Its own function rather
  * than a job of ingest: it needs to list incoming/, which ingest does not, and its failures get
  * their own alarm and dead-letter queue.
  */
@@ -21,7 +23,7 @@ const bus = busFrom(fn.config);
 
 export const ReconcileEventSchema = z.strictObject({
   job: z.literal('reconcile'),
-  periods: z.optional(z.array(z.number().check(z.int(), z.minimum(2000), z.maximum(2100))).check(z.minLength(1), z.maxLength(10))),
+  periods: periodKeysField(10),
   dryRun: z.optional(z.boolean()),
 });
 
@@ -29,8 +31,8 @@ export const handler = async (event: unknown, context?: Context): Promise<Reconc
   fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
     if (context) fn.logger.addContext(context);
     const input = ReconcileEventSchema.parse(event);
-    const regime = await fn.regime();
-    const periods = input.periods ?? [currentPeriod(regime, fn.clock.now())];
+    const regimes = await fn.regimes();
+    const periods = input.periods ?? regimes.all.map((r) => currentPeriod(r, fn.clock.now()));
     const results: ReconcileResult[] = [];
     for (const period of periods) {
       const r = await reconcile(
@@ -41,7 +43,7 @@ export const handler = async (event: unknown, context?: Context): Promise<Reconc
           statuses: fn.tables.statuses,
           audit: fn.tables.audit,
           clock: fn.clock,
-          regime,
+          regime: regimeFor(regimes, period),
           bucket: fn.config[ENV.bucketName],
         },
         { period, ...(input.dryRun ? { dryRun: true } : {}) },

@@ -4,6 +4,9 @@ import type { Context } from 'aws-lambda';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
+import { periodFields } from '../../shared/domain/periodicity.js';
+import type { Regime } from '../../shared/domain/regime.js';
+import { resolvePeriod } from '../../shared/use-cases/periods.js';
 import { requireRole } from '../../shared/domain/staff.js';
 import { json, parseBody, staffIdentity, type HttpEvent } from '../../shared/http/api.js';
 import {
@@ -27,7 +30,7 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
  *   consolidation date and not closed are consolidated again, and a changed one is sent as the next
  *   version ("bản cập nhật"), at most one a day (updateSummaries);
  * - POST /summaries (staff: any role may preview, publisher or admin may send), body {period,
- *   send?}: send=false (the default) is a preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
+ *   regime?, send?}: send=false (the default) is a preview; both answer {outcome, version, keys, urls, rates, …} with download links, never bytes.
  */
 const fn = composeFunction('summary', z.extend(bucketConfig, { ...busConfig.shape, ...mailConfig.shape }));
 const objects = objectStoreFrom(fn.config);
@@ -40,11 +43,14 @@ const appUrl = fn.config[ENV.appUrl].replace(/\/$/, '');
 const LINK_SECONDS = 15 * 60;
 
 export const SummaryRequestSchema = z.strictObject({
-  period: z.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
+  /** The regime (DESIGN.md section 3); absent: the deployment's main regime. */
+  regime: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** A year (2026) or a period id ('2026-Q3') of the regime. */
+  period: z.union([z.number().check(z.int(), z.minimum(2000), z.maximum(2100)), z.string().check(z.minLength(4), z.maxLength(20))]),
   send: z._default(z.boolean(), false),
 });
 
-async function deps(): Promise<PublishSummaryDeps> {
+function deps(regime: Regime): PublishSummaryDeps {
   return {
     statuses: fn.tables.statuses,
     reports: fn.tables.reports,
@@ -55,13 +61,13 @@ async function deps(): Promise<PublishSummaryDeps> {
     mailer,
     bus,
     clock: fn.clock,
-    regime: await fn.regime(),
+    regime,
     appUrl,
   };
 }
 
-async function run(input: PublishSummaryInput): Promise<PublishSummaryResult> {
-  const result = await publishSummary(await deps(), input);
+async function run(regime: Regime, input: PublishSummaryInput): Promise<PublishSummaryResult> {
+  const result = await publishSummary(deps(regime), input);
   // Once a year: the log line below and the Summary Published event on the bus (archived) are its
   // record; a metric would only bundle the metrics library for it.
   fn.logger.info('summary', { period: result.period, outcome: result.outcome, version: result.version, sent: result.sent });
@@ -77,7 +83,7 @@ async function response(r: PublishSummaryResult, timeZone: string) {
   ]);
   return {
     outcome: r.outcome,
-    period: r.period,
+    ...periodFields(r.period),
     version: r.version,
     hash: r.hash,
     changed: r.changed,
@@ -98,10 +104,11 @@ async function response(r: PublishSummaryResult, timeZone: string) {
 const http = fn.http(async (event) => {
   const who = staffIdentity(event);
   requireRole(who, 'previewSummary');
-  const input = parseBody(event, SummaryRequestSchema);
-  const actor = input.send ? requireRole(who, 'publishSummary') : who;
-  const result = await run({ ...input, actor });
-  return json(200, await response(result, (await fn.regime()).timeZone));
+  const body = parseBody(event, SummaryRequestSchema);
+  const { regime, period } = resolvePeriod(await fn.regimes(), body, fn.clock.now());
+  const actor = body.send ? requireRole(who, 'publishSummary') : who;
+  const result = await run(regime, { period, send: body.send, actor });
+  return json(200, await response(result, regime.timeZone));
 });
 
 const isHttpEvent = (e: unknown): e is HttpEvent =>
@@ -114,7 +121,10 @@ export const handler = async (event: unknown, context?: Context) => {
   if (isHttpEvent(event)) return http(event);
   if (isJob(event, 'summary-update'))
     return fn.invocation(context?.awsRequestId ?? randomUUID(), async () => {
-      const results = await updateSummaries(await deps());
+      // Every regime: a six-monthly, quarterly or monthly regime's period is first published by the
+      // morning run after its consolidation date (it has no AnnualSummary schedule of its own).
+      const results = [];
+      for (const regime of (await fn.regimes()).all) results.push(...(await updateSummaries(deps(regime))));
       fn.logger.info('summary-update', { results });
       return { results };
     });
@@ -123,8 +133,8 @@ export const handler = async (event: unknown, context?: Context) => {
       const regime = await fn.regime();
       const period = currentPeriod(regime, fn.clock.now());
       // Errors propagate: the scheduler retries, then the DLQ keeps the payload.
-      const r = await run({ period, send: true });
-      return { outcome: r.outcome, period: r.period, version: r.version, sent: r.sent, keys: r.keys };
+      const r = await run(regime, { period, send: true });
+      return { outcome: r.outcome, ...periodFields(r.period), version: r.version, sent: r.sent, keys: r.keys };
     });
   throw new Error('summary: unsupported event (expected an HTTP API request, {job: "annual-summary"} or {job: "summary-update"})');
 };

@@ -1,13 +1,12 @@
 import { composeFunction } from '../../shared/compose.js';
-import { bearerToken, json, queryPeriod } from '../../shared/http/api.js';
+import { bearerToken, json, regimePeriodQuery } from '../../shared/http/api.js';
 import { readUnitView } from '../../shared/use-cases/read-unit-view.js';
 import * as z from '../../shared/zod-mini.js';
 
-/** GET /me?period=YYYY — the clerk's view of their unit: dates, status, previous versions (unit token). */
+/** GET /me[?regime=ID][&period=ID] — the clerk's view of their unit: dates, status, previous versions, every report it owes (unit token). */
 const fn = composeFunction('unit', z.object({}));
 
 export const handler = fn.http(async (event) => {
-  const period = event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
   const view = await readUnitView(
     {
       tokens: fn.tables.tokens,
@@ -15,9 +14,9 @@ export const handler = fn.http(async (event) => {
       reports: fn.tables.reports,
       audit: fn.tables.audit,
       clock: fn.clock,
-      regime: await fn.regime(),
+      regimes: await fn.regimes(),
     },
-    { token: bearerToken(event), ...(period === undefined ? {} : { period }) },
+    { token: bearerToken(event), ...regimePeriodQuery(event) },
   );
   return json(200, view);
 });

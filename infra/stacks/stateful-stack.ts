@@ -108,7 +108,7 @@ export class StatefulStack extends Stack implements StatefulResources {
         },
         {
           id: 'ExpireSupersededSummaries',
-          prefix: objectKeys.summaries(2000, 1).split('/')[0] + '/',
+          prefix: objectKeys.summaries('2000', 1).split('/')[0] + '/',
           noncurrentVersionExpiration: Duration.days(config.supersededRetentionDays),
         },
       ],

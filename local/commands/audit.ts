@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { CHAIN_BREAK_LABELS } from '../../shared/domain/audit-chain.js';
 import { verifyAudit } from '../../shared/use-cases/verify-audit.js';
 import { targetRegime, targetTables, type OperatorTarget } from '../target.js';
@@ -15,7 +16,7 @@ export class AuditChainBrokenError extends Error {
  */
 export async function auditVerify(
   target: OperatorTarget,
-  args: { period: number; unitId?: string; json?: boolean },
+  args: { period: PeriodKey; unitId?: string; json?: boolean },
   out: (line: string) => void,
 ): Promise<void> {
   const tables = targetTables(target);

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { setVirtualNow } from '../../shared/clock.js';
 import { localDate, vietnameseDateTime, zonedTime } from '../../shared/domain/calendar.js';
 import type { NoticeKind } from '../../shared/domain/notices.js';
@@ -12,7 +13,7 @@ import { handlerEnvironment, loadTarget, targetRegime, TargetError, type TargetO
  * the schedule fires.
  */
 export interface CheckOverdueArgs extends TargetOptions {
-  period: number;
+  period: PeriodKey;
   /** YYYY-MM-DD (08:00 in the regime's time zone) or an ISO date-time; default now. */
   at?: string;
   dryRun?: boolean;

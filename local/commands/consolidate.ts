@@ -1,3 +1,4 @@
+import { periodFields, type PeriodKey } from '../../shared/domain/periodicity.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { viNumber, viPercent, type Consolidation, type IndicatorTotal } from '../../shared/domain/consolidation.js';
@@ -16,7 +17,7 @@ import { adminTokenOf, loadTarget, type TargetOptions } from '../target.js';
  * taken); --out DIR downloads the workbook and the draft through the answer's presigned links.
  */
 export interface ConsolidateArgs extends TargetOptions {
-  period: number;
+  period: PeriodKey;
   send?: boolean;
   outDir?: string;
 }
@@ -43,7 +44,7 @@ export async function consolidateCommand(
   const res = await fetch(`${target.apiUrl}/summaries`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminTokenOf(target)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period: args.period, send: Boolean(args.send) }),
+    body: JSON.stringify({ ...periodFields(args.period), send: Boolean(args.send) }),
   });
   const body = (await res.json().catch(() => ({}))) as SummaryResponse | { error?: { code: string; message: string } };
   if (!res.ok || 'error' in body) {

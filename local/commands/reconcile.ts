@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { ReconcileResult } from '../../shared/use-cases/reconcile.js';
 import { handlerEnvironment, loadTarget, targetRegime, type TargetOptions } from '../target.js';
@@ -15,7 +16,7 @@ export class LocalStackCommandError extends Error {
  * the events it publishes go to the running stack's bus, whose handlers finish the work.
  */
 export async function reconcileCommand(
-  args: { period: number; dryRun?: boolean } & TargetOptions,
+  args: { period: PeriodKey; dryRun?: boolean } & TargetOptions,
   out: (line: string) => void = console.log,
 ): Promise<ReconcileResult> {
   const target = await loadTarget(args);

@@ -1,10 +1,11 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { systemClock } from '../../shared/clock.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
 import { RequestError } from '../../shared/errors.js';
 import type { TokenRecord } from '../../shared/ports.js';
 import { sendInvites } from '../../shared/use-cases/send-invites.js';
 import { sha256Hex } from '../../shared/use-cases/tokens.js';
-import { targetMailer, targetRegime, targetTables, type OperatorTarget } from '../target.js';
+import { targetMailer, targetRegime, targetRegimes, targetTables, type OperatorTarget } from '../target.js';
 
 /**
  * Token lifecycle and invitations on the target (the local stack, or a deployment through its
@@ -78,13 +79,14 @@ export async function revokeTokens(
 
 export async function invite(
   target: OperatorTarget,
-  args: { period: number; unitId?: string; resend?: boolean },
+  args: { period: PeriodKey; unitId?: string; resend?: boolean },
   out: (line: string) => void,
 ) {
   const { regime, tables } = await withRegime(target);
   const mailer = targetMailer(target, regime);
+  const regimes = await targetRegimes(target);
   const results = await sendInvites(
-    { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regime, appUrl: target.appUrl },
+    { tokens: tables.tokens, ledger: tables.notices, audit: tables.audit, mailer, clock: systemClock, regimes, appUrl: target.appUrl },
     { period: args.period, ...(args.unitId ? { unitIds: [args.unitId] } : {}), ...(args.resend ? { resend: true } : {}) },
   );
   const sent = results.filter((r) => r.outcome === 'sent').length;

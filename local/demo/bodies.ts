@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { periodDates } from '../../shared/domain/calendar.js';
 import type { Regime } from '../../shared/domain/regime.js';
 import { currentForm, type AnnualReport } from '../../shared/domain/report.js';
@@ -13,7 +14,12 @@ import type { DemoPlan, UploadAction } from './plan.js';
  */
 
 /** The report an upload carries (the seed's invalid ones break cross-field rules the schema checks). */
-export function reportFor(regime: Regime, period: number, unitId: string, action: Pick<UploadAction, 'valid' | 'variant'>): AnnualReport {
+export function reportFor(
+  regime: Regime,
+  period: PeriodKey,
+  unitId: string,
+  action: Pick<UploadAction, 'valid' | 'variant'>,
+): AnnualReport {
   const report = sampleReport(regime, unitId, period, action.variant);
   if (action.valid) return report;
   const p = report.planAndSolutions;
@@ -28,7 +34,7 @@ export function reportFor(regime: Regime, period: number, unitId: string, action
 /** A generic plan's report: valid from the form, or with one defect (formDefects); `defect` says which, for the log. */
 export function formReportFor(
   regime: Regime,
-  period: number,
+  period: PeriodKey,
   unitId: string,
   action: Pick<UploadAction, 'valid' | 'variant'>,
 ): { report: AnnualReport; defect?: string; path?: string } {
@@ -41,7 +47,7 @@ export function formReportFor(
 
 export async function uploadBody(
   regime: Regime,
-  period: number,
+  period: PeriodKey,
   unitId: string,
   action: UploadAction,
   script: DemoPlan['script'] = 'seed',

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -67,7 +68,7 @@ export async function collectEmails(deps: {
   ses: string;
   ledger: NoticeLedger;
   regime: Regime;
-  period: number;
+  period: PeriodKey;
 }): Promise<{ emails: DemoEmail[]; unmatched: number; messages: Map<string, SesStoredEmail> }> {
   const stored = await readSesStore(deps.ses);
   const ledgerUnits = [...deps.regime.units.map((u) => u.id), ESCALATION_UNIT_ID, SUMMARY_LEDGER_UNIT];
@@ -107,7 +108,7 @@ export async function writeEmails(
   emails: readonly DemoEmail[],
   messages: ReadonlyMap<string, SesStoredEmail>,
   regime: Regime,
-  period: number,
+  period: PeriodKey,
 ): Promise<{ files: string[]; index: string }> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
@@ -141,7 +142,7 @@ export async function writeEmails(
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 
-function indexMarkdown(emails: readonly DemoEmail[], regime: Regime, period: number): string {
+function indexMarkdown(emails: readonly DemoEmail[], regime: Regime, period: PeriodKey): string {
   const names = new Map(regime.units.map((u) => [u.id, u.name]));
   const who = (unitId: string) =>
     unitId === ESCALATION_UNIT_ID

@@ -1,3 +1,4 @@
+import { periodYear, type PeriodKey } from '../../shared/domain/periodicity.js';
 import {
   addDays,
   addWorkingDays,
@@ -67,7 +68,7 @@ export interface PlannedUnit {
 }
 
 export interface DemoPlan {
-  period: number;
+  period: PeriodKey;
   timeZone: string;
   /** Local dates (YYYY-MM-DD) of the first and last simulated days. */
   firstDay: string;
@@ -111,7 +112,7 @@ function workingDaysBetween(from: string, to: string, holidays: WorkingDays): st
   return out;
 }
 
-export function demoPlan(regime: Regime, period: number): DemoPlan {
+export function demoPlan(regime: Regime, period: PeriodKey): DemoPlan {
   const expected = new Set(expectedUnits(regime, period).map((u) => u.id));
   const seedScript = Object.values(SCRIPTED)
     .flat()
@@ -119,14 +120,14 @@ export function demoPlan(regime: Regime, period: number): DemoPlan {
   return seedScript ? seedPlan(regime, period) : genericPlan(regime, period);
 }
 
-function seedPlan(regime: Regime, period: number): DemoPlan {
+function seedPlan(regime: Regime, period: PeriodKey): DemoPlan {
   const tz = regime.timeZone;
   const dates = periodDates(regime, period);
   const at = (date: string, hour: number, minute = 0) => {
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
     return zonedTime(tz, y, m, d, hour, minute);
   };
-  const md = (monthDay: string, yearOffset = 0) => `${period + yearOffset}-${monthDay}`;
+  const md = (monthDay: string, yearOffset = 0) => `${periodYear(period) + yearOffset}-${monthDay}`;
   // The first working day from the opening, so the first morning is an office day.
   let firstDay = localDate(dates.opensAt, tz);
   while (!isWorkingDay(firstDay, workingCalendar(regime))) firstDay = addDays(firstDay, 1);
@@ -249,7 +250,7 @@ export function actionsOn(plan: DemoPlan, day: string): { unit: PlannedUnit; act
  * uploads go by the form (JSON); a third of the on-time units fill in the Excel template, unless the
  * form has a required table (the template carries no table fields).
  */
-export function genericPlan(regime: Regime, period: number): DemoPlan {
+export function genericPlan(regime: Regime, period: PeriodKey): DemoPlan {
   const tz = regime.timeZone;
   const cal = workingCalendar(regime);
   const dates = periodDates(regime, period);

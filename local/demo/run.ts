@@ -1,3 +1,13 @@
+import {
+  periodContaining,
+  periodFields,
+  periodKey,
+  periodSlug,
+  periodYear,
+  splitPeriodKey,
+  type PeriodKey,
+} from '../../shared/domain/periodicity.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,7 +43,8 @@ export interface RunDemoOptions {
   /** No progress output. */
   quiet?: boolean;
   /** Default: the current year in the regime's time zone. */
-  period?: number;
+  /** A period key of the regime (its current period when omitted). */
+  period?: PeriodKey;
   /** Default: the Kon Tum regime. */
   regime?: Regime;
   /** Called after every simulated day; default (unless quiet): a progress bar on stderr. */
@@ -70,7 +81,7 @@ export interface DemoRow {
 }
 
 export interface DemoResult {
-  period: number;
+  period: PeriodKey;
   plan: DemoPlan;
   /** Final status per unit (GET /status at the end of the last simulated day). */
   statuses: Record<string, ComplianceStatus>;
@@ -104,8 +115,11 @@ export interface DemoResult {
 const SETTLE_TIMEOUT_MS = 20_000;
 
 /** The current reporting year in the regime's zone, by the real clock. */
-export function currentPeriod(regime: Regime): number {
-  return Number(localDate(new Date(), regime.timeZone).slice(0, 4));
+/** The regime's period containing today's date (the demo's default), never before its first. */
+export function currentPeriod(regime: Regime): PeriodKey {
+  const today = localDate(new Date(), regime.timeZone);
+  const year = Math.max(Number(today.slice(0, 4)), regime.firstPeriod);
+  return periodKey(regime, periodContaining(regime.frequency, year === Number(today.slice(0, 4)) ? today : `${year}-06-01`));
 }
 
 /**
@@ -160,7 +174,15 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
     // 1. Every unit's personal link, as the invitation sends it when the period opens.
     const tokens = new Map<string, string>();
     for (const u of plan.units)
-      tokens.set(u.unitId, (await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId: u.unitId })).token);
+      tokens.set(
+        u.unitId,
+        (
+          await issueToken(
+            { tokens: tables.tokens, clock: systemClock, regimes: regimeSet(regime) },
+            { unitId: u.unitId, periods: [periodYear(period)] },
+          )
+        ).token,
+      );
 
     /** Bounded wait until `check` holds, letting the bus drain between looks. */
     const settle = async (what: string, check: () => Promise<boolean>) => {
@@ -180,7 +202,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
 
     const doUpload = async (unit: PlannedUnit, action: UploadAction) => {
       const body = await uploadBody(regime, period, unit.unitId, action, plan.script);
-      const fileName = `bao-cao-${period}-${unit.unitId}.${action.channel}`;
+      const fileName = `bao-cao-${periodSlug(period)}-${unit.unitId}.${action.channel}`;
       const out = await uploadFile(st.endpoints.app, tokens.get(unit.unitId)!, { period, body, kind: action.channel, fileName });
       if ('error' in out.presign)
         throw new Error(`POST /uploads for ${unit.unitId}: ${out.presignStatus} ${out.presign.error.code}: ${out.presign.error.message}`);
@@ -204,7 +226,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
       const res = await fetch(`${st.endpoints.app}/units/${encodeURIComponent(unit.unitId)}/review`, {
         method: 'POST',
         headers: { authorization: `Bearer ${st.endpoints.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ period, uploadId, decision: 'RETURN', reason: action.reason, reviewer: action.reviewer }),
+        body: JSON.stringify({ ...periodFields(period), uploadId, decision: 'RETURN', reason: action.reason, reviewer: action.reviewer }),
       });
       if (res.status !== 201) {
         throw new Error(
@@ -283,7 +305,7 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoResult> {
     }
 
     // 3. What came out.
-    const statusRes = await fetch(`${st.endpoints.app}/status?period=${period}`, {
+    const statusRes = await fetch(`${st.endpoints.app}/status?period=${splitPeriodKey(period).id}`, {
       headers: { authorization: `Bearer ${st.endpoints.adminToken}` },
     });
     if (!statusRes.ok) throw new Error(`GET /status answered ${statusRes.status}: ${await statusRes.text()}`);

@@ -1,5 +1,7 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,6 +13,7 @@ import { AUDIT_SK_PREFIX, keys, TABLE_DEFINITION } from '../definitions/table.js
 import { chainNext } from '../domain/audit-chain.js';
 import { ConcurrencyError } from '../errors.js';
 import { storedRegime, type Regime } from '../domain/regime.js';
+import { regimeSet, type Regimes } from '../domain/regimes.js';
 import type { ExtensionFact, ReviewFact } from '../domain/status.js';
 import type {
   AuditEntry,
@@ -99,6 +102,23 @@ export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
   async put(regime: Regime): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(), type: 'regime', regime } }));
   }
+  async list(): Promise<Regimes | null> {
+    const items = await this.partition(keys.regime().PK);
+    const main = items.find((i) => i.SK === keys.regime().SK);
+    if (!main) return null;
+    const others = items.filter((i) => i !== main).map((i) => storedRegime(i.regime));
+    return regimeSet(storedRegime(main.regime), others);
+  }
+  async putOthers(others: readonly Regime[]): Promise<void> {
+    const keep = new Set(others.map((r) => keys.regime(r.id).SK));
+    for (const r of others) {
+      const { scoped: _, ...regime } = r;
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(r.id), type: 'regime', regime } }));
+    }
+    for (const stale of await this.partition(keys.regime().PK, keys.regime('').SK))
+      if (!keep.has(String(stale.SK)))
+        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: stale.PK, SK: stale.SK } }));
+  }
 }
 
 export class DynamoReportStore extends TableAdapter implements ReportStore {
@@ -110,7 +130,7 @@ export class DynamoReportStore extends TableAdapter implements ReportStore {
     return held && held.key === v.key && held.s3VersionId === v.s3VersionId ? 'exists' : 'taken';
   }
 
-  async facts(period: number, unitId: string): Promise<ReportFacts> {
+  async facts(period: PeriodKey, unitId: string): Promise<ReportFacts> {
     const items = await this.partition(keys.reportPartition(period, unitId));
     const facts: ReportFacts = { versions: [], reviews: [] };
     for (const item of items) {
@@ -122,11 +142,11 @@ export class DynamoReportStore extends TableAdapter implements ReportStore {
     return facts;
   }
 
-  async putReview(period: number, unitId: string, review: ReviewFact): Promise<void> {
+  async putReview(period: PeriodKey, unitId: string, review: ReviewFact): Promise<void> {
     await this.putNew({ ...keys.review(period, unitId, review.at, review.reviewId), type: 'review', ...review });
   }
 
-  async putExtension(period: number, unitId: string, ext: ExtensionFact): Promise<void> {
+  async putExtension(period: PeriodKey, unitId: string, ext: ExtensionFact): Promise<void> {
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: { ...keys.extension(period, unitId), type: 'extension', ...ext } }),
     );
@@ -134,7 +154,7 @@ export class DynamoReportStore extends TableAdapter implements ReportStore {
 }
 
 export class DynamoStatusStore extends TableAdapter implements StatusStore {
-  async get(period: number, unitId: string): Promise<UnitStatusRecord | null> {
+  async get(period: PeriodKey, unitId: string): Promise<UnitStatusRecord | null> {
     const item = await this.getItem(keys.unitStatus(period, unitId));
     return item ? strip<UnitStatusRecord>(item) : null;
   }
@@ -161,7 +181,7 @@ export class DynamoStatusStore extends TableAdapter implements StatusStore {
     }
   }
 
-  async list(period: number): Promise<UnitStatusRecord[]> {
+  async list(period: PeriodKey): Promise<UnitStatusRecord[]> {
     const items = await this.partition(keys.periodPartition(period), 'UNIT#');
     return items.map((i) => strip<UnitStatusRecord>(i));
   }
@@ -232,7 +252,7 @@ export class DynamoAuditLog extends TableAdapter implements AuditLog {
    * the new entry is put only if its sequence number is free, so two writers cannot fork the chain.
    * Nothing here updates or deletes an audit item; IAM denies it too (infra BaocaoFunction.bindTable).
    */
-  async append(period: number, unitId: string, entry: AuditEntry): Promise<void> {
+  async append(period: PeriodKey, unitId: string, entry: AuditEntry): Promise<void> {
     for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt++) {
       const chain = await this.list(period, unitId);
       if (chain.some((e) => e.at === entry.at && e.eventId === entry.eventId)) return;
@@ -243,7 +263,7 @@ export class DynamoAuditLog extends TableAdapter implements AuditLog {
     throw new ConcurrencyError(`audit chain of ${period}/${unitId}`);
   }
 
-  async list(period: number, unitId: string): Promise<ChainedAuditEntry[]> {
+  async list(period: PeriodKey, unitId: string): Promise<ChainedAuditEntry[]> {
     const items = await this.partition(keys.auditPartition(period, unitId), AUDIT_SK_PREFIX);
     return items.map((i) => strip<ChainedAuditEntry>(i));
   }
@@ -260,7 +280,7 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
     });
   }
 
-  async get(period: number, unitId: string, kind: string, step: string): Promise<NoticeRecord | null> {
+  async get(period: PeriodKey, unitId: string, kind: string, step: string): Promise<NoticeRecord | null> {
     const item = await this.getItem(keys.notice(period, unitId, kind, step));
     return item ? strip<NoticeRecord>(item) : null;
   }
@@ -292,20 +312,20 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
     }
   }
 
-  async markSent(period: number, unitId: string, kind: string, step: string, messageId: string): Promise<void> {
+  async markSent(period: PeriodKey, unitId: string, kind: string, step: string, messageId: string): Promise<void> {
     await this.update(period, unitId, kind, step, { state: 'sent', messageId });
   }
 
-  async markFailed(period: number, unitId: string, kind: string, step: string, error: string): Promise<void> {
+  async markFailed(period: PeriodKey, unitId: string, kind: string, step: string, error: string): Promise<void> {
     await this.update(period, unitId, kind, step, { state: 'failed', error: error.slice(0, 1000) });
   }
 
-  async list(period: number, unitId: string): Promise<NoticeRecord[]> {
+  async list(period: PeriodKey, unitId: string): Promise<NoticeRecord[]> {
     const items = await this.partition(`NOTICE#${period}#${unitId}`);
     return items.map((i) => strip<NoticeRecord>(i));
   }
 
-  private async update(period: number, unitId: string, kind: string, step: string, values: Record<string, string>): Promise<void> {
+  private async update(period: PeriodKey, unitId: string, kind: string, step: string, values: Record<string, string>): Promise<void> {
     const names = Object.keys(values);
     await this.doc.send(
       new UpdateCommand({
@@ -320,7 +340,7 @@ export class DynamoNoticeLedger extends TableAdapter implements NoticeLedger {
 }
 
 export class DynamoSummaryStore extends TableAdapter implements SummaryStore {
-  async latest(period: number): Promise<SummaryRecord | null> {
+  async latest(period: PeriodKey): Promise<SummaryRecord | null> {
     // Version sort keys are zero-padded (keys.summary), so the last item of the partition is the highest.
     const page = await this.doc.send(
       new QueryCommand({
@@ -341,7 +361,7 @@ export class DynamoSummaryStore extends TableAdapter implements SummaryStore {
   }
 
   async update(
-    period: number,
+    period: PeriodKey,
     version: number,
     fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>,
   ): Promise<void> {

@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import type { AuditAction } from './vocabulary.js';
@@ -32,7 +33,7 @@ export interface ChainedAuditEntry extends AuditEntry {
 export const AUDIT_GENESIS = '0'.repeat(64);
 
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
-export function auditEntryHash(period: number, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
+export function auditEntryHash(period: PeriodKey, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
   const body = {
     period,
     unitId,
@@ -50,7 +51,7 @@ export function auditEntryHash(period: number, unitId: string, e: AuditEntry & {
 
 /** The next link after `head` (null: the chain is empty). */
 export function chainNext(
-  period: number,
+  period: PeriodKey,
   unitId: string,
   head: Pick<ChainedAuditEntry, 'seq' | 'hash'> | null,
   entry: AuditEntry,
@@ -78,7 +79,7 @@ export interface ChainVerdict {
 }
 
 /** Checks a partition's entries in seq order; names the first one that does not fit. */
-export function verifyAuditChain(period: number, unitId: string, entries: readonly Partial<ChainedAuditEntry>[]): ChainVerdict {
+export function verifyAuditChain(period: PeriodKey, unitId: string, entries: readonly Partial<ChainedAuditEntry>[]): ChainVerdict {
   let prev: { seq: number; hash: string } = { seq: 0, hash: AUDIT_GENESIS };
   for (const [index, e] of entries.entries()) {
     const where = {

@@ -1,4 +1,16 @@
+import {
+  dueDateAfter,
+  formatPeriodId,
+  parsePeriodId,
+  periodKey,
+  periodsPerYear,
+  periodWindow,
+  shiftPeriod,
+  splitPeriodKey,
+  type PeriodKey,
+} from './periodicity.js';
 import type { Regime } from './regime.js';
+import { workingCalendar } from './working-calendar.js';
 
 /**
  * Time-zone and working-day arithmetic. Pure: every function takes its instants and the zone.
@@ -95,7 +107,7 @@ export function workingDaysBetween(from: string, to: string, days: WorkingDays):
 
 /** The key dates of one reporting period, as instants and local dates. */
 export interface PeriodDates {
-  period: number;
+  period: PeriodKey;
   opensAt: Date;
   cutOffFrom: string;
   cutOffTo: string;
@@ -106,30 +118,61 @@ export interface PeriodDates {
 }
 
 /** Computed once per (regime, period): each costs several Intl look-ups and every status and validation needs it. */
-const periodCache = new WeakMap<Regime, Map<number, Readonly<PeriodDates>>>();
+const periodCache = new WeakMap<Regime, Map<PeriodKey, Readonly<PeriodDates>>>();
 
-export function periodDates(regime: Regime, period: number): Readonly<PeriodDates> {
+/**
+ * The dates of one of the regime's periods (a PeriodKey, periodicity.ts); throws PeriodIdError for a
+ * period id the regime's periodicity cannot name.
+ */
+export function periodDates(regime: Regime, period: PeriodKey): Readonly<PeriodDates> {
   let byPeriod = periodCache.get(regime);
-  if (!byPeriod) periodCache.set(regime, (byPeriod = new Map<number, Readonly<PeriodDates>>()));
+  if (!byPeriod) periodCache.set(regime, (byPeriod = new Map<PeriodKey, Readonly<PeriodDates>>()));
   let dates = byPeriod.get(period);
   if (!dates) byPeriod.set(period, (dates = Object.freeze(computePeriodDates(regime, period))));
   return dates;
 }
 
-function computePeriodDates(regime: Regime, period: number): PeriodDates {
+/**
+ * An annual regime keeps its own month/day dates (cutOff, opensOn, deadline, consolidation), so the
+ * default regime's periods are exactly what they always were. A six-monthly, quarterly or monthly one
+ * has Nghị định 09, Điều 12's window, its `deadlineRule` on its working-day calendar, opens on the
+ * first day of the window's last month, and is consolidated on the first working day after the
+ * deadline at the regime's consolidation hour.
+ */
+function computePeriodDates(regime: Regime, period: PeriodKey): PeriodDates {
   const tz = regime.timeZone;
+  const id = splitPeriodKey(period).id;
+  const ref = parsePeriodId(regime.frequency, id);
+  const localAt = (date: string, h = 0) => {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    return zonedTime(tz, y, m, d, h);
+  };
+  if (regime.frequency !== 'annual' && regime.deadlineRule) {
+    const window = periodWindow(regime.frequency, id);
+    const days = workingCalendar(regime);
+    const dueDate = dueDateAfter(window, regime.deadlineRule, days);
+    return {
+      period,
+      opensAt: localAt(`${window.to.slice(0, 8)}01`),
+      cutOffFrom: window.from,
+      cutOffTo: window.to,
+      dueDate,
+      dueAt: endOfLocalDay(dueDate, tz),
+      consolidationAt: localAt(addWorkingDays(dueDate, 1, days), regime.consolidation.hour),
+    };
+  }
+  const year = ref.year;
   const md = (x: { month: number; day: number; yearOffset: number }) =>
-    `${period + x.yearOffset}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}`;
-  const at = (x: { month: number; day: number; yearOffset: number }, h = 0) => zonedTime(tz, period + x.yearOffset, x.month, x.day, h);
+    `${year + x.yearOffset}-${String(x.month).padStart(2, '0')}-${String(x.day).padStart(2, '0')}`;
   const dueDate = md(regime.deadline);
   return {
     period,
-    opensAt: at(regime.opensOn),
+    opensAt: localAt(md(regime.opensOn)),
     cutOffFrom: md(regime.cutOff.from),
     cutOffTo: md(regime.cutOff.to),
     dueDate,
     dueAt: endOfLocalDay(dueDate, tz),
-    consolidationAt: at(regime.consolidation, regime.consolidation.hour),
+    consolidationAt: localAt(md(regime.consolidation), regime.consolidation.hour),
   };
 }
 
@@ -160,18 +203,41 @@ export function vietnameseDateTime(instant: Date, tz: string): string {
  * `now` (never before the regime's first period). The board and the status API open on it, the
  * notices chase it, the scheduled summary consolidates it, the form and the template default to it.
  */
-export function currentPeriod(regime: Regime, now: Date): number {
-  const year = Number(localDate(now, regime.timeZone).slice(0, 4));
-  for (let p = year + 1; p > regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) return p;
-  return regime.firstPeriod;
+export function currentPeriod(regime: Regime, now: Date): PeriodKey {
+  const first = firstPeriodOf(regime);
+  // The period containing next year's first day, then back: bounded by the periods of two years.
+  let p = periodKey(regime, periodIdContaining(regime, `${Number(localDate(now, regime.timeZone).slice(0, 4)) + 1}-12-14`));
+  for (let i = 0; i < 30 && p !== first; i++, p = previousPeriod(regime, p)) if (periodDates(regime, p).opensAt <= now) return p;
+  return first;
 }
 
-/** Every period whose window has opened at `now`, newest first (the board's period list). */
-export function openPeriods(regime: Regime, now: Date): number[] {
-  const periods: number[] = [];
-  for (let p = currentPeriod(regime, now); p >= regime.firstPeriod; p--) if (periodDates(regime, p).opensAt <= now) periods.push(p);
+/** Every period whose window has opened at `now`, newest first (the board's period list), at most `limit`. */
+export function openPeriods(regime: Regime, now: Date, limit = 60): PeriodKey[] {
+  const periods: PeriodKey[] = [];
+  const first = firstPeriodOf(regime);
+  for (let p: PeriodKey | undefined = currentPeriod(regime, now); p !== undefined && periods.length < limit;) {
+    if (periodDates(regime, p).opensAt <= now) periods.push(p);
+    p = p === first ? undefined : previousPeriod(regime, p);
+  }
   return periods;
 }
 
-/** The latest year a request may name: next year's period can be asked for before it opens (and then refused as not open). */
-export const lastKnownPeriod = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;
+/** The first period of a year: the year itself for an annual regime, else H1, Q1 or month 01. */
+export const firstPeriodOfYear = (regime: Regime, year: number): PeriodKey =>
+  periodKey(regime, formatPeriodId({ periodicity: regime.frequency, year, index: 1 }));
+
+/** The regime's first period: the first period of its firstPeriod year. */
+export const firstPeriodOf = (regime: Regime): PeriodKey => firstPeriodOfYear(regime, regime.firstPeriod);
+
+/** The period before one (its key). */
+export const previousPeriod = (regime: Regime, period: PeriodKey): PeriodKey =>
+  periodKey(regime, shiftPeriod(regime.frequency, splitPeriodKey(period).id, -1));
+
+/** The id of the regime's period whose calendar months contain a date (an annual period is its calendar year). */
+function periodIdContaining(regime: Regime, date: string): string {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  return formatPeriodId({ periodicity: regime.frequency, year, index: Math.ceil((month * periodsPerYear(regime.frequency)) / 12) });
+}
+
+/** The latest year a request may name: next year's periods can be asked for before they open (and then refused as not open). */
+export const lastKnownYear = (regime: Regime, now: Date): number => Number(localDate(now, regime.timeZone).slice(0, 4)) + 1;

@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
@@ -43,7 +44,7 @@ export interface ConsolidationRow {
 
 export interface ConsolidationInput {
   regime: Regime;
-  period: number;
+  period: PeriodKey;
   now: Date;
   /** One row per unit (the last wins on duplicates); rows of units not expected for the period are ignored. */
   rows: readonly ConsolidationRow[];
@@ -85,7 +86,7 @@ export interface UnitText {
 
 export interface Consolidation {
   regimeId: string;
-  period: number;
+  period: PeriodKey;
   /** When it was computed (ISO); excluded from the content hash. */
   asOf: string;
   /** One entry per INDICATOR, in form order. */
@@ -345,7 +346,7 @@ export function xmlSafe(text: string): string {
  */
 export interface SummarySnapshot {
   v: 1;
-  period: number;
+  period: PeriodKey;
   /** [unitId, status, figures hash or null]. */
   units: [string, ComplianceStatus, string | null][];
   /** [indicator path, total]. */

@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { addDays, addWorkingDays, daysBetween, isWorkingDay, localDate, periodDates, type WorkingDays } from './calendar.js';
 import { workingCalendar } from './working-calendar.js';
 import type { Regime } from './regime.js';
@@ -92,7 +93,7 @@ export function firstOverdueDate(regime: Regime, deadline: string): string {
 }
 
 /** The escalation digest's date: the regime's deadline plus escalationWorkingDaysAfter working days. */
-export function escalationDate(regime: Regime, period: number): string {
+export function escalationDate(regime: Regime, period: PeriodKey): string {
   return addWorkingDays(periodDates(regime, period).dueDate, regime.notices.escalationWorkingDaysAfter, workingCalendar(regime));
 }
 
@@ -141,7 +142,7 @@ function latestOverdueStep(regime: Regime, deadline: string, today: string): { s
  *
  * Output order: units in input order, then the escalation digest. O(units) per call.
  */
-export function dueNotices(input: { regime: Regime; period: number; now: Date; units: readonly NoticeUnitInput[] }): DueNotice[] {
+export function dueNotices(input: { regime: Regime; period: PeriodKey; now: Date; units: readonly NoticeUnitInput[] }): DueNotice[] {
   const { regime, period, now } = input;
   const dates = periodDates(regime, period);
   const today = localDate(now, regime.timeZone);

@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { addDays, localDate, periodDates, zonedTime } from './calendar.js';
 import type { Regime } from './regime.js';
 
@@ -14,18 +15,18 @@ export function closeAfterDays(regime: Regime): number {
 }
 
 /** The instant the period closes: the consolidation's local wall-clock time, `closeAfterDays` calendar days later. */
-export function periodClosesAt(regime: Regime, period: number): Date {
+export function periodClosesAt(regime: Regime, period: PeriodKey): Date {
   const tz = regime.timeZone;
   const { consolidationAt } = periodDates(regime, period);
   const [y, m, d] = addDays(localDate(consolidationAt, tz), closeAfterDays(regime)).split('-').map(Number) as [number, number, number];
   return zonedTime(tz, y, m, d, regime.consolidation.hour);
 }
 
-export function isPeriodClosed(regime: Regime, period: number, now: Date): boolean {
+export function isPeriodClosed(regime: Regime, period: PeriodKey, now: Date): boolean {
   return now >= periodClosesAt(regime, period);
 }
 
 /** Consolidated at least once and not yet closed: the window in which the summary is kept current. */
-export function isSummaryUpdateWindow(regime: Regime, period: number, now: Date): boolean {
+export function isSummaryUpdateWindow(regime: Regime, period: PeriodKey, now: Date): boolean {
   return now >= periodDates(regime, period).consolidationAt && !isPeriodClosed(regime, period, now);
 }

@@ -1,6 +1,5 @@
 import { addDays, addWorkingDays, isWorkingDay, periodDates, type WorkingDays } from './calendar.js';
 import type { Regime } from './regime.js';
-import { workingCalendar } from './working-calendar.js';
 
 /**
  * Reporting periods of any periodicity, after Nghị định 09/2019/NĐ-CP, Điều 12 (thời gian chốt số
@@ -81,7 +80,7 @@ export function formatPeriodId(ref: PeriodRef): string {
   }
 }
 
-const periodsPerYear = (p: Periodicity) => 12 / SHAPE[p].months;
+export const periodsPerYear = (p: Periodicity) => 12 / SHAPE[p].months;
 const ymd = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
 /** The cut-off window of a period (Điều 12): the 15th of the month before its first month → the 14th of its last month. */
@@ -148,24 +147,82 @@ export function previousComparablePeriod(periodicity: Periodicity, id: string): 
 /** The periodicity a regime names (Tần suất thực hiện báo cáo). */
 export const regimePeriodicity = (regime: Regime): Periodicity => regime.frequency;
 
+/**
+ * A period as the pipeline names it in table keys, object keys, records and token grants: the period
+ * id (`2026`, `2026-Q3`) for the deployment's main regime — so its keys are what they were before a
+ * deployment could run several — and `{regimeId}/{periodId}` for every other regime it runs
+ * (`regime.scoped`, set by the registry). At the edges (HTTP, CLI, events) it is the pair
+ * `regime` + `period` of DESIGN.md section 3.
+ */
+export type PeriodKey = string;
+
+export const periodKey = (regime: Pick<Regime, 'id' | 'scoped'>, id: string): PeriodKey => (regime.scoped ? `${regime.id}/${id}` : id);
+
+/** The regime (absent: the main one) and the period id of a key. */
+export function splitPeriodKey(key: PeriodKey): { regimeId?: string; id: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { id: key } : { regimeId: key.slice(0, slash), id: key.slice(slash + 1) };
+}
+
+/**
+ * A period as the HTTP API, the events and the report write it (DESIGN.md section 3): a year as a
+ * number (2026, as the annual contract always had it), any other id as text ('2026-Q3').
+ */
+export function periodJson(key: PeriodKey): number | string {
+  const { id } = splitPeriodKey(key);
+  return /^\d{4}$/.test(id) ? Number(id) : id;
+}
+
+/** The `regime` (only for a regime other than the main one) and `period` of an event about a period. */
+export function periodFields(key: PeriodKey): { period: number | string; regime?: string } {
+  const { regimeId } = splitPeriodKey(key);
+  return regimeId === undefined ? { period: periodJson(key) } : { regime: regimeId, period: periodJson(key) };
+}
+
+/** The period key of an event's (or stored item's) `regime` and `period` (periodFields turned back). */
+export const periodKeyOf = (fields: { period: number | string; regime?: string | undefined }): PeriodKey =>
+  fields.regime === undefined ? String(fields.period) : `${fields.regime}/${fields.period}`;
+
+/** A period key fit for a file name: 'qn-quy-2026-Q3' (no slash). */
+export const periodSlug = (key: PeriodKey): string => key.replace('/', '-');
+
+/** Whether an id names a period of the regime's periodicity. */
+export function isPeriodOf(regime: Pick<Regime, 'frequency'>, id: string): boolean {
+  try {
+    parsePeriodId(regime.frequency, id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar year a period belongs to (its id's first four digits). */
+export const periodYear = (key: PeriodKey): number => Number(splitPeriodKey(key).id.slice(0, 4));
+
+const ROMAN = ['I', 'II', 'III', 'IV'];
+/** How a person reads the period: "năm 2026", "6 tháng đầu năm 2026", "quý III năm 2026", "tháng 11 năm 2026". */
+export function periodLabel(periodicity: Periodicity, key: PeriodKey): string {
+  const { year, index } = parsePeriodId(periodicity, splitPeriodKey(key).id);
+  switch (periodicity) {
+    case 'annual':
+      return `năm ${year}`;
+    case 'six-monthly':
+      return `6 tháng ${index === 1 ? 'đầu' : 'cuối'} năm ${year}`;
+    case 'quarterly':
+      return `quý ${ROMAN[index - 1]} năm ${year}`;
+    case 'monthly':
+      return `tháng ${index} năm ${year}`;
+  }
+}
+
 /** Cut-off window and due date of one period of a regime. */
 export interface RegimePeriod extends PeriodWindow {
   id: string;
   dueDate: string;
 }
 
-/**
- * A period of any regime. An annual regime keeps its own month/day dates (periodDates), so the default
- * regime's periods are exactly what they were; any other has Điều 12's window and its `deadlineRule`
- * (required by the schema) on the regime's working-day calendar.
- */
+/** A period of any regime by its id (periodDates in calendar.ts has every date of it). */
 export function regimePeriod(regime: Regime, id: string): RegimePeriod {
-  const periodicity = regimePeriodicity(regime);
-  const ref = parsePeriodId(periodicity, id);
-  if (periodicity === 'annual' || !regime.deadlineRule) {
-    const d = periodDates(regime, ref.year);
-    return { id, from: d.cutOffFrom, to: d.cutOffTo, dueDate: d.dueDate };
-  }
-  const window = periodWindow(periodicity, id);
-  return { id, ...window, dueDate: dueDateAfter(window, regime.deadlineRule, workingCalendar(regime)) };
+  const d = periodDates(regime, periodKey(regime, id));
+  return { id, from: d.cutOffFrom, to: d.cutOffTo, dueDate: d.dueDate };
 }

@@ -1,7 +1,7 @@
 import * as z from '../zod-mini.js';
 import { periodDates } from './calendar.js';
 import { formsIssues, type FormDefinition } from './form-definition.js';
-import { PERIODICITIES } from './periodicity.js';
+import { PERIODICITIES, periodYear, type PeriodKey } from './periodicity.js';
 
 /**
  * The regime's schema, in zod/mini (shared/zod-mini.ts): every function that reads the regime from
@@ -270,7 +270,13 @@ export const RegimeSchema = () => (regimeSchema ??= buildRegimeSchema());
  * data cut-off window and the form — plus what the pipeline needs to run it: time zone, holidays,
  * notice offsets, leadership recipients. Data, not code: a deployer replaces it with a JSON file.
  */
-export type Regime = z.infer<ReturnType<typeof buildRegimeSchema>>;
+export type Regime = z.infer<ReturnType<typeof buildRegimeSchema>> & {
+  /**
+   * Set by the registry (runtime.ts) on every regime of a deployment but its main one: that regime's
+   * period keys carry its id (periodicity.ts PeriodKey). Never in a regime file.
+   */
+  readonly scoped?: boolean;
+};
 export type Unit = Regime['units'][number];
 export type UnitGroup = Unit['group'];
 
@@ -317,12 +323,13 @@ export function storedRegime(value: unknown): Regime {
  * Units expected to report for an annual period: a year in validFrom/validTo is compared with the
  * reporting year (as always), a date with the end of the period's cut-off window.
  */
-export function expectedUnits(regime: Regime, period: number): Unit[] {
+export function expectedUnits(regime: Regime, period: PeriodKey): Unit[] {
   let cutOffTo: string | undefined;
   const endOfWindow = () => (cutOffTo ??= periodDates(regime, period).cutOffTo);
+  const year = periodYear(period);
   return regime.units.filter((u) => {
-    const from = typeof u.validFrom === 'number' ? u.validFrom <= period : u.validFrom <= endOfWindow();
-    const to = u.validTo === undefined || (typeof u.validTo === 'number' ? period <= u.validTo : endOfWindow() <= u.validTo);
+    const from = typeof u.validFrom === 'number' ? u.validFrom <= year : u.validFrom <= endOfWindow();
+    const to = u.validTo === undefined || (typeof u.validTo === 'number' ? year <= u.validTo : endOfWindow() <= u.validTo);
     return from && to;
   });
 }

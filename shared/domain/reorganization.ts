@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { addDays, periodDates } from './calendar.js';
 import type { Consolidation } from './consolidation.js';
 import { previousComparablePeriod, regimePeriod, regimePeriodicity } from './periodicity.js';
@@ -125,7 +126,7 @@ const noFloatNoise = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Last period's figures on this period's units, with last period's number (for the workbook's labels). */
 export interface PriorFigures extends ComparableFigures {
-  period: number;
+  period: PeriodKey;
 }
 
 /**

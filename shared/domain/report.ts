@@ -1,3 +1,4 @@
+import { isPeriodOf, periodKey, periodLabel, splitPeriodKey, type PeriodKey } from './periodicity.js';
 import * as z from '../zod-mini.js';
 import { clip, listNames } from './bounded-reasons.js';
 import { periodDates } from './calendar.js';
@@ -37,7 +38,8 @@ interface Programme {
 export type ReportEnvelope = {
   formVersion: string;
   unitId: string;
-  period: number;
+  /** The period id as the report writes it: a year as a number (2026), any other period as its id ('2026-Q3'). */
+  period: number | string;
   preparer: { name: string; title: string; email: string; phone: string };
   signedDocumentKey?: string | undefined;
 };
@@ -155,7 +157,10 @@ function buildReportSchema(form: FormDefinition) {
   return z.strictObject({
     formVersion: z.string().check(z.minLength(1), z.maxLength(20)),
     unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ')),
-    period: z.int().check(z.minimum(2000), z.maximum(2100)),
+    period: z.union([
+      z.int().check(z.minimum(2000), z.maximum(2100)),
+      z.string().check(z.regex(/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/, 'Kỳ báo cáo không hợp lệ')),
+    ]),
     ...Object.fromEntries(
       form.sections.map((s) => [s.key, z.strictObject(Object.fromEntries(s.fields.map((f) => [f.key, fieldSchema(f)])))]),
     ),
@@ -318,7 +323,7 @@ function vietnamese(iss: z.core.$ZodRawIssue): string {
 export interface ReportContext {
   regime: Regime;
   /** When given, the report must name this unit and period (they come from the object key). */
-  expected?: { unitId: string; period: number };
+  expected?: { unitId: string; period: PeriodKey };
 }
 
 export type ValidationResult = { ok: true; report: AnnualReport } | { ok: false; issues: ValidationIssue[] };
@@ -345,7 +350,7 @@ function ruleIssue(
   rule: FormRule,
   input: unknown,
   ctx: ReportContext,
-  period: number | undefined,
+  period: PeriodKey | undefined,
 ): ValidationIssue[] {
   if (rule.when && at(input, rule.when.field) !== rule.when.equals) return [];
   const label = (p: string) => labelIn(form, p.split('.')) ?? p;
@@ -400,8 +405,9 @@ function ruleIssues(form: FormDefinition, input: unknown, ctx: ReportContext): V
   };
   const formVersion = textOf(field(input, 'formVersion'));
   const unitId = textOf(field(input, 'unitId'));
-  const period = countOf(field(input, 'period'));
-  const knownPeriod = period !== undefined && period >= 2000 && period <= 2100 ? period : undefined;
+  const written = field(input, 'period');
+  const period = typeof written === 'number' && Number.isInteger(written) ? String(written) : textOf(written);
+  const knownPeriod = period !== undefined && isPeriodOf(ctx.regime, period) ? periodKey(ctx.regime, period) : undefined;
   if (formVersion !== undefined && formVersion !== ctx.regime.formVersion) {
     issues.push(
       issue('formVersion', `Biểu mẫu phiên bản ${clip(formVersion, 40)} không còn dùng; dùng phiên bản ${ctx.regime.formVersion}`),
@@ -411,8 +417,15 @@ function ruleIssues(form: FormDefinition, input: unknown, ctx: ReportContext): V
   if (ctx.expected && unitId !== undefined && unitId !== ctx.expected.unitId) {
     issues.push(issue('unitId', `Báo cáo ghi đơn vị "${clip(unitId, 80)}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
   }
-  if (ctx.expected && period !== undefined && period !== ctx.expected.period) {
-    issues.push(issue('period', `Báo cáo ghi năm ${period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
+  const expectedId = ctx.expected && splitPeriodKey(ctx.expected.period).id;
+  if (expectedId !== undefined && period !== undefined && period !== expectedId) {
+    const f = ctx.regime.frequency;
+    issues.push(
+      issue(
+        'period',
+        `Báo cáo ghi ${knownPeriod ? periodLabel(f, period) : `kỳ ${clip(period, 20)}`} nhưng được nộp cho kỳ báo cáo ${periodLabel(f, expectedId)}`,
+      ),
+    );
   }
   for (const rule of form.rules) issues.push(...ruleIssue(form, rule, input, ctx, knownPeriod));
   return issues;

@@ -1,3 +1,4 @@
+import { periodJson, periodYear, type PeriodKey } from './periodicity.js';
 import { scalarFields, type FormDefinition, type ScalarFieldDef } from './form-definition.js';
 import type { Regime } from './regime.js';
 import type { AnnualReport } from './report.js';
@@ -17,7 +18,7 @@ export function seededRandom(seed: string): () => number {
 }
 
 /** A valid, realistic report for docs, tests and the demo (`cli report sample`). */
-export function sampleReport(regime: Regime, unitId: string, period: number, variant = 0): AnnualReport {
+export function sampleReport(regime: Regime, unitId: string, period: PeriodKey, variant = 0): AnnualReport {
   const r = seededRandom(`${unitId}/${period}/${variant}`);
   const n = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const received = n(5, 120);
@@ -25,7 +26,7 @@ export function sampleReport(regime: Regime, unitId: string, period: number, var
   return {
     formVersion: regime.formVersion,
     unitId,
-    period,
+    period: periodJson(period),
     dissemination: {
       sessions: n(2, 20),
       participantsOfficials: n(40, 900),
@@ -37,7 +38,7 @@ export function sampleReport(regime: Regime, unitId: string, period: number, var
     planAndSolutions: {
       planIssued: true,
       planNumber: `${n(10, 999)}/KH-${unitId.toUpperCase().slice(0, 8)}`,
-      planDate: `${period}-03-${String(n(1, 28)).padStart(2, '0')}`,
+      planDate: `${periodYear(period)}-03-${String(n(1, 28)).padStart(2, '0')}`,
       democracyRegulations: n(0, 8),
       dialogues: n(1, 24),
       citizenReceptions: n(0, 200),
@@ -59,7 +60,7 @@ export function sampleReport(regime: Regime, unitId: string, period: number, var
     },
     emulation: { movementsLaunched: n(0, 6), collectivesCommended: n(0, 20), individualsCommended: n(0, 60) },
     narrative: {
-      results: `Năm ${period}, đơn vị đã quán triệt đầy đủ các văn bản về công tác dân vận chính quyền; cải cách hành chính được đẩy mạnh.`,
+      results: `Năm ${periodYear(period)}, đơn vị đã quán triệt đầy đủ các văn bản về công tác dân vận chính quyền; cải cách hành chính được đẩy mạnh.`,
       limitations: 'Một số nơi việc đối thoại với Nhân dân chưa thường xuyên.',
       proposals: 'Đề nghị tăng cường tập huấn nghiệp vụ công tác dân vận cho cán bộ cơ sở.',
     },
@@ -156,9 +157,15 @@ function satisfyRules(form: FormDefinition, report: Obj, r: () => number): void 
  * lte by lowering the field, sum by sharing the total among the parts, requiredIf because every
  * field is filled. Pure and deterministic in (form, unit, period, variant).
  */
-export function sampleFormReport(form: FormDefinition, unitId: string, period: number, variant: number, window: DateWindow): AnnualReport {
+export function sampleFormReport(
+  form: FormDefinition,
+  unitId: string,
+  period: PeriodKey,
+  variant: number,
+  window: DateWindow,
+): AnnualReport {
   const r = seededRandom(`${form.version}/${unitId}/${period}/${variant}`);
-  const report: Obj = { formVersion: form.version, unitId, period };
+  const report: Obj = { formVersion: form.version, unitId, period: periodJson(period) };
   for (const s of form.sections) {
     const section: Obj = {};
     for (const f of s.fields) {
@@ -253,7 +260,7 @@ export function formDefects(form: FormDefinition, window: DateWindow): FormDefec
 export function invalidFormReport(
   form: FormDefinition,
   unitId: string,
-  period: number,
+  period: PeriodKey,
   variant: number,
   window: DateWindow,
 ): { report: AnnualReport; path: string; defect: string } {

@@ -1,3 +1,4 @@
+import type { PeriodKey } from './periodicity.js';
 import { boundReasons } from './bounded-reasons.js';
 import { endOfLocalDay, periodDates } from './calendar.js';
 import type { Regime, UnitGroup } from './regime.js';
@@ -89,14 +90,14 @@ export function summarizeFacts(versions: readonly VersionFact[], reviews: readon
 }
 
 /** The deadline in force for a unit: the regime's, or its extension if later. */
-export function effectiveDueAt(regime: Regime, period: number, facts: Pick<StatusFacts, 'extensionUntil'>): Date {
+export function effectiveDueAt(regime: Regime, period: PeriodKey, facts: Pick<StatusFacts, 'extensionUntil'>): Date {
   const due = periodDates(regime, period).dueAt;
   if (!facts.extensionUntil) return due;
   const ext = endOfLocalDay(facts.extensionUntil, regime.timeZone);
   return ext > due ? ext : due;
 }
 
-export function deriveStatus(facts: StatusFacts, ctx: { regime: Regime; period: number; now: Date }): ComplianceStatus {
+export function deriveStatus(facts: StatusFacts, ctx: { regime: Regime; period: PeriodKey; now: Date }): ComplianceStatus {
   const dueAt = effectiveDueAt(ctx.regime, ctx.period, facts);
   if (facts.returnedAt) return 'RETURNED';
   if (facts.firstValidAt) return new Date(facts.firstValidAt) <= dueAt ? 'ON_TIME' : 'LATE';

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { daysBetween, vietnameseDate, workingDaysBetween } from '../domain/calendar.js';
 import { GROUP_LABELS, type Regime, type Unit } from '../domain/regime.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../domain/status.js';
@@ -48,7 +49,7 @@ function daysLeftLine(regime: Regime, dueDate: string, asOf: string | undefined)
 export function reminderEmail(input: {
   regime: Regime;
   unit: EmailUnit;
-  period: number;
+  period: PeriodKey;
   /** The deadline in force for the unit (extension honoured), local date. */
   dueDate: string;
   link?: string;
@@ -86,7 +87,7 @@ ${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}
 export function overdueEmail(input: {
   regime: Regime;
   unit: EmailUnit;
-  period: number;
+  period: PeriodKey;
   dueDate: string;
   daysOverdue: number;
   link?: string;
@@ -131,7 +132,7 @@ export interface EscalationRow {
 /** The digest to Sở Nội vụ (and leadership): every unit still owing its report, with contacts. */
 export function escalationEmail(input: {
   regime: Regime;
-  period: number;
+  period: PeriodKey;
   /** The regime's deadline (local date). */
   dueDate: string;
   rows: readonly EscalationRow[];

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { vietnameseDateTime } from '../domain/calendar.js';
 import {
   regimeShortName,
@@ -45,7 +46,7 @@ const TH = `${TD};background:#f2f2f2;text-align:left`;
 const NUM_TD = `${TD};text-align:right`;
 
 /** Names of the two attachments, stable per period and version (ASCII, safe in MIME headers). */
-export function summaryFileNames(period: number, version: number): { xlsx: string; docx: string } {
+export function summaryFileNames(period: PeriodKey, version: number): { xlsx: string; docx: string } {
   return {
     xlsx: `tong-hop-bao-cao-${period}-v${version}.xlsx`,
     docx: `du-thao-bao-cao-chung-${period}-v${version}.docx`,
@@ -53,7 +54,7 @@ export function summaryFileNames(period: number, version: number): { xlsx: strin
 }
 
 /** The workbook and the draft as mail attachments. */
-export function summaryAttachments(files: { xlsx: Uint8Array; docx: Uint8Array }, period: number, version: number): MailAttachment[] {
+export function summaryAttachments(files: { xlsx: Uint8Array; docx: Uint8Array }, period: PeriodKey, version: number): MailAttachment[] {
   const names = summaryFileNames(period, version);
   return [
     { filename: names.xlsx, contentType: CONTENT_TYPES.xlsx, content: files.xlsx },

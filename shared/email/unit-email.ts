@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { endOfLocalDay, periodDates, vietnameseDate, vietnameseDateTime } from '../domain/calendar.js';
 import type { Regime, Unit } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
@@ -17,7 +18,7 @@ export type EmailUnit = Pick<Unit, 'id' | 'name'>;
 export const oneLine = (value: string) => headerValue(value);
 
 /** "Báo cáo kết quả thực hiện công tác dân vận chính quyền năm 2026" */
-export const reportTitle = (regime: Regime, period: number) => `${regime.name} năm ${period}`;
+export const reportTitle = (regime: Regime, period: PeriodKey) => `${regime.name} năm ${period}`;
 
 /** Only http(s) links become anchors: a `javascript:` link from a bad config cannot run. */
 export const isSafeLink = (link: string | undefined): link is string => !!link && /^https?:\/\//i.test(link);
@@ -65,13 +66,13 @@ export const greetingText = (unit: EmailUnit) => `Kính gửi: ${oneLine(unit.na
 /** Joins text paragraphs, dropping empty ones. */
 export const paragraphs = (...parts: (string | undefined | false)[]) => parts.filter((p): p is string => !!p).join('\n\n');
 
-const defaultDueDate = (regime: Regime, period: number) => periodDates(regime, period).dueDate;
+const defaultDueDate = (regime: Regime, period: PeriodKey) => periodDates(regime, period).dueDate;
 
 /** Receipt of a valid upload: what was received, when, its fingerprint and the resulting status. */
 export function receiptEmail(input: {
   regime: Regime;
   unit: EmailUnit;
-  period: number;
+  period: PeriodKey;
   uploadId: string;
   receivedAt: Date;
   sha256: string;
@@ -133,7 +134,7 @@ const reasonLine = (r: ValidationIssue) => {
 export function rejectionEmail(input: {
   regime: Regime;
   unit: EmailUnit;
-  period: number;
+  period: PeriodKey;
   uploadId: string;
   receivedAt: Date;
   reasons: readonly ValidationIssue[];
@@ -175,7 +176,7 @@ ${personalLinkHtml(input.link, 'Nộp lại qua đường dẫn riêng của đ�
 export function returnedEmail(input: {
   regime: Regime;
   unit: EmailUnit;
-  period: number;
+  period: PeriodKey;
   reason: string;
   /** Absent: the email points to the unit's live link (the invitation's). */
   link?: string;
@@ -208,7 +209,7 @@ ${personalLinkHtml(input.link)}${contactHtml(regime)}
 }
 
 /** The invitation to report for a period: what, for which window, by when, how, and the link. */
-export function inviteEmail(input: { regime: Regime; unit: EmailUnit; period: number; link: string; dueDate: string }): RenderedEmail {
+export function inviteEmail(input: { regime: Regime; unit: EmailUnit; period: PeriodKey; link: string; dueDate: string }): RenderedEmail {
   const { regime, unit, period } = input;
   const pd = periodDates(regime, period);
   const title = `Đề nghị gửi ${reportTitle(regime, period)}`;

@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ORIGIN_VERIFY_HEADER } from '../definitions/http-routes.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { staffFromClaims, type JwtClaims, type StaffIdentity } from '../domain/staff.js';
+import type { Regimes } from '../domain/regimes.js';
+import { resolvePeriod } from '../use-cases/periods.js';
 import { RequestError } from '../errors.js';
 import { validateRequest } from '../use-cases/validate-request.js';
 import type * as z from '../zod-mini.js';
@@ -59,29 +61,22 @@ export function parseBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S
   return validateRequest(schema, readJsonBody(event));
 }
 
-export function queryPeriod(event: HttpEvent): number {
-  const p = event.queryStringParameters?.period;
-  if (!p || !/^\d{4}$/.test(p)) throw new RequestError(400, 'INVALID_PERIOD', 'Tham số period phải là năm dạng YYYY');
-  return Number(p);
-}
-
-/** `?period=YYYY` when given (checked as queryPeriod), else undefined: the use case picks the current one. */
-export function optionalQueryPeriod(event: HttpEvent): number | undefined {
-  return event.queryStringParameters?.period === undefined ? undefined : queryPeriod(event);
-}
-
 /**
- * `?regime=ID` (DESIGN.md section 3): a deployment running one regime answers for it whether or not
- * it is named; naming another is a 404, not that regime's figures under the wrong name.
+ * `?regime=ID&period=ID` (DESIGN.md section 3), resolved against the deployment's regimes: no regime,
+ * the main one; no period, the regime's current one (unless `required`). 404 UNKNOWN_REGIME,
+ * 400 INVALID_PERIOD naming the problem in Vietnamese.
  */
-export function requireQueryRegime(event: HttpEvent, regimeId: string): void {
-  const asked = event.queryStringParameters?.regime;
-  if (asked !== undefined && asked !== regimeId)
-    throw new RequestError(
-      404,
-      'UNKNOWN_REGIME',
-      `Không có chế độ báo cáo mã "${asked.slice(0, 64)}" (triển khai này chạy chế độ "${regimeId}")`,
-    );
+export function queryRegimePeriod(event: HttpEvent, set: Regimes, now: Date, opts: { required?: boolean } = {}) {
+  const q = event.queryStringParameters ?? {};
+  if (opts.required && q.period === undefined)
+    throw new RequestError(400, 'INVALID_PERIOD', 'Thiếu tham số period (kỳ báo cáo, ví dụ 2026 hoặc 2026-Q3)');
+  return resolvePeriod(set, regimePeriodQuery(event), now);
+}
+
+/** The raw `?regime=` and `?period=` of a request, when given (the use case resolves them). */
+export function regimePeriodQuery(event: HttpEvent): { regime?: string; period?: string } {
+  const q = event.queryStringParameters ?? {};
+  return { ...(q.regime !== undefined ? { regime: q.regime } : {}), ...(q.period !== undefined ? { period: q.period } : {}) };
 }
 
 export interface LoggerLike {

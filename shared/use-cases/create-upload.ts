@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { requireKnownPeriod } from './periods.js';
+import { resolvePeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
 import { clip } from '../domain/bounded-reasons.js';
 import { endOfLocalDay, periodDates, vietnameseDateTime } from '../domain/calendar.js';
 import { periodClosesAt } from '../domain/period-close.js';
 import { UPLOAD_KINDS, type UploadContentType } from '../domain/file-type.js';
-import { expectedUnits, type Regime } from '../domain/regime.js';
+import { periodLabel } from '../domain/periodicity.js';
+import { expectedUnits } from '../domain/regime.js';
+import type { Regimes } from '../domain/regimes.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, ReportStore, TokenStore, UploadSigner } from '../ports.js';
 import * as z from '../zod-mini.js';
@@ -15,7 +17,10 @@ import { validateRequest } from './validate-request.js';
 export const UPLOAD_EXPIRY_SECONDS = 300;
 
 export const UploadRequestSchema = z.strictObject({
-  period: z.number().check(z.int(), z.minimum(2000), z.maximum(2100)),
+  /** The regime the report is for (DESIGN.md section 3); absent: the deployment's main regime. */
+  regime: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** A year (2026) or a period id ('2026-Q3') of the regime's periodicity. */
+  period: z.union([z.number().check(z.int(), z.minimum(2000), z.maximum(2100)), z.string().check(z.minLength(4), z.maxLength(20))]),
   fileName: z.string().check(z.minLength(1), z.maxLength(200)),
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.number().check(z.int(), z.minimum(1)),
@@ -40,30 +45,32 @@ export function newUploadId(now: Date): string {
  * 6. Record the token's use in the audit trail.
  */
 export async function createUpload(
-  deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regime: Regime; reports: Pick<ReportStore, 'facts'> },
+  deps: { tokens: TokenStore; objects: UploadSigner; audit: AuditLog; clock: Clock; regimes: Regimes; reports: Pick<ReportStore, 'facts'> },
   input: { token: string | null; readBody: () => unknown },
 ) {
   const { unit, record } = await authenticateUnit(deps, input.token);
-  const { period, fileName, contentType, size } = validateRequest(UploadRequestSchema, input.readBody());
+  const body = validateRequest(UploadRequestSchema, input.readBody());
+  const { fileName, contentType, size } = body;
   const now = deps.clock.now();
-  requireKnownPeriod(deps.regime, period, now);
-  if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
-    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
+  const { regime, period } = resolvePeriod(deps.regimes, body, now);
+  const named = periodLabel(regime.frequency, period);
+  if (!expectedUnits(regime, period).some((u) => u.id === unit.id)) {
+    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${named}`);
   }
-  const dates = periodDates(deps.regime, period);
+  const dates = periodDates(regime, period);
   if (now < dates.opensAt) {
-    throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo năm ${period} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
+    throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo ${named} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
   }
-  requireBoundPeriod(deps.regime, record, period);
-  const closedAt = periodClosesAt(deps.regime, period);
+  requireBoundPeriod(deps.regimes.main, record, period);
+  const closedAt = periodClosesAt(regime, period);
   if (now >= closedAt) {
     // Read only past the close: the usual upload costs no extra read.
     const { extension } = await deps.reports.facts(period, unit.id);
-    if (!extension || now > endOfLocalDay(extension.until, deps.regime.timeZone)) {
+    if (!extension || now > endOfLocalDay(extension.until, regime.timeZone)) {
       throw new RequestError(
         409,
         'PERIOD_CLOSED',
-        `Kỳ báo cáo năm ${period} đã khóa từ ${vietnameseDateTime(closedAt, deps.regime.timeZone)} (sau khi công bố báo cáo tổng hợp); không nhận thêm báo cáo. Liên hệ Sở Nội vụ nếu cần gia hạn`,
+        `Kỳ báo cáo ${named} đã khóa từ ${vietnameseDateTime(closedAt, regime.timeZone)} (sau khi công bố báo cáo tổng hợp); không nhận thêm báo cáo. Liên hệ Sở Nội vụ nếu cần gia hạn`,
       );
     }
   }

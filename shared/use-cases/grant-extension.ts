@@ -1,12 +1,15 @@
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { addDays, periodDates } from '../domain/calendar.js';
+import { periodFields, periodLabel } from '../domain/periodicity.js';
 import { expectedUnits } from '../domain/regime.js';
+import { resolvePeriod } from './periods.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ExtensionFact } from '../domain/status.js';
 import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import { RequestError } from '../errors.js';
 import * as z from '../zod-mini.js';
 import {
   periodField,
+  regimeField,
   reasonField,
   requireUnit,
   reviewerField,
@@ -24,6 +27,7 @@ const realDate = (d: string) => {
 };
 
 export const ExtensionRequestSchema = strictBody({
+  regime: z.optional(regimeField),
   period: periodField,
   until: z
     .string({ error: 'Thiếu ngày gia hạn (until), dạng YYYY-MM-DD' })
@@ -51,13 +55,13 @@ export async function grantExtension(
   deps: AdminActionDeps,
   input: { unitId: string; actor: StaffIdentity; body: unknown },
 ): Promise<{ extension: ExtensionFact; status: ComplianceStatus }> {
-  const unit = requireUnit(deps.regime, input.unitId);
+  const unit = requireUnit(deps.regimes, input.unitId);
   const req = validateRequest(ExtensionRequestSchema, input.body);
-  const { period } = req;
-  if (!expectedUnits(deps.regime, period).some((u) => u.id === unit.id)) {
-    throw new RequestError(409, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ năm ${period}`);
+  const { regime, period } = resolvePeriod(deps.regimes, req, deps.clock.now());
+  if (!expectedUnits(regime, period).some((u) => u.id === unit.id)) {
+    throw new RequestError(409, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${periodLabel(regime.frequency, period)}`);
   }
-  const { dueDate } = periodDates(deps.regime, period);
+  const { dueDate } = periodDates(regime, period);
   if (req.until <= dueDate) {
     throw new RequestError(422, 'EXTENSION_NOT_AFTER_DEADLINE', `Ngày gia hạn phải sau thời hạn gửi báo cáo (${dueDate})`);
   }
@@ -77,7 +81,9 @@ export async function grantExtension(
     ...staffActor(input.actor),
     detail: { until: extension.until, reason: extension.reason, ...(facts.extension ? { previousUntil: facts.extension.until } : {}) },
   });
-  await deps.bus.publish([{ detailType: DETAIL_TYPES.deadlineExtended, detail: { period, unitId: unit.id, until: extension.until } }]);
-  const status = deriveStatus(summarizeFacts(facts.versions, facts.reviews, extension), { regime: deps.regime, period, now });
+  await deps.bus.publish([
+    { detailType: DETAIL_TYPES.deadlineExtended, detail: { ...periodFields(period), unitId: unit.id, until: extension.until } },
+  ]);
+  const status = deriveStatus(summarizeFacts(facts.versions, facts.reviews, extension), { regime, period, now });
   return { extension, status };
 }

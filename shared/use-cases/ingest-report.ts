@@ -1,3 +1,4 @@
+import { periodFields } from '../domain/periodicity.js';
 import { createHash } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { parseIncomingKey, QUARANTINE_TAG } from '../definitions/table.js';
@@ -182,7 +183,7 @@ export async function ingestReport(
     {
       detailType: valid ? DETAIL_TYPES.reportAccepted : DETAIL_TYPES.reportRejected,
       detail: {
-        period,
+        ...periodFields(period),
         unitId,
         uploadId: version.uploadId,
         key: input.key,

@@ -1,3 +1,4 @@
+import { periodFields, periodKey, periodYear, previousComparablePeriod, splitPeriodKey, type PeriodKey } from '../domain/periodicity.js';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { requireKnownPeriod } from './periods.js';
 import { objectKeys } from '../definitions/table.js';
@@ -67,7 +68,7 @@ export interface PublishSummaryResult {
    * held: oncePerDay and a version was already claimed this local day — the change waits for tomorrow's run.
    */
   outcome: 'published' | 'unchanged' | 'preview' | 'held';
-  period: number;
+  period: PeriodKey;
   /** published/unchanged: the version in force; preview: the number these data would be published as. */
   version: number;
   hash: string;
@@ -90,26 +91,26 @@ const MAX_ATTEMPTS = 5;
 const MAX_SNAPSHOT_BYTES = 256 * 1024;
 
 /** Next to a version's files: what the next version is compared with (SummarySnapshot). */
-export function snapshotKey(period: number, version: number): string {
+export function snapshotKey(period: PeriodKey, version: number): string {
   return `${objectKeys.summaries(period, version)}snapshot.json`;
 }
 
 /** Where a version's files live: summaries/{period}/v{n}/ (objectKeys.summaries) with stable names. */
-export function summaryKeys(period: number, version: number): { xlsx: string; docx: string } {
+export function summaryKeys(period: PeriodKey, version: number): { xlsx: string; docx: string } {
   const prefix = objectKeys.summaries(period, version);
   const names = summaryFileNames(period, version);
   return { xlsx: `${prefix}${names.xlsx}`, docx: `${prefix}${names.docx}` };
 }
 
 /** Previews (send=false) never take a version number: summaries/{period}/preview/, overwritten each time. */
-export function previewKeys(period: number, version: number): { xlsx: string; docx: string } {
+export function previewKeys(period: PeriodKey, version: number): { xlsx: string; docx: string } {
   const prefix = `summaries/${period}/preview/`;
   const names = summaryFileNames(period, version);
   return { xlsx: `${prefix}${names.xlsx}`, docx: `${prefix}${names.docx}` };
 }
 
 export interface PublishSummaryInput {
-  period: number;
+  period: PeriodKey;
   send: boolean;
   actor?: StaffIdentity;
   /**
@@ -197,7 +198,7 @@ async function publishOrPreview(deps: PublishSummaryDeps, input: PublishSummaryI
   throw new ConcurrencyError(`summary version of ${period}`);
 }
 
-function unchanged(base: { period: number; hash: string; consolidation: Consolidation }, record: SummaryRecord): PublishSummaryResult {
+function unchanged(base: { period: PeriodKey; hash: string; consolidation: Consolidation }, record: SummaryRecord): PublishSummaryResult {
   return {
     ...base,
     outcome: 'unchanged',
@@ -264,7 +265,13 @@ async function announce(deps: PublishSummaryDeps, record: SummaryRecord): Promis
   await deps.bus.publish([
     {
       detailType: DETAIL_TYPES.summaryPublished,
-      detail: { period: record.period, version: record.version, hash: record.hash, keys: record.keys, sent: Boolean(record.sentAt) },
+      detail: {
+        ...periodFields(record.period),
+        version: record.version,
+        hash: record.hash,
+        keys: record.keys,
+        sent: Boolean(record.sentAt),
+      },
     },
   ]);
   await deps.summaries.update(record.period, record.version, { publishedAt: deps.clock.now().toISOString() });
@@ -284,7 +291,7 @@ async function changesSince(deps: PublishSummaryDeps, c: Consolidation, previous
 }
 
 export interface SummaryUpdateResult {
-  period: number;
+  period: PeriodKey;
   outcome: PublishSummaryResult['outcome'];
   version: number;
   sent: boolean;
@@ -329,13 +336,14 @@ async function storeFiles(objects: ObjectStore, keys: { xlsx: string; docx: stri
  * files are built, so a run that finds nothing new reads nothing more; not in the content hash.
  */
 async function priorFigures(deps: PublishSummaryDeps, c: Consolidation): Promise<PriorFigures | undefined> {
-  if (c.period <= deps.regime.firstPeriod) return undefined;
-  const prior = comparableConsolidation(deps.regime, c, await consolidatePeriod(deps, c.period - 1));
+  if (periodYear(c.period) <= deps.regime.firstPeriod) return undefined;
+  const lastYear = periodKey(deps.regime, previousComparablePeriod(deps.regime.frequency, splitPeriodKey(c.period).id));
+  const prior = comparableConsolidation(deps.regime, c, await consolidatePeriod(deps, lastYear));
   return prior.units.some((u) => u.from.length) ? prior : undefined;
 }
 
 /** Steps 1–3: Query only, one read per reported unit. */
-async function consolidatePeriod(deps: PublishSummaryDeps, period: number): Promise<Consolidation> {
+async function consolidatePeriod(deps: PublishSummaryDeps, period: PeriodKey): Promise<Consolidation> {
   const status = await readStatus(deps, { period });
   const rows = await mapLimit(status.units, deps.concurrency ?? 16, async (u): Promise<ConsolidationRow> => {
     const row: ConsolidationRow = {

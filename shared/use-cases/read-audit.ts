@@ -1,4 +1,5 @@
-import type { Regime } from '../domain/regime.js';
+import { periodFields, type PeriodKey } from '../domain/periodicity.js';
+import type { Regimes } from '../domain/regimes.js';
 import type { AuditEntry, AuditLog } from '../ports.js';
 import { requireUnit } from './review-report.js';
 
@@ -16,13 +17,13 @@ const instant = (iso: string) => {
  * 3. Order by time; entries of the same instant keep their stored order.
  */
 export async function readAudit(
-  deps: { audit: AuditLog; regime: Regime },
-  input: { unitId: string; period: number },
-): Promise<{ period: number; unitId: string; entries: AuditEntry[] }> {
-  const unit = requireUnit(deps.regime, input.unitId);
+  deps: { audit: AuditLog; regimes: Regimes },
+  input: { unitId: string; period: PeriodKey },
+): Promise<{ period: number | string; regime?: string; unitId: string; entries: AuditEntry[] }> {
+  const unit = requireUnit(deps.regimes, input.unitId);
   const entries = (await deps.audit.list(input.period, unit.id))
     .map((e, i) => ({ e, i }))
     .sort((a, b) => instant(a.e.at) - instant(b.e.at) || a.i - b.i)
     .map(({ e }) => e);
-  return { period: input.period, unitId: unit.id, entries };
+  return { ...periodFields(input.period), unitId: unit.id, entries };
 }

@@ -1,3 +1,5 @@
+import { periodJson, periodLabel, type Periodicity, type PeriodKey } from '../domain/periodicity.js';
+import type { Regimes } from '../domain/regimes.js';
 import { currentPeriod, openPeriods, periodDates } from '../domain/calendar.js';
 import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
@@ -20,9 +22,14 @@ export interface UnitStatusRow {
 }
 
 export interface PeriodStatus {
-  period: number;
+  /** The regime read, and every regime the deployment runs (the board's choice). */
+  regime: string;
+  regimes: { id: string; name: string; frequency: Periodicity }[];
+  /** The period (a year as a number, any other period as its id: periodJson) and how a person reads it. */
+  period: number | string;
+  periodLabel: string;
   /** Every period open for reporting now, newest first, and the regime's time zone: what the board shows. */
-  periods: number[];
+  periods: (number | string)[];
   timeZone: string;
   /** The period's due date (YYYY-MM-DD), before any unit's extension: the board's chart marks it. */
   dueDate: string;
@@ -42,8 +49,8 @@ const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
  * Without a period, the current one (the latest open for reporting) is read.
  */
 export async function readStatus(
-  deps: { statuses: StatusStore; clock: Clock; regime: Regime },
-  input: { period?: number },
+  deps: { statuses: StatusStore; clock: Clock; regime: Regime; regimes?: Regimes },
+  input: { period?: PeriodKey },
 ): Promise<PeriodStatus> {
   const now = deps.clock.now();
   const period = input.period ?? currentPeriod(deps.regime, now);
@@ -67,8 +74,11 @@ export async function readStatus(
     };
   });
   return {
-    period,
-    periods: openPeriods(deps.regime, now),
+    regime: deps.regime.id,
+    regimes: (deps.regimes?.all ?? [deps.regime]).map((r) => ({ id: r.id, name: r.name, frequency: r.frequency })),
+    period: periodJson(period),
+    periodLabel: periodLabel(deps.regime.frequency, period),
+    periods: openPeriods(deps.regime, now).map(periodJson),
     timeZone: deps.regime.timeZone,
     dueDate: periodDates(deps.regime, period).dueDate,
     asOf: now.toISOString(),

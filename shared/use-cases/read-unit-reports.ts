@@ -1,5 +1,7 @@
+import { periodFields, periodSlug, type PeriodKey } from '../domain/periodicity.js';
+import { regimeFor, type Regimes } from '../domain/regimes.js';
 import { localDate, periodDates } from '../domain/calendar.js';
-import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
+import { expectedUnits, type UnitGroup } from '../domain/regime.js';
 import { reportSections, type ReportSection } from '../domain/report-fields.js';
 import { currentForm, type AnnualReport, type ValidationIssue } from '../domain/report.js';
 import {
@@ -37,7 +39,9 @@ export interface VersionView {
 }
 
 export interface UnitReports {
-  period: number;
+  /** The period (periodJson), and the regime when it is not the main one. */
+  period: number | string;
+  regime?: string;
   asOf: string;
   unit: { id: string; name: string; group: UnitGroup; email: string; expected: boolean };
   status: ComplianceStatus;
@@ -64,15 +68,16 @@ const extOf = (key: string) => /\.([a-z0-9]+)$/.exec(key)?.[1] ?? 'bin';
  * 5. Presign short-lived GET links for the raw upload and the signed PDF.
  */
 export async function readUnitReports(
-  deps: { reports: ReportStore; objects: DownloadSigner; clock: Clock; regime: Regime },
-  input: { unitId: string; period: number },
+  deps: { reports: ReportStore; objects: DownloadSigner; clock: Clock; regimes: Regimes },
+  input: { unitId: string; period: PeriodKey },
 ): Promise<UnitReports> {
-  const unit = requireUnit(deps.regime, input.unitId);
+  const unit = requireUnit(deps.regimes, input.unitId);
   const { period } = input;
+  const regime = regimeFor(deps.regimes, period);
   const now = deps.clock.now();
   const stored = await deps.reports.facts(period, unit.id);
   const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
-  const status = deriveStatus(facts, { regime: deps.regime, period, now });
+  const status = deriveStatus(facts, { regime: regime, period, now });
   const ordered = [...stored.versions].sort(byReceipt);
   const reviews = [...stored.reviews].sort((a, b) => a.at.localeCompare(b.at) || a.reviewId.localeCompare(b.reviewId));
   const latestValid = ordered.filter((v) => v.valid).at(-1);
@@ -80,7 +85,7 @@ export async function readUnitReports(
   const versions = await Promise.all(
     ordered.map(async (v, i): Promise<VersionView> => {
       const number = i + 1;
-      const base = `${unit.id}-${period}-ban-${number}`;
+      const base = `${unit.id}-${periodSlug(period)}-ban-${number}`;
       const [raw, signed] = await Promise.all([
         // By version: the key may have been written again since (a reused POST); the link serves the bytes judged.
         deps.objects.presignGet(v.key, DOWNLOAD_LINK_SECONDS, `${base}.${extOf(v.key)}`, v.s3VersionId),
@@ -107,24 +112,24 @@ export async function readUnitReports(
     }),
   );
 
-  const tz = deps.regime.timeZone;
+  const tz = regime.timeZone;
   return {
-    period,
+    ...periodFields(period),
     asOf: now.toISOString(),
     unit: {
       id: unit.id,
       name: unit.name,
       group: unit.group,
       email: unit.email,
-      expected: expectedUnits(deps.regime, period).some((u) => u.id === unit.id),
+      expected: expectedUnits(regime, period).some((u) => u.id === unit.id),
     },
     status,
-    dueDate: periodDates(deps.regime, period).dueDate,
-    effectiveDueDate: localDate(effectiveDueAt(deps.regime, period, facts), tz),
+    dueDate: periodDates(regime, period).dueDate,
+    effectiveDueDate: localDate(effectiveDueAt(regime, period, facts), tz),
     extension: stored.extension ?? null,
     versions,
     reviews,
     linksExpireAt: new Date(now.getTime() + DOWNLOAD_LINK_SECONDS * 1000).toISOString(),
-    sections: reportSections(currentForm(deps.regime)),
+    sections: reportSections(currentForm(regime)),
   };
 }

@@ -1,6 +1,9 @@
+import { isPeriodClosed } from '../domain/period-close.js';
+import { periodJson, periodLabel, type PeriodKey } from '../domain/periodicity.js';
+import { regimesOfUnit, type Regimes } from '../domain/regimes.js';
 import { localDate, periodDates, workingDaysBetween } from '../domain/calendar.js';
-import { requireKnownPeriod, unitDefaultPeriod, unitPeriods } from './periods.js';
-import { expectedUnits, type Regime, type UnitGroup } from '../domain/regime.js';
+import { requireRegime, resolvePeriod, unitDefaultPeriod, unitPeriods, type PeriodParam } from './periods.js';
+import { expectedUnits, type Regime, type Unit, type UnitGroup } from '../domain/regime.js';
 import { currentForm, type ValidationIssue } from '../domain/report.js';
 import { deriveStatus, type ComplianceStatus, type StatusFacts } from '../domain/status.js';
 import { workingCalendar } from '../domain/working-calendar.js';
@@ -19,11 +22,28 @@ export interface UnitVersionView {
 }
 
 /** GET /me: what the clerk's page shows (contract of the form; additive changes only). */
+/** One report a unit owes (GET /me `owed`): a period of a regime it reports under, open and not yet closed. */
+export interface OwedReport {
+  regime: string;
+  regimeName: string;
+  /** periodJson: a year as a number, any other period as its id. */
+  period: number | string;
+  periodLabel: string;
+  dueDate: string;
+  status: ComplianceStatus;
+}
+
 export interface UnitView {
   unit: { id: string; name: string; group: UnitGroup };
-  period: number;
+  /** The period shown (periodJson) — of the regime `regime.id`. */
+  period: number | string;
   /** Periods the unit can report for now (open and expected), newest first: the page's period choice. */
-  periods: number[];
+  periods: (number | string)[];
+  /**
+   * Every report the unit owes across the deployment's regimes, the main regime first: each regime's
+   * open periods for the unit that are not closed yet (at most OWED_PER_REGIME each, newest first).
+   */
+  owed: OwedReport[];
   dates: { opensAt: string; cutOffFrom: string; cutOffTo: string; dueDate: string; dueAt: string };
   status: ComplianceStatus;
   /** Reasons behind REJECTED / RETURNED (from the status facts). */
@@ -49,10 +69,13 @@ export interface UnitView {
 
 const NO_FACTS: StatusFacts = { versions: 0, reasons: [] };
 
+/** Bounds `owed` however many periods a monthly regime has open. */
+export const OWED_PER_REGIME = 4;
+
 /** One audit entry per token, route and minute: polling the page must not flood the trail. */
 export async function recordTokenUse(
   deps: { tokens: TokenStore; audit: AuditLog },
-  input: { record: TokenRecord; period: number; route: string; now: Date },
+  input: { record: TokenRecord; period: PeriodKey; route: string; now: Date },
 ) {
   const at = input.now.toISOString();
   await deps.tokens.touch(input.record.tokenHash, at);
@@ -71,7 +94,8 @@ export async function recordTokenUse(
 }
 
 /**
- * GET /me?period=YYYY — the clerk's view of their unit for one period.
+ * GET /me[?regime=ID][&period=ID] — the clerk's view of their unit for one period of one regime, and
+ * the list of every report the unit owes.
  * 1. Authenticate the unit token (401 missing/invalid/expired/revoked, 403 unit gone).
  * 2. Resolve the period: the one asked for (known, the unit expected in it), or else the newest
  *    open period of the unit (the current year once it has opened).
@@ -81,17 +105,20 @@ export async function recordTokenUse(
  * 5. Return the view with the regime narrowed to the unit, for validation in the browser.
  */
 export async function readUnitView(
-  deps: { tokens: TokenStore; statuses: StatusStore; reports: ReportStore; audit: AuditLog; clock: Clock; regime: Regime },
-  input: { token: string | null; period?: number },
+  deps: { tokens: TokenStore; statuses: StatusStore; reports: ReportStore; audit: AuditLog; clock: Clock; regimes: Regimes },
+  input: { token: string | null; regime?: string; period?: PeriodParam },
 ): Promise<UnitView> {
   const { unit, record } = await authenticateUnit(deps, input.token);
-  const { regime } = deps;
   const now = deps.clock.now();
+  // Without a regime: the first the unit reports under (the main one when it does).
+  const regime = requireRegime(deps.regimes, input.regime ?? regimesOfUnit(deps.regimes, unit.id)[0]?.id);
   const periods = unitPeriods(regime, unit, now);
-  const period = input.period ?? unitDefaultPeriod(regime, unit, now);
-  requireKnownPeriod(regime, period, now);
+  const period =
+    input.period === undefined
+      ? unitDefaultPeriod(regime, unit, now)
+      : resolvePeriod(deps.regimes, { regime: regime.id, period: input.period }, now).period;
   if (!expectedUnits(regime, period).some((u) => u.id === unit.id)) {
-    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${period}`);
+    throw new RequestError(403, 'UNIT_NOT_EXPECTED', `${unit.name} không thuộc diện báo cáo kỳ ${periodLabel(regime.frequency, period)}`);
   }
 
   const [statusRecord, facts] = await Promise.all([deps.statuses.get(period, unit.id), deps.reports.facts(period, unit.id)]);
@@ -113,8 +140,9 @@ export async function readUnitView(
     }));
   return {
     unit: { id: unit.id, name: unit.name, group: unit.group },
-    period,
-    periods: periods.includes(period) ? periods : [period, ...periods].sort((a, b) => b - a),
+    period: periodJson(period),
+    periods: (periods.includes(period) ? periods : [period, ...periods]).map(periodJson),
+    owed: await owedReports(deps, unit, now),
     dates: {
       opensAt: dates.opensAt.toISOString(),
       cutOffFrom: dates.cutOffFrom,
@@ -135,4 +163,23 @@ export async function readUnitView(
     // The leadership's addresses are not the clerk's business; validation never reads them.
     regime: { ...regime, units: [unit], leadership: [], forms: [currentForm(regime)] },
   };
+}
+
+/** The reports a unit owes now, across regimes (UnitView.owed): one status read per period listed. */
+async function owedReports(deps: { statuses: StatusStore; regimes: Regimes }, unit: Unit, now: Date): Promise<OwedReport[]> {
+  const owed = regimesOfUnit(deps.regimes, unit.id).flatMap((regime) =>
+    unitPeriods(regime, unit, now)
+      .filter((p) => !isPeriodClosed(regime, p, now))
+      .slice(0, OWED_PER_REGIME)
+      .map((period) => ({ regime, period })),
+  );
+  const records = await Promise.all(owed.map(({ period }) => deps.statuses.get(period, unit.id)));
+  return owed.map(({ regime, period }, i) => ({
+    regime: regime.id,
+    regimeName: regime.name,
+    period: periodJson(period),
+    periodLabel: periodLabel(regime.frequency, period),
+    dueDate: periodDates(regime, period).dueDate,
+    status: deriveStatus(records[i]?.facts ?? NO_FACTS, { regime, period, now }),
+  }));
 }

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { parseIncomingKey, objectKeys } from '../definitions/table.js';
 import type { Regime } from '../domain/regime.js';
 import type { ComplianceStatus } from '../domain/status.js';
@@ -9,7 +10,7 @@ import { project, updateCompliance } from './update-compliance.js';
 export const MAX_LISTED = 200;
 
 export interface ReconcileResult {
-  period: number;
+  period: PeriodKey;
   asOf: string;
   dryRun: boolean;
   /** Report objects under incoming/{period}/ looked at. */
@@ -47,7 +48,7 @@ export async function reconcile(
     regime: Regime;
     bucket: string;
   },
-  input: { period: number; dryRun?: boolean },
+  input: { period: PeriodKey; dryRun?: boolean },
 ): Promise<ReconcileResult> {
   const { period } = input;
   const dryRun = input.dryRun ?? false;

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { listNames } from '../domain/bounded-reasons.js';
-import { findUnit, type Regime, type Unit } from '../domain/regime.js';
+import { periodFields, periodLabel } from '../domain/periodicity.js';
+import type { Unit } from '../domain/regime.js';
+import { unitIn, type Regimes } from '../domain/regimes.js';
+import { resolvePeriod } from './periods.js';
 import { staffActor, type StaffIdentity } from '../domain/staff.js';
 import { deriveStatus, summarizeFacts, type ComplianceStatus, type ReviewFact } from '../domain/status.js';
 import { RequestError } from '../errors.js';
@@ -22,13 +25,25 @@ export const strictBody = <T extends z.core.$ZodLooseShape>(shape: T) =>
         : 'Nội dung yêu cầu phải là một đối tượng JSON',
   });
 
-export const periodField = z
-  .number({ error: 'Năm báo cáo (period) phải là số dạng YYYY' })
-  .check(
-    z.int('Năm báo cáo (period) phải là số nguyên'),
-    z.minimum(2000, 'Năm báo cáo (period) không hợp lệ'),
-    z.maximum(2100, 'Năm báo cáo (period) không hợp lệ'),
-  );
+/** The period a request is about: a year (2026) or a period id ('2026-Q3'), checked against the regime by resolvePeriod. */
+export const periodField = z.union(
+  [
+    z
+      .number()
+      .check(
+        z.int('Kỳ báo cáo (period) phải là số nguyên'),
+        z.minimum(2000, 'Kỳ báo cáo (period) không hợp lệ'),
+        z.maximum(2100, 'Kỳ báo cáo (period) không hợp lệ'),
+      ),
+    z.string().check(z.maxLength(20, 'Kỳ báo cáo (period) không hợp lệ')),
+  ],
+  { error: 'Kỳ báo cáo (period) phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3' },
+);
+
+/** The regime a request is about (DESIGN.md section 3); absent: the deployment's main regime. */
+export const regimeField = z
+  .string({ error: 'Mã chế độ báo cáo (regime) phải là văn bản' })
+  .check(z.maxLength(64, 'Mã chế độ báo cáo (regime) không hợp lệ'));
 
 export const reasonField = z
   .string({ error: 'Lý do phải là văn bản' })
@@ -43,6 +58,7 @@ export const reviewerField = z
   .check(z.trim(), z.maxLength(100, 'Tên cán bộ xử lý tối đa 100 ký tự'));
 
 export const ReviewRequestSchema = strictBody({
+  regime: z.optional(regimeField),
   period: periodField,
   uploadId: z.string({ error: 'Thiếu mã bản nộp (uploadId)' }).check(z.regex(/^[0-9a-z]{10,40}$/, 'Mã bản nộp (uploadId) không hợp lệ')),
   decision: z.enum(['ACCEPT', 'RETURN'], { error: 'Quyết định (decision) phải là ACCEPT (chấp nhận) hoặc RETURN (trả lại)' }),
@@ -60,10 +76,10 @@ export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
 /** Request bodies are validated as every HTTP body is (Vietnamese, bounded). */
 export { validateRequest };
 
-/** The unit named in the path: 400 when it cannot be an id, 404 when the regime has no such unit. */
-export function requireUnit(regime: Regime, unitId: string): Unit {
+/** The unit named in the path: 400 when it cannot be an id, 404 when no regime of the deployment has such a unit. */
+export function requireUnit(regimes: Regimes, unitId: string): Unit {
   if (!UNIT_ID.test(unitId)) throw new RequestError(400, 'INVALID_UNIT', 'Mã đơn vị không hợp lệ');
-  const unit = findUnit(regime, unitId);
+  const unit = unitIn(regimes, unitId);
   if (!unit) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${unitId}"`);
   return unit;
 }
@@ -77,7 +93,7 @@ export interface AdminActionDeps {
   audit: AuditLog;
   bus: EventBus;
   clock: Clock;
-  regime: Regime;
+  regimes: Regimes;
 }
 
 const newId = (now: Date) => now.getTime().toString(36) + randomBytes(6).toString('hex');
@@ -98,14 +114,18 @@ export async function reviewReport(
   deps: AdminActionDeps,
   input: { unitId: string; actor: StaffIdentity; body: unknown },
 ): Promise<{ review: ReviewFact; status: ComplianceStatus }> {
-  const unit = requireUnit(deps.regime, input.unitId);
+  const unit = requireUnit(deps.regimes, input.unitId);
   const req = validateRequest(ReviewRequestSchema, input.body);
-  const { period } = req;
+  const { regime, period } = resolvePeriod(deps.regimes, req, deps.clock.now());
   const facts = await deps.reports.facts(period, unit.id);
   const ordered = [...facts.versions].sort(byReceipt);
   const version = ordered.filter((v) => v.uploadId === req.uploadId).at(-1);
   if (!version) {
-    throw new RequestError(404, 'UNKNOWN_VERSION', `Không có bản nộp "${req.uploadId}" của ${unit.name} cho kỳ báo cáo năm ${period}`);
+    throw new RequestError(
+      404,
+      'UNKNOWN_VERSION',
+      `Không có bản nộp "${req.uploadId}" của ${unit.name} cho kỳ báo cáo ${periodLabel(regime.frequency, period)}`,
+    );
   }
   if (!version.valid) {
     throw new RequestError(409, 'INVALID_VERSION', 'Bản nộp này không hợp lệ (đã bị từ chối khi kiểm tra); chỉ xem xét được bản hợp lệ');
@@ -134,11 +154,11 @@ export async function reviewReport(
   await deps.bus.publish([
     {
       detailType: DETAIL_TYPES.reportReviewed,
-      detail: { period, unitId: unit.id, uploadId: review.uploadId, decision: review.decision, reviewId: review.reviewId },
+      detail: { ...periodFields(period), unitId: unit.id, uploadId: review.uploadId, decision: review.decision, reviewId: review.reviewId },
     },
   ]);
   const status = deriveStatus(summarizeFacts(facts.versions, [...facts.reviews, review], facts.extension), {
-    regime: deps.regime,
+    regime,
     period,
     now,
   });

@@ -1,7 +1,10 @@
+import { periodFields } from '../domain/periodicity.js';
+import type { PeriodKey } from '../domain/periodicity.js';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { currentPeriod, localDate, periodDates } from '../domain/calendar.js';
 import { dueNotices, type DueNotice, type EscalationNotice, type NoticeKind } from '../domain/notices.js';
 import { findUnit, type Regime } from '../domain/regime.js';
+import { regimeFor, type Regimes } from '../domain/regimes.js';
 import { escalationEmail, overdueEmail, reminderEmail, type EscalationRow } from '../email/notices-email.js';
 import type { RenderedEmail } from '../email/layout.js';
 import type { AuditLog, Clock, EventBus, Mailer, NoticeLedger, StatusStore, TokenStore } from '../ports.js';
@@ -16,7 +19,8 @@ export interface SendDueNoticesDeps {
   audit: AuditLog;
   bus: EventBus;
   clock: Clock;
-  regime: Regime;
+  /** Every regime the deployment runs: each period is chased under its own regime. */
+  regimes: Regimes;
   /** Public URL of the form, without a trailing slash: personal links are `${appUrl}/#t=TOKEN`. */
   appUrl: string;
   /** Where the escalation digest goes; the regime's receiving body (Sở Nội vụ) when omitted. */
@@ -25,7 +29,7 @@ export interface SendDueNoticesDeps {
 
 export interface SendDueNoticesInput {
   /** Periods to chase; default: the latest period that has opened (see openPeriods). */
-  periods?: number[];
+  periods?: PeriodKey[];
   /** Compute and report what would be sent; send, record and publish nothing. */
   dryRun?: boolean;
 }
@@ -37,7 +41,7 @@ export interface SendDueNoticesInput {
 export type NoticeOutcome = 'sent' | 'skipped' | 'failed' | 'would-send';
 
 export interface NoticeResult {
-  period: number;
+  period: PeriodKey;
   /** '*' for the escalation digest. */
   unitId: string;
   unitName: string;
@@ -61,14 +65,14 @@ export interface NoticesSummary {
   /** Local date of `asOf` in the regime's time zone. */
   today: string;
   dryRun: boolean;
-  periods: number[];
+  periods: PeriodKey[];
   /** Notices sent (or, in a dry run, that would be sent) per kind. */
   counts: Record<NoticeKind, number>;
   skipped: number;
   failed: number;
   notices: NoticeResult[];
   /** Periods whose statuses could not be read. */
-  periodErrors: { period: number; error: string }[];
+  periodErrors: { period: PeriodKey; error: string }[];
 }
 
 /** Some notices could not be sent: thrown after all the others were, so the schedule retries (sendOnce makes that safe). */
@@ -89,7 +93,7 @@ export class NoticesFailedError extends Error {
  * regime's first period). A period stops being chased when the next one opens, so a fresh
  * deployment does not send year-old overdue notices for a period it never ran.
  */
-export function chasedPeriods(regime: Regime, now: Date): number[] {
+export function chasedPeriods(regime: Regime, now: Date): PeriodKey[] {
   const p = currentPeriod(regime, now);
   return periodDates(regime, p).opensAt <= now ? [p] : [];
 }
@@ -132,11 +136,10 @@ const unique = (emails: readonly string[]) => {
  * the event is not published again (the email — the thing that matters — went out once).
  */
 export async function sendDueNotices(deps: SendDueNoticesDeps, input: SendDueNoticesInput = {}): Promise<NoticesSummary> {
-  const { regime } = deps;
   const now = deps.clock.now();
-  const today = localDate(now, regime.timeZone);
+  const today = localDate(now, deps.regimes.main.timeZone);
   const dryRun = input.dryRun ?? false;
-  const periods = input.periods ?? chasedPeriods(regime, now);
+  const periods = input.periods ?? deps.regimes.all.flatMap((r) => chasedPeriods(r, now));
   const summary: NoticesSummary = {
     asOf: now.toISOString(),
     today,
@@ -152,7 +155,9 @@ export async function sendDueNotices(deps: SendDueNoticesDeps, input: SendDueNot
   for (const period of periods) {
     let rows: Map<string, UnitStatusRow>;
     let due: DueNotice[];
+    let regime: Regime;
     try {
+      regime = regimeFor(deps.regimes, period);
       const status = await readStatus({ statuses: deps.statuses, clock: { now: () => now }, regime }, { period });
       rows = new Map(status.units.map((u) => [u.unitId, u]));
       due = dueNotices({
@@ -171,7 +176,7 @@ export async function sendDueNotices(deps: SendDueNoticesDeps, input: SendDueNot
     }
 
     for (const notice of due) {
-      const result = await handleNotice(deps, { period, notice, rows, today, now, dryRun });
+      const result = await handleNotice({ ...deps, regime }, { period, notice, rows, today, now, dryRun });
       summary.notices.push(result);
       if (result.outcome === 'sent' || result.outcome === 'would-send') summary.counts[result.kind] += 1;
       else if (result.outcome === 'skipped') summary.skipped += 1;
@@ -189,9 +194,12 @@ interface Planned {
 }
 
 /** One due notice: its recipients and email, then (unless a dry run) the ledger-guarded send. */
+/** The deps of one period: the job's, with the period's regime. */
+type PeriodDeps = SendDueNoticesDeps & { regime: Regime };
+
 async function handleNotice(
-  deps: SendDueNoticesDeps,
-  ctx: { period: number; notice: DueNotice; rows: Map<string, UnitStatusRow>; today: string; now: Date; dryRun: boolean },
+  deps: PeriodDeps,
+  ctx: { period: PeriodKey; notice: DueNotice; rows: Map<string, UnitStatusRow>; today: string; now: Date; dryRun: boolean },
 ): Promise<NoticeResult> {
   const { period, notice } = ctx;
   const key: NoticeKey = { period, unitId: notice.unitId, kind: notice.kind, step: notice.step };
@@ -216,7 +224,10 @@ async function handleNotice(
     if (outcome === 'skipped') return result;
     result.messageId = messageId;
     await deps.bus.publish([
-      { detailType: DETAIL_TYPES.noticeSent, detail: { period, unitId: key.unitId, kind: key.kind, step: key.step, messageId } },
+      {
+        detailType: DETAIL_TYPES.noticeSent,
+        detail: { ...periodFields(period), unitId: key.unitId, kind: key.kind, step: key.step, messageId },
+      },
     ]);
     await deps.audit.append(period, key.unitId, {
       at: deps.clock.now().toISOString(),
@@ -242,7 +253,7 @@ async function handleNotice(
   }
 }
 
-function baseResult(deps: SendDueNoticesDeps, ctx: { period: number; notice: DueNotice }): NoticeResult {
+function baseResult(deps: PeriodDeps, ctx: { period: PeriodKey; notice: DueNotice }): NoticeResult {
   const { notice } = ctx;
   const unitName =
     notice.kind === 'escalation' ? deps.regime.receivingBody.name : (findUnit(deps.regime, notice.unitId)?.name ?? notice.unitId);
@@ -259,10 +270,7 @@ function baseResult(deps: SendDueNoticesDeps, ctx: { period: number; notice: Due
 }
 
 /** Recipients and the (lazy) email of one notice; the token for a personal link is issued only when rendering for a real send. */
-function plan(
-  deps: SendDueNoticesDeps,
-  ctx: { period: number; notice: DueNotice; rows: Map<string, UnitStatusRow>; today: string },
-): Planned {
+function plan(deps: PeriodDeps, ctx: { period: PeriodKey; notice: DueNotice; rows: Map<string, UnitStatusRow>; today: string }): Planned {
   const { regime } = deps;
   const { period, notice } = ctx;
   if (notice.kind === 'escalation') return planEscalation(deps, { period, notice, today: ctx.today });
@@ -294,7 +302,7 @@ function plan(
   return { result, render };
 }
 
-function planEscalation(deps: SendDueNoticesDeps, ctx: { period: number; notice: EscalationNotice; today: string }): Planned {
+function planEscalation(deps: PeriodDeps, ctx: { period: PeriodKey; notice: EscalationNotice; today: string }): Planned {
   const { regime } = deps;
   const { period, notice } = ctx;
   const dueDate = periodDates(regime, period).dueDate;

@@ -1,5 +1,7 @@
+import { periodLabel, periodYear, type PeriodKey } from '../domain/periodicity.js';
+import { regimeFor, type Regimes } from '../domain/regimes.js';
 import { periodDates } from '../domain/calendar.js';
-import { expectedUnits, type Regime } from '../domain/regime.js';
+import { expectedUnits } from '../domain/regime.js';
 import { inviteEmail } from '../email/unit-email.js';
 import { RequestError } from '../errors.js';
 import type { AuditLog, Clock, Mailer, NoticeLedger, TokenStore } from '../ports.js';
@@ -24,16 +26,21 @@ export interface InviteResult {
  * Running it twice sends nothing new unless `resend` is set (a lost email, a new contact).
  */
 export async function sendInvites(
-  deps: { tokens: TokenStore; ledger: NoticeLedger; mailer: Mailer; audit: AuditLog; clock: Clock; regime: Regime; appUrl: string },
-  input: { period: number; unitIds?: string[]; resend?: boolean },
+  deps: { tokens: TokenStore; ledger: NoticeLedger; mailer: Mailer; audit: AuditLog; clock: Clock; regimes: Regimes; appUrl: string },
+  input: { period: PeriodKey; unitIds?: string[]; resend?: boolean },
 ): Promise<InviteResult[]> {
-  const expected = expectedUnits(deps.regime, input.period);
+  const regime = regimeFor(deps.regimes, input.period);
+  const expected = expectedUnits(regime, input.period);
   for (const id of input.unitIds ?? []) {
     if (!expected.some((u) => u.id === id))
-      throw new RequestError(404, 'UNKNOWN_UNIT', `Đơn vị "${id}" không thuộc diện báo cáo kỳ ${input.period}`);
+      throw new RequestError(
+        404,
+        'UNKNOWN_UNIT',
+        `Đơn vị "${id}" không thuộc diện báo cáo kỳ ${periodLabel(regime.frequency, input.period)}`,
+      );
   }
   const units = input.unitIds ? expected.filter((u) => input.unitIds!.includes(u.id)) : expected;
-  const dates = periodDates(deps.regime, input.period);
+  const dates = periodDates(regime, input.period);
   const expiresAt = new Date(dates.dueAt.getTime() + LINK_DAYS_AFTER_DEADLINE * 86_400_000);
   const results: InviteResult[] = [];
   for (const unit of units) {
@@ -44,11 +51,11 @@ export async function sendInvites(
       async () => {
         // The invitation is the one message that carries the link; issuing it revokes the unit's older link.
         const { token } = await issueToken(
-          { tokens: deps.tokens, clock: deps.clock, regime: deps.regime, audit: deps.audit },
-          { unitId: unit.id, expiresAt, periods: [input.period], actor: 'cli:invite' },
+          { tokens: deps.tokens, clock: deps.clock, regimes: deps.regimes, audit: deps.audit },
+          { unitId: unit.id, expiresAt, periods: [periodYear(input.period)], actor: 'cli:invite' },
         );
         const email = inviteEmail({
-          regime: deps.regime,
+          regime,
           unit,
           period: input.period,
           link: `${deps.appUrl}/#t=${token}`,

@@ -1,8 +1,9 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import type { NoticeKind } from '../domain/vocabulary.js';
 import type { Clock, NoticeLedger } from '../ports.js';
 
 export interface NoticeKey {
-  period: number;
+  period: PeriodKey;
   unitId: string;
   kind: NoticeKind;
   step: string;

@@ -1,7 +1,9 @@
+import { periodYear, type PeriodKey } from '../domain/periodicity.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { RequestError } from '../errors.js';
-import { findUnit, type Regime, type Unit } from '../domain/regime.js';
-import { currentPeriod } from '../domain/calendar.js';
+import type { Regime, Unit } from '../domain/regime.js';
+import { unitIn, type Regimes } from '../domain/regimes.js';
+import { currentPeriod, firstPeriodOfYear } from '../domain/calendar.js';
 import type { AuditLog, Clock, TokenRecord, TokenStore } from '../ports.js';
 
 export const sha256Hex = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
@@ -36,14 +38,20 @@ export function newToken(draw: () => Buffer = () => randomBytes(24)): string {
 export interface IssueDeps {
   tokens: TokenStore;
   clock: Clock;
-  regime: Regime;
+  regimes: Regimes;
   /** Where the issue and the revocations it causes are recorded (every production caller passes it). */
   audit?: AuditLog;
 }
 
-/** The periods a link is bound to: the current period at issue, plus the ones asked for. */
+/** The reporting years a link is bound to: the main regime's current year at issue, plus the ones asked for. */
 export function boundPeriods(record: Pick<TokenRecord, 'periods' | 'createdAt'>, regime: Regime): number[] {
-  return record.periods ?? [currentPeriod(regime, new Date(record.createdAt))];
+  return record.periods ?? [periodYear(currentPeriod(regime, new Date(record.createdAt)))];
+}
+
+/** Where a link's issue and revocation are recorded: the main regime's current period, or the first of a later bound year. */
+function auditPeriodOf(regime: Regime, year: number, now: Date): PeriodKey {
+  const current = currentPeriod(regime, now);
+  return periodYear(current) >= year ? current : firstPeriodOfYear(regime, year);
 }
 
 /**
@@ -59,15 +67,19 @@ export async function issueToken(
   deps: IssueDeps,
   input: { unitId: string; expiresAt?: Date; periods?: number[]; actor?: string; actorName?: string },
 ): Promise<{ token: string; unitId: string; expiresAt: string; periods: number[]; revoked: string[] }> {
-  if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
+  if (!unitIn(deps.regimes, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   const now = deps.clock.now();
   const at = now.toISOString();
   const expiresAt = (input.expiresAt ?? new Date(now.getTime() + DEFAULT_TOKEN_DAYS * 86_400_000)).toISOString();
   if (expiresAt <= at) throw new RequestError(400, 'INVALID_EXPIRY', 'Ngày hết hạn phải sau thời điểm hiện tại');
-  const current = currentPeriod(deps.regime, now);
+  const current = periodYear(currentPeriod(deps.regimes.main, now));
   for (const p of input.periods ?? []) {
-    if (!Number.isInteger(p) || p < deps.regime.firstPeriod || p > current + 1) {
-      throw new RequestError(400, 'INVALID_PERIOD', `Kỳ báo cáo ${p} không hợp lệ (từ ${deps.regime.firstPeriod} đến ${current + 1})`);
+    if (!Number.isInteger(p) || p < deps.regimes.main.firstPeriod || p > current + 1) {
+      throw new RequestError(
+        400,
+        'INVALID_PERIOD',
+        `Kỳ báo cáo ${p} không hợp lệ (từ ${deps.regimes.main.firstPeriod} đến ${current + 1})`,
+      );
     }
   }
   const periods = [...new Set([current, ...(input.periods ?? [])])].sort((a, b) => a - b).slice(0, MAX_BOUND_PERIODS);
@@ -75,7 +87,7 @@ export async function issueToken(
   const tokenHash = sha256Hex(token);
   const live = (await deps.tokens.listByUnit(input.unitId)).filter((t) => !t.revokedAt && t.expiresAt > at);
   await deps.tokens.put({ tokenHash, unitId: input.unitId, createdAt: at, expiresAt, periods });
-  const auditPeriod = periods[periods.length - 1]!;
+  const auditPeriod = auditPeriodOf(deps.regimes.main, periods[periods.length - 1]!, now);
   const actor = input.actor ?? 'system:tokens';
   const who = { actor, ...(input.actorName ? { actorName: input.actorName } : {}) };
   for (const old of live) {
@@ -123,23 +135,23 @@ const toLink = (t: TokenRecord, regime: Regime, at: string): UnitLink => ({
 
 /** The unit's links, newest first (bounded: the newest 50). */
 export async function listUnitLinks(
-  deps: { tokens: TokenStore; clock: Clock; regime: Regime },
+  deps: { tokens: TokenStore; clock: Clock; regimes: Regimes },
   input: { unitId: string },
 ): Promise<UnitLink[]> {
-  if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
+  if (!unitIn(deps.regimes, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   const at = deps.clock.now().toISOString();
   return (await deps.tokens.listByUnit(input.unitId))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, 50)
-    .map((t) => toLink(t, deps.regime, at));
+    .map((t) => toLink(t, deps.regimes.main, at));
 }
 
 /** Revokes one link of the unit, named by its id (the hash prefix listUnitLinks shows). */
 export async function revokeUnitLink(
-  deps: { tokens: TokenStore; clock: Clock; regime: Regime; audit: AuditLog },
+  deps: { tokens: TokenStore; clock: Clock; regimes: Regimes; audit: AuditLog },
   input: { unitId: string; linkId: string; actor: string; actorName?: string },
 ): Promise<UnitLink> {
-  if (!findUnit(deps.regime, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
+  if (!unitIn(deps.regimes, input.unitId)) throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);
   const record = (await deps.tokens.listByUnit(input.unitId)).find(
     (t) => t.tokenHash.startsWith(input.linkId) && input.linkId.length >= LINK_ID_LENGTH,
   );
@@ -148,7 +160,7 @@ export async function revokeUnitLink(
   const at = now.toISOString();
   if (!record.revokedAt) {
     await deps.tokens.revoke(record.tokenHash, at);
-    await deps.audit.append(Math.max(...boundPeriods(record, deps.regime)), input.unitId, {
+    await deps.audit.append(auditPeriodOf(deps.regimes.main, Math.max(...boundPeriods(record, deps.regimes.main)), now), input.unitId, {
       at,
       eventId: `token-revoked-${record.tokenHash.slice(0, 12)}`,
       action: 'TOKEN_REVOKED',
@@ -157,7 +169,7 @@ export async function revokeUnitLink(
       detail: { token: record.tokenHash.slice(0, 12), reason: 'revoked' },
     });
   }
-  return toLink((await deps.tokens.get(record.tokenHash)) ?? record, deps.regime, at);
+  return toLink((await deps.tokens.get(record.tokenHash)) ?? record, deps.regimes.main, at);
 }
 
 /**
@@ -165,7 +177,7 @@ export async function revokeUnitLink(
  * its unit is no longer in the regime.
  */
 export async function authenticateUnit(
-  deps: { tokens: TokenStore; clock: Clock; regime: Regime },
+  deps: { tokens: TokenStore; clock: Clock; regimes: Regimes },
   token: string | null,
 ): Promise<{ unit: Unit; record: TokenRecord }> {
   if (!token) throw new RequestError(401, 'MISSING_TOKEN', 'Thiếu mã truy cập của đơn vị (Authorization: Bearer …)');
@@ -176,15 +188,18 @@ export async function authenticateUnit(
   if (record.expiresAt <= deps.clock.now().toISOString()) {
     throw new RequestError(401, 'EXPIRED_TOKEN', 'Đường dẫn nộp báo cáo đã hết hạn; liên hệ Sở Nội vụ để được cấp lại');
   }
-  const unit = findUnit(deps.regime, record.unitId);
+  const unit = unitIn(deps.regimes, record.unitId);
   if (!unit) throw new RequestError(403, 'UNIT_NOT_FOUND', 'Đơn vị của đường dẫn này không còn trong danh sách báo cáo');
   return { unit, record };
 }
 
-/** 403 when the link is not bound to the period it is used for (a 2026 link cannot file 2020). */
-export function requireBoundPeriod(regime: Regime, record: TokenRecord, period: number): void {
-  const periods = boundPeriods(record, regime);
-  if (!periods.includes(period)) {
+/**
+ * 403 when the link is not bound to the period it is used for (a 2026 link cannot file 2020); `main`
+ * is the deployment's main regime, whose years the link is bound to.
+ */
+export function requireBoundPeriod(main: Regime, record: TokenRecord, period: PeriodKey): void {
+  const periods = boundPeriods(record, main);
+  if (!periods.includes(periodYear(period))) {
     throw new RequestError(
       403,
       'PERIOD_NOT_BOUND',

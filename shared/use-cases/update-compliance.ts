@@ -1,3 +1,5 @@
+import { periodFields } from '../domain/periodicity.js';
+import type { PeriodKey } from '../domain/periodicity.js';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import type { AnnualReport } from '../domain/report.js';
@@ -53,7 +55,7 @@ export function keyFigures(r: AnnualReport): Record<string, number> {
  * hold, and whether the stored item already does. Shared with the reconciliation sweep, so both
  * agree on what "stale" means.
  */
-export function project(stored: ReportFacts, current: UnitStatusRecord | null, ctx: { regime: Regime; period: number; now: Date }) {
+export function project(stored: ReportFacts, current: UnitStatusRecord | null, ctx: { regime: Regime; period: PeriodKey; now: Date }) {
   const facts = summarizeFacts(stored.versions, stored.reviews, stored.extension);
   const status = deriveStatus(facts, ctx);
   const known = new Set(current?.uploadIds ?? []);
@@ -81,7 +83,7 @@ export function project(stored: ReportFacts, current: UnitStatusRecord | null, c
  */
 export async function updateCompliance(
   deps: { reports: ReportStore; statuses: StatusStore; bus: EventBus; audit: AuditLog; clock: Clock; regime: Regime },
-  input: { period: number; unitId: string },
+  input: { period: PeriodKey; unitId: string },
 ): Promise<{ changed: boolean; record?: UnitStatusRecord }> {
   const { period, unitId } = input;
   if (!findUnit(deps.regime, unitId)) return { changed: false };
@@ -130,7 +132,9 @@ export async function updateCompliance(
       detail: { from: change.previousStatus, to: change.status, newUploads: change.newUploads.map((u) => u.uploadId) },
     });
 
-    await deps.bus.publish([{ detailType: DETAIL_TYPES.unitStatusChanged, detail: { ...record.lastChange } }]);
+    await deps.bus.publish([
+      { detailType: DETAIL_TYPES.unitStatusChanged, detail: { ...record.lastChange, ...periodFields(record.lastChange.period) } },
+    ]);
     const announced = { ...record, rev: record.rev + 1, announced: true };
     // Losing this race is harmless: whoever won re-announces or already did.
     await deps.statuses.put(announced, record.rev);

@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { verifyAuditChain, type ChainVerdict } from '../domain/audit-chain.js';
 import { findUnit, type Regime } from '../domain/regime.js';
 import { RequestError } from '../errors.js';
@@ -17,7 +18,7 @@ export interface PartitionVerdict extends ChainVerdict {
  */
 export async function verifyAudit(
   deps: { audit: AuditLog; regime: Regime },
-  input: { period: number; unitId?: string },
+  input: { period: PeriodKey; unitId?: string },
 ): Promise<PartitionVerdict[]> {
   if (input.unitId !== undefined && input.unitId !== SUMMARY_LEDGER_UNIT && !findUnit(deps.regime, input.unitId)) {
     throw new RequestError(404, 'UNKNOWN_UNIT', `Không có đơn vị mã "${input.unitId}"`);

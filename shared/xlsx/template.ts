@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../domain/periodicity.js';
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
 import { DEFAULT_FORM } from '../domain/default-form.js';
@@ -53,7 +54,7 @@ export const TEMPLATE_FIELDS: readonly TemplateField[] = /* @__PURE__ */ templat
 
 export interface BuildTemplateInput {
   regime: Regime;
-  period: number;
+  period: PeriodKey;
   /** The unit's id (from the link's token): prefilled and locked. Without it, the clerk picks the unit from a list. */
   unit?: string;
 }
@@ -272,7 +273,7 @@ function kindStyle(field: TemplateField): CellStyle {
 }
 
 /** Excel's own check of a value of a kind (bounds, lists, dates in the period, lengths); none for a table. */
-function kindValidation(field: TemplateField, dates: Dates, period: number): DataValidation | undefined {
+function kindValidation(field: TemplateField, dates: Dates, period: PeriodKey): DataValidation | undefined {
   switch (field.kind) {
     case 'count':
       // The seed's counts keep their one rule; a field with its own bounds gets them.
@@ -335,7 +336,7 @@ export const tableColumns = (table: TemplateField): TemplateField[] =>
  * A table on its own protected sheet: its label, a header row of column labels, then maxRows
  * numbered rows of yellow input cells, each column with its kind's format and validation.
  */
-function tableSheet(table: TemplateField, name: string, dates: Dates, period: number): ValidatedWorksheet {
+function tableSheet(table: TemplateField, name: string, dates: Dates, period: PeriodKey): ValidatedWorksheet {
   const columns = tableColumns(table);
   const last = TABLE_FIRST_ROW + (table.maxRows ?? 1) - 1;
   const ws = new ValidatedWorksheet(name, {

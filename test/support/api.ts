@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { expect } from 'vitest';
 import { uploadFile } from '../../local/upload-client.js';
 
@@ -12,7 +13,7 @@ export async function apiCall(app: string, method: 'GET' | 'POST', path: string,
 }
 
 /** A unit's report as JSON (`<unitId>.json`) through the real presigned-POST path; both steps must succeed. */
-export async function uploadJsonReport(app: string, token: string, unitId: string, period: number, report: unknown): Promise<void> {
+export async function uploadJsonReport(app: string, token: string, unitId: string, period: PeriodKey, report: unknown): Promise<void> {
   const r = await uploadFile(app, token, { period, body: JSON.stringify(report), kind: 'json', fileName: `${unitId}.json` });
   expect(r.presignStatus).toBe(200);
   expect(r.postStatus).toBeLessThan(300);

@@ -1,3 +1,5 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { chainNext } from '../../shared/domain/audit-chain.js';
 import type { Regime } from '../../shared/domain/regime.js';
 import type { ExtensionFact, ReviewFact } from '../../shared/domain/status.js';
@@ -62,7 +64,7 @@ export class MemoryReportStore implements ReportStore {
     this.versions.set(k, clone(v));
     return 'created' as const;
   }
-  async facts(period: number, unitId: string): Promise<ReportFacts> {
+  async facts(period: PeriodKey, unitId: string): Promise<ReportFacts> {
     const p = `${period}/${unitId}`;
     const ext = this.extensions.get(p);
     return {
@@ -71,11 +73,11 @@ export class MemoryReportStore implements ReportStore {
       ...(ext ? { extension: clone(ext) } : {}),
     };
   }
-  async putReview(period: number, unitId: string, review: ReviewFact) {
+  async putReview(period: PeriodKey, unitId: string, review: ReviewFact) {
     const p = `${period}/${unitId}`;
     this.reviews.set(p, [...(this.reviews.get(p) ?? []), clone(review)]);
   }
-  async putExtension(period: number, unitId: string, ext: ExtensionFact) {
+  async putExtension(period: PeriodKey, unitId: string, ext: ExtensionFact) {
     this.extensions.set(`${period}/${unitId}`, clone(ext));
   }
 }
@@ -83,7 +85,7 @@ export class MemoryReportStore implements ReportStore {
 export class MemoryStatusStore implements StatusStore {
   items = new Map<string, UnitStatusRecord>();
   writes = 0;
-  async get(period: number, unitId: string) {
+  async get(period: PeriodKey, unitId: string) {
     const r = this.items.get(`${period}/${unitId}`);
     return r ? clone(r) : null;
   }
@@ -95,7 +97,7 @@ export class MemoryStatusStore implements StatusStore {
     this.writes += 1;
     return true;
   }
-  async list(period: number) {
+  async list(period: PeriodKey) {
     return [...this.items.values()].filter((r) => r.period === period).map(clone);
   }
 }
@@ -129,21 +131,21 @@ export class MemoryTokenStore implements TokenStore {
 /** The same chain as DynamoAuditLog (one JS thread: no race to guard against). */
 export class MemoryAuditLog implements AuditLog {
   chains = new Map<string, ChainedAuditEntry[]>();
-  async append(period: number, unitId: string, e: AuditEntry) {
+  async append(period: PeriodKey, unitId: string, e: AuditEntry) {
     const chain = this.chains.get(`${period}/${unitId}`) ?? [];
     if (chain.some((x) => x.at === e.at && x.eventId === e.eventId)) return;
     chain.push(chainNext(period, unitId, chain.at(-1) ?? null, clone(e)));
     this.chains.set(`${period}/${unitId}`, chain);
   }
   /** In chain order (the order of appends), as the table's Query on the sequence key returns them. */
-  async list(period: number, unitId: string) {
+  async list(period: PeriodKey, unitId: string) {
     return (this.chains.get(`${period}/${unitId}`) ?? []).map((e) => clone(e));
   }
 }
 
 export class MemoryLedger implements NoticeLedger {
   items = new Map<string, NoticeRecord>();
-  private k(p: number, u: string, kind: string, step: string) {
+  private k(p: PeriodKey, u: string, kind: string, step: string) {
     return `${p}/${u}/${kind}/${step}`;
   }
   async claim(rec: Omit<NoticeRecord, 'state'>) {
@@ -152,7 +154,7 @@ export class MemoryLedger implements NoticeLedger {
     this.items.set(k, { ...rec, state: 'claimed' });
     return true;
   }
-  async get(p: number, u: string, kind: string, step: string) {
+  async get(p: PeriodKey, u: string, kind: string, step: string) {
     const r = this.items.get(this.k(p, u, kind, step));
     return r ? clone(r) : null;
   }
@@ -163,17 +165,17 @@ export class MemoryLedger implements NoticeLedger {
     cur.state = 'claimed';
     return true;
   }
-  async markSent(p: number, u: string, kind: string, step: string, messageId: string) {
+  async markSent(p: PeriodKey, u: string, kind: string, step: string, messageId: string) {
     const r = this.items.get(this.k(p, u, kind, step))!;
     r.state = 'sent';
     r.messageId = messageId;
   }
-  async markFailed(p: number, u: string, kind: string, step: string, error: string) {
+  async markFailed(p: PeriodKey, u: string, kind: string, step: string, error: string) {
     const r = this.items.get(this.k(p, u, kind, step))!;
     r.state = 'failed';
     r.error = error;
   }
-  async list(p: number, u: string) {
+  async list(p: PeriodKey, u: string) {
     return [...this.items.values()].filter((r) => r.period === p && r.unitId === u).map(clone);
   }
 }
@@ -273,6 +275,7 @@ export class MemoryObjectStore implements ObjectStore, ObjectLister {
 }
 
 export class MemoryRegimeStore implements RegimeStore {
+  others: Regime[] = [];
   constructor(public regime: Regime | null = null) {}
   async get() {
     return this.regime;
@@ -280,11 +283,17 @@ export class MemoryRegimeStore implements RegimeStore {
   async put(r: Regime) {
     this.regime = r;
   }
+  async list() {
+    return this.regime ? regimeSet(this.regime, this.others) : null;
+  }
+  async putOthers(others: readonly Regime[]) {
+    this.others = [...others];
+  }
 }
 
 export class MemorySummaryStore implements SummaryStore {
   items = new Map<string, SummaryRecord>();
-  async latest(period: number) {
+  async latest(period: PeriodKey) {
     const mine = [...this.items.values()].filter((r) => r.period === period).sort((a, b) => b.version - a.version);
     return mine[0] ? clone(mine[0]) : null;
   }
@@ -294,7 +303,7 @@ export class MemorySummaryStore implements SummaryStore {
     this.items.set(k, clone(record));
     return true;
   }
-  async update(period: number, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>) {
+  async update(period: PeriodKey, version: number, fields: Partial<Pick<SummaryRecord, 'sentAt' | 'messageId' | 'publishedAt'>>) {
     const r = this.items.get(`${period}/${version}`);
     if (!r) throw new Error(`No summary ${period} v${version}`);
     Object.assign(r, clone(fields));

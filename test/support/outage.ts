@@ -1,3 +1,4 @@
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { realFunctionLoader, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 import { issueLocalToken, uploadFile } from '../../local/upload-client.js';
 import type { FunctionName } from '../../shared/definitions/events.js';
@@ -26,7 +27,7 @@ export class Outage {
   }
 
   /** A valid upload of the unit's sample report made while the function is down; back up once the bus settles. */
-  async upload(stack: LocalStack, unitId: string, period: number): Promise<void> {
+  async upload(stack: LocalStack, unitId: string, period: PeriodKey): Promise<void> {
     const token = await issueLocalToken(stack.endpoints, unitId);
     this.down = true;
     await uploadFile(stack.endpoints.app, token, {

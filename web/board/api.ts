@@ -40,13 +40,13 @@ async function authorized<T>(call: (token: string | null) => Promise<T>): Promis
 }
 
 /** Without a period the API answers with the current one, and the list of periods to offer. */
-export const readStatus = (period: number | null) =>
+export const readStatus = (period: number | string | null) =>
   authorized((t) => getJson<PeriodStatus>(period === null ? '/status' : `/status?period=${period}`, t));
 
-export const readUnitReports = (unitId: string, period: number) =>
+export const readUnitReports = (unitId: string, period: number | string) =>
   authorized((t) => getJson<UnitReports>(`${unitPath(unitId, 'reports')}?period=${period}`, t));
 
-export const readAuditTrail = (unitId: string, period: number) =>
+export const readAuditTrail = (unitId: string, period: number | string) =>
   authorized((t) => getJson<AuditTrail>(`${unitPath(unitId, 'audit')}?period=${period}`, t));
 
 export const reviewVersion = (unitId: string, body: ReviewRequest) =>

@@ -52,7 +52,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 const config = JSON.parse($('board-config').textContent ?? '') as BoardConfig;
 
 const state: {
-  period: number | null;
+  period: number | string | null;
   data: PeriodStatus | null;
   loading: boolean;
   filters: Filters;
@@ -172,11 +172,14 @@ async function loadDetail(): Promise<void> {
   }
 }
 
-function syncPeriods(periods: readonly number[], current: number): void {
+function syncPeriods(periods: readonly (number | string)[], current: number | string): void {
   const select = $<HTMLSelectElement>('period');
   render(periodOptions(periods), select);
   select.value = String(current);
 }
+
+/** A period as the API writes it: a year as a number, any other period as its id. */
+const periodValue = (v: string): number | string => (/^\d{4}$/.test(v) ? Number(v) : v);
 
 // ---------------------------------------------------------------- the unit panel
 
@@ -344,7 +347,7 @@ function setStatusFilter(status: Filters['status']): void {
 }
 
 $<HTMLSelectElement>('period').addEventListener('change', (e) => {
-  state.period = Number((e.currentTarget as HTMLSelectElement).value);
+  state.period = periodValue((e.currentTarget as HTMLSelectElement).value);
   state.data = null;
   closeDetail();
   drawTable();

@@ -49,7 +49,7 @@ export const badge = (status: ComplianceStatus) =>
 
 // ---------------------------------------------------------------- periods, rates, counts, the table
 
-export const periodOptions = (periods: readonly number[]) => periods.map((p) => html`<option value=${p}>${p}</option>`);
+export const periodOptions = (periods: readonly (number | string)[]) => periods.map((p) => html`<option value=${p}>${p}</option>`);
 
 const share = (part: number, whole: number) => `width:${(100 * part) / (whole || 1)}%`;
 
@@ -121,7 +121,7 @@ export function rowsView(units: readonly UnitStatusRow[], ctx: ViewContext, sele
 
 export interface DetailState {
   unitId: string;
-  period: number;
+  period: number | string;
   /** The table row's name, shown while the panel loads. */
   name: string;
   reports: UnitReports | null;

@@ -9,6 +9,7 @@
 import { daysBetween, localDate, vietnameseDate, vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
 import { GROUP_LABELS } from '../../shared/domain/regime.js';
+import { periodKey } from '../../shared/domain/periodicity.js';
 import { validateReport, type AnnualReport, type ValidationIssue } from '../../shared/domain/report.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
 import type { UnitVersionView, UnitView } from '../../shared/use-cases/read-unit-view.js';
@@ -205,7 +206,7 @@ function renderView(v: UnitView): void {
   document.title = `${v.unit.name} — Báo cáo công tác dân vận năm ${v.period}`;
 }
 
-async function loadView(period?: number): Promise<UnitView> {
+async function loadView(period?: number | string): Promise<UnitView> {
   return getJson<UnitView>(period === undefined ? '/me' : `/me?period=${period}`, token);
 }
 
@@ -390,7 +391,7 @@ function validate(): { ok: true; report: AnnualReport } | { ok: false; issues: V
   const id = identity();
   const input = toReportInput(readValues(), id, signedDocumentKey, fields);
   if (!view) throw new Error('no unit view yet');
-  return validateReport(input, { regime: view.regime, expected: { unitId: id.unitId, period: id.period } });
+  return validateReport(input, { regime: view.regime, expected: { unitId: id.unitId, period: periodKey(view.regime, String(id.period)) } });
 }
 
 /** Shows the errors beside the fields in `scope` (all fields when null) and clears the others there. */
@@ -696,7 +697,8 @@ async function downloadTemplate(e: MouseEvent): Promise<void> {
 // ---------------------------------------------------------------- wiring
 
 async function changePeriod(): Promise<void> {
-  const period = Number($<HTMLSelectElement>('period-select').value);
+  const picked = $<HTMLSelectElement>('period-select').value;
+  const period = /^\d{4}$/.test(picked) ? Number(picked) : picked;
   if (!view || period === view.period) return;
   saveDraft();
   try {

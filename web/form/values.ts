@@ -15,7 +15,7 @@ export const NOT_A_NUMBER = 'không phải số';
 export interface Identity {
   formVersion: string;
   unitId: string;
-  period: number;
+  period: number | string;
 }
 
 /** A table's rows as the page holds them: one object per row, one string per column key (what the cells show). */
@@ -161,7 +161,7 @@ export function placeIssues(issues: readonly ValidationIssue[], fields: readonly
 }
 
 /** localStorage key of a draft: one per unit and period. */
-export const draftKey = (unitId: string, period: number) => `baocao:draft:${unitId}:${period}`;
+export const draftKey = (unitId: string, period: number | string) => `baocao:draft:${unitId}:${period}`;
 
 export interface Draft {
   savedAt: string;

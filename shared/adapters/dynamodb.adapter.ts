@@ -44,6 +44,10 @@ const KEY_ATTRS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', TABLE_DEFINITION.ttlAttribute
 function strip<T>(item: Item): T {
   const out: Item = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  // Items written before periods were keys hold the year as a number (2026): read as the key '2026'.
+  if (typeof out.period === 'number') out.period = String(out.period);
+  const change = out.lastChange as { period?: unknown } | undefined;
+  if (typeof change?.period === 'number') out.lastChange = { ...change, period: String(change.period) };
   return out as T;
 }
 

@@ -35,7 +35,8 @@ export const AUDIT_GENESIS = '0'.repeat(64);
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
 export function auditEntryHash(period: PeriodKey, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
   const body = {
-    period,
+    // A year as the number it was hashed as before periods were keys: every chain written then still verifies.
+    period: /^\d{4}$/.test(period) ? Number(period) : period,
     unitId,
     seq: e.seq,
     at: e.at,

@@ -282,7 +282,8 @@ export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
 /** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
 export function contentHash(c: Consolidation): string {
   const { asOf: _asOf, ...data } = c;
-  return sha256Hex(canonicalJson(data));
+  // A year as the number it was hashed as before periods were keys: the same data keeps its hash across the upgrade.
+  return sha256Hex(canonicalJson({ ...data, period: /^\d{4}$/.test(c.period) ? Number(c.period) : c.period }));
 }
 
 /** SHA-256 (hex) of UTF-8 text, by node:crypto: a maintained implementation, not a hand-written one. */
@@ -365,10 +366,12 @@ export function summarySnapshot(c: Consolidation): SummarySnapshot {
 /** A stored snapshot read back (S3 JSON): anything else gives null, and the update email then goes without its list of changes. */
 export function parseSummarySnapshot(text: string): SummarySnapshot | null {
   try {
-    const s = JSON.parse(text) as Partial<SummarySnapshot>;
+    const s = JSON.parse(text) as Partial<Omit<SummarySnapshot, 'period'>> & { period?: unknown };
+    // A snapshot written before periods were keys holds the year as a number.
+    if (typeof s.period === 'number') s.period = String(s.period);
     const ok =
       s.v === 1 &&
-      typeof s.period === 'number' &&
+      typeof s.period === 'string' &&
       Array.isArray(s.units) &&
       s.units.every(
         (u) =>

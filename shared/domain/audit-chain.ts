@@ -1,4 +1,4 @@
-import type { PeriodKey } from './periodicity.js';
+import { hashedPeriod, type PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import type { AuditAction } from './vocabulary.js';
@@ -35,8 +35,8 @@ export const AUDIT_GENESIS = '0'.repeat(64);
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
 export function auditEntryHash(period: PeriodKey, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
   const body = {
-    // A year as the number it was hashed as before periods were keys: every chain written then still verifies.
-    period: /^\d{4}$/.test(period) ? Number(period) : period,
+    // Every chain written before periods were keys still verifies.
+    period: hashedPeriod(period),
     unitId,
     seq: e.seq,
     at: e.at,

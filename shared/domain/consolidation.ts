@@ -1,4 +1,4 @@
-import type { PeriodKey } from './periodicity.js';
+import { hashedPeriod, type PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
@@ -282,8 +282,8 @@ export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
 /** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
 export function contentHash(c: Consolidation): string {
   const { asOf: _asOf, ...data } = c;
-  // A year as the number it was hashed as before periods were keys: the same data keeps its hash across the upgrade.
-  return sha256Hex(canonicalJson({ ...data, period: /^\d{4}$/.test(c.period) ? Number(c.period) : c.period }));
+  // The same data keeps its hash across the change to period keys.
+  return sha256Hex(canonicalJson({ ...data, period: hashedPeriod(c.period) }));
 }
 
 /** SHA-256 (hex) of UTF-8 text, by node:crypto: a maintained implementation, not a hand-written one. */

@@ -173,6 +173,12 @@ export function periodJson(key: PeriodKey): number | string {
   return /^\d{4}$/.test(id) ? Number(id) : id;
 }
 
+/**
+ * A key as hashes saw periods before they were keys: a year as the number (2026), any other key as
+ * it is. Audit chains and summary hashes use it, so what was written before still verifies.
+ */
+export const hashedPeriod = (key: PeriodKey): number | string => (/^\d{4}$/.test(key) ? Number(key) : key);
+
 /** The `regime` (only for a regime other than the main one) and `period` of an event about a period. */
 export function periodFields(key: PeriodKey): { period: number | string; regime?: string } {
   const { regimeId } = splitPeriodKey(key);

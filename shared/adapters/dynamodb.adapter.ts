@@ -1,7 +1,6 @@
 import type { PeriodKey } from '../domain/periodicity.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -112,16 +111,6 @@ export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
     if (!main) return null;
     const others = items.filter((i) => i !== main).map((i) => storedRegime(i.regime));
     return regimeSet(storedRegime(main.regime), others);
-  }
-  async putOthers(others: readonly Regime[]): Promise<void> {
-    const keep = new Set(others.map((r) => keys.regime(r.id).SK));
-    for (const r of others) {
-      const { scoped: _, ...regime } = r;
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(r.id), type: 'regime', regime } }));
-    }
-    for (const stale of await this.partition(keys.regime().PK, keys.regime('').SK))
-      if (!keep.has(String(stale.SK)))
-        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: stale.PK, SK: stale.SK } }));
   }
 }
 

@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import * as z from 'zod';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
 import type { Regime } from '../shared/domain/regime.js';
+import { regimeSet, type Regimes } from '../shared/domain/regimes.js';
 import { readRegimeFile } from '../shared/regime-file.js';
 import { REPO_ROOT } from './paths.js';
 
@@ -123,6 +124,21 @@ export const ContextSchema = z
     ),
     archiveRetentionDays: days('Days the bus archive keeps events for replay', 365),
     regimeFile: z.string().min(1).optional().describe('Path (from the repository root) of a regime JSON file replacing the built-in one'),
+    regimeFiles: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string' && !v.trim().startsWith('[')
+            ? v
+                .split(',')
+                .map((f) => f.trim())
+                .filter(Boolean)
+            : v,
+        jsonValue(z.array(z.string().min(1)).min(1)),
+      )
+      .optional()
+      .describe(
+        'Regime JSON files (paths from the repository root) run beside the main one: a JSON list, or a comma-separated string a.json,b.json',
+      ),
     leadership: jsonValue(z.array(z.object({ name: z.string().min(2), email: z.email() }).strict()).min(1))
       .optional()
       .describe('Replaces the regime\'s leadership recipients of the summary: JSON [{"name","email"}]'),
@@ -147,7 +163,10 @@ export type Context = z.output<typeof ContextSchema>;
 
 export interface BaocaoConfig extends Omit<Context, 'replyTo'> {
   readonly replyTo: string;
+  /** The main regime (item REGIME/CURRENT): the built-in one or regimeFile, with the overrides. */
   readonly regime: Regime;
+  /** The main regime and those of regimeFiles (REGIME/R#{id}), checked together by regimeSet. */
+  readonly regimes: Regimes;
 }
 
 export class InfraConfigError extends Error {
@@ -180,27 +199,52 @@ export function parseConfig(raw: Record<string, unknown>): BaocaoConfig {
       }),
     );
   }
-  const regime = withOverrides(r.data.regimeFile ? loadRegimeFile(r.data.regimeFile) : DEFAULT_REGIME, r.data);
+  const files = r.data.regimeFiles ?? [];
+  const main = r.data.regimeFile ? loadRegimeFile('regimeFile', r.data.regimeFile) : DEFAULT_REGIME;
+  const loaded = files.map((file) => loadRegimeFile('regimeFiles', file));
+  checkUnitContacts([main, ...loaded], r.data.unitContacts ?? {});
+  const regime = withOverrides(main, r.data, true);
+  const others = loaded.map((o) => withOverrides(o, r.data, false));
+  const regimes = checkedSet(regime, others, files);
   const appOrigin = r.data.appOrigin ?? (r.data.domain ? `https://${r.data.domain.name}` : undefined);
-  return { ...r.data, ...(appOrigin ? { appOrigin } : {}), replyTo: r.data.replyTo ?? regime.receivingBody.email, regime };
+  return { ...r.data, ...(appOrigin ? { appOrigin } : {}), replyTo: r.data.replyTo ?? regime.receivingBody.email, regime, regimes };
 }
 
-/** Leadership and unit-contact overrides applied over the regime; an unknown unit id fails synth. */
-function withOverrides(regime: Regime, c: Pick<Context, 'leadership' | 'unitContacts'>): Regime {
-  const contacts = c.unitContacts ?? {};
-  const unknown = Object.keys(contacts).filter((id) => !regime.units.some((u) => u.id === id));
+/** An override naming a unit no regime lists fails synth. */
+function checkUnitContacts(regimes: readonly Regime[], contacts: Record<string, string>): void {
+  const unknown = Object.keys(contacts).filter((id) => !regimes.some((r) => r.units.some((u) => u.id === id)));
   if (unknown.length) throw new InfraConfigError([`unitContacts: unknown unit id ${unknown.map((id) => JSON.stringify(id)).join(', ')}`]);
+}
+
+/**
+ * Unit-contact overrides apply in every regime (a unit id names one unit, with one email, in all of
+ * them); the leadership override replaces the main regime's recipients only.
+ */
+function withOverrides(regime: Regime, c: Pick<Context, 'leadership' | 'unitContacts'>, main: boolean): Regime {
+  const contacts = c.unitContacts ?? {};
   return {
     ...regime,
-    ...(c.leadership ? { leadership: c.leadership } : {}),
+    ...(main && c.leadership ? { leadership: c.leadership } : {}),
     units: regime.units.map((u) => (contacts[u.id] ? { ...u, email: contacts[u.id]! } : u)),
   };
 }
 
-function loadRegimeFile(file: string): Regime {
+/** regimeSet over the main regime and the others, a refusal naming the file of the first regime it cannot add. */
+function checkedSet(main: Regime, others: readonly Regime[], files: readonly string[]): Regimes {
+  for (let i = 0; i < others.length; i++) {
+    try {
+      regimeSet(main, others.slice(0, i + 1));
+    } catch (e) {
+      throw new InfraConfigError([`regimeFiles: ${files[i]}: ${(e as Error).message}`]);
+    }
+  }
+  return regimeSet(main, others);
+}
+
+function loadRegimeFile(key: 'regimeFile' | 'regimeFiles', file: string): Regime {
   try {
     return readRegimeFile(resolve(REPO_ROOT, file));
   } catch (e) {
-    throw new InfraConfigError([`regimeFile: ${(e as Error).message}`]);
+    throw new InfraConfigError([`${key}: ${(e as Error).message}`]);
   }
 }

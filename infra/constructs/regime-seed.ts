@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, Logging, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { keys } from '../../shared/definitions/table.js';
+import { leadingKeys } from './baocao-function.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
 
 /** DynamoDB's JSON for a plain value (the SDK call takes the low-level PutItem shape). */
@@ -29,16 +30,26 @@ export interface RegimeSeedProps {
   readonly table: ITable;
   /** The regime synth validated (the built-in one, or the deployer's regimeFile). */
   readonly regime: Regime;
+  /** The regimes run beside it (regimeFiles), validated together with it by regimeSet. */
+  readonly others?: readonly Regime[];
   readonly logRetention: RetentionDays;
 }
 
 /**
- * Writes the regime into the table on deploy (item REGIME/CURRENT, the shape the regime store
- * reads), so the functions run the same regime the schedules were built from. Written again only
- * when the regime changes (the physical id is its hash); left in place on stack deletion.
+ * Writes the regimes into the table on deploy, in the shape the regime store reads, so the
+ * functions run the regimes the schedules were built from:
+ * - the main regime at REGIME/CURRENT, written again only when it changes (the physical id is its
+ *   hash); left in place on stack deletion;
+ * - each other regime at REGIME/R#{id}, one custom resource per regime id (construct id R-{id}):
+ *   written on create and whenever the regime changes (its properties change; the physical id stays,
+ *   so CloudFormation never deletes the old one after an update), and its item deleted when the
+ *   regime leaves regimeFiles (the resource leaves the template, CloudFormation deletes it). Only that item is deleted: the
+ *   regime's periods, reports and summaries stay in the table and the bucket.
  */
 export class RegimeSeed extends Construct {
   readonly resource: AwsCustomResource;
+  /** The seed resource of each other regime, by regime id. */
+  readonly others = new Map<string, AwsCustomResource>();
 
   constructor(scope: Construct, id: string, props: RegimeSeedProps) {
     super(scope, id);
@@ -70,6 +81,50 @@ export class RegimeSeed extends Construct {
       timeout: Duration.minutes(2),
       memorySize: 256,
     });
+
+    for (const other of props.others ?? []) {
+      // Not stored: `scoped` is set by regimeSet when the store lists the regimes.
+      const { scoped: _, ...regime } = other;
+      parseRegime(regime);
+      const key = keys.regime(regime.id);
+      const write = {
+        service: 'DynamoDB',
+        action: 'PutItem',
+        parameters: {
+          TableName: props.table.tableName,
+          Item: (toAttributeValue({ ...key, type: 'regime', regime }) as { M: Record<string, AttributeValue> }).M,
+        },
+        physicalResourceId: PhysicalResourceId.of(`regime-${key.SK}`),
+        logging: Logging.withDataHidden(),
+      };
+      const remove = {
+        service: 'DynamoDB',
+        action: 'DeleteItem',
+        parameters: { TableName: props.table.tableName, Key: (toAttributeValue(key) as { M: Record<string, AttributeValue> }).M },
+        physicalResourceId: PhysicalResourceId.of(`regime-${key.SK}`),
+      };
+      this.others.set(
+        regime.id,
+        new AwsCustomResource(this, `R-${regime.id}`, {
+          onCreate: write,
+          onUpdate: write,
+          onDelete: remove,
+          // Only items of the REGIME partition: removing a regime can never reach its periods or reports.
+          policy: AwsCustomResourcePolicy.fromStatements([
+            new PolicyStatement({
+              actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+              resources: [props.table.tableArn],
+              conditions: leadingKeys(['regime']),
+            }),
+          ]),
+          role,
+          logGroup,
+          installLatestAwsSdk: false,
+          timeout: Duration.minutes(2),
+          memorySize: 256,
+        }),
+      );
+    }
 
     // The provider function is a CDK-managed singleton at the stack root, invoked synchronously by CloudFormation.
     const provider = Stack.of(this).node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);

@@ -135,7 +135,12 @@ export class StatefulStack extends Stack implements StatefulResources {
       });
     }
 
-    this.regimeSeed = new RegimeSeed(this, 'Regime', { table: this.table, regime: config.regime, logRetention: config.logRetentionDays });
+    this.regimeSeed = new RegimeSeed(this, 'Regime', {
+      table: this.table,
+      regime: config.regime,
+      others: config.regimes.all.slice(1),
+      logRetention: config.logRetentionDays,
+    });
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: BUS_NAME, description: 'baocao domain events' });
     this.archive = this.bus.archive('Archive', {

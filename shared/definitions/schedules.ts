@@ -5,6 +5,13 @@ import type { FunctionName } from './events.js';
  * Schedules, defined once: CDK deploys them as EventBridge Scheduler schedules (with the time
  * zone) and the local stack's scheduler fires the same definitions against its clock.
  * The annual consolidation date comes from the regime (data), so it is a function of it.
+ *
+ * Built from the deployment's main regime only (its time zone, its consolidation date and hour):
+ * the regimes run beside it (regimes.ts) have no schedule of their own. The daily jobs cover them:
+ * DailyNotices and DailyReconcile work on every regime's current period, and SummaryUpdate
+ * consolidates every regime's periods past their consolidation date (a six-monthly, quarterly or
+ * monthly period is first published by the morning run after it); AnnualSummary is the main
+ * regime's alone.
  */
 export interface ScheduleDef {
   readonly id: string;

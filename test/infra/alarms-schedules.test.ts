@@ -132,6 +132,18 @@ describe('schedules (built from shared/definitions/schedules.ts)', () => {
     }
   });
 
+  it('schedules the main regime only: a regime of regimeFiles adds no schedule (the daily jobs cover it)', () => {
+    const expressionsOf = (t: ReturnType<typeof buildTestApp>) =>
+      Object.values(t.serviceTemplate.toJSON().Resources as Resources)
+        .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+        .map((s) => `${String(s.Properties!['ScheduleExpression'])} ${String(s.Properties!['ScheduleExpressionTimezone'])}`)
+        .sort();
+    const t = buildTestApp({ regimeFiles: 'examples/regime-kontum-quarterly.json' });
+    expect(t.config.regimes.all).toHaveLength(2);
+    expect(expressionsOf(t)).toEqual(expressionsOf(buildTestApp()));
+    expect(schedules(t.config.regime).filter((d) => d.id === 'AnnualSummary')).toHaveLength(1);
+  });
+
   it('follows the regime file: its time zone and consolidation date move the schedules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baocao-regime-'));
     const file = join(dir, 'regime.json');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,10 @@ import { CONTEXT_KEYS, InfraConfigError, parseConfig } from '../../infra/config.
 import { REPO_ROOT } from '../../infra/paths.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { buildTestApp } from './support.js';
+
+/** The example quarterly regime listing some of the seed's units (same ids, names and emails). */
+const QUARTERLY = 'examples/regime-kontum-quarterly.json';
+const readJson = (file: string) => JSON.parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as Record<string, unknown>;
 
 describe('deployment parameters (CDK context, validated at synth)', () => {
   it('has a default for everything, so a bare synth works', () => {
@@ -81,6 +85,59 @@ describe('deployment parameters (CDK context, validated at synth)', () => {
     writeFileSync(file, JSON.stringify({ ...DEFAULT_REGIME, timeZone: 'Mars/Olympus' }));
     expect(() => parseConfig({ regimeFile: file })).toThrow(/regimeFile: .*timeZone/);
     expect(() => parseConfig({ regimeFile: join(dir, 'missing.json') })).toThrow(/regimeFile: cannot read/);
+  });
+
+  it('runs the regimeFiles beside the main one, from a list or a comma-separated `-c` string', () => {
+    const list = parseConfig({ regimeFiles: [QUARTERLY] });
+    expect(list.regime.id).toBe(DEFAULT_REGIME.id);
+    expect(list.regimes.all.map((r) => [r.id, r.scoped])).toEqual([
+      [DEFAULT_REGIME.id, false],
+      ['dvcq-kontum-quy', true],
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'baocao-regimes-'));
+    const monthly = join(dir, 'monthly.json');
+    writeFileSync(monthly, JSON.stringify({ ...readJson(QUARTERLY), id: 'dvcq-kontum-thang', frequency: 'monthly' }));
+    const csv = parseConfig({ regimeFiles: `${QUARTERLY}, ${monthly}` });
+    expect(csv.regimes.all.map((r) => r.id)).toEqual([DEFAULT_REGIME.id, 'dvcq-kontum-quy', 'dvcq-kontum-thang']);
+    expect(parseConfig({ regimeFiles: JSON.stringify([QUARTERLY]) }).regimes.all).toHaveLength(2);
+    expect(parseConfig({}).regimes.all.map((r) => r.id)).toEqual([DEFAULT_REGIME.id]);
+    // A unit's contact override reaches every regime listing it (one unit, one email).
+    const contacts = parseConfig({ regimeFiles: QUARTERLY, unitContacts: { 'so-noi-vu': 'vanthu@snv.kontum.gov.vn' } });
+    expect(contacts.regimes.all.map((r) => r.units.find((u) => u.id === 'so-noi-vu')?.email)).toEqual([
+      'vanthu@snv.kontum.gov.vn',
+      'vanthu@snv.kontum.gov.vn',
+    ]);
+  });
+
+  it('rejects a bad second regime, naming its file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baocao-regimes-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...readJson(QUARTERLY), frequency: 'weekly' }));
+    expect(() => parseConfig({ regimeFiles: [QUARTERLY, bad] })).toThrow(/regimeFiles: .*bad\.json.*frequency/);
+    // Valid alone, refused together with the main regime (regimeSet): the file is named.
+    const same = join(dir, 'same-id.json');
+    writeFileSync(same, JSON.stringify({ ...readJson(QUARTERLY), id: DEFAULT_REGIME.id }));
+    expect(() => parseConfig({ regimeFiles: same })).toThrow(/regimeFiles: .*same-id\.json: two regimes have the id dvcq-kontum/);
+    const clash = join(dir, 'clash.json');
+    const units = readJson(QUARTERLY).units as { id: string; name: string }[];
+    writeFileSync(
+      clash,
+      JSON.stringify({
+        ...readJson(QUARTERLY),
+        id: 'other',
+        units: units.map((u) => (u.id === 'so-y-te' ? { ...u, name: 'Sở Y tế khác' } : u)),
+      }),
+    );
+    expect(() => parseConfig({ regimeFiles: [QUARTERLY, clash] })).toThrow(
+      /regimeFiles: .*clash\.json: unit so-y-te is "Sở Y tế khác" .* in other but/,
+    );
+    expect(() => parseConfig({ regimeFiles: [QUARTERLY, QUARTERLY] })).toThrow(
+      /regimeFiles: .*quarterly\.json: two regimes have the id dvcq-kontum-quy/,
+    );
+    expect(() => parseConfig({ regimeFiles: join(dir, 'missing.json') })).toThrow(/regimeFiles: cannot read .*missing\.json/);
+    expect(() => buildTestApp({ regimeFiles: `${QUARTERLY},${bad}` })).toThrow(
+      /Invalid CDK context for baocao: regimeFiles: .*bad\.json.*frequency/,
+    );
   });
 
   it('fails building the app from context', () => {

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ENVIRONMENT } from '../../infra/defaults.js';
+import { REPO_ROOT } from '../../infra/paths.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/definitions/events.js';
+import { keys } from '../../shared/definitions/table.js';
 import { buildTestApp, rendered, type Resources, type TestApp } from './support.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -255,6 +259,27 @@ describe('functions', () => {
       expect(index, `${name}: token index`).toBe(EXPECTED_KEYS[name].read.includes('TOKEN#*'));
     },
   );
+
+  it('lets every function that loads the regimes Query the REGIME partition (DynamoRegimeStore.list), that partition key exactly', () => {
+    const tableArn = JSON.stringify(rendered(t.service, t.stateful.table.tableArn));
+    const loaders = FUNCTION_NAMES.filter((name) =>
+      /fn\.regimes?\(\)/.test(readFileSync(join(REPO_ROOT, 'functions', name, 'handler.ts'), 'utf8')),
+    );
+    expect(loaders).toEqual(FUNCTION_NAMES.filter((n) => n !== 'pretoken'));
+    for (const name of loaders) {
+      const query = statementsOf(name).filter(
+        (s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === tableArn && asList(s.Action).includes('dynamodb:Query'),
+      );
+      expect(query, name).toHaveLength(1);
+      const leading = query[0]!.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[];
+      // The exact key (no wildcard): `REGIME*` would also match any other partition starting so.
+      expect(leading, name).toContain(keys.regime().PK);
+      expect(
+        leading.filter((k) => k.startsWith('REGIME')),
+        name,
+      ).toEqual(['REGIME']);
+    }
+  });
 
   it('caps the event and schedule functions with reserved concurrency and leaves the HTTP ones uncapped', () => {
     const reserved = Object.fromEntries(

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +8,7 @@ import { QUARANTINE_TAG } from '../../infra/defaults.js';
 import { BUS_NAME, EVENT_SOURCE } from '../../shared/definitions/events.js';
 import { keys, objectKeys, TABLE_DEFINITION } from '../../shared/definitions/table.js';
 import { toAttributeValue } from '../../infra/constructs/regime-seed.js';
+import { REPO_ROOT } from '../../infra/paths.js';
 import { buildTestApp, type TestApp } from './support.js';
 
 describe('stateful stack', () => {
@@ -182,5 +186,85 @@ describe('stateful stack', () => {
 
   it('protects the stateful stack from deletion', () => {
     expect(t.stateful.terminationProtection).toBe(true);
+  });
+});
+
+describe('regime seed with regimeFiles', () => {
+  const QUARTERLY = 'examples/regime-kontum-quarterly.json';
+  let t: TestApp;
+  beforeAll(() => {
+    t = buildTestApp({ regimeFiles: QUARTERLY });
+  });
+
+  type Seed = { Properties: { Create: unknown; Update?: unknown; Delete?: unknown } };
+  const seeds = (app: TestApp) => app.statefulTemplate.findResources('Custom::AWS') as Record<string, Seed>;
+  /** The SDK call of a seed property, the table reference replaced by 'TABLE'. */
+  const call = (prop: unknown) => {
+    const parts = (prop as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TABLE')).join('')) as {
+      action: string;
+      physicalResourceId: { id: string };
+      parameters: { TableName: string; Item?: unknown; Key?: unknown };
+    };
+  };
+  const otherId = (app: TestApp, regimeId: string) =>
+    app.stateful.getLogicalId(app.stateful.regimeSeed.others.get(regimeId)!.node.findChild('Resource').node.defaultChild as never);
+
+  it('writes the main regime at REGIME/CURRENT as before and each other one at REGIME/R#{id}, without the scoped flag', () => {
+    const all = seeds(t);
+    expect(Object.keys(all)).toHaveLength(2);
+    const main = Object.values(all).find(
+      (s) => call(s.Properties.Create).parameters.Item !== undefined && s.Properties.Delete === undefined,
+    )!;
+    expect(call(main.Properties.Create).parameters.Item).toEqual(
+      (toAttributeValue({ ...keys.regime(), type: 'regime', regime: t.config.regime }) as { M: unknown }).M,
+    );
+    const other = all[otherId(t, 'dvcq-kontum-quy')]!;
+    const put = call(other.Properties.Create);
+    expect(put.action).toBe('PutItem');
+    expect(put.parameters.TableName).toBe('TABLE');
+    const { scoped, ...stored } = t.config.regimes.all[1]!;
+    expect(scoped).toBe(true);
+    expect(put.parameters.Item).toEqual(
+      (toAttributeValue({ ...keys.regime('dvcq-kontum-quy'), type: 'regime', regime: stored }) as { M: unknown }).M,
+    );
+    expect(JSON.stringify(put.parameters.Item)).not.toContain('scoped');
+    // Rewritten on update under the same physical id: CloudFormation never deletes the item after an update.
+    expect(other.Properties.Update).toEqual(other.Properties.Create);
+    const del = call(other.Properties.Delete);
+    expect(del.action).toBe('DeleteItem');
+    expect(del.parameters.Key).toEqual({ PK: { S: 'REGIME' }, SK: { S: 'R#dvcq-kontum-quy' } });
+    expect(del.physicalResourceId).toEqual(put.physicalResourceId);
+    // Put and delete on the REGIME partition only.
+    t.statefulTemplate.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [t.stateful.getLogicalId(t.stateful.table.node.defaultChild as never), 'Arn'] },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REGIME'] } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('keys each regime’s resource by its id: another list keeps it, a list without it drops it (its item is deleted, its data kept)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baocao-regimes-'));
+    const monthly = join(dir, 'monthly.json');
+    writeFileSync(
+      monthly,
+      JSON.stringify({ ...JSON.parse(readFileSync(join(REPO_ROOT, QUARTERLY), 'utf8')), id: 'dvcq-kontum-thang', frequency: 'monthly' }),
+    );
+    const two = buildTestApp({ regimeFiles: `${monthly},${QUARTERLY}` });
+    expect(otherId(two, 'dvcq-kontum-quy')).toBe(otherId(t, 'dvcq-kontum-quy'));
+    expect(Object.keys(seeds(two))).toHaveLength(3);
+    const none = buildTestApp();
+    expect(Object.keys(seeds(none))).toHaveLength(1);
+    expect(seeds(none)[otherId(t, 'dvcq-kontum-quy')]).toBeUndefined();
+    // Only the regime's own item: no other key is deleted.
+    for (const s of Object.values(seeds(two)).filter((s) => s.Properties.Delete))
+      expect((call(s.Properties.Delete).parameters.Key as { PK: { S: string } }).PK).toEqual({ S: 'REGIME' });
   });
 });

@@ -365,10 +365,11 @@ export function summarySnapshot(c: Consolidation): SummarySnapshot {
 /** A stored snapshot read back (S3 JSON): anything else gives null, and the update email then goes without its list of changes. */
 export function parseSummarySnapshot(text: string): SummarySnapshot | null {
   try {
-    const s = JSON.parse(text) as Partial<SummarySnapshot>;
+    const s = JSON.parse(text) as Partial<Omit<SummarySnapshot, 'period'>> & { period?: unknown };
     const ok =
       s.v === 1 &&
-      typeof s.period === 'number' &&
+      // A period key; a snapshot written before keys were strings has the year as a number.
+      (typeof s.period === 'string' || typeof s.period === 'number') &&
       Array.isArray(s.units) &&
       s.units.every(
         (u) =>
@@ -379,7 +380,7 @@ export function parseSummarySnapshot(text: string): SummarySnapshot | null {
       ) &&
       Array.isArray(s.totals) &&
       s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
-    return ok ? (s as SummarySnapshot) : null;
+    return ok ? ({ ...s, period: String(s.period) } as SummarySnapshot) : null;
   } catch {
     return null;
   }

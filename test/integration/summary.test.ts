@@ -223,12 +223,18 @@ describe('annual consolidation on the local stack', () => {
   it('POST /summaries needs the admin token and a valid body', async () => {
     const noToken = await fetch(`${stack.endpoints.app}/summaries`, { method: 'POST', body: JSON.stringify({ period: PERIOD }) });
     expect(noToken.status).toBe(401);
-    const bad = await fetch(`${stack.endpoints.app}/summaries`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ period: 'năm nay' }),
-    });
+    const post = (body: unknown) =>
+      fetch(`${stack.endpoints.app}/summaries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // A body of the wrong shape, then text that is no period id of the regime (a period may be a year or an id such as 2026-Q3).
+    const bad = await post({ period: true });
+    const notAPeriod = await post({ period: 'năm nay' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+    expect(notAPeriod.status).toBe(400);
+    expect(((await notAPeriod.json()) as { error: { code: string } }).error.code).toBe('INVALID_PERIOD');
   });
 });

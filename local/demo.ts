@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Regime } from '../shared/domain/regime.js';
 import { readRegimeFile, RegimeFileError } from '../shared/regime-file.js';
-import { formatFiles, formatResult, notRoutedLine } from './demo/report.js';
+import { formatFiles, formatResult } from './demo/report.js';
 import { currentPeriod, runDemo } from './demo/run.js';
 
 /**
@@ -17,8 +17,8 @@ import { currentPeriod, runDemo } from './demo/run.js';
 
 const HELP = `Cách dùng: npm run demo [-- --regime TỆP] [--period KỲ] [--out THƯ_MỤC]
 
-Mô phỏng một kỳ báo cáo năm trên hệ thống chạy cục bộ (trình giả lập), từ ngày mở kỳ đến sau
-kỳ tổng hợp: các đơn vị nộp vào những ngày khác nhau (qua biểu mẫu hoặc tệp Excel), có đơn vị nộp
+Mô phỏng một kỳ báo cáo (năm, 6 tháng, quý hoặc tháng, theo tần suất của chế độ) trên hệ thống
+chạy cục bộ (trình giả lập), từ ngày mở kỳ đến sau kỳ tổng hợp: các đơn vị nộp vào những ngày khác nhau (qua biểu mẫu hoặc tệp Excel), có đơn vị nộp
 sai rồi nộp lại, bị trả lại, nộp trễ, không nộp; thư nhắc hạn, quá hạn, báo cáo lãnh đạo, bản tổng
 hợp và bản cập nhật. Kết quả in ra màn hình; thư (.eml), bản tổng hợp, status.json ghi vào out/demo/.
 
@@ -30,8 +30,16 @@ hợp và bản cập nhật. Kết quả in ra màn hình; thư (.eml), bản t
   --out THƯ_MỤC  Nơi ghi kết quả (mặc định out/demo; bị xóa trước khi chạy).
   -h, --help     In hướng dẫn này.
 
-Usage: npm run demo [-- --regime FILE] [--period ID] [--out DIR]. Simulates one annual reporting period of the
-seed regime, or of FILE (validated by readRegimeFile; reports generated from its current form).`;
+Usage: npm run demo [-- --regime FILE] [--period ID] [--out DIR]. Simulates one reporting period of the seed
+regime, or of FILE (validated by readRegimeFile; reports generated from its current form) — a year, half-year,
+quarter or month, as the regime's frequency says; its dates come from periodDates.`;
+
+const FREQUENCY_LABELS: Record<Regime['frequency'], string> = {
+  annual: 'hằng năm',
+  'six-monthly': '6 tháng',
+  quarterly: 'hằng quý',
+  monthly: 'hằng tháng',
+};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -51,9 +59,9 @@ async function main(): Promise<number> {
       console.error(`[demo] Tệp chế độ báo cáo không hợp lệ (invalid regime file): ${e.message}`);
       return 2;
     }
-    console.log(`[demo] Chế độ báo cáo: ${regime.name} (${regime.id}), ${regime.units.length} đơn vị, biểu mẫu ${regime.formVersion}`);
-    const line = notRoutedLine(regime);
-    if (line) console.log(line);
+    console.log(
+      `[demo] Chế độ báo cáo: ${regime.name} (${regime.id}), ${regime.units.length} đơn vị, biểu mẫu ${regime.formVersion}, kỳ báo cáo ${FREQUENCY_LABELS[regime.frequency]} (frequency: ${regime.frequency})`,
+    );
   }
   let period: PeriodKey | undefined;
   if (values.period !== undefined) {

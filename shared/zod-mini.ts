@@ -19,6 +19,8 @@ import { listNames } from './domain/bounded-reasons.js';
  * regime file, configuration). Names and values are listed bounded (listNames), never the input.
  */
 export function vietnameseError(iss: core.$ZodRawIssue): string {
+  // A missing field of a union (a period: a year or a period id) is missing, not a value none of its types takes.
+  if (iss.code === 'invalid_union' && iss.input === undefined) return 'Thiếu trường bắt buộc';
   switch (iss.code) {
     case 'invalid_type':
       if (iss.input === undefined) return 'Thiếu trường bắt buộc';

@@ -1,4 +1,4 @@
-import { periodYear, type PeriodKey } from '../../shared/domain/periodicity.js';
+import { periodLabel, periodYear, type PeriodKey } from '../../shared/domain/periodicity.js';
 import {
   addDays,
   addWorkingDays,
@@ -69,6 +69,8 @@ export interface PlannedUnit {
 
 export interface DemoPlan {
   period: PeriodKey;
+  /** The period as a person reads it: "năm 2026", "quý III năm 2026". */
+  periodLabel: string;
   timeZone: string;
   /** Local dates (YYYY-MM-DD) of the first and last simulated days. */
   firstDay: string;
@@ -224,7 +226,16 @@ function seedPlan(regime: Regime, period: PeriodKey): DemoPlan {
     const s = scripted.get(u.id) ?? onTime(u.id);
     return { unitId: u.id, name: u.name, group: u.group, ...s };
   });
-  return { period, timeZone: tz, firstDay, lastDay, units, script: 'seed', groupLabels: groupLabelsOf(regime) };
+  return {
+    period,
+    periodLabel: periodLabel(regime.frequency, period),
+    timeZone: tz,
+    firstDay,
+    lastDay,
+    units,
+    script: 'seed',
+    groupLabels: groupLabelsOf(regime),
+  };
 }
 
 /** The plan's actions of one local day, in time order, with their unit. */
@@ -345,5 +356,14 @@ export function genericPlan(regime: Regime, period: PeriodKey): DemoPlan {
       .sort()
       .at(-1) ?? due;
   const lastDay = addDays([lastAction, consolidation, escalation].sort().at(-1)!, 2);
-  return { period, timeZone: tz, firstDay, lastDay, units, script: 'generic', groupLabels: groupLabelsOf(regime) };
+  return {
+    period,
+    periodLabel: periodLabel(regime.frequency, period),
+    timeZone: tz,
+    firstDay,
+    lastDay,
+    units,
+    script: 'generic',
+    groupLabels: groupLabelsOf(regime),
+  };
 }

@@ -1,6 +1,6 @@
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { viPercent } from '../../shared/domain/consolidation.js';
-import { GROUP_LABELS, type Regime, type UnitGroup } from '../../shared/domain/regime.js';
+import { GROUP_LABELS, type UnitGroup } from '../../shared/domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
 import { EMAIL_KIND_LABELS, EMAIL_KINDS } from './emails.js';
 import type { DayProgress, DemoResult } from './run.js';
@@ -74,7 +74,7 @@ export function formatResult(r: DemoResult): string[] {
       .join('  ')
       .trimEnd();
   const out = [
-    `TÌNH HÌNH GỬI BÁO CÁO NĂM ${r.period} (đến hết ngày ${r.plan.lastDay.split('-').reverse().join('/')}, giờ mô phỏng)`,
+    `TÌNH HÌNH GỬI BÁO CÁO ${r.plan.periodLabel.toLocaleUpperCase('vi')} (đến hết ngày ${r.plan.lastDay.split('-').reverse().join('/')}, giờ mô phỏng)`,
     line(header),
     widths.map((w) => '─'.repeat(w)).join('  '),
     ...rows.map(line),
@@ -113,16 +113,4 @@ export function formatFiles(r: DemoResult, relative: (p: string) => string): str
     `  ${relative(r.files.status)} (GET /status)`,
     `  ${relative(r.files.plan)}, ${relative(r.files.result)}`,
   ];
-}
-
-const FREQUENCY_LABELS: Record<string, string> = { quarterly: 'hằng quý', monthly: 'hằng tháng', 'six-monthly': '6 tháng' };
-
-/** The one line a non-annual regime gets: the routes run annual periods; its own ones are not simulated. */
-export function notRoutedLine(regime: Regime): string | undefined {
-  if (regime.frequency === 'annual') return undefined;
-  const label = FREQUENCY_LABELS[regime.frequency] ?? regime.frequency;
-  return (
-    `[demo] Lưu ý: chế độ này có kỳ báo cáo ${label} (frequency: ${regime.frequency}), nhưng hệ thống mới định tuyến kỳ báo cáo năm: ` +
-    `bản mô phỏng chạy chu kỳ năm của tệp (cutOff, opensOn, deadline, consolidation); các kỳ ${label} của chế độ chưa được định tuyến, không được mô phỏng.`
-  );
 }

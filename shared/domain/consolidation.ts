@@ -382,7 +382,7 @@ export function parseSummarySnapshot(text: string): SummarySnapshot | null {
       ) &&
       Array.isArray(s.totals) &&
       s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
-    return ok ? (s as SummarySnapshot) : null;
+    return ok ? ({ ...s, period: String(s.period) } as SummarySnapshot) : null;
   } catch {
     return null;
   }

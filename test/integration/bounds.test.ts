@@ -19,7 +19,7 @@ import { craftedReport } from '../support/crafted-report.js';
  * Issue 12 on the real emulators: a crafted upload still gets a verdict (nothing stored or sent
  * outgrows its service's limit), and POST /uploads says 401 before it looks at the body.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 /** The clock is pinned: the period is open and its deadline (18 Dec) ahead, whatever today's date. */
 const NOW = new Date('2026-11-28T03:00:00Z');
 const UNIT = 'so-y-te';
@@ -145,13 +145,15 @@ describe('POST /uploads: the token first, then the body', () => {
     });
 
     expect(res.status).toBe(400);
-    expect(((await res.json()) as ErrorBody).error.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; send: Phải là true hoặc false');
+    expect(((await res.json()) as ErrorBody).error.message).toBe(
+      'Yêu cầu không hợp lệ: period: Tối thiểu 4 ký tự; send: Phải là true hoặc false',
+    );
   });
 
   it('a body with 10,000 unknown fields gets a short message', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-tu-phap');
     const body = {
-      period: PERIOD,
+      period: 2026,
       fileName: 'bao-cao.json',
       contentType: 'application/json',
       size: 10,

@@ -17,7 +17,7 @@ import { operatorEnvironment, runCli, writeLocalOutputsFile } from '../support/o
  * against the local bus, which serves its dead letters as the functions' on-failure queues.
  * Each command is its own process with only an operator's environment (test/support/operator-cli.ts).
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const NOW = new Date('2026-11-28T03:00:00Z');
 const UNIT = 'so-xay-dung';
 const unitEmail = DEFAULT_REGIME.units.find((u) => u.id === UNIT)!.email;

@@ -23,6 +23,8 @@ import { startTestStack, stopTestStack, type TestStack } from '../support/test-s
  * virtual clock; every wait is bus.idle(), never a sleep.
  */
 const PERIOD = 2026;
+/** The period's key in the table and the bucket (the deployment's main regime: the bare year). */
+const KEY = '2026';
 const CLOSED_UNIT = 'so-da-sap-nhap';
 const REGIME = parseRegime({
   ...DEFAULT_REGIME,
@@ -53,7 +55,7 @@ const at = (iso: string) => setVirtualNow(new Date(iso));
 /** Puts a report object where a presigned POST would (S3 emits "Object Created"); waits for the pipeline. */
 async function upload(unitId: string, body: unknown, opts: { settle?: boolean } = {}): Promise<{ uploadId: string; key: string }> {
   const uploadId = newUploadId(systemClock.now());
-  const key = objectKeys.incoming(PERIOD, unitId, uploadId, 'json');
+  const key = objectKeys.incoming(KEY, unitId, uploadId, 'json');
   await s3.send(
     new PutObjectCommand({
       Bucket: LOCAL_BUCKET,
@@ -65,7 +67,7 @@ async function upload(unitId: string, body: unknown, opts: { settle?: boolean } 
   if (opts.settle !== false) await stack.bus.idle();
   return { uploadId, key };
 }
-const validReport = (unitId: string, variant = 0) => sampleReport(REGIME, unitId, PERIOD, variant);
+const validReport = (unitId: string, variant = 0) => sampleReport(REGIME, unitId, KEY, variant);
 const invalidReport = (unitId: string) => ({
   ...validReport(unitId),
   dissemination: { ...validReport(unitId).dissemination, sessions: -3 },

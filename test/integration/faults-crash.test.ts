@@ -24,7 +24,7 @@ import { mailbox, to } from '../support/mailbox.js';
  * does; the end state must be the clean run's: one version, one status change, one email, an
  * audit without duplicates, nothing dead-lettered. Each case uses its own unit on one stack.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const REGIME = DEFAULT_REGIME;
 const units = REGIME.units.map((u) => u.id);
 const emailOf = (unitId: string) => REGIME.units.find((u) => u.id === unitId)!.email;
@@ -178,7 +178,7 @@ describe('the summary run crashing between its steps', () => {
     const res = await fetch(`${stack.endpoints.app}/summaries`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ period: PERIOD, send: true }),
+      body: JSON.stringify({ period: 2026, send: true }),
     });
     const body = (await res.json()) as { version?: number; outcome?: string };
     await stack.bus.idle();

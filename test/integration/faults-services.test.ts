@@ -22,7 +22,7 @@ import { mailbox, to } from '../support/mailbox.js';
  * (ProvisionedThroughputExceededException on the wire, as the SDK sees it from AWS), and the
  * emulators restarted in the middle of a batch. Each case uses its own units on one data dir.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const REGIME = DEFAULT_REGIME;
 const units = REGIME.units.map((u) => u.id);
 const emailOf = (unitId: string) => REGIME.units.find((u) => u.id === unitId)!.email;

@@ -17,6 +17,8 @@ import { mailbox, to } from '../support/mailbox.js';
  * event → status → email, through the same handlers Lambda runs.
  */
 const PERIOD = 2026;
+/** The period's key (ports, sample reports, the upload client): the bare year for the deployment's main regime. */
+const KEY = '2026';
 /** The clock is pinned: the period is open and its deadline (18 Dec) ahead, whatever today's date. */
 const NOW = new Date('2026-11-28T03:00:00Z');
 const unit = (id: string) => DEFAULT_REGIME.units.find((u) => u.id === id)!;
@@ -46,9 +48,9 @@ afterAll(async () => {
 describe('ingest spine on the emulators', () => {
   it('a valid upload through the presigned POST becomes ON_TIME and the unit gets a receipt', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-tu-phap');
-    const report = sampleReport(DEFAULT_REGIME, 'so-tu-phap', PERIOD);
+    const report = sampleReport(DEFAULT_REGIME, 'so-tu-phap', KEY);
 
-    const up = await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(report), kind: 'json' });
+    const up = await uploadFile(stack.endpoints.app, token, { period: KEY, body: JSON.stringify(report), kind: 'json' });
     await stack.bus.idle();
 
     expect(up.presignStatus).toBe(200);
@@ -59,7 +61,7 @@ describe('ingest spine on the emulators', () => {
     const mails = (await mailbox(stack.endpoints.ses)).filter(to(unit('so-tu-phap').email));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toMatch(/Sở Tư pháp|biên nhận|tiếp nhận/i);
-    const { versions } = await localTables(stack.endpoints).reports.facts(PERIOD, 'so-tu-phap');
+    const { versions } = await localTables(stack.endpoints).reports.facts(KEY, 'so-tu-phap');
     expect(mails[0]!.body.text).toContain(versions[0]!.sha256);
     // Only the registered address: the one typed into the report is shown on the board, never mailed.
     expect(mails[0]!.destination.cc).toEqual([]);
@@ -67,11 +69,11 @@ describe('ingest spine on the emulators', () => {
 
   it('an invalid upload becomes REJECTED with reasons stored and emailed in Vietnamese; the raw object is kept', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-y-te');
-    const bad = sampleReport(DEFAULT_REGIME, 'so-y-te', PERIOD);
+    const bad = sampleReport(DEFAULT_REGIME, 'so-y-te', KEY);
     bad.planAndSolutions.petitionsResolved = bad.planAndSolutions.petitionsReceived + 5;
     (bad.dissemination as Record<string, unknown>).sessions = -1;
 
-    const up = await uploadFile(stack.endpoints.app, token, { period: PERIOD, body: JSON.stringify(bad), kind: 'json' });
+    const up = await uploadFile(stack.endpoints.app, token, { period: KEY, body: JSON.stringify(bad), kind: 'json' });
     await stack.bus.idle();
 
     const r = await row('so-y-te');
@@ -95,8 +97,8 @@ describe('ingest spine on the emulators', () => {
   it('the same S3 event delivered twice stores one version and sends one email', async () => {
     const token = await issueLocalToken(stack.endpoints, 'so-xay-dung');
     await uploadFile(stack.endpoints.app, token, {
-      period: PERIOD,
-      body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-xay-dung', PERIOD)),
+      period: KEY,
+      body: JSON.stringify(sampleReport(DEFAULT_REGIME, 'so-xay-dung', KEY)),
       kind: 'json',
     });
     await stack.bus.idle();
@@ -106,7 +108,7 @@ describe('ingest spine on the emulators', () => {
     stack.bus.deliver(original!.event, 'default');
     await stack.bus.idle();
 
-    const { versions } = await localTables(stack.endpoints).reports.facts(PERIOD, 'so-xay-dung');
+    const { versions } = await localTables(stack.endpoints).reports.facts(KEY, 'so-xay-dung');
     expect(versions).toHaveLength(1);
     expect((await mailbox(stack.endpoints.ses)).filter(to(unit('so-xay-dung').email))).toHaveLength(1);
     expect((await row('so-xay-dung')).versions).toBe(1);

@@ -14,7 +14,7 @@ import { startKeyOrderLosingDynamo } from '../support/reordering-dynamodb.js';
  * Idempotency must not depend on DynamoDB keeping the key order of stored maps (it does not; dynalite
  * does). The stack runs on a DynamoDB whose every read comes back with its map keys reordered.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const NOW = new Date('2026-11-28T03:00:00Z');
 const UNIT = 'so-xay-dung';
 let stack: LocalStack;

@@ -24,6 +24,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { Clock, Mailer } from '../../shared/ports.js';
 import { NoticesFailedError, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 
 /*
  * The daily notices job on the real emulators, through a fresh local stack: every day of
@@ -36,7 +37,7 @@ import { issueToken } from '../../shared/use-cases/tokens.js';
  *   overdue-1 Mon 11 Jan, then 18 and 25 Jan.
  */
 const TZ = 'Asia/Ho_Chi_Minh';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const pick = (id: string): Unit => {
   const u = DEFAULT_REGIME.units.find((x) => x.id === id);
   if (!u) throw new Error(`no unit ${id}`);
@@ -127,11 +128,11 @@ const noticesOf = (emails: StoredEmail[], to: string, kind?: Kind) =>
 /** The real upload path: token → POST /uploads → presigned POST to S3 → ingest → compliance → receipt. */
 async function upload(unit: Unit, at: Date, body: string) {
   setVirtualNow(at);
-  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime: REGIME }, { unitId: unit.id });
+  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regimes: regimeSet(REGIME) }, { unitId: unit.id });
   const res = await fetch(`${stack.endpoints.app}/uploads`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ period: PERIOD, fileName: 'bao-cao.json', contentType: 'application/json', size: Buffer.byteLength(body) }),
+    body: JSON.stringify({ period: 2026, fileName: 'bao-cao.json', contentType: 'application/json', size: Buffer.byteLength(body) }),
   });
   expect(res.status).toBe(200);
   const { url, fields } = (await res.json()) as { url: string; fields: Record<string, string> };
@@ -195,7 +196,7 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
     });
     const events = new EventBridgeClient({ endpoint: stack.bus.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     await new EventBridgeBus(events, BUS_NAME).publish([
-      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNITS.extended.id } },
+      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: 2026, unitId: UNITS.extended.id } },
     ]);
     events.destroy();
     await stack.bus.idle();
@@ -207,7 +208,7 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
         upload(
           UNITS.rejected,
           local('2026-12-10', 15),
-          JSON.stringify({ formVersion: REGIME.formVersion, unitId: UNITS.rejected.id, period: PERIOD }),
+          JSON.stringify({ formVersion: REGIME.formVersion, unitId: UNITS.rejected.id, period: 2026 }),
         ),
       '2026-12-14': () => upload(UNITS.mid, local('2026-12-14', 10), JSON.stringify(sampleReport(REGIME, UNITS.mid.id, PERIOD))),
       '2026-12-23': () => upload(UNITS.late, local('2026-12-23', 10), JSON.stringify(sampleReport(REGIME, UNITS.late.id, PERIOD))),
@@ -337,22 +338,22 @@ describe('daily notices on the emulators, 1 Dec 2026 – 31 Jan 2027', () => {
       mailer: flaky,
       bus: new EventBridgeBus(events, BUS_NAME),
       clock,
-      regime: REGIME,
+      regimes: regimeSet(REGIME),
       appUrl: stack.endpoints.app,
     };
     const before = (await store()).length;
 
     // Act
-    const first = await sendDueNotices(deps, { periods: [2025] }).catch((e: unknown) => e);
+    const first = await sendDueNotices(deps, { periods: ['2025'] }).catch((e: unknown) => e);
     const afterFirst = (await store()).length;
-    const retry = await sendDueNotices(deps, { periods: [2025] });
-    const third = await sendDueNotices(deps, { periods: [2025] });
+    const retry = await sendDueNotices(deps, { periods: ['2025'] });
+    const third = await sendDueNotices(deps, { periods: ['2025'] });
 
     // Assess
     expect(first).toBeInstanceOf(NoticesFailedError);
     expect((first as NoticesFailedError).summary.counts.reminder).toBe(6);
     expect(afterFirst - before).toBe(6);
-    expect((await tables.notices.get(2025, UNITS.never.id, 'reminder', 'T-7'))?.state).toBe('sent');
+    expect((await tables.notices.get('2025', UNITS.never.id, 'reminder', 'T-7'))?.state).toBe('sent');
     expect(retry.notices.filter((n) => n.outcome === 'sent').map((n) => n.unitId)).toEqual([UNITS.never.id]);
     expect(third.counts.reminder).toBe(0);
     const added = (await store()).slice(before);

@@ -5,10 +5,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableAdapters } from '../../shared/adapters/dynamodb.adapter.js';
+import { seedOtherRegimes } from '../../shared/adapters/regime-seed.js';
 import type {
   AuditEntry,
   AuditLog,
   NoticeLedger,
+  RegimeStore,
   ReportStore,
   StatusStore,
   StoredVersion,
@@ -17,10 +19,14 @@ import type {
   TokenStore,
   UnitStatusRecord,
 } from '../../shared/ports.js';
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
+import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import type { Regime } from '../../shared/domain/regime.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type Emulators } from '../../local/emulators.js';
 import {
   MemoryAuditLog,
   MemoryLedger,
+  MemoryRegimeStore,
   MemoryReportStore,
   MemoryStatusStore,
   MemorySummaryStore,
@@ -39,6 +45,9 @@ interface Ports {
   audit: AuditLog;
   ledger: NoticeLedger;
   summaries: SummaryStore;
+  regimes: RegimeStore;
+  /** The regimes beside the main one, as the local stack and the deploy seed them (no function writes them). */
+  seedOthers: (others: readonly Regime[]) => Promise<void>;
 }
 
 let emulators: Emulators;
@@ -61,26 +70,49 @@ let worldNo = 0;
 const implementations: [string, () => Ports][] = [
   [
     'in-memory fakes',
-    () => ({
-      tokens: new MemoryTokenStore(),
-      statuses: new MemoryStatusStore(),
-      reports: new MemoryReportStore(),
-      audit: new MemoryAuditLog(),
-      ledger: new MemoryLedger(),
-      summaries: new MemorySummaryStore(),
-    }),
+    () => {
+      const regimes = new MemoryRegimeStore();
+      return {
+        tokens: new MemoryTokenStore(),
+        statuses: new MemoryStatusStore(),
+        reports: new MemoryReportStore(),
+        audit: new MemoryAuditLog(),
+        ledger: new MemoryLedger(),
+        summaries: new MemorySummaryStore(),
+        regimes,
+        seedOthers: async (others: readonly Regime[]) => {
+          regimes.others = [...others];
+        },
+      };
+    },
   ],
   [
     'DynamoDB adapters',
     () => {
       const t = tableAdapters(DynamoDBDocumentClient.from(client), TABLE);
-      return { tokens: t.tokens, statuses: t.statuses, reports: t.reports, audit: t.audit, ledger: t.notices, summaries: t.summaries };
+      return {
+        tokens: t.tokens,
+        statuses: t.statuses,
+        reports: t.reports,
+        audit: t.audit,
+        ledger: t.notices,
+        summaries: t.summaries,
+        regimes: t.regimes,
+        seedOthers: (others: readonly Regime[]) => seedOtherRegimes(DynamoDBDocumentClient.from(client), TABLE, others),
+      };
     },
   ],
 ];
 
-/** Each test gets its own period and unit, so the shared table needs no cleanup between tests. */
-const fresh = () => ({ period: 2100 + (worldNo % 800), unitId: `unit-${++worldNo}` });
+/**
+ * Each test gets its own period and unit, so the shared table needs no cleanup between tests. Every
+ * other one is a period of a regime beside the main one ('{regime}/{period}', a slash in the key).
+ */
+const fresh = (): { period: PeriodKey; unitId: string } => {
+  const n = ++worldNo;
+  const year = 2100 + (n % 800);
+  return { period: n % 2 ? String(year) : `qn-quy/${year}-Q3`, unitId: `unit-${n}` };
+};
 
 const token = (unitId: string, n = 1): TokenRecord => ({
   tokenHash: `${unitId}-hash-${n}`,
@@ -123,7 +155,7 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
   });
 
   describe('StatusStore', () => {
-    const record = (period: number, unitId: string, rev: number): UnitStatusRecord => ({
+    const record = (period: PeriodKey, unitId: string, rev: number): UnitStatusRecord => ({
       period,
       unitId,
       rev,
@@ -247,6 +279,36 @@ describe.each(implementations)('port contracts: %s', (_name, make) => {
       const second = await ledger.reclaim(failed, failed.claimedAt);
 
       expect([first, second]).toEqual([true, false]);
+    });
+  });
+
+  describe('RegimeStore', () => {
+    // The one REGIME partition: a single test per implementation (each gets a fresh memory store; the table's is shared).
+    it('lists nothing before the main regime, then the main one first and the others scoped; seeding the others replaces them', async () => {
+      const { regimes, seedOthers } = make();
+      const other = (id: string): Regime => ({ ...DEFAULT_REGIME, id, name: `Chế độ ${id}`, frequency: 'quarterly' });
+
+      expect(await regimes.list()).toBeNull();
+      await regimes.put(DEFAULT_REGIME);
+      await seedOthers([other('qn-quy'), other('kt-thang')]);
+      const both = await regimes.list();
+      await seedOthers([other('qn-quy')]);
+      const one = await regimes.list();
+
+      expect((await regimes.get())?.id).toBe(DEFAULT_REGIME.id);
+      expect(both?.main).toMatchObject({ id: DEFAULT_REGIME.id, scoped: false });
+      expect(both?.all[0]?.id).toBe(DEFAULT_REGIME.id);
+      expect(
+        both?.all
+          .slice(1)
+          .map((r) => [r.id, r.scoped, r.frequency])
+          .sort(),
+      ).toEqual([
+        ['kt-thang', true, 'quarterly'],
+        ['qn-quy', true, 'quarterly'],
+      ]);
+      expect(one?.all.map((r) => r.id)).toEqual([DEFAULT_REGIME.id, 'qn-quy']);
+      expect(one?.all[1]).toEqual({ ...other('qn-quy'), scoped: true });
     });
   });
 

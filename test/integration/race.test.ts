@@ -20,7 +20,7 @@ import { startTestStack, stopTestStack, type TestStack } from '../support/test-s
  * must be exactly what the inputs imply: one version per upload, each unit's status, one email per
  * upload (a receipt or the rejection), nothing dead-lettered.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const REGIME = DEFAULT_REGIME;
 const ids = REGIME.units.map((u) => u.id);
 const emailOf = (unitId: string) => REGIME.units.find((u) => u.id === unitId)!.email;

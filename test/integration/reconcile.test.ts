@@ -15,7 +15,7 @@ import { Outage } from '../support/outage.js';
  * "Never lost" without relying on one event: the reconciliation sweep and the dead-letter redrive,
  * on the emulators, through the CLI commands an operator runs.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const NOW = new Date('2026-11-28T03:00:00Z');
 const email = (unitId: string) => DEFAULT_REGIME.units.find((u) => u.id === unitId)!.email;
 let stack: LocalStack;

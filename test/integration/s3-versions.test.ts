@@ -19,7 +19,7 @@ import { mailbox, to } from '../support/mailbox.js';
  * as versions of one key. On the local stack (s3rver behind the versioning front): the version
  * that was judged stays what the record, the board's link and the quarantine tag refer to.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const NOW = new Date('2026-11-28T03:00:00Z');
 const sha256 = (bytes: string) => createHash('sha256').update(bytes).digest('hex');
 const unit = (id: string) => DEFAULT_REGIME.units.find((u) => u.id === id)!;

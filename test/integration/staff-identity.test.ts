@@ -25,6 +25,8 @@ import { startTestStack, stopTestStack, type TestStack } from '../support/test-s
  * the real table (dynalite).
  */
 const PERIOD = 2026;
+/** The period's key in the table and the bucket: the bare year for the deployment's main regime. */
+const KEY = '2026';
 const UNIT = 'so-tu-phap';
 let t: TestStack | undefined;
 let stack: LocalStack;
@@ -46,12 +48,12 @@ const call = (method: 'GET' | 'POST', path: string, token: string | null, body?:
 
 async function uploadValid(): Promise<string> {
   const uploadId = newUploadId(systemClock.now());
-  const key = objectKeys.incoming(PERIOD, UNIT, uploadId, 'json');
+  const key = objectKeys.incoming(KEY, UNIT, uploadId, 'json');
   await s3.send(
     new PutObjectCommand({
       Bucket: LOCAL_BUCKET,
       Key: key,
-      Body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, PERIOD)),
+      Body: JSON.stringify(sampleReport(DEFAULT_REGIME, UNIT, KEY)),
       ContentType: 'application/json',
     }),
   );
@@ -217,14 +219,14 @@ describe('roles and the audit trail', () => {
     const lines: string[] = [];
     const ep = join(dir, 'endpoints.json');
     await cli(['audit', 'verify', '--period', String(PERIOD), '--unit', UNIT, '--endpoints', ep], (l) => lines.push(l));
-    const chain = await localTables(stack.endpoints).audit.list(PERIOD, UNIT);
+    const chain = await localTables(stack.endpoints).audit.list(KEY, UNIT);
     const victim = chain[1]!;
     const ddb = new DynamoDBClient({ endpoint: stack.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     // What someone with raw table access would do (the functions' IAM denies it on AWS).
     await DynamoDBDocumentClient.from(ddb).send(
       new UpdateCommand({
         TableName: LOCAL_TABLE,
-        Key: keys.audit(PERIOD, UNIT, victim.seq),
+        Key: keys.audit(KEY, UNIT, victim.seq),
         UpdateExpression: 'SET actor = :a',
         ExpressionAttributeValues: { ':a': 'system:khac' },
       }),
@@ -247,7 +249,7 @@ describe('roles and the audit trail', () => {
 
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        audit.append(PERIOD, unit, {
+        audit.append(KEY, unit, {
           at: `2026-12-05T03:00:0${i}Z`,
           eventId: `race-${i}`,
           action: 'STATUS_CHANGED',
@@ -256,9 +258,9 @@ describe('roles and the audit trail', () => {
         }),
       ),
     );
-    const chain = await audit.list(PERIOD, unit);
+    const chain = await audit.list(KEY, unit);
 
     expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(verifyAuditChain(PERIOD, unit, chain)).toEqual({ ok: true, entries: 6 });
+    expect(verifyAuditChain(KEY, unit, chain)).toEqual({ ok: true, entries: 6 });
   });
 });

@@ -15,6 +15,8 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
 import { readXlsx, type XlsxSheet } from '../../shared/ooxml/xlsx-read.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { guardXlsx } from '../../shared/xlsx/zip-guard.js';
 import { uploadJsonReport } from '../support/api.js';
 import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
@@ -42,21 +44,21 @@ const regime = parseRegime({
     unit('xa-c', 'UBND xã C', 'district', { validFrom: '2025-07-01' }),
   ],
 });
-const PREVIOUS = 2024;
-const PERIOD = 2025;
+const PREVIOUS = '2024';
+const PERIOD = '2025';
 
 let t: TestStack | undefined;
 let dir: string;
 let stack: LocalStack;
 let tables: TestStack['tables'];
 
-async function upload(unitId: string, period: number): Promise<void> {
-  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
+async function upload(unitId: string, period: PeriodKey): Promise<void> {
+  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regimes: regimeSet(regime) }, { unitId });
   await uploadJsonReport(stack.endpoints.app, token, unitId, period, sampleReport(regime, unitId, period));
 }
 
 /** Bounded polling until every unit's report of the period is accepted on time. */
-async function waitForOnTime(period: number, units: string[]): Promise<void> {
+async function waitForOnTime(period: PeriodKey, units: string[]): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const items = await tables.statuses.list(period);
@@ -67,7 +69,7 @@ async function waitForOnTime(period: number, units: string[]): Promise<void> {
   await stack.bus.idle();
 }
 
-const value = (unitId: string, period: number, path: string) => {
+const value = (unitId: string, period: PeriodKey, path: string) => {
   const [section, field] = path.split('.') as [keyof AnnualReport, string];
   return (sampleReport(regime, unitId, period)[section] as unknown as Record<string, number>)[field]!;
 };
@@ -140,7 +142,7 @@ describe('a merged unit’s figures map to its successor in the published summar
 
     // The draft compares the totals in one sentence.
     const xml = strFromU8(unzipSync(new Uint8Array(await readFile(join(out, names.docx))))['word/document.xml']!);
-    const total = (p: number, units: string[]) => units.reduce((s, u) => s + value(u, p, sessions.path), 0);
+    const total = (p: PeriodKey, units: string[]) => units.reduce((s, u) => s + value(u, p, sessions.path), 0);
     const [now, was] = [total(PERIOD, ['so-a', 'xa-c']), total(PREVIOUS, ['so-a', 'xa-a', 'xa-b'])];
     expect(xml).toContain(
       `So với cùng kỳ năm trước (tính theo các cơ quan, đơn vị hiện nay), số hội nghị, buổi phổ biến, quán triệt là ${viNumber(now)} (năm 2024: ${viNumber(was)}`,

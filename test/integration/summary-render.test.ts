@@ -34,7 +34,7 @@ const rows: ConsolidationRow[] = sent.map(([firstValidAt, status], i) => ({
   firstValidAt,
   versions: 1,
 }));
-const c = consolidate({ regime, period: 2026, now: new Date('2026-12-28T01:00:00Z'), rows });
+const c = consolidate({ regime, period: '2026', now: new Date('2026-12-28T01:00:00Z'), rows });
 
 /** The chart colours (summary-charts.ts): reporting / before the deadline, on time, after the deadline. */
 const COLOURS = { blue: [0x2b, 0x6c, 0xb0], green: [0x2f, 0x85, 0x5a], amber: [0xd6, 0x9e, 0x2e] } as const;

@@ -4,6 +4,7 @@ import type { Firing } from '../../local/scheduler.js';
 import { setVirtualNow, systemClock } from '../../shared/clock.js';
 import { zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
@@ -17,7 +18,7 @@ import { startTestStack, stopTestStack, type TestStack } from '../support/test-s
  * leadership receives is read from the SES emulator's store.
  */
 const regime = DEFAULT_REGIME;
-const PERIOD = 2026;
+const PERIOD = '2026';
 const TZ = regime.timeZone;
 const ON_TIME = ['so-tu-phap', 'so-y-te', 'dak-ha'];
 const LATE = 'ngoc-hoi';
@@ -49,7 +50,7 @@ async function morning(day: string): Promise<Firing[]> {
 
 async function upload(unitId: string, at: Date, status: ComplianceStatus): Promise<void> {
   setVirtualNow(at);
-  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
+  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regimes: regimeSet(regime) }, { unitId });
   await uploadJsonReport(stack.endpoints.app, token, unitId, PERIOD, sampleReport(regime, unitId, PERIOD));
   const until = Date.now() + 20_000;
   for (;;) {

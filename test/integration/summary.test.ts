@@ -18,6 +18,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { summaryFileNames } from '../../shared/email/summary-email.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { uploadJsonReport } from '../support/api.js';
 import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -28,6 +29,8 @@ import { startTestStack, stopTestStack, type TestStack } from '../support/test-s
  */
 const regime = DEFAULT_REGIME;
 const PERIOD = 2026;
+/** The period's key (ports, the CLI, file names): the bare year for the deployment's main regime. */
+const KEY = '2026';
 const PROVINCE = ['so-tu-phap', 'so-y-te', 'thanh-tra'];
 const DISTRICT = ['dak-ha', 'kon-ray'];
 const LATE_UNIT = 'ngoc-hoi';
@@ -51,15 +54,15 @@ async function summaryEmails(): Promise<SesEmail[]> {
 }
 
 async function upload(unitId: string, report: AnnualReport): Promise<void> {
-  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
-  await uploadJsonReport(stack.endpoints.app, token, unitId, PERIOD, report);
+  const { token } = await issueToken({ tokens: tables.tokens, clock: systemClock, regimes: regimeSet(regime) }, { unitId });
+  await uploadJsonReport(stack.endpoints.app, token, unitId, KEY, report);
 }
 
 /** Bounded polling until every unit has the status, then the bus settles (receipts). */
 async function waitForStatus(units: string[], status: ComplianceStatus, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const items = await tables.statuses.list(PERIOD);
+    const items = await tables.statuses.list(KEY);
     if (units.every((u) => items.some((i) => i.unitId === u && i.status === status))) break;
     if (Date.now() > deadline)
       throw new Error(`Timed out waiting for ${units.join(', ')} → ${status}: ${JSON.stringify(items.map((i) => [i.unitId, i.status]))}`);
@@ -69,7 +72,7 @@ async function waitForStatus(units: string[], status: ComplianceStatus, timeoutM
 }
 
 const consolidateArgs = (send: boolean, out?: string) => ({
-  period: PERIOD,
+  period: KEY,
   send,
   endpointsFile: join(dir, 'endpoints.json'),
   ...(out ? { outDir: out } : {}),
@@ -78,7 +81,7 @@ const consolidateArgs = (send: boolean, out?: string) => ({
 /** The sum of one indicator over the sample reports uploaded, computed here from the reports themselves. */
 function expectedTotals(path: string, province: string[], district: string[]) {
   const [section, field] = path.split('.') as [keyof AnnualReport, string];
-  const value = (u: string) => (sampleReport(regime, u, PERIOD)[section] as unknown as Record<string, number>)[field]!;
+  const value = (u: string) => (sampleReport(regime, u, KEY)[section] as unknown as Record<string, number>)[field]!;
   const p = province.reduce((s, u) => s + value(u), 0);
   const d = district.reduce((s, u) => s + value(u), 0);
   return { total: p + d, province: p, district: d };
@@ -98,7 +101,7 @@ beforeAll(async () => {
   t = await startTestStack('summary', new Date('2026-12-01T03:00:00Z'), { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
   ({ stack, tables, s3, dir } = t);
 
-  for (const unitId of [...PROVINCE, ...DISTRICT]) await upload(unitId, sampleReport(regime, unitId, PERIOD));
+  for (const unitId of [...PROVINCE, ...DISTRICT]) await upload(unitId, sampleReport(regime, unitId, KEY));
   await waitForStatus([...PROVINCE, ...DISTRICT], 'ON_TIME');
 });
 
@@ -112,7 +115,7 @@ describe('annual consolidation on the local stack', () => {
     const r = await consolidateCommand(consolidateArgs(true, out), (l) => lines.push(l));
 
     expect(r).toMatchObject({ outcome: 'published', version: 1, sent: true });
-    const names = summaryFileNames(PERIOD, 1);
+    const names = summaryFileNames(KEY, 1);
     expect(r.keys).toEqual({ xlsx: `summaries/2026/v1/${names.xlsx}`, docx: `summaries/2026/v1/${names.docx}` });
     for (const key of Object.values(r.keys)) await s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
     expect(lines.join('\n')).toContain(`đã báo cáo 5/${regime.units.length}`);
@@ -191,21 +194,21 @@ describe('annual consolidation on the local stack', () => {
 
   it('a late report, then re-running, sends v2 marked "bản cập nhật"', async () => {
     setVirtualNow(new Date('2026-12-21T02:00:00Z'));
-    await upload(LATE_UNIT, sampleReport(regime, LATE_UNIT, PERIOD));
+    await upload(LATE_UNIT, sampleReport(regime, LATE_UNIT, KEY));
     await waitForStatus([LATE_UNIT], 'LATE');
     const lines: string[] = [];
 
     const r = await consolidateCommand(consolidateArgs(true), (l) => lines.push(l));
 
     expect(r).toMatchObject({ outcome: 'published', version: 2, sent: true });
-    expect(r.keys.xlsx).toBe(`summaries/2026/v2/${summaryFileNames(PERIOD, 2).xlsx}`);
+    expect(r.keys.xlsx).toBe(`summaries/2026/v2/${summaryFileNames(KEY, 2).xlsx}`);
     const want = expectedTotals('dissemination.sessions', PROVINCE, [...DISTRICT, LATE_UNIT]);
     expect(r.indicators.find((i) => i.path === 'dissemination.sessions')).toMatchObject(want);
     expect(lines.join('\n')).toContain('bản cập nhật');
     const emails = await summaryEmails();
     expect(emails).toHaveLength(2);
     expect(emails[1]!.subject).toContain('bản cập nhật số 2');
-    expect(emails[1]!.attachments.map((a) => a.filename).sort()).toEqual(Object.values(summaryFileNames(PERIOD, 2)).sort());
+    expect(emails[1]!.attachments.map((a) => a.filename).sort()).toEqual(Object.values(summaryFileNames(KEY, 2)).sort());
   });
 
   it('the AnnualSummary schedule payload consolidates the current period of the regime and sends only what changed', async () => {
@@ -220,12 +223,18 @@ describe('annual consolidation on the local stack', () => {
   it('POST /summaries needs the admin token and a valid body', async () => {
     const noToken = await fetch(`${stack.endpoints.app}/summaries`, { method: 'POST', body: JSON.stringify({ period: PERIOD }) });
     expect(noToken.status).toBe(401);
-    const bad = await fetch(`${stack.endpoints.app}/summaries`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ period: 'năm nay' }),
-    });
+    const post = (body: unknown) =>
+      fetch(`${stack.endpoints.app}/summaries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // A body of the wrong shape, then text that is no period id of the regime (a period may be a year or an id such as 2026-Q3).
+    const bad = await post({ period: true });
+    const notAPeriod = await post({ period: 'năm nay' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+    expect(notAPeriod.status).toBe(400);
+    expect(((await notAPeriod.json()) as { error: { code: string } }).error.code).toBe('INVALID_PERIOD');
   });
 });

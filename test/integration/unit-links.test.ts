@@ -6,6 +6,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { localTables, uploadFile } from '../../local/upload-client.js';
 import { resetClock, setVirtualNow } from '../../shared/clock.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { ChainedAuditEntry } from '../../shared/ports.js';
 import { issueToken, type UnitLink } from '../../shared/use-cases/tokens.js';
@@ -19,6 +20,8 @@ import { mailbox } from '../support/mailbox.js';
  * deadline 18 Dec); the 2026 period closes on 20 Dec 2026 08:00 + 30 days = 19 Jan 2027 08:00.
  */
 const PERIOD = 2026;
+/** The period's key (ports, the upload client): the bare year for the deployment's main regime. */
+const KEY = '2026';
 const NOW = new Date('2026-12-05T03:00:00Z');
 let dir: string;
 let stack: LocalStack;
@@ -41,14 +44,14 @@ const call = (method: 'GET' | 'POST', path: string, token: string | null, body?:
 const admin = () => stack.identity.issueAccessToken('quantri');
 const presign = (token: string, period: number) =>
   call('POST', '/uploads', token, { period, fileName: 'bao-cao.json', contentType: 'application/json', size: 100 });
-const trail = async (unitId: string): Promise<ChainedAuditEntry[]> => localTables(stack.endpoints).audit.list(PERIOD, unitId);
+const trail = async (unitId: string): Promise<ChainedAuditEntry[]> => localTables(stack.endpoints).audit.list(KEY, unitId);
 
 describe('a unit link is bound to its unit and periods', () => {
   it('a 2026 link cannot file 2020 (403, Vietnamese) and files 2026', async () => {
     // Prepare
     const t = localTables(stack.endpoints);
     const { token } = await issueToken(
-      { tokens: t.tokens, audit: t.audit, clock: { now: () => NOW }, regime: DEFAULT_REGIME },
+      { tokens: t.tokens, audit: t.audit, clock: { now: () => NOW }, regimes: regimeSet(DEFAULT_REGIME) },
       { unitId: 'so-xay-dung' },
     );
 
@@ -127,12 +130,12 @@ describe('mail goes only to the registered address', () => {
     const unitId = 'so-lao-dong';
     const unit = DEFAULT_REGIME.units.find((u) => u.id === unitId)!;
     const issued = await call('POST', `/units/${unitId}/links`, await admin());
-    const report = sampleReport(DEFAULT_REGIME, unitId, PERIOD);
+    const report = sampleReport(DEFAULT_REGIME, unitId, KEY);
     report.preparer.email = 'nguoi-la@example.com';
 
     // Act
     const up = await uploadFile(stack.endpoints.app, String(issued.body['token']), {
-      period: PERIOD,
+      period: KEY,
       body: JSON.stringify(report),
       kind: 'json',
     });

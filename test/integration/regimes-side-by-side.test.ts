@@ -12,6 +12,7 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import type { NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
 import { issueToken } from '../../shared/use-cases/tokens.js';
 import { apiCall } from '../support/api.js';
+import { fillTemplate } from '../support/xlsx-fill.js';
 import { mailbox, to, type StoredEmail } from '../support/mailbox.js';
 import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -244,5 +245,25 @@ describe('two regimes side by side on one stack', () => {
       expect.arrayContaining([`summaries/${ANNUAL}/v1/tong-hop-bao-cao-2026-v1.xlsx`]),
     );
     expect(await partition(`SUMMARY#${Q_KEY}`)).toHaveLength(1);
+  });
+
+  it('a unit only the quarterly regime lists fills the quarter’s Excel template and files it: accepted, late', async () => {
+    const { token } = await issueToken({ tokens: t!.tables.tokens, clock: systemClock, regimes }, { unitId: OWN.id });
+    const q = regimes.all.find((r) => r.id === Q_ID)!;
+    const res = await fetch(`${stack.endpoints.app}/template.xlsx?regime=${Q_ID}&period=${Q_PERIOD}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const filled = await fillTemplate(new Uint8Array(await res.arrayBuffer()), sampleReport(q, OWN.id, Q_KEY));
+
+    const r = await uploadFile(stack.endpoints.app, token, { period: Q_KEY, body: filled, kind: 'xlsx', fileName: 'bao-cao-quy.xlsx' });
+    expect([r.presignStatus, r.postStatus]).toEqual([200, 204]);
+    const status = await waitFor(async () => {
+      await stack.bus.idle();
+      const s = await t!.tables.statuses.get(Q_KEY, OWN.id);
+      return s && s.status !== 'PENDING' ? s : undefined;
+    }, 'the template upload judged');
+
+    expect([status.status, status.facts?.reasons ?? []]).toEqual(['LATE', []]);
   });
 });

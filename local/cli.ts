@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
-import { GROUP_LABELS } from '../shared/domain/regime.js';
+import { groupLabel } from '../shared/domain/regime.js';
 import { sampleReport } from '../shared/domain/sample-report.js';
 import { STATUS_LABELS } from '../shared/domain/status.js';
 import { issueToken } from '../shared/use-cases/tokens.js';
@@ -152,7 +152,7 @@ export async function main(argv: string[], out: (line: string) => void = console
           .then(targetRegime)
           .catch(() => DEFAULT_REGIME);
     if (values.json) out(JSON.stringify(regime.units, null, 2));
-    else for (const u of regime.units) out(`${u.id.padEnd(20)} ${GROUP_LABELS[u.group].padEnd(40)} ${u.name}`);
+    else for (const u of regime.units) out(`${u.id.padEnd(20)} ${groupLabel(regime, u.group).padEnd(40)} ${u.name}`);
     return;
   }
   if (command === 'report sample') {

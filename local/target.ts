@@ -1,4 +1,5 @@
-import { regimeSet, type Regimes } from '../shared/domain/regimes.js';
+import { regimeOfPeriod, regimeSet, type Regimes } from '../shared/domain/regimes.js';
+import { periodLabel, type PeriodKey } from '../shared/domain/periodicity.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -216,6 +217,18 @@ export async function targetRegime(target: OperatorTarget): Promise<Regime> {
 /** Every regime the deployment runs (the main one first), else the built-in one alone. */
 export async function targetRegimes(target: OperatorTarget): Promise<Regimes> {
   return (await targetTables(target).regimes.list()) ?? regimeSet(DEFAULT_REGIME);
+}
+
+/**
+ * A period in an operator command's output: the main annual regime's as it always was ("2026"),
+ * any other as a person reads it, with the regime's id when it is not the main one
+ * ("quý III năm 2026 (chế độ qn-quy)").
+ */
+export function periodWords(regimes: Regimes, key: PeriodKey): string {
+  const regime = regimeOfPeriod(regimes, key);
+  if (!regime || (!regime.scoped && regime.frequency === 'annual')) return key;
+  const label = periodLabel(regime.frequency, key);
+  return regime.scoped ? `${label} (chế độ ${regime.id})` : label;
 }
 
 /** The admin token, or a message saying how to give it. */

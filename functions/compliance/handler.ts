@@ -4,6 +4,7 @@ import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import { UnitEventDetail } from '../../shared/definitions/event-details.js';
 import { periodKeyOf } from '../../shared/domain/periodicity.js';
+import { regimeFor } from '../../shared/domain/regimes.js';
 
 /** "Report Accepted/Rejected/Reviewed" → recompute the unit's status (idempotent). */
 const fn = composeFunction('compliance', busConfig);
@@ -11,9 +12,12 @@ const bus = busFrom(fn.config);
 
 export const handler = fn.onEvent(UnitEventDetail, async (detail) => {
   fn.logger.appendKeys({ unitId: detail.unitId });
+  const period = periodKeyOf(detail);
+  // The period's own regime (its deadline, units, extensions), not the main one.
+  const regime = regimeFor(await fn.regimes(), period);
   const result = await updateCompliance(
-    { bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime: await fn.regime() },
-    { period: periodKeyOf(detail), unitId: detail.unitId },
+    { bus, reports: fn.tables.reports, statuses: fn.tables.statuses, audit: fn.tables.audit, clock: fn.clock, regime },
+    { period, unitId: detail.unitId },
   );
   return { changed: result.changed, status: result.record?.status ?? null };
 });

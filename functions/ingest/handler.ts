@@ -6,6 +6,8 @@ import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import * as z from '../../shared/zod-mini.js';
 import { ObjectCreatedDetail } from '../../shared/definitions/event-details.js';
+import { parseIncomingKey } from '../../shared/definitions/table.js';
+import { regimeOfPeriod } from '../../shared/domain/regimes.js';
 
 /**
  * S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. Parsed at the edge
@@ -19,8 +21,13 @@ const bus = busFrom(fn.config);
 
 export const handler = fn.onEvent(ObjectCreatedDetail, async (detail, event) => {
   fn.logger.appendKeys({ key: detail.object.key, versionId: detail.object['version-id'] });
+  // The upload is judged by the form and units of the regime its key names (else the main one: a
+  // key no regime owns is ignored or rejected by ingestReport as before).
+  const regimes = await fn.regimes();
+  const ref = parseIncomingKey(detail.object.key);
+  const regime = (ref && regimeOfPeriod(regimes, ref.period)) ?? regimes.main;
   const result = await ingestReport(
-    { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime: await fn.regime() },
+    { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime },
     {
       bucket: detail.bucket.name,
       key: detail.object.key,

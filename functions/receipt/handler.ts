@@ -3,6 +3,7 @@ import { composeFunction } from '../../shared/compose.js';
 import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { StatusChangeDetail, statusChangeOf } from '../../shared/definitions/event-details.js';
+import { regimeFor } from '../../shared/domain/regimes.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
@@ -10,7 +11,8 @@ import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 const fn = composeFunction('receipt', mailConfig, { metrics: powertoolsCounter });
 const mailer = mailerFrom(fn.config);
 
-export const handler = fn.onEvent(StatusChangeDetail, async (change) => {
+export const handler = fn.onEvent(StatusChangeDetail, async (detail) => {
+  const change = statusChangeOf(detail);
   fn.logger.appendKeys({ unitId: change.unitId });
   const result = await sendReceipts(
     {
@@ -20,10 +22,11 @@ export const handler = fn.onEvent(StatusChangeDetail, async (change) => {
       tokens: fn.tables.tokens,
       audit: fn.tables.audit,
       clock: fn.clock,
-      regime: await fn.regime(),
+      // The period's own regime: the email names its period and deadline.
+      regime: regimeFor(await fn.regimes(), change.period),
       appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
     },
-    statusChangeOf(change),
+    change,
   );
   fn.count(METRICS.receiptsSent, result.sent);
   return result;

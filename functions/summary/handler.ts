@@ -5,8 +5,8 @@ import type { Context } from 'aws-lambda';
 import { composeFunction } from '../../shared/compose.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
 import { currentPeriod } from '../../shared/domain/calendar.js';
-import { periodFields } from '../../shared/domain/periodicity.js';
-import type { Regime } from '../../shared/domain/regime.js';
+import { periodFields, periodLabel } from '../../shared/domain/periodicity.js';
+import { groupLabel, type Regime } from '../../shared/domain/regime.js';
 import { resolvePeriod } from '../../shared/use-cases/periods.js';
 import { requireRole } from '../../shared/domain/staff.js';
 import { json, parseBody, staffIdentity, type HttpEvent } from '../../shared/http/api.js';
@@ -76,7 +76,7 @@ async function run(regime: Regime, input: PublishSummaryInput): Promise<PublishS
 }
 
 /** What the API answers: the figures the CLI prints and links to the files. */
-async function response(r: PublishSummaryResult, timeZone: string) {
+async function response(r: PublishSummaryResult, regime: Regime) {
   const c = r.consolidation;
   const [xlsx, docx] = await Promise.all([
     links.presignGet(r.keys.xlsx, LINK_SECONDS, r.fileNames.xlsx),
@@ -85,13 +85,16 @@ async function response(r: PublishSummaryResult, timeZone: string) {
   return {
     outcome: r.outcome,
     ...periodFields(r.period),
+    // How people read the period and the groups in this regime (the CLI prints them as they are).
+    periodLabel: periodLabel(regime.frequency, r.period),
+    groupLabels: { province: groupLabel(regime, 'province'), district: groupLabel(regime, 'district') },
     version: r.version,
     hash: r.hash,
     changed: r.changed,
     sent: r.sent,
     ...(r.messageId ? { messageId: r.messageId } : {}),
     asOf: c.asOf,
-    timeZone,
+    timeZone: regime.timeZone,
     keys: r.keys,
     fileNames: r.fileNames,
     urls: { xlsx, docx },
@@ -109,7 +112,7 @@ const http = fn.http(async (event) => {
   const { regime, period } = resolvePeriod(await fn.regimes(), body, fn.clock.now());
   const actor = body.send ? requireRole(who, 'publishSummary') : who;
   const result = await run(regime, { period, send: body.send, actor });
-  return json(200, await response(result, regime.timeZone));
+  return json(200, await response(result, regime));
 });
 
 const isHttpEvent = (e: unknown): e is HttpEvent =>

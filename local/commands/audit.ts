@@ -1,7 +1,8 @@
 import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { CHAIN_BREAK_LABELS } from '../../shared/domain/audit-chain.js';
 import { verifyAudit } from '../../shared/use-cases/verify-audit.js';
-import { targetRegime, targetTables, type OperatorTarget } from '../target.js';
+import { regimeFor } from '../../shared/domain/regimes.js';
+import { periodWords, targetRegimes, targetTables, type OperatorTarget } from '../target.js';
 
 export class AuditChainBrokenError extends Error {
   constructor(readonly broken: number) {
@@ -20,7 +21,9 @@ export async function auditVerify(
   out: (line: string) => void,
 ): Promise<void> {
   const tables = targetTables(target);
-  const regime = await targetRegime(target);
+  const regimes = await targetRegimes(target);
+  // The period's own regime: its units are the chains to check.
+  const regime = regimeFor(regimes, args.period);
   const verdicts = await verifyAudit(
     { audit: tables.audit, regime },
     { period: args.period, ...(args.unitId ? { unitId: args.unitId } : {}) },
@@ -42,8 +45,8 @@ export async function auditVerify(
     const entries = verdicts.reduce((n, v) => n + v.entries, 0);
     out(
       broken.length === 0
-        ? `Nhật ký kỳ ${args.period}: toàn vẹn (${entries} mục, ${verdicts.length} chuỗi)`
-        : `Nhật ký kỳ ${args.period}: ${broken.length} chuỗi bị sửa hoặc thiếu mục`,
+        ? `Nhật ký kỳ ${periodWords(regimes, args.period)}: toàn vẹn (${entries} mục, ${verdicts.length} chuỗi)`
+        : `Nhật ký kỳ ${periodWords(regimes, args.period)}: ${broken.length} chuỗi bị sửa hoặc thiếu mục`,
     );
   }
   if (broken.length > 0) throw new AuditChainBrokenError(broken.length);

@@ -3,7 +3,8 @@ import { setVirtualNow } from '../../shared/clock.js';
 import { localDate, vietnameseDateTime, zonedTime } from '../../shared/domain/calendar.js';
 import type { NoticeKind } from '../../shared/domain/notices.js';
 import type { NoticeOutcome, NoticeResult, NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
-import { handlerEnvironment, loadTarget, targetRegime, TargetError, type TargetOptions } from '../target.js';
+import type { Regimes } from '../../shared/domain/regimes.js';
+import { handlerEnvironment, loadTarget, periodWords, targetRegimes, TargetError, type TargetOptions } from '../target.js';
 
 /**
  * `check-overdue --period YYYY [--at DATE] [--dry-run]`: this CLI process becomes one more runtime
@@ -55,10 +56,13 @@ const dmy = (d: string) => d.split('-').reverse().join('/');
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
 /** The Vietnamese table of one run. */
-export function noticesTable(summary: NoticesSummary, timeZone: string): string[] {
+export function noticesTable(summary: NoticesSummary, timeZone: string, regimes?: Regimes): string[] {
+  const named = (key: string) => (regimes ? periodWords(regimes, key) : key);
   const lines: string[] = [];
   const when = vietnameseDateTime(new Date(summary.asOf), timeZone);
-  lines.push(`KIỂM TRA NHẮC HẠN, QUÁ HẠN — kỳ báo cáo ${summary.periods.join(', ') || '(không có kỳ nào đang mở)'}, thời điểm ${when}`);
+  lines.push(
+    `KIỂM TRA NHẮC HẠN, QUÁ HẠN — kỳ báo cáo ${summary.periods.map(named).join(', ') || '(không có kỳ nào đang mở)'}, thời điểm ${when}`,
+  );
   if (summary.dryRun) lines.push('Chạy thử (--dry-run): không gửi thư, không ghi sổ theo dõi.');
   if (summary.notices.length === 0) lines.push('Hôm nay không có thông báo nào đến hạn.');
   else {
@@ -71,7 +75,7 @@ export function noticesTable(summary: NoticesSummary, timeZone: string): string[
   lines.push(
     `${verb}: ${c.reminder} thư nhắc hạn, ${c.overdue} thông báo quá hạn, ${c.escalation} thư tổng hợp; bỏ qua ${summary.skipped} (đã gửi trước đó); lỗi ${summary.failed}.`,
   );
-  for (const p of summary.periodErrors) lines.push(`Lỗi khi đọc tình trạng kỳ ${p.period}: ${p.error}`);
+  for (const p of summary.periodErrors) lines.push(`Lỗi khi đọc tình trạng kỳ ${named(p.period)}: ${p.error}`);
   return lines;
 }
 
@@ -96,7 +100,8 @@ export async function checkOverdue(args: CheckOverdueArgs, out: (line: string) =
     throw e instanceof TargetError ? new CheckOverdueError(e.message) : e;
   });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const regime = await targetRegime(target);
+  const regimes = await targetRegimes(target);
+  const regime = regimes.main;
   // The handler reads its configuration once, when it is imported below.
   Object.assign(process.env, handlerEnvironment(target, regime));
   if (args.at) setVirtualNow(parseAt(args.at, regime.timeZone));
@@ -108,12 +113,12 @@ export async function checkOverdue(args: CheckOverdueArgs, out: (line: string) =
   } catch (e) {
     const failed = (e as { summary?: NoticesSummary }).summary;
     if (!failed) throw e;
-    for (const line of noticesTable(failed, regime.timeZone)) out(line);
+    for (const line of noticesTable(failed, regime.timeZone, regimes)) out(line);
     throw new CheckOverdueError(
       `Có ${failed.failed} thông báo gửi lỗi; chạy lại lệnh để gửi lại (thư đã gửi không bị gửi lần nữa).`,
       failed,
     );
   }
-  for (const line of noticesTable(summary, regime.timeZone)) out(line);
+  for (const line of noticesTable(summary, regime.timeZone, regimes)) out(line);
   return summary;
 }

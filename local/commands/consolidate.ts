@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { viNumber, viPercent, type Consolidation, type IndicatorTotal } from '../../shared/domain/consolidation.js';
 import { vietnameseDateTime } from '../../shared/domain/calendar.js';
-import { GROUP_LABELS } from '../../shared/domain/regime.js';
+import type { UnitGroup } from '../../shared/domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../../shared/domain/status.js';
 import { headlineFigures } from '../../shared/email/summary-email.js';
 import type { PublishSummaryResult } from '../../shared/use-cases/publish-summary.js';
@@ -28,10 +28,15 @@ export interface ConsolidateArgs extends TargetOptions {
  */
 export type SummaryResponse = Pick<
   PublishSummaryResult,
-  'outcome' | 'period' | 'version' | 'hash' | 'changed' | 'sent' | 'messageId' | 'keys' | 'fileNames'
+  'outcome' | 'version' | 'hash' | 'changed' | 'sent' | 'messageId' | 'keys' | 'fileNames'
 > &
+  ReturnType<typeof periodFields> &
   Pick<Consolidation, 'asOf' | 'rates' | 'countedReports' | 'notReported'> & {
     timeZone: string;
+    /** "năm 2026", "quý III năm 2026" (the handler's periodLabel of the regime). */
+    periodLabel: string;
+    /** The regime's names of its two groups (groupLabel). */
+    groupLabels: Record<UnitGroup, string>;
     urls: { xlsx: string; docx: string };
     indicators: Pick<IndicatorTotal, 'path' | 'label' | 'total' | 'province' | 'district'>[];
   };
@@ -53,7 +58,7 @@ export async function consolidateCommand(
   }
   const r = body as SummaryResponse;
 
-  out(`TỔNG HỢP BÁO CÁO NĂM ${r.period} — số liệu đến ${vietnameseDateTime(new Date(r.asOf), r.timeZone)}`);
+  out(`TỔNG HỢP BÁO CÁO ${r.periodLabel.toLocaleUpperCase('vi')} — số liệu đến ${vietnameseDateTime(new Date(r.asOf), r.timeZone)}`);
   out(
     r.outcome === 'published'
       ? `Đã gửi bản tổng hợp số ${r.version}${r.version > 1 ? ' (bản cập nhật)' : ''} tới lãnh đạo${r.messageId ? ` — mã thư ${r.messageId}` : ''}.`
@@ -66,12 +71,11 @@ export async function consolidateCommand(
     `  ${label}: đã báo cáo ${x.reported}/${x.expected} (${viPercent(x.reportingRate)}), đúng hạn ${x.onTime}/${x.expected} (${viPercent(x.onTimeRate)})`;
   out('Tình hình gửi báo cáo:');
   out(rate('Toàn tỉnh', r.rates.overall));
-  out(rate(GROUP_LABELS.province, r.rates.province));
-  out(rate(GROUP_LABELS.district, r.rates.district));
+  const groups = r.groupLabels;
+  out(rate(groups.province, r.rates.province));
+  out(rate(groups.district, r.rates.district));
 
-  out(
-    `Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${GROUP_LABELS.province}; ${GROUP_LABELS.district}):`,
-  );
+  out(`Một số chỉ tiêu, số liệu của ${r.countedReports.total} cơ quan, đơn vị — tổng cộng (${groups.province}; ${groups.district}):`);
   // The email's headline figures: the seed's where the form has them, else the form's first ones.
   for (const i of headlineFigures(r.indicators))
     out(`  - ${i.label}: ${viNumber(i.total)} (${viNumber(i.province)}; ${viNumber(i.district)})`);

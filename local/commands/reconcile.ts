@@ -1,7 +1,7 @@
 import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { ReconcileResult } from '../../shared/use-cases/reconcile.js';
-import { handlerEnvironment, loadTarget, targetRegime, type TargetOptions } from '../target.js';
+import { handlerEnvironment, loadTarget, periodWords, targetRegimes, type TargetOptions } from '../target.js';
 
 export class LocalStackCommandError extends Error {
   constructor(message: string) {
@@ -22,10 +22,11 @@ export async function reconcileCommand(
   const target = await loadTarget(args);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   // The handler reads its configuration once, when it is imported below.
-  Object.assign(process.env, handlerEnvironment(target, await targetRegime(target)));
+  const regimes = await targetRegimes(target);
+  Object.assign(process.env, handlerEnvironment(target, regimes.main));
   const { handler } = (await import('../../functions/reconcile/handler.js')) as { handler: (event: unknown) => Promise<ReconcileResult[]> };
   const [result] = await handler({ job: 'reconcile', periods: [args.period], ...(args.dryRun ? { dryRun: true } : {}) });
-  for (const line of reconcileLines(result!)) out(line);
+  for (const line of reconcileLines(result!, periodWords(regimes, result!.period))) out(line);
   return result!;
 }
 
@@ -37,8 +38,8 @@ const INGEST_LABELS = {
 } as const;
 const label = (s: keyof typeof STATUS_LABELS | null) => (s ? STATUS_LABELS[s] : '(chưa có)');
 
-export function reconcileLines(r: ReconcileResult): string[] {
-  const lines = [`ĐỐI SOÁT kỳ báo cáo ${r.period} — ${r.dryRun ? 'chạy thử (--dry-run): không ghi gì' : 'đã thực hiện'}`];
+export function reconcileLines(r: ReconcileResult, named: string = r.period): string[] {
+  const lines = [`ĐỐI SOÁT kỳ báo cáo ${named} — ${r.dryRun ? 'chạy thử (--dry-run): không ghi gì' : 'đã thực hiện'}`];
   lines.push(`Đã xem ${r.scanned} tệp báo cáo trong incoming/${r.period}/.`);
   for (const i of r.ingested) lines.push(`  Tệp chưa được ghi nhận: ${i.key} (${i.unitId}) → ${INGEST_LABELS[i.outcome]}`);
   for (const u of r.recomputed) {

@@ -1,5 +1,6 @@
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { localDate, periodDates, vietnameseDateTime } from '../domain/calendar.js';
+import { periodLabel } from '../domain/periodicity.js';
 import {
   indicatorDecimals,
   indicatorSections,
@@ -262,7 +263,8 @@ export async function buildSummaryDocx(
   const asOf = vietnameseDateTime(new Date(c.asOf), tz);
   const due = periodDates(regime, c.period).dueDate.split('-').reverse().join('/');
   const subject = regimeSubject(regime);
-  const title = `${subject.charAt(0).toLocaleUpperCase('vi')}${subject.slice(1)} năm ${c.period}`;
+  const label = periodLabel(regime.frequency, c.period);
+  const title = `${subject.charAt(0).toLocaleUpperCase('vi')}${subject.slice(1)} ${label}`;
   const sender = receivingBodyShort(regime);
   const o = c.rates.overall;
   const p = c.rates.province;
@@ -284,7 +286,7 @@ export async function buildSummaryDocx(
   const was = (ind: IndicatorTotal) => {
     const [now, then] = [ind.total, opts.prior?.totals[ind.path]?.total ?? 0];
     const change = now === then ? '' : `, ${now > then ? 'tăng' : 'giảm'} ${fig(ind, Math.abs(now - then))}`;
-    return `${fig(ind, now)} (năm ${opts.prior?.period}: ${fig(ind, then)}${change})`;
+    return `${fig(ind, now)} (${opts.prior ? periodLabel(regime.frequency, opts.prior.period) : ''}: ${fig(ind, then)}${change})`;
   };
   // "Cùng kỳ" compares the first figure of the first two sections (of the only section: its first two).
   const headline = sections.length > 1 ? sections.slice(0, 2).map((s) => s.indicators[0]!) : (sections[0]?.indicators.slice(0, 2) ?? []);
@@ -307,7 +309,7 @@ export async function buildSummaryDocx(
     rule(TEXT_WIDTH, 2000),
     para([{ text: draftNote, italics: true, size: PT(12) }], { align: 'both', spacing: { before: 0, after: 120 } }),
     body(
-      `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} năm ${c.period} như sau:`,
+      `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} ${label} như sau:`,
     ),
 
     ...sections.flatMap((section) => [heading(section.label), ...sectionProse(c, section, fig)]),
@@ -345,7 +347,7 @@ export async function buildSummaryDocx(
           heading(`${roman(sections.length + 3)}. Kiến nghị, đề xuất`),
           ...unitTexts(c.proposals, 'Các cơ quan, đơn vị không có kiến nghị, đề xuất.'),
         ]),
-    body(`Trên đây là báo cáo ${subject} năm ${c.period}, ${sender} báo cáo ${regime.issuingBody} xem xét, chỉ đạo./.`),
+    body(`Trên đây là báo cáo ${subject} ${label}, ${sender} báo cáo ${regime.issuingBody} xem xét, chỉ đạo./.`),
     para([], { spacing: { before: 120, after: 0 } }),
     signatureBlock(regime),
   ];

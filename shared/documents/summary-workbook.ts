@@ -1,4 +1,5 @@
 import { periodDates, vietnameseDateTime, wallClockAsUtc } from '../domain/calendar.js';
+import { periodLabel, type PeriodKey } from '../domain/periodicity.js';
 import {
   indicatorDecimals,
   indicatorSections,
@@ -151,6 +152,8 @@ function fitColumns(ws: Worksheet, headerRows: number[], fromRow: number, limits
 }
 
 const groupLabel = (g: UnitGroup) => GROUP_LABELS[g];
+/** "NĂM 2026", "QUÝ III NĂM 2026": the period in a title row. */
+const upperLabel = (regime: Regime, period: PeriodKey) => periodLabel(regime.frequency, period).toLocaleUpperCase('vi');
 
 // ---------------------------------------------------------------------------------------------
 
@@ -162,9 +165,9 @@ const groupLabel = (g: UnitGroup) => GROUP_LABELS[g];
 function summarySheet(c: Consolidation, regime: Regime, subtitle: string, prior?: PriorFigures): Worksheet {
   const ws = newSheet(SHEET_NAMES.summary, { rows: 3 });
   const lastCol = prior ? 9 : 5;
-  titleRows(ws, lastCol, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
+  titleRows(ws, lastCol, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} ${upperLabel(regime, c.period)}`, subtitle);
   const heads = ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel('province'), groupLabel('district')];
-  const past = `Cùng kỳ năm ${prior?.period}`;
+  const past = `Cùng kỳ ${prior ? periodLabel(regime.frequency, prior.period) : ''}`;
   if (prior) heads.push(`${past}: tổng cộng`, `${past}: ${heads[3]}`, `${past}: ${heads[4]}`, 'Tăng (+), giảm (-) so với cùng kỳ');
   heads.forEach((h, i) => headerCell(ws, 3, i + 1, h));
   ws.heights.set(3, 32);
@@ -224,7 +227,12 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
   const ws = newSheet(SHEET_NAMES.byUnit, { rows: 4, cols: 2 });
   const first = 5; // first indicator column
   const lastCol = first + c.indicators.length - 1;
-  titleRows(ws, lastCol, `${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period} — SỐ LIỆU THEO TỪNG CƠ QUAN, ĐƠN VỊ`, subtitle);
+  titleRows(
+    ws,
+    lastCol,
+    `${regimeSubject(regime).toLocaleUpperCase('vi')} ${upperLabel(regime, c.period)} — SỐ LIỆU THEO TỪNG CƠ QUAN, ĐƠN VỊ`,
+    subtitle,
+  );
 
   ['STT', 'Tên cơ quan, đơn vị', 'Nhóm', 'Tình trạng báo cáo'].forEach((h, i) => {
     ws.merge(3, i + 1, 4, i + 1);
@@ -294,7 +302,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
 
 function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   const ws = newSheet(SHEET_NAMES.compliance, { rows: 3 });
-  titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} NĂM ${c.period}`, subtitle);
+  titleRows(ws, 8, `TÌNH HÌNH GỬI BÁO CÁO ${regimeSubject(regime).toLocaleUpperCase('vi')} ${upperLabel(regime, c.period)}`, subtitle);
   [
     'STT',
     'Tên cơ quan, đơn vị',
@@ -424,7 +432,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
             textsSheet(
               c,
               SHEET_NAMES.proposals,
-              `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+              `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} ${upperLabel(regime, c.period)}`,
               subtitle,
               [{ label: 'Kiến nghị, đề xuất', items: c.proposals }],
               'Không có cơ quan, đơn vị nào nêu kiến nghị, đề xuất.',
@@ -436,7 +444,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
               textsSheet(
                 c,
                 TEXTS_SHEET_NAME,
-                `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} NĂM ${c.period}`,
+                `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} ${upperLabel(regime, c.period)}`,
                 subtitle,
                 c.texts,
                 'Không có cơ quan, đơn vị nào nêu ý kiến.',
@@ -447,7 +455,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
     ],
     parts: compliance.parts,
     creator: 'Hệ thống báo cáo công tác dân vận chính quyền',
-    title: text(`Tổng hợp ${regimeSubject(regime)} năm ${c.period}`),
+    title: text(`Tổng hợp ${regimeSubject(regime)} ${periodLabel(regime.frequency, c.period)}`),
     created: new Date(c.asOf),
   });
 }

@@ -1,7 +1,7 @@
 import type { PeriodKey } from './periodicity.js';
 import { addDays, periodDates } from './calendar.js';
 import type { Consolidation } from './consolidation.js';
-import { previousComparablePeriod, regimePeriod, regimePeriodicity } from './periodicity.js';
+import { periodLabel, previousComparablePeriod, regimePeriod, regimePeriodicity } from './periodicity.js';
 import { findUnit, unitValidAt, type Regime, type Unit, type UnitGroup } from './regime.js';
 
 /**
@@ -159,9 +159,9 @@ export function comparablePeriod(regime: Regime, id: string): { previous: string
  * figures no unit carries on. The date is the day after the predecessors end (the latest of them).
  */
 export function priorNotes(regime: Regime, prior: PriorFigures): string[] {
-  const p = prior.period;
+  const p = periodLabel(regime.frequency, prior.period);
   const name = (id: string) => findUnit(regime, id)?.name ?? id;
-  const lines = [`Cùng kỳ năm trước: số liệu năm ${p} của các cơ quan, đơn vị nay còn hoạt động, tính theo đơn vị hiện nay.`];
+  const lines = [`Cùng kỳ năm trước: số liệu ${p} của các cơ quan, đơn vị nay còn hoạt động, tính theo đơn vị hiện nay.`];
   for (const u of prior.units) {
     const others = u.from.filter((id) => id !== u.unitId);
     // A predecessor always has validTo (the schema requires it with a successor).
@@ -172,9 +172,8 @@ export function priorNotes(regime: Regime, prior: PriorFigures): string[] {
     if (!end) continue;
     const since = addDays(end, 1).split('-').reverse().join('/');
     const how = u.from.length > 1 ? 'sáp nhập' : 'tổ chức lại';
-    lines.push(`Số liệu năm ${p} của ${others.map(name).join(', ')} được tính vào ${name(u.unitId)} (${how} từ ${since}).`);
+    lines.push(`Số liệu ${p} của ${others.map(name).join(', ')} được tính vào ${name(u.unitId)} (${how} từ ${since}).`);
   }
-  if (prior.unmapped.length)
-    lines.push(`Không tính số liệu năm ${p} của ${prior.unmapped.map(name).join(', ')} (không có đơn vị kế thừa).`);
+  if (prior.unmapped.length) lines.push(`Không tính số liệu ${p} của ${prior.unmapped.map(name).join(', ')} (không có đơn vị kế thừa).`);
   return lines;
 }

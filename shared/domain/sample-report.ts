@@ -1,6 +1,7 @@
 import { periodJson, periodYear, type PeriodKey } from './periodicity.js';
 import { scalarFields, type FormDefinition, type ScalarFieldDef } from './form-definition.js';
 import type { Regime } from './regime.js';
+import { periodDates } from './calendar.js';
 import type { AnnualReport } from './report.js';
 
 /**
@@ -15,6 +16,15 @@ export function seededRandom(seed: string): () => number {
     h = Math.imul(h ^ (h >>> 13), 3266489909);
     return ((h ^= h >>> 16) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A plan date inside the period: March of the year for an annual period (as it always was); for a
+ * shorter period, that day (at most the 14th) of the last month of its cut-off window, which ends on the 14th.
+ */
+function planDateIn(regime: Regime, period: PeriodKey, day: number): string {
+  if (regime.frequency === 'annual') return `${periodYear(period)}-03-${String(day).padStart(2, '0')}`;
+  return `${periodDates(regime, period).cutOffTo.slice(0, 8)}${String(Math.min(day, 14)).padStart(2, '0')}`;
 }
 
 /** A valid, realistic report for docs, tests and the demo (`cli report sample`). */
@@ -38,7 +48,7 @@ export function sampleReport(regime: Regime, unitId: string, period: PeriodKey, 
     planAndSolutions: {
       planIssued: true,
       planNumber: `${n(10, 999)}/KH-${unitId.toUpperCase().slice(0, 8)}`,
-      planDate: `${periodYear(period)}-03-${String(n(1, 28)).padStart(2, '0')}`,
+      planDate: planDateIn(regime, period, n(1, 28)),
       democracyRegulations: n(0, 8),
       dialogues: n(1, 24),
       citizenReceptions: n(0, 200),

@@ -1,6 +1,6 @@
-import type { PeriodKey } from '../domain/periodicity.js';
+import { periodLabel, type PeriodKey } from '../domain/periodicity.js';
 import { daysBetween, vietnameseDate, workingDaysBetween } from '../domain/calendar.js';
-import { GROUP_LABELS, type Regime, type Unit } from '../domain/regime.js';
+import { groupLabel, type Regime, type Unit } from '../domain/regime.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../domain/status.js';
 import { workingCalendar } from '../domain/working-calendar.js';
 import { html, layout, raw, type RawHtml, type RenderedEmail } from './layout.js';
@@ -80,7 +80,12 @@ ${personalLinkHtml(input.link)}${legalBasisHtml(regime)}${contactHtml(regime)}
     contactText(regime),
     'Trân trọng cảm ơn.',
   );
-  return layout({ subject: `Nhắc hạn gửi báo cáo năm ${period} (hết ${vietnameseDate(dueDate)}) – ${unit.name}`, title, body, text });
+  return layout({
+    subject: `Nhắc hạn gửi báo cáo ${periodLabel(regime.frequency, period)} (hết ${vietnameseDate(dueDate)}) – ${unit.name}`,
+    title,
+    body,
+    text,
+  });
 }
 
 /** After the deadline: a firm notice, repeated while the report is still owed. */
@@ -118,7 +123,12 @@ ${again ? html`<p>${again}</p>` : raw('')}${personalLinkHtml(input.link)}${legal
     contactText(regime),
   );
   const prefix = repeat > 1 ? `Nhắc lại lần ${repeat}: quá hạn` : 'Quá hạn';
-  return layout({ subject: `${prefix} ${daysOverdue} ngày gửi báo cáo năm ${period} – ${unit.name}`, title, body, text });
+  return layout({
+    subject: `${prefix} ${daysOverdue} ngày gửi báo cáo ${periodLabel(regime.frequency, period)} – ${unit.name}`,
+    title,
+    body,
+    text,
+  });
 }
 
 export interface EscalationRow {
@@ -154,7 +164,7 @@ export function escalationEmail(input: {
 <tr style="background:#f3f3f3"><th style="${cell}">STT</th><th style="${cell}">Cơ quan, đơn vị</th><th style="${cell}">Khối</th><th style="${cell}">Hạn gửi</th><th style="${cell}">Số ngày quá hạn</th><th style="${cell}">Tình trạng</th><th style="${cell}">Liên hệ</th></tr>
 ${rows.map(
   (r, i) =>
-    html`<tr><td style="${cell}">${i + 1}</td><td style="${cell}">${r.unit.name}</td><td style="${cell}">${GROUP_LABELS[r.unit.group]}</td><td style="${cell}">${deadlineOf(r)}</td><td style="${cell};text-align:right">${r.daysOverdue}</td><td style="${cell}">${STATUS_LABELS[r.status]}</td><td style="${cell}"><a href="mailto:${r.unit.email}">${r.unit.email}</a></td></tr>`,
+    html`<tr><td style="${cell}">${i + 1}</td><td style="${cell}">${r.unit.name}</td><td style="${cell}">${groupLabel(regime, r.unit.group)}</td><td style="${cell}">${deadlineOf(r)}</td><td style="${cell};text-align:right">${r.daysOverdue}</td><td style="${cell}">${STATUS_LABELS[r.status]}</td><td style="${cell}"><a href="mailto:${r.unit.email}">${r.unit.email}</a></td></tr>`,
 )}</table>`;
   const board = isSafeLink(input.boardLink)
     ? html`<p>Bảng theo dõi tình hình báo cáo: <a href="${input.boardLink}">${input.boardLink}</a></p>`
@@ -170,12 +180,17 @@ ${board}${legalBasisHtml(regime)}`;
     rows
       .map(
         (r, i) =>
-          `${i + 1}. ${oneLine(r.unit.name)} (${GROUP_LABELS[r.unit.group]}) – hạn ${deadlineOf(r)}, quá hạn ${r.daysOverdue} ngày, ${STATUS_LABELS[r.status]}; liên hệ: ${r.unit.email}`,
+          `${i + 1}. ${oneLine(r.unit.name)} (${groupLabel(regime, r.unit.group)}) – hạn ${deadlineOf(r)}, quá hạn ${r.daysOverdue} ngày, ${STATUS_LABELS[r.status]}; liên hệ: ${r.unit.email}`,
       )
       .join('\n'),
     ask,
     input.boardLink ? `Bảng theo dõi tình hình báo cáo: ${input.boardLink}` : '',
     legalBasisLines(regime).join('\n'),
   );
-  return layout({ subject: `Tổng hợp quá hạn: ${rows.length} đơn vị chưa gửi báo cáo năm ${period}`, title, body, text });
+  return layout({
+    subject: `Tổng hợp quá hạn: ${rows.length} đơn vị chưa gửi báo cáo ${periodLabel(regime.frequency, period)}`,
+    title,
+    body,
+    text,
+  });
 }

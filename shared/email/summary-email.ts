@@ -1,4 +1,4 @@
-import type { PeriodKey } from '../domain/periodicity.js';
+import { periodLabel, periodSlug, type PeriodKey } from '../domain/periodicity.js';
 import { vietnameseDateTime } from '../domain/calendar.js';
 import {
   regimeShortName,
@@ -11,7 +11,7 @@ import {
   type SummaryDiff,
 } from '../domain/consolidation.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
-import { GROUP_LABELS, type Regime } from '../domain/regime.js';
+import { groupLabel, type Regime } from '../domain/regime.js';
 import { STATUS_LABELS, type Rates } from '../domain/status.js';
 import type { MailAttachment } from '../ports.js';
 import { html, layout, raw, type RenderedEmail } from './layout.js';
@@ -48,8 +48,8 @@ const NUM_TD = `${TD};text-align:right`;
 /** Names of the two attachments, stable per period and version (ASCII, safe in MIME headers). */
 export function summaryFileNames(period: PeriodKey, version: number): { xlsx: string; docx: string } {
   return {
-    xlsx: `tong-hop-bao-cao-${period}-v${version}.xlsx`,
-    docx: `du-thao-bao-cao-chung-${period}-v${version}.docx`,
+    xlsx: `tong-hop-bao-cao-${periodSlug(period)}-v${version}.xlsx`,
+    docx: `du-thao-bao-cao-chung-${periodSlug(period)}-v${version}.docx`,
   };
 }
 
@@ -136,7 +136,8 @@ export function summaryEmail(
   opts: { version: number; isUpdate: boolean; appUrl?: string; changes?: SummaryDiff; previousVersion?: number },
 ): RenderedEmail {
   const subjectText = regimeSubject(regime);
-  const tag = `${regimeShortName(regime)} năm ${c.period}`;
+  const label = periodLabel(regime.frequency, c.period);
+  const tag = `${regimeShortName(regime)} ${label}`;
   const subject = `[${tag}] Tổng hợp kết quả${opts.isUpdate ? ` (bản cập nhật số ${opts.version})` : ''}`;
   const asOf = vietnameseDateTime(new Date(c.asOf), regime.timeZone);
   const o = c.rates.overall;
@@ -146,11 +147,11 @@ export function summaryEmail(
 
   const rateRows: [string, Rates][] = [
     ['Toàn tỉnh', c.rates.overall],
-    [GROUP_LABELS.province, c.rates.province],
-    [GROUP_LABELS.district, c.rates.district],
+    [groupLabel(regime, 'province'), c.rates.province],
+    [groupLabel(regime, 'district'), c.rates.district],
   ];
 
-  const intro = `Hệ thống đã tổng hợp báo cáo ${subjectText} năm ${c.period} của ${o.reported}/${o.expected} cơ quan, đơn vị (số liệu đến ${asOf}).`;
+  const intro = `Hệ thống đã tổng hợp báo cáo ${subjectText} ${label} của ${o.reported}/${o.expected} cơ quan, đơn vị (số liệu đến ${asOf}).`;
   const updateNote = opts.isUpdate
     ? `Đây là bản cập nhật số ${opts.version}, thay thế bản tổng hợp đã gửi trước đó vì có báo cáo gửi bổ sung hoặc thay đổi sau lần tổng hợp trước.`
     : '';
@@ -222,5 +223,5 @@ ${url ? html`<p><a href="${url}">Mở hệ thống báo cáo</a></p>` : raw('')}
     .filter((l, i, all) => !(l === '' && all[i - 1] === ''))
     .join('\n');
 
-  return layout({ subject, title: `Tổng hợp ${subjectText} năm ${c.period}`, body: bodyHtml, text });
+  return layout({ subject, title: `Tổng hợp ${subjectText} ${label}`, body: bodyHtml, text });
 }

@@ -1,4 +1,4 @@
-import type { PeriodKey } from '../domain/periodicity.js';
+import { periodLabel, type PeriodKey } from '../domain/periodicity.js';
 import { endOfLocalDay, periodDates, vietnameseDate, vietnameseDateTime } from '../domain/calendar.js';
 import type { Regime, Unit } from '../domain/regime.js';
 import type { ValidationIssue } from '../domain/report.js';
@@ -18,7 +18,7 @@ export type EmailUnit = Pick<Unit, 'id' | 'name'>;
 export const oneLine = (value: string) => headerValue(value);
 
 /** "Báo cáo kết quả thực hiện công tác dân vận chính quyền năm 2026" */
-export const reportTitle = (regime: Regime, period: PeriodKey) => `${regime.name} năm ${period}`;
+export const reportTitle = (regime: Regime, period: PeriodKey) => `${regime.name} ${periodLabel(regime.frequency, period)}`;
 
 /** Only http(s) links become anchors: a `javascript:` link from a bad config cannot run. */
 export const isSafeLink = (link: string | undefined): link is string => !!link && /^https?:\/\//i.test(link);
@@ -84,7 +84,7 @@ export function receiptEmail(input: {
 }): RenderedEmail {
   const { regime, unit, period } = input;
   const dueDate = input.dueDate ?? defaultDueDate(regime, period);
-  const title = `Xác nhận đã nhận báo cáo năm ${period}`;
+  const title = `Xác nhận đã nhận báo cáo ${periodLabel(regime.frequency, period)}`;
   const receivedAt = vietnameseDateTime(input.receivedAt, regime.timeZone);
   const statusLine =
     input.status === 'LATE'
@@ -143,7 +143,7 @@ export function rejectionEmail(input: {
 }): RenderedEmail {
   const { regime, unit, period } = input;
   const dueDate = input.dueDate ?? defaultDueDate(regime, period);
-  const title = `Báo cáo năm ${period} chưa hợp lệ, đề nghị nộp lại`;
+  const title = `Báo cáo ${periodLabel(regime.frequency, period)} chưa hợp lệ, đề nghị nộp lại`;
   // Bounded whatever the caller passes (domain/bounded-reasons.ts), so one broken file cannot produce a megabyte of email.
   const bounded = boundReasons(input.reasons);
   const shown = bounded.filter((r) => !isSummary(r));
@@ -184,7 +184,7 @@ export function returnedEmail(input: {
 }): RenderedEmail {
   const { regime, unit, period } = input;
   const dueDate = input.dueDate ?? defaultDueDate(regime, period);
-  const title = `Báo cáo năm ${period} được trả lại để chỉnh sửa`;
+  const title = `Báo cáo ${periodLabel(regime.frequency, period)} được trả lại để chỉnh sửa`;
   // A free-text reason may span lines; keep them, but as plain LF (no stray CR in the text part).
   const reason = input.reason.replace(/\r\n?/g, '\n').trim();
   const intro = `Sau khi xem xét, ${regime.receivingBody.name} trả lại ${reportTitle(regime, period)} của ${oneLine(unit.name)} để chỉnh sửa, bổ sung.`;

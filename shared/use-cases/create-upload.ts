@@ -62,7 +62,7 @@ export async function createUpload(
   if (now < dates.opensAt) {
     throw new RequestError(409, 'PERIOD_NOT_OPEN', `Kỳ báo cáo ${named} chưa mở (mở từ ${dates.opensAt.toISOString().slice(0, 10)})`);
   }
-  requireBoundPeriod(deps.regimes.main, record, period);
+  requireBoundPeriod(deps.regimes.main, record, period, regime);
   const closedAt = periodClosesAt(regime, period);
   if (now >= closedAt) {
     // Read only past the close: the usual upload costs no extra read.

@@ -1,4 +1,4 @@
-import { periodYear, type PeriodKey } from '../domain/periodicity.js';
+import { periodLabel, periodYear, splitPeriodKey, type PeriodKey } from '../domain/periodicity.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { RequestError } from '../errors.js';
 import type { Regime, Unit } from '../domain/regime.js';
@@ -197,13 +197,18 @@ export async function authenticateUnit(
  * 403 when the link is not bound to the period it is used for (a 2026 link cannot file 2020); `main`
  * is the deployment's main regime, whose years the link is bound to.
  */
-export function requireBoundPeriod(main: Regime, record: TokenRecord, period: PeriodKey): void {
+export function requireBoundPeriod(main: Regime, record: TokenRecord, period: PeriodKey, regime: Regime = main): void {
   const periods = boundPeriods(record, main);
   if (!periods.includes(periodYear(period))) {
+    // The annual wording stays "kỳ 2026"; a period of another periodicity is named as a person reads it.
+    const [years, named] =
+      regime.frequency === 'annual'
+        ? [`kỳ ${periods.join(', ')}`, `kỳ ${splitPeriodKey(period).id}`]
+        : [`các kỳ của năm ${periods.join(', ')}`, periodLabel(regime.frequency, period)];
     throw new RequestError(
       403,
       'PERIOD_NOT_BOUND',
-      `Đường dẫn này chỉ dùng để nộp báo cáo kỳ ${periods.join(', ')}, không dùng cho kỳ ${period}; liên hệ Sở Nội vụ nếu cần nộp kỳ khác`,
+      `Đường dẫn này chỉ dùng để nộp báo cáo ${years}, không dùng cho ${named}; liên hệ Sở Nội vụ nếu cần nộp kỳ khác`,
     );
   }
 }

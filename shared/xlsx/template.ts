@@ -1,4 +1,4 @@
-import type { PeriodKey } from '../domain/periodicity.js';
+import { periodLabel, periodYear, splitPeriodKey, type PeriodKey } from '../domain/periodicity.js';
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
 import { DEFAULT_FORM } from '../domain/default-form.js';
@@ -100,6 +100,8 @@ const listFormula = (labels: readonly string[]) => {
  */
 export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Array> {
   const { regime, period } = input;
+  // What the report itself writes (its `period` field): the id, never the '{regime}/' of the key.
+  const periodId = splitPeriodKey(period).id;
   const dates = periodDates(regime, period);
   const unit = input.unit === undefined ? undefined : findUnit(regime, input.unit);
   if (input.unit !== undefined && !unit) throw new Error(`Unknown unit "${input.unit}" in regime ${regime.id}`);
@@ -136,7 +138,9 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
     vertical: 'center',
     wrapText: true,
   });
-  note(`Năm báo cáo ${period} — mẫu phiên bản ${regime.formVersion}`, { italic: true }, undefined, { horizontal: 'center' });
+  // The annual form keeps its "Năm báo cáo 2026"; another periodicity names its period ("Kỳ báo cáo: quý III năm 2026").
+  const periodLine = regime.frequency === 'annual' ? `Năm báo cáo ${periodId}` : `Kỳ báo cáo: ${periodLabel(regime.frequency, period)}`;
+  note(`${periodLine} — mẫu phiên bản ${regime.formVersion}`, { italic: true }, undefined, { horizontal: 'center' });
   note(unit ? `Đơn vị báo cáo: ${unit.name}` : 'Đơn vị báo cáo: chọn tên đơn vị ở ô màu vàng bên dưới', { bold: true });
   addRow();
   note('HƯỚNG DẪN', { bold: true });
@@ -191,7 +195,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
       error: { title: 'Đơn vị không hợp lệ', message: 'Chọn tên đơn vị trong danh sách.' },
     });
   }
-  lockedValue(fieldRow('period', describe('period')).cell, period);
+  lockedValue(fieldRow('period', describe('period')).cell, periodId);
 
   // 4. Sections.
   const tables: ValidatedWorksheet[] = [];
@@ -227,7 +231,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   const metaRows: [string, string | number][] = [
     [META_KEYS.template, TEMPLATE_ID],
     [META_KEYS.formVersion, regime.formVersion],
-    [META_KEYS.period, period],
+    [META_KEYS.period, periodId],
     [META_KEYS.unitId, unit?.id ?? ''],
     [META_KEYS.regimeId, regime.id],
   ];
@@ -243,7 +247,11 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   });
 
   // 6. Both sheets were created protected; the input cells are the unlocked ones.
-  return writeXlsx({ sheets: [ws, ...tables, meta], creator: regime.receivingBody.name, title: `${regime.name} năm ${period}` });
+  return writeXlsx({
+    sheets: [ws, ...tables, meta],
+    creator: regime.receivingBody.name,
+    title: `${regime.name} ${periodLabel(regime.frequency, period)}`,
+  });
 }
 
 /** The sheet of the form's n-th table field (0-based, template order): where the reader looks for its rows. */
@@ -311,7 +319,7 @@ function kindValidation(field: TemplateField, dates: Dates, period: PeriodKey): 
           title: 'Ngày không hợp lệ',
           message: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
         },
-        prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + period },
+        prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + periodYear(period) },
       };
     case 'text':
       return field.maxLength === undefined

@@ -168,6 +168,34 @@ describe('a unit owing reports under two regimes', () => {
     expect(browser.errors).toEqual([]);
   }, 180_000);
 
+  it('the board offers both regimes: the quarterly one shows its quarter, labelled, and the unit’s filed report', async () => {
+    // Prepare (runs after the filing above)
+    const page = await browser.newPage();
+    await page.goto(`${t.app}/board#admin=${t.stack.endpoints.adminToken}`);
+    const rowOf = (unitId: string) => page.locator(`#rows tr[data-unit="${unitId}"]`);
+    await rowOf(UNIT).waitFor();
+
+    // Assess: the main regime first, its years as always; the regime choice offered
+    await page.locator('#regime-choice:not([hidden])').waitFor();
+    expect(await page.locator('#regime').inputValue()).toBe(DEFAULT_REGIME.id);
+    expect(await text(page, '#period-label')).toBe('Kỳ báo cáo năm');
+    expect(await page.locator('#period option:checked').textContent()).toBe('2026');
+    expect(await rowOf(UNIT).getAttribute('data-status')).toBe('PENDING');
+
+    // Act: choose the quarterly regime
+    await page.selectOption('#regime', quarterly.id);
+
+    // Assess: its current quarter, labelled, its two units, the filed one on time
+    await expect.poll(() => page.locator('#rows tr[data-unit]').count()).toBe(2);
+    await expect.poll(() => rowOf(UNIT).getAttribute('data-status')).toBe('ON_TIME');
+    expect(await rowOf('so-noi-vu').getAttribute('data-status')).toBe('PENDING');
+    expect(await text(page, '#period-label')).toBe('Kỳ báo cáo');
+    expect(await page.locator('#period').inputValue()).toBe(QUARTER);
+    expect(await page.locator('#period option:checked').textContent()).toBe('Quý IV năm 2026');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('a unit owing only the main regime’s report sees the page as before: no list of reports', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.app}/#t=${await t.token('so-tu-phap')}`);

@@ -604,6 +604,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Follows the unit's view until this upload is judged: rejected (its reasons), or accepted and reflected in the status. */
 async function follow(uploadId: string, sha256: string): Promise<void> {
+  // A rejected version can be read a moment before the status it leads to: a few more looks for the status to follow.
+  let rejectedSeen = 0;
   for (const delay of POLL_DELAYS_MS) {
     await sleep(delay);
     let v: UnitView;
@@ -615,7 +617,8 @@ async function follow(uploadId: string, sha256: string): Promise<void> {
     }
     renderView(v);
     const version = v.versions.find((x) => x.uploadId === uploadId);
-    if (version && !version.valid) return finishReceipt('rejected', version, v.status, sha256);
+    if (version && !version.valid && (v.status !== 'PENDING' || ++rejectedSeen > 3))
+      return finishReceipt('rejected', version, v.status, sha256);
     if (version && (v.status === 'ON_TIME' || v.status === 'LATE')) return finishReceipt('accepted', version, v.status, sha256);
   }
   finishReceipt('timeout', undefined, undefined, sha256);

@@ -27,7 +27,8 @@ export const SITE_PATH = resolve(here, '..', SITE_DIR);
  */
 export const BUNDLES = {
   form: { entry: join(here, 'form', 'main.ts'), maxBytes: 200 * 1024 },
-  board: { entry: join(here, 'board', 'main.ts'), maxBytes: 40 * 1024 },
+  // 44 KB: the regime choice and the period labels of every periodicity (issue 15) took it past 40.
+  board: { entry: join(here, 'board', 'main.ts'), maxBytes: 44 * 1024 },
 } as const;
 export type BundleName = keyof typeof BUNDLES;
 

@@ -37,11 +37,16 @@ export function formPage(): string {
 <div class="row spread">
 <div><p class="muted small flush">Đơn vị báo cáo</p><h2 id="unit-name" class="flush"></h2></div>
 <div class="row">
-<label for="period-select">Năm báo cáo</label>
+<label for="period-select" id="period-label">Năm báo cáo</label>
 <select id="period-select" class="auto"></select>
 </div>
 </div>
+<div id="owed" hidden>
+<h3 class="sub" id="owed-title">Các báo cáo đơn vị phải nộp</h3>
+<div class="table-scroll"><table class="owed" aria-labelledby="owed-title"><thead><tr><th scope="col">Chế độ báo cáo</th><th scope="col">Kỳ báo cáo</th><th scope="col">Hạn nộp</th><th scope="col">Tình trạng</th><th scope="col">Biểu mẫu</th></tr></thead><tbody id="owed-body"></tbody></table></div>
+</div>
 <dl class="facts spaced">
+<dt id="regime-term" hidden>Chế độ báo cáo</dt><dd id="regime-name" hidden></dd>
 <dt>Tình trạng</dt><dd><span id="status-pill" class="pill"></span></dd>
 <dt>Hạn gửi báo cáo</dt><dd id="due-date"></dd>
 <dt>Thời gian chốt số liệu</dt><dd id="cut-off"></dd>

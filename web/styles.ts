@@ -75,6 +75,8 @@ table.rows td,table.rows th{padding:.3rem .35rem}
 table.rows td input,table.rows td select,table.rows td textarea{min-width:7.5rem;min-height:0}
 table.rows td.invalid input,table.rows td.invalid select,table.rows td.invalid textarea{border-color:var(--bad);box-shadow:0 0 0 1px var(--bad)}
 table.rows button,.row-actions button{padding:.35rem .8rem;white-space:nowrap}
+table.owed button{padding:.3rem .8rem;white-space:nowrap}
+table.owed tr[aria-current] td{background:#f3f6fb;font-weight:600}
 .row-actions{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .row-actions p{margin:0}
 @media (max-width:48rem){.field{grid-template-columns:1fr}.split{grid-template-columns:1fr}.facts{grid-template-columns:1fr}}

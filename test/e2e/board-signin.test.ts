@@ -23,7 +23,7 @@ import { launchBrowser, type TestBrowser } from './support/browser.js';
  * only the controls their role may use. The viewer cannot return a report even by calling the API;
  * the reviewer returns one and the audit names them; signing out locks the board again.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const UNIT = 'so-tu-phap';
 const regime = DEFAULT_REGIME;
 

@@ -20,7 +20,7 @@ import { launchBrowser, type TestBrowser } from './support/browser.js';
  * rest missing — seen after the deadline. Sở Nội vụ returns a report from the board; the table
  * follows without a reload and the unit gets the email.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const regime = DEFAULT_REGIME;
 const emailOf = (unitId: string) => regime.units.find((u) => u.id === unitId)!.email;
 

@@ -24,6 +24,8 @@ import { startTestStack, type TestStack } from './support/stack.js';
  * (18 Dec) three weeks ahead.
  */
 const PERIOD = 2026;
+/** The period's key in tables and domain functions (the main regime's: the bare year). */
+const KEY = String(PERIOD);
 const NOW = new Date('2026-11-28T03:00:00Z');
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const JUDGED = 60_000;
@@ -101,7 +103,7 @@ describe('the upload form', () => {
     const token = await t.token(unitId);
     const page = browser.page;
     await openForm(page, token);
-    const report = sampleReport(t.regime, unitId, PERIOD);
+    const report = sampleReport(t.regime, unitId, KEY);
 
     // Assess the view before anything is sent
     await expect.poll(() => text(page, '#unit-name')).toBe('Sở Tư pháp');
@@ -146,7 +148,7 @@ describe('the upload form', () => {
 
     // Assess what was really stored: the PDF first, then the report naming it, hashed as the browser said
     await t.stack.bus.idle();
-    const facts = await t.tables.reports.facts(PERIOD, unitId);
+    const facts = await t.tables.reports.facts(KEY, unitId);
     expect(facts.versions).toHaveLength(1);
     const [version] = facts.versions;
     expect(version).toMatchObject({ valid: true, format: 'json', sha256: shownSha, reasons: [] });
@@ -197,7 +199,7 @@ describe('the upload form', () => {
     const page = await browser.newPage();
     await openForm(page, token);
     const uploads = watchUploads(page);
-    await fillForm(page, sampleReport(t.regime, unitId, PERIOD));
+    await fillForm(page, sampleReport(t.regime, unitId, KEY));
     await page.getByLabel('Số đơn thư khiếu nại, tố cáo, kiến nghị tiếp nhận').fill('5');
     await page.getByLabel('Số đơn thư đã giải quyết').fill('9');
     await page.getByLabel('Số hội nghị, buổi phổ biến, quán triệt').fill('');
@@ -241,7 +243,7 @@ describe('the upload form', () => {
     expect(uploads).toEqual([]);
     await t.stack.bus.idle();
     expect(await t.objectKeys(`incoming/${PERIOD}/${unitId}/`)).toEqual([]);
-    expect((await t.tables.reports.facts(PERIOD, unitId)).versions).toEqual([]);
+    expect((await t.tables.reports.facts(KEY, unitId)).versions).toEqual([]);
 
     // Act (3): fix one field; its error goes on blur
     await page.getByLabel('Email').fill('lan.nguyen@skhdt.kontum.gov.example');
@@ -301,14 +303,14 @@ describe('the Excel template', () => {
     expect(Number(meta.get(META_KEYS.period))).toBe(PERIOD);
 
     // Act (2): fill it as a clerk would and upload it through the page's Excel path
-    const filled = Buffer.from(await fillTemplate(template, sampleReport(t.regime, unitId, PERIOD)));
+    const filled = Buffer.from(await fillTemplate(template, sampleReport(t.regime, unitId, KEY)));
     await page.getByLabel('Tệp Excel (.xlsx)').setInputFiles({ name: download.suggestedFilename(), mimeType: XLSX_TYPE, buffer: filled });
     await page.getByRole('button', { name: 'Nộp tệp Excel' }).click();
 
     // Assess (2)
     await page.locator('#receipt-outcome[data-status="ON_TIME"]').waitFor({ timeout: JUDGED });
     expect(await text(page, '#receipt-sha')).toBe(sha256Hex(filled));
-    const facts = await t.tables.reports.facts(PERIOD, unitId);
+    const facts = await t.tables.reports.facts(KEY, unitId);
     expect(facts.versions).toHaveLength(1);
     expect(facts.versions[0]).toMatchObject({ valid: true, format: 'xlsx', sha256: sha256Hex(filled) });
     expect(await text(page, '#status-pill')).toBe('Đúng hạn');
@@ -330,7 +332,7 @@ describe('the Excel template', () => {
 
     // Assess: rejected, with the stored reason shown; the raw object is kept
     await page.locator('#receipt-outcome[data-status="REJECTED"]').waitFor({ timeout: JUDGED });
-    const facts = await t.tables.reports.facts(PERIOD, unitId);
+    const facts = await t.tables.reports.facts(KEY, unitId);
     expect(facts.versions).toHaveLength(1);
     const reason = facts.versions[0]?.reasons[0]?.message ?? '';
     expect(reason).not.toBe('');
@@ -379,7 +381,7 @@ describe('the Excel template', () => {
     expect(forged.body).toContain('<Code>EntityTooLarge</Code>');
     await t.stack.bus.idle();
     expect(await t.objectKeys(`incoming/${PERIOD}/${unitId}/`)).toEqual([]);
-    expect((await t.tables.reports.facts(PERIOD, unitId)).versions).toEqual([]);
+    expect((await t.tables.reports.facts(KEY, unitId)).versions).toEqual([]);
     await page.close();
   }, 120_000);
 });
@@ -527,7 +529,7 @@ describe('links and endpoints', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_PERIOD');
     // Two uses within a minute (rarely across a minute boundary) give one entry a minute.
-    const used = (await t.tables.audit.list(PERIOD, unitId)).filter((e) => e.action === 'TOKEN_USED');
+    const used = (await t.tables.audit.list(KEY, unitId)).filter((e) => e.action === 'TOKEN_USED');
     expect(used.length).toBeGreaterThanOrEqual(1);
     expect(used.length).toBeLessThanOrEqual(2);
     expect(used[0]).toMatchObject({ actor: `token:${sha256Hex(token).slice(0, 12)}`, detail: { route: 'GET /me' } });

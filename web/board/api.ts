@@ -39,15 +39,24 @@ async function authorized<T>(call: (token: string | null) => Promise<T>): Promis
   }
 }
 
-/** Without a period the API answers with the current one, and the list of periods to offer. */
-export const readStatus = (period: number | string | null) =>
-  authorized((t) => getJson<PeriodStatus>(period === null ? '/status' : `/status?period=${period}`, t));
+/** `?regime=&period=`: the regime only when one was chosen (none: the deployment's main regime, as before). */
+function query(regime: string | null, period: number | string | null): string {
+  const parts = [
+    ...(regime === null ? [] : [`regime=${encodeURIComponent(regime)}`]),
+    ...(period === null ? [] : [`period=${encodeURIComponent(period)}`]),
+  ];
+  return parts.length ? `?${parts.join('&')}` : '';
+}
 
-export const readUnitReports = (unitId: string, period: number | string) =>
-  authorized((t) => getJson<UnitReports>(`${unitPath(unitId, 'reports')}?period=${period}`, t));
+/** Without a period the API answers with the regime's current one, and the list of periods (and regimes) to offer. */
+export const readStatus = (regime: string | null, period: number | string | null) =>
+  authorized((t) => getJson<PeriodStatus>(`/status${query(regime, period)}`, t));
 
-export const readAuditTrail = (unitId: string, period: number | string) =>
-  authorized((t) => getJson<AuditTrail>(`${unitPath(unitId, 'audit')}?period=${period}`, t));
+export const readUnitReports = (unitId: string, regime: string | null, period: number | string) =>
+  authorized((t) => getJson<UnitReports>(`${unitPath(unitId, 'reports')}${query(regime, period)}`, t));
+
+export const readAuditTrail = (unitId: string, regime: string | null, period: number | string) =>
+  authorized((t) => getJson<AuditTrail>(`${unitPath(unitId, 'audit')}${query(regime, period)}`, t));
 
 export const reviewVersion = (unitId: string, body: ReviewRequest) =>
   authorized((t) => postJson<ReviewResult>(unitPath(unitId, 'review'), t, body));

@@ -34,6 +34,7 @@ import {
   latestValid,
   periodOptions,
   ratesView,
+  regimeOptions,
   rowsView,
   type DetailActions,
   type DetailState,
@@ -52,6 +53,8 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 const config = JSON.parse($('board-config').textContent ?? '') as BoardConfig;
 
 const state: {
+  /** The regime chosen (null: the deployment's main regime, until the person picks one). */
+  regime: string | null;
   period: number | string | null;
   data: PeriodStatus | null;
   loading: boolean;
@@ -59,7 +62,7 @@ const state: {
   detail: DetailState | null;
   /** The table row the open panel was loaded for: when the row changes, the panel is read again. */
   detailSeen: string;
-} = { period: null, data: null, loading: false, filters: { status: '', group: '', query: '' }, detail: null, detailSeen: '' };
+} = { regime: null, period: null, data: null, loading: false, filters: { status: '', group: '', query: '' }, detail: null, detailSeen: '' };
 
 const ctx = (data: PeriodStatus): ViewContext => ({ tz: data.timeZone, config });
 const rowOf = (unitId: string) => state.data?.units.find((u) => u.unitId === unitId);
@@ -136,12 +139,14 @@ async function refresh(): Promise<void> {
   if (!accessToken() || state.loading) return;
   state.loading = true;
   const asked = state.period;
+  const askedRegime = state.regime;
   try {
-    const data = await readStatus(asked);
-    if (asked !== state.period) return;
+    const data = await readStatus(askedRegime, asked);
+    if (asked !== state.period || askedRegime !== state.regime) return;
     state.period = data.period;
     state.data = data;
-    syncPeriods(data.periods, data.period);
+    syncRegimes(data);
+    syncPeriods(data);
     banner('');
     drawTable();
     $('updated').textContent = `Số liệu lúc ${dateTime(data.asOf, data.timeZone)}`;
@@ -156,10 +161,10 @@ async function refresh(): Promise<void> {
 async function loadDetail(): Promise<void> {
   const d = state.detail;
   if (!d) return;
-  const { unitId, period } = d;
+  const { unitId, regime, period } = d;
   state.detailSeen = rowSignature(rowOf(unitId));
   try {
-    const [reports, audit] = await Promise.all([readUnitReports(unitId, period), readAuditTrail(unitId, period)]);
+    const [reports, audit] = await Promise.all([readUnitReports(unitId, regime, period), readAuditTrail(unitId, regime, period)]);
     if (state.detail !== d) return;
     // New forms (another version to review, another deadline): the last action's message is stale.
     if (d.reports && actionsKey(d.reports) !== actionsKey(reports)) d.message = null;
@@ -172,10 +177,22 @@ async function loadDetail(): Promise<void> {
   }
 }
 
-function syncPeriods(periods: readonly (number | string)[], current: number | string): void {
+/** The regime choice: only when the deployment runs several (one regime: the board as it always was). */
+function syncRegimes(data: PeriodStatus): void {
+  const regimes = data.regimes ?? [];
+  $('regime-choice').hidden = regimes.length < 2;
+  if (regimes.length < 2) return;
+  const select = $<HTMLSelectElement>('regime');
+  render(regimeOptions(regimes), select);
+  select.value = data.regime;
+}
+
+function syncPeriods(data: PeriodStatus): void {
+  const frequency = data.regimes?.find((r) => r.id === data.regime)?.frequency ?? 'annual';
+  $('period-label').textContent = frequency === 'annual' ? 'Kỳ báo cáo năm' : 'Kỳ báo cáo';
   const select = $<HTMLSelectElement>('period');
-  render(periodOptions(periods), select);
-  select.value = String(current);
+  render(periodOptions(data.periods, frequency), select);
+  select.value = String(data.period);
 }
 
 /** A period as the API writes it: a year as a number, any other period as its id. */
@@ -187,6 +204,7 @@ function openDetail(unitId: string): void {
   if (state.period === null) return;
   state.detail = {
     unitId,
+    regime: state.regime,
     period: state.period,
     name: rowOf(unitId)?.name ?? unitId,
     reports: null,
@@ -289,6 +307,7 @@ async function review(decision: ReviewRequest['decision']): Promise<void> {
     return;
   }
   const body: ReviewRequest = {
+    ...(rep.regime ? { regime: rep.regime } : {}),
     period: rep.period,
     uploadId: latest.uploadId,
     decision,
@@ -324,7 +343,7 @@ async function extend(): Promise<void> {
     reasonField.focus();
     return;
   }
-  const body: ExtensionRequest = { period: rep.period, until, reason };
+  const body: ExtensionRequest = { ...(rep.regime ? { regime: rep.regime } : {}), period: rep.period, until, reason };
   await act(
     () => grantDeadlineExtension(rep.unit.id, body),
     (r) => {
@@ -346,6 +365,15 @@ function setStatusFilter(status: Filters['status']): void {
   drawTable();
 }
 
+$<HTMLSelectElement>('regime').addEventListener('change', (e) => {
+  state.regime = (e.currentTarget as HTMLSelectElement).value;
+  // The new regime's current period: its periods are not the old one's.
+  state.period = null;
+  state.data = null;
+  closeDetail();
+  drawTable();
+  void refresh();
+});
 $<HTMLSelectElement>('period').addEventListener('change', (e) => {
   state.period = periodValue((e.currentTarget as HTMLSelectElement).value);
   state.data = null;

@@ -37,7 +37,8 @@ export function boardPage(config: BoardConfig): string {
     asset: 'board',
     body: `<header class="top">
   <h1>Theo dõi báo cáo công tác dân vận chính quyền</h1>
-  <label class="period">Kỳ báo cáo năm <select id="period"></select></label>
+  <label class="period" id="regime-choice" hidden>Chế độ báo cáo <select id="regime"></select></label>
+  <label class="period"><span id="period-label">Kỳ báo cáo năm</span> <select id="period"></select></label>
   <span id="updated" class="muted" aria-live="polite"></span>
   <div id="who" class="who" hidden><span id="who-name"></span> <span id="who-role" class="role"></span> <button type="button" id="sign-out" class="btn">Đăng xuất</button></div>
 </header>

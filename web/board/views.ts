@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { keyed } from 'lit-html/directives/keyed.js';
 import { addDays } from '../../shared/domain/calendar.js';
+import { periodLabel, type Periodicity } from '../../shared/domain/periodicity.js';
 import type { UnitGroup } from '../../shared/domain/regime.js';
 import type { AnnualReport, ValidationIssue } from '../../shared/domain/report.js';
 import { STATUSES, STATUS_LABELS, type ComplianceStatus, type Rates } from '../../shared/domain/status.js';
@@ -49,7 +50,14 @@ export const badge = (status: ComplianceStatus) =>
 
 // ---------------------------------------------------------------- periods, rates, counts, the table
 
-export const periodOptions = (periods: readonly (number | string)[]) => periods.map((p) => html`<option value=${p}>${p}</option>`);
+/** The period choice: a year as itself beside "Kỳ báo cáo năm" (as it always was), any other period by its label ("Quý III năm 2026"). */
+export const periodOptions = (periods: readonly (number | string)[], frequency: Periodicity = 'annual') =>
+  periods.map((p) => html`<option value=${p}>${frequency === 'annual' ? p : capitalized(periodLabel(frequency, String(p)))}</option>`);
+
+/** The regime choice, shown only when the deployment runs more than one. */
+export const regimeOptions = (regimes: PeriodStatus['regimes']) => regimes.map((r) => html`<option value=${r.id}>${r.name}</option>`);
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const share = (part: number, whole: number) => `width:${(100 * part) / (whole || 1)}%`;
 
@@ -121,6 +129,8 @@ export function rowsView(units: readonly UnitStatusRow[], ctx: ViewContext, sele
 
 export interface DetailState {
   unitId: string;
+  /** The regime the panel was opened under (null: the main one). */
+  regime: string | null;
   period: number | string;
   /** The table row's name, shown while the panel loads. */
   name: string;

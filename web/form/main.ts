@@ -9,10 +9,10 @@
 import { daysBetween, localDate, vietnameseDate, vietnameseDateTime } from '../../shared/domain/calendar.js';
 import { sniffFileType } from '../../shared/domain/file-type.js';
 import { GROUP_LABELS } from '../../shared/domain/regime.js';
-import { periodKey } from '../../shared/domain/periodicity.js';
+import { periodKey, periodLabel } from '../../shared/domain/periodicity.js';
 import { validateReport, type AnnualReport, type ValidationIssue } from '../../shared/domain/report.js';
 import { STATUS_LABELS, type ComplianceStatus } from '../../shared/domain/status.js';
-import type { UnitVersionView, UnitView } from '../../shared/use-cases/read-unit-view.js';
+import type { OwedReport, UnitVersionView, UnitView } from '../../shared/use-cases/read-unit-view.js';
 import { ApiError, downloadFile, getJson, postJson, postToStorage, sha256Hex, type PresignedUpload } from './api.js';
 import { errorId, fieldId, FORM_FIELDS, formSections, SIGNED_DOCUMENT_PATH, type FormField } from './fields.js';
 import { formFieldsHtml, rowsStatus, tableRowHtml } from './fields-html.js';
@@ -109,6 +109,12 @@ const dateTime = (iso: string) => vietnameseDateTime(new Date(iso), tzOf());
 const bytesLabel = (n: number) =>
   n < 1024 ? `${n} byte` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 const issueLine = (i: ValidationIssue) => (i.label ? `${i.label}: ${i.message}` : i.message);
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** The shown period's key: the bare id for the deployment's main regime, `{regime}/{id}` for another (drafts, validation). */
+const keyOf = (v: UnitView) => periodKey(v.regime, String(v.period));
+const labelOf = (v: UnitView) => periodLabel(v.regime.frequency, String(v.period));
+/** `regime=` for a regime other than the main one: the main regime's requests stay as they always were. */
+const regimeQuery = (v: Pick<UnitView, 'regime'>) => (v.regime.scoped ? `regime=${encodeURIComponent(v.regime.id)}&` : '');
 
 // ---------------------------------------------------------------- the unit's view
 
@@ -147,7 +153,14 @@ function renderView(v: UnitView): void {
   text('unit-name', v.unit.name);
   $('unit-name').title = GROUP_LABELS[v.unit.group];
   const select = $<HTMLSelectElement>('period-select');
-  select.replaceChildren(...v.periods.map((p) => el('option', { value: String(p), textContent: `Năm ${p}`, selected: p === v.period })));
+  const annual = v.regime.frequency === 'annual';
+  text('period-label', annual ? 'Năm báo cáo' : 'Kỳ báo cáo');
+  select.replaceChildren(
+    ...v.periods.map((p) =>
+      el('option', { value: String(p), textContent: capitalized(periodLabel(v.regime.frequency, String(p))), selected: p === v.period }),
+    ),
+  );
+  renderOwed(v);
   const pill = $('status-pill');
   pill.className = `pill s-${v.status}`;
   pill.textContent = STATUS_LABELS[v.status];
@@ -197,18 +210,67 @@ function renderView(v: UnitView): void {
   $('versions-body').replaceChildren(...rows);
   show('versions', rows.length > 0);
   show('versions-empty', rows.length === 0);
-  $<HTMLAnchorElement>('template-link').href = `/template.xlsx?period=${v.period}`;
+  $<HTMLAnchorElement>('template-link').href = `/template.xlsx?${regimeQuery(v)}period=${encodeURIComponent(v.period)}`;
 
   show('loading', false);
   show('link-error', false);
   show('unit-panel');
   show('form-area');
-  document.title = `${v.unit.name} — Báo cáo công tác dân vận năm ${v.period}`;
+  document.title = `${v.unit.name} — ${v.regime.scoped ? v.regime.name : 'Báo cáo công tác dân vận'} ${labelOf(v)}`;
 }
 
-async function loadView(period?: number | string): Promise<UnitView> {
-  return getJson<UnitView>(period === undefined ? '/me' : `/me?period=${period}`, token);
+/** Does the unit owe reports under more than one regime? Then the page lists them; otherwise it looks as it always did. */
+const severalRegimes = (owed: readonly OwedReport[]) => new Set(owed.map((o) => o.regime)).size > 1;
+
+/** Every report the unit owes (GET /me `owed`), the one shown marked; each row's button opens that report's form. */
+function renderOwed(v: UnitView): void {
+  const several = severalRegimes(v.owed);
+  show('owed', several);
+  show('regime-term', several);
+  show('regime-name', several);
+  text('regime-name', v.regime.name);
+  if (!several) return;
+  const rows = v.owed.map((o) => {
+    const current = o.regime === v.regime.id && String(o.period) === String(v.period);
+    const what = `${o.regimeName}, kỳ ${o.periodLabel}`;
+    const button = el('button', {
+      type: 'button',
+      className: 'secondary',
+      textContent: current ? 'Đang mở' : 'Mở biểu mẫu',
+      disabled: current,
+    });
+    button.setAttribute('aria-label', `${current ? 'Đang mở' : 'Mở biểu mẫu'}: ${what}`);
+    button.dataset.regime = o.regime;
+    button.dataset.period = String(o.period);
+    const row = el('tr', {}, [
+      el('td', { textContent: o.regimeName }),
+      el('td', { textContent: capitalized(o.periodLabel) }),
+      el('td', { textContent: vietnameseDate(o.dueDate) }),
+      el('td', {}, [el('span', { className: `pill s-${o.status}`, textContent: STATUS_LABELS[o.status] })]),
+      el('td', {}, [button]),
+    ]);
+    row.dataset.regime = o.regime;
+    row.dataset.period = String(o.period);
+    row.dataset.status = o.status;
+    if (current) row.setAttribute('aria-current', 'true');
+    return row;
+  });
+  $('owed-body').replaceChildren(...rows);
 }
+
+/** A period as the API writes it: a year as a number, any other period as its id. */
+const periodValue = (v: string): number | string => (/^\d{4}$/.test(v) ? Number(v) : v);
+
+async function loadView(regime?: string, period?: number | string): Promise<UnitView> {
+  const query = [
+    ...(regime === undefined ? [] : [`regime=${encodeURIComponent(regime)}`]),
+    ...(period === undefined ? [] : [`period=${encodeURIComponent(period)}`]),
+  ].join('&');
+  return getJson<UnitView>(query ? `/me?${query}` : '/me', token);
+}
+
+/** The regime to name when reading the shown view again: none for the main one (as before). */
+const scopedRegime = (v: UnitView | null) => (v?.regime.scoped ? v.regime.id : undefined);
 
 // ---------------------------------------------------------------- form values and drafts
 
@@ -345,7 +407,7 @@ function saveDraft(): void {
   try {
     const savedAt = new Date().toISOString();
     localStorage.setItem(
-      draftKey(view.unit.id, view.period),
+      draftKey(view.unit.id, keyOf(view)),
       JSON.stringify({ savedAt, values: readValues(), ...(signedDocumentKey ? { signedDocumentKey } : {}) }),
     );
     text('draft-status', `Bản nháp được lưu tự động trên máy này lúc ${vietnameseDateTime(new Date(savedAt), tzOf())}.`);
@@ -363,7 +425,7 @@ function restoreDraft(): void {
   if (!view) return;
   let stored: string | null = null;
   try {
-    stored = localStorage.getItem(draftKey(view.unit.id, view.period));
+    stored = localStorage.getItem(draftKey(view.unit.id, keyOf(view)));
   } catch {
     // storage disabled: nothing to restore
   }
@@ -379,7 +441,7 @@ function clearDraft(): void {
   window.clearTimeout(saveTimer);
   saveTimer = undefined;
   try {
-    localStorage.removeItem(draftKey(view.unit.id, view.period));
+    localStorage.removeItem(draftKey(view.unit.id, keyOf(view)));
   } catch {
     // nothing stored
   }
@@ -475,7 +537,8 @@ function revalidateTouched(): void {
 
 async function presign(contentType: string, fileName: string, size: number): Promise<PresignedUpload> {
   if (!view) throw new Error('no unit view yet');
-  return postJson<PresignedUpload>('/uploads', token, { period: view.period, fileName, contentType, size });
+  const regime = scopedRegime(view);
+  return postJson<PresignedUpload>('/uploads', token, { ...(regime ? { regime } : {}), period: view.period, fileName, contentType, size });
 }
 
 function setBusy(on: boolean, status = ''): void {
@@ -541,18 +604,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Follows the unit's view until this upload is judged: rejected (its reasons), or accepted and reflected in the status. */
 async function follow(uploadId: string, sha256: string): Promise<void> {
+  // A rejected version can be read a moment before the status it leads to: a few more looks for the status to follow.
+  let rejectedSeen = 0;
   for (const delay of POLL_DELAYS_MS) {
     await sleep(delay);
     let v: UnitView;
     try {
-      v = await loadView(view?.period);
+      v = await loadView(scopedRegime(view), view?.period);
     } catch (e) {
       if (e instanceof ApiError && e.status === 0) continue; // a network blip: keep following
       throw e;
     }
     renderView(v);
     const version = v.versions.find((x) => x.uploadId === uploadId);
-    if (version && !version.valid) return finishReceipt('rejected', version, v.status, sha256);
+    if (version && !version.valid && (v.status !== 'PENDING' || ++rejectedSeen > 3))
+      return finishReceipt('rejected', version, v.status, sha256);
     if (version && (v.status === 'ON_TIME' || v.status === 'LATE')) return finishReceipt('accepted', version, v.status, sha256);
   }
   finishReceipt('timeout', undefined, undefined, sha256);
@@ -688,7 +754,7 @@ async function downloadTemplate(e: MouseEvent): Promise<void> {
   const a = e.currentTarget as HTMLAnchorElement;
   const path = a.getAttribute('href') ?? '/template.xlsx';
   try {
-    await downloadFile(path, a.id === 'template-link' ? token : null, `bieu-mau-${view?.period ?? ''}.xlsx`);
+    await downloadFile(path, a.id === 'template-link' ? token : null, `bieu-mau-${view ? keyOf(view).replace('/', '-') : ''}.xlsx`);
   } catch (err) {
     showSubmitError(err, a.id === 'template-link' ? 'err-excel' : 'link-error-message');
   }
@@ -696,14 +762,16 @@ async function downloadTemplate(e: MouseEvent): Promise<void> {
 
 // ---------------------------------------------------------------- wiring
 
-async function changePeriod(): Promise<void> {
-  const picked = $<HTMLSelectElement>('period-select').value;
-  const period = /^\d{4}$/.test(picked) ? Number(picked) : picked;
-  if (!view || period === view.period) return;
+/** Opens another report of the unit: another period of the shown regime, or a report of another regime (the owed list). */
+async function openReport(regime: string | undefined, period: number | string): Promise<void> {
+  if (!view || busy) return;
+  if ((regime ?? view.regime.id) === view.regime.id && String(period) === String(view.period)) return;
   saveDraft();
   try {
-    renderView(await loadView(period));
-    fragment.set('p', String(period));
+    renderView(await loadView(regime, period));
+    if (view.regime.scoped) fragment.set('r', view.regime.id);
+    else fragment.delete('r');
+    fragment.set('p', String(view.period));
     history.replaceState(null, '', `#${fragment.toString()}`);
     touched.clear();
     submittedOnce = false;
@@ -741,7 +809,14 @@ function wire(): void {
   $('excel-form').addEventListener('submit', (e) => void submitExcel(e));
   $('template-link').addEventListener('click', (e) => void downloadTemplate(e));
   $('blank-template-link').addEventListener('click', (e) => void downloadTemplate(e));
-  $('period-select').addEventListener('change', () => void changePeriod());
+  $('period-select').addEventListener('change', () => {
+    void openReport(scopedRegime(view), periodValue($<HTMLSelectElement>('period-select').value));
+  });
+  $('owed-body').addEventListener('click', (e) => {
+    const button = (e.target as Element | null)?.closest<HTMLButtonElement>('button[data-regime]');
+    const { regime, period } = button?.dataset ?? {};
+    if (regime && period) void openReport(regime, periodValue(period));
+  });
   $('clear-draft').addEventListener('click', () => {
     if (!confirm('Xóa toàn bộ số liệu đang nhập và bản nháp đã lưu trên máy này?')) return;
     clearDraft();
@@ -763,8 +838,15 @@ function wire(): void {
 async function start(): Promise<void> {
   wire();
   const asked = fragment.get('p');
+  const regime = fragment.get('r') ?? undefined;
   try {
-    renderView(await loadView(asked && /^\d{4}$/.test(asked) ? Number(asked) : undefined));
+    renderView(
+      await loadView(regime, asked ? periodValue(asked) : undefined).catch((e: unknown) => {
+        // A stale or edited address (a period closed since, a regime gone): the unit's default report instead.
+        if (e instanceof ApiError && (e.status === 400 || e.status === 404) && (regime || asked)) return loadView();
+        throw e;
+      }),
+    );
     restoreDraft();
   } catch (e) {
     showLinkError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT_ERROR', String(e)));

@@ -8,6 +8,7 @@ import { tableAdapters } from '../../../shared/adapters/dynamodb.adapter.js';
 import { systemClock } from '../../../shared/clock.js';
 import { DEFAULT_REGIME } from '../../../shared/domain/default-regime.js';
 import type { Regime } from '../../../shared/domain/regime.js';
+import { regimeSet, type Regimes } from '../../../shared/domain/regimes.js';
 import { issueToken, sha256Hex } from '../../../shared/use-cases/tokens.js';
 import { LOCAL_NAMES } from '../../../local/names.js';
 import { startLocalStack, type LocalStack } from '../../../local/stack.js';
@@ -21,6 +22,8 @@ export interface TestStack {
   stack: LocalStack;
   app: string;
   regime: Regime;
+  /** The main regime and any others the stack runs beside it (`otherRegimes`). */
+  regimes: Regimes;
   tables: ReturnType<typeof tableAdapters>;
   s3: S3Client;
   /** A unit link token, valid (default), expired or revoked. */
@@ -30,13 +33,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(opts: { regime?: Regime } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { regime?: Regime; otherRegimes?: readonly Regime[] } = {}): Promise<TestStack> {
   const regime = opts.regime ?? DEFAULT_REGIME;
+  const regimes = regimeSet(regime, opts.otherRegimes ?? []);
   const dataDir = await mkdtemp(join(tmpdir(), 'baocao-e2e-'));
   const stack = await startLocalStack({
     dataDir,
     port: 0,
     regime,
+    otherRegimes: opts.otherRegimes ?? [],
     quiet: process.env.E2E_VERBOSE !== '1',
     retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
   });
@@ -49,6 +54,7 @@ export async function startTestStack(opts: { regime?: Regime } = {}): Promise<Te
     stack,
     app: stack.endpoints.app,
     regime,
+    regimes,
     tables,
     s3,
     async token(unitId, state = 'valid') {
@@ -65,7 +71,7 @@ export async function startTestStack(opts: { regime?: Regime } = {}): Promise<Te
         });
         return token;
       }
-      const issued = await issueToken({ tokens: tables.tokens, clock: systemClock, regime }, { unitId });
+      const issued = await issueToken({ tokens: tables.tokens, clock: systemClock, regimes }, { unitId });
       if (state === 'revoked') await tables.tokens.revoke(sha256Hex(issued.token), now.toISOString());
       return issued.token;
     },

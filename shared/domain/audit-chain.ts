@@ -1,4 +1,4 @@
-import type { PeriodKey } from './periodicity.js';
+import { hashedPeriod, type PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import type { AuditAction } from './vocabulary.js';
@@ -35,7 +35,7 @@ export const AUDIT_GENESIS = '0'.repeat(64);
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
 export function auditEntryHash(period: PeriodKey, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
   const body = {
-    period,
+    period: hashedPeriod(period),
     unitId,
     seq: e.seq,
     at: e.at,

@@ -1,4 +1,4 @@
-import type { PeriodKey } from './periodicity.js';
+import { hashedPeriod, type PeriodKey } from './periodicity.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { expectedUnits, type Regime, type Unit, type UnitGroup } from './regime.js';
@@ -282,7 +282,7 @@ export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
 /** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
 export function contentHash(c: Consolidation): string {
   const { asOf: _asOf, ...data } = c;
-  return sha256Hex(canonicalJson(data));
+  return sha256Hex(canonicalJson({ ...data, period: hashedPeriod(c.period) }));
 }
 
 /** SHA-256 (hex) of UTF-8 text, by node:crypto: a maintained implementation, not a hand-written one. */
@@ -365,10 +365,11 @@ export function summarySnapshot(c: Consolidation): SummarySnapshot {
 /** A stored snapshot read back (S3 JSON): anything else gives null, and the update email then goes without its list of changes. */
 export function parseSummarySnapshot(text: string): SummarySnapshot | null {
   try {
-    const s = JSON.parse(text) as Partial<SummarySnapshot>;
+    const s = JSON.parse(text) as Omit<Partial<SummarySnapshot>, 'period'> & { period?: unknown };
     const ok =
       s.v === 1 &&
-      typeof s.period === 'number' &&
+      // A period key; a snapshot stored before keys were strings holds the year as a number (the main regime's key).
+      (typeof s.period === 'string' || typeof s.period === 'number') &&
       Array.isArray(s.units) &&
       s.units.every(
         (u) =>
@@ -379,7 +380,7 @@ export function parseSummarySnapshot(text: string): SummarySnapshot | null {
       ) &&
       Array.isArray(s.totals) &&
       s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
-    return ok ? (s as SummarySnapshot) : null;
+    return ok ? ({ ...s, period: String(s.period) } as SummarySnapshot) : null;
   } catch {
     return null;
   }

@@ -173,6 +173,13 @@ export function periodJson(key: PeriodKey): number | string {
   return /^\d{4}$/.test(id) ? Number(id) : id;
 }
 
+/**
+ * A period key inside what is hashed (audit chain links, a summary's content hash): a bare year as
+ * the number everything hashed before keys were strings held (so those chains and hashes still
+ * match), any other key as it is — a scoped key keeps its regime.
+ */
+export const hashedPeriod = (key: PeriodKey): number | string => (/^\d{4}$/.test(key) ? Number(key) : key);
+
 /** The `regime` (only for a regime other than the main one) and `period` of an event about a period. */
 export function periodFields(key: PeriodKey): { period: number | string; regime?: string } {
   const { regimeId } = splitPeriodKey(key);

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../shared/definitions/table.js';
 import type { Context } from 'aws-lambda';
 import { DynamoRegimeStore } from '../shared/adapters/dynamodb.adapter.js';
 import { MAX_POST_PRE_DATA_BYTES } from './post-policy-verifier.js';
@@ -81,6 +82,27 @@ let generation = 0;
  * 3. process.env set before any handler is imported (handlers parse it at module scope).
  * 4. The regime seeded; S3 object events forwarded to the default bus; endpoints.json written.
  */
+/**
+ * The regimes run beside the main one, at REGIME/R#{id} (the item shape the deploy's seed writes);
+ * one seeded before and no longer given is removed (its data stays). Here, not in the table
+ * adapter: no function writes regimes, so none bundles this.
+ */
+async function seedOtherRegimes(doc: DynamoDBDocumentClient, others: readonly Regime[]): Promise<void> {
+  const keep = new Set(others.map((r) => keys.regime(r.id).SK));
+  for (const { scoped: _, ...regime } of others)
+    await doc.send(new PutCommand({ TableName: LOCAL_TABLE, Item: { ...keys.regime(regime.id), type: 'regime', regime } }));
+  const stored = await doc.send(
+    new QueryCommand({
+      TableName: LOCAL_TABLE,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :r)',
+      ExpressionAttributeValues: { ':pk': keys.regime().PK, ':r': keys.regime('').SK },
+    }),
+  );
+  for (const item of stored.Items ?? [])
+    if (!keep.has(String(item.SK)))
+      await doc.send(new DeleteCommand({ TableName: LOCAL_TABLE, Key: { PK: String(item.PK), SK: String(item.SK) } }));
+}
+
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   await mkdir(opts.dataDir, { recursive: true });
   // Before the first SDK client is built: the emulators' setup uses the SDK too.
@@ -169,14 +191,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // Validated in full here: the functions trust the stored item (storedRegime checks its shape only).
     const ddb = new DynamoDBClient({ endpoint: emulators.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     try {
-      const store = new DynamoRegimeStore(DynamoDBDocumentClient.from(ddb), LOCAL_TABLE);
+      const doc = DynamoDBDocumentClient.from(ddb);
       // regimeSet refuses two regimes with one id, or a unit id naming two different units.
       const set = regimeSet(
         parseRegime(regime),
         (opts.otherRegimes ?? []).map((r) => parseRegime(r)),
       );
-      await store.put(set.main);
-      await store.putOthers(set.all.slice(1));
+      await new DynamoRegimeStore(doc, LOCAL_TABLE).put(set.main);
+      await seedOtherRegimes(doc, set.all.slice(1));
     } finally {
       ddb.destroy();
     }

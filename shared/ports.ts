@@ -114,8 +114,6 @@ export interface RegimeStore {
   put(regime: Regime): Promise<void>;
   /** Every regime the deployment runs (one Query on the REGIME partition); null before the main one is seeded. */
   list(): Promise<Regimes | null>;
-  /** Writes the other regimes (REGIME/R#{id}) and removes any no longer given. */
-  putOthers(others: readonly Regime[]): Promise<void>;
 }
 
 /** One stored upload of a unit's report (valid or not): the report version record. */

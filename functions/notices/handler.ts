@@ -48,7 +48,7 @@ export const handler = async (event: unknown, context?: Context) =>
           regimes: await fn.regimes(),
           appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
         },
-        { ...(input.periods ? { periods: input.periods } : {}), ...(input.dryRun ? { dryRun: true } : {}) },
+        { ...(input.periods ? { periods: input.periods.map(String) } : {}), ...(input.dryRun ? { dryRun: true } : {}) },
       );
       if (!input.dryRun) fn.count(METRICS.noticesSent, sent(summary.counts));
       fn.logger.info('notices done', { today: summary.today, periods: summary.periods, counts: summary.counts, skipped: summary.skipped });

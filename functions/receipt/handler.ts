@@ -2,7 +2,7 @@ import { mailConfig } from '../../shared/config/config.js';
 import { composeFunction } from '../../shared/compose.js';
 import { METRICS, powertoolsCounter } from '../../shared/metrics.js';
 import { ENV } from '../../shared/definitions/env-keys.js';
-import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
+import { StatusChangeDetail, statusChangeOf } from '../../shared/definitions/event-details.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
 
@@ -23,7 +23,7 @@ export const handler = fn.onEvent(StatusChangeDetail, async (change) => {
       regime: await fn.regime(),
       appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
     },
-    change,
+    statusChangeOf(change),
   );
   fn.count(METRICS.receiptsSent, result.sent);
   return result;

@@ -32,7 +32,7 @@ export const handler = async (event: unknown, context?: Context): Promise<Reconc
     if (context) fn.logger.addContext(context);
     const input = ReconcileEventSchema.parse(event);
     const regimes = await fn.regimes();
-    const periods = input.periods ?? regimes.all.map((r) => currentPeriod(r, fn.clock.now()));
+    const periods = input.periods?.map(String) ?? regimes.all.map((r) => currentPeriod(r, fn.clock.now()));
     const results: ReconcileResult[] = [];
     for (const period of periods) {
       const r = await reconcile(

@@ -1,3 +1,4 @@
+import { periodParam } from '../../shared/domain/period-param.js';
 import { bucketConfig, busConfig, mailConfig } from '../../shared/config/config.js';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -46,7 +47,7 @@ export const SummaryRequestSchema = z.strictObject({
   /** The regime (DESIGN.md section 3); absent: the deployment's main regime. */
   regime: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   /** A year (2026) or a period id ('2026-Q3') of the regime. */
-  period: z.union([z.number().check(z.int(), z.minimum(2000), z.maximum(2100)), z.string().check(z.minLength(4), z.maxLength(20))]),
+  period: periodParam(),
   send: z._default(z.boolean(), false),
 });
 

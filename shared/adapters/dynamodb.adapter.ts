@@ -1,7 +1,6 @@
 import type { PeriodKey } from '../domain/periodicity.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -44,6 +43,10 @@ const KEY_ATTRS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', TABLE_DEFINITION.ttlAttribute
 function strip<T>(item: Item): T {
   const out: Item = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRS.includes(k)) out[k] = v;
+  // Items written before periods were keys hold the year as a number (2026): read as the key '2026'.
+  if (typeof out.period === 'number') out.period = String(out.period);
+  const change = out.lastChange as { period?: unknown } | undefined;
+  if (typeof change?.period === 'number') out.lastChange = { ...change, period: String(change.period) };
   return out as T;
 }
 
@@ -108,16 +111,6 @@ export class DynamoRegimeStore extends TableAdapter implements RegimeStore {
     if (!main) return null;
     const others = items.filter((i) => i !== main).map((i) => storedRegime(i.regime));
     return regimeSet(storedRegime(main.regime), others);
-  }
-  async putOthers(others: readonly Regime[]): Promise<void> {
-    const keep = new Set(others.map((r) => keys.regime(r.id).SK));
-    for (const r of others) {
-      const { scoped: _, ...regime } = r;
-      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.regime(r.id), type: 'regime', regime } }));
-    }
-    for (const stale of await this.partition(keys.regime().PK, keys.regime('').SK))
-      if (!keep.has(String(stale.SK)))
-        await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: stale.PK, SK: stale.SK } }));
   }
 }
 

@@ -7,7 +7,16 @@ import * as z from '../zod-mini.js';
  * every composed function loads this module, so its schemas stay light.
  */
 const name = () => z.string().check(z.minLength(1));
-const url = () => z.optional(z.url());
+/**
+ * An absolute http(s) URL and an email address, by custom checks rather than zod's url/email
+ * formats: every function loads this module and the formats' code is bytes against each bundle's
+ * budget (issue 7); the values are set by the deploy, not typed by people.
+ */
+const absoluteUrl = () =>
+  z.custom<string>((v) => typeof v === 'string' && /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { error: 'Phải là một URL http(s)' });
+const email = () =>
+  z.custom<string>((v) => typeof v === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), { error: 'Phải là một địa chỉ email' });
+const url = () => z.optional(absoluteUrl());
 
 export const endpointsConfig = z.object({
   /** AWS region. */
@@ -34,13 +43,13 @@ export const bucketConfig = z.object({ [ENV.bucketName]: name() });
 export const busConfig = z.object({ [ENV.busName]: name() });
 export const mailConfig = z.object({
   /** From address of every email. */
-  [ENV.senderAddress]: z.email(),
+  [ENV.senderAddress]: email(),
   /** Reply-To address (Sở Nội vụ). */
-  [ENV.replyToAddress]: z.optional(z.email()),
+  [ENV.replyToAddress]: z.optional(email()),
   /** SES configuration set passed on every send. */
   [ENV.sesConfigurationSet]: z.optional(z.string().check(z.minLength(1))),
   /** Public URL of the form, for links in emails. */
-  [ENV.appUrl]: z.url(),
+  [ENV.appUrl]: absoluteUrl(),
 });
 
 export class ConfigError extends Error {

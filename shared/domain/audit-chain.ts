@@ -35,6 +35,7 @@ export const AUDIT_GENESIS = '0'.repeat(64);
 /** What is hashed: the entry, where it belongs (period, unit) and its place (seq, prevHash). */
 export function auditEntryHash(period: PeriodKey, unitId: string, e: AuditEntry & { seq: number; prevHash: string }): string {
   const body = {
+    // Every chain written before periods were keys still verifies.
     period: hashedPeriod(period),
     unitId,
     seq: e.seq,

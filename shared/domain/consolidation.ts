@@ -282,6 +282,7 @@ export function indicatorTotal(c: Consolidation, path: string): IndicatorTotal {
 /** sha256 (hex) of the consolidation's canonical JSON without `asOf`. */
 export function contentHash(c: Consolidation): string {
   const { asOf: _asOf, ...data } = c;
+  // The same data keeps its hash across the change to period keys.
   return sha256Hex(canonicalJson({ ...data, period: hashedPeriod(c.period) }));
 }
 
@@ -365,11 +366,12 @@ export function summarySnapshot(c: Consolidation): SummarySnapshot {
 /** A stored snapshot read back (S3 JSON): anything else gives null, and the update email then goes without its list of changes. */
 export function parseSummarySnapshot(text: string): SummarySnapshot | null {
   try {
-    const s = JSON.parse(text) as Omit<Partial<SummarySnapshot>, 'period'> & { period?: unknown };
+    const s = JSON.parse(text) as Partial<Omit<SummarySnapshot, 'period'>> & { period?: unknown };
+    // A snapshot written before periods were keys holds the year as a number.
+    if (typeof s.period === 'number') s.period = String(s.period);
     const ok =
       s.v === 1 &&
-      // A period key; a snapshot stored before keys were strings holds the year as a number (the main regime's key).
-      (typeof s.period === 'string' || typeof s.period === 'number') &&
+      typeof s.period === 'string' &&
       Array.isArray(s.units) &&
       s.units.every(
         (u) =>
@@ -380,7 +382,7 @@ export function parseSummarySnapshot(text: string): SummarySnapshot | null {
       ) &&
       Array.isArray(s.totals) &&
       s.totals.every((t) => Array.isArray(t) && typeof t[0] === 'string' && typeof t[1] === 'number');
-    return ok ? ({ ...s, period: String(s.period) } as SummarySnapshot) : null;
+    return ok ? (s as SummarySnapshot) : null;
   } catch {
     return null;
   }

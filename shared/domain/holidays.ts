@@ -1,5 +1,5 @@
 import { addDays } from './calendar.js';
-import { lunarToSolar, solarToLunar } from './lunar.js';
+import { gioToOf, tetOf } from './lunar-table.js';
 
 /**
  * Vietnam's public holidays for any year, by Bộ luật Lao động 2019, Điều 112, with the choices the
@@ -27,9 +27,10 @@ function lastWeekdayOnOrBefore(date: string): string {
   return d;
 }
 
-function lunarLabel(date: string): string {
-  const l = solarToLunar(date);
-  return l.month === 1 ? `mùng ${l.day} Tết` : `${l.day} tháng Chạp`;
+/** How a day around Tết reads in the lunar calendar: "mùng 2 Tết", "30 tháng Chạp". */
+function lunarLabel(date: string, tet: { mung1: string; lastMonthDays: number }): string {
+  const n = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${tet.mung1}T00:00:00Z`)) / 86_400_000);
+  return n >= 0 ? `mùng ${n + 1} Tết` : `${tet.lastMonthDays + 1 + n} tháng Chạp`;
 }
 
 /**
@@ -40,10 +41,10 @@ function lunarLabel(date: string): string {
  * first days of the new one, and no Tết day falls on a weekend (no compensatory day for Tết).
  */
 function tetDaysOff(year: number): DayOff[] {
-  const mung1 = lunarToSolar(1, 1, year);
+  const tet = tetOf(year);
   const days: string[] = [];
-  for (let d = lastWeekdayOnOrBefore(addDays(mung1, 4)); days.length < 5; d = addDays(d, -1)) if (!isWeekend(d)) days.unshift(d);
-  return days.map((date) => ({ date, name: `Tết Nguyên đán (${lunarLabel(date)})` }));
+  for (let d = lastWeekdayOnOrBefore(addDays(tet.mung1, 4)); days.length < 5; d = addDays(d, -1)) if (!isWeekend(d)) days.unshift(d);
+  return days.map((date) => ({ date, name: `Tết Nguyên đán (${lunarLabel(date, tet)})` }));
 }
 
 /**
@@ -62,7 +63,7 @@ function nationalDayDates(year: number): string[] {
 function statutoryHolidays(year: number): DayOff[] {
   return [
     { date: ymd(year, 1, 1), name: 'Tết Dương lịch' },
-    { date: lunarToSolar(10, 3, year), name: 'Giỗ Tổ Hùng Vương (10/3 âm lịch)' },
+    { date: gioToOf(year), name: 'Giỗ Tổ Hùng Vương (10/3 âm lịch)' },
     { date: ymd(year, 4, 30), name: 'Ngày Chiến thắng (30/4)' },
     { date: ymd(year, 5, 1), name: 'Ngày Quốc tế Lao động (1/5)' },
     ...nationalDayDates(year).map((date) => ({ date, name: `Quốc khánh (${Number(date.slice(8))}/9)` })),
@@ -76,8 +77,8 @@ function statutoryHolidays(year: number): DayOff[] {
  * 2/5 and Tuesday 3/5.
  */
 export function statutoryDaysOff(year: number): DayOff[] {
-  // A pure function of the year, ~1 ms of lunar arithmetic: computed once per process and year
-  // (each request that reads the regime anew gets a new calendar, not new arithmetic).
+  // A pure function of the year: computed once per process and year (each request that reads the
+  // regime anew gets a new calendar, not new arithmetic).
   let days = byYear.get(year);
   if (!days) byYear.set(year, (days = computeDaysOff(year)));
   return days.map((d) => ({ ...d }));

@@ -174,9 +174,8 @@ export function periodJson(key: PeriodKey): number | string {
 }
 
 /**
- * A period key inside what is hashed (audit chain links, a summary's content hash): a bare year as
- * the number everything hashed before keys were strings held (so those chains and hashes still
- * match), any other key as it is — a scoped key keeps its regime.
+ * A key as hashes saw periods before they were keys: a year as the number (2026), any other key as
+ * it is. Audit chains and summary hashes use it, so what was written before still verifies.
  */
 export const hashedPeriod = (key: PeriodKey): number | string => (/^\d{4}$/.test(key) ? Number(key) : key);
 

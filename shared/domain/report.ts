@@ -1,3 +1,4 @@
+import { periodParam } from './period-param.js';
 import { isPeriodOf, periodKey, periodLabel, splitPeriodKey, type PeriodKey } from './periodicity.js';
 import * as z from '../zod-mini.js';
 import { clip, listNames } from './bounded-reasons.js';
@@ -157,10 +158,7 @@ function buildReportSchema(form: FormDefinition) {
   return z.strictObject({
     formVersion: z.string().check(z.minLength(1), z.maxLength(20)),
     unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ')),
-    period: z.union([
-      z.int().check(z.minimum(2000), z.maximum(2100)),
-      z.string().check(z.regex(/^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/, 'Kỳ báo cáo không hợp lệ')),
-    ]),
+    period: periodParam('Kỳ báo cáo không hợp lệ'),
     ...Object.fromEntries(
       form.sections.map((s) => [s.key, z.strictObject(Object.fromEntries(s.fields.map((f) => [f.key, fieldSchema(f)])))]),
     ),

@@ -1,3 +1,4 @@
+import { periodParam } from '../domain/period-param.js';
 import { randomBytes } from 'node:crypto';
 import { DETAIL_TYPES } from '../definitions/events.js';
 import { listNames } from '../domain/bounded-reasons.js';
@@ -26,19 +27,7 @@ export const strictBody = <T extends z.core.$ZodLooseShape>(shape: T) =>
   });
 
 /** The period a request is about: a year (2026) or a period id ('2026-Q3'), checked against the regime by resolvePeriod. */
-export const periodField = z.union(
-  [
-    z
-      .number()
-      .check(
-        z.int('Kỳ báo cáo (period) phải là số nguyên'),
-        z.minimum(2000, 'Kỳ báo cáo (period) không hợp lệ'),
-        z.maximum(2100, 'Kỳ báo cáo (period) không hợp lệ'),
-      ),
-    z.string().check(z.maxLength(20, 'Kỳ báo cáo (period) không hợp lệ')),
-  ],
-  { error: 'Kỳ báo cáo (period) phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3' },
-);
+export const periodField = periodParam();
 
 /** The regime a request is about (DESIGN.md section 3); absent: the deployment's main regime. */
 export const regimeField = z

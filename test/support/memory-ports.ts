@@ -286,9 +286,6 @@ export class MemoryRegimeStore implements RegimeStore {
   async list() {
     return this.regime ? regimeSet(this.regime, this.others) : null;
   }
-  async putOthers(others: readonly Regime[]) {
-    this.others = [...others];
-  }
 }
 
 export class MemorySummaryStore implements SummaryStore {

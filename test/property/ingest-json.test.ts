@@ -14,7 +14,7 @@ import { memoryWorld } from '../support/memory-ports.js';
  */
 
 const UNIT = 'so-tu-phap';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const KEY = `incoming/${PERIOD}/${UNIT}/0mi1abcd0123456789abcdef0.json`;
 const VIETNAMESE = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]/i;
 

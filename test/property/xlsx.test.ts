@@ -19,7 +19,7 @@ import { guardXlsx, XlsxRejectedError } from '../../shared/xlsx/zip-guard.js';
  */
 
 const UNIT = 'so-y-te';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const VIETNAMESE = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]/i;
 
 let template: Uint8Array;

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../shared/domain/canonical.js';
 import type { AuditEntry, ChainedAuditEntry } from '../../shared/ports.js';
 import { MemoryAuditLog } from '../support/memory-ports.js';
 
-const PERIOD = 2026;
+const PERIOD = '2026';
 const UNIT = 'so-tu-phap';
 const entry = (i: number, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   at: `2026-12-05T03:00:0${i}.000Z`,
@@ -41,6 +41,17 @@ describe('the audit hash chain', () => {
     expect(verifyAuditChain(PERIOD, UNIT, chain)).toEqual({ ok: true, entries: 3 });
   });
 
+  it('hashes the main regime’s year as chains written before period keys were strings did, so they still verify', () => {
+    // Computed by the code of commit 275b147, where the period was the number 2026.
+    const [first, second] = chainOf(2);
+    expect([first!.hash, second!.hash]).toEqual([
+      'c52d861f2eb8a300419d8de1a155a74097febf29c700e2733dd3843d6659e7f1',
+      '9443da06da6e871d6a5b40fbd1f608bf0caaf8e72a9c80bd10d895d79e37f6a4',
+    ]);
+    // A scoped key is hashed whole: its regime is part of where the entry belongs.
+    expect(chainNext('qn-quy/2026-Q3', UNIT, null, entry(1)).hash).not.toBe(chainNext('2026-Q3', UNIT, null, entry(1)).hash);
+  });
+
   it('still verifies when the stored maps come back with their keys reordered', () => {
     const chain = chainOf(2).map((e) => ({
       ...e,
@@ -73,7 +84,9 @@ describe('the audit hash chain', () => {
   it('refuses a chain moved to another unit or period, and an entry without chain fields', () => {
     const chain = chainOf(2);
     expect(verifyAuditChain(PERIOD, 'so-y-te', chain).firstBreak).toMatchObject({ index: 0, reason: 'HASH_MISMATCH' });
-    expect(verifyAuditChain(2025, UNIT, chain).ok).toBe(false);
+    expect(verifyAuditChain('2025', UNIT, chain).ok).toBe(false);
+    // The same period id under another regime is another chain.
+    expect(verifyAuditChain('qn-quy/2026', UNIT, chain).ok).toBe(false);
     expect(verifyAuditChain(PERIOD, UNIT, [entry(1)]).firstBreak).toMatchObject({ index: 0, reason: 'NOT_CHAINED' });
   });
 

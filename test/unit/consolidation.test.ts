@@ -50,7 +50,7 @@ function report(
   narrative: Partial<AnnualReport['narrative']> = {},
   planIssued = true,
 ): AnnualReport {
-  const r = structuredClone(sampleReport(regime, unitId, 2026));
+  const r = structuredClone(sampleReport(regime, unitId, '2026'));
   for (const ind of reportIndicators()) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
   r.planAndSolutions.planIssued = planIssued;
   r.narrative = { results: '', limitations: '', proposals: '', ...narrative };
@@ -123,7 +123,7 @@ const rows: ConsolidationRow[] = [
 ];
 
 describe('consolidate', () => {
-  const c = consolidate({ regime, period: 2026, now, rows });
+  const c = consolidate({ regime, period: '2026', now, rows });
 
   it('totals every indicator overall and per group from the reported units only', () => {
     // Sessions: Sở A 60 + Sở B 40 = 100 (province); huyện X 23 (district); 123 in all.
@@ -210,7 +210,7 @@ describe('consolidate', () => {
   it('flags an accepted unit that came without its report, and counts nothing for it', () => {
     const c2 = consolidate({
       regime,
-      period: 2026,
+      period: '2026',
       now,
       rows: [{ unitId: 'so-a', status: 'ON_TIME', firstValidAt: '2026-12-10T03:00:00Z', versions: 1 }],
     });
@@ -221,7 +221,7 @@ describe('consolidate', () => {
   });
 
   it('before the deadline, a unit that has sent nothing is pending, not overdue', () => {
-    const early = consolidate({ regime, period: 2026, now: new Date('2026-12-01T01:00:00Z'), rows: [] });
+    const early = consolidate({ regime, period: '2026', now: new Date('2026-12-01T01:00:00Z'), rows: [] });
     expect(early.units.every((u) => u.status === 'PENDING')).toBe(true);
     expect(early.notReported).toHaveLength(5);
   });
@@ -240,7 +240,7 @@ describe('consolidate', () => {
       report: r,
     }));
     const t0 = performance.now();
-    const out = consolidate({ regime: big, period: 2026, now, rows: bigRows });
+    const out = consolidate({ regime: big, period: '2026', now, rows: bigRows });
     const ms = performance.now() - t0;
     // 5,000 units per group × 2 sessions each.
     expect(indicatorTotal(out, 'dissemination.sessions')).toMatchObject({ total: 20_000, province: 10_000, district: 10_000 });
@@ -249,10 +249,10 @@ describe('consolidate', () => {
 });
 
 describe('contentHash', () => {
-  const c = consolidate({ regime, period: 2026, now, rows });
+  const c = consolidate({ regime, period: '2026', now, rows });
 
   it('is the same for the same data at another time and in another row order', () => {
-    const later = consolidate({ regime, period: 2026, now: new Date('2026-12-21T05:00:00Z'), rows: [...rows].reverse() });
+    const later = consolidate({ regime, period: '2026', now: new Date('2026-12-21T05:00:00Z'), rows: [...rows].reverse() });
     expect(later.asOf).not.toBe(c.asOf);
     expect(contentHash(later)).toBe(contentHash(c));
     expect(contentHash(c)).toMatch(/^[0-9a-f]{64}$/);
@@ -260,12 +260,27 @@ describe('contentHash', () => {
 
   it('changes when a figure or a status changes', () => {
     const changed = rows.map((r) => (r.unitId === 'so-a' ? { ...r, report: report('so-a', 1, { 'dissemination.sessions': 61 }) } : r));
-    expect(contentHash(consolidate({ regime, period: 2026, now, rows: changed }))).not.toBe(contentHash(c));
+    expect(contentHash(consolidate({ regime, period: '2026', now, rows: changed }))).not.toBe(contentHash(c));
     const late = [
       ...rows,
       { unitId: 'so-c', status: 'LATE' as const, firstValidAt: '2026-12-19T10:00:00Z', versions: 1, report: report('so-c', 0) },
     ];
-    expect(contentHash(consolidate({ regime, period: 2026, now, rows: late }))).not.toBe(contentHash(c));
+    expect(contentHash(consolidate({ regime, period: '2026', now, rows: late }))).not.toBe(contentHash(c));
+  });
+
+  it('hashes the main regime’s year as summaries published before period keys were strings did: no spurious update', () => {
+    const reported = ['so-tu-phap', 'so-y-te', 'dak-ha'].map((u): ConsolidationRow => ({
+      unitId: u,
+      status: 'ON_TIME',
+      firstValidAt: '2026-12-10T03:00:00Z',
+      versions: 1,
+      report: sampleReport(DEFAULT_REGIME, u, '2026'),
+    }));
+    const seed = consolidate({ regime: DEFAULT_REGIME, period: '2026', now, rows: reported });
+    // Computed by the code of commit 275b147, where the period was the number 2026: a SUMMARY item stored then holds it.
+    expect(contentHash(seed)).toBe('0d504345268f02a2033583be0c35dc642f718a71807eaeaf3d3623523c162a6a');
+    // Under another regime the same period id is another summary.
+    expect(contentHash({ ...seed, period: 'qn-quy/2026' })).not.toBe(contentHash(seed));
   });
 
   it('hashes canonical JSON: key order and undefined members do not matter', () => {

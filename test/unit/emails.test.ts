@@ -25,11 +25,11 @@ const receivedAt = new Date('2026-12-15T03:15:00Z'); // 10:15 local
 
 function all(u: Unit, l: string) {
   return {
-    invite: inviteEmail({ regime, unit: u, period: 2026, link: l, dueDate: '2026-12-18' }),
+    invite: inviteEmail({ regime, unit: u, period: '2026', link: l, dueDate: '2026-12-18' }),
     receipt: receiptEmail({
       regime,
       unit: u,
-      period: 2026,
+      period: '2026',
       uploadId: 'up-1',
       receivedAt,
       sha256: 'ab'.repeat(32),
@@ -40,7 +40,7 @@ function all(u: Unit, l: string) {
     rejection: rejectionEmail({
       regime,
       unit: u,
-      period: 2026,
+      period: '2026',
       uploadId: 'up-2',
       receivedAt,
       reasons: [
@@ -52,12 +52,21 @@ function all(u: Unit, l: string) {
     returned: returnedEmail({
       regime,
       unit: u,
-      period: 2026,
+      period: '2026',
       reason: 'Thiếu số liệu mục 2 <script>alert(5)</script>\r\nvà "ký số"',
       link: l,
     }),
-    reminder: reminderEmail({ regime, unit: u, period: 2026, dueDate: '2026-12-18', link: l, status: 'PENDING', asOf: '2026-12-11' }),
-    overdue: overdueEmail({ regime, unit: u, period: 2026, dueDate: '2026-12-18', daysOverdue: 3, link: l, status: 'OVERDUE', repeat: 1 }),
+    reminder: reminderEmail({ regime, unit: u, period: '2026', dueDate: '2026-12-18', link: l, status: 'PENDING', asOf: '2026-12-11' }),
+    overdue: overdueEmail({
+      regime,
+      unit: u,
+      period: '2026',
+      dueDate: '2026-12-18',
+      daysOverdue: 3,
+      link: l,
+      status: 'OVERDUE',
+      repeat: 1,
+    }),
   };
 }
 
@@ -108,7 +117,7 @@ describe('unit and notice emails', () => {
   });
 
   it('says which repeat an overdue notice is, and why a returned report is still owed', () => {
-    const e = overdueEmail({ regime, unit, period: 2026, dueDate: '2026-12-18', daysOverdue: 10, status: 'RETURNED', repeat: 2 });
+    const e = overdueEmail({ regime, unit, period: '2026', dueDate: '2026-12-18', daysOverdue: 10, status: 'RETURNED', repeat: 2 });
     expect(e.subject).toMatch(/^Nhắc lại lần 2: quá hạn 10 ngày/);
     expect(e.text).toContain('đã được trả lại để chỉnh sửa');
     expect(e.html).not.toContain('href="http');
@@ -126,7 +135,7 @@ describe('unit and notice emails', () => {
     const late = rejectionEmail({
       regime,
       unit,
-      period: 2026,
+      period: '2026',
       uploadId: 'u',
       receivedAt: new Date('2026-12-19T02:00:00Z'),
       reasons: [{ path: '', message: 'Tệp rỗng' }],
@@ -136,7 +145,7 @@ describe('unit and notice emails', () => {
     const many = rejectionEmail({
       regime,
       unit,
-      period: 2026,
+      period: '2026',
       uploadId: 'u',
       receivedAt,
       reasons: Array.from({ length: 60 }, (_, i) => ({ path: `f${i}`, message: 'sai' })),
@@ -148,7 +157,7 @@ describe('unit and notice emails', () => {
     const other = regime.units.find((u) => u.id === 'so-tu-phap') as Unit;
     const e = escalationEmail({
       regime,
-      period: 2026,
+      period: '2026',
       dueDate: '2026-12-18',
       asOf: '2026-12-29',
       rows: [
@@ -175,7 +184,7 @@ describe('hostile values', () => {
   const emails = all(hostile, hostileLink);
   const escalation = escalationEmail({
     regime,
-    period: 2026,
+    period: '2026',
     dueDate: '2026-12-18',
     asOf: '2026-12-29',
     rows: [{ unit: hostile, daysOverdue: 11, status: 'OVERDUE' }],
@@ -208,7 +217,7 @@ describe('hostile values', () => {
   });
 
   it('never turns a javascript: link into an anchor', () => {
-    const e = reminderEmail({ regime, unit, period: 2026, dueDate: '2026-12-18', link: 'javascript:alert(6)' });
+    const e = reminderEmail({ regime, unit, period: '2026', dueDate: '2026-12-18', link: 'javascript:alert(6)' });
     expect(e.html).not.toContain('href="javascript:');
     expect(e.html).toContain('javascript:alert(6)');
   });

@@ -26,7 +26,7 @@ import { fillTemplate } from '../support/xlsx-fill.js';
  * rule goes through the regime file, validation, the Excel template and its reader, the report
  * sections the form and board are drawn from, and the consolidation.
  */
-const PERIOD = 2026;
+const PERIOD = '2026';
 const UNIT = 'so-tu-phap';
 const OTHER = 'so-tai-chinh';
 const DISTRICT = 'dak-ha';
@@ -45,7 +45,7 @@ const ctx = (unitId = UNIT): ReportContext => ({ regime, expected: { unitId, per
 const report = (unitId = UNIT, budget = 12.5): Json => ({
   formVersion: '2027.1',
   unitId,
-  period: PERIOD,
+  period: 2026,
   figures: { received: 40, resolved: 30, onTime: 25, late: 5, budget, satisfaction: 92.5 },
   plan: { issued: true, number: '12/KH-STP', date: '2026-03-05', level: 'MID', contact: 'dau.moi@stp.example.vn', notes: 'Ổn định.' },
   activities: {
@@ -146,7 +146,7 @@ describe('a regime whose form has every field type and rule', () => {
     const { activities: _table, ...typed } = report();
     // act
     const html = formFieldsHtml(sections);
-    const input = toReportInput(fromReport(typed, fields), { formVersion: '2027.1', unitId: UNIT, period: PERIOD }, undefined, fields);
+    const input = toReportInput(fromReport(typed, fields), { formVersion: '2027.1', unitId: UNIT, period: 2026 }, undefined, fields);
     // assess
     expect(html).toContain('id="f-figures-budget" name="figures.budget" data-path="figures.budget"');
     expect(html).toMatch(/id="f-figures-budget"[^>]*inputmode="decimal"[^>]*max="1000000" step="any"/);

@@ -4,6 +4,7 @@ import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { workingCalendar } from '../../shared/domain/working-calendar.js';
 import { dueNotices, escalationDate, type DueNotice, type EscalationNotice, type NoticeUnitInput } from '../../shared/domain/notices.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { deriveStatus, summarizeFacts, type ReviewFact, type VersionFact } from '../../shared/domain/status.js';
 
 /*
@@ -36,7 +37,7 @@ interface Scenario {
 const iso = (s: string) => new Date(s).toISOString();
 
 /** The unit's status as of `now`, through the real status derivation. */
-function unitInput(regime: Regime, period: number, s: Scenario, now: Date): NoticeUnitInput {
+function unitInput(regime: Regime, period: PeriodKey, s: Scenario, now: Date): NoticeUnitInput {
   const seen = (at: string | undefined): at is string => at !== undefined && new Date(at) <= now;
   const versions: VersionFact[] = [];
   if (seen(s.invalidAt))
@@ -66,7 +67,7 @@ const at8 = (date: string) => {
  */
 function simulate(
   regime: Regime,
-  period: number,
+  period: PeriodKey,
   scenarios: Scenario[],
   from: string,
   to: string,
@@ -101,7 +102,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
     { unitId: 'ext-short', extension: { until: '2026-12-24', grantedAt: '2026-12-15T09:00:00+07:00' } },
     { unitId: 'ext-long', extension: { until: '2027-01-15', grantedAt: '2026-11-10T09:00:00+07:00' } },
   ];
-  const { sent, of } = simulate(regime, 2026, scenarios, '2026-03-01', '2027-02-28');
+  const { sent, of } = simulate(regime, '2026', scenarios, '2026-03-01', '2027-02-28');
   // Mon 8 Feb 2027 is a Tết day (4–10 Feb off by default): that repeat waits for Thu 11 Feb.
   const everyOverdueMonday = [
     '2026-12-21',
@@ -203,7 +204,7 @@ describe('dueNotices over a whole year (Mar 2026 – Feb 2027, deadline Fri 18 D
 describe('dueNotices and the calendar', () => {
   it('moves working-day steps around a configured holiday (Thu 17 Dec and Mon 21 Dec 2026 off)', () => {
     const regime = smallRegime({ holidays: ['2026-12-17', '2026-12-21', '2027-01-01'] });
-    const { of } = simulate(regime, 2026, [{ unitId: 'u' }], '2026-11-01', '2027-01-10');
+    const { of } = simulate(regime, '2026', [{ unitId: 'u' }], '2026-11-01', '2027-01-10');
     expect(of('u')).toEqual({
       'reminder:T-7': '2026-12-11',
       'reminder:T-1wd': '2026-12-16',
@@ -215,13 +216,13 @@ describe('dueNotices and the calendar', () => {
 
   it('skips 1 Jan 2027 when counting working days for a later escalation, listed or not', () => {
     // 10 working days after Fri 18 Dec: 21–25, 28–31, (1 Jan off), Mon 4 Jan.
-    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10 }), 2026)).toBe('2027-01-04');
-    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), 2026)).toBe('2027-01-04');
+    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10 }), '2026')).toBe('2027-01-04');
+    expect(escalationDate(smallRegime({ escalationWorkingDaysAfter: 10, holidays: [] }), '2026')).toBe('2027-01-04');
   });
 
   it('handles a deadline on a Saturday (18 Dec 2027): the T−7 reminder comes the Friday before; Sat 1 Jan 2028 gives Mon 3 Jan off', () => {
     const regime = smallRegime({ holidays: [] });
-    const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-11-01', '2028-01-05');
+    const { of } = simulate(regime, '2027', [{ unitId: 'u' }], '2027-11-01', '2028-01-05');
     expect(of('u')).toEqual({
       'reminder:T-7': '2027-12-10',
       'reminder:T-1wd': '2027-12-17',
@@ -248,7 +249,7 @@ describe('dueNotices across Tết and Quốc khánh (computed calendar, no holid
     // prepare
     const regime = regimeDueOn(2, 3);
     // act
-    const { of } = simulate(regime, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28');
+    const { of } = simulate(regime, '2027', [{ unitId: 'u' }], '2027-01-20', '2027-02-28');
     // assess: first working day after is Thu 11 Feb; T+7 working days 11, 12, 15–19 → Fri 19 Feb
     expect(of('u')).toEqual({
       'reminder:T-7': '2027-01-27',
@@ -262,7 +263,7 @@ describe('dueNotices across Tết and Quốc khánh (computed calendar, no holid
     // prepare
     const regime = regimeDueOn(8, 31);
     // act
-    const { of } = simulate(regime, 2026, [{ unitId: 'u' }], '2026-08-15', '2026-09-30');
+    const { of } = simulate(regime, '2026', [{ unitId: 'u' }], '2026-08-15', '2026-09-30');
     // assess: the T−7 reminder (Mon 24 Aug) and T−1 (Fri 28 Aug); overdue from Thu 3 Sep; T+7: 3, 4, 7–11 → Fri 11 Sep
     expect(of('u')).toEqual({
       'reminder:T-7': '2026-08-24',
@@ -278,20 +279,20 @@ describe('dueNotices across Tết and Quốc khánh (computed calendar, no holid
       '2027': { workingDays: [{ date: '2027-01-30', name: 'Làm bù' }], daysOff: [{ date: '2027-02-03', name: 'Nghỉ bù' }] },
     });
     // act
-    const plain = simulate(regimeDueOn(2, 1), 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
-    const withSwap = simulate(swapped, 2027, [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    const plain = simulate(regimeDueOn(2, 1), '2027', [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
+    const withSwap = simulate(swapped, '2027', [{ unitId: 'u' }], '2027-01-20', '2027-02-28').of('u');
     // assess: and the escalation skips Wed 3 Feb, now a day off, as well as Tết:
     // 2, 3, 11, 12, 15, 16, 17 Feb without the arrangement; 2, 11, 12, 15, 16, 17, 18 with it
     expect([plain['reminder:T-1wd'], plain['overdue:overdue-1']]).toEqual(['2027-01-29', '2027-02-02']);
     expect([withSwap['reminder:T-1wd'], withSwap['overdue:overdue-1']]).toEqual(['2027-01-30', '2027-02-02']);
-    expect(escalationDate(regimeDueOn(2, 1), 2027)).toBe('2027-02-17');
-    expect(escalationDate(swapped, 2027)).toBe('2027-02-18');
+    expect(escalationDate(regimeDueOn(2, 1), '2027')).toBe('2027-02-17');
+    expect(escalationDate(swapped, '2027')).toBe('2027-02-18');
   });
 });
 
 describe('dueNotices catch-up and guards', () => {
   const regime = smallRegime();
-  const units = (now: Date, ss: Scenario[]) => ss.map((s) => unitInput(regime, 2026, s, now));
+  const units = (now: Date, ss: Scenario[]) => ss.map((s) => unitInput(regime, '2026', s, now));
 
   it('after 10 days of downtime (12–21 Dec) returns only the latest due step per unit', () => {
     const ss: Scenario[] = [
@@ -300,13 +301,13 @@ describe('dueNotices catch-up and guards', () => {
     ];
     const now = at8('2026-12-22');
 
-    const due = dueNotices({ regime, period: 2026, now, units: units(now, ss) });
+    const due = dueNotices({ regime, period: '2026', now, units: units(now, ss) });
 
     expect(due).toEqual([
       { kind: 'overdue', step: 'overdue-1', unitId: 'pending', dueOn: '2026-12-21', deadline: '2026-12-18', repeat: 1, daysOverdue: 4 },
       { kind: 'reminder', step: 'T-7@2026-12-24', unitId: 'ext-short', dueOn: '2026-12-17', deadline: '2026-12-24' },
     ]);
-    const { of } = simulate(regime, 2026, ss, '2026-11-01', '2026-12-23', (d) => d >= '2026-12-12' && d <= '2026-12-21');
+    const { of } = simulate(regime, '2026', ss, '2026-11-01', '2026-12-23', (d) => d >= '2026-12-12' && d <= '2026-12-21');
     expect(of('pending')).toEqual({ 'reminder:T-7': '2026-12-11', 'overdue:overdue-1': '2026-12-22' });
   });
 
@@ -315,7 +316,7 @@ describe('dueNotices catch-up and guards', () => {
 
     const due = dueNotices({
       regime,
-      period: 2026,
+      period: '2026',
       now,
       units: units(now, [{ unitId: 'pending' }, { unitId: 'done', validAt: '2026-12-01T09:00:00+07:00' }]),
     });
@@ -328,21 +329,21 @@ describe('dueNotices catch-up and guards', () => {
 
   it('sends nothing before the period opens, to NOT_OPEN units, or to reported units', () => {
     const before = at8('2026-10-31');
-    expect(dueNotices({ regime, period: 2026, now: before, units: [{ unitId: 'a', status: 'PENDING' }] })).toEqual([]);
+    expect(dueNotices({ regime, period: '2026', now: before, units: [{ unitId: 'a', status: 'PENDING' }] })).toEqual([]);
     const now = at8('2026-12-21');
     const statuses = ['NOT_OPEN', 'ON_TIME', 'LATE'] as const;
-    expect(dueNotices({ regime, period: 2026, now, units: statuses.map((status, i) => ({ unitId: `u${i}`, status })) })).toEqual([]);
+    expect(dueNotices({ regime, period: '2026', now, units: statuses.map((status, i) => ({ unitId: `u${i}`, status })) })).toEqual([]);
   });
 
   it('decides the phase from the dates, so a stale PENDING status after the deadline gets the overdue notice', () => {
-    const due = dueNotices({ regime, period: 2026, now: at8('2026-12-21'), units: [{ unitId: 'a', status: 'PENDING' }] });
+    const due = dueNotices({ regime, period: '2026', now: at8('2026-12-21'), units: [{ unitId: 'a', status: 'PENDING' }] });
     expect(due.map((n) => n.step)).toEqual(['overdue-1']);
   });
 
   it('ignores an extension earlier than the regime deadline', () => {
     const due = dueNotices({
       regime,
-      period: 2026,
+      period: '2026',
       now: at8('2026-12-17'),
       units: [{ unitId: 'a', status: 'PENDING', extensionUntil: '2026-12-01' }],
     });
@@ -356,7 +357,7 @@ describe('dueNotices catch-up and guards', () => {
     for (let d = '2026-03-01'; d <= '2027-02-28'; d = addDays(d, 1)) {
       const now = at8(d);
       const status = now > new Date('2026-12-18T17:00:00Z') ? ('OVERDUE' as const) : ('PENDING' as const);
-      count += dueNotices({ regime: DEFAULT_REGIME, period: 2026, now, units: units31.map((u) => ({ ...u, status })) }).length;
+      count += dueNotices({ regime: DEFAULT_REGIME, period: '2026', now, units: units31.map((u) => ({ ...u, status })) }).length;
     }
     const ms = performance.now() - t0;
     expect(units31).toHaveLength(31);

@@ -636,7 +636,7 @@ describe('the XML check itself', () => {
 
 describe('the summary draft through the writer', () => {
   const regime = parseRegime(DEFAULT_REGIME);
-  const c = consolidate({ regime, period: 2026, now: new Date('2026-12-20T01:00:00Z'), rows: [] });
+  const c = consolidate({ regime, period: '2026', now: new Date('2026-12-20T01:00:00Z'), rows: [] });
 
   it('is a valid package whose document keeps the schema order and the table grids', async () => {
     const p = open(await buildSummaryDocx(c, regime));

@@ -13,7 +13,7 @@ import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { FixedClock, MemoryAuditLog, MemoryBus, memoryWorld } from '../support/memory-ports.js';
 
 const regime = DEFAULT_REGIME;
-const PERIOD = 2026;
+const PERIOD = '2026';
 const ON_TIME_UNITS = ['so-tu-phap', 'so-y-te', 'dak-ha'] as const;
 const LEADERSHIP = regime.leadership.map((l) => l.email);
 
@@ -84,7 +84,7 @@ describe('publishSummary', () => {
     expect(item?.sentAt).toBeDefined();
     expect(item?.publishedAt).toBeDefined();
     expect(w.bus.events).toEqual([
-      { detailType: DETAIL_TYPES.summaryPublished, detail: { period: PERIOD, version: 1, hash: r.hash, keys: r.keys, sent: true } },
+      { detailType: DETAIL_TYPES.summaryPublished, detail: { period: 2026, version: 1, hash: r.hash, keys: r.keys, sent: true } },
     ]);
   });
 
@@ -198,38 +198,38 @@ describe('publishSummary', () => {
 
   it('reads the period and last year’s with one status Query each and one report Query per reported unit', async () => {
     const w = await seeded();
-    const lists: number[] = [];
+    const lists: string[] = [];
     let facts = 0;
     const statuses = {
       ...w.statuses,
       get: w.statuses.get.bind(w.statuses),
       put: w.statuses.put.bind(w.statuses),
-      list: (p: number) => (lists.push(p), w.statuses.list(p)),
+      list: (p: string) => (lists.push(p), w.statuses.list(p)),
     };
     const reports = {
       ...w.reports,
       putVersion: w.reports.putVersion.bind(w.reports),
       putReview: w.reports.putReview.bind(w.reports),
       putExtension: w.reports.putExtension.bind(w.reports),
-      facts: (p: number, u: string) => (facts++, w.reports.facts(p, u)),
+      facts: (p: string, u: string) => (facts++, w.reports.facts(p, u)),
     };
 
     await publishSummary({ ...w, statuses, reports }, { period: PERIOD, send: false });
 
     // Last year has no report here: its status Query finds nothing to read further.
-    expect(lists).toEqual([PERIOD, PERIOD - 1]);
+    expect(lists).toEqual([PERIOD, '2025']);
     expect(facts).toBe(ON_TIME_UNITS.length);
   });
 
   it('reads last year only to build the files: a run that finds the data unchanged reads this year alone', async () => {
     const w = await seeded();
     await publishSummary(w, { period: PERIOD, send: true });
-    const lists: number[] = [];
+    const lists: string[] = [];
     const statuses = {
       ...w.statuses,
       get: w.statuses.get.bind(w.statuses),
       put: w.statuses.put.bind(w.statuses),
-      list: (p: number) => (lists.push(p), w.statuses.list(p)),
+      list: (p: string) => (lists.push(p), w.statuses.list(p)),
     };
 
     const again = await publishSummary({ ...w, statuses }, { period: PERIOD, send: true });
@@ -240,7 +240,7 @@ describe('publishSummary', () => {
 
   it('rejects a period before the regime’s first', async () => {
     const w = world();
-    await expect(publishSummary(w, { period: 2010, send: true })).rejects.toMatchObject({ status: 400, code: 'INVALID_PERIOD' });
+    await expect(publishSummary(w, { period: '2010', send: true })).rejects.toMatchObject({ status: 400, code: 'INVALID_PERIOD' });
   });
 });
 

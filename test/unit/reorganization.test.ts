@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { periodDates } from '../../shared/domain/calendar.js';
+import { firstPeriodOfYear, periodDates } from '../../shared/domain/calendar.js';
 import { consolidate, type ConsolidationRow } from '../../shared/domain/consolidation.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
-import { regimePeriod } from '../../shared/domain/periodicity.js';
+import { periodsBetween, periodsPerYear, regimePeriod } from '../../shared/domain/periodicity.js';
 import {
   expectedUnits,
   expectedUnitsAt,
@@ -74,24 +74,27 @@ describe('units valid at a date', () => {
   it('judges an annual period by the end of its cut-off window (14/12): 2025 already has the successor', () => {
     const regime = mergedRegime();
 
-    expect(expectedUnits(regime, 2024).map((u) => u.id)).toEqual(['so-a', 'xa-a', 'xa-b', 'xa-d', 'xa-e']);
-    expect(expectedUnits(regime, 2025).map((u) => u.id)).toEqual(['so-a', 'xa-c', 'xa-d']);
+    expect(expectedUnits(regime, '2024').map((u) => u.id)).toEqual(['so-a', 'xa-a', 'xa-b', 'xa-d', 'xa-e']);
+    expect(expectedUnits(regime, '2025').map((u) => u.id)).toEqual(['so-a', 'xa-c', 'xa-d']);
   });
 
-  it('expects, for the shipped regimes, exactly the units valid at the end of each year’s cut-off window', () => {
+  it('expects, for the shipped regimes, exactly the units valid at the end of each period’s cut-off window', () => {
     for (const regime of [DEFAULT_REGIME, readRegimeFile(EXAMPLE), mergedRegime()]) {
-      for (let year = 2019; year <= 2030; year++) {
+      // Every period of 2019–2030 in the regime's own periodicity (the example is quarterly).
+      const periods = periodsBetween(regime.frequency, firstPeriodOfYear(regime, 2019), firstPeriodOfYear(regime, 2031)).slice(0, -1);
+      expect(periods).toHaveLength(12 * periodsPerYear(regime.frequency));
+      for (const period of periods) {
         const ids = (units: Unit[]) => units.map((u) => u.id);
-        expect(ids(expectedUnits(regime, year)), `${regime.id} ${year}`).toEqual(
-          ids(expectedUnitsAt(regime, periodDates(regime, year).cutOffTo)),
+        expect(ids(expectedUnits(regime, period)), `${regime.id} ${period}`).toEqual(
+          ids(expectedUnitsAt(regime, periodDates(regime, period).cutOffTo)),
         );
       }
     }
   });
 
   it('keeps the default regime expecting all 31 units of its years', () => {
-    expect(expectedUnits(DEFAULT_REGIME, 2026)).toHaveLength(31);
-    expect(expectedUnits(DEFAULT_REGIME, 2018)).toHaveLength(0);
+    expect(expectedUnits(DEFAULT_REGIME, '2026')).toHaveLength(31);
+    expect(expectedUnits(DEFAULT_REGIME, '2018')).toHaveLength(0);
   });
 });
 
@@ -170,7 +173,7 @@ describe('cùng kỳ năm trước', () => {
 
 describe('cùng kỳ năm trước of an annual consolidation', () => {
   /** An accepted report whose every count is `base`. */
-  const row = (regime: Regime, unitId: string, period: number, base: number): ConsolidationRow => {
+  const row = (regime: Regime, unitId: string, period: string, base: number): ConsolidationRow => {
     const report = structuredClone(sampleReport(regime, unitId, period));
     for (const ind of reportIndicators()) (report[ind.section] as Record<string, unknown>)[ind.field] = base;
     return { unitId, status: 'ON_TIME', versions: 1, report };
@@ -180,11 +183,16 @@ describe('cùng kỳ năm trước of an annual consolidation', () => {
     const regime = mergedRegime();
     const previous = consolidate({
       regime,
-      period: 2024,
+      period: '2024',
       now: new Date('2024-12-20T01:00:00Z'),
-      rows: [row(regime, 'so-a', 2024, 10), row(regime, 'xa-a', 2024, 2), row(regime, 'xa-b', 2024, 3), row(regime, 'xa-e', 2024, 7)],
+      rows: [
+        row(regime, 'so-a', '2024', 10),
+        row(regime, 'xa-a', '2024', 2),
+        row(regime, 'xa-b', '2024', 3),
+        row(regime, 'xa-e', '2024', 7),
+      ],
     });
-    const current = consolidate({ regime, period: 2025, now: new Date('2025-12-20T01:00:00Z'), rows: [row(regime, 'xa-c', 2025, 1)] });
+    const current = consolidate({ regime, period: '2025', now: new Date('2025-12-20T01:00:00Z'), rows: [row(regime, 'xa-c', '2025', 1)] });
 
     const c = comparableConsolidation(regime, current, previous);
 
@@ -213,7 +221,7 @@ describe('a merged unit’s figures map to its successor', () => {
         unit('xa-e', 'district', 2019, { validTo: '2025-06-30' }),
       ],
     });
-  const row = (regime: Regime, unitId: string, period: number, base: number): ConsolidationRow => {
+  const row = (regime: Regime, unitId: string, period: string, base: number): ConsolidationRow => {
     const report = structuredClone(sampleReport(regime, unitId, period));
     for (const ind of reportIndicators()) (report[ind.section] as Record<string, unknown>)[ind.field] = base;
     return { unitId, status: 'ON_TIME', versions: 1, report };
@@ -224,16 +232,16 @@ describe('a merged unit’s figures map to its successor', () => {
     const at = (y: number) => new Date(`${y}-12-20T01:00:00Z`);
     const previous = consolidate({
       regime,
-      period: 2024,
+      period: '2024',
       now: at(2024),
-      rows: ['so-a', 'so-f', 'xa-a', 'xa-b', 'xa-e'].map((id, i) => row(regime, id, 2024, 10 ** i)),
+      rows: ['so-a', 'so-f', 'xa-a', 'xa-b', 'xa-e'].map((id, i) => row(regime, id, '2024', 10 ** i)),
     });
-    const current = consolidate({ regime, period: 2025, now: at(2025), rows: [row(regime, 'xa-c', 2025, 7)] });
+    const current = consolidate({ regime, period: '2025', now: at(2025), rows: [row(regime, 'xa-c', '2025', 7)] });
 
     const prior = comparableConsolidation(regime, current, previous);
 
     // so-a 1, so-f 10, xa-a 100, xa-b 1000, xa-e 10000 (dissolved: nowhere).
-    expect(prior.period).toBe(2024);
+    expect(prior.period).toBe('2024');
     expect(prior.units.map((u) => [u.unitId, u.from, u.values['dissemination.sessions']])).toEqual([
       ['so-a', ['so-a'], 1],
       ['so-g', ['so-f'], 10],

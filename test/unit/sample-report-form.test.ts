@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { periodDates } from '../../shared/domain/calendar.js';
+import { firstPeriodOfYear, periodDates } from '../../shared/domain/calendar.js';
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
+import type { Regime } from '../../shared/domain/regime.js';
 import { currentForm, validateReport } from '../../shared/domain/report.js';
 import { formDefects, invalidFormReport, sampleFormReport } from '../../shared/domain/sample-report.js';
 import { readRegimeFile } from '../../shared/regime-file.js';
@@ -10,12 +12,14 @@ import { readRegimeFile } from '../../shared/regime-file.js';
  * example regime (the seed's form under its own version): every generated report validates, and
  * every defect fails naming the path it promises.
  */
-const PERIOD = 2026;
+/** A period of 2026 in the regime's own periodicity: 2026, or 2026-Q1 for the quarterly example. */
+const periodOf = (regime: Regime): PeriodKey => firstPeriodOfYear(regime, 2026);
 const FILES = ['test/fixtures/regime-every-field.json', 'examples/regime-quang-ngai-quarterly.json'];
 
 describe.each(FILES)('sampleFormReport over %s', (file) => {
   const regime = readRegimeFile(file);
   const form = currentForm(regime);
+  const PERIOD = periodOf(regime);
   const d = periodDates(regime, PERIOD);
   const window = { from: d.cutOffFrom, to: d.cutOffTo };
   const units = regime.units.map((u) => u.id);
@@ -62,7 +66,7 @@ describe('formDefects over the every-field form', () => {
   it('covers lte, sum, requiredIf, dateInPeriod, decimal and integer bounds and a choice', () => {
     // prepare
     const regime = readRegimeFile(FILES[0]!);
-    const d = periodDates(regime, PERIOD);
+    const d = periodDates(regime, periodOf(regime));
     // act
     const paths = formDefects(currentForm(regime), { from: d.cutOffFrom, to: d.cutOffTo }).map((x) => x.path);
     // assert

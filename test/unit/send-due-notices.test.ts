@@ -3,6 +3,7 @@ import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { zonedTime } from '../../shared/domain/calendar.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { parseRegime, type Regime } from '../../shared/domain/regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import type { StatusFacts } from '../../shared/domain/status.js';
 import type { MailMessage } from '../../shared/ports.js';
 import { chasedPeriods, NoticesFailedError, sendDueNotices, type NoticesSummary } from '../../shared/use-cases/send-due-notices.js';
@@ -24,7 +25,11 @@ function smallRegime(overrides: Partial<Regime['notices']> = {}, units = DEFAULT
   return parseRegime({ ...DEFAULT_REGIME, notices: { ...DEFAULT_REGIME.notices, ...overrides }, units });
 }
 
-const world = (date: string, regime: Regime = smallRegime()) => ({ ...memoryWorld(at8(date), regime), appUrl: APP });
+const world = (date: string, regime: Regime = smallRegime()) => ({
+  ...memoryWorld(at8(date), regime),
+  regimes: regimeSet(regime),
+  appUrl: APP,
+});
 type World = ReturnType<typeof world>;
 
 /** A unit that sent a valid report at `at` (ISO with offset). */
@@ -39,7 +44,7 @@ async function reported(w: World, unitId: string, at: string) {
     reasons: [],
   };
   await w.statuses.put(
-    { period: 2026, unitId, rev: 1, status: 'ON_TIME', facts, uploadIds: ['u1'], announced: true, updatedAt: receivedAt },
+    { period: '2026', unitId, rev: 1, status: 'ON_TIME', facts, uploadIds: ['u1'], announced: true, updatedAt: receivedAt },
     null,
   );
 }
@@ -53,7 +58,7 @@ describe('sendDueNotices', () => {
 
     const summary = await sendDueNotices(w, {});
 
-    expect(summary.periods).toEqual([2026]);
+    expect(summary.periods).toEqual(['2026']);
     expect(summary.counts).toEqual({ reminder: 4, overdue: 0, escalation: 0 });
     expect(recipientsOf(w.mailer.sent)).toEqual(w.regime.units.map((u) => u.email));
     const first = w.mailer.sent[0]!;
@@ -66,7 +71,7 @@ describe('sendDueNotices', () => {
       detailType: DETAIL_TYPES.noticeSent,
       detail: { period: 2026, unitId: w.regime.units[0]!.id, kind: 'reminder', step: 'T-7', messageId: 'm-1' },
     });
-    const audit = await w.audit.list(2026, w.regime.units[0]!.id);
+    const audit = await w.audit.list('2026', w.regime.units[0]!.id);
     expect(audit.map((e) => [e.action, e.detail.kind, e.detail.step])).toEqual([['NOTICE_SENT', 'reminder', 'T-7']]);
   });
 
@@ -131,7 +136,7 @@ describe('sendDueNotices', () => {
       error: 'SES throttled',
     });
     expect(recipientsOf(w.mailer.sent)).toEqual(others.map((u) => u.email));
-    expect((await w.ledger.get(2026, failedUnit!.id, 'reminder', 'T-1wd'))?.state).toBe('failed');
+    expect((await w.ledger.get('2026', failedUnit!.id, 'reminder', 'T-1wd'))?.state).toBe('failed');
 
     const retry = await sendDueNotices(w, {});
 
@@ -153,7 +158,13 @@ describe('sendDueNotices', () => {
   it('a claim left by a crashed sender is taken over once it is stale, without a duplicate', async () => {
     const w = world('2026-12-21');
     const crashed = w.regime.units[1]!.id;
-    await w.ledger.claim({ period: 2026, unitId: crashed, kind: 'overdue', step: 'overdue-1', claimedAt: at8('2026-12-21').toISOString() });
+    await w.ledger.claim({
+      period: '2026',
+      unitId: crashed,
+      kind: 'overdue',
+      step: 'overdue-1',
+      claimedAt: at8('2026-12-21').toISOString(),
+    });
 
     const sameMoment = await sendDueNotices(w, {});
     w.clock.set('2026-12-22T01:00:00Z');
@@ -204,15 +215,15 @@ describe('sendDueNotices', () => {
       listed: ids(w.regime).slice(1),
     });
     expect(again.counts.escalation).toBe(0);
-    expect((await w.audit.list(2026, '*')).map((e) => e.detail.kind)).toEqual(['escalation']);
+    expect((await w.audit.list('2026', '*')).map((e) => e.detail.kind)).toEqual(['escalation']);
   });
 
   it('escalates to Sở Nội vụ alone when the regime does not copy the leadership, or to the configured receiver', async () => {
     const w = world('2026-12-29', smallRegime({ escalateToLeadership: false }));
     const v = { ...world('2026-12-29'), receiverEmail: 'tonghop@kontum.gov.example' };
 
-    await sendDueNotices(w, { periods: [2026] });
-    await sendDueNotices(v, { periods: [2026] });
+    await sendDueNotices(w, { periods: ['2026'] });
+    await sendDueNotices(v, { periods: ['2026'] });
 
     const digest = w.mailer.sent.find((m) => m.subject.startsWith('Tổng hợp quá hạn'))!;
     expect([digest.to, digest.cc]).toEqual([[DEFAULT_REGIME.receivingBody.email], undefined]);
@@ -239,26 +250,26 @@ describe('sendDueNotices', () => {
 
   it('keeps going when one period cannot be read, and reports it', async () => {
     class FlakyStatuses extends MemoryStatusStore {
-      override async list(period: number) {
-        if (period === 2025) throw new Error('throttled');
+      override async list(period: string) {
+        if (period === '2025') throw new Error('throttled');
         return super.list(period);
       }
     }
     const broken = { ...world('2026-12-11'), statuses: new FlakyStatuses() };
 
-    const error = (await sendDueNotices(broken, { periods: [2025, 2026] }).catch((e: unknown) => e)) as NoticesFailedError;
+    const error = (await sendDueNotices(broken, { periods: ['2025', '2026'] }).catch((e: unknown) => e)) as NoticesFailedError;
 
     expect(error).toBeInstanceOf(NoticesFailedError);
-    expect(error.summary.periodErrors).toEqual([{ period: 2025, error: 'throttled' }]);
+    expect(error.summary.periodErrors).toEqual([{ period: '2025', error: 'throttled' }]);
     expect(error.summary.counts.reminder).toBe(4);
   });
 
   it('chases the latest opened period by default: the previous year’s until the new one opens', () => {
     const r = DEFAULT_REGIME;
-    expect(chasedPeriods(r, at8('2026-12-11'))).toEqual([2026]);
-    expect(chasedPeriods(r, at8('2027-01-25'))).toEqual([2026]);
-    expect(chasedPeriods(r, zonedTime(TZ, 2027, 10, 31, 23, 59))).toEqual([2026]);
-    expect(chasedPeriods(r, zonedTime(TZ, 2027, 11, 1, 0, 0))).toEqual([2027]);
+    expect(chasedPeriods(r, at8('2026-12-11'))).toEqual(['2026']);
+    expect(chasedPeriods(r, at8('2027-01-25'))).toEqual(['2026']);
+    expect(chasedPeriods(r, zonedTime(TZ, 2027, 10, 31, 23, 59))).toEqual(['2026']);
+    expect(chasedPeriods(r, zonedTime(TZ, 2027, 11, 1, 0, 0))).toEqual(['2027']);
     expect(chasedPeriods(parseRegime({ ...r, firstPeriod: 2027 }), at8('2027-01-25'))).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import type { ComplianceStatus } from '../../shared/domain/status.js';
 import { changeLines, MAX_CHANGE_LINES, pictureSentence } from '../../shared/email/summary-email.js';
 
 const regime = DEFAULT_REGIME;
-const PERIOD = 2026;
+const PERIOD = '2026';
 const NOW = new Date('2026-12-23T01:00:00Z');
 
 const row = (unitId: string, status: ComplianceStatus, variant = 0): ConsolidationRow => ({
@@ -72,6 +72,13 @@ describe('diffSummaries: what changed since the version the leadership has', () 
     expect(parseSummarySnapshot('{"v":1,"period":2026,"units":[["x","BOGUS",null]],"totals":[]}')).toBeNull();
     expect(parseSummarySnapshot('not json')).toBeNull();
   });
+
+  it('reads a snapshot stored when the period was the year as a number, as the main regime’s key', () => {
+    const stored = JSON.stringify({ ...summarySnapshot(v1), period: 2026 });
+
+    expect(parseSummarySnapshot(stored)).toEqual(summarySnapshot(v1));
+    expect(summarySnapshot(v1).period).toBe('2026');
+  });
 });
 
 describe('changeLines and pictureSentence (Vietnamese, bounded)', () => {
@@ -116,16 +123,16 @@ describe('changeLines and pictureSentence (Vietnamese, bounded)', () => {
 describe('periodClosesAt: the consolidation date plus the grace window', () => {
   it('defaults to 30 days after the consolidation, at the same local hour', () => {
     expect(DEFAULT_CLOSE_AFTER_DAYS).toBe(30);
-    expect(periodClosesAt(regime, 2026).toISOString()).toBe('2027-01-19T01:00:00.000Z');
-    expect(isPeriodClosed(regime, 2026, new Date('2027-01-19T00:59:59Z'))).toBe(false);
-    expect(isPeriodClosed(regime, 2026, new Date('2027-01-19T01:00:00Z'))).toBe(true);
+    expect(periodClosesAt(regime, '2026').toISOString()).toBe('2027-01-19T01:00:00.000Z');
+    expect(isPeriodClosed(regime, '2026', new Date('2027-01-19T00:59:59Z'))).toBe(false);
+    expect(isPeriodClosed(regime, '2026', new Date('2027-01-19T01:00:00Z'))).toBe(true);
   });
 
   it('follows the regime’s closeAfterDays; the update window opens at the consolidation', () => {
     const short = parseRegime({ ...regime, closeAfterDays: 5 });
 
-    expect(periodClosesAt(short, 2026).toISOString()).toBe('2026-12-25T01:00:00.000Z');
-    expect(isSummaryUpdateWindow(regime, 2026, new Date('2026-12-20T00:59:59Z'))).toBe(false);
-    expect(isSummaryUpdateWindow(regime, 2026, new Date('2026-12-20T01:00:00Z'))).toBe(true);
+    expect(periodClosesAt(short, '2026').toISOString()).toBe('2026-12-25T01:00:00.000Z');
+    expect(isSummaryUpdateWindow(regime, '2026', new Date('2026-12-20T00:59:59Z'))).toBe(false);
+    expect(isSummaryUpdateWindow(regime, '2026', new Date('2026-12-20T01:00:00Z'))).toBe(true);
   });
 });

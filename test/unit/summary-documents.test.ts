@@ -32,7 +32,7 @@ const regime: Regime = parseRegime({
 });
 
 function report(unitId: string, base: number, over: Record<string, number>, proposals = ''): AnnualReport {
-  const r = structuredClone(sampleReport(regime, unitId, 2026));
+  const r = structuredClone(sampleReport(regime, unitId, '2026'));
   for (const ind of reportIndicators()) (r[ind.section] as Record<string, unknown>)[ind.field] = over[ind.path] ?? base;
   r.narrative = { results: '', limitations: 'Đối thoại chưa thường xuyên.', proposals };
   return r;
@@ -67,7 +67,7 @@ const rows: ConsolidationRow[] = [
   },
 ];
 const now = new Date('2026-12-20T01:00:00Z'); // 08:00 on 20 Dec, Kon Tum time
-const c: Consolidation = consolidate({ regime, period: 2026, now, rows });
+const c: Consolidation = consolidate({ regime, period: '2026', now, rows });
 
 const SESSIONS = reportIndicators().find((i) => i.path === 'dissemination.sessions')!.label;
 const OFFICIALS = reportIndicators().find((i) => i.path === 'dissemination.participantsOfficials')!.label;
@@ -291,13 +291,13 @@ describe('summary email', () => {
 
   it('keeps the subject on one line even with CR/LF in the regime name', () => {
     const evil = parseRegime({ ...regime, name: 'Báo cáo kết quả thực hiện công tác X\r\nBcc: attacker@evil.example' });
-    const e = summaryEmail(consolidate({ regime: evil, period: 2026, now, rows }), evil, { version: 3, isUpdate: true });
+    const e = summaryEmail(consolidate({ regime: evil, period: '2026', now, rows }), evil, { version: 3, isUpdate: true });
     expect(e.subject).not.toMatch(/[\r\n]/);
     expect(e.subject).toContain('(bản cập nhật số 3)');
   });
 
   it('names the two attachments with their content types', () => {
-    const a = summaryAttachments({ xlsx: new Uint8Array([1]), docx: new Uint8Array([2]) }, 2026, 2);
+    const a = summaryAttachments({ xlsx: new Uint8Array([1]), docx: new Uint8Array([2]) }, '2026', 2);
     expect(a.map((x) => x.filename)).toEqual(['tong-hop-bao-cao-2026-v2.xlsx', 'du-thao-bao-cao-chung-2026-v2.docx']);
     expect(a[0]!.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(a[1]!.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');

@@ -21,7 +21,7 @@ import { buildTemplate, META_SHEET, TEMPLATE_FIELDS, TEMPLATE_SHEET } from '../.
 import { DEFAULT_XLSX_LIMITS, guardXlsx, XlsxRejectedError, type XlsxRejectionCode } from '../../shared/xlsx/zip-guard.js';
 
 const UNIT = 'so-y-te';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const ctx: ReportContext = { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } };
 const MB = 1024 * 1024;
 
@@ -200,7 +200,8 @@ describe('buildTemplate', () => {
 
     expect(rows.get('unitId')?.getCell(3).value).toBe('Sở Y tế');
     expect(rows.get('unitId')?.getCell(3).protection?.locked).not.toBe(false);
-    expect(rows.get('period')?.getCell(3).value).toBe(PERIOD);
+    // The key's text ('2026'); the reader turns it back into the report's number (below).
+    expect(rows.get('period')?.getCell(3).value).toBe('2026');
     expect(rows.get('period')?.getCell(3).protection?.locked).not.toBe(false);
     for (const f of TEMPLATE_FIELDS) expect(rows.get(f.path)?.getCell(3).protection?.locked, f.path).toBe(false);
     expect(rows.get('dissemination.sessions')?.getCell(2).protection?.locked).not.toBe(false);
@@ -226,7 +227,7 @@ describe('buildTemplate', () => {
     const filled = await fillTemplate(template, sampleReport(DEFAULT_REGIME, 'dak-ha', PERIOD), { unitId: 'UBND huyện Đắk Hà' });
     const parsed = await parseTemplate(filled, DEFAULT_FORM);
 
-    expect(parsed).toMatchObject({ unitId: 'dak-ha', period: PERIOD, formVersion: DEFAULT_REGIME.formVersion });
+    expect(parsed).toMatchObject({ unitId: 'dak-ha', period: 2026, formVersion: DEFAULT_REGIME.formVersion });
     expect(validateReport(parsed, { regime: DEFAULT_REGIME, expected: { unitId: 'dak-ha', period: PERIOD } }).ok).toBe(true);
   });
 
@@ -401,7 +402,7 @@ describe('guardXlsx', () => {
     const bytes = new Uint8Array(Buffer.concat(chunks));
     expect(bytes[6]! & 0x08).toBe(0x08);
 
-    await expect(parseTemplate(bytes, DEFAULT_FORM)).resolves.toMatchObject({ unitId: UNIT, period: PERIOD });
+    await expect(parseTemplate(bytes, DEFAULT_FORM)).resolves.toMatchObject({ unitId: UNIT, period: 2026 });
   });
 
   it('rejects a zip with 10,000 entries', () => {

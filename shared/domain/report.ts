@@ -1,5 +1,4 @@
-import { periodParam } from './period-param.js';
-import { isPeriodOf, periodKey, periodLabel, splitPeriodKey, type PeriodKey } from './periodicity.js';
+import { isPeriodOf, periodKey, periodLabel, splitPeriodKey, type PeriodKey, type Periodicity } from './periodicity.js';
 import * as z from '../zod-mini.js';
 import { clip, listNames } from './bounded-reasons.js';
 import { periodDates } from './calendar.js';
@@ -154,11 +153,22 @@ function fieldSchema(f: FieldDef): z.ZodMiniType {
   return 'default' in f && f.default !== undefined ? z._default(inner, f.default) : z.optional(inner);
 }
 
-function buildReportSchema(form: FormDefinition) {
+/**
+ * The report's `period` as its regime writes it: a year as a number for an annual regime (the annual
+ * contract, with its messages: "Bắt buộc phải nhập", "Phải là số nguyên không âm"…), the period id as
+ * text for any other periodicity ('2026-Q3').
+ */
+function periodSchema(periodicity: Periodicity) {
+  return periodicity === 'annual'
+    ? z.int().check(z.minimum(2000), z.maximum(2100))
+    : z.string().check(z.refine((id) => isPeriodOf({ frequency: periodicity }, id), 'Kỳ báo cáo không hợp lệ'));
+}
+
+function buildReportSchema(form: FormDefinition, periodicity: Periodicity) {
   return z.strictObject({
     formVersion: z.string().check(z.minLength(1), z.maxLength(20)),
     unitId: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'Mã đơn vị không hợp lệ')),
-    period: periodParam('Kỳ báo cáo không hợp lệ'),
+    period: periodSchema(periodicity),
     ...Object.fromEntries(
       form.sections.map((s) => [s.key, z.strictObject(Object.fromEntries(s.fields.map((f) => [f.key, fieldSchema(f)])))]),
     ),
@@ -174,15 +184,17 @@ function buildReportSchema(form: FormDefinition) {
   });
 }
 
-const built = new WeakMap<FormDefinition, z.ZodMiniType<AnnualReport>>();
-/** The report schema of a form, built on first use and kept per definition. */
-function schemaFor(form: FormDefinition): z.ZodMiniType<AnnualReport> {
-  let s = built.get(form);
-  if (!s) built.set(form, (s = buildReportSchema(form) as unknown as z.ZodMiniType<AnnualReport>));
+const built = new WeakMap<FormDefinition, Map<Periodicity, z.ZodMiniType<AnnualReport>>>();
+/** The report schema of a form for a periodicity, built on first use and kept per definition. */
+function schemaFor(form: FormDefinition, periodicity: Periodicity = 'annual'): z.ZodMiniType<AnnualReport> {
+  let byPeriodicity = built.get(form);
+  if (!byPeriodicity) built.set(form, (byPeriodicity = new Map<Periodicity, z.ZodMiniType<AnnualReport>>()));
+  let s = byPeriodicity.get(periodicity);
+  if (!s) byPeriodicity.set(periodicity, (s = buildReportSchema(form, periodicity) as unknown as z.ZodMiniType<AnnualReport>));
   return s;
 }
-/** The report schema of a form (the seed's unless given). */
-export const reportSchema = (form: FormDefinition = DEFAULT_FORM) => schemaFor(form);
+/** The report schema of a form (the seed's unless given) for a regime of a periodicity (annual unless given). */
+export const reportSchema = (form: FormDefinition = DEFAULT_FORM, periodicity: Periodicity = 'annual') => schemaFor(form, periodicity);
 
 export interface Indicator {
   section: SectionKey;
@@ -329,7 +341,6 @@ export type ValidationResult = { ok: true; report: AnnualReport } | { ok: false;
 /** Reads a field of an object-like value, or undefined. */
 const field = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
 const at = (o: unknown, path: string): unknown => path.split('.').reduce(field, o);
-const countOf = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 const textOf = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
 /** A number a rule may use: only one its field accepts (a value the schema refuses gets its own message, no derived one). */
 const numberOf = (def: ScalarFieldDef | undefined, v: unknown) =>
@@ -436,7 +447,7 @@ function ruleIssues(form: FormDefinition, input: unknown, ctx: ReportContext): V
  */
 export function validateReport(input: unknown, ctx: ReportContext): ValidationResult {
   const form = currentForm(ctx.regime);
-  const parsed = schemaFor(form).safeParse(input, { error: (iss) => vietnamese(iss) });
+  const parsed = schemaFor(form, ctx.regime.frequency).safeParse(input, { error: (iss) => vietnamese(iss) });
   if (!parsed.success) {
     const issues: ValidationIssue[] = parsed.error.issues.map((i) => {
       const path = i.path.map(String).join('.');

@@ -21,7 +21,7 @@ export const UploadRequestSchema = z.strictObject({
   /** The regime the report is for (DESIGN.md section 3); absent: the deployment's main regime. */
   regime: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   /** A year (2026) or a period id ('2026-Q3') of the regime's periodicity. */
-  period: periodParam(),
+  period: periodParam('Phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3'),
   fileName: z.string().check(z.minLength(1), z.maxLength(200)),
   contentType: z.string().check(z.minLength(1), z.maxLength(200)),
   size: z.number().check(z.int(), z.minimum(1)),

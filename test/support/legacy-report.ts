@@ -5,6 +5,7 @@
 import * as z from '../../shared/zod-mini.js';
 import { clip, listNames } from '../../shared/domain/bounded-reasons.js';
 import { periodDates } from '../../shared/domain/calendar.js';
+import type { PeriodKey } from '../../shared/domain/periodicity.js';
 import { findUnit, type Regime } from '../../shared/domain/regime.js';
 
 /**
@@ -230,7 +231,7 @@ function vietnamese(iss: z.core.$ZodRawIssue): string {
 export interface ReportContext {
   regime: Regime;
   /** When given, the report must name this unit and period (they come from the object key). */
-  expected?: { unitId: string; period: number };
+  expected?: { unitId: string; period: PeriodKey };
 }
 
 export type ValidationResult = { ok: true; report: AnnualReport } | { ok: false; issues: ValidationIssue[] };
@@ -264,7 +265,7 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
   if (ctx.expected && unitId !== undefined && unitId !== ctx.expected.unitId) {
     issues.push(issue('unitId', `Báo cáo ghi đơn vị "${clip(unitId, 80)}" nhưng đường dẫn nộp là của đơn vị "${ctx.expected.unitId}"`));
   }
-  if (ctx.expected && period !== undefined && period !== ctx.expected.period) {
+  if (ctx.expected && period !== undefined && String(period) !== ctx.expected.period) {
     issues.push(issue('period', `Báo cáo ghi năm ${period} nhưng được nộp cho kỳ báo cáo năm ${ctx.expected.period}`));
   }
   const p = field(input, 'planAndSolutions');
@@ -293,7 +294,7 @@ function ruleIssues(input: unknown, ctx: ReportContext): ValidationIssue[] {
     if (!planDate) {
       issues.push(issue('planAndSolutions.planDate', 'Đã ban hành kế hoạch thì phải ghi ngày ban hành'));
     } else if (knownPeriod !== undefined) {
-      const d = periodDates(ctx.regime, knownPeriod);
+      const d = periodDates(ctx.regime, String(knownPeriod));
       if (planDate < d.cutOffFrom || planDate > d.cutOffTo || Number.isNaN(Date.parse(planDate))) {
         issues.push(issue('planAndSolutions.planDate', `Ngày ban hành kế hoạch phải trong kỳ báo cáo (${d.cutOffFrom} đến ${d.cutOffTo})`));
       }

@@ -20,7 +20,7 @@ import { craftedReport } from '../support/crafted-report.js';
 import { memoryWorld } from '../support/memory-ports.js';
 
 const UNIT = 'so-y-te';
-const PERIOD = 2026;
+const PERIOD = '2026';
 
 const many = (n: number, message = 'sai'): ValidationIssue[] => Array.from({ length: n }, (_, i) => ({ path: `f${i}`, message }));
 

@@ -80,18 +80,18 @@ describe('time zone arithmetic in Asia/Ho_Chi_Minh (UTC+7)', () => {
 describe('periodDates for the default regime', () => {
   it('spans the 2026 cut-off window from 2025-12-15 to 2026-12-14', () => {
     // prepare
-    const period = 2026;
+    const period = '2026';
     // act
     const d = periodDates(DEFAULT_REGIME, period);
     // assess
-    expect(d.period).toBe(2026);
+    expect(d.period).toBe('2026');
     expect(d.cutOffFrom).toBe('2025-12-15');
     expect(d.cutOffTo).toBe('2026-12-14');
   });
 
   it('is due at the end of 18 Dec 2026 local time', () => {
     // prepare
-    const period = 2026;
+    const period = '2026';
     // act
     const d = periodDates(DEFAULT_REGIME, period);
     // assess
@@ -101,7 +101,7 @@ describe('periodDates for the default regime', () => {
 
   it('opens on 1 Nov 2026 at local midnight', () => {
     // prepare
-    const period = 2026;
+    const period = '2026';
     // act
     const d = periodDates(DEFAULT_REGIME, period);
     // assess
@@ -111,7 +111,7 @@ describe('periodDates for the default regime', () => {
 
   it('consolidates on 20 Dec 2026 at 08:00 local time', () => {
     // prepare
-    const period = 2026;
+    const period = '2026';
     // act
     const d = periodDates(DEFAULT_REGIME, period);
     // assess
@@ -120,7 +120,7 @@ describe('periodDates for the default regime', () => {
 
   it('leaves at least one working day between the cut-off and the deadline', () => {
     // prepare
-    const d = periodDates(DEFAULT_REGIME, 2026);
+    const d = periodDates(DEFAULT_REGIME, '2026');
     // act
     const firstWorkingDayAfterCutOff = addWorkingDays(d.cutOffTo, 1, workingCalendar(DEFAULT_REGIME));
     // assess

@@ -11,7 +11,7 @@ import { validateReport as legacyValidate } from '../support/legacy-report.js';
  * same Vietnamese messages, labels and paths, in the same order.
  */
 const UNIT = 'so-y-te';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const ctx: ReportContext = { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } };
 type Json = Record<string, unknown>;
 
@@ -83,7 +83,7 @@ describe('the seed form built from its definition (golden)', () => {
 
   it('judges reports of other periods and without an expected unit the same way', () => {
     // prepare
-    const inputs = [2019, 2024, 2026].flatMap((period) => [0, 1, 2, 3].map((v) => sampleReport(DEFAULT_REGIME, 'dak-ha', period, v)));
+    const inputs = ['2019', '2024', '2026'].flatMap((period) => [0, 1, 2, 3].map((v) => sampleReport(DEFAULT_REGIME, 'dak-ha', period, v)));
     // act
     const same = inputs.map(
       (i) =>

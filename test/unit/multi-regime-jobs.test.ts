@@ -181,10 +181,7 @@ describe('the summary of a scoped period', () => {
     expect(w.mailer.sent.at(-1)!.to).toEqual([...new Set(Q.leadership.map((l) => l.email))]);
   });
 
-  // Fails on `multi` as of 18afcd1: the subject says "năm dvcq-quy/2026-Q4" and the file names carry the key's
-  // '/'. Helper "side" makes them periodLabel / periodSlug (shared/email/summary-email.ts): once that is merged,
-  // this passes and `it.fails` must become `it`.
-  it.fails('names the quarter in the email subject ("quý IV năm 2026") and keeps each file name one path segment', async () => {
+  it('names the quarter in the email subject ("quý IV năm 2026") and keeps each file name one path segment', async () => {
     const { w, r } = await published();
 
     const mail = w.mailer.sent.at(-1)!;

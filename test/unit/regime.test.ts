@@ -257,7 +257,7 @@ describe('expectedUnits', () => {
     // prepare
     const regime = withUnits([u('always', 2019), u('new', 2024), u('merged', 2019, 2025)]);
     // act
-    const ids = (period: number) => expectedUnits(regime, period).map((x) => x.id);
+    const ids = (period: number) => expectedUnits(regime, String(period)).map((x) => x.id);
     // assess
     expect(ids(2023)).toEqual(['always', 'merged']);
     expect(ids(2024)).toEqual(['always', 'new', 'merged']);
@@ -269,8 +269,8 @@ describe('expectedUnits', () => {
     // prepare
     const regime = DEFAULT_REGIME;
     // act
-    const in2026 = expectedUnits(regime, 2026);
-    const in2018 = expectedUnits(regime, 2018);
+    const in2026 = expectedUnits(regime, '2026');
+    const in2018 = expectedUnits(regime, '2018');
     // assess
     expect(in2026).toHaveLength(31);
     expect(in2018).toEqual([]);

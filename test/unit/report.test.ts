@@ -13,7 +13,7 @@ import {
 import { sampleReport } from '../../shared/domain/sample-report.js';
 
 const UNIT = 'so-y-te';
-const PERIOD = 2026;
+const PERIOD = '2026';
 const ctx: ReportContext = { regime: DEFAULT_REGIME, expected: { unitId: UNIT, period: PERIOD } };
 
 /** A valid report as untyped JSON, the way an upload arrives, so tests can break it freely. */
@@ -50,7 +50,7 @@ describe('the sample report', () => {
 
   it('validates in several variants and periods', () => {
     // prepare
-    const cases = [2019, 2024, 2026].flatMap((period) => [0, 1, 2, 3].map((variant) => ({ period, variant })));
+    const cases = ['2019', '2024', '2026'].flatMap((period) => [0, 1, 2, 3].map((variant) => ({ period, variant })));
     // act
     const failures = cases.filter(
       ({ period, variant }) => !validateReport(sampleReport(DEFAULT_REGIME, 'dak-ha', period, variant), { regime: DEFAULT_REGIME }).ok,

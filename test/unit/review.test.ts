@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
 import { DETAIL_TYPES, EVENT_ROUTES, EVENT_SOURCE, matchesPattern } from '../../shared/definitions/events.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { parseRegime } from '../../shared/domain/regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { RequestError } from '../../shared/errors.js';
-import type { StatusChange, StoredVersion } from '../../shared/ports.js';
+import type { StoredVersion } from '../../shared/ports.js';
 import { grantExtension } from '../../shared/use-cases/grant-extension.js';
 import { readAudit } from '../../shared/use-cases/read-audit.js';
 import { readUnitReports } from '../../shared/use-cases/read-unit-reports.js';
@@ -25,13 +27,19 @@ const regime = parseRegime({
   ],
 });
 const UNIT = 'so-tu-phap';
-const PERIOD = 2026;
+/** The period's key in the stores; on the wire (bodies, event details) the annual period is the number YEAR. */
+const PERIOD = '2026';
+const YEAR = 2026;
 
 /** The staff member whose verified token made the request. */
 const REVIEWER = { sub: 'f1e2d3c4-0000-4000-8000-000000000001', name: 'Trần Văn Bình', roles: ['reviewer' as const] };
 const staff = { actor: `staff:${REVIEWER.sub}`, actorName: REVIEWER.name };
 
-const world = (at = '2026-12-10T03:00:00Z') => ({ ...memoryWorld(at, regime), appUrl: 'https://baocao.example' });
+const world = (at = '2026-12-10T03:00:00Z') => ({
+  ...memoryWorld(at, regime),
+  regimes: regimeSet(regime),
+  appUrl: 'https://baocao.example',
+});
 type World = ReturnType<typeof world>;
 
 /** Stores a version as ingest would have; valid ones carry a sample report. */
@@ -90,7 +98,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const r = await reviewReport(w, {
       unitId: UNIT,
       actor: REVIEWER,
-      body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Giám đốc Sở Nội vụ' },
+      body: { period: YEAR, uploadId: A, decision: 'RETURN', reason: 'Thiếu số liệu mục II', reviewer: 'Giám đốc Sở Nội vụ' },
     });
 
     expect(r.status).toBe('RETURNED');
@@ -99,7 +107,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     expect(w.bus.events).toEqual([
       {
         detailType: DETAIL_TYPES.reportReviewed,
-        detail: { period: PERIOD, unitId: UNIT, uploadId: A, decision: 'RETURN', reviewId: r.review.reviewId },
+        detail: { period: YEAR, unitId: UNIT, uploadId: A, decision: 'RETURN', reviewId: r.review.reviewId },
       },
     ]);
     const audit = (await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'REPORT_REVIEWED');
@@ -108,7 +116,9 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     // The event's consumers: compliance, then the receipt function on "Unit Status Changed".
     const { record } = await settle(w);
     expect(record?.status).toBe('RETURNED');
-    const change = w.bus.events.find((e) => e.detailType === DETAIL_TYPES.unitStatusChanged)!.detail as unknown as StatusChange;
+    // The receipt function parses the event's detail at the edge (the period's key from its `period` and `regime`).
+    const change = StatusChangeDetail.parse(w.bus.events.find((e) => e.detailType === DETAIL_TYPES.unitStatusChanged)!.detail);
+    expect(change.period).toBe(PERIOD);
     await sendReceipts(w, change);
     expect(w.mailer.sent).toHaveLength(1);
     expect(w.mailer.sent[0]!.to).toEqual([regime.units.find((u) => u.id === UNIT)!.email]);
@@ -124,11 +134,11 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     await reviewReport(w, {
       unitId: UNIT,
       actor: REVIEWER,
-      body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' },
+      body: { period: YEAR, uploadId: A, decision: 'RETURN', reason: 'Sai mục III' },
     });
     w.clock.set('2026-12-10T04:00:00Z');
 
-    const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'ACCEPT' } });
+    const r = await reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: YEAR, uploadId: A, decision: 'ACCEPT' } });
 
     expect(r.status).toBe('ON_TIME');
     expect((await settle(w)).record?.status).toBe('ON_TIME');
@@ -145,13 +155,13 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     await stored(w, { uploadId: A, receivedAt: '2026-12-05T02:00:00Z' });
 
     const missing = await rejection(
-      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: '   ' } }),
+      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: YEAR, uploadId: A, decision: 'RETURN', reason: '   ' } }),
     );
     const tooLong = await rejection(
       reviewReport(w, {
         unitId: UNIT,
         actor: REVIEWER,
-        body: { period: PERIOD, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) },
+        body: { period: YEAR, uploadId: A, decision: 'RETURN', reason: 'x'.repeat(2001) },
       }),
     );
 
@@ -167,7 +177,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const w = world();
 
     const e = await rejection(
-      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: '2026', uploadId: '../x', decision: 'MAYBE', extra: 1 } }),
+      reviewReport(w, { unitId: UNIT, actor: REVIEWER, body: { period: 2026.5, uploadId: '../x', decision: 'MAYBE', extra: 1 } }),
     );
 
     expect(e.status).toBe(400);
@@ -182,7 +192,7 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     await stored(w, { uploadId: B, receivedAt: '2026-12-06T02:00:00Z' });
     const bad = '0mx0kbad068d6ed3a55d3aaf7';
     await stored(w, { uploadId: bad, receivedAt: '2026-12-07T02:00:00Z', valid: false });
-    const body = (uploadId: string) => ({ period: PERIOD, uploadId, decision: 'ACCEPT' });
+    const body = (uploadId: string) => ({ period: YEAR, uploadId, decision: 'ACCEPT' });
 
     const codes = async (unitId: string, uploadId: string) => {
       const e = await rejection(reviewReport(w, { unitId, actor: REVIEWER, body: body(uploadId) }));
@@ -210,14 +220,14 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
     const r = await grantExtension(w, {
       unitId: UNIT,
       actor: REVIEWER,
-      body: { period: PERIOD, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' },
+      body: { period: YEAR, until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài' },
     });
 
     expect(r.status).toBe('ON_TIME');
     expect(r.extension).toEqual({ until: '2026-12-22', reason: 'Lũ lụt, mất điện kéo dài', grantedAt: '2026-12-20T03:00:00.000Z' });
     expect((await w.reports.facts(PERIOD, UNIT)).extension).toEqual(r.extension);
     expect(w.bus.events).toEqual([
-      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: PERIOD, unitId: UNIT, until: '2026-12-22' } },
+      { detailType: DETAIL_TYPES.deadlineExtended, detail: { period: YEAR, unitId: UNIT, until: '2026-12-22' } },
     ]);
     expect((await w.audit.list(PERIOD, UNIT)).find((e) => e.action === 'EXTENSION_GRANTED')).toMatchObject({
       ...staff,
@@ -228,10 +238,10 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
 
   it('a second grant replaces the first and the audit keeps the previous date', async () => {
     const w = world('2026-12-20T03:00:00Z');
-    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-22', reason: 'Lý do 1' } });
+    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: YEAR, until: '2026-12-22', reason: 'Lý do 1' } });
     w.clock.set('2026-12-21T03:00:00Z');
 
-    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: PERIOD, until: '2026-12-28', reason: 'Lý do 2' } });
+    await grantExtension(w, { unitId: UNIT, actor: REVIEWER, body: { period: YEAR, until: '2026-12-28', reason: 'Lý do 2' } });
 
     expect((await w.reports.facts(PERIOD, UNIT)).extension?.until).toBe('2026-12-28');
     const grants = (await w.audit.list(PERIOD, UNIT)).filter((e) => e.action === 'EXTENSION_GRANTED');
@@ -248,12 +258,12 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
       return [e.status, e.code];
     };
 
-    expect(await code(UNIT, { period: PERIOD, until: '2026-12-18', reason: 'x' })).toEqual([422, 'EXTENSION_NOT_AFTER_DEADLINE']);
-    expect(await code(UNIT, { period: PERIOD, until: '2027-12-19', reason: 'x' })).toEqual([422, 'EXTENSION_TOO_FAR']);
-    expect(await code(UNIT, { period: PERIOD, until: '2026-12-32', reason: 'x' })).toEqual([400, 'INVALID_REQUEST']);
-    expect(await code(UNIT, { period: PERIOD, until: '2026-12-22', reason: '' })).toEqual([400, 'INVALID_REQUEST']);
-    expect(await code(UNIT, { period: PERIOD, until: '22/12/2026', reason: 'x' })).toEqual([400, 'INVALID_REQUEST']);
-    expect(await code(CLOSED_UNIT, { period: PERIOD, until: '2026-12-22', reason: 'x' })).toEqual([409, 'UNIT_NOT_EXPECTED']);
+    expect(await code(UNIT, { period: YEAR, until: '2026-12-18', reason: 'x' })).toEqual([422, 'EXTENSION_NOT_AFTER_DEADLINE']);
+    expect(await code(UNIT, { period: YEAR, until: '2027-12-19', reason: 'x' })).toEqual([422, 'EXTENSION_TOO_FAR']);
+    expect(await code(UNIT, { period: YEAR, until: '2026-12-32', reason: 'x' })).toEqual([400, 'INVALID_REQUEST']);
+    expect(await code(UNIT, { period: YEAR, until: '2026-12-22', reason: '' })).toEqual([400, 'INVALID_REQUEST']);
+    expect(await code(UNIT, { period: YEAR, until: '22/12/2026', reason: 'x' })).toEqual([400, 'INVALID_REQUEST']);
+    expect(await code(CLOSED_UNIT, { period: YEAR, until: '2026-12-22', reason: 'x' })).toEqual([409, 'UNIT_NOT_EXPECTED']);
     expect(w.bus.events).toEqual([]);
     expect(w.reports.extensions.size).toBe(0);
   });
@@ -261,7 +271,7 @@ describe('grantExtension (POST /units/{id}/extension)', () => {
 
 describe('the admin events reach compliance', () => {
   it.each([DETAIL_TYPES.reportReviewed, DETAIL_TYPES.deadlineExtended])('"%s" is routed to the compliance function', (detailType) => {
-    const event = { source: EVENT_SOURCE, 'detail-type': detailType, detail: { period: PERIOD, unitId: UNIT } };
+    const event = { source: EVENT_SOURCE, 'detail-type': detailType, detail: { period: YEAR, unitId: UNIT } };
     const targets = EVENT_ROUTES.filter((r) => r.bus === 'baocao' && matchesPattern(event, r.pattern({ bucketName: 'b' }))).map(
       (r) => r.target,
     );
@@ -279,7 +289,7 @@ describe('readUnitReports (GET /units/{id}/reports)', () => {
     await reviewReport(w, {
       unitId: UNIT,
       actor: REVIEWER,
-      body: { period: PERIOD, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' },
+      body: { period: YEAR, uploadId: B, decision: 'RETURN', reason: 'Bổ sung mục IV' },
     });
 
     const r = await readUnitReports(w, { unitId: UNIT, period: PERIOD });
@@ -325,11 +335,11 @@ describe('readAudit (GET /units/{id}/audit)', () => {
 
 describe('the board page (GET /board)', () => {
   it('opens on the latest period already open for reporting, and offers every open one', () => {
-    expect(currentPeriod(regime, new Date('2026-10-31T16:00:00Z'))).toBe(2025);
-    expect(currentPeriod(regime, new Date('2026-10-31T17:00:00Z'))).toBe(2026); // 1 November, 00:00 in Kon Tum
-    expect(currentPeriod(regime, new Date('2027-03-01T00:00:00Z'))).toBe(2026);
-    expect(openPeriods(regime, new Date('2027-03-01T00:00:00Z')).slice(0, 2)).toEqual([2026, 2025]);
-    expect(openPeriods(regime, new Date('2027-03-01T00:00:00Z')).at(-1)).toBe(regime.firstPeriod);
+    expect(currentPeriod(regime, new Date('2026-10-31T16:00:00Z'))).toBe('2025');
+    expect(currentPeriod(regime, new Date('2026-10-31T17:00:00Z'))).toBe('2026'); // 1 November, 00:00 in Kon Tum
+    expect(currentPeriod(regime, new Date('2027-03-01T00:00:00Z'))).toBe('2026');
+    expect(openPeriods(regime, new Date('2027-03-01T00:00:00Z')).slice(0, 2)).toEqual(['2026', '2025']);
+    expect(openPeriods(regime, new Date('2027-03-01T00:00:00Z')).at(-1)).toBe(String(regime.firstPeriod));
   });
 
   it('loads only its own script and stylesheet files, and its data block cannot close the script element', () => {

@@ -15,7 +15,7 @@ import {
   type VersionFact,
 } from '../../shared/domain/status.js';
 
-const PERIOD = 2026;
+const PERIOD = '2026';
 /** 1 Nov 2026 00:00 in Asia/Ho_Chi_Minh. */
 const OPENS = '2026-10-31T17:00:00.000Z';
 /** The last millisecond of 18 Dec 2026 in Asia/Ho_Chi_Minh. */
@@ -464,7 +464,7 @@ describe('a return for revision in the same second as uploads', () => {
       [{ reviewId: 'r', at: '2026-12-01T02:00:00.500Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }],
     );
 
-    expect(deriveStatus(facts, { regime, period: 2026, now: new Date('2026-12-02T00:00:00Z') })).toBe('RETURNED');
+    expect(deriveStatus(facts, { regime, period: '2026', now: new Date('2026-12-02T00:00:00Z') })).toBe('RETURNED');
   });
 
   it('is cleared by a later version received in the same whole second as the review', () => {
@@ -473,6 +473,6 @@ describe('a return for revision in the same second as uploads', () => {
       [{ reviewId: 'r', at: '2026-12-01T02:00:00.900Z', decision: 'RETURN', uploadId: 'a1', reason: 'Thiếu số liệu' }],
     );
 
-    expect(deriveStatus(facts, { regime, period: 2026, now: new Date('2026-12-02T00:00:00Z') })).toBe('ON_TIME');
+    expect(deriveStatus(facts, { regime, period: '2026', now: new Date('2026-12-02T00:00:00Z') })).toBe('ON_TIME');
   });
 });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
 import { DETAIL_TYPES } from '../../shared/definitions/events.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { sampleReport } from '../../shared/domain/sample-report.js';
 import { RequestError } from '../../shared/errors.js';
 import type { StatusChange } from '../../shared/ports.js';
@@ -18,7 +20,7 @@ const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
 const JSON_TYPE = 'application/json';
 
-const world = (at = '2026-11-28T03:00:00Z') => memoryWorld(at, regime);
+const world = (at = '2026-11-28T03:00:00Z') => ({ ...memoryWorld(at, regime), regimes: regimeSet(regime) });
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
   const e = await p.then(
@@ -54,7 +56,7 @@ describe('createUpload (POST /uploads)', () => {
     expect(r.key).toMatch(new RegExp(`^incoming/2026/${UNIT}/[0-9a-z]{25}\\.json$`));
     expect(r.fields.key).toBe(r.key);
     expect(Date.parse(r.expiresAt) - w.clock.now().getTime()).toBe(300_000);
-    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual(['TOKEN_ISSUED', 'UPLOAD_AUTHORIZED']);
+    expect((await w.audit.list('2026', UNIT)).map((e) => e.action)).toEqual(['TOKEN_ISSUED', 'UPLOAD_AUTHORIZED']);
   });
 
   it('refuses a period the link is not bound to (403, Vietnamese): a 2026 link cannot file 2020', async () => {
@@ -65,7 +67,7 @@ describe('createUpload (POST /uploads)', () => {
 
     expect([e.status, e.code]).toEqual([403, 'PERIOD_NOT_BOUND']);
     expect(e.message).toContain('không dùng cho kỳ 2020');
-    expect(await w.audit.list(2020, UNIT)).toEqual([]);
+    expect(await w.audit.list('2020', UNIT)).toEqual([]);
   });
 
   it('issuing a link revokes the unit’s other live link: one live link per unit', async () => {
@@ -77,7 +79,7 @@ describe('createUpload (POST /uploads)', () => {
     expect((await rejection(createUpload(w, { token: first.token, readBody: () => request }))).code).toBe('REVOKED_TOKEN');
     expect((await createUpload(w, { token: second.token, readBody: () => request })).key).toContain(UNIT);
     expect(second.revoked).toHaveLength(1);
-    expect((await w.audit.list(2026, UNIT)).map((e) => e.action)).toEqual([
+    expect((await w.audit.list('2026', UNIT)).map((e) => e.action)).toEqual([
       'TOKEN_ISSUED',
       'TOKEN_REVOKED',
       'TOKEN_ISSUED',
@@ -90,7 +92,7 @@ describe('createUpload (POST /uploads)', () => {
     const { token } = await issueToken(w, { unitId: UNIT, periods: [2026] });
 
     const closed = await rejection(createUpload(w, { token, readBody: () => request }));
-    await w.reports.putExtension(2026, UNIT, { until: '2027-01-31', reason: 'Gia hạn', grantedAt: '2027-01-20T00:00:00Z' });
+    await w.reports.putExtension('2026', UNIT, { until: '2027-01-31', reason: 'Gia hạn', grantedAt: '2027-01-20T00:00:00Z' });
     const open = await createUpload(w, { token, readBody: () => request });
 
     expect([closed.status, closed.code]).toEqual([409, 'PERIOD_CLOSED']);
@@ -132,11 +134,13 @@ describe('createUpload (POST /uploads)', () => {
     const { token } = await issueToken(w, { unitId: UNIT });
 
     const e = await rejection(
-      createUpload(w, { token, readBody: () => ({ period: '2026', fileName: '', contentType: JSON_TYPE, size: 0 }) }),
+      createUpload(w, { token, readBody: () => ({ period: true, fileName: '', contentType: JSON_TYPE, size: 0 }) }),
     );
 
     expect([e.status, e.code]).toEqual([400, 'INVALID_REQUEST']);
-    expect(e.message).toBe('Yêu cầu không hợp lệ: period: Phải là số; fileName: Không được để trống; size: Không được nhỏ hơn 1');
+    expect(e.message).toBe(
+      'Yêu cầu không hợp lệ: period: Phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3; fileName: Không được để trống; size: Không được nhỏ hơn 1',
+    );
   });
 
   it('refuses a period not open yet, an unknown period, a wrong type and an oversize file', async () => {
@@ -170,7 +174,7 @@ describe('ingestReport', () => {
 
   it('accepts a valid report, stores the version with its SHA-256 and emits Report Accepted', async () => {
     const w = world();
-    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, '2026')), JSON_TYPE);
 
     const r = await ingestReport(w, event(key(), 100, versionId));
 
@@ -178,13 +182,13 @@ describe('ingestReport', () => {
     expect(r.version?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.version?.s3VersionId).toBe(versionId);
     expect(w.bus.events.map((e) => e.detailType)).toEqual([DETAIL_TYPES.reportAccepted]);
-    expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
+    expect((await w.reports.facts('2026', UNIT)).versions).toHaveLength(1);
     expect(w.objects.tagsOf(key())).toBeUndefined();
   });
 
   it('rejects a report naming another unit, with Vietnamese reasons, and keeps the raw object', async () => {
     const w = world();
-    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, 'so-y-te', 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, 'so-y-te', '2026')), JSON_TYPE);
 
     const r = await ingestReport(w, event(key(), 100, versionId));
 
@@ -210,13 +214,13 @@ describe('ingestReport', () => {
 
   it('stores a redelivered event once but emits again, so a crash between store and emit loses nothing', async () => {
     const w = world();
-    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, 2026)), JSON_TYPE);
+    const { versionId } = w.objects.putVersion(key(), JSON.stringify(sampleReport(regime, UNIT, '2026')), JSON_TYPE);
     w.bus.failNext = 1;
 
     await expect(ingestReport(w, event(key(), 100, versionId))).rejects.toThrow('bus unavailable');
     await ingestReport(w, event(key(), 100, versionId));
 
-    expect((await w.reports.facts(2026, UNIT)).versions).toHaveLength(1);
+    expect((await w.reports.facts('2026', UNIT)).versions).toHaveLength(1);
     expect(w.bus.events).toHaveLength(1);
   });
 });
@@ -233,10 +237,10 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
     time,
   });
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-  const valid = JSON.stringify(sampleReport(regime, UNIT, 2026));
+  const valid = JSON.stringify(sampleReport(regime, UNIT, '2026'));
   const other = JSON.stringify({
-    ...sampleReport(regime, UNIT, 2026),
-    preparer: { ...sampleReport(regime, UNIT, 2026).preparer, name: 'Người khác' },
+    ...sampleReport(regime, UNIT, '2026'),
+    preparer: { ...sampleReport(regime, UNIT, '2026').preparer, name: 'Người khác' },
   });
 
   it('judges the version the event names, even when the key already holds a later object', async () => {
@@ -269,7 +273,7 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
     expect(r.version?.reasons.map((x) => x.message)).toEqual([
       expect.stringContaining(`Liên kết tải lên của lần nộp ${uploadId} đã được dùng`),
     ]);
-    const { versions } = await w.reports.facts(2026, UNIT);
+    const { versions } = await w.reports.facts('2026', UNIT);
     expect(versions.map((v) => [v.uploadId, v.valid, v.sha256, v.s3VersionId])).toEqual([
       [uploadId, true, sha(valid), first.versionId],
       [reusedUploadId(uploadId, second.versionId), false, sha(other), second.versionId],
@@ -278,7 +282,7 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
       [DETAIL_TYPES.reportAccepted, uploadId, first.versionId],
       [DETAIL_TYPES.reportRejected, reusedUploadId(uploadId, second.versionId), second.versionId],
     ]);
-    const audit = await w.audit.list(2026, UNIT);
+    const audit = await w.audit.list('2026', UNIT);
     expect(audit.find((e) => e.eventId === `ingest-${reusedUploadId(uploadId, second.versionId)}`)).toMatchObject({
       action: 'REPORT_REJECTED',
       detail: { versionId: second.versionId, reusedUploadId: uploadId, sha256: sha(other) },
@@ -318,7 +322,7 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
     const second = w.objects.putVersion(key, other, JSON_TYPE);
     for (const versionId of [first.versionId, second.versionId, first.versionId, second.versionId]) await ingestReport(w, event(versionId));
 
-    const { versions } = await w.reports.facts(2026, UNIT);
+    const { versions } = await w.reports.facts('2026', UNIT);
     expect(versions.map((v) => v.s3VersionId)).toEqual([first.versionId, second.versionId]);
     expect(versions.map((v) => v.valid)).toEqual([true, false]);
   });
@@ -330,7 +334,7 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
     const second = w.objects.putVersion(key, other, JSON_TYPE);
     await ingestReport(w, event(second.versionId, '2026-12-01T02:05:00.000Z'));
 
-    const r = await readUnitReports(w, { unitId: UNIT, period: 2026 });
+    const r = await readUnitReports(w, { unitId: UNIT, period: '2026' });
 
     expect(r.versions.map((v) => v.downloads.raw)).toEqual([
       `memory://bucket/${key}?versionId=${first.versionId}`,
@@ -342,7 +346,7 @@ describe('ingestReport: a presigned POST used twice (one key, two S3 versions)',
 describe('updateCompliance', () => {
   async function store(w: ReturnType<typeof world>, uploadId: string, receivedAt: string, valid: boolean) {
     await w.reports.putVersion({
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       uploadId,
       etag: 'e',
@@ -353,7 +357,7 @@ describe('updateCompliance', () => {
       format: 'json',
       valid,
       reasons: valid ? [] : [{ path: 'x', message: 'sai' }],
-      ...(valid ? { report: sampleReport(regime, UNIT, 2026) } : {}),
+      ...(valid ? { report: sampleReport(regime, UNIT, '2026') } : {}),
     });
   }
 
@@ -361,13 +365,14 @@ describe('updateCompliance', () => {
     const w = world();
     await store(w, 'u1', '2026-12-01T02:00:00.000Z', true);
 
-    const first = await updateCompliance(w, { period: 2026, unitId: UNIT });
-    const again = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const first = await updateCompliance(w, { period: '2026', unitId: UNIT });
+    const again = await updateCompliance(w, { period: '2026', unitId: UNIT });
 
     expect(first.record?.status).toBe('ON_TIME');
     expect(again.changed).toBe(false);
     expect(w.bus.events).toHaveLength(1);
-    const change = w.bus.events[0]!.detail as unknown as StatusChange;
+    const change = StatusChangeDetail.parse(w.bus.events[0]!.detail);
+    expect(w.bus.events[0]!.detail).toMatchObject({ period: 2026, unitId: UNIT });
     expect(change).toMatchObject({ previousStatus: null, status: 'ON_TIME', newUploads: [{ uploadId: 'u1', valid: true }] });
   });
 
@@ -376,11 +381,11 @@ describe('updateCompliance', () => {
     await store(w, 'u1', '2026-12-01T02:00:00.000Z', true);
     const dying = { append: () => Promise.reject(new Error('crashed')), list: w.audit.list.bind(w.audit) };
 
-    await expect(updateCompliance({ ...w, audit: dying }, { period: 2026, unitId: UNIT })).rejects.toThrow('crashed');
-    await updateCompliance(w, { period: 2026, unitId: UNIT });
-    await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await expect(updateCompliance({ ...w, audit: dying }, { period: '2026', unitId: UNIT })).rejects.toThrow('crashed');
+    await updateCompliance(w, { period: '2026', unitId: UNIT });
+    await updateCompliance(w, { period: '2026', unitId: UNIT });
 
-    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail)).toEqual([
+    expect((await w.audit.list('2026', UNIT)).filter((e) => e.action === 'STATUS_CHANGED').map((e) => e.detail)).toEqual([
       { from: null, to: 'ON_TIME', newUploads: ['u1'] },
     ]);
     expect(w.bus.events).toHaveLength(1);
@@ -389,13 +394,13 @@ describe('updateCompliance', () => {
   it('is order-independent: a late-arriving older upload is still announced, timeliness by first valid', async () => {
     const w = world();
     await store(w, 'u2', '2026-12-20T02:00:00.000Z', true);
-    await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await updateCompliance(w, { period: '2026', unitId: UNIT });
     await store(w, 'u1', '2026-12-10T02:00:00.000Z', true);
 
-    const r = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const r = await updateCompliance(w, { period: '2026', unitId: UNIT });
 
     expect(r.record?.status).toBe('ON_TIME');
-    expect(w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId))).toEqual(['u2', 'u1']);
+    expect(w.bus.events.flatMap((e) => StatusChangeDetail.parse(e.detail).newUploads.map((u) => u.uploadId))).toEqual(['u2', 'u1']);
   });
 
   it('re-announces after a crash between the status write and the publish', async () => {
@@ -403,12 +408,12 @@ describe('updateCompliance', () => {
     await store(w, 'u1', '2026-12-01T02:00:00.000Z', false);
     w.bus.failNext = 1;
 
-    await expect(updateCompliance(w, { period: 2026, unitId: UNIT })).rejects.toThrow();
-    const retry = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    await expect(updateCompliance(w, { period: '2026', unitId: UNIT })).rejects.toThrow();
+    const retry = await updateCompliance(w, { period: '2026', unitId: UNIT });
 
     expect(retry.changed).toBe(true);
     expect(w.bus.events).toHaveLength(1);
-    expect((w.bus.events[0]!.detail as unknown as StatusChange).status).toBe('REJECTED');
+    expect(StatusChangeDetail.parse(w.bus.events[0]!.detail).status).toBe('REJECTED');
   });
 
   it('keeps the status item bounded however many uploads a unit makes, and still announces each once', async () => {
@@ -416,16 +421,16 @@ describe('updateCompliance', () => {
     const id = (i: number) => `u${String(i).padStart(5, '0')}`;
     for (let i = 0; i < MAX_KNOWN_UPLOADS + 5; i++) await store(w, id(i), '2026-12-01T02:00:00.000Z', false);
 
-    const first = await updateCompliance(w, { period: 2026, unitId: UNIT });
-    const again = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const first = await updateCompliance(w, { period: '2026', unitId: UNIT });
+    const again = await updateCompliance(w, { period: '2026', unitId: UNIT });
     await store(w, id(MAX_KNOWN_UPLOADS + 5), '2026-12-01T03:00:00.000Z', false);
-    const later = await updateCompliance(w, { period: 2026, unitId: UNIT });
+    const later = await updateCompliance(w, { period: '2026', unitId: UNIT });
 
     expect(first.record?.uploadIds).toHaveLength(MAX_KNOWN_UPLOADS);
     expect(first.record?.uploadsThrough).toBe(id(4));
     expect(again.changed).toBe(false);
     expect(later.changed).toBe(true);
-    const announced = w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId));
+    const announced = w.bus.events.flatMap((e) => StatusChangeDetail.parse(e.detail).newUploads.map((u) => u.uploadId));
     expect(announced).toHaveLength(MAX_KNOWN_UPLOADS + 6);
     expect(new Set(announced).size).toBe(MAX_KNOWN_UPLOADS + 6);
   });
@@ -435,18 +440,18 @@ describe('updateCompliance', () => {
     await store(w, 'u1', '2026-12-01T02:00:00.000Z', false);
     await store(w, 'u2', '2026-12-02T02:00:00.000Z', true);
 
-    await Promise.all([updateCompliance(w, { period: 2026, unitId: UNIT }), updateCompliance(w, { period: 2026, unitId: UNIT })]);
+    await Promise.all([updateCompliance(w, { period: '2026', unitId: UNIT }), updateCompliance(w, { period: '2026', unitId: UNIT })]);
 
-    const rec = await w.statuses.get(2026, UNIT);
+    const rec = await w.statuses.get('2026', UNIT);
     expect(rec?.uploadIds.sort()).toEqual(['u1', 'u2']);
     expect(rec?.announced).toBe(true);
-    const announced = w.bus.events.flatMap((e) => (e.detail as unknown as StatusChange).newUploads.map((u) => u.uploadId));
+    const announced = w.bus.events.flatMap((e) => StatusChangeDetail.parse(e.detail).newUploads.map((u) => u.uploadId));
     expect(new Set(announced)).toEqual(new Set(['u1', 'u2']));
   });
 });
 
 describe('sendOnce and receipts', () => {
-  const key = { period: 2026, unitId: UNIT, kind: 'receipt' as const, step: 'u1' };
+  const key = { period: '2026', unitId: UNIT, kind: 'receipt' as const, step: 'u1' };
 
   it('sends once; a second call is skipped', async () => {
     const w = world();
@@ -474,9 +479,9 @@ describe('sendOnce and receipts', () => {
 
   it('emails a receipt or the rejection reasons to the unit only, never to the address typed into the report', async () => {
     const w = world();
-    const report = sampleReport(regime, UNIT, 2026);
+    const report = sampleReport(regime, UNIT, '2026');
     await w.reports.putVersion({
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       uploadId: 'u1',
       etag: 'e',
@@ -490,7 +495,7 @@ describe('sendOnce and receipts', () => {
       report,
     });
     await w.reports.putVersion({
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       uploadId: 'u0',
       etag: 'e',
@@ -503,7 +508,7 @@ describe('sendOnce and receipts', () => {
       reasons: [{ path: 'a', label: 'Số buổi', message: 'Không được nhỏ hơn 0' }],
     });
     const change: StatusChange = {
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       previousStatus: null,
       status: 'ON_TIME',
@@ -528,9 +533,9 @@ describe('sendOnce and receipts', () => {
 
   it('a receipt claimed by a sender that died is not taken as sent: the event fails until the claim is stale, then it goes once', async () => {
     const w = world();
-    const report = sampleReport(regime, UNIT, 2026);
+    const report = sampleReport(regime, UNIT, '2026');
     await w.reports.putVersion({
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       uploadId: 'u1',
       etag: 'e',
@@ -544,14 +549,14 @@ describe('sendOnce and receipts', () => {
       report,
     });
     const change: StatusChange = {
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       previousStatus: null,
       status: 'ON_TIME',
       newUploads: [{ uploadId: 'u1', receivedAt: '', valid: true }],
       at: '2026-11-28T02:00:01.000Z',
     };
-    await w.ledger.claim({ period: 2026, unitId: UNIT, kind: 'receipt', step: 'u1', claimedAt: w.clock.now().toISOString() });
+    await w.ledger.claim({ period: '2026', unitId: UNIT, kind: 'receipt', step: 'u1', claimedAt: w.clock.now().toISOString() });
 
     const early = sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
     await expect(early).rejects.toMatchObject({ name: 'NoticeInFlightError' });
@@ -560,7 +565,7 @@ describe('sendOnce and receipts', () => {
     await sendReceipts({ ...w, appUrl: 'http://localhost:3000' }, change);
 
     expect(w.mailer.sent).toHaveLength(1);
-    expect((await w.audit.list(2026, UNIT)).filter((e) => e.action === 'NOTICE_SENT')).toHaveLength(1);
+    expect((await w.audit.list('2026', UNIT)).filter((e) => e.action === 'NOTICE_SENT')).toHaveLength(1);
   });
 });
 
@@ -574,7 +579,7 @@ describe('ingestReport: the signed document', () => {
     const pdf = w.objects.putVersion(signed, '%PDF-1.7\n...', 'application/pdf');
     const { versionId } = w.objects.putVersion(
       key,
-      JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }),
+      JSON.stringify({ ...sampleReport(regime, UNIT, '2026'), signedDocumentKey: signed }),
       JSON_TYPE,
     );
 
@@ -591,13 +596,13 @@ describe('ingestReport: the signed document', () => {
     await w.objects.put(signed, '<html>not a pdf</html>', 'application/pdf');
     const { versionId } = w.objects.putVersion(
       key,
-      JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: signed }),
+      JSON.stringify({ ...sampleReport(regime, UNIT, '2026'), signedDocumentKey: signed }),
       JSON_TYPE,
     );
     const other = `signed/2026/so-y-te/0mi1abcd0123456789abcdef7.pdf`;
     await w.objects.put(other, '%PDF-1.7', 'application/pdf');
     const key2 = key.replace('ef9', 'ef6');
-    const v2 = w.objects.putVersion(key2, JSON.stringify({ ...sampleReport(regime, UNIT, 2026), signedDocumentKey: other }), JSON_TYPE);
+    const v2 = w.objects.putVersion(key2, JSON.stringify({ ...sampleReport(regime, UNIT, '2026'), signedDocumentKey: other }), JSON_TYPE);
 
     const notPdf = await ingestReport(w, event(versionId));
     const foreign = await ingestReport(w, { ...event(v2.versionId), key: key2 });

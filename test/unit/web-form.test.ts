@@ -12,7 +12,7 @@ import * as z from '../../shared/zod-mini.js';
 const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
 const identity = { formVersion: regime.formVersion, unitId: UNIT, period: 2026 };
-const ctx = { regime, expected: { unitId: UNIT, period: 2026 } };
+const ctx = { regime, expected: { unitId: UNIT, period: '2026' } };
 
 /** Every leaf path of the schema, walked independently of the form code. */
 function schemaLeaves(s: z.core.$ZodType, prefix = ''): string[] {
@@ -53,7 +53,7 @@ describe('the form fields, generated from reportSchema()', () => {
 
 describe('form values ↔ report', () => {
   it('round-trips a valid report through the form values unchanged', () => {
-    const report = sampleReport(regime, UNIT, 2026);
+    const report = sampleReport(regime, UNIT, '2026');
     const input = toReportInput(fromReport(report), identity);
     const result = validateReport(input, ctx);
     expect(result).toEqual({ ok: true, report });
@@ -61,7 +61,7 @@ describe('form values ↔ report', () => {
 
   it('keeps a mistake visible to the schema: empty is missing, text is not a number, negatives stay negative', () => {
     const raw = {
-      ...fromReport(sampleReport(regime, UNIT, 2026)),
+      ...fromReport(sampleReport(regime, UNIT, '2026')),
       'dissemination.sessions': '',
       'dissemination.mediaItems': NOT_A_NUMBER,
       'emulation.movementsLaunched': '-2',
@@ -80,7 +80,7 @@ describe('form values ↔ report', () => {
 
   it('adds the signed document key the page got from the PDF upload', () => {
     const key = 'signed/2026/so-tu-phap/0mwzt0d0v7d3a9a99a4dd827.pdf';
-    const input = toReportInput(fromReport(sampleReport(regime, UNIT, 2026)), identity, key);
+    const input = toReportInput(fromReport(sampleReport(regime, UNIT, '2026')), identity, key);
     expect(validateReport(input, ctx)).toMatchObject({ ok: true, report: { signedDocumentKey: key } });
   });
 

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import type { Regime } from '../../shared/domain/regime.js';
+import { regimeSet } from '../../shared/domain/regimes.js';
 import { summarizeFacts } from '../../shared/domain/status.js';
 import { RequestError } from '../../shared/errors.js';
 import type { StoredVersion } from '../../shared/ports.js';
@@ -16,7 +17,7 @@ import { memoryWorld } from '../support/memory-ports.js';
 const regime = DEFAULT_REGIME;
 const UNIT = 'so-tu-phap';
 
-const world = (at = '2026-11-28T03:00:00Z', r: Regime = regime) => ({ ...memoryWorld(at, r), build: buildTemplate });
+const world = (at = '2026-11-28T03:00:00Z', r: Regime = regime) => ({ ...memoryWorld(at, r), regimes: regimeSet(r), build: buildTemplate });
 
 async function rejection(p: Promise<unknown>): Promise<RequestError> {
   const e = await p.then(
@@ -28,7 +29,7 @@ async function rejection(p: Promise<unknown>): Promise<RequestError> {
 }
 
 const version = (uploadId: string, receivedAt: string, valid: boolean, reasons: StoredVersion['reasons'] = []): StoredVersion => ({
-  period: 2026,
+  period: '2026',
   unitId: UNIT,
   uploadId,
   etag: `e-${uploadId}`,
@@ -47,7 +48,7 @@ async function stored(w: ReturnType<typeof world>, versions: StoredVersion[]) {
   const facts = summarizeFacts(versions, []);
   await w.statuses.put(
     {
-      period: 2026,
+      period: '2026',
       unitId: UNIT,
       rev: 1,
       status: 'PENDING',
@@ -121,7 +122,7 @@ describe('readUnitView (GET /me)', () => {
     const early = world('2026-06-01T03:00:00Z');
     const t2 = await issueToken(early, { unitId: UNIT });
     expect((await readUnitView(early, { token: t2.token })).period).toBe(2025);
-    expect(unitPeriods(regime, regime.units[0]!, new Date('2026-06-01T03:00:00Z'))[0]).toBe(2025);
+    expect(unitPeriods(regime, regime.units[0]!, new Date('2026-06-01T03:00:00Z'))[0]).toBe('2025');
   });
 
   it('discloses no other unit and no leadership address, but enough of the regime to validate in the browser', async () => {
@@ -145,7 +146,7 @@ describe('readUnitView (GET /me)', () => {
     w.clock.set('2026-11-28T03:01:05Z');
     await readUnitView(w, { token });
 
-    const used = (await w.audit.list(2026, UNIT)).filter((e) => e.action === 'TOKEN_USED');
+    const used = (await w.audit.list('2026', UNIT)).filter((e) => e.action === 'TOKEN_USED');
     expect(used.map((e) => e.at)).toEqual(['2026-11-28T03:00:00.000Z', '2026-11-28T03:01:00.000Z']);
     expect(used[0]).toMatchObject({
       actor: `token:${sha256Hex(token).slice(0, 12)}`,
@@ -189,11 +190,11 @@ describe('downloadTemplate (GET /template.xlsx)', () => {
 
     expect(mine.fileName).toBe('Biểu mẫu báo cáo dân vận 2026 - UBND huyện Đắk Hà.xlsx');
     expect((await metaOf(mine.bytes)).get(META_KEYS.unitId)).toBe('dak-ha');
-    expect(blank).toMatchObject({ fileName: 'Biểu mẫu báo cáo dân vận 2026.xlsx', period: 2026, unitId: null });
+    expect(blank).toMatchObject({ fileName: 'Biểu mẫu báo cáo dân vận 2026.xlsx', period: '2026', unitId: null });
     expect((await metaOf(blank.bytes)).get(META_KEYS.unitId) || null).toBeNull();
-    expect((await w.audit.list(2026, 'dak-ha')).filter((e) => e.action !== 'TOKEN_ISSUED').map((e) => [e.action, e.detail.route])).toEqual([
-      ['TOKEN_USED', 'GET /template.xlsx'],
-    ]);
+    expect(
+      (await w.audit.list('2026', 'dak-ha')).filter((e) => e.action !== 'TOKEN_ISSUED').map((e) => [e.action, e.detail.route]),
+    ).toEqual([['TOKEN_USED', 'GET /template.xlsx']]);
   }, 30_000);
 
   it('treats a dead link as an error, not as a request for the blank template', async () => {

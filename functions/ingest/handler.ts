@@ -6,6 +6,8 @@ import { objectStoreFrom } from '../../shared/adapters/s3.adapter.js';
 import { busFrom } from '../../shared/adapters/eventbridge.adapter.js';
 import * as z from '../../shared/zod-mini.js';
 import { ObjectCreatedDetail } from '../../shared/definitions/event-details.js';
+import { parseIncomingKey } from '../../shared/definitions/table.js';
+import { regimeOfPeriod } from '../../shared/domain/regimes.js';
 
 /**
  * S3 "Object Created" (EventBridge) under incoming/ → validate, store, emit. Parsed at the edge
@@ -19,8 +21,13 @@ const bus = busFrom(fn.config);
 
 export const handler = fn.onEvent(ObjectCreatedDetail, async (detail, event) => {
   fn.logger.appendKeys({ key: detail.object.key, versionId: detail.object['version-id'] });
+  // The period's own regime (its form and dates); a key outside incoming/ or of a regime not run is
+  // judged as before: ignored, or rejected against the main regime's periods.
+  const ref = parseIncomingKey(detail.object.key);
+  const regimes = await fn.regimes();
+  const regime = (ref && regimeOfPeriod(regimes, ref.period)) ?? regimes.main;
   const result = await ingestReport(
-    { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime: await fn.regime() },
+    { objects, bus, reports: fn.tables.reports, audit: fn.tables.audit, regime },
     {
       bucket: detail.bucket.name,
       key: detail.object.key,

@@ -5,6 +5,7 @@ import { ENV } from '../../shared/definitions/env-keys.js';
 import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
 import { sendReceipts } from '../../shared/use-cases/send-receipt.js';
 import { mailerFrom } from '../../shared/adapters/ses.adapter.js';
+import { regimeFor } from '../../shared/domain/regimes.js';
 
 /** "Unit Status Changed" → receipt, rejection reasons, or return-for-revision email. */
 const fn = composeFunction('receipt', mailConfig, { metrics: powertoolsCounter });
@@ -20,7 +21,8 @@ export const handler = fn.onEvent(StatusChangeDetail, async (change) => {
       tokens: fn.tables.tokens,
       audit: fn.tables.audit,
       clock: fn.clock,
-      regime: await fn.regime(),
+      // The period's own regime (a six-monthly period's dates, names and form, not the main one's).
+      regime: regimeFor(await fn.regimes(), change.period),
       appUrl: fn.config[ENV.appUrl].replace(/\/$/, ''),
     },
     change,

@@ -1,28 +1,31 @@
-import type { PeriodKey } from '../shared/domain/periodicity.js';
+import { periodYear, type PeriodKey } from '../shared/domain/periodicity.js';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FUNCTION_DEFAULTS } from '../infra/defaults.js';
 import { FUNCTION_SPECS } from '../infra/functions.js';
 import { MANAGED_RULE_GROUPS } from '../infra/stacks/edge-stack.js';
-import { runDemo, type DayProgress } from '../local/demo/run.js';
+import { LOCAL_NAMES } from '../local/names.js';
+import { LOCAL_TABLE } from '../local/stack.js';
+import { tableAdapters } from '../shared/adapters/dynamodb.adapter.js';
+import { systemClock } from '../shared/clock.js';
 import { EVENT_ROUTES, FUNCTION_NAMES, type FunctionName } from '../shared/definitions/events.js';
 import { schedules } from '../shared/definitions/schedules.js';
 import { SITE_DIR } from '../shared/definitions/site.js';
+import { keys } from '../shared/definitions/table.js';
 import { DEFAULT_REGIME } from '../shared/domain/default-regime.js';
-import { hasReported } from '../shared/domain/status.js';
 import { parseRegime, type Regime } from '../shared/domain/regime.js';
+import type { EventBus, Mailer } from '../shared/ports.js';
 import { METRICS } from '../shared/metrics.js';
+import { publishSummary } from '../shared/use-cases/publish-summary.js';
+import { readStatus } from '../shared/use-cases/read-status.js';
 import {
   addUsage,
   fixedMonthly,
-  periodsPerYear,
   priceUsage,
   PriceTableSchema,
-  provinceYear,
-  regimeCount,
   scaleUsage,
   shares,
   subtractUsage,
@@ -31,13 +34,14 @@ import {
   type Assumptions,
   type Deployment,
   type PriceTable,
-  type RegimeMixEntry,
   type Usage,
 } from './lib/cost-model.js';
+import { CommandRecorder, fixedClock, MemoryObjects } from './lib/fixtures.js';
 import { Meter, meteredLoader } from './lib/meter.js';
-import { num, progress, x } from './lib/stats.js';
+import { PROVINCE_SHAPE, periodsOfYear, provinceRegimes, runProvinceYear, type ProvinceYearResult } from './lib/province-year.js';
+import { mapLimit, median, num, progress, ratio, x } from './lib/stats.js';
 import type { Row } from './lib/table.js';
-import { benchReads } from './reads.js';
+import { rawQuery } from './reads.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '6 Cost';
@@ -48,19 +52,14 @@ export const PROVINCE_UNITS = 130;
 export const TARGET_PER_REPORT = 0.001;
 export const PROVINCES = 34;
 
-/** The assumed regimes of one province (issue 15: 10 regimes, a mix of frequencies): 40 periods a year. */
-export const REGIME_MIX: readonly RegimeMixEntry[] = [
-  { frequency: 'annual', regimes: 4 },
-  { frequency: 'six-monthly', regimes: 2 },
-  { frequency: 'quarterly', regimes: 2 },
-  { frequency: 'monthly', regimes: 2 },
-];
-
 /** The form's GET /me calls per upload (on opening, after the upload): modelled, see benchCost. */
 const ME_PER_UPLOAD = 2;
 
 /** Staff who sign in in a month per province (Sở Nội vụ's team, a few leadership readers). */
 const STAFF_MAU = 10;
+
+/** Units ahead of the consolidation's reads in the floor: publishSummary's default. */
+const CONCURRENCY = 16;
 
 /**
  * The province-sized regime: the default regime's units (their scripted demo roles: invalid then
@@ -123,47 +122,170 @@ export interface CostResult {
   reading: string[];
 }
 
+const elapsed = async (fn: () => Promise<unknown>): Promise<number> => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+
+const unused = (what: string) => () => {
+  throw new Error(`${what} is not used with send=false`);
+};
+
 /**
- * Issue 15: one province-sized period through the real local stack, every AWS call counted, then
- * priced and scaled to a province's year and to all 34.
- * 1. The demo's year (local/demo: invalid then corrected, late, returned, never; reminders, overdue
- *    notices, escalation, the consolidation and its daily updates) on a 130-unit regime, every
- *    function loaded through the meter (bench/lib/meter.ts); a mark at the end of each simulated day.
- * 2. Usage of the whole run and of each day; the quietest day stands for a day with nothing to do.
- * 3. Per period = run − quiet days; a province's year = 40 periods + 10 regimes' quiet days all year.
- * 4. The status read and the consolidation at 130 units against their raw-Query floors (bench/reads.ts).
+ * Per regime, on the stack the year left behind: the status read and the consolidation of its
+ * busiest period of the year (the most accepted reports; the latest on a tie) against their
+ * raw-Query floors, measured as bench/reads.ts measures them (the harness's own client, straight
+ * to the emulator, not metered; the floors with bare QueryCommands on the same table).
+ */
+async function regimeReads(endpoint: string, result: ProvinceYearResult): Promise<Row[]> {
+  const credentials = { accessKeyId: LOCAL_NAMES.accessKeyId, secretAccessKey: LOCAL_NAMES.secretAccessKey };
+  const base = new DynamoDBClient({ endpoint, region: LOCAL_NAMES.region, credentials });
+  const recorder = new CommandRecorder().attach(base);
+  const doc = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  const raw = new DynamoDBClient({ endpoint, region: LOCAL_NAMES.region, credentials });
+  const t = tableAdapters(doc, LOCAL_TABLE);
+  const clock = fixedClock(systemClock.now());
+  const rows: Row[] = [];
+  try {
+    for (const [ri, regime] of result.regimes.all.entries()) {
+      const outcomes = result.periods.filter((p) => p.regime.id === regime.id);
+      const busiest = [...outcomes].sort((a, b) => b.accepted - a.accepted || b.period.localeCompare(a.period))[0];
+      if (!busiest) continue;
+      const { period } = busiest;
+      // Status read: median of 7 (one warm-up for the first regime), the floor right after each.
+      const figure: number[] = [];
+      const floor: number[] = [];
+      let units = 0;
+      let queries = 0;
+      for (let r = ri === 0 ? -1 : 0; r < 7; r++) {
+        recorder.reset();
+        const ms = await elapsed(async () => {
+          units = (await readStatus({ statuses: t.statuses, clock, regime }, { period })).units.length;
+        });
+        queries = recorder.count('QueryCommand') + recorder.count('ScanCommand') * 1000;
+        const floorMs = await elapsed(() => rawQuery(raw, LOCAL_TABLE, keys.periodPartition(period), 'UNIT#'));
+        if (r >= 0) {
+          figure.push(ms);
+          floor.push(floorMs);
+        }
+      }
+      // Consolidation (send=false: reads, consolidate, build the files into memory): median of 3.
+      const objects = new MemoryObjects();
+      let readsDoneAt = 0;
+      const summaries = {
+        latest: (p: PeriodKey) => {
+          readsDoneAt ||= performance.now();
+          return t.summaries.latest(p);
+        },
+        put: unused('summaries.put'),
+        update: unused('summaries.update'),
+      };
+      const bus: EventBus = { publish: unused('the bus') };
+      const mailer: Mailer = { send: unused('the mailer') };
+      const reads: number[] = [];
+      const whole: number[] = [];
+      const consFloor: number[] = [];
+      let counted = 0;
+      let scans = 0;
+      for (let r = ri === 0 ? -1 : 0; r < 3; r++) {
+        recorder.reset();
+        readsDoneAt = 0;
+        const start = performance.now();
+        const res = await publishSummary(
+          { statuses: t.statuses, reports: t.reports, summaries, ledger: t.notices, objects, mailer, bus, clock, regime },
+          { period, send: false },
+        );
+        const end = performance.now();
+        counted = res.consolidation.countedReports.total;
+        scans = recorder.count('ScanCommand');
+        const floorMs = await elapsed(async () => {
+          const items = await rawQuery(raw, LOCAL_TABLE, keys.periodPartition(period), 'UNIT#');
+          const reporting = items.filter((i) => i.status?.S === 'ON_TIME' || i.status?.S === 'LATE');
+          await mapLimit(reporting, CONCURRENCY, (i) => rawQuery(raw, LOCAL_TABLE, keys.reportPartition(period, String(i.unitId?.S))));
+        });
+        if (r >= 0) {
+          reads.push(readsDoneAt - start);
+          whole.push(end - start);
+          consFloor.push(floorMs);
+        }
+      }
+      const [fig, flo, rd, tot, cf] = [median(figure), median(floor), median(reads), median(whole), median(consFloor)];
+      const label = `${regime.id} (${regime.frequency}, ${regime.units.length} units), ${period}`;
+      rows.push(
+        {
+          section: SECTION,
+          what: `status read: ${label}`,
+          measured: `${num(fig)} ms`,
+          floor: `${num(flo)} ms raw Query`,
+          ratio: x(ratio(fig, flo)),
+          detail: `readStatus, median of 7: ${units} units listed; ${queries} Query, ${scans} Scan`,
+          flagged: scans > 0,
+        },
+        {
+          section: SECTION,
+          what: `consolidation: ${label}`,
+          measured: `${num(rd)} ms`,
+          floor: `${num(cf)} ms raw Query`,
+          ratio: x(ratio(rd, cf)),
+          detail: `publishSummary send=false, reads + consolidate, median of 3; ${counted} reports counted; whole run with the xlsx + docx ${num(tot)} ms (${x(ratio(tot, cf))})`,
+          flagged: scans > 0,
+        },
+      );
+      progress(`cost: reads of ${period}: status ${num(fig)} ms (floor ${num(flo)}), consolidation ${num(rd)} ms (floor ${num(cf)})`);
+    }
+  } finally {
+    base.destroy();
+    raw.destroy();
+  }
+  return rows;
+}
+
+/**
+ * Issue 15: a province's year — ten regimes side by side on one local stack, every period of the
+ * year, every function's AWS calls counted — priced, for one province and for all 34.
+ * 1. runProvinceYear (bench/lib/province-year.ts): the seed regime as the main one (130 units) and
+ *    nine built from it (3 annual, 2 six-monthly, 2 quarterly, 2 monthly, each listing a share of
+ *    the units: PROVINCE_SHAPE), 40 periods, every day from the first opening to the last plan's
+ *    end, every function loaded through the meter (bench/lib/meter.ts); a mark after each day.
+ * 2. Usage of the whole run: the province's year as run (days beyond 365 taken off as quiet days).
+ *    The quietest day stands for a day with nothing to do; beyond those, the report-driven part.
+ * 3. Per accepted report = the year's variable cost ÷ the reports accepted in it (all-in, the daily
+ *    jobs included); a province with every regime listing all 130 units extrapolated from the
+ *    report-driven part; 34 provinces = 34 deployments.
+ * 4. Per regime: the status read and the consolidation against their raw-Query floors (regimeReads).
  */
 export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult> {
   const prices = loadPrices();
-  const regime = provinceRegime();
+  const year = periodYear(opts.period);
+  const { main, others } = provinceRegimes(provinceRegime(), year);
   const meter = new Meter();
   const loader = meteredLoader(meter);
-  const outDir = await mkdtemp(join(tmpdir(), 'baocao-cost-'));
-  const days: DayProgress[] = [];
   const started = performance.now();
-  let result: Awaited<ReturnType<typeof runDemo>>;
+  let result: ProvinceYearResult;
+  let readRows: Row[] = [];
   try {
-    result = await runDemo({
-      outDir,
-      quiet: true,
-      regime,
-      period: opts.period,
+    result = await runProvinceYear({
+      main,
+      others,
+      year,
       loadFunction: loader.loadFunction,
-      onDay: (p) => {
+      onDay: (d) => {
         meter.mark();
-        days.push(p);
-        if (p.index % 10 === 0 || p.index === p.days)
-          progress(`cost: day ${p.index}/${p.days} (${p.day}), ${p.reported}/${p.expected} reported`);
+        if (d.index % 30 === 0 || d.index === d.days)
+          progress(
+            `cost: day ${d.index}/${d.days} (${d.day}), ${meter.invocations.length} invocations, ${num((performance.now() - started) / 1000, 0)} s`,
+          );
+      },
+      after: async (stack, r) => {
+        readRows = await regimeReads(stack.endpoints.dynamodb, r);
       },
     });
   } finally {
     await loader.close();
-    await rm(outDir, { recursive: true, force: true });
   }
-  const runS = (performance.now() - started) / 1000;
-  // The SES emulator keeps one store per process: after the ingest section its receipts are there
-  // too and the demo finds them without a ledger entry. Emails are counted at the meter instead.
-  const problems = result.problems.filter((p) => !/in the SES store have no notice-ledger entry/.test(p));
+  const runS = result.yearMs / 1000;
+  const problems = result.problems;
   if (problems.length) progress(`cost: the run had problems: ${problems.slice(0, 3).join('; ')}`);
 
   const page = formPage();
@@ -180,7 +302,7 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
   const uploadsIn = (from: number, to: number) =>
     meter.invocations.slice(from, to).filter((i) => i.fn === 'presign' && i.trigger === 'api').length;
   // Not in the run: the form's GET /me (the unit function) on opening and after the upload, which the
-  // demo's uploads skip. Priced as the run's mean presign call (the same token touch, audit append and
+  // harness's uploads skip. Priced as the run's mean presign call (the same token touch, audit append and
   // regime read; its page's site files counted once, with the presign).
   const presigns = meter.invocations.filter((i) => i.fn === 'presign');
   const presignMean = scaleUsage(
@@ -212,22 +334,29 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
   const dailyCost = daily.map((u) => total(priceUsage(u, prices)));
   const quietIndex = dailyCost.indexOf(Math.min(...dailyCost));
   const quietDay = daily[quietIndex]!;
-  const perPeriod = subtractUsage(run, scaleUsage(quietDay, days.length));
+  const days = result.days.length;
+  // The province's year: the run, less the days beyond 365 as quiet days.
+  const yearUsage = subtractUsage(run, scaleUsage(quietDay, Math.max(0, days - 365)));
+  const quietYear = scaleUsage(quietDay, 365);
+  const reportDriven = subtractUsage(yearUsage, quietYear);
 
-  const accepted = Object.values(result.statuses).filter((s) => hasReported(s)).length;
-  const yearVar = provinceYear(perPeriod, quietDay, REGIME_MIX);
-  const reportsPerYear = periodsPerYear(REGIME_MIX) * accepted;
-  const yearDollars = priceUsage(yearVar, prices);
-  const perReport = total(yearDollars) / reportsPerYear;
-  const periodDollars = total(priceUsage(perPeriod, prices));
-  const fixed = fixedMonthly(deployment(regime), prices);
+  const accepted = result.periods.reduce((s, p) => s + p.accepted, 0);
+  const expected = result.periods.reduce((s, p) => s + p.expected, 0);
+  const periodCount = result.periods.length;
+  const yearDollars = priceUsage(yearUsage, prices);
+  const yearVar = total(yearDollars);
+  const perReport = yearVar / accepted;
+  const perReportDriven = total(priceUsage(reportDriven, prices)) / accepted;
+  const quietYearDollars = total(priceUsage(quietYear, prices));
+  const fixed = fixedMonthly(deployment(main), prices);
   const fixedYear = fixed.reduce((s, f) => s + f.monthly, 0) * 12;
-  const provinceAllIn = total(yearDollars) + fixedYear;
+  const provinceAllIn = yearVar + fixedYear;
+  // Every regime listing all 130 units, the same share accepted: the report-driven part scaled.
+  const fullReports = result.regimes.all.reduce((s, r) => s + periodsOfYear(r, year).length, 0) * PROVINCE_UNITS * (accepted / expected);
+  const fullVar = quietYearDollars + perReportDriven * fullReports;
   const split = shares(yearDollars).filter((s) => s.dollars > 0);
+  const late = result.periods.reduce((s, p) => s + p.late, 0);
 
-  const rejected = days.reduce((s, d) => s + d.rejected, 0);
-  const notices = days.reduce((s, d) => s + d.notices.reminder + d.notices.overdue + d.notices.escalation, 0);
-  const late = Object.values(result.statuses).filter((s) => s === 'LATE').length;
   const ops = (u: Usage) =>
     `${num(u.lambdaRequests, 0)} invocations, ${num(u.lambdaGbSeconds, 1)} GB-s, ${num(u.dynamodbRru, 0)} RRU, ${num(u.dynamodbWru, 0)} WRU, ` +
     `${num(u.s3PutPostList + u.s3GetHead, 0)} S3 requests, ${num(u.customEvents, 0)} events, ${num(u.sesMessages, 0)} emails, ${num(u.apiRequests, 0)} API requests`;
@@ -244,15 +373,16 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
     .map(([fn, f]) => `${fn} ${f.n}× ${num(f.ms / f.n)} ms (${memoryMb(fn)} MB)`)
     .join(', ');
   const per = (u: number) => num(u / accepted, 1);
+  const mix = result.regimes.all.map((r) => `${r.id.replace(`${main.id}-`, '')} ${r.frequency} ${r.units.length}`).join(', ');
 
   const rows: Row[] = [
     {
       section: SECTION,
-      what: `one annual period, ${regime.units.length} units, through the local stack (every function's AWS calls counted)`,
+      what: `a province's year through one local stack: ${result.regimes.all.length} regimes, ${periodCount} periods (every function's AWS calls counted)`,
       measured: `${num(runS, 0)} s`,
       floor: '—',
       ratio: '—',
-      detail: `${result.timings.simulatedDays} simulated days; ${result.timings.uploads} uploads (${rejected} rejected, corrected later), ${result.timings.reviews} returned, ${late} late, ${regime.units.length - accepted} never; ${notices} notices; ${num(counted.sesMessages, 0)} emails; summary v${result.summary?.version ?? '—'}; ${problems.length} problems`,
+      detail: `${days} simulated days; ${num(result.uploads, 0)} uploads (${result.rejected} rejected, corrected later), ${result.returns} returned, ${late} late, ${num(expected - accepted, 0)} never; ${num(accepted, 0)} of ${num(expected, 0)} expected reports accepted; ${result.notices} notices; ${result.summariesSent} summaries sent; ${problems.length} problems`,
       flagged: problems.length > 0,
     },
     {
@@ -265,11 +395,11 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
     },
     {
       section: SECTION,
-      what: 'per accepted report (variable cost, fixed costs apart)',
-      measured: `${per(perPeriod.dynamodbRru)} RRU · ${per(perPeriod.dynamodbWru)} WRU`,
+      what: 'per accepted report, all-in (the daily jobs included)',
+      measured: `${per(yearUsage.dynamodbRru)} RRU · ${per(yearUsage.dynamodbWru)} WRU`,
       floor: '—',
       ratio: '—',
-      detail: `${per(perPeriod.lambdaRequests)} invocations, ${num((perPeriod.lambdaGbSeconds / accepted) * 1000, 0)} GB-ms, ${per(perPeriod.s3PutPostList + perPeriod.s3GetHead)} S3 requests, ${per(perPeriod.customEvents)} events, ${per(perPeriod.sesMessages)} emails, ${per(perPeriod.apiRequests)} API requests (the period beyond its quiet days, ÷ ${accepted} accepted)`,
+      detail: `${per(yearUsage.lambdaRequests)} invocations, ${num((yearUsage.lambdaGbSeconds / accepted) * 1000, 0)} GB-ms, ${per(yearUsage.s3PutPostList + yearUsage.s3GetHead)} S3 requests, ${per(yearUsage.customEvents)} events, ${per(yearUsage.sesMessages)} emails, ${per(yearUsage.apiRequests)} API requests (the year ÷ ${num(accepted, 0)} accepted)`,
     },
     {
       section: SECTION,
@@ -277,32 +407,40 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
       measured: usd(perReport),
       floor: `${usd(TARGET_PER_REPORT)} target`,
       ratio: x(perReport / TARGET_PER_REPORT),
-      detail: `a province's year of variable cost ÷ ${num(reportsPerYear, 0)} accepted reports (${periodsPerYear(REGIME_MIX)} periods × ${accepted}); quiet days included`,
+      detail: `the year's variable cost ${usd(yearVar)} ÷ ${num(accepted, 0)} accepted reports; of which the daily jobs on quiet days ${usd(quietYearDollars / accepted)}, the reports themselves ${usd(perReportDriven)}`,
       flagged: perReport > TARGET_PER_REPORT,
     },
     {
       section: SECTION,
-      what: `cost per period (${regime.units.length} units), beyond the quiet days`,
-      measured: usd(periodDollars),
+      what: 'a quiet day (the jobs of all 10 regimes finding nothing to do)',
+      measured: usd(dailyCost[quietIndex]!),
       floor: '—',
       ratio: '—',
-      detail: `a quiet day (the schedules finding nothing to do; day ${quietIndex + 1}, ${days[quietIndex]?.day ?? '?'}): ${usd(dailyCost[quietIndex]!)} per regime (${ops(quietDay)})`,
+      detail: `day ${quietIndex + 1}, ${result.days[quietIndex]?.day ?? '?'}: ${ops(quietDay)}; ${usd(quietYearDollars)} for 365 of them`,
     },
     {
       section: SECTION,
-      what: `one province, a year: ${regimeCount(REGIME_MIX)} regimes, ${periodsPerYear(REGIME_MIX)} periods`,
+      what: `one province, a year: these ${result.regimes.all.length} regimes, ${periodCount} periods, ${num(accepted, 0)} reports`,
       measured: usd(provinceAllIn),
       floor: '—',
       ratio: '—',
-      detail: `variable ${usd(total(yearDollars))} + fixed ${usd(fixedYear)} (${usd(fixedYear / 12)}/month: ${fixed.map((f) => `${f.what} ${usd(f.monthly)}`).join('; ')})`,
+      detail: `variable ${usd(yearVar)} + fixed ${usd(fixedYear)} (${usd(fixedYear / 12)}/month: ${fixed.map((f) => `${f.what} ${usd(f.monthly)}`).join('; ')})`,
     },
     {
       section: SECTION,
-      what: `all ${PROVINCES} provinces, a year (one deployment each)`,
+      what: `… every regime listing all ${PROVINCE_UNITS} units (${num(fullReports, 0)} reports; extrapolated)`,
+      measured: usd(fullVar + fixedYear),
+      floor: '—',
+      ratio: '—',
+      detail: `variable ${usd(fullVar)} (quiet days ${usd(quietYearDollars)} + ${usd(perReportDriven)} × ${num(fullReports, 0)} reports) + fixed ${usd(fixedYear)}; ${usd((fullVar + fixedYear) * PROVINCES)} for ${PROVINCES} provinces`,
+    },
+    {
+      section: SECTION,
+      what: `all ${PROVINCES} provinces, a year (one deployment each, as run)`,
       measured: usd(provinceAllIn * PROVINCES),
       floor: '—',
       ratio: '—',
-      detail: `variable ${usd(total(yearDollars) * PROVINCES)} + fixed ${usd(fixedYear * PROVINCES)}; ${num(reportsPerYear * PROVINCES, 0)} reports`,
+      detail: `variable ${usd(yearVar * PROVINCES)} + fixed ${usd(fixedYear * PROVINCES)}; ${num(accepted * PROVINCES, 0)} reports`,
     },
     ...split.map((s): Row => ({
       section: SECTION,
@@ -310,36 +448,29 @@ export async function benchCost(opts: { period: PeriodKey }): Promise<CostResult
       measured: pct(s.share),
       floor: '—',
       ratio: '—',
-      detail: `${usd(s.dollars / reportsPerYear)} per report, ${usd(s.dollars)} per province-year`,
+      detail: `${usd(s.dollars / accepted)} per report, ${usd(s.dollars)} per province-year`,
     })),
+    ...readRows,
   ];
-
-  // The status read and the consolidation at this size, against their raw-Query floors.
-  const reads = await benchReads({ sizes: [PROVINCE_UNITS], period: opts.period });
-  rows.push(
-    ...reads.rows.map((r) => ({
-      ...r,
-      section: SECTION,
-      what: `${r.section.replace(/^\d+\s*/, '')} (${PROVINCE_UNITS} units): ${r.what}`,
-    })),
-  );
 
   const top = split.slice(0, 3);
   const notes = [
     `Cost: prices of ${prices.region} as of ${prices.asOf} (bench/aws-prices.json; written without internet access, from the published list prices).`,
+    `Cost: the regimes (id suffix, frequency, units): ${mix}; PROVINCE_SHAPE in bench/lib/province-year.ts.`,
     `Cost: functions in the run (count, mean duration, configured memory): ${fnLine}.`,
     `Cost: assumed — ${assumptions.initMsPerInvocation} ms of billed INIT on every invocation (sparse traffic: nearly every one is a cold start); ` +
       `${assumptions.logBytesPerInvocation} B of logs and one X-Ray trace per invocation; ${page.requests} CloudFront requests and ${num(page.bytes / 1024, 0)} KB per page opened (form or board); ` +
-      `the form's ${ME_PER_UPLOAD} GET /me per upload priced as a presign call; storage billed for 12 months; no free tier; regime mix ${REGIME_MIX.map((m) => `${m.regimes} ${m.frequency}`).join(', ')}.`,
-    ...reads.notes,
+      `the form's ${ME_PER_UPLOAD} GET /me per upload priced as a presign call; storage billed for 12 months; no free tier.`,
   ];
   const reading = [
-    `**Cost** (issue 15): one accepted report costs ${usd(perReport)} in AWS usage all-in beyond the fixed costs — ` +
+    `**Cost** (issue 15): a province's year — ${result.regimes.all.length} regimes side by side, ${periodCount} periods, ${num(accepted, 0)} accepted reports — measured on one local stack: ` +
+      `one accepted report costs ${usd(perReport)} in AWS usage all-in beyond the fixed costs — ` +
       `${perReport <= TARGET_PER_REPORT ? `within the ${usd(TARGET_PER_REPORT)} target (${x(perReport / TARGET_PER_REPORT)})` : `over the ${usd(TARGET_PER_REPORT)} target (${x(perReport / TARGET_PER_REPORT)})`}. ` +
       `The money goes to ${top.map((s) => `${s.service} (${pct(s.share)})`).join(', ')}. ` +
-      `A province with ${regimeCount(REGIME_MIX)} regimes (${periodsPerYear(REGIME_MIX)} periods, ${num(reportsPerYear, 0)} reports) costs ${usd(total(yearDollars))} a year in usage and ` +
-      `${usd(fixedYear)} in fixed costs (${usd(fixedYear / 12)} a month, ${pct(fixedYear / provinceAllIn)} of the total: WAF first); all ${PROVINCES} provinces ${usd(provinceAllIn * PROVINCES)} a year. ` +
-      `Per-use costs are so small that the fixed costs decide the bill; see docs/COSTS.md.`,
+      `The province costs ${usd(yearVar)} a year in usage and ${usd(fixedYear)} in fixed costs (${usd(fixedYear / 12)} a month, ${pct(fixedYear / provinceAllIn)} of the total); ` +
+      `all ${PROVINCES} provinces ${usd(provinceAllIn * PROVINCES)} a year. Per-use costs are so small that the fixed costs decide the bill; see docs/COSTS.md.`,
   ];
   return { rows, notes, reading };
 }
+
+export { PROVINCE_SHAPE };

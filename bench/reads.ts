@@ -100,7 +100,7 @@ async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: rea
 }
 
 /** Every item of one partition (optionally an SK prefix) with bare QueryCommands: the floor. */
-async function rawQuery(client: DynamoDBClient, table: string, pk: string, skPrefix?: string): Promise<Record<string, AttributeValue>[]> {
+export async function rawQuery(client: DynamoDBClient, table: string, pk: string, skPrefix?: string): Promise<Record<string, AttributeValue>[]> {
   const out: Record<string, AttributeValue>[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {

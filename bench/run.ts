@@ -6,8 +6,8 @@
  * 3. Status read (issue 4) and consolidation (issue 6) at 100 / 1,000 / 10,000 units vs raw Queries.
  * 4. Ingest: 500 reports through the local stack end to end vs the bare I/O on the same emulators.
  * 5. The xlsx guard (issue 12) on the worst shapes found, ms/MB vs plain inflate of the same bytes.
- * 6. Cost (issue 15): a province-sized period through the local stack, every AWS call counted, priced
- *    with bench/aws-prices.json and scaled to a province's year and all 34 (docs/COSTS.md).
+ * 6. Cost (issue 15): a province's year (10 regimes, 40 periods) through one local stack, every AWS call
+ *    counted, priced with bench/aws-prices.json for one province and all 34 (docs/COSTS.md).
  * `npm run bench -- --only cost` (or any words of section titles, comma-separated) runs only those
  * sections and prints their table without writing docs/BENCHMARKS.md.
  * Progress goes to stderr, the table to stdout and, with the machine described, to docs/BENCHMARKS.md.
@@ -295,15 +295,18 @@ ${[reading(verdict), ...readings].join('\n\n')}
    parts deflated as the upload holds them, without the guard's checks. Per MB of XML (inflated);
    the detail gives the outcome and the work the guard's meter counted per byte (the tests assert
    on that count, never on time).
-6. **Cost** (issue 15; the model, the prices and the assumptions in docs/COSTS.md): \`npm run demo\`'s
-   reporting year on a 130-unit regime (the seed's 31 units with their scripted roles — invalid then
-   corrected, late, returned, never — plus 99 generated commune-level examples), the schedules fired
-   day by day, every function loaded through a meter (bench/lib/meter.ts: per-function proxies in
-   front of the emulators, as the fault tests use) that counts each AWS call and what it is billed on
-   — DynamoDB request units from the item sizes, S3 request classes and bytes, SES messages,
-   PutEvents entries — and times every invocation. Priced with bench/aws-prices.json (dated) and
-   scaled to a province's year (10 regimes, 40 periods) and to 34 provinces; fixed monthly costs
-   apart. Then section 3's status read and consolidation at 130 units, against the same floors.
+6. **Cost** (issue 15; the model, the prices and the assumptions in docs/COSTS.md): a province's
+   year on one local stack — the seed regime as the main one (130 units: the seed's 31 with their
+   scripted demo roles plus 99 generated commune-level examples) and nine regimes built from it (3
+   annual, 2 six-monthly, 2 quarterly, 2 monthly, each listing a share of the units), every period of
+   the year (40) planned as \`npm run demo\` plans one (invalid then corrected, late, returned, never),
+   uploads through POST /uploads and the presigned POST, the schedules fired every simulated day;
+   every function loaded through a meter (bench/lib/meter.ts: per-function proxies in front of the
+   emulators, as the fault tests use) that counts each AWS call and what it is billed on — DynamoDB
+   request units from the item sizes, S3 request classes and bytes, SES messages, PutEvents
+   entries — and times every invocation. Priced with bench/aws-prices.json (dated), for one province
+   and for 34; fixed monthly costs apart. Then, per regime, the status read and the consolidation of
+   its busiest period on the same table, against raw Queries as in section 3.
 
 ## Notes from this run
 

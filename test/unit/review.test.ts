@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatusChangeDetail } from '../../shared/definitions/event-details.js';
+import { StatusChangeDetail, statusChangeOf } from '../../shared/definitions/event-details.js';
 import { DETAIL_TYPES, EVENT_ROUTES, EVENT_SOURCE, matchesPattern } from '../../shared/definitions/events.js';
 import { DEFAULT_REGIME } from '../../shared/domain/default-regime.js';
 import { parseRegime } from '../../shared/domain/regime.js';
@@ -117,7 +117,9 @@ describe('reviewReport (POST /units/{id}/review)', () => {
     const { record } = await settle(w);
     expect(record?.status).toBe('RETURNED');
     // The receipt function parses the event's detail at the edge (the period's key from its `period` and `regime`).
-    const change = StatusChangeDetail.parse(w.bus.events.find((e) => e.detailType === DETAIL_TYPES.unitStatusChanged)!.detail);
+    const change = statusChangeOf(
+      StatusChangeDetail.parse(w.bus.events.find((e) => e.detailType === DETAIL_TYPES.unitStatusChanged)!.detail),
+    );
     expect(change.period).toBe(PERIOD);
     await sendReceipts(w, change);
     expect(w.mailer.sent).toHaveLength(1);

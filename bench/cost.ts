@@ -41,7 +41,7 @@ import { Meter, meteredLoader } from './lib/meter.js';
 import { PROVINCE_SHAPE, periodsOfYear, provinceRegimes, runProvinceYear, type ProvinceYearResult } from './lib/province-year.js';
 import { mapLimit, median, num, progress, ratio, x } from './lib/stats.js';
 import type { Row } from './lib/table.js';
-import { rawQuery } from './reads.js';
+import { elapsed, rawQuery, unused } from './reads.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = '6 Cost';
@@ -121,16 +121,6 @@ export interface CostResult {
   notes: string[];
   reading: string[];
 }
-
-const elapsed = async (fn: () => Promise<unknown>): Promise<number> => {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-};
-
-const unused = (what: string) => () => {
-  throw new Error(`${what} is not used with send=false`);
-};
 
 /**
  * Per regime, on the stack the year left behind: the status read and the consolidation of its

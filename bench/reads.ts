@@ -100,7 +100,12 @@ async function batchWrite(doc: DynamoDBDocumentClient, table: string, items: rea
 }
 
 /** Every item of one partition (optionally an SK prefix) with bare QueryCommands: the floor. */
-export async function rawQuery(client: DynamoDBClient, table: string, pk: string, skPrefix?: string): Promise<Record<string, AttributeValue>[]> {
+export async function rawQuery(
+  client: DynamoDBClient,
+  table: string,
+  pk: string,
+  skPrefix?: string,
+): Promise<Record<string, AttributeValue>[]> {
   const out: Record<string, AttributeValue>[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
@@ -118,13 +123,15 @@ export async function rawQuery(client: DynamoDBClient, table: string, pk: string
   return out;
 }
 
-const elapsed = async (fn: () => Promise<unknown>): Promise<number> => {
+/** Wall time of one call, in milliseconds. */
+export const elapsed = async (fn: () => Promise<unknown>): Promise<number> => {
   const t = performance.now();
   await fn();
   return performance.now() - t;
 };
 
-const unused = (what: string) => () => {
+/** A port the consolidation never calls with send=false: a call is a bug. */
+export const unused = (what: string) => () => {
   throw new Error(`${what} is not used with send=false`);
 };
 

@@ -91,6 +91,14 @@ const groupLabelsOf = (regime: Regime): Record<UnitGroup, string> => ({
   district: groupLabel(regime, 'district'),
 });
 
+/** A plan: what the script decided, with what the regime says of the period. */
+const planOf = (regime: Regime, period: PeriodKey, p: Omit<DemoPlan, 'period' | 'periodLabel' | 'groupLabels'>): DemoPlan => ({
+  period,
+  periodLabel: periodLabel(regime.frequency, period),
+  ...p,
+  groupLabels: groupLabelsOf(regime),
+});
+
 /** Units with a scripted role in the default regime. */
 export const SCRIPTED = {
   returned: 'so-y-te',
@@ -226,16 +234,7 @@ function seedPlan(regime: Regime, period: PeriodKey): DemoPlan {
     const s = scripted.get(u.id) ?? onTime(u.id);
     return { unitId: u.id, name: u.name, group: u.group, ...s };
   });
-  return {
-    period,
-    periodLabel: periodLabel(regime.frequency, period),
-    timeZone: tz,
-    firstDay,
-    lastDay,
-    units,
-    script: 'seed',
-    groupLabels: groupLabelsOf(regime),
-  };
+  return planOf(regime, period, { timeZone: tz, firstDay, lastDay, units, script: 'seed' });
 }
 
 /** The plan's actions of one local day, in time order, with their unit. */
@@ -356,14 +355,5 @@ export function genericPlan(regime: Regime, period: PeriodKey): DemoPlan {
       .sort()
       .at(-1) ?? due;
   const lastDay = addDays([lastAction, consolidation, escalation].sort().at(-1)!, 2);
-  return {
-    period,
-    periodLabel: periodLabel(regime.frequency, period),
-    timeZone: tz,
-    firstDay,
-    lastDay,
-    units,
-    script: 'generic',
-    groupLabels: groupLabelsOf(regime),
-  };
+  return planOf(regime, period, { timeZone: tz, firstDay, lastDay, units, script: 'generic' });
 }

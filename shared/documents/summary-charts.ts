@@ -1,6 +1,6 @@
 import { periodDates } from '../domain/calendar.js';
 import { viPercent, type Consolidation } from '../domain/consolidation.js';
-import { GROUP_LABELS, type Regime } from '../domain/regime.js';
+import { groupLabel, type Regime } from '../domain/regime.js';
 import type { Rates } from '../domain/status.js';
 import { submissionDays, type SubmissionDay } from '../domain/submission-days.js';
 import { columnChartXml, type ColumnChart } from '../ooxml/chart.js';
@@ -31,8 +31,8 @@ export function summaryCharts(c: Consolidation, regime: Regime, at?: { sheet: st
   const due = dueDate.split('-').reverse().join('/');
   const groups: [string, Rates][] = [
     ['Toàn tỉnh', c.rates.overall],
-    [GROUP_LABELS.province, c.rates.province],
-    [GROUP_LABELS.district, c.rates.district],
+    [groupLabel(regime, 'province'), c.rates.province],
+    [groupLabel(regime, 'district'), c.rates.district],
   ];
   const sent = c.units.flatMap((u) => (u.onTime !== null && u.submittedAt ? [u.submittedAt] : []));
   const days = submissionDays(sent, dueDate, regime.timeZone);

@@ -14,7 +14,7 @@ import {
   type IndicatorTotal,
   type UnitText,
 } from '../domain/consolidation.js';
-import { GROUP_LABELS, type Regime } from '../domain/regime.js';
+import { groupLabel, type Regime, type UnitGroup } from '../domain/regime.js';
 import type { PriorFigures } from '../domain/reorganization.js';
 import { currentForm, fieldAt, PROGRAMME_STATUS_LABELS } from '../domain/report.js';
 import { STATUS_LABELS } from '../domain/status.js';
@@ -139,13 +139,13 @@ const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI'
 const roman = (n: number) => ROMAN[n - 1] ?? String(n);
 const lowerFirst = (s: string) => `${s.charAt(0).toLocaleLowerCase('vi')}${s.slice(1)}`;
 
-function indicatorTable(sections: IndicatorSection[], fig: (ind: IndicatorTotal, n: number) => string): Table {
+function indicatorTable(sections: IndicatorSection[], fig: (ind: IndicatorTotal, n: number) => string, labels: GroupLabels): Table {
   const widths = [700, TEXT_WIDTH - 700 - 3 * 1500, 1500, 1500, 1500];
   const small = (t: string, o: { bold?: boolean; align?: 'left' | 'center' | 'right' } = {}) =>
     para([{ text: t, bold: o.bold, size: PT(12) }], { align: o.align ?? 'left', spacing: { before: 40, after: 40 } });
   const header: Row = {
     header: true,
-    cells: ['STT', 'Chỉ tiêu', 'Tổng cộng', GROUP_LABELS.province, GROUP_LABELS.district].map((h) =>
+    cells: ['STT', 'Chỉ tiêu', 'Tổng cộng', labels.province, labels.district].map((h) =>
       cell([small(h, { bold: true, align: 'center' })], { shade: true }),
     ),
   };
@@ -200,11 +200,16 @@ function signatureBlock(regime: Regime): Table {
  * section — or a seed section whose fields were changed, so a figure the prose names is missing —
  * lists its figures ("label: total; …").
  */
-function sectionProse(c: Consolidation, section: IndicatorSection, fig: (ind: IndicatorTotal, n: number) => string): Paragraph[] {
+function sectionProse(
+  c: Consolidation,
+  section: IndicatorSection,
+  fig: (ind: IndicatorTotal, n: number) => string,
+  labels: GroupLabels,
+): Paragraph[] {
   const prose = SEED_PROSE[section.key];
   if (prose) {
     try {
-      return prose(c).map((t) => body(t));
+      return prose(c, labels).map((t) => body(t));
     } catch {
       // an indicator the prose names is not in this form: list the figures instead
     }
@@ -212,20 +217,23 @@ function sectionProse(c: Consolidation, section: IndicatorSection, fig: (ind: In
   return [body(`${section.indicators.map((i) => `${i.label}: ${fig(i, i.total)}`).join('; ')}.`)];
 }
 
-const SEED_PROSE: Record<string, (c: Consolidation) => string[]> = {
+/** What the regime calls its two groups of units (groupLabel). */
+type GroupLabels = Record<UnitGroup, string>;
+
+const SEED_PROSE: Record<string, (c: Consolidation, labels: GroupLabels) => string[]> = {
   dissemination: (c) => {
     const v = (path: string) => viNumber(indicatorTotal(c, path).total);
     return [
       `Các cơ quan, đơn vị đã tổ chức ${v('dissemination.sessions')} hội nghị, buổi phổ biến, quán triệt với ${v('dissemination.participantsOfficials')} lượt cán bộ, công chức, viên chức tham dự và ${v('dissemination.participantsWorkers')} lượt người lao động tham dự; đăng tải ${v('dissemination.mediaItems')} tin, bài, phóng sự tuyên truyền; tuyên truyền, nhân rộng ${v('dissemination.exemplaryExamples')} gương tập thể, cá nhân điển hình tiên tiến; xây dựng, nhân rộng ${v('dissemination.danVanKheoModels')} mô hình “Dân vận khéo”.`,
     ];
   },
-  planAndSolutions: (c) => {
+  planAndSolutions: (c, labels) => {
     const v = (path: string) => viNumber(indicatorTotal(c, path).total);
     const petitionsReceived = indicatorTotal(c, 'planAndSolutions.petitionsReceived').total;
     const petitionsResolved = indicatorTotal(c, 'planAndSolutions.petitionsResolved').total;
     const resolvedShare = petitionsReceived > 0 ? ` (đạt ${viPercent(petitionsResolved / petitionsReceived)})` : '';
     return [
-      `Có ${viNumber(c.plansIssued.total)}/${viNumber(c.countedReports.total)} cơ quan, đơn vị đã ban hành kế hoạch cụ thể nâng cao hiệu quả công tác dân vận (${GROUP_LABELS.province}: ${viNumber(c.plansIssued.province)}; ${GROUP_LABELS.district}: ${viNumber(c.plansIssued.district)}).`,
+      `Có ${viNumber(c.plansIssued.total)}/${viNumber(c.countedReports.total)} cơ quan, đơn vị đã ban hành kế hoạch cụ thể nâng cao hiệu quả công tác dân vận (${labels.province}: ${viNumber(c.plansIssued.province)}; ${labels.district}: ${viNumber(c.plansIssued.district)}).`,
       `Xây dựng, sửa đổi, bổ sung ${v('planAndSolutions.democracyRegulations')} quy chế dân chủ; tổ chức ${v('planAndSolutions.dialogues')} buổi đối thoại, tiếp xúc với Nhân dân; tiếp ${v('planAndSolutions.citizenReceptions')} lượt công dân; tiếp nhận ${viNumber(petitionsReceived)} đơn thư khiếu nại, tố cáo, kiến nghị, đã giải quyết ${viNumber(petitionsResolved)} đơn${resolvedShare}; có ${v('planAndSolutions.prolongedOrCrowdCases')} vụ khiếu kiện kéo dài, đông người, vượt cấp.`,
       `Tổ chức ${v('planAndSolutions.inspections')} cuộc kiểm tra công vụ; xử lý kỷ luật ${v('planAndSolutions.disciplinedStaff')} cán bộ, công chức, viên chức. Hỗ trợ ${v('planAndSolutions.socialPolicySupport')} lượt người có công, hộ nghèo, đối tượng bảo trợ xã hội. Rà soát, sửa đổi, bổ sung ${v('planAndSolutions.villageConventionsReviewed')} hương ước, quy ước; xây dựng, duy trì ${v('planAndSolutions.selfManagementModels')} mô hình tự quản ở thôn, tổ dân phố.`,
     ];
@@ -266,6 +274,7 @@ export async function buildSummaryDocx(
   const label = periodLabel(regime.frequency, c.period);
   const title = `${subject.charAt(0).toLocaleUpperCase('vi')}${subject.slice(1)} ${label}`;
   const sender = receivingBodyShort(regime);
+  const labels: GroupLabels = { province: groupLabel(regime, 'province'), district: groupLabel(regime, 'district') };
   const o = c.rates.overall;
   const p = c.rates.province;
   const d = c.rates.district;
@@ -312,7 +321,7 @@ export async function buildSummaryDocx(
       `Thực hiện ${regime.legalBasis.join('; ')}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${sender} tổng hợp, báo cáo ${subject} ${label} như sau:`,
     ),
 
-    ...sections.flatMap((section) => [heading(section.label), ...sectionProse(c, section, fig)]),
+    ...sections.flatMap((section) => [heading(section.label), ...sectionProse(c, section, fig, labels)]),
     ...(opts.prior && headline.length > 0
       ? [
           body(
@@ -321,11 +330,11 @@ export async function buildSummaryDocx(
         ]
       : []),
     body({ text: `Số liệu tổng hợp theo nhóm cơ quan, đơn vị tại bảng sau (đơn vị tính: theo từng chỉ tiêu):`, italics: true }),
-    indicatorTable(sections, fig),
+    indicatorTable(sections, fig, labels),
 
     heading(`${roman(sections.length + 1)}. Tình hình gửi báo cáo của các cơ quan, đơn vị`),
     body(
-      `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${GROUP_LABELS.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${GROUP_LABELS.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
+      `Hạn gửi báo cáo là ngày ${due}. Tính đến ${asOf}, có ${o.reported}/${o.expected} cơ quan, đơn vị đã gửi báo cáo (đạt ${viPercent(o.reportingRate)}), trong đó ${o.onTime} đơn vị gửi đúng hạn (đạt ${viPercent(o.onTimeRate)}) và ${o.reported - o.onTime} đơn vị gửi trễ hạn. ${labels.province}: ${p.reported}/${p.expected} đã gửi, ${p.onTime} đúng hạn; ${labels.district}: ${d.reported}/${d.expected} đã gửi, ${d.onTime} đúng hạn.`,
     ),
     // The text width (9 071 twips) in EMU, 635 a twip; 8 cm high.
     ...charts.map((ch, i) =>

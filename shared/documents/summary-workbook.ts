@@ -10,7 +10,7 @@ import {
   type ConsolidatedUnit,
   type UnitText,
 } from '../domain/consolidation.js';
-import { GROUP_LABELS, type Regime, type UnitGroup } from '../domain/regime.js';
+import { groupLabel, type Regime, type UnitGroup } from '../domain/regime.js';
 import { priorNotes, type PriorFigures } from '../domain/reorganization.js';
 import { CONTENT_TYPES } from '../domain/file-type.js';
 import { currentForm, fieldAt } from '../domain/report.js';
@@ -151,7 +151,6 @@ function fitColumns(ws: Worksheet, headerRows: number[], fromRow: number, limits
   }
 }
 
-const groupLabel = (g: UnitGroup) => GROUP_LABELS[g];
 /** "NĂM 2026", "QUÝ III NĂM 2026": the period in a title row. */
 const upperLabel = (regime: Regime, period: PeriodKey) => periodLabel(regime.frequency, period).toLocaleUpperCase('vi');
 
@@ -166,7 +165,7 @@ function summarySheet(c: Consolidation, regime: Regime, subtitle: string, prior?
   const ws = newSheet(SHEET_NAMES.summary, { rows: 3 });
   const lastCol = prior ? 9 : 5;
   titleRows(ws, lastCol, `TỔNG HỢP ${regimeSubject(regime).toLocaleUpperCase('vi')} ${upperLabel(regime, c.period)}`, subtitle);
-  const heads = ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel('province'), groupLabel('district')];
+  const heads = ['STT', 'Chỉ tiêu', 'Tổng cộng', groupLabel(regime, 'province'), groupLabel(regime, 'district')];
   const past = `Cùng kỳ ${prior ? periodLabel(regime.frequency, prior.period) : ''}`;
   if (prior) heads.push(`${past}: tổng cộng`, `${past}: ${heads[3]}`, `${past}: ${heads[4]}`, 'Tăng (+), giảm (-) so với cùng kỳ');
   heads.forEach((h, i) => headerCell(ws, 3, i + 1, h));
@@ -257,7 +256,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     const muted = !u.counted;
     put(ws, r, 1, i + 1, { align: 'center' });
     put(ws, r, 2, u.name, { italic: muted });
-    put(ws, r, 3, groupLabel(u.group), { italic: muted });
+    put(ws, r, 3, groupLabel(regime, u.group), { italic: muted });
     put(ws, r, 4, STATUS_LABELS[u.status], { italic: muted });
     c.indicators.forEach((ind, j) => put(ws, r, first + j, u.values[ind.path] ?? null, { numFmt: fmts[j] }));
   });
@@ -273,7 +272,7 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
   put(ws, totalRow, 1, 'Tổng cộng', { bold: true, align: 'center' });
   for (const [g, r] of subRows) {
     ws.merge(r, 1, r, 4);
-    put(ws, r, 1, `Trong đó: ${groupLabel(g)}`, { italic: true });
+    put(ws, r, 1, `Trong đó: ${groupLabel(regime, g)}`, { italic: true });
   }
   c.indicators.forEach((ind, j) => {
     const letter = columnLetter(first + j);
@@ -283,10 +282,16 @@ function byUnitSheet(c: Consolidation, regime: Regime, subtitle: string): Worksh
     put(ws, totalRow, first + j, empty ? 0 : { formula: `SUM(${range})`, result: ind.total }, { numFmt: fmts[j], bold: true });
     for (const [g, r] of subRows) {
       const value = ind[g];
-      put(ws, r, first + j, empty ? 0 : { formula: `SUMIF(${groupRange},${quoteFormula(groupLabel(g))},${range})`, result: value }, {
-        numFmt: fmts[j],
-        italic: true,
-      });
+      put(
+        ws,
+        r,
+        first + j,
+        empty ? 0 : { formula: `SUMIF(${groupRange},${quoteFormula(groupLabel(regime, g))},${range})`, result: value },
+        {
+          numFmt: fmts[j],
+          italic: true,
+        },
+      );
     }
   });
 
@@ -320,7 +325,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
     const r = 4 + i;
     put(ws, r, 1, i + 1, { align: 'center' });
     put(ws, r, 2, u.name);
-    put(ws, r, 3, groupLabel(u.group));
+    put(ws, r, 3, groupLabel(regime, u.group));
     put(ws, r, 4, STATUS_LABELS[u.status]);
     put(ws, r, 5, u.submittedAt ? wallClockAsUtc(new Date(u.submittedAt), regime.timeZone) : null, {
       numFmt: 'dd/mm/yyyy hh:mm',
@@ -334,7 +339,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
   // The rates block below the table: counts and DHIS2 rates, overall and per group.
   let r = 4 + c.units.length + 1;
   const head = r;
-  ['Chỉ tiêu', 'Toàn tỉnh', groupLabel('province'), groupLabel('district')].forEach((h, i) => headerCell(ws, r, i + 2, h));
+  ['Chỉ tiêu', 'Toàn tỉnh', groupLabel(regime, 'province'), groupLabel(regime, 'district')].forEach((h, i) => headerCell(ws, r, i + 2, h));
   ws.heights.set(r, 32);
   const rates = [c.rates.overall, c.rates.province, c.rates.district];
   const lines: [string, (x: (typeof rates)[number]) => number, string][] = [
@@ -383,6 +388,7 @@ function complianceSheet(c: Consolidation, regime: Regime, subtitle: string) {
  */
 function textsSheet(
   c: Consolidation,
+  regime: Regime,
   name: string,
   title: string,
   subtitle: string,
@@ -405,7 +411,7 @@ function textsSheet(
     const r = 4 + i;
     put(ws, r, 1, i + 1, { align: 'center' });
     put(ws, r, 2, u.name);
-    put(ws, r, 3, groupLabel(u.group));
+    put(ws, r, 3, groupLabel(regime, u.group));
     texts.forEach((_, j) => put(ws, r, 4 + j, byUnit.get(u.unitId)?.[j] ?? '', { wrap: true }));
   });
   fitColumns(ws, [3], 4, [{ min: 5, max: 6 }, { min: 24, max: 45 }, { min: 16, max: 24 }, ...texts.map(() => width)]);
@@ -431,6 +437,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
         ? [
             textsSheet(
               c,
+              regime,
               SHEET_NAMES.proposals,
               `KIẾN NGHỊ, ĐỀ XUẤT CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} ${upperLabel(regime, c.period)}`,
               subtitle,
@@ -443,6 +450,7 @@ export async function buildSummaryWorkbook(c: Consolidation, regime: Regime, pri
           ? [
               textsSheet(
                 c,
+                regime,
                 TEXTS_SHEET_NAME,
                 `Ý KIẾN CỦA CÁC CƠ QUAN, ĐƠN VỊ — ${subject} ${upperLabel(regime, c.period)}`,
                 subtitle,

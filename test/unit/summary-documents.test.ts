@@ -254,6 +254,19 @@ describe('summary draft (.docx)', () => {
     expect(updated).toContain('bản cập nhật, thay thế bản tổng hợp lần 1');
   });
 
+  it("names the groups as the regime does (a two-tier province's commune-level committees)", async () => {
+    const twoTier = { ...regime, groupLabels: { province: 'Sở, ngành tỉnh', district: 'UBND các xã, phường' } };
+    const docx = strFromU8(unzipSync(await buildSummaryDocx(c, twoTier))['word/document.xml']!);
+    expect(docx).toContain('>UBND các xã, phường<');
+    expect(docx).toContain('UBND các xã, phường: ');
+    expect(docx).not.toContain(GROUP_LABELS.district);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await buildSummaryWorkbook(c, twoTier)));
+    const cells = wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String));
+    expect(cells).toContain('UBND các xã, phường');
+    expect(cells.some((v) => v.includes(GROUP_LABELS.district))).toBe(false);
+  });
+
   it('derives the header names from the regime', () => {
     expect(parentBodyHeading(regime)).toBe('UBND TỈNH KON TUM');
     expect(receivingBodyShort(regime)).toBe('Sở Nội vụ');

@@ -28,7 +28,7 @@ import { issueToken } from '../../shared/use-cases/tokens.js';
 import { mapLimit } from './stats.js';
 
 /**
- * Issue 15's province: ten regimes side by side on one local stack (MULTI.md), every period of one
+ * Issue 15's province: ten regimes side by side on one local stack (README, "Regimes as data, several side by side"), every period of one
  * year, driven day by day like `npm run demo` (local/demo) but for all of them at once.
  * - The main regime is the seed's (the province's 130 units: the seed's 31 with their scripted demo
  *   roles, and generated commune-level units); nine more are built from it with their own ids and

@@ -17,7 +17,7 @@ import { mailbox, to, type StoredEmail } from '../support/mailbox.js';
 import { startTestStack, stopTestStack, type TestStack } from '../support/test-stack.js';
 
 /*
- * Two regimes side by side on one local stack (MULTI.md; DESIGN.md section 3 "Regimes"): the seed's
+ * Two regimes side by side on one local stack (README "Regimes as data, several side by side"; DESIGN.md section 3 "Regimes"): the seed's
  * annual regime as the main one, and a quarterly regime beside it with a subset of the seed's units
  * (same ids, names and emails: units are shared) plus one unit of its own. Each period has its own
  * statuses, notices and summaries.

@@ -13,7 +13,7 @@ import { updateCompliance } from '../../shared/use-cases/update-compliance.js';
 import { FixedClock, MemoryAuditLog, MemoryBus, memoryWorld } from '../support/memory-ports.js';
 
 /*
- * Two regimes side by side (MULTI.md): the seed's annual regime as the main one (keys '2026') and a
+ * Two regimes side by side (README "Regimes as data, several side by side"): the seed's annual regime as the main one (keys '2026') and a
  * quarterly regime built from it (keys 'dvcq-quy/2026-Q4') listing three of its units — the same
  * ids, names and emails. Q4 2026: window 15/9–14/12, due three working days after (Thu 17 Dec),
  * consolidated Fri 18 Dec 08:00. The annual 2026: due Fri 18 Dec, T−7 reminder Fri 11 Dec.

@@ -261,7 +261,7 @@ describe('summary draft (.docx)', () => {
     expect(docx).toContain('UBND các xã, phường: ');
     expect(docx).not.toContain(GROUP_LABELS.district);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await buildSummaryWorkbook(c, twoTier)));
+    await wb.xlsx.load(Buffer.from(await buildSummaryWorkbook(c, twoTier)) as unknown as ArrayBuffer);
     const cells = wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String));
     expect(cells).toContain('UBND các xã, phường');
     expect(cells.some((v) => v.includes(GROUP_LABELS.district))).toBe(false);

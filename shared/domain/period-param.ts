@@ -12,5 +12,6 @@ export const PERIOD_ID = /^\d{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$/;
 export const periodParam = (message = 'Kỳ báo cáo (period) phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3') =>
   z.custom<number | string>(
     (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 2000 && v <= 2100) || (typeof v === 'string' && PERIOD_ID.test(v)),
-    { error: message },
+    // A missing period says so, as every missing field does (zod-mini's Vietnamese map).
+    { error: (iss) => (iss.input === undefined ? 'Thiếu trường bắt buộc' : message) },
   );

@@ -146,7 +146,7 @@ describe('POST /uploads: the token first, then the body', () => {
 
     expect(res.status).toBe(400);
     expect(((await res.json()) as ErrorBody).error.message).toBe(
-      'Yêu cầu không hợp lệ: period: Tối thiểu 4 ký tự; send: Phải là true hoặc false',
+      'Yêu cầu không hợp lệ: period: Kỳ báo cáo (period) phải là năm dạng YYYY hoặc mã kỳ như 2026-Q3; send: Phải là true hoặc false',
     );
   });
 

@@ -229,9 +229,9 @@ describe('annual consolidation on the local stack', () => {
         headers: { authorization: `Bearer ${stack.endpoints.adminToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    // A body of the wrong shape, then text that is no period id of the regime (a period may be a year or an id such as 2026-Q3).
-    const bad = await post({ period: true });
-    const notAPeriod = await post({ period: 'năm nay' });
+    // A body of the wrong shape (no period at all), then a period id the regime's periodicity cannot name (a quarter of an annual regime).
+    const bad = await post({ period: 'năm nay' });
+    const notAPeriod = await post({ period: '2026-Q3' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
     expect(notAPeriod.status).toBe(400);

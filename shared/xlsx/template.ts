@@ -1,4 +1,4 @@
-import { periodLabel, periodYear, splitPeriodKey, type PeriodKey } from '../domain/periodicity.js';
+import { periodJson, periodLabel, periodYear, splitPeriodKey, type PeriodKey } from '../domain/periodicity.js';
 import { periodDates, vietnameseDate } from '../domain/calendar.js';
 import { expectedUnits, findUnit, type Regime } from '../domain/regime.js';
 import { DEFAULT_FORM } from '../domain/default-form.js';
@@ -195,7 +195,8 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
       error: { title: 'Đơn vị không hợp lệ', message: 'Chọn tên đơn vị trong danh sách.' },
     });
   }
-  lockedValue(fieldRow('period', describe('period')).cell, periodId);
+  // A year for the annual form ("Năm báo cáo", as always); the period's id for any other periodicity.
+  lockedValue(fieldRow('period', regime.frequency === 'annual' ? describe('period') : 'Kỳ báo cáo').cell, periodJson(period));
 
   // 4. Sections.
   const tables: ValidatedWorksheet[] = [];
@@ -231,7 +232,7 @@ export async function buildTemplate(input: BuildTemplateInput): Promise<Uint8Arr
   const metaRows: [string, string | number][] = [
     [META_KEYS.template, TEMPLATE_ID],
     [META_KEYS.formVersion, regime.formVersion],
-    [META_KEYS.period, periodId],
+    [META_KEYS.period, periodJson(period)],
     [META_KEYS.unitId, unit?.id ?? ''],
     [META_KEYS.regimeId, regime.id],
   ];
@@ -319,7 +320,11 @@ function kindValidation(field: TemplateField, dates: Dates, period: PeriodKey): 
           title: 'Ngày không hợp lệ',
           message: `Nhập ngày theo dạng ngày/tháng/năm, trong kỳ báo cáo (${slashDate(dates.cutOffFrom)} đến ${slashDate(dates.cutOffTo)}).`,
         },
-        prompt: { title: 'Ngày', message: 'Nhập theo dạng ngày/tháng/năm, ví dụ 05/03/' + periodYear(period) },
+        // The example lies in the data window: 05/03 of the year for an annual period (as always), the window's last day otherwise.
+        prompt: {
+          title: 'Ngày',
+          message: `Nhập theo dạng ngày/tháng/năm, ví dụ ${/^\d{4}$/.test(splitPeriodKey(period).id) ? `05/03/${periodYear(period)}` : slashDate(dates.cutOffTo)}`,
+        },
       };
     case 'text':
       return field.maxLength === undefined

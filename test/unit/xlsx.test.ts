@@ -200,8 +200,9 @@ describe('buildTemplate', () => {
 
     expect(rows.get('unitId')?.getCell(3).value).toBe('Sở Y tế');
     expect(rows.get('unitId')?.getCell(3).protection?.locked).not.toBe(false);
-    // The key's text ('2026'); the reader turns it back into the report's number (below).
-    expect(rows.get('period')?.getCell(3).value).toBe('2026');
+    // The year as the number it always was (periodJson): the annual template is the file it was.
+    expect(rows.get('period')?.getCell(3).value).toBe(2026);
+    expect(rows.get('period')?.getCell(2).value).toBe('Năm báo cáo');
     expect(rows.get('period')?.getCell(3).protection?.locked).not.toBe(false);
     for (const f of TEMPLATE_FIELDS) expect(rows.get(f.path)?.getCell(3).protection?.locked, f.path).toBe(false);
     expect(rows.get('dissemination.sessions')?.getCell(2).protection?.locked).not.toBe(false);
@@ -211,6 +212,17 @@ describe('buildTemplate', () => {
     ws?.eachRow((r) => instructions.push(String(r.getCell(2).value ?? '')));
     expect(instructions.join('\n')).toContain('Hạn gửi báo cáo: hết ngày 18 tháng 12 năm 2026');
     expect(instructions.join('\n')).toContain('từ ngày 15 tháng 12 năm 2025 đến ngày 14 tháng 12 năm 2026');
+  });
+
+  it("names a quarter's period and gives a date example inside its window", async () => {
+    const quarterly = { ...DEFAULT_REGIME, frequency: 'quarterly' as const, deadlineRule: { afterCutOff: { workingDays: 5 } } };
+    const wb = await load(await buildTemplate({ regime: quarterly, period: '2026-Q3', unit: UNIT }));
+    const rows = rowsByCode(wb);
+    expect(rows.get('period')?.getCell(2).value).toBe('Kỳ báo cáo');
+    expect(rows.get('period')?.getCell(3).value).toBe('2026-Q3');
+    expect(rows.get('planAndSolutions.planDate')?.getCell(3).dataValidation?.prompt).toBe(
+      'Nhập theo dạng ngày/tháng/năm, ví dụ 14/09/2026',
+    );
   });
 
   it('without a unit, offers the unit list and the picked name becomes the unit id', async () => {

@@ -10,10 +10,11 @@ import { sha256Hex } from '../../shared/use-cases/tokens.js';
 import { fillTemplate } from '../support/xlsx-fill.js';
 import { META_KEYS, META_SHEET } from '../../shared/xlsx/template.js';
 import { writeSite } from '../../web/build.js';
-import { errorId, fieldId, FORM_FIELDS } from '../../web/form/fields.js';
-import { draftKey, fromReport } from '../../web/form/values.js';
+import { errorId, fieldId } from '../../web/form/fields.js';
+import { draftKey } from '../../web/form/values.js';
 import { axeViolations } from './support/axe.js';
 import { assertChromium, launchBrowser, type TestBrowser } from './support/browser.js';
+import { fillForm } from './support/form.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 /**
@@ -64,25 +65,6 @@ function watchUploads(page: Page): Request[] {
     if (r.method() === 'POST' && (url.pathname === '/uploads' || url.origin !== new URL(t.app).origin)) seen.push(r);
   });
   return seen;
-}
-
-/** Fills the form the way a person does: each field found by its accessible name (the schema's label). */
-async function fillForm(page: Page, report: unknown): Promise<void> {
-  const values = fromReport(report);
-  for (const f of FORM_FIELDS) {
-    const v = values[f.path];
-    if (v === undefined) continue;
-    if (f.kind === 'boolean') {
-      await page
-        .getByRole('radiogroup', { name: f.label })
-        .getByLabel(v === 'true' ? 'Có' : 'Không', { exact: true })
-        .check();
-    } else if (f.kind === 'choice') {
-      await page.getByLabel(f.label).selectOption(v);
-    } else {
-      await page.getByLabel(f.label).fill(v);
-    }
-  }
 }
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();

@@ -8,10 +8,10 @@ import { sampleReport } from '../../shared/domain/sample-report.js';
 import { STATUS_LABELS } from '../../shared/domain/status.js';
 import type { PeriodStatus } from '../../shared/use-cases/read-status.js';
 import { writeSite } from '../../web/build.js';
-import { FORM_FIELDS } from '../../web/form/fields.js';
-import { draftKey, fromReport } from '../../web/form/values.js';
+import { draftKey } from '../../web/form/values.js';
 import { axeViolations } from './support/axe.js';
 import { assertChromium, launchBrowser, type TestBrowser } from './support/browser.js';
+import { fillForm } from './support/form.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 /**
@@ -62,25 +62,6 @@ const owedRows = (page: Page) =>
   page
     .locator('#owed-body tr')
     .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')));
-
-/** Fills the form the way a person does: each field found by its accessible name (the schema's label). */
-async function fillForm(page: Page, report: unknown): Promise<void> {
-  const values = fromReport(report);
-  for (const f of FORM_FIELDS) {
-    const v = values[f.path];
-    if (v === undefined) continue;
-    if (f.kind === 'boolean') {
-      await page
-        .getByRole('radiogroup', { name: f.label })
-        .getByLabel(v === 'true' ? 'Có' : 'Không', { exact: true })
-        .check();
-    } else if (f.kind === 'choice') {
-      await page.getByLabel(f.label).selectOption(v);
-    } else {
-      await page.getByLabel(f.label).fill(v);
-    }
-  }
-}
 
 async function boardStatus(regime: string, period: number | string): Promise<PeriodStatus> {
   const res = await fetch(`${t.app}/status?regime=${regime}&period=${period}`, {
